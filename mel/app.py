@@ -1,0 +1,60 @@
+"""The Flask application factory."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, g
+from sqlmodel import Session
+
+from . import config as settings
+from .db import make_engine
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app: defaults, then MEL_* environment variables, then `config`."""
+    app = Flask("mel", template_folder=str(settings.project_path("templates")),
+                instance_relative_config=True)
+    app.config.update(settings.defaults(Path(app.instance_path)))
+    app.config.update(settings.environment_settings())
+    app.config.update(config or {})
+    settings.check(app.config, debug=app.debug)
+    if not app.config.get("SECRET_KEY"):
+        # Debug, demo and test runs get a throw-away key; production refuses above.
+        import secrets
+
+        app.config["SECRET_KEY"] = secrets.token_hex(32)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    setup_database(app)
+    setup_blueprints(app)
+    return app
+
+
+def setup_database(app: Flask) -> None:
+    """Create the engine and give each request its own session."""
+    engine = make_engine(app.config["DATABASE_URL"])
+    app.extensions["mel.engine"] = engine
+
+    @app.teardown_appcontext
+    def close_session(_exc: BaseException | None) -> None:
+        session = g.pop("db_session", None)
+        if session is not None:
+            session.close()
+
+
+def get_session() -> Session:
+    """Return this request's database session."""
+    from flask import current_app
+
+    if "db_session" not in g:
+        g.db_session = Session(current_app.extensions["mel.engine"], expire_on_commit=False)
+    return g.db_session
+
+
+def setup_blueprints(app: Flask) -> None:
+    """Register the web modules."""
+    from .web import home
+
+    app.register_blueprint(home.bp)

@@ -1,0 +1,27 @@
+"""The `mel` command line: one module per concern, each registering its commands."""
+
+from __future__ import annotations
+
+import click
+
+from .context import cli_errors
+from .db import db_group
+from .demo import demo_command, serve_command
+from .surveys import surveys_group
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="mel")
+def main() -> None:
+    """mel: impact surveys, design-based estimates and reports.
+
+    Settings come from MEL_* environment variables (see README), e.g. MEL_DATABASE_URL.
+    """
+
+
+main.add_command(db_group)
+main.add_command(surveys_group)
+main.add_command(demo_command)
+main.add_command(serve_command)
+
+__all__ = ["main", "cli_errors"]

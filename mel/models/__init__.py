@@ -1,0 +1,13 @@
+"""mel's database tables (SQLModel); import from here."""
+
+from .base import utcnow
+from .fieldwork import FrameUnit, Invitation, Unit, Wave, WaveInstrument, WaveStratum
+from .instrument import Instrument, InstrumentVersion
+from .programme import ImpactPathway, Kpi, KpiTarget, PathwayLink, PathwayNode, Programme
+from .response import Response
+
+__all__ = [
+    "FrameUnit", "ImpactPathway", "Instrument", "InstrumentVersion", "Invitation", "Kpi",
+    "KpiTarget", "PathwayLink", "PathwayNode", "Programme", "Response", "Unit", "Wave",
+    "WaveInstrument", "WaveStratum", "utcnow",
+]

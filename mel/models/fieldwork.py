@@ -1,0 +1,90 @@
+"""Units (the clusters), waves with their sampling frame, and invitations."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from .base import utcnow
+
+
+class Unit(SQLModel, table=True):
+    """An organisational unit responses belong to (pps, werkplaats, school, consortium)."""
+
+    __table_args__ = (UniqueConstraint("programme_id", "code"),)
+    id: int | None = Field(default=None, primary_key=True)
+    programme_id: int = Field(foreign_key="programme.id", index=True)
+    parent_id: int | None = Field(default=None, foreign_key="unit.id")
+    code: str = Field(max_length=64)
+    name: str = Field(max_length=200)
+    kind: str = Field(max_length=16)
+    province: str | None = Field(default=None, max_length=32)
+    region: str | None = Field(default=None, max_length=64)
+    sector: str | None = Field(default=None, max_length=64)
+    stratum: str | None = Field(default=None, max_length=64)
+
+
+class Wave(SQLModel, table=True):
+    """One measurement round of a programme (e.g. impactmeting 2025) and its design."""
+
+    __table_args__ = (UniqueConstraint("programme_id", "code"),)
+    id: int | None = Field(default=None, primary_key=True)
+    programme_id: int = Field(foreign_key="programme.id", index=True)
+    code: str = Field(max_length=64)
+    label_nl: str = Field(max_length=200)
+    label_en: str = Field(max_length=200)
+    year: int
+    fieldwork_start: date | None = None
+    fieldwork_end: date | None = None
+    status: str = Field(default="open", max_length=16)  # planned | open | closed
+    retention_until: date | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class WaveInstrument(SQLModel, table=True):
+    """An instrument fielded in a wave (a wave may field several)."""
+
+    wave_id: int = Field(foreign_key="wave.id", primary_key=True)
+    instrument_id: int = Field(foreign_key="instrument.id", primary_key=True)
+
+
+class WaveStratum(SQLModel, table=True):
+    """Population and sample size of a stratum of units in a wave (for the fpc)."""
+
+    __table_args__ = (UniqueConstraint("wave_id", "stratum"),)
+    id: int | None = Field(default=None, primary_key=True)
+    wave_id: int = Field(foreign_key="wave.id", index=True)
+    stratum: str = Field(max_length=64)
+    population_size: int
+    sample_size: int
+
+
+class FrameUnit(SQLModel, table=True):
+    """A unit in a wave's frame: whether it was sampled and with what weight."""
+
+    __table_args__ = (UniqueConstraint("wave_id", "unit_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    wave_id: int = Field(foreign_key="wave.id", index=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    stratum: str = Field(max_length=64)
+    sampled: bool = True
+    base_weight: float | None = None
+    inclusion_probability: float | None = None
+    # Second stage: number of persons (e.g. entrepreneurs helped) in the unit, for its fpc.
+    persons_population: int | None = None
+
+
+class Invitation(SQLModel, table=True):
+    """A closed-survey invitation; only a hash of its unguessable token is stored."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    wave_id: int = Field(foreign_key="wave.id", index=True)
+    instrument_id: int = Field(foreign_key="instrument.id")
+    unit_id: int | None = Field(default=None, foreign_key="unit.id")
+    reference: str | None = Field(default=None, max_length=64)  # pseudonymous person key
+    language: str = Field(default="nl", max_length=2)
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime | None = None

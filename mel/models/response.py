@@ -1,0 +1,37 @@
+"""Responses: one row per respondent per instrument version, answers as JSON."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Field, SQLModel
+
+from .base import json_field, utcnow
+
+
+class Response(SQLModel, table=True):
+    """A respondent's answers to one instrument version in one wave.
+
+    Answers are one JSON object keyed by question (Likert rows as `question__statement`):
+    a page save is one row update and extraction reads one row per respondent. The
+    unique `client_submission_id` makes a retried final submission recognisable.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    public_id: str = Field(max_length=36, unique=True, index=True)
+    wave_id: int = Field(foreign_key="wave.id", index=True)
+    instrument_version_id: int = Field(foreign_key="instrumentversion.id", index=True)
+    unit_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
+    invitation_id: int | None = Field(default=None, foreign_key="invitation.id", index=True)
+    respondent_id: str = Field(max_length=36, index=True)
+    client_submission_id: str | None = Field(default=None, max_length=64, unique=True)
+    submission_hash: str | None = Field(default=None, max_length=64)
+    status: str = Field(default="in_progress", max_length=16, index=True)
+    language: str = Field(default="nl", max_length=2)
+    consent_version: str | None = Field(default=None, max_length=32)
+    current_page: int = 0
+    answers: dict[str, Any] = json_field(default_factory=dict)
+    started_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    completed_at: datetime | None = None

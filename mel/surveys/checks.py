@@ -1,0 +1,153 @@
+"""Cross-reference checks that a single field's validation cannot see."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from .conditions import Condition
+from .programme_schema import ProgrammeDefinition
+from .schema import CHOICE_TYPES, NUMERIC_TYPES, InstrumentDefinition, Question
+from .yamlfile import Location
+
+Finding = tuple[Location, str]
+
+
+def check_instrument(survey: InstrumentDefinition) -> Iterator[Finding]:
+    """Yield (location, message) for every cross-reference problem in a survey."""
+    for name, choices in survey.choices.items():
+        if not choices:
+            yield ("choices", name), f"choice list {name!r} is empty"
+        seen: set[str] = set()
+        for i, choice in enumerate(choices):
+            if str(choice.value) in seen:
+                yield ("choices", name, i, "value"), f"duplicate choice value {choice.value!r}"
+            seen.add(str(choice.value))
+    yield from _duplicates([((("pages", p, "name")), page.name)
+                            for p, page in enumerate(survey.pages)], "page name")
+    earlier: dict[str, Question] = {}
+    names: list[tuple[Location, str]] = []
+    for p, page in enumerate(survey.pages):
+        yield from _check_condition(survey, page.relevant, ("pages", p, "relevant"), earlier)
+        for q, question in enumerate(page.questions):
+            where: Location = ("pages", p, "questions", q)
+            names.append(((*where, "name"), question.name))
+            if question.choices and question.choices not in survey.choices:
+                yield (*where, "choices"), f"unknown choice list {question.choices!r}"
+            if question.statements:
+                yield from _duplicates(
+                    [((*where, "statements", s, "name"), st.name)
+                     for s, st in enumerate(question.statements)], "statement name")
+            yield from _check_condition(survey, question.relevant, (*where, "relevant"), earlier)
+        for question in page.questions:
+            earlier[question.name] = question
+    yield from _duplicates(names, "question name")
+
+
+def _duplicates(items: list[tuple[Location, str]], what: str) -> Iterator[Finding]:
+    seen: set[str] = set()
+    for location, name in items:
+        if name in seen:
+            yield location, f"duplicate {what} {name!r}"
+        seen.add(name)
+
+
+def _check_condition(survey: InstrumentDefinition, condition: Condition | None,
+                     where: Location, earlier: dict[str, Question]) -> Iterator[Finding]:
+    if condition is None:
+        return
+    for suffix, name, test in condition.questions():
+        location = (*where, *_parse_suffix(suffix))
+        if name not in earlier:
+            known = any(q.name == name for q in survey.questions())
+            yield location, (f"refers to question {name!r} which is not on an earlier page"
+                             if known else f"refers to unknown question {name!r}")
+            continue
+        yield from _check_operand(survey, earlier[name], test, location[:-1])
+
+
+def _check_operand(survey: InstrumentDefinition, question: Question, test: Condition,
+                   where: Location) -> Iterator[Finding]:
+    op, operand = test.operator()
+    kind = question.type
+    if op == "selected" and kind != "select_multiple":
+        yield (*where, "selected"), f"'selected' needs a select_multiple question, not {kind}"
+    if op in ("gt", "ge", "lt", "le") and kind not in NUMERIC_TYPES:
+        yield (*where, op), f"{op!r} needs a numeric question, not {kind}"
+    if kind in CHOICE_TYPES and op in ("equals", "not_equals", "in", "selected"):
+        values = {str(c.value) for c in survey.choices.get(question.choices or "", [])}
+        for value in operand if op == "in" else [operand]:
+            if values and str(value) not in values:
+                yield (*where, op), (f"value {value!r} is not in choice list "
+                                     f"{question.choices!r}")
+    if kind == "yes_no" and op in ("equals", "not_equals") and not isinstance(operand, bool):
+        yield (*where, op), "a yes_no answer is true or false"
+
+
+def _parse_suffix(suffix: str) -> Location:
+    """Turn '.all[0].question' into ('all', 0, 'question')."""
+    parts: list[str | int] = []
+    for piece in suffix.strip(".").split("."):
+        name, _, rest = piece.partition("[")
+        parts.append(name)
+        if rest:
+            parts.append(int(rest.rstrip("]")))
+    return tuple(parts)
+
+
+def check_programme(programme: ProgrammeDefinition,
+                    instruments: dict[str, InstrumentDefinition]) -> Iterator[Finding]:
+    """Yield problems in a programme's pathways and KPIs against its instruments."""
+    nodes: set[str] = set()
+    yield from _duplicates([(("pathways", i, "code"), p.code)
+                            for i, p in enumerate(programme.pathways)], "pathway code")
+    for i, pathway in enumerate(programme.pathways):
+        codes = {n.code for n in pathway.nodes}
+        yield from _duplicates([(("pathways", i, "nodes", n, "code"), node.code)
+                                for n, node in enumerate(pathway.nodes)], "node code")
+        nodes.update(f"{pathway.code}.{c}" for c in codes)
+        for k, link in enumerate(pathway.links):
+            for key, code in (("from", link.source), ("to", link.target)):
+                if code not in codes:
+                    yield (("pathways", i, "links", k, key),
+                           f"unknown node {code!r} in pathway {pathway.code!r}")
+    yield from _duplicates([(("kpis", i, "code"), k.code)
+                            for i, k in enumerate(programme.kpis)], "KPI code")
+    for i, kpi in enumerate(programme.kpis):
+        where: Location = ("kpis", i)
+        if kpi.node not in nodes:
+            yield (*where, "node"), f"unknown pathway node {kpi.node!r} (write pathway.node)"
+        survey = instruments.get(kpi.instrument)
+        if survey is None:
+            yield (*where, "instrument"), f"unknown instrument {kpi.instrument!r}"
+            continue
+        if survey.programme != programme.programme:
+            yield (*where, "instrument"), (f"instrument {kpi.instrument!r} belongs to "
+                                           f"programme {survey.programme!r}")
+        yield from _check_kpi_questions(kpi, survey, where)
+
+
+def _check_kpi_questions(kpi, survey: InstrumentDefinition, where: Location) -> Iterator[Finding]:
+    known = {q.name: q for q in survey.questions()}
+    field = "question" if kpi.question else "expression"
+    for name in kpi.questions():
+        if name not in known:
+            yield (*where, field), f"unknown question {name!r} in {survey.instrument!r}"
+    if kpi.question in known:
+        question = known[kpi.question]
+        if kpi.estimator in ("mean", "total", "ratio", "quantile") and \
+                question.type not in (*NUMERIC_TYPES, "yes_no"):
+            yield (*where, "question"), (f"estimator {kpi.estimator} needs a numeric question, "
+                                         f"{kpi.question!r} is {question.type}")
+        if kpi.estimator == "proportion":
+            if question.type in CHOICE_TYPES:
+                values = {str(c.value) for c in survey.choices.get(question.choices or "", [])}
+                if kpi.level is None or str(kpi.level) not in values:
+                    yield (*where, "level"), (f"level {kpi.level!r} is not in choice list "
+                                              f"{question.choices!r}")
+            elif question.type != "yes_no":
+                yield (*where, "question"), (f"estimator proportion needs a select_one or "
+                                             f"yes_no question, {kpi.question!r} is "
+                                             f"{question.type}")
+    if kpi.expression and kpi.expression.scale in known and \
+            known[kpi.expression.scale].type != "likert":
+        yield (*where, "expression", "scale"), f"{kpi.expression.scale!r} is not a likert question"

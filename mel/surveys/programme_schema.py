@@ -1,0 +1,150 @@
+"""Typed model of a programme file: impact pathways (impactpaden) and KPIs."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from .schema import InstrumentDefinition
+from .text import LocalText, StrictModel
+
+Level = Literal["input", "activity", "output", "outcome", "impact"]
+LEVELS: tuple[str, ...] = Level.__args__  # type: ignore[attr-defined]
+Estimator = Literal["mean", "proportion", "total", "ratio", "quantile"]
+DISAGGREGATIONS = ("stratum", "province", "region", "sector", "unit_kind")
+
+
+class Node(StrictModel):
+    """A step of an impact pathway at one level of the results chain."""
+
+    code: str
+    level: Level
+    label: LocalText
+
+
+class Link(StrictModel):
+    """A causal link between two nodes of the same pathway."""
+
+    source: str = Field(alias="from")
+    target: str = Field(alias="to")
+    relation: Literal["increases", "decreases", "part_of"] = "increases"
+    confidence: Literal["low", "medium", "high"] = "medium"
+
+
+class Pathway(StrictModel):
+    """An impact pathway (impactpad): nodes from input to impact, and their links."""
+
+    code: str
+    label: LocalText
+    nodes: list[Node] = Field(min_length=1)
+    links: list[Link] = Field(default_factory=list)
+
+
+class Expression(StrictModel):
+    """A derived variable: exactly one of the forms below."""
+
+    sum: list[str] | None = None
+    scale: str | None = None
+    items: list[str] | None = None
+    min_answered: int | None = None
+    equals: tuple[str, str | int | float | bool] | None = None
+    selected: tuple[str, str] | None = None
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Expression:
+        forms = [k for k in ("sum", "scale", "equals", "selected") if getattr(self, k)]
+        if len(forms) != 1:
+            raise ValueError("needs exactly one of sum, scale, equals, selected")
+        if (self.items or self.min_answered) and not self.scale:
+            raise ValueError("'items' and 'min_answered' go with 'scale'")
+        return self
+
+    def questions(self) -> list[str]:
+        """Return the names of the questions the expression reads."""
+        if self.sum:
+            return list(self.sum)
+        if self.scale:
+            return [self.scale]
+        pair = self.equals or self.selected
+        return [str(pair[0])] if pair else []
+
+
+class Baseline(StrictModel):
+    """The value a KPI had before the programme (or at its first measurement)."""
+
+    year: int
+    value: float
+    source: str | None = None
+
+
+class Target(StrictModel):
+    """A KPI target for a year."""
+
+    year: int
+    value: float
+
+
+class GoNoGo(StrictModel):
+    """Thresholds for a go/no-go decision in a year (e.g. Techkwadraat 2027)."""
+
+    year: int
+    go: float
+    no_go: float
+
+
+class Kpi(StrictModel):
+    """A key performance indicator: an estimator over a question or expression."""
+
+    code: str
+    label: LocalText
+    definition: LocalText
+    node: str = Field(description="pathway.node code")
+    estimator: Estimator
+    instrument: str
+    question: str | None = None
+    expression: Expression | None = None
+    level: str | int | bool | None = None
+    denominator: str | None = None
+    quantile: float | None = Field(default=None, gt=0, lt=1)
+    direction: Literal["higher", "lower"] = "higher"
+    unit: LocalText | None = None
+    disaggregations: list[Literal["stratum", "province", "region", "sector", "unit_kind"]] = (
+        Field(default_factory=list))
+    baseline: Baseline | None = None
+    targets: list[Target] = Field(default_factory=list)
+    go_no_go: GoNoGo | None = None
+
+    @model_validator(mode="after")
+    def _variable(self) -> Kpi:
+        if (self.question is None) == (self.expression is None):
+            raise ValueError("needs exactly one of 'question' or 'expression'")
+        if self.estimator == "ratio" and not self.denominator:
+            raise ValueError("a ratio KPI needs 'denominator' (a question name)")
+        if self.estimator != "ratio" and self.denominator:
+            raise ValueError("'denominator' goes with estimator ratio")
+        if self.estimator == "quantile" and self.quantile is None:
+            raise ValueError("a quantile KPI needs 'quantile' (e.g. 0.5)")
+        if self.go_no_go and (self.go_no_go.go - self.go_no_go.no_go) * (
+                1 if self.direction == "higher" else -1) < 0:
+            raise ValueError("go threshold lies on the wrong side of no_go for the direction")
+        return self
+
+    def questions(self) -> list[str]:
+        """Return the names of the questions the KPI reads."""
+        names = [self.question] if self.question else self.expression.questions()  # type: ignore[union-attr]
+        return names + ([self.denominator] if self.denominator else [])
+
+
+class ProgrammeDefinition(StrictModel):
+    """A whole programme file (`surveys/<programme>/programme.yaml`)."""
+
+    programme: str
+    label: LocalText
+    description: LocalText | None = None
+    unit_kinds: list[Literal["pps", "werkplaats", "school", "consortium", "region"]]
+    pathways: list[Pathway] = Field(default_factory=list)
+    kpis: list[Kpi] = Field(default_factory=list)
+
+
+__all__ = ["ProgrammeDefinition", "Kpi", "Pathway", "InstrumentDefinition", "LEVELS"]

@@ -1,0 +1,193 @@
+"""Typed model of a survey definition file (XLSForm vocabulary, written as YAML)."""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from .conditions import Condition
+from .text import LocalText, StrictModel
+
+QuestionType = Literal[
+    "select_one", "select_multiple", "likert", "integer", "decimal", "rating", "nps",
+    "yes_no", "text", "date", "note",
+]
+QUESTION_TYPES: tuple[str, ...] = QuestionType.__args__  # type: ignore[attr-defined]
+NUMERIC_TYPES = ("integer", "decimal", "rating", "nps")
+CHOICE_TYPES = ("select_one", "select_multiple")
+NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
+NAME_RULE = "names use lower-case letters, digits and _ and start with a letter"
+
+
+def _check_name(value: str) -> str:
+    if not NAME_PATTERN.match(value):
+        raise ValueError(f"invalid name {value!r}: {NAME_RULE}")
+    return value
+
+
+class Choice(StrictModel):
+    """One option of a choice list; `value` is what is stored."""
+
+    value: str | int
+    label: LocalText
+
+
+class Constraint(StrictModel):
+    """Limits on an answer, with the message shown when they are broken."""
+
+    min: float | None = None
+    max: float | None = None
+    min_length: int | None = None
+    max_length: int | None = None
+    regex: str | None = None
+    min_selected: int | None = None
+    max_selected: int | None = None
+    message: LocalText | None = None
+
+    @field_validator("regex")
+    @classmethod
+    def _compiles(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                re.compile(value)
+            except re.error as exc:
+                raise ValueError(f"regex does not compile: {exc}") from None
+        return value
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Constraint:
+        for low, high in (("min", "max"), ("min_length", "max_length"),
+                          ("min_selected", "max_selected")):
+            lo, hi = getattr(self, low), getattr(self, high)
+            if lo is not None and hi is not None and lo > hi:
+                raise ValueError(f"{low} ({lo:g}) is greater than {high} ({hi:g})")
+        return self
+
+
+class Statement(StrictModel):
+    """One row of a Likert matrix; stored as `<question>__<name>`."""
+
+    name: str
+    label: LocalText
+    reverse: bool = False
+
+    _name = field_validator("name")(classmethod(lambda cls, v: _check_name(v)))
+
+
+class Question(StrictModel):
+    """A question; which optional fields apply depends on `type`."""
+
+    name: str
+    type: QuestionType
+    label: LocalText
+    hint: LocalText | None = None
+    required: bool = False
+    relevant: Condition | None = None
+    constraint: Constraint | None = None
+    choices: str | None = None
+    statements: list[Statement] | None = None
+    min: float | None = None
+    max: float | None = None
+    multiline: bool = False
+    other: bool = False
+    sensitive: bool = False
+
+    _name = field_validator("name")(classmethod(lambda cls, v: _check_name(v)))
+
+    @model_validator(mode="after")
+    def _fields_fit_type(self) -> Question:
+        kind = self.type
+        if kind in CHOICE_TYPES and not self.choices:
+            raise ValueError(f"a {kind} question needs 'choices' (the name of a choice list)")
+        if kind == "likert":
+            if not self.choices:
+                raise ValueError("a likert question needs 'choices' (its scale)")
+            if not self.statements:
+                raise ValueError("a likert question needs 'statements'")
+        if kind not in (*CHOICE_TYPES, "likert") and self.choices:
+            raise ValueError(f"'choices' does not apply to a {kind} question")
+        if kind != "likert" and self.statements:
+            raise ValueError(f"'statements' does not apply to a {kind} question")
+        if (self.min is not None or self.max is not None) and kind not in NUMERIC_TYPES:
+            raise ValueError(f"'min'/'max' do not apply to a {kind} question")
+        if kind == "rating" and (self.min is None or self.max is None):
+            raise ValueError("a rating question needs 'min' and 'max' (e.g. 1 and 10)")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"min ({self.min:g}) is greater than max ({self.max:g})")
+        if kind == "note" and self.required:
+            raise ValueError("a note cannot be required")
+        return self
+
+    def bounds(self) -> tuple[float | None, float | None]:
+        """Return the (min, max) an answer must respect, type defaults included."""
+        low, high = self.min, self.max
+        if self.type == "nps":
+            low, high = 0 if low is None else low, 10 if high is None else high
+        if self.constraint is not None:
+            low = self.constraint.min if self.constraint.min is not None else low
+            high = self.constraint.max if self.constraint.max is not None else high
+        return low, high
+
+    def columns(self) -> list[str]:
+        """Return the stored answer keys (one per Likert statement, else the name)."""
+        if self.type == "likert":
+            return [f"{self.name}__{s.name}" for s in self.statements or []]
+        if self.type == "note":
+            return []
+        return [self.name]
+
+
+class Page(StrictModel):
+    """A page of questions shown together."""
+
+    name: str
+    title: LocalText | None = None
+    relevant: Condition | None = None
+    questions: list[Question] = Field(min_length=1)
+
+    _name = field_validator("name")(classmethod(lambda cls, v: _check_name(v)))
+
+
+class Consent(StrictModel):
+    """The consent/privacy text shown before the first page; its version is stored."""
+
+    version: str
+    text: LocalText
+
+
+class InstrumentDefinition(StrictModel):
+    """A whole survey definition file."""
+
+    instrument: str
+    programme: str
+    version: int = Field(ge=1)
+    title: LocalText
+    description: LocalText | None = None
+    respondent: Literal["unit", "person"] = "unit"
+    consent: Consent | None = None
+    choices: dict[str, list[Choice]] = Field(default_factory=dict)
+    pages: list[Page] = Field(min_length=1)
+
+    @field_validator("instrument", "programme")
+    @classmethod
+    def _code(cls, value: str) -> str:
+        if not re.match(r"^[a-z][a-z0-9-]*$", value):
+            raise ValueError(f"invalid code {value!r}: use lower-case letters, digits and -")
+        return value
+
+    def questions(self) -> list[Question]:
+        """Return all questions in page order."""
+        return [q for page in self.pages for q in page.questions]
+
+    def question(self, name: str) -> Question:
+        """Return the question called `name` (KeyError if there is none)."""
+        for q in self.questions():
+            if q.name == name:
+                return q
+        raise KeyError(name)
+
+    def columns(self) -> list[str]:
+        """Return every stored answer key in page order."""
+        return [c for q in self.questions() for c in q.columns()]

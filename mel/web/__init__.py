@@ -1,0 +1,1 @@
+"""Web modules, one blueprint each."""

@@ -1,0 +1,78 @@
+"""The `mel` command line: every command has help, errors are one clear line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from mel.cli import main
+from tests.factories import survey_dict, write_catalogue
+
+
+@pytest.fixture
+def runner(db_url: str) -> CliRunner:
+    """A click runner whose MEL_DATABASE_URL points at a fresh database."""
+    return CliRunner(env={"MEL_DATABASE_URL": db_url})
+
+
+def _commands(group, prefix=()):  # type: ignore[no-untyped-def]
+    yield prefix
+    for name, command in getattr(group, "commands", {}).items():
+        yield from _commands(command, (*prefix, name))
+
+
+@pytest.mark.parametrize("path", list(_commands(main)), ids=lambda p: " ".join(p) or "mel")
+def test_every_command_has_help(path: tuple[str, ...]) -> None:
+    result = CliRunner().invoke(main, [*path, "--help"])
+    assert result.exit_code == 0, result.output
+    assert "Usage:" in result.output
+
+
+def test_db_upgrade_then_current(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    assert "database at revision" in result.output
+    assert runner.invoke(main, ["db", "current"]).output.strip() != ""
+
+
+def test_validate_real_surveys(surveys_dir: Path) -> None:
+    result = CliRunner().invoke(main, ["surveys", "validate", str(surveys_dir)])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == "OK: 5 instruments, 3 programmes"
+
+
+def test_validate_reports_problems_with_exit_1(tmp_path: Path) -> None:
+    data = survey_dict()
+    data["pages"][0]["questions"][0]["type"] = "slider"
+    write_catalogue(tmp_path, survey=data)
+    result = CliRunner().invoke(main, ["surveys", "validate", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "pages[0].questions[0].type: unknown value 'slider'" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_publish_then_refuse_a_changed_version(runner: CliRunner, tmp_path: Path) -> None:
+    folder = write_catalogue(tmp_path / "files")
+    assert runner.invoke(main, ["db", "upgrade"]).exit_code == 0
+    first = runner.invoke(main, ["surveys", "publish", str(folder)])
+    assert first.exit_code == 0, first.output
+    assert "instrument test-survey v1: created" in first.output
+    write_catalogue(folder, survey=survey_dict(title={"nl": "Gewijzigd"}))
+    second = runner.invoke(main, ["surveys", "publish", str(folder)])
+    assert second.exit_code == 1
+    assert "nothing published" in second.output and "Set `version: 2`" in second.output
+
+
+def test_publish_without_migrations_says_what_to_do(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(main, ["surveys", "publish", str(write_catalogue(tmp_path))])
+    assert result.exit_code == 1
+    assert "mel db upgrade" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_bad_database_url_is_one_line() -> None:
+    result = CliRunner(env={"MEL_DATABASE_URL": "nonsense"}).invoke(main, ["db", "upgrade"])
+    assert result.exit_code == 1
+    assert "Error: MEL_DATABASE_URL is not a database URL: 'nonsense'" in result.output
