@@ -10,6 +10,11 @@ from .schema import CHOICE_TYPES, NUMERIC_TYPES, InstrumentDefinition, Question
 from .yamlfile import Location
 
 Finding = tuple[Location, str]
+# Column names the analysis frame uses for design variables (see mel.analysis.frame).
+RESERVED_NAMES = frozenset({
+    "response_id", "respondent", "unit", "unit_kind", "stratum", "province", "region",
+    "sector", "version", "language", "fpc_units", "fpc_persons", "weight",
+})
 
 
 def check_instrument(survey: InstrumentDefinition) -> Iterator[Finding]:
@@ -31,6 +36,16 @@ def check_instrument(survey: InstrumentDefinition) -> Iterator[Finding]:
         for q, question in enumerate(page.questions):
             where: Location = ("pages", p, "questions", q)
             names.append(((*where, "name"), question.name))
+            if question.name in RESERVED_NAMES or "__" in question.name:
+                yield (*where, "name"), (f"question name {question.name!r} is reserved for "
+                                         f"analysis columns; choose another (no '__')")
+            for owner, model in ((where, question), ((*where, "constraint"),
+                                                      question.constraint)):
+                pair = model.disorder() if model is not None else None
+                if pair:
+                    low, high = (getattr(model, n) for n in pair)
+                    yield (*owner, pair[0]), (f"{pair[0]} ({low:g}) is greater than "
+                                              f"{pair[1]} ({high:g})")
             if question.choices and question.choices not in survey.choices:
                 yield (*where, "choices"), f"unknown choice list {question.choices!r}"
             if question.statements:

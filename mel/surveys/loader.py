@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from difflib import get_close_matches
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -32,6 +33,25 @@ def _message(error: dict[str, Any]) -> str:
     return message.removeprefix("Value error, ")
 
 
+def _explain(doc: YamlDocument, errors: list[Any]) -> list[Problem]:
+    """Locate pydantic errors; a misspelt key is reported once, with the likely intent."""
+    errors = [{**e, "loc": tuple(p for p in e["loc"] if isinstance(p, int | str))}
+              for e in errors]
+    missing = {e["loc"] for e in errors if e["type"] == "missing"}
+    explained: set[tuple[Any, ...]] = set()
+    problems = []
+    for error in errors:
+        loc, message = error["loc"], _message(error)
+        if error["type"] == "extra_forbidden":
+            wanted = [m[-1] for m in missing if m[:-1] == loc[:-1]]
+            close = get_close_matches(str(loc[-1]), [str(w) for w in wanted], n=1)
+            if close:
+                message += f" (did you mean {close[0]!r}?)"
+                explained.add((*loc[:-1], close[0]))
+        problems.append((loc, message))
+    return [doc.problem(loc, message) for loc, message in problems if loc not in explained]
+
+
 def parse(doc: YamlDocument, model: type[Model]) -> Model:
     """Validate a YAML document against `model`; raise FileProblems listing every error."""
     problems = list(doc.duplicates)
@@ -41,9 +61,7 @@ def parse(doc: YamlDocument, model: type[Model]) -> Model:
     try:
         result = model.model_validate(doc.data)
     except ValidationError as exc:
-        for error in exc.errors():
-            loc = tuple(p for p in error["loc"] if isinstance(p, int | str))
-            problems.append(doc.problem(loc, _message(error)))
+        problems.extend(_explain(doc, exc.errors()))
         raise FileProblems(problems) from None
     if problems:
         raise FileProblems(problems)

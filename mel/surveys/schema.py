@@ -56,14 +56,18 @@ class Constraint(StrictModel):
                 raise ValueError(f"regex does not compile: {exc}") from None
         return value
 
-    @model_validator(mode="after")
-    def _ordered(self) -> Constraint:
-        for low, high in (("min", "max"), ("min_length", "max_length"),
-                          ("min_selected", "max_selected")):
-            lo, hi = getattr(self, low), getattr(self, high)
-            if lo is not None and hi is not None and lo > hi:
-                raise ValueError(f"{low} ({lo:g}) is greater than {high} ({hi:g})")
-        return self
+    def disorder(self) -> tuple[str, str] | None:
+        """Return the first (low, high) pair of limits where low exceeds high."""
+        return _disorder(self, ("min", "max"), ("min_length", "max_length"),
+                         ("min_selected", "max_selected"))
+
+
+def _disorder(model: StrictModel, *pairs: tuple[str, str]) -> tuple[str, str] | None:
+    for low, high in pairs:
+        lo, hi = getattr(model, low), getattr(model, high)
+        if lo is not None and hi is not None and lo > hi:
+            return low, high
+    return None
 
 
 class Statement(StrictModel):
@@ -114,11 +118,13 @@ class Question(StrictModel):
             raise ValueError(f"'min'/'max' do not apply to a {kind} question")
         if kind == "rating" and (self.min is None or self.max is None):
             raise ValueError("a rating question needs 'min' and 'max' (e.g. 1 and 10)")
-        if self.min is not None and self.max is not None and self.min > self.max:
-            raise ValueError(f"min ({self.min:g}) is greater than max ({self.max:g})")
         if kind == "note" and self.required:
             raise ValueError("a note cannot be required")
         return self
+
+    def disorder(self) -> tuple[str, str] | None:
+        """Return ("min", "max") when min exceeds max."""
+        return _disorder(self, ("min", "max"))
 
     def bounds(self) -> tuple[float | None, float | None]:
         """Return the (min, max) an answer must respect, type defaults included."""

@@ -96,6 +96,10 @@ def read_yaml(path: Path) -> YamlDocument:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
         reason = getattr(exc, "problem", None) or str(exc)
+        context, context_mark = getattr(exc, "context", None), getattr(exc, "context_mark", None)
+        if context and context_mark is not None:
+            # e.g. "while parsing a flow mapping" opened on an earlier line: say where.
+            reason = f"{reason} ({context} that starts on line {context_mark.line + 1})"
         raise FileProblems([Problem(str(path), "", f"invalid YAML: {reason}", line)]) from None
     doc = YamlDocument(path, data)
     if node is not None:

@@ -42,7 +42,7 @@ def test_real_surveys_validate(surveys_dir: Path) -> None:
     (lambda s: s["pages"][0]["questions"][1].update(choices="onbekend"),
      "pages[0].questions[1].choices: unknown choice list 'onbekend'"),
     (lambda s: s["pages"][0]["questions"][0].update(min=11),
-     "pages[0].questions[0]: min (11) is greater than max (10)"),
+     "pages[0].questions[0].min: min (11) is greater than max (10)"),
     (lambda s: s["pages"][0]["questions"][0]["label"].pop("nl"),
      "pages[0].questions[0].label.nl: missing required field 'nl'"),
     (lambda s: s["pages"][0]["questions"][0].update(label="Cijfer"),
@@ -141,3 +141,38 @@ def test_conditions(relevant: dict, answers: dict, expected: bool) -> None:
     from mel.surveys.conditions import Condition
 
     assert evaluate(Condition.model_validate(relevant), answers) is expected
+
+
+DATA = Path(__file__).parent / "data"
+ROOT = Path(__file__).parents[2]
+
+
+def _expected(folder: Path) -> list[str]:
+    lines = (folder / "expected.txt").read_text(encoding="utf-8").splitlines()
+    return [line for line in lines if line and not line.startswith("#")]
+
+
+@pytest.mark.parametrize("path", sorted((DATA / "broken").glob("*.yaml")), ids=lambda p: p.stem)
+def test_each_broken_file_gives_exactly_its_expected_message(path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch
+                                                             ) -> None:
+    monkeypatch.chdir(ROOT)
+    relative = path.relative_to(ROOT)
+    expected = [line for line in _expected(DATA / "broken") if line.startswith(f"{relative}:")]
+    assert len(expected) == 1
+    assert problems_of(relative) == expected
+
+
+def test_broken_programme_folder(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    catalogue = load_catalogue([Path("tests/surveys/data/broken_programme")])
+    assert [str(p) for p in catalogue.problems] == _expected(DATA / "broken_programme")
+
+
+def test_minimal_survey_has_every_question_type() -> None:
+    from mel.surveys.schema import QUESTION_TYPES
+
+    catalogue = load_catalogue([DATA / "minimal.yaml", DATA / "minimal"])
+    assert catalogue.problems == []
+    [(_, survey)] = catalogue.instruments.values()
+    assert {q.type for q in survey.questions()} == set(QUESTION_TYPES)
