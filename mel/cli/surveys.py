@@ -79,4 +79,4 @@ def import_xlsform_command(form: Path, out: Path | None, instrument: str | None,
         out.write_text(text, encoding="utf-8")
         click.echo(f"wrote {out}", err=True)
     for problem in result.unconverted:
-        click.echo(f"not converted: {problem}", err=True)
+        click.echo(f"note: {problem}", err=True)
