@@ -1,0 +1,116 @@
+"""Units, waves and frames: strata, sample sizes and weights add up."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from datetime import date
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from mel.models import (
+    FrameUnit,
+    Instrument,
+    InstrumentVersion,
+    Programme,
+    Response,
+    Unit,
+    Wave,
+    WaveInstrument,
+    WaveStratum,
+)
+from mel.simulate.profiles import PROFILES
+
+
+def test_units_per_programme(simulated: Engine) -> None:
+    with Session(simulated) as session:
+        units = session.exec(select(Programme.code, Unit).join(Unit)).all()
+    kinds = Counter((code, unit.kind) for code, unit in units)
+    assert kinds[("katapult", "pps")] == 450
+    assert kinds[("katapult", "consortium")] == 15
+    assert kinds[("digitale-werkplaatsen", "werkplaats")] == 20
+    assert kinds[("techkwadraat", "school")] == 300
+    assert kinds[("techkwadraat", "region")] == 12
+    by_id = {u.id: u for _, u in units}
+    members = Counter(by_id[u.parent_id].kind for _, u in units if u.parent_id)
+    assert members["consortium"] == 90 and members["region"] == 300
+    schools = [u for _, u in units if u.kind == "school"]
+    assert len({u.province for u in schools}) == 12
+    assert all(u.province and u.region and u.stratum for _, u in units if u.kind != "consortium"
+               and u.kind != "region")
+
+
+def test_waves_and_instruments(simulated: Engine) -> None:
+    with Session(simulated) as session:
+        waves = session.exec(select(Programme.code, Wave).join(Wave).order_by(Wave.year)).all()
+        links = session.exec(select(WaveInstrument.wave_id, Instrument.code).join(
+            Instrument)).all()
+    codes = {(p, w.code) for p, w in waves}
+    assert ("katapult", "impactmeting-2025") in codes
+    assert ("digitale-werkplaatsen", "monitor-2023") in codes
+    assert ("techkwadraat", "meting-2025") in codes
+    for programme, wave in waves:
+        assert wave.fieldwork_start and wave.fieldwork_end
+        assert date(wave.year, 1, 1) <= wave.fieldwork_start < wave.fieldwork_end <= \
+            date(wave.year, 12, 31)
+        assert wave.status == ("open" if wave.year == 2025 else "closed")
+        assert str(wave.year) in wave.label_nl and str(wave.year) in wave.label_en
+        assert wave.code.startswith(PROFILES[programme].wave_prefix)
+    fielded = defaultdict(set)
+    for wave_id, code in links:
+        fielded[wave_id].add(code)
+    tk = next(w for p, w in waves if p == "techkwadraat")
+    assert fielded[tk.id] == {"tk-leerlingen", "tk-docenten", "tk-scholen"}
+
+
+def test_frame_adds_up(simulated: Engine) -> None:
+    with Session(simulated) as session:
+        strata = session.exec(select(WaveStratum)).all()
+        frame = session.exec(select(FrameUnit)).all()
+    units: dict[tuple[int, str], list[FrameUnit]] = defaultdict(list)
+    for row in frame:
+        units[(row.wave_id, row.stratum)].append(row)
+    assert {(s.wave_id, s.stratum) for s in strata} == set(units)
+    for stratum in strata:
+        rows = units[(stratum.wave_id, stratum.stratum)]
+        sampled = [r for r in rows if r.sampled]
+        assert len(rows) == stratum.population_size
+        assert len(sampled) == stratum.sample_size >= min(2, stratum.population_size)
+        assert sum(r.base_weight or 0 for r in sampled) == pytest.approx(
+            stratum.population_size)
+        assert all(r.base_weight is None for r in rows if not r.sampled)
+        assert all(r.inclusion_probability == pytest.approx(
+            stratum.sample_size / stratum.population_size) for r in rows)
+
+
+def test_responses_come_from_sampled_units(simulated: Engine) -> None:
+    with Session(simulated) as session:
+        rows = session.exec(select(Response.wave_id, Response.unit_id, FrameUnit.sampled).join(
+            FrameUnit, (FrameUnit.unit_id == Response.unit_id)
+            & (FrameUnit.wave_id == Response.wave_id), isouter=True)).all()
+    assert rows and all(sampled is True for _, _, sampled in rows)
+
+
+def test_person_instruments_fit_in_their_unit(simulated: Engine) -> None:
+    with Session(simulated) as session:
+        counts = session.exec(
+            select(Response.wave_id, Response.unit_id, Instrument.code,
+                   FrameUnit.persons_population)
+            .join(InstrumentVersion, InstrumentVersion.id == Response.instrument_version_id)
+            .join(Instrument).join(FrameUnit, (FrameUnit.unit_id == Response.unit_id)
+                                   & (FrameUnit.wave_id == Response.wave_id))
+            .where(col(Instrument.code).in_(["dw-impactmonitor", "tk-leerlingen"]))).all()
+    per_unit = Counter((w, u, code) for w, u, code, _ in counts)
+    population = {(w, u, code): m for w, u, code, m in counts}
+    assert per_unit
+    for key, n in per_unit.items():
+        assert population[key] is not None and n <= population[key]
+
+
+def test_unit_instruments_answer_once_per_unit(simulated: Engine) -> None:
+    with Session(simulated) as session:
+        rows = session.exec(select(Response.wave_id, Response.unit_id).join(
+            InstrumentVersion).join(Instrument).where(
+            col(Instrument.code).in_(["katapult-impactmeting", "tk-scholen"]))).all()
+    assert rows and max(Counter(rows).values()) == 1
