@@ -1,0 +1,160 @@
+"""Evaluate a programme's KPIs for a wave: estimates, disaggregations, status, change."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from ..analysis.errors import DesignError
+from ..analysis.results import Estimate, EstimateTable, difference
+from ..models import Programme, Wave
+from ..surveys.programme_schema import Kpi, ProgrammeDefinition
+from ..surveys.schema import InstrumentDefinition
+from .frames import Frames, design_for, estimate_kpi
+from .status import Decision, Status, go_no_go, judge
+from .variables import kpi_column
+
+__all__ = ["Change", "KpiResult", "design_for", "estimate_kpi", "evaluate_kpis", "waves_of"]
+
+
+@dataclass(frozen=True)
+class Change:
+    """The change of a KPI since the previous wave (independent samples)."""
+
+    previous_wave: str
+    previous: Estimate
+    difference: Estimate
+
+    @property
+    def significant(self) -> bool:
+        """True when the interval of the difference excludes zero."""
+        return self.difference.ci_low > 0 or self.difference.ci_high < 0
+
+
+@dataclass(frozen=True)
+class KpiResult:
+    """Everything known about one KPI in one wave.
+
+    ``answered`` counts respondents with a value for the KPI's variable; ``history`` holds
+    the estimates of the earlier waves, oldest first (None where a wave had no answers);
+    ``note`` says why there is no estimate (``"no answers"`` or the error met).
+    """
+
+    kpi: Kpi
+    wave: str
+    year: int
+    estimate: Estimate | None
+    by: dict[str, EstimateTable] = field(default_factory=dict)
+    target: float | None = None
+    status: Status | None = None
+    decision: Decision | None = None
+    change: Change | None = None
+    note: str | None = None
+    answered: int = 0
+    history: tuple[tuple[str, int, Estimate | None], ...] = ()
+
+
+def waves_of(engine: Engine, programme: str, code: str) -> tuple[Wave, list[Wave]]:
+    """Return the wave `code` of `programme` and its earlier waves, oldest first."""
+    with Session(engine) as session:
+        current = session.exec(select(Wave).join(Programme).where(
+            Programme.code == programme, Wave.code == code)).first()
+        if current is None:
+            raise LookupError(f"no wave {code!r} in programme {programme!r}")
+        earlier = session.exec(select(Wave).where(
+            Wave.programme_id == current.programme_id, Wave.year < current.year)
+            .order_by(Wave.year, Wave.code)).all()  # type: ignore[arg-type]
+    return current, list(earlier)
+
+
+def evaluate_kpis(engine: Engine, programme: ProgrammeDefinition,
+                  instruments: dict[str, InstrumentDefinition], wave: str,
+                  min_group_size: int = 10, *, frames: Frames | None = None,
+                  progress: Callable[[str], None] | None = None) -> list[KpiResult]:
+    """Evaluate every KPI of `programme` in `wave`, with change since the previous wave.
+
+    Parameters
+    ----------
+    engine : sqlalchemy.engine.Engine
+        The mel database.
+    programme : ProgrammeDefinition
+        Pathways and KPIs (from ``programme.yaml``).
+    instruments : dict of str to InstrumentDefinition
+        The programme's instruments by code (for scale indices).
+    wave : str
+        Code of the wave to evaluate; its previous wave is the latest earlier one.
+    min_group_size : int
+        Results for fewer respondents get a note (showing them is the caller's choice).
+    frames : Frames, optional
+        A cache of analysis frames and designs to share with the caller.
+    progress : callable, optional
+        Called with the KPI code after each KPI.
+
+    Returns
+    -------
+    list of KpiResult
+        One per KPI, in the programme's order.
+    """
+    current, earlier = waves_of(engine, programme.programme, wave)
+    frames = frames or Frames(engine, programme, instruments)
+    results = []
+    for kpi in programme.kpis:
+        result = _evaluate_one(frames, kpi, current, min_group_size)
+        history = tuple((w.code, w.year, _overall(frames, kpi, w.code)) for w in earlier)
+        result = replace(result, history=history)
+        previous = result.history[-1] if result.history else None
+        if previous is not None and previous[2] is not None and result.estimate is not None:
+            change = Change(previous[0], previous[2], difference(result.estimate, previous[2]))
+            result = replace(result, change=change)
+        results.append(result)
+        if progress is not None:
+            progress(kpi.code)
+    return results
+
+
+def _overall(frames: Frames, kpi: Kpi, wave: str) -> Estimate | None:
+    """The KPI's overall estimate in another wave, or None without answers."""
+    data, problem = frames.data(wave, kpi)
+    if problem or int(data[kpi_column(kpi)].notna().sum()) == 0:
+        return None
+    try:
+        estimate = estimate_kpi(frames.design(wave, kpi.instrument), kpi)
+    except DesignError:
+        return None
+    assert isinstance(estimate, Estimate)
+    return estimate
+
+
+def _evaluate_one(frames: Frames, kpi: Kpi, wave: Wave, k: int) -> KpiResult:
+    data, problem = frames.data(wave.code, kpi)
+    if problem:
+        return KpiResult(kpi, wave.code, wave.year, None, note=problem)
+    column = kpi_column(kpi)
+    answered = int(data[column].notna().sum())
+    if answered == 0:
+        return KpiResult(kpi, wave.code, wave.year, None, note="no answers")
+    try:
+        design = frames.design(wave.code, kpi.instrument)
+        estimate = estimate_kpi(design, kpi)
+    except DesignError as exc:
+        return KpiResult(kpi, wave.code, wave.year, None, note=str(exc), answered=answered)
+    assert isinstance(estimate, Estimate)
+    by = {}
+    for variable in kpi.disaggregations:
+        if variable in data and data.loc[data[column].notna(), variable].notna().any():
+            table = estimate_kpi(design, kpi, by=variable)
+            assert isinstance(table, EstimateTable)
+            by[variable] = table
+    target = next((t.value for t in kpi.targets if t.year == wave.year), None)
+    status = judge(estimate.ci_low, estimate.ci_high, target, kpi.direction) \
+        if target is not None else None
+    decision = None
+    if kpi.go_no_go and kpi.go_no_go.year == wave.year:
+        decision = go_no_go(estimate.ci_low, estimate.ci_high, kpi.go_no_go.go,
+                            kpi.go_no_go.no_go, kpi.direction)
+    note = f"fewer than {k} respondents" if answered < k else None
+    return KpiResult(kpi, wave.code, wave.year, estimate, by, target, status, decision, None,
+                     note, answered)

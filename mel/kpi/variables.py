@@ -1,0 +1,86 @@
+"""Derived KPI variables computed from an analysis frame, without `eval`."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..surveys.programme_schema import Kpi
+from ..surveys.schema import InstrumentDefinition
+
+
+class KpiVariableError(ValueError):
+    """A KPI refers to something the frame does not hold."""
+
+
+def kpi_column(kpi: Kpi) -> str:
+    """Return the frame column name that holds the KPI's variable."""
+    return kpi.question if kpi.question else f"kpi__{kpi.code.lower()}"
+
+
+def add_kpi_variable(data: pd.DataFrame, kpi: Kpi,
+                     survey: InstrumentDefinition) -> pd.DataFrame:
+    """Return `data` with the KPI's variable as a column (see `kpi_column`)."""
+    column = kpi_column(kpi)
+    if kpi.question:
+        _require(data, [kpi.question], kpi)
+        if kpi.denominator:
+            _require(data, [kpi.denominator], kpi)
+        return data
+    expression = kpi.expression
+    assert expression is not None
+    data = data.copy()
+    if expression.sum:
+        _require(data, expression.sum, kpi)
+        # A respondent who answered none of the parts has no value; missing parts of a
+        # partly answered sum count as zero.
+        data[column] = data[expression.sum].sum(axis=1, min_count=1)
+    elif expression.scale:
+        data[column] = scale_index(data, survey, expression.scale, expression.items,
+                                   expression.min_answered)
+    elif expression.equals:
+        name, value = expression.equals
+        _require(data, [name], kpi)
+        answered = data[name].notna()
+        same = data[name].astype(object).map(lambda v: _same(v, value))
+        data[column] = np.where(answered, same.astype(float), np.nan)
+    elif expression.selected:
+        name, value = expression.selected
+        dummy = f"{name}__{value}"
+        _require(data, [dummy], kpi)
+        data[column] = data[dummy]
+    return data
+
+
+def scale_index(data: pd.DataFrame, survey: InstrumentDefinition, question: str,
+                items: list[str] | None = None, min_answered: int | None = None) -> pd.Series:
+    """Mean of a Likert question's statements, reverse items mirrored on the scale.
+
+    A respondent gets a value when at least `min_answered` items (default: half, rounded
+    up) are answered.
+    """
+    likert = survey.question(question)
+    statements = [s for s in likert.statements or [] if items is None or s.name in items]
+    scale = [float(c.value) for c in survey.choices[likert.choices or ""]]
+    low, high = min(scale), max(scale)
+    columns = []
+    for statement in statements:
+        values = pd.to_numeric(data.get(f"{question}__{statement.name}"), errors="coerce")
+        if values is None:
+            values = pd.Series(np.nan, index=data.index)
+        columns.append(low + high - values if statement.reverse else values)
+    block = pd.concat(columns, axis=1)
+    needed = min_answered or -(-len(statements) // 2)
+    return block.mean(axis=1).where(block.notna().sum(axis=1) >= needed)
+
+
+def _require(data: pd.DataFrame, names: list[str], kpi: Kpi) -> None:
+    missing = [n for n in names if n not in data.columns]
+    if missing:
+        raise KpiVariableError(f"KPI {kpi.code}: the frame has no column {missing[0]!r}")
+
+
+def _same(value: object, expected: object) -> bool:
+    if isinstance(value, float) and isinstance(expected, bool):
+        return value == float(expected)
+    return str(value) == str(expected)

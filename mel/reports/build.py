@@ -1,0 +1,249 @@
+"""Assemble an impactmeting report: fieldwork, pathways, KPIs and the methodology."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from importlib import metadata
+
+import pandas as pd
+from sqlalchemy.engine import Engine
+
+from ..analysis.design import Design
+from ..analysis.errors import DesignError
+from ..kpi.evaluate import KpiResult, evaluate_kpis, waves_of
+from ..kpi.frames import Frames
+from ..models import Wave
+from ..surveys.programme_schema import LEVELS, ProgrammeDefinition
+from ..surveys.schema import InstrumentDefinition
+from .fieldwork import fieldwork_table, wave_instruments
+from .kpis import KpiContext, kpi_section, overview_row, sentence, shown
+from .methodology import methodology
+from .model import Chart, PathwaySection, Report, Table
+from .numbers import format_number
+from .pathway import NodeKpi, pathway_figure
+from .svg import inline_svg
+from .text import (
+    NO_STATUS_COLOUR,
+    NO_STATUS_SYMBOL,
+    STATUS_COLOUR,
+    STATUS_SYMBOL,
+    status_words,
+    t,
+)
+
+Step = Callable[[str], None]
+
+
+def _quiet(_label: str) -> None:
+    """A progress callback that does nothing."""
+
+
+def steps(programme: ProgrammeDefinition) -> int:
+    """The number of progress steps `build_report` takes (for a progress bar's total)."""
+    return 2 + 2 * len(programme.kpis) + len(programme.pathways)
+
+
+def _date(value: object, language: str) -> str:
+    return value.strftime("%d-%m-%Y" if language == "nl" else "%Y-%m-%d") \
+        if value is not None else ""  # type: ignore[attr-defined]
+
+
+def fieldwork_section(engine: Engine, wave: Wave, language: str) -> Table:
+    """The fieldwork table of the wave, formatted."""
+    data = fieldwork_table(engine, wave)
+    lang = language
+    rows, emphasis = [], []
+    for record in data.itertuples():
+        total = record.stratum is None or pd.isna(record.stratum)
+
+        def count(value: object) -> str:
+            return "\u2014" if pd.isna(value) else format_number(float(value), 0, lang)
+
+        rows.append([record.instrument, t("total", lang) if total else str(record.stratum),
+                     count(record.population_units), count(record.sampled_units),
+                     count(record.invitations), count(record.responses),
+                     count(record.responding_units),
+                     "\u2014" if pd.isna(record.response_rate) else
+                     format_number(record.response_rate * 100, 0, lang) + "%"])
+        emphasis.append(total)
+    header = [t(k, lang) for k in ("instrument", "disaggregation_stratum", "population_units",
+                                   "sampled_units", "invitations", "responses",
+                                   "responding_units", "response_rate")]
+    return Table("fieldwork", t("fieldwork", lang), header, rows, data,
+                 [False, False] + [True] * 6, emphasis)
+
+
+def pathway_sections(programme: ProgrammeDefinition, results: list[KpiResult], language: str,
+                     k: int) -> list[PathwaySection]:
+    """One diagram per impact pathway, each KPI's status on its node, with a table."""
+    lang = language
+    on_node: dict[str, list[NodeKpi]] = {}
+    for result in results:
+        status = result.status if shown(result, k) else None
+        symbol = STATUS_SYMBOL[status] if status else NO_STATUS_SYMBOL
+        words = status.label(lang) if status else t("no_judgement", lang)
+        on_node.setdefault(result.kpi.node, []).append(NodeKpi(
+            symbol, words, result.kpi.label.get(lang),
+            STATUS_COLOUR[status] if status else NO_STATUS_COLOUR))
+    levels = {level: t(f"level_{level}", lang) for level in LEVELS}
+    sections = []
+    for pathway in programme.pathways:
+        kpis = {n.code: on_node.get(f"{pathway.code}.{n.code}", []) for n in pathway.nodes}
+        figure = pathway_figure(pathway, kpis, level_labels=levels, language=lang)
+        labels = {n.code: n.label.get(lang) for n in pathway.nodes}
+        rows, items = [], []
+        for node in pathway.nodes:
+            statuses = "; ".join(f"{x.symbol} {x.status}: {x.label}" for x in kpis[node.code])
+            leads = "; ".join(f"{labels[link.target]} ({t('relation_' + link.relation, lang)}, "
+                              f"{t('confidence_' + link.confidence, lang)})"
+                              for link in pathway.links if link.source == node.code)
+            rows.append([levels[node.level], labels[node.code], statuses or "\u2014",
+                         leads or "\u2014"])
+            items.append(f"{levels[node.level]} \u2018{labels[node.code]}\u2019"
+                         + (f" ({statuses})" if statuses else ""))
+        alt = t("alt_pathway", lang, pathway=pathway.label.get(lang), items="; ".join(items))
+        data = pd.DataFrame(rows, columns=["level", "step", "kpis", "leads_to"])
+        table = Table(f"pathway-{pathway.code}", pathway.label.get(lang),
+                      [t("level", lang), t("step", lang), t("kpis", lang), t("leads_to", lang)],
+                      rows, data)
+        ident = f"pathway-{pathway.code}"
+        sections.append(PathwaySection(ident, pathway.label.get(lang), Chart(
+            ident, inline_svg(figure, alt, ident), alt, t("caption_pathway", lang), table)))
+    return sections
+
+
+def group_labels(instruments: dict[str, InstrumentDefinition], language: str
+                 ) -> dict[str, dict[str, str]]:
+    """Readable names of sector codes, from the instruments' choice lists (when unique)."""
+    found: dict[str, set[str]] = {}
+    for survey in instruments.values():
+        for choices in survey.choices.values():
+            for choice in choices:
+                found.setdefault(str(choice.value), set()).add(choice.label.get(language))
+    return {"sector": {value: next(iter(labels)) for value, labels in found.items()
+                       if len(labels) == 1}}
+
+
+def build_report(engine: Engine, programme: ProgrammeDefinition,
+                 instruments: dict[str, InstrumentDefinition], wave: str, *,
+                 language: str = "nl", k: int = 10, progress: Step = _quiet) -> Report:
+    """Evaluate the KPIs of `programme` in `wave` and assemble the report.
+
+    Parameters
+    ----------
+    engine : sqlalchemy.engine.Engine
+        The mel database.
+    programme : ProgrammeDefinition
+        Pathways and KPIs.
+    instruments : dict of str to InstrumentDefinition
+        The programme's instruments by code.
+    wave : str
+        Code of the wave to report on.
+    language : {"nl", "en"}
+    k : int
+        Minimum group size: smaller groups are suppressed (MIN_GROUP_SIZE).
+    progress : callable
+        Called with a label after each step (see `steps`).
+
+    Raises
+    ------
+    LookupError
+        When the programme has no wave `wave`.
+    """
+    lang = language
+    current, earlier = waves_of(engine, programme.programme, wave)
+    wave_labels = {w.code: (w.label_en if lang == "en" else w.label_nl) or w.code
+                   for w in [*earlier, current]}
+    fieldwork = fieldwork_section(engine, current, lang)
+    progress(t("fieldwork", lang))
+    frames = Frames(engine, programme, instruments)
+    results = evaluate_kpis(engine, programme, instruments, wave, k, frames=frames,
+                            progress=progress)
+    node_labels = {f"{p.code}.{n.code}": n.label.get(lang)
+                   for p in programme.pathways for n in p.nodes}
+    context = KpiContext(lang, k, node_labels, wave_labels, group_labels(instruments, lang))
+    sections, domains, overview, numbers = [], [], [], []
+    for result in results:
+        data, problem = frames.data(wave, result.kpi)
+        section, groups = kpi_section(result, context, None if problem else data,
+                                      instruments.get(result.kpi.instrument))
+        sections.append(section)
+        domains.append(groups)
+        cells, record = overview_row(result, lang, k)
+        overview.append(cells)
+        numbers.append(record)
+        progress(result.kpi.code)
+    pathways = pathway_sections(programme, results, lang, k)
+    for pathway in pathways:
+        progress(pathway.label)
+    used = sorted({kpi.instrument for kpi in programme.kpis} |
+                  {i.code for i in wave_instruments(engine, current.id or 0)} & set(instruments))
+    data = {code: frames.raw(wave, code) for code in used}
+    designs = {code: _design_or_none(frames, wave, code) for code in data}
+    method = methodology(data, results, language=lang, k=k, designs=designs)
+    progress(t("methodology", lang))
+    header = [t("kpi", lang), t("estimate", lang), t("interval", lang), t("target", lang),
+              t("status", lang), t("change", lang)]
+    overview_table = Table("kpis", t("kpi_overview", lang), header, overview,
+                           pd.DataFrame(numbers), [False, True, True, True, False, True])
+    group_frame = pd.concat([d for d in domains if not d.empty], ignore_index=True) \
+        if any(not d.empty for d in domains) else pd.DataFrame(columns=["kpi"])
+    exported = [overview_table, fieldwork,
+                Table("groups", t("by_group", lang, kpi=t("kpis", lang)), [], [], group_frame),
+                _combined("trend", sections, t("wave", lang)),
+                _combined("answers", sections, t("distribution", lang)),
+                Table("pathways", t("pathways", lang), [], [], pd.concat(
+                    [p.chart.table.data.assign(pathway=p.anchor.removeprefix("pathway-"))
+                     for p in pathways if p.chart.table is not None] or [pd.DataFrame()],
+                    ignore_index=True))]
+    exported += [m.table for m in method if m.table is not None]
+    title = t("report_title", lang, programme=programme.label.get(lang))
+    subtitle = t("subtitle", lang, wave=wave_labels[current.code],
+                 start=_date(current.fieldwork_start, lang),
+                 end=_date(current.fieldwork_end, lang)) \
+        if current.fieldwork_start and current.fieldwork_end else \
+        t("subtitle_no_dates", lang, wave=wave_labels[current.code])
+    notes = [] if any(r.answered for r in results) else [t("empty_wave", lang)]
+    return Report(
+        language=lang, programme=programme.programme, wave=current.code, title=title,
+        subtitle=subtitle,
+        description=programme.description.get(lang) if programme.description else "",
+        intro=t("summary_intro", lang),
+        summary=[sentence(r, lang, k, wave_labels) for r in results],
+        overview=overview_table, fieldwork=fieldwork, pathways=pathways, kpis=sections,
+        methodology=method, notes=notes,
+        footer=t("footer", lang, version=_version()), tables=exported)
+
+
+def _design_or_none(frames: Frames, wave: str, instrument: str) -> Design | None:
+    """The design of a frame, or None when it has no rows or no valid design."""
+    if not len(frames.raw(wave, instrument)):
+        return None
+    try:
+        return frames.design(wave, instrument)
+    except DesignError:
+        return None
+
+
+def _combined(kind: str, sections: list, title: str) -> Table:  # type: ignore[type-arg]
+    """One long export table from the per-KPI chart tables of one kind."""
+    parts = []
+    for section in sections:
+        for chart in section.charts:
+            if chart.table is not None and chart.table.name == f"{section.code}-{kind}":
+                data = chart.table.data
+                if kind == "answers":
+                    data = data.melt(id_vars=["item", "n"], var_name="answer", value_name="share")
+                parts.append(data.assign(kpi=section.code)[["kpi", *data.columns]])
+    data = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["kpi"])
+    return Table(kind, title, [], [], data)
+
+
+def _version() -> str:
+    try:
+        return metadata.version("mel")
+    except metadata.PackageNotFoundError:  # pragma: no cover - running from a plain checkout
+        return "dev"
+
+
+__all__ = ["build_report", "steps", "status_words"]

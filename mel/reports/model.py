@@ -1,0 +1,101 @@
+"""What a report holds, ready to render: texts, formatted tables, and charts as SVG."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table shown in the report (formatted cells) and exported (numbers in `data`)."""
+
+    name: str
+    title: str
+    header: list[str]
+    rows: list[list[str]]
+    data: pd.DataFrame
+    numeric: list[bool] = field(default_factory=list)
+    emphasis: list[bool] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart as inline SVG with its text alternative and the table of its numbers."""
+
+    ident: str
+    svg: str
+    alt: str
+    caption: str
+    table: Table | None = None
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A labelled value in a KPI's key-figure list."""
+
+    label: str
+    value: str
+    css: str = ""
+
+
+@dataclass(frozen=True)
+class KpiSection:
+    """Everything shown for one KPI."""
+
+    anchor: str
+    code: str
+    label: str
+    definition: str
+    node: str
+    sentence: str
+    facts: list[Fact]
+    charts: list[Chart]
+    notes: list[str]
+    status_css: str
+
+
+@dataclass(frozen=True)
+class PathwaySection:
+    """One impact pathway: its diagram and the table of its steps and KPIs."""
+
+    anchor: str
+    label: str
+    chart: Chart
+
+
+@dataclass(frozen=True)
+class MethodSection:
+    """A titled part of the methodology appendix: paragraphs and an optional table."""
+
+    title: str
+    paragraphs: list[str]
+    table: Table | None = None
+
+
+@dataclass
+class Report:
+    """A whole impactmeting report in one language."""
+
+    language: str
+    programme: str
+    wave: str
+    title: str
+    subtitle: str
+    description: str
+    intro: str
+    summary: list[str]
+    overview: Table
+    fieldwork: Table
+    pathways: list[PathwaySection]
+    kpis: list[KpiSection]
+    methodology: list[MethodSection]
+    notes: list[str]
+    footer: str
+    tables: list[Table] = field(default_factory=list)
+
+    @property
+    def basename(self) -> str:
+        """File name stem of the report's outputs, e.g. ``katapult-impactmeting-2025-nl``."""
+        return f"{self.programme}-{self.wave}-{self.language}"

@@ -1,0 +1,39 @@
+"""The real programmes (katapult, digitale-werkplaatsen, techkwadraat) on simulated data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy.engine import Engine
+
+from mel.cli import main
+from mel.db import session_scope
+from mel.simulate import simulate
+from mel.surveys.loader import load_catalogue
+from mel.surveys.publish import publish_catalogue
+
+WAVES = {"katapult": "impactmeting-2025", "digitale-werkplaatsen": "monitor-2025",
+         "techkwadraat": "meting-2025"}
+
+
+@pytest.fixture
+def demo(engine: Engine, surveys_dir: Path) -> Engine:
+    """A small simulated database of every real programme, waves 2023 and 2025."""
+    with session_scope(engine) as session:
+        publish_catalogue(session, load_catalogue([surveys_dir]))
+    simulate(engine, seed=7, scale=0.1, waves=(2023, 2025))
+    return engine
+
+
+def test_every_programme_reports(demo: Engine, db_url: str, tmp_path: Path) -> None:
+    runner = CliRunner(env={"MEL_DATABASE_URL": db_url})
+    for programme, wave in WAVES.items():
+        result = runner.invoke(main, ["report", "--programme", programme, "--wave", wave,
+                                      "--out", str(tmp_path), "--no-pdf"])
+        assert result.exit_code == 0, result.output
+        html = (tmp_path / f"{programme}-{wave}-nl.html").read_text(encoding="utf-8")
+        assert "naar schatting" in html and "Bijlage: methode" in html
+        assert "Sinds " in html          # the change since the 2023 wave
+        assert "http" not in html
