@@ -1,0 +1,38 @@
+"""Design-based estimation for complex surveys, agreeing with R's ``survey`` package.
+
+Define the design once, then ask it questions::
+
+    from mel.analysis import Design
+    d = Design(df, weights="pw", strata="stype", fpc="fpc")
+    d.mean("api00")                      # Estimate(estimate, se, ci_low, ci_high, n, df, deff)
+    d.mean("api00", by="stype")          # EstimateTable; .to_frame()
+    d.proportion("sch_wide", "Yes", method="beta")
+    d.poststratify("stype", {"E": 4421, "H": 755, "M": 1018}).total("enroll")
+    d.replicate("jkn").quantile("api00", [0.25, 0.5, 0.75])
+
+References: Lumley (2010) *Complex Surveys*; Cochran (1977) *Sampling Techniques*;
+Wolter (2007) *Introduction to Variance Estimation*; Rao & Scott (1984); Korn & Graubard
+(1998); Hyndman & Fan (1996); Francisco & Fuller (1991). See each module's docstring.
+"""
+
+from .design import Design
+from .errors import DesignError, DesignWarning
+from .regression import RegressionResult, svyglm
+from .results import Estimate, EstimateTable, difference
+from .scales import cronbach_alpha, likert_index
+from .tables import RaoScottResult, rao_scott
+
+__all__ = [
+    "Design",
+    "DesignError",
+    "DesignWarning",
+    "Estimate",
+    "EstimateTable",
+    "RaoScottResult",
+    "RegressionResult",
+    "cronbach_alpha",
+    "difference",
+    "likert_index",
+    "rao_scott",
+    "svyglm",
+]

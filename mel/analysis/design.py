@@ -1,0 +1,279 @@
+"""The survey design: define it once, then ask it questions (as R's ``svydesign``).
+
+A :class:`Design` binds a DataFrame to its sampling design: weights, strata, clusters for
+one or two stages and the finite-population correction per stage. It is immutable; every
+method that changes it (``subset``, ``poststratify``, ``rake``, ``adjust_nonresponse``,
+``replicate``) returns a new design. Estimates come back as
+:class:`~mel.analysis.results.Estimate` (or an :class:`~mel.analysis.results.EstimateTable`
+for ``by=`` domains) with standard errors from Taylor linearisation or replicate weights.
+
+Semantics follow R ``survey`` 4.x (Lumley 2004, 2010): ``fpc`` is a population size per
+stratum (values >= 1) or a sampling fraction (values <= 1); without weights they are
+implied by the fpc; without fpc sampling is taken to be with replacement at the first
+stage (the ultimate-cluster variance, Kalton 1979). Domains keep their out-of-domain rows
+with weight zero.
+
+References
+----------
+Lumley, T. (2004). Analysis of complex survey samples. *J. Statistical Software* 9(8).
+Lumley, T. (2010). *Complex Surveys: A Guide to Analysis Using R*. Wiley.
+Kalton, G. (1979). Ultimate cluster sampling. *JRSS A* 142, 210-222.
+Cochran, W. G. (1977). *Sampling Techniques*, 3rd ed. Wiley.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import adjust
+from .errors import DesignError
+from .questions import Questions
+from .replicate import ReplicateWeights
+from .structure import Stage, base_weights, build_stages, check_lonely, check_weights
+from .structure import degrees_of_freedom as _degf
+from .variance import Scores, taylor_cov
+
+
+class Design(Questions):
+    """A complex survey design over a DataFrame.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per respondent (or sampled element).
+    weights : str, optional
+        Column of sampling weights (> 0). Default: implied by ``fpc``, else 1.
+    strata : str, optional
+        Column of first-stage strata. A second stage is stratified by the PSUs (as R's
+        ``svydesign`` does with one strata column).
+    psu : str, optional
+        Column of primary sampling units (clusters). Default: each row is its own PSU.
+    ssu : str, optional
+        Column of second-stage units within PSUs (two-stage designs).
+    fpc : str or sequence of str, optional
+        Finite-population correction, one column per stage: population sizes (N_h, and
+        for the second stage M_i per PSU) or sampling fractions.
+    nest : bool
+        PSU ids are only unique within strata (R's ``nest=TRUE``).
+    lonely_psu : {"fail", "adjust", "average", "remove", "certainty"}
+        What to do with strata holding one sampled unit (R's ``survey.lonely.psu``).
+        ``fail`` (default) raises a :class:`DesignError` naming the stratum.
+
+    Examples
+    --------
+    >>> d = Design(df, weights="pw", strata="stype", fpc="fpc")      # doctest: +SKIP
+    >>> d.mean("api00", by="stype").to_frame()                       # doctest: +SKIP
+    """
+
+    def __init__(self, data: pd.DataFrame, *, weights: str | None = None,
+                 strata: str | None = None, psu: str | None = None, ssu: str | None = None,
+                 fpc: str | Sequence[str] | None = None, nest: bool = False,
+                 lonely_psu: str = "fail") -> None:
+        if not isinstance(data, pd.DataFrame):
+            raise DesignError(f"data must be a pandas DataFrame, not {type(data).__name__}")
+        if ssu is not None and psu is None:
+            raise DesignError("ssu needs psu: give the first-stage clusters too")
+        fpcs = [fpc] if isinstance(fpc, str) else (list(fpc) if fpc is not None else None)
+        ids = [psu] if ssu is None else [psu, ssu]
+        stages = build_stages(data, strata=strata, ids=ids, fpc=fpcs, nest=nest)
+        check_lonely(stages, lonely_psu, strata)
+        w = (check_weights(data, weights) if weights is not None
+             else base_weights(stages, len(data), fpcs is not None))
+        self._set(data=data.copy(deep=False), w=w, support=w > 0, stages=stages,
+                  lonely=lonely_psu,
+                  layers=(), calibrated=False, rep=None, has_fpc=fpcs is not None,
+                  spec={"weights": weights, "strata": strata, "psu": psu, "ssu": ssu,
+                        "fpc": fpcs, "nest": nest})
+
+    # ------------------------------------------------------------------ plumbing
+    def _set(self, **attrs: Any) -> None:
+        if "w" in attrs:
+            attrs["positive"] = attrs["w"] > 0
+        attrs["cache"] = {}  # derived facts (domains, df) of this design only
+        for key, value in attrs.items():
+            if isinstance(value, np.ndarray):
+                value.flags.writeable = False
+            object.__setattr__(self, f"_{key}", value)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("a Design is immutable; its methods return new designs")
+
+    def _derive(self, **attrs: Any) -> Design:
+        new = copy.copy(self)
+        new._set(**attrs)
+        return new
+
+    def __repr__(self) -> str:
+        spec = ", ".join(f"{k}={v!r}" for k, v in self._spec.items() if v)
+        kind = "Taylor" if self._rep is None else self._rep.method
+        extra = ", calibrated" if self._calibrated else ""
+        return (f"<Design {spec}: {self.n} rows, {self.n_psu} PSUs, {self.n_strata} strata, "
+                f"df={self.df}, variance={kind}{extra}>")
+
+    # ------------------------------------------------------------------ properties
+    @property
+    def data(self) -> pd.DataFrame:
+        """The data (do not modify it in place)."""
+        return self._data
+
+    @property
+    def weights(self) -> np.ndarray:
+        """The analysis weights (zero outside a subset or for nonrespondents); a copy."""
+        return self._w.copy()
+
+    @property
+    def weights_view(self) -> np.ndarray:
+        """The analysis weights, read-only (no copy)."""
+        return self._w
+
+    def cached(self, key: Any, compute: Any) -> Any:
+        """``compute()``, remembered for this (immutable) design under ``key``."""
+        if key not in self._cache:
+            self._cache[key] = compute()
+        return self._cache[key]
+
+    @property
+    def positive(self) -> np.ndarray:
+        """Rows with a nonzero weight (read-only)."""
+        return self._positive
+
+    @property
+    def n(self) -> int:
+        """Number of rows (including zero-weight rows)."""
+        return len(self._w)
+
+    @property
+    def stages(self) -> tuple[Stage, ...]:
+        return self._stages
+
+    @property
+    def n_psu(self) -> int:
+        """Primary sampling units with a nonzero weight."""
+        return int(np.count_nonzero(np.bincount(self._stages[0].unit[self._w > 0])))
+
+    @property
+    def n_strata(self) -> int:
+        """First-stage strata with a nonzero weight."""
+        st = self._stages[0]
+        return int(np.count_nonzero(np.bincount(st.stratum_of_unit[st.unit[self._w > 0]])))
+
+    @property
+    def support(self) -> np.ndarray:
+        """Rows in the sample (or subset) for the degrees of freedom: those with a nonzero
+        weight, and the nonrespondents of a nonresponse adjustment (whose scores are not
+        zero)."""
+        return self._support
+
+    @property
+    def df(self) -> float:
+        """Design degrees of freedom: #PSUs - #strata (replicates: rank - 1), as R's degf."""
+        if self._rep is not None:
+            return self.cached("df", lambda: self._rep.df(self._w > 0))
+        return self.cached("df", lambda: float(_degf(self._stages[0], self._support)))
+
+    @property
+    def layers(self) -> tuple[Any, ...]:
+        """Calibration steps whose residuals give the variance (Taylor designs)."""
+        return self._layers
+
+    @property
+    def has_fpc(self) -> bool:
+        return self._has_fpc
+
+    @property
+    def strata_column(self) -> str | None:
+        return self._spec["strata"]
+
+    @property
+    def lonely_psu(self) -> str:
+        return self._lonely
+
+    @property
+    def is_calibrated(self) -> bool:
+        return self._calibrated
+
+    @property
+    def replicate_weights(self) -> ReplicateWeights | None:
+        """The replicate weights of a replicate design (None for Taylor variance)."""
+        return self._rep
+
+    @property
+    def variance_method(self) -> str:
+        """``"taylor"`` or the replicate method (``"jk1"``, ``"jkn"``, ``"bootstrap"``)."""
+        return "taylor" if self._rep is None else self._rep.method
+
+    def frame_rows(self) -> np.ndarray:
+        """Rows R's subsetted design object would still hold: all rows of a calibrated
+        Taylor design (R keeps them at zero weight), else the nonzero-weight rows."""
+        if self._calibrated and self._rep is None:
+            return np.ones(self.n, bool)
+        return self._w > 0
+
+    def taylor_cov(self, x: Scores, present: np.ndarray | None = None) -> np.ndarray:
+        """Linearisation covariance of the totals of weighted scores ``x``."""
+        if present is None or (self._calibrated and self._rep is None):
+            present = self.frame_rows()
+        return taylor_cov(x, self._stages, lonely_psu=self._lonely,
+                          layers=self._layers, present=present)
+
+    # ------------------------------------------------------------------ derived designs
+    def subset(self, mask: Any) -> Design:
+        """The domain where ``mask`` is true; other rows stay, with weight zero.
+
+        ``mask`` is a boolean array or Series of the data's length (NaN counts as false),
+        or the name of a boolean column.
+        """
+        return adjust.subset(self, mask)
+
+    def poststratify(self, by: str | Sequence[str], population: Mapping[Any, float], *,
+                     partial: bool = False) -> Design:
+        """Post-stratify to known population counts (R ``postStratify``).
+
+        Parameters
+        ----------
+        by : str or sequence of str
+            The post-stratification column(s).
+        population : mapping
+            Population count of each cell: keyed by value, or by tuple of values for
+            several columns.
+        partial : bool
+            Allow population cells without sampled rows (they are ignored).
+        """
+        return adjust.poststratify(self, by, population, partial=partial)
+
+    def rake(self, margins: Mapping[str, Mapping[Any, float]], *, maxit: int = 10,
+             epsilon: float = 1.0) -> Design:
+        """Rake to known margins (R ``rake``): ``{"stype": {"E": 4421, ...}, ...}``.
+
+        Stops, as R, when no cell of the joint table moves by ``epsilon`` (an absolute
+        weight if >= 1, else a fraction of the total weight) or after ``maxit`` sweeps
+        (with a :class:`DesignWarning`).
+        """
+        return adjust.rake(self, margins, maxit=maxit, epsilon=epsilon)
+
+    def adjust_nonresponse(self, responded: str, classes: str | Sequence[str] | None = None,
+                           *, within_strata: bool = True) -> Design:
+        """Weighting-class nonresponse adjustment (see :mod:`mel.analysis.calibration`).
+
+        ``responded`` is a 0/1 or boolean column; respondents' weights are multiplied by
+        the sampled over the responding weight of their class (the cells of ``classes``,
+        within strata unless ``within_strata=False``); nonrespondents get weight zero
+        but stay in the design for the variance and the degrees of freedom.
+        """
+        return adjust.adjust_nonresponse(self, responded, classes,
+                                         within_strata=within_strata)
+
+    def replicate(self, method: str = "jk1", *, replicates: int = 50,
+                  seed: int | None = None) -> Design:
+        """The same design with replicate-weight variance (R ``as.svrepdesign``).
+
+        ``method`` is ``"jk1"`` (unstratified), ``"jkn"`` (stratified) or
+        ``"bootstrap"`` (``replicates`` resamples; ``seed`` for repeatability). Only the
+        first-stage fpc is used, as in R. Calibrate after replicating, not before.
+        """
+        return adjust.replicate(self, method, replicates=replicates, seed=seed)

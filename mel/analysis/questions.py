@@ -1,0 +1,127 @@
+"""The questions a design answers: the estimation methods of :class:`Design`.
+
+Kept apart from the design's construction so that each reads on its own; every method
+delegates to the module that implements it (and whose docstring gives the references).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from .results import Estimate, EstimateTable
+
+if TYPE_CHECKING:
+    from .regression import RegressionResult
+    from .tables import RaoScottResult
+
+By = str | Sequence[str] | None
+
+
+class Questions:
+    """Mixin of :class:`~mel.analysis.design.Design`: means, totals, ratios, proportions,
+    quantiles, regression and tables, overall or by domain."""
+
+    def mean(self, variable: str, *, by: By = None, na_rm: bool = True,
+             alpha: float = 0.05) -> Estimate | EstimateTable:
+        """Weighted mean (R ``svymean``; with ``by``, ``svyby(..., svymean)``).
+
+        Parameters
+        ----------
+        variable : str
+            A numeric (or boolean) column.
+        by : str or sequence of str, optional
+            Domain column(s). Rows outside a domain keep their PSU and stratum.
+        na_rm : bool
+            Leave out rows with a missing value (R's ``na.rm = TRUE``); if False, missing
+            values raise a :class:`DesignError`.
+        alpha : float
+            The interval is ``1 - alpha``, t-based on the domain's design df.
+
+        Returns
+        -------
+        Estimate or EstimateTable
+            With ``by``, a table keyed by domain with the covariance of the domain means.
+        """
+        from . import estimators
+        return estimators.mean(self, variable, by=by, na_rm=na_rm, alpha=alpha)
+
+    def total(self, variable: str, *, by: By = None, na_rm: bool = True,
+              alpha: float = 0.05) -> Estimate | EstimateTable:
+        """Estimated population total (R ``svytotal``); arguments as :meth:`mean`."""
+        from . import estimators
+        return estimators.total(self, variable, by=by, na_rm=na_rm, alpha=alpha)
+
+    def ratio(self, numerator: str, denominator: str, *, by: By = None, na_rm: bool = True,
+              alpha: float = 0.05) -> Estimate | EstimateTable:
+        """Ratio of the totals of two columns (R ``svyratio``), over their complete
+        cases; other arguments as :meth:`mean`."""
+        from . import estimators
+        return estimators.ratio(self, numerator, denominator, by=by, na_rm=na_rm,
+                                alpha=alpha)
+
+    def proportion(self, variable: str, level: Any = None, *, by: By = None,
+                   method: str = "logit", alpha: float = 0.05) -> Estimate | EstimateTable:
+        """Proportion of rows with ``variable == level`` (R ``svyciprop``).
+
+        Parameters
+        ----------
+        variable : str
+            Any column; missing values are left out.
+        level : optional
+            The value counted; defaults to 1/True for 0/1 and boolean columns. A level
+            that does not occur raises a :class:`DesignError`.
+        by : str or sequence of str, optional
+            Domain column(s).
+        method : {"logit", "likelihood", "beta", "wilson", "xlogit", "asin", "mean"}
+            The interval (see :mod:`mel.analysis.intervals`); ``beta`` is
+            Korn–Graubard.
+        alpha : float
+            1 minus the confidence level.
+
+        Returns
+        -------
+        Estimate or EstimateTable
+        """
+        from . import proportions
+        return proportions.proportion(self, variable, level, by=by, method=method,
+                                      alpha=alpha)
+
+    def quantile(self, variable: str, q: float | Sequence[float] = 0.5, *, by: By = None,
+                 alpha: float = 0.05, interval: str = "mean") -> Estimate | EstimateTable:
+        """Quantile(s) with Woodruff intervals (R ``svyquantile``, default rule).
+
+        Parameters
+        ----------
+        variable : str
+            A numeric column; missing values are left out.
+        q : float or sequence of float
+            Probabilities in [0, 1]. Several give a table keyed by q (and domain).
+        by : str or sequence of str, optional
+            Domain column(s).
+        alpha : float
+            1 minus the confidence level.
+        interval : {"mean", "xlogit", "asin", "beta"}
+            Interval for the proportion below the quantile (R's ``interval.type``).
+
+        Returns
+        -------
+        Estimate or EstimateTable
+            ``se`` is R's: the interval width over 2 t(1 - alpha/2, df).
+        """
+        from . import quantiles
+        return quantiles.quantile(self, variable, q, by=by, alpha=alpha,
+                                  interval=interval)
+
+    def glm(self, formula: str, *, family: str = "gaussian",
+            alpha: float = 0.05) -> RegressionResult:
+        """Survey-weighted linear or logistic regression; see
+        :func:`mel.analysis.regression.svyglm`."""
+        from .regression import svyglm
+        return svyglm(self, formula, family=family, alpha=alpha)
+
+    def chisq(self, row: str, col: str, *, statistic: str = "F") -> RaoScottResult:
+        """Rao–Scott test of independence of two categorical columns; see
+        :func:`mel.analysis.tables.rao_scott`."""
+        from .tables import rao_scott
+        return rao_scott(self, row, col, statistic=statistic)
