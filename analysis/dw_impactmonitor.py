@@ -29,7 +29,8 @@ def main(wave: str = "monitor-2025") -> None:
           f"{data['unit'].nunique()} werkplaatsen")
     print(f"  gemiddeld cijfer {fmt(mark.estimate, 2)} "
           f"(95%-BI {fmt(mark.ci_low, 2)}–{fmt(mark.ci_high, 2)})")
-    for column, label in (("aanbevelen", "beveelt aan"), ("vervolgstappen", "zette vervolgstappen")):
+    for column, label in (("aanbevelen", "beveelt aan"),
+                          ("vervolgstappen", "zette vervolgstappen")):
         p = design.proportion(column, level=1.0, method="logit")
         print(f"  {fmt(100 * p.estimate, 1)}% {label} "
               f"(95%-BI {fmt(100 * p.ci_low, 1)}–{fmt(100 * p.ci_high, 1)}%, logit)")

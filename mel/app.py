@@ -28,6 +28,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.config["SECRET_KEY"] = secrets.token_hex(32)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     setup_database(app)
+    setup_i18n(app)
+    setup_security(app)
     setup_blueprints(app)
     return app
 
@@ -53,8 +55,24 @@ def get_session() -> Session:
     return g.db_session
 
 
+def setup_i18n(app: Flask) -> None:
+    """Choose each request's language (nl, en) and give templates the interface strings."""
+    from .i18n import setup_i18n as install
+
+    install(app)
+
+
+def setup_security(app: Flask) -> None:
+    """CSRF on every POST, security headers, rate limits, friendly error pages."""
+    from .web.security import setup_security as install
+
+    install(app)
+
+
 def setup_blueprints(app: Flask) -> None:
     """Register the web modules."""
-    from .web import home
+    from .web import home, staff_app, survey
 
     app.register_blueprint(home.bp)
+    survey.init_app(app)
+    staff_app.init_app(app)  # staff login, dashboards, exports, admin pages, JSON API

@@ -8,15 +8,19 @@ own schema there, dropped afterwards.
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
 
+from mel.app import create_app
 from mel.db import make_engine, upgrade
 
 os.environ.setdefault("MPLBACKEND", "Agg")
@@ -49,11 +53,26 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         yield from _postgres_schema_url(PG_URL)
 
 
-@pytest.fixture
-def engine(db_url: str) -> Iterator[Engine]:
-    """An engine on a fresh, fully migrated database."""
-    eng = make_engine(db_url)
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated once per run, copied for each test (migrating takes longer)."""
+    path = tmp_path_factory.mktemp("template") / "migrated.sqlite"
+    eng = make_engine(f"sqlite:///{path}")
     upgrade(eng)
+    eng.dispose()
+    return path
+
+
+@pytest.fixture
+def engine(db_url: str, request: pytest.FixtureRequest) -> Iterator[Engine]:
+    """An engine on a fresh, fully migrated database."""
+    target = Path(db_url.removeprefix("sqlite:///")) if db_url.startswith("sqlite:///") else None
+    if target is not None and not target.exists():
+        shutil.copyfile(request.getfixturevalue("migrated_sqlite"), target)
+        eng = make_engine(db_url)
+    else:
+        eng = make_engine(db_url)
+        upgrade(eng)
     yield eng
     eng.dispose()
 
@@ -64,3 +83,30 @@ def surveys_dir() -> Path:
     from mel.config import project_path
 
     return project_path("surveys")
+
+
+@pytest.fixture
+def app_config(db_url: str) -> dict[str, object]:
+    """Settings of the test app (tests may change them before `app` is built)."""
+    return {"TESTING": True, "DATABASE_URL": db_url, "SECRET_KEY": "test-secret",
+            "RATELIMIT_STORAGE_URI": "memory://"}
+
+
+@pytest.fixture
+def app(engine: Engine, app_config: dict[str, object]) -> Iterator[Flask]:
+    """A mel app on a fresh, migrated database."""
+    application = create_app(app_config)
+    yield application
+    application.extensions["mel.engine"].dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """A test client (one browser) for `app`."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    """A CLI runner for `app`."""
+    return app.test_cli_runner()

@@ -3,10 +3,28 @@
 from __future__ import annotations
 
 import copy
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import yaml
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from mel.db import session_scope
+from mel.models import (
+    FrameUnit,
+    Instrument,
+    InstrumentVersion,
+    Programme,
+    Unit,
+    Wave,
+    WaveInstrument,
+)
+from mel.surveys.checks import check_instrument
+from mel.surveys.loader import load_instrument
+from mel.surveys.publish import publish_instrument
+from mel.surveys.schema import InstrumentDefinition
 
 
 def survey_dict(**overrides: Any) -> dict[str, Any]:
@@ -82,3 +100,82 @@ def write_catalogue(folder: Path, survey: dict[str, Any] | None = None,
     write_yaml(folder / "programme.yaml", programme or programme_dict())
     write_yaml(folder / "survey.yaml", survey or survey_dict())
     return folder
+
+
+# --- Database rows for web tests -------------------------------------------------------
+
+
+def make_programme(session: Session, code: str = "test-programme") -> Programme:
+    """Return the programme called `code`, creating it if needed."""
+    programme = session.exec(select(Programme).where(Programme.code == code)).first()
+    if programme is None:
+        programme = Programme(code=code, label_nl=code, label_en=code, content_hash="test")
+        session.add(programme)
+        session.flush()
+    return programme
+
+
+def publish_survey(session: Session, survey: dict[str, Any] | Path) -> InstrumentVersion:
+    """Publish a survey (a dict, or a YAML file checked by the loader) under its programme."""
+    if isinstance(survey, Path):
+        definition = load_instrument(survey)
+    else:
+        definition = InstrumentDefinition.model_validate(survey)
+        assert list(check_instrument(definition)) == []
+    make_programme(session, definition.programme)
+    publish_instrument(session, definition)
+    instrument = session.exec(select(Instrument)
+                              .where(Instrument.code == definition.instrument)).one()
+    return session.exec(select(InstrumentVersion).where(
+        InstrumentVersion.instrument_id == instrument.id,
+        InstrumentVersion.version == definition.version)).one()
+
+
+def make_wave(session: Session, instrument_code: str, *, code: str = "w2025",
+              status: str = "open") -> Wave:
+    """Create a wave of the instrument's programme that fields the instrument."""
+    instrument = session.exec(select(Instrument).where(Instrument.code == instrument_code)).one()
+    wave = Wave(programme_id=instrument.programme_id, code=code, label_nl=code, label_en=code,
+                year=2025, status=status)
+    session.add(wave)
+    session.flush()
+    session.add(WaveInstrument(wave_id=wave.id, instrument_id=instrument.id))
+    session.flush()
+    return wave
+
+
+def make_unit(session: Session, programme_code: str, code: str, *,
+              wave: Wave | None = None, sampled: bool = True) -> Unit:
+    """Create a unit (optionally in a wave's frame)."""
+    programme = make_programme(session, programme_code)
+    unit = Unit(programme_id=programme.id, code=code, name=code.title(), kind="werkplaats")
+    session.add(unit)
+    session.flush()
+    if wave is not None:
+        session.add(FrameUnit(wave_id=wave.id, unit_id=unit.id, stratum="s", sampled=sampled))
+        session.flush()
+    return unit
+
+
+def open_survey(engine: Engine, survey: dict[str, Any] | Path, *, wave: str = "w2025",
+                status: str = "open") -> str:
+    """Publish a survey with an open wave; return its open link path."""
+    with session_scope(engine) as session:
+        version = publish_survey(session, survey)
+        instrument = session.get(Instrument, version.instrument_id)
+        assert instrument is not None
+        make_wave(session, instrument.code, code=wave, status=status)
+        return f"/s/{instrument.code}/{wave}"
+
+
+def invite(engine: Engine, instrument_code: str, *, wave: str = "w2025", count: int = 1,
+           expires: date | None = None, language: str = "nl") -> list[str]:
+    """Create invitations for a published instrument and wave; return their link paths."""
+    from mel.invitations import Invitee, create_invitations, resolve_wave
+
+    with session_scope(engine) as session:
+        wave_row, instrument = resolve_wave(session, wave, instrument_code)
+        issued = create_invitations(session, wave=wave_row, instrument=instrument,
+                                    invitees=[Invitee(language=language)], count=count,
+                                    expires=expires)
+        return [item.url for item in issued]

@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import click
 
+from .analyse import analyse_command
 from .context import cli_errors
 from .db import db_group
 from .demo import demo_command, serve_command
+from .invitations import invitations_group
+from .report import report_command
+from .respondents import respondents_group
+from .retention import retention_group
+from .simulate import simulate_command
 from .surveys import surveys_group
+from .users import audit_group, users_group
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -23,5 +30,13 @@ main.add_command(db_group)
 main.add_command(surveys_group)
 main.add_command(demo_command)
 main.add_command(serve_command)
+main.add_command(invitations_group)
+main.add_command(report_command)
+main.add_command(simulate_command)
+main.add_command(analyse_command)
+main.add_command(users_group)
+main.add_command(audit_group)
+main.add_command(respondents_group)
+main.add_command(retention_group)
 
 __all__ = ["main", "cli_errors"]

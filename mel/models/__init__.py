@@ -1,5 +1,6 @@
 """mel's database tables (SQLModel); import from here."""
 
+from .accounts import AuditEvent, Membership, Tombstone, User
 from .base import utcnow
 from .fieldwork import FrameUnit, Invitation, Unit, Wave, WaveInstrument, WaveStratum
 from .instrument import Instrument, InstrumentVersion
@@ -10,4 +11,5 @@ __all__ = [
     "FrameUnit", "ImpactPathway", "Instrument", "InstrumentVersion", "Invitation", "Kpi",
     "KpiTarget", "PathwayLink", "PathwayNode", "Programme", "Response", "Unit", "Wave",
     "WaveInstrument", "WaveStratum", "utcnow",
+    "AuditEvent", "Membership", "Tombstone", "User",
 ]
