@@ -76,3 +76,28 @@ def test_bad_database_url_is_one_line() -> None:
     result = CliRunner(env={"MEL_DATABASE_URL": "nonsense"}).invoke(main, ["db", "upgrade"])
     assert result.exit_code == 1
     assert "Error: MEL_DATABASE_URL is not a database URL: 'nonsense'" in result.output
+
+
+def test_demo_fills_a_database_and_prints_links_and_logins(db_url: str) -> None:
+    result = CliRunner().invoke(main, ["demo", "--no-serve", "--scale", "0.05",
+                                       "--database-url", db_url])
+    assert result.exit_code == 0, result.output
+    assert "instrument dw-impactmonitor v1: created" in result.output
+    assert "/s/dw-impactmonitor/monitor-2025" in result.output
+    assert "staff@demo.mel.invalid  password: " in result.output
+
+
+def test_analyse_prints_an_estimate(db_url: str, tmp_path: Path) -> None:
+    assert CliRunner().invoke(main, ["demo", "--no-serve", "--scale", "0.05",
+                                     "--database-url", db_url]).exit_code == 0
+    runner = CliRunner(env={"MEL_DATABASE_URL": db_url})
+    out = tmp_path / "mark.csv"
+    result = runner.invoke(main, ["analyse", "--programme", "digitale-werkplaatsen",
+                                  "--wave", "monitor-2025", "--kpi", "dw_cijfer",
+                                  "--csv", str(out)])
+    assert result.exit_code == 0, result.output
+    header = out.read_text().splitlines()[0]
+    assert header == "kpi,estimate,se,ci_low,ci_high,n,df,deff"
+    bad = runner.invoke(main, ["analyse", "--programme", "katapult", "--wave", "x",
+                               "--kpi", "kat_studenten"])
+    assert bad.exit_code == 1 and "no wave 'x' in programme 'katapult'" in bad.output

@@ -47,11 +47,15 @@ def demo_command(database_url: str | None, seed: int, scale: float, host: str, p
     summary = simulate(engine, seed=seed, scale=scale)
     click.echo(str(summary))
     base = f"http://{host}:{port}"
+    from ..accounts import create_demo_users
     from ..app import create_app
     from .links import print_links
 
     app = create_app({"DATABASE_URL": database_url, "DEMO": True})
     print_links(app, base)
+    click.echo(f"staff login at {base}/staff/login (demo accounts, new passwords each run):")
+    for email, password, role, programmes in create_demo_users(engine):
+        click.echo(f"  {role:10} {email}  password: {password}  ({', '.join(programmes)})")
     if serve:
         click.echo(f"serving on {base} (Ctrl+C stops)")
         app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)

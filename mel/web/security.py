@@ -1,0 +1,82 @@
+"""CSRF protection, security headers, rate limits and friendly bilingual error pages."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from flask import Flask, current_app, g, render_template, request
+from flask.typing import ResponseReturnValue
+from flask_limiter import Limiter
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from ..i18n import STRINGS
+
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
+HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    # Links carry invitation and resume tokens: never send them to another site.
+    "Referrer-Policy": "no-referrer",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+}
+ERROR_STATUSES = (400, 403, 404, 405, 409, 410, 413, 429, 500)
+
+
+def client_key() -> str:
+    """Rate-limit key of a visitor: a keyed hash of the address, so no IP is kept anywhere."""
+    secret = str(current_app.config["SECRET_KEY"])
+    address = request.remote_addr or "unknown"
+    return "ip:" + hashlib.sha256(f"{secret}|{address}".encode()).hexdigest()[:24]
+
+
+def setup_security(app: Flask) -> None:
+    """Install CSRF checks, headers, the rate limiter and the error pages."""
+    app.config.setdefault("RATELIMIT_SURVEY", "120 per minute")
+    app.config.setdefault("RATELIMIT_START", "60 per minute")
+    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", False)
+    CSRFProtect(app)
+    app.extensions["mel.limiter"] = Limiter(client_key, app=app)
+
+    @app.after_request
+    def security_headers(response: WerkzeugResponse) -> WerkzeugResponse:
+        """Add the security headers to every response (a view may set its own first)."""
+        for name, value in HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
+    @app.errorhandler(CSRFError)
+    def csrf_failed(exc: CSRFError) -> ResponseReturnValue:
+        """Explain a missing or expired CSRF token instead of a bare 400."""
+        # Survey views can show the posted page again (unsaved) with a new token and an
+        # explanation, so a participant whose session expired loses nothing.
+        view = current_app.view_functions.get(request.endpoint or "")
+        if view is not None and getattr(view, "recovers_from_csrf", False):
+            g.csrf_failed = True
+            return view(**(request.view_args or {}))
+        return error_page(400, "err_csrf")
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException) -> ResponseReturnValue:
+        """Show the friendly bilingual page for the error statuses mel explains."""
+        # Unhandled exceptions arrive here as InternalServerError (outside testing).
+        code = exc.code or 500
+        if code not in ERROR_STATUSES:
+            return exc
+        return error_page(code)
+
+
+def error_page(status: int, key: str | None = None, **context: Any) -> ResponseReturnValue:
+    """Render the friendly page for an HTTP status, optionally with a specific message."""
+    title = f"err_title_{status}" if f"err_title_{status}" in STRINGS else "err_title_400"
+    text = key or (f"err_text_{status}" if f"err_text_{status}" in STRINGS else "err_text_400")
+    response = current_app.make_response(
+        (render_template("error.html", status=status, title_key=title, text_key=text,
+                         **context), status))
+    if status == 429:
+        response.headers["Retry-After"] = "60"
+    return response

@@ -1,0 +1,157 @@
+"""Response files: labels and values survive a round trip, formulas are neutralised,
+nothing identifying is exported, and every export is audited; dashboards escape answers."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pandas as pd
+import pyreadstat
+import pytest
+from flask.testing import FlaskClient
+from openpyxl import load_workbook
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from mel import export
+from mel.analysis.frame import frame
+from mel.models import Response
+from mel.models.accounts import AuditEvent
+
+from .conftest import Auth, seed_programme
+
+BASE = "/staff/p/alpha/exports/w2025/alpha-meting"
+
+
+@pytest.fixture
+def built(seeded: Engine) -> export.WaveExport:
+    return export.build_export(seeded, programme="alpha", wave="w2025",
+                               instrument="alpha-meting")
+
+
+def test_design_variables_and_no_identifiers(built: export.WaveExport, seeded: Engine) -> None:
+    data = built.data
+    for column in ("respondent", "unit", "stratum", "weight", "fpc_units", "version"):
+        assert column in data.columns
+    assert "response_id" not in data.columns and "email" not in data.columns
+    with Session(seeded) as session:
+        rows = session.exec(select(Response)).all()
+    secrets = {r.public_id for r in rows} | {r.client_submission_id for r in rows} - {None}
+    text = export.to_csv(data).decode("utf-8-sig")
+    assert not any(secret in text for secret in secrets)
+    assert "@example.org" not in text
+    assert len(data) == 28  # complete responses only
+
+
+def test_csv_round_trip_and_formula_injection(built: export.WaveExport) -> None:
+    back = pd.read_csv(io.BytesIO(export.write(built, "csv")), encoding="utf-8-sig")
+    assert list(back.columns) == list(built.data.columns)
+    assert back["cijfer"].tolist() == built.data["cijfer"].tolist()
+    assert back["respondent"].tolist() == built.data["respondent"].tolist()
+    texts = set(back["toelichting"])
+    assert texts == {"Goed", "'=HYPERLINK(\"http://x\")"}
+    assert not any(str(v).startswith(export.FORMULA_START) for v in back.to_numpy().ravel()
+                   if isinstance(v, str))
+
+
+@pytest.mark.parametrize("value", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"])
+def test_neutralise(value: str) -> None:
+    assert export.neutralise(value) == "'" + value
+    assert export.neutralise("plain") == "plain" and export.neutralise(-1) == -1
+
+
+def test_xlsx_has_no_formulas_and_a_codebook(built: export.WaveExport) -> None:
+    book = load_workbook(io.BytesIO(export.write(built, "xlsx")))
+    assert book.sheetnames == ["data", "codebook"]
+    cells = [c for row in book["data"].iter_rows() for c in row]
+    assert not any(c.data_type == "f" for c in cells)
+    values = {c.value for c in cells}
+    assert "'=HYPERLINK(\"http://x\")" in values
+    codebook = pd.read_excel(io.BytesIO(export.write(built, "xlsx")), sheet_name="codebook")
+    row = codebook.set_index("variable").loc["soort"]
+    assert row["label"] == "Soort" and row["sav_dta_codes"] == "1 = klein; 2 = groot"
+    assert codebook.set_index("variable").loc["tevreden__a", "versions"] == 1
+
+
+@pytest.mark.parametrize("fmt", ["sav", "dta"])
+def test_stat_files_round_trip(built: export.WaveExport, tmp_path: Path, fmt: str) -> None:
+    path = tmp_path / f"x.{fmt}"
+    path.write_bytes(export.write(built, fmt))
+    reader = pyreadstat.read_sav if fmt == "sav" else pyreadstat.read_dta
+    data, meta = reader(str(path))
+    names = export._stata_names(list(built.data.columns)) if fmt == "dta" else \
+        {c: c for c in built.data.columns}
+    labels = meta.column_names_to_labels
+    assert labels[names["cijfer"]].startswith("Cijfer")
+    assert labels[names["tevreden__a"]] == "Tevredenheid: Over A"
+    assert labels[names["weight"]] == "Gewicht"
+    assert data[names["cijfer"]].tolist() == built.data["cijfer"].astype(float).tolist()
+    assert data[names["weight"]].round(9).tolist() == built.data["weight"].round(9).tolist()
+    values = meta.variable_value_labels
+    assert values[names["tevreden__a"]] == {float(i): f"s{i}" for i in range(1, 6)}
+    assert values[names["soort"]] == {1.0: "Klein", 2.0: "'=Groot"}
+    assert values[names["internationaal"]] == {0.0: "nee", 1.0: "ja"}
+    codes = {"klein": 1.0, "groot": 2.0}
+    assert data[names["soort"]].tolist() == built.data["soort"].map(codes).tolist()
+    labelled, _ = reader(str(path), apply_value_formats=True)
+    assert set(labelled[names["soort"]]) == {"Klein", "'=Groot"}
+    assert set(data[names["toelichting"]]) == {"Goed", "'=HYPERLINK(\"http://x\")"}
+
+
+def test_stata_names_are_short_and_unique() -> None:
+    long = "a_very_long_question_name__with_a_statement_name"
+    names = export._stata_names([long, long + "_2", "short"])
+    assert all(len(n) <= 32 for n in names.values())
+    assert len(set(names.values())) == 3 and names["short"] == "short"
+
+
+def test_frame_can_be_analysed_with_the_exported_design(built: export.WaveExport,
+                                                        seeded: Engine) -> None:
+    from mel.analysis import Design
+
+    data = pd.read_csv(io.BytesIO(export.write(built, "csv")), encoding="utf-8-sig")
+    design = Design(data, weights="weight", strata="stratum", psu="unit", fpc="fpc_units")
+    original = frame(seeded, programme="alpha", wave="w2025", instrument="alpha-meting")
+    expected = Design(original, weights="weight", strata="stratum", psu="unit",
+                      fpc="fpc_units").mean("cijfer")
+    assert design.mean("cijfer").estimate == pytest.approx(expected.estimate)
+    assert design.mean("cijfer").se == pytest.approx(expected.se)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "sav", "dta"])
+def test_web_download_is_audited(seeded: Engine, client: FlaskClient, auth: Auth,
+                                 fmt: str) -> None:
+    auth.as_role("researcher")
+    response = client.get(f"{BASE}/data.{fmt}")
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"] == (
+        f'attachment; filename="mel-alpha-w2025-alpha-meting.{fmt}"')
+    assert response.headers["Cache-Control"] == "no-store"
+    with Session(seeded) as session:
+        event = session.exec(select(AuditEvent).where(AuditEvent.action == "export")).one()
+    assert (event.actor, event.programme, event.target) == (
+        "researcher@alpha.example", "alpha", "w2025/alpha-meting")
+    assert event.detail == {"format": fmt, "rows": 28}
+    assert "Goed" not in repr(event.detail)
+
+
+def test_xss_in_answers_and_labels_is_inert(engine: Engine, client: FlaskClient,
+                                            auth: Auth) -> None:
+    payload = "<script>alert('x')</script><img src=x onerror=alert(1)>"
+    seed_programme(engine, "alpha", text=payload)
+    from .conftest import make_users
+
+    make_users(engine)
+    auth.as_role("admin")
+    pages = [client.get("/staff/p/alpha/texts?question=alpha-meting:toelichting"),
+             client.get("/staff/p/alpha/kpis"), client.get("/staff/p/alpha/exports/"),
+             client.get("/staff/p/alpha/fieldwork")]
+    for page in pages:
+        assert page.status_code == 200
+        assert "<script" not in page.text and "onerror=alert" not in page.text.replace(
+            "onerror=alert(1)&gt;", "")
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in pages[0].text
+    assert "Meting &lt;b&gt;vet&lt;/b&gt;" in pages[2].text
+    svg = client.get("/staff/p/alpha/kpis/cijfer.svg?view=1")
+    assert b"<script" not in svg.data and b"<style" not in svg.data

@@ -1,0 +1,28 @@
+"""Every interface string exists in Dutch and English, and templates only use known keys."""
+
+from __future__ import annotations
+
+import re
+
+from mel.config import project_path
+from mel.i18n import STRINGS, translate
+
+
+def test_every_string_has_both_languages() -> None:
+    for key, (nl, en) in STRINGS.items():
+        assert nl.strip() and en.strip(), key
+        assert set(re.findall(r"{(\w+)}", nl)) == set(re.findall(r"{(\w+)}", en)), key
+
+
+def test_participant_templates_use_known_keys() -> None:
+    folder = project_path("templates")
+    used: set[str] = set()
+    for template in [folder / "base.html", folder / "error.html",
+                     *(folder / "survey").glob("*.html")]:
+        used.update(re.findall(r"\bt\('(\w+)'[,)]", template.read_text(encoding="utf-8")))
+    assert used and used <= set(STRINGS), used - set(STRINGS)
+
+
+def test_translate_fills_placeholders_and_falls_back_to_dutch() -> None:
+    assert translate("progress", "en", n=2, total=5) == "Page 2 of 5"
+    assert translate("progress", "fr", n=2, total=5) == "Pagina 2 van 5"
