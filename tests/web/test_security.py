@@ -118,3 +118,25 @@ def test_rate_limits_can_live_in_redis(engine: Engine, app_config: dict[str, obj
     codes = [participant.post({"vervolg": ""}, follow=False).status_code for _ in range(6)]
     assert codes[5] == 429
     app.extensions["mel.engine"].dispose()
+
+
+@pytest.mark.parametrize(("code", "nl", "en"), [
+    (400, "Er ging iets mis met uw verzoek", "Something was wrong with your request"),
+    (403, "Geen toegang", "No access"),
+    (404, "Pagina niet gevonden", "Page not found"),
+    (409, "Al verstuurd", "Already submitted"),
+    (413, "Uw antwoord is te groot", "Your answer is too large"),
+    (429, "Te veel verzoeken", "Too many requests"),
+])
+def test_every_error_status_has_a_bilingual_page(app: Flask, code: int, nl: str,
+                                                 en: str) -> None:
+    from flask import abort
+
+    @app.get("/status")
+    def status() -> str:
+        abort(code)
+
+    page = app.test_client().get("/status")
+    html = page.get_data(as_text=True)
+    assert page.status_code == code and nl in html and en in html
+    assert "Content-Security-Policy" in page.headers
