@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 import click
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from ..config import ConfigError, defaults, environment_settings, project_path
 from ..db import make_engine
@@ -50,7 +50,7 @@ def cli_errors(func: F) -> F:
             return func(*args, **kwargs)
         except ConfigError as exc:
             raise click.ClickException(str(exc)) from None
-        except OperationalError as exc:
+        except (OperationalError, ProgrammingError) as exc:
             reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
             raise click.ClickException(
                 f"cannot use the database ({reason}). Check MEL_DATABASE_URL and that "
