@@ -9,38 +9,21 @@ from __future__ import annotations
 
 import os
 import shutil
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
-from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
 
 from mel.app import create_app
 from mel.db import make_engine, upgrade
+from tests.factories import postgres_schema
 
 os.environ.setdefault("MPLBACKEND", "Agg")
 PG_URL = os.environ.get("MEL_TEST_DATABASE_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
-
-
-def _postgres_schema_url(base: str) -> Iterator[str]:
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base.replace("postgresql://", "postgresql+psycopg://", 1)
-                          if base.startswith("postgresql://") else base)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    sep = "&" if "?" in base else "?"
-    try:
-        yield f"{base}{sep}options={quote(f'-csearch_path={schema}')}"
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 @pytest.fixture(params=BACKENDS)
@@ -50,7 +33,8 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         yield f"sqlite:///{tmp_path / 'test.sqlite'}"
     else:
         assert PG_URL is not None
-        yield from _postgres_schema_url(PG_URL)
+        with postgres_schema(PG_URL) as url:
+            yield url
 
 
 @pytest.fixture(scope="session")

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import copy
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import yaml
+from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
@@ -179,3 +184,20 @@ def invite(engine: Engine, instrument_code: str, *, wave: str = "w2025", count: 
                                     invitees=[Invitee(language=language)], count=count,
                                     expires=expires)
         return [item.url for item in issued]
+
+
+@contextmanager
+def postgres_schema(base: str, prefix: str = "t") -> Iterator[str]:
+    """Yield `base` with its search_path on a fresh schema, dropped afterwards."""
+    schema = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base.replace("postgresql://", "postgresql+psycopg://", 1)
+                          if base.startswith("postgresql://") else base)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    sep = "&" if "?" in base else "?"
+    try:
+        yield f"{base}{sep}options={quote(f'-csearch_path={schema}')}"
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()

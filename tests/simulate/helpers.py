@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from urllib.parse import quote
 
-from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
 
 from mel.config import project_path
 from mel.db import make_engine, session_scope, upgrade
 from mel.surveys.loader import load_catalogue
 from mel.surveys.publish import publish_catalogue
+from tests.factories import postgres_schema
 
 PG_URL = os.environ.get("MEL_TEST_DATABASE_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
@@ -32,27 +30,11 @@ def publish(engine: Engine, folder: Path | None = None) -> None:
 
 
 @contextmanager
-def _pg_schema(base: str) -> Iterator[str]:
-    schema = f"sim_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base.replace("postgresql://", "postgresql+psycopg://", 1)
-                          if base.startswith("postgresql://") else base)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    sep = "&" if "?" in base else "?"
-    try:
-        yield f"{base}{sep}options={quote(f'-csearch_path={schema}')}"
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-
-
-@contextmanager
 def database(backend: str, folder: Path) -> Iterator[Engine]:
     """A migrated empty database: a SQLite file in `folder`, or a PostgreSQL schema."""
     with ExitStack() as stack:
         url = f"sqlite:///{folder / 'sim.sqlite'}" if backend == "sqlite" else \
-            stack.enter_context(_pg_schema(PG_URL or ""))
+            stack.enter_context(postgres_schema(PG_URL or "", "sim"))
         engine = make_engine(url)
         stack.callback(engine.dispose)
         upgrade(engine)
