@@ -117,3 +117,12 @@ def skip_if_r_failed(ref: dict[str, Any]) -> None:
 
     if "error" in ref:
         pytest.skip(f"R fails on this case: {ref['error']}")
+
+
+def assert_matches(result: Any, ref: Any, ref_name: str) -> None:
+    """Compare an estimate (or a by-domain table, for `*_by_*` references) with R's."""
+    if "_by_" in ref_name:
+        assert assert_table(result, ref) >= 1
+    else:
+        skip_if_r_failed(ref)
+        assert_estimate(result, ref)
