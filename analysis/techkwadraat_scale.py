@@ -13,12 +13,11 @@ from __future__ import annotations
 import sys
 
 from _common import demo_engine, fmt
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from mel.analysis import Design, cronbach_alpha, likert_index
 from mel.analysis.frame import frame
-from mel.models import Instrument, InstrumentVersion
-from mel.surveys.publish import load_version
+from mel.surveys.publish import latest_definition
 
 
 def main(wave: str = "meting-2025", question: str = "affiniteit") -> None:
@@ -26,10 +25,7 @@ def main(wave: str = "meting-2025", question: str = "affiniteit") -> None:
     engine = demo_engine()
     data = frame(engine, programme="techkwadraat", wave=wave, instrument="tk-leerlingen")
     with Session(engine) as session:
-        version = session.exec(select(InstrumentVersion).join(Instrument)
-                               .where(Instrument.code == "tk-leerlingen")
-                               .order_by(InstrumentVersion.version.desc())).first()
-    survey = load_version(version)
+        survey = latest_definition(session, "tk-leerlingen")
     likert = survey.question(question)
     items = [f"{question}__{s.name}" for s in likert.statements or []]
     reverse = [f"{question}__{s.name}" for s in likert.statements or [] if s.reverse]

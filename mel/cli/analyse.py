@@ -11,9 +11,10 @@ from sqlmodel import Session, select
 
 from ..analysis import DesignError, Estimate
 from ..analysis.frame import FrameError, frame
-from ..models import Instrument, InstrumentVersion, Kpi, Programme
+from ..models import Instrument, Kpi, Programme
 from ..surveys.programme_schema import Kpi as KpiDefinition
-from ..surveys.publish import load_version
+from ..surveys.publish import latest_definition
+from ..surveys.schema import InstrumentDefinition
 from .context import cli_errors, engine
 
 ESTIMATORS = ("mean", "total", "proportion", "ratio", "quantile")
@@ -102,11 +103,9 @@ def _only_instrument(programme: str) -> str:
     return codes[0]
 
 
-def _survey(code: str):  # type: ignore[no-untyped-def]
+def _survey(code: str) -> InstrumentDefinition:
     with Session(engine()) as session:
-        version = session.exec(select(InstrumentVersion).join(Instrument)
-                               .where(Instrument.code == code)
-                               .order_by(InstrumentVersion.version.desc())).first()  # type: ignore[attr-defined]
-    if version is None:
+        survey = latest_definition(session, code)
+    if survey is None:
         raise click.ClickException(f"instrument {code!r} is not published")
-    return load_version(version)
+    return survey

@@ -28,9 +28,7 @@ def settings() -> dict[str, Any]:
 def engine() -> Engine:
     """Return an engine for MEL_DATABASE_URL (default: instance/mel.sqlite)."""
     url = settings()["DATABASE_URL"]
-    if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    elif url.startswith("sqlite:////"):
+    if url.startswith("sqlite:///"):  # relative (sqlite:///x) and absolute (sqlite:////x)
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     return make_engine(url)
 

@@ -195,3 +195,11 @@ def publish_instrument(session: Session, survey: InstrumentDefinition, *,
 def load_version(version: InstrumentVersion) -> InstrumentDefinition:
     """Rebuild the typed definition of a stored version."""
     return InstrumentDefinition.model_validate(version.definition)
+
+
+def latest_definition(session: Session, code: str) -> InstrumentDefinition | None:
+    """The definition of an instrument's newest published version, if any."""
+    version = session.exec(select(InstrumentVersion).join(Instrument)
+                           .where(Instrument.code == code)
+                           .order_by(col(InstrumentVersion.version).desc())).first()
+    return None if version is None else load_version(version)

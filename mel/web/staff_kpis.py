@@ -39,7 +39,7 @@ from ..models import (
 )
 from ..surveys.programme_schema import Kpi as KpiDefinition
 from ..surveys.programme_schema import ProgrammeDefinition
-from ..surveys.publish import load_version
+from ..surveys.publish import latest_definition
 from ..surveys.schema import InstrumentDefinition
 from . import staff_output
 from .staff_cells import UNKNOWN, cell_shown, group_cells, select_cell
@@ -92,14 +92,6 @@ def definitions(session: Session, programme: Programme
     instruments = {code: survey for code in {k.instrument for k in kpis}
                    if (survey := latest_definition(session, code)) is not None}
     return definition, instruments
-
-
-def latest_definition(session: Session, code: str) -> InstrumentDefinition | None:
-    """The definition of an instrument's newest published version, if any."""
-    version = session.exec(select(InstrumentVersion).join(Instrument)
-                           .where(Instrument.code == code)
-                           .order_by(col(InstrumentVersion.version).desc())).first()
-    return None if version is None else load_version(version)
 
 
 def fielded(session: Session, wave: Wave) -> set[str]:

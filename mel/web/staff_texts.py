@@ -15,9 +15,10 @@ from sqlmodel import Session
 from ..analysis.frame import frame
 from ..i18n import translate
 from ..models import Programme
+from ..surveys.publish import latest_definition
 from .staff_cells import cell_shown
 from .staff_filters import FilterError, Filters
-from .staff_kpis import fielded, latest_definition, matches
+from .staff_kpis import fielded, matches
 
 TEXT_LIMIT = 500  # open answers shown on one page
 

@@ -6,6 +6,7 @@ import random
 import re
 import uuid
 from collections.abc import Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -24,8 +25,8 @@ from mel.db import make_engine, session_scope, upgrade
 from mel.models import FrameUnit, Instrument, Response, Unit, Wave, WaveStratum
 from mel.surveys.programme_schema import ProgrammeDefinition
 from mel.surveys.publish import publish_programme
-from tests.conftest import BACKENDS, PG_URL, _postgres_schema_url
-from tests.factories import make_wave, publish_survey
+from tests.conftest import BACKENDS, PG_URL
+from tests.factories import make_wave, postgres_schema, publish_survey
 
 PASSWORD = "correct horse battery"
 ROLES = ("admin", "researcher", "staff")
@@ -168,24 +169,22 @@ def seeded(engine: Engine) -> Engine:
 def shared_app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
                ) -> Iterator[Flask]:
     """One seeded app per test module and backend, for many read-only requests."""
-    if request.param == "sqlite":
-        urls: Iterator[str] = iter([f"sqlite:///{tmp_path_factory.mktemp('db') / 'm.sqlite'}"])
-    else:
-        assert PG_URL is not None
-        urls = _postgres_schema_url(PG_URL)
-    url = next(urls)
-    engine = make_engine(url)
-    upgrade(engine)
-    seed_programme(engine, "alpha")
-    seed_programme(engine, "beta", seed=2)
-    make_users(engine, "alpha")
-    application = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "t",
-                              "RATELIMIT_STORAGE_URI": "memory://"})
-    yield application
-    application.extensions["mel.engine"].dispose()
-    engine.dispose()
-    for _ in urls:  # drops the PostgreSQL schema
-        pass
+    with ExitStack() as stack:
+        if request.param == "sqlite":
+            url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'm.sqlite'}"
+        else:
+            assert PG_URL is not None
+            url = stack.enter_context(postgres_schema(PG_URL))  # dropped on exit
+        engine = make_engine(url)
+        stack.callback(engine.dispose)
+        upgrade(engine)
+        seed_programme(engine, "alpha")
+        seed_programme(engine, "beta", seed=2)
+        make_users(engine, "alpha")
+        application = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "t",
+                                  "RATELIMIT_STORAGE_URI": "memory://"})
+        stack.callback(application.extensions["mel.engine"].dispose)
+        yield application
 
 
 def csrf_token(html: str) -> str:
