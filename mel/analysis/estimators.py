@@ -27,8 +27,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from scipy import stats
 
+from . import dist
 from .core import (
     Domains,
     Stat,
@@ -74,7 +74,7 @@ def package(design: Design, dom: Domains, stat: Stat, n: np.ndarray, df: np.ndar
     ses = np.sqrt(np.diag(stat.cov)) if se is None else se
     if rules is None:
         with np.errstate(invalid="ignore"):
-            t = np.where(df > 0, stats.t.ppf(1 - alpha / 2, np.where(df > 0, df, 1)), np.nan)
+            t = np.where(df > 0, dist.t_ppf(1 - alpha / 2, np.where(df > 0, df, 1)), np.nan)
         lows, highs = stat.estimate - t * ses, stat.estimate + t * ses
     out = []
     for d in range(dom.size):

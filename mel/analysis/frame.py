@@ -4,27 +4,32 @@ One row per complete response, with the design variables a `Design` needs:
 
 - ``unit`` (the PSU), ``stratum``, ``fpc_units`` (number of units in the stratum, N_h),
 - for person instruments ``respondent`` (the SSU) and ``fpc_persons`` (persons in the unit,
-  M_i), so the design is two-stage,
+  M_i: the instrument's own count in ``FrameUnitPersons``, so a school counts its pupils for
+  the pupils' survey and its teachers for the teachers'), so the design is two-stage,
 - ``weight``: the inverse inclusion probability among respondents. Within a stratum the
   responding units stand for all N_h units (a weighting-class nonresponse adjustment, as
   R's ``svydesign(fpc=~N)`` implies) and within a unit the responding persons for all M_i.
 
-Answer columns follow the instrument: numbers as floats, yes/no as 1/0, Likert rows as
+Complete responses of units outside the wave's frame are left out. Answer columns follow
+the instrument: numbers as floats, yes/no as 1/0, Likert rows as
 ``question__statement``, select_multiple as 0/1 columns ``question__value``. Variable and
 value labels are in ``frame.attrs["variable_labels"]`` / ``["value_labels"]``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from sqlalchemy import Connection, Text, cast, null
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from ..models import (
     FrameUnit,
+    FrameUnitPersons,
     Instrument,
     InstrumentVersion,
     Programme,
@@ -34,11 +39,16 @@ from ..models import (
     WaveStratum,
 )
 from ..surveys.publish import load_version
-from ..surveys.schema import NUMERIC_TYPES, InstrumentDefinition, Question
+from ..surveys.schema import InstrumentDefinition
+from .frame_answers import answer_columns, decode_answers
 
 DESIGN_COLUMNS = ["response_id", "respondent", "unit", "unit_kind", "stratum", "province",
                   "region", "sector", "version", "language", "fpc_units", "fpc_persons",
                   "weight"]
+# What the frame keeps of a unit: code, kind, province, region, sector, stratum, N_h, M_i.
+UnitRow = tuple[str, str, str | None, str | None, str | None, str, int, int | None]
+UNIT_COLUMNS = ["unit", "unit_kind", "province", "region", "sector", "stratum", "fpc_units",
+                "fpc_persons"]
 
 
 class FrameError(LookupError):
@@ -62,46 +72,44 @@ def frame(engine: Engine, *, programme: str, wave: str, instrument: str,
     -------
     pandas.DataFrame
         One row per complete response; see the module docstring for the columns.
+
+    Raises
+    ------
+    FrameError
+        The wave or instrument does not exist, a complete response has no unit, or (for a
+        person instrument) a responding unit has no persons for the instrument in the
+        wave's frame (``FrameUnitPersons``).
     """
     with Session(engine) as session:
         wave_row, instrument_row = _lookup(session, programme, wave, instrument)
         versions = session.exec(select(InstrumentVersion).where(
             InstrumentVersion.instrument_id == instrument_row.id)
-            .order_by(InstrumentVersion.version)).all()
-        rows = session.exec(
-            select(Response.public_id, Response.respondent_id, Response.answers,
-                   Response.language, InstrumentVersion.version, Unit.code, Unit.kind,
-                   Unit.province, Unit.region, Unit.sector, FrameUnit.stratum,
-                   FrameUnit.persons_population, WaveStratum.population_size)
-            .join(InstrumentVersion, InstrumentVersion.id == Response.instrument_version_id)
-            .join(Unit, Unit.id == Response.unit_id)
-            .join(FrameUnit, (FrameUnit.unit_id == Unit.id)
-                  & (FrameUnit.wave_id == Response.wave_id))
-            .join(WaveStratum, (WaveStratum.wave_id == Response.wave_id)
-                  & (WaveStratum.stratum == FrameUnit.stratum))
-            .where(Response.wave_id == wave_row.id,
-                   InstrumentVersion.instrument_id == instrument_row.id,
-                   Response.status == "complete")
-            .order_by(Response.id)).all()
-        missing = session.exec(
-            select(Response.public_id).join(
-                InstrumentVersion, InstrumentVersion.id == Response.instrument_version_id)
+            .order_by(col(InstrumentVersion.version))).all()
+        person = instrument_row.respondent == "person"
+        connection = session.connection()
+        units = _frame_units(connection, int(wave_row.id or 0),
+                             int(instrument_row.id or 0) if person else None)
+        # Core rows; the answers as their JSON text, decoded below in one call.
+        rows = connection.execute(
+            select(Response.public_id, Response.respondent_id, cast(Response.answers, Text),
+                   Response.language, Response.instrument_version_id, Response.unit_id)
             .where(Response.wave_id == wave_row.id, Response.status == "complete",
-                   InstrumentVersion.instrument_id == instrument_row.id,
-                   Response.unit_id.is_(None))).first()  # type: ignore[union-attr]
+                   col(Response.instrument_version_id).in_([v.id for v in versions]))
+            .order_by(col(Response.id))).all()
+    missing = next((r[0] for r in rows if r[5] is None), None)
     if missing is not None:
         raise FrameError(f"response {missing} in wave {wave!r} has no unit; every response "
                          f"needs a unit of the wave's frame to be analysed")
+    # As an inner join would: responses of units outside the wave's frame are not analysed.
+    rows = [r for r in rows if r[5] in units]
     definitions = [load_version(v) for v in versions]
-    design = pd.DataFrame(
-        [r[:2] + r[3:] for r in rows],
-        columns=["response_id", "respondent", "language", "version", "unit", "unit_kind",
-                 "province", "region", "sector", "stratum", "fpc_persons", "fpc_units"])
-    answers = pd.DataFrame.from_records([r[2] for r in rows], index=design.index)
-    result = pd.concat([design, _answer_columns(answers, definitions)], axis=1)
-    result = _add_weights(result, person=instrument_row.respondent == "person")
-    result = result[[c for c in DESIGN_COLUMNS if c in result] +
-                    [c for c in result.columns if c not in DESIGN_COLUMNS]]
+    design = _design(rows, units, {v.id: v.version for v in versions})
+    if person:
+        _person_weights(design, instrument, wave)
+    else:
+        design = design.drop(columns=["fpc_persons"])
+    answers = answer_columns(decode_answers([r[2] for r in rows]), design.index, definitions)
+    result = pd.concat([design, answers], axis=1)
     result.attrs.update(_labels(definitions, language))
     result.attrs.update({"programme": programme, "wave": wave, "instrument": instrument,
                          "respondent": instrument_row.respondent})
@@ -120,66 +128,81 @@ def _lookup(session: Session, programme: str, wave: str,
     return wave_row, instrument_row
 
 
-def _add_weights(data: pd.DataFrame, *, person: bool) -> pd.DataFrame:
-    """Weights and fpc columns of a stratified (two-stage for persons) design."""
-    data = data.copy()
+def _frame_units(connection: Connection, wave_id: int,
+                 instrument_id: int | None) -> dict[int, UnitRow]:
+    """The wave's frame units (with a stratum of the wave) by id; M_i of a person instrument."""
+    persons: Any = FrameUnitPersons.persons if instrument_id is not None else null()
+    query = (select(Unit.id, Unit.code, Unit.kind, Unit.province, Unit.region, Unit.sector,
+                    FrameUnit.stratum, WaveStratum.population_size, persons)
+             .select_from(FrameUnit)
+             .join(Unit, Unit.id == FrameUnit.unit_id)
+             .join(WaveStratum, (WaveStratum.wave_id == FrameUnit.wave_id)
+                   & (WaveStratum.stratum == FrameUnit.stratum))
+             .where(FrameUnit.wave_id == wave_id))
+    if instrument_id is not None:
+        query = query.outerjoin(FrameUnitPersons, (FrameUnitPersons.wave_id == wave_id)
+                                & (FrameUnitPersons.unit_id == FrameUnit.unit_id)
+                                & (FrameUnitPersons.instrument_id == instrument_id))
+    return {row[0]: tuple(row[1:]) for row in connection.execute(query)}  # type: ignore[misc]
+
+
+def _design(rows: Sequence[Any], units: dict[int, UnitRow],
+            versions: dict[int | None, int]) -> pd.DataFrame:
+    """Design columns (fpc_units and weight of the first stage) in DESIGN_COLUMNS order."""
+    order = [c for c in DESIGN_COLUMNS if c != "weight"]
+    if not rows:  # as pandas builds an empty frame from no rows: object columns
+        data = pd.DataFrame([], columns=order)
+    else:
+        columns: dict[str, Any] = {"response_id": [r[0] for r in rows],
+                                   "respondent": [r[1] for r in rows],
+                                   "version": [versions[r[4]] for r in rows],
+                                   "language": [r[3] for r in rows]}
+        unit_ids = [r[5] for r in rows]
+        used = {unit_id: position for position, unit_id in enumerate(dict.fromkeys(unit_ids))}
+        positions = np.fromiter(map(used.__getitem__, unit_ids), dtype=np.intp,
+                                count=len(unit_ids))
+        for k, name in enumerate(UNIT_COLUMNS):
+            # Typed per unit (the values decide the dtype, not how often they occur).
+            per_unit = pd.Series([units[unit_id][k] for unit_id in used])
+            columns[name] = per_unit.take(positions).reset_index(drop=True)
+        data = pd.DataFrame({name: columns[name] for name in order})
     data["fpc_units"] = data["fpc_units"].astype(float)
     units_responding = data.groupby("stratum")["unit"].transform("nunique")
     data["weight"] = data["fpc_units"] / units_responding
-    if person:
-        persons_responding = data.groupby("unit")["respondent"].transform("size")
-        population = data["fpc_persons"].astype(float)
-        if population.isna().any():
-            unit = data.loc[population.isna(), "unit"].iloc[0]
-            raise FrameError(f"unit {unit!r} has no persons_population in the wave's frame; "
-                             f"a person survey needs it for the second stage")
-        data["fpc_persons"] = np.maximum(population, persons_responding)
-        data["weight"] *= data["fpc_persons"] / persons_responding
-    else:
-        data = data.drop(columns=["fpc_persons"])
     return data
 
 
-def _answer_columns(answers: pd.DataFrame, definitions: list[InstrumentDefinition]
-                    ) -> pd.DataFrame:
-    """Typed answer columns for the union of questions across versions."""
-    columns: dict[str, pd.Series] = {}
-    empty = pd.Series(np.nan, index=answers.index, dtype=float)
-    for question in _questions(definitions):
-        for key in question.columns():
-            raw = answers[key] if key in answers else empty
-            if question.type == "select_multiple":
-                for value in _choice_values(definitions, question):
-                    columns[f"{key}__{value}"] = raw.map(
-                        lambda v, value=value: np.nan if not isinstance(v, list)
-                        else float(value in v or str(value) in map(str, v)))
-            elif question.type in (*NUMERIC_TYPES, "likert"):
-                columns[key] = pd.to_numeric(raw, errors="coerce").astype(float)
-            elif question.type == "yes_no":
-                columns[key] = raw.map({True: 1.0, False: 0.0}).astype(float)
-            elif question.type == "date":
-                columns[key] = pd.to_datetime(raw, errors="coerce")
-            else:
-                columns[key] = raw.where(raw.notna(), None).astype(object)
-    return pd.DataFrame(columns, index=answers.index)
+def _person_weights(data: pd.DataFrame, instrument: str, wave: str) -> None:
+    """Second stage in place: M_i as fpc_persons, weight times M_i over persons responding."""
+    persons_responding = data.groupby("unit")["respondent"].transform("size")
+    population = data["fpc_persons"].astype(float)
+    if population.isna().any():
+        unit = data.loc[population.isna(), "unit"].iloc[0]
+        raise FrameError(f"unit {unit!r} has no persons for instrument {instrument!r} in "
+                         f"wave {wave!r} (FrameUnitPersons); a person survey needs the "
+                         f"persons of every responding unit for its second stage")
+    data["fpc_persons"] = np.maximum(population, persons_responding)
+    data["weight"] *= data["fpc_persons"] / persons_responding
 
 
-def _questions(definitions: list[InstrumentDefinition]) -> list[Question]:
-    """Questions of every version, latest definition first-come in page order."""
-    seen: dict[str, Question] = {}
-    for definition in reversed(definitions):
-        for question in definition.questions():
-            seen.setdefault(question.name, question)
-    return list(seen.values())
+class Labels(dict):
+    """Read-only labels in ``frame.attrs``, shared by the frames and Series derived from it.
 
+    pandas deep-copies ``attrs`` into the result of every operation; labels that cannot
+    change need no copy (``dict(labels)`` gives a changeable one).
+    """
 
-def _choice_values(definitions: list[InstrumentDefinition], question: Question) -> list[Any]:
-    values: list[Any] = []
-    for definition in reversed(definitions):
-        for choice in definition.choices.get(question.choices or "", []):
-            if choice.value not in values:
-                values.append(choice.value)
-    return values
+    def __deepcopy__(self, memo: dict[int, Any]) -> Labels:
+        return self
+
+    def __reduce__(self) -> tuple[type, tuple[dict[Any, Any]]]:
+        return (Labels, (dict(self),))
+
+    def _read_only(self, *args: Any, **kwargs: Any) -> Any:
+        raise TypeError("the labels of an analysis frame are read-only; copy them with dict()")
+
+    __setitem__ = __delitem__ = __ior__ = _read_only
+    clear = pop = popitem = setdefault = update = _read_only
 
 
 def _labels(definitions: list[InstrumentDefinition], language: str) -> dict[str, Any]:
@@ -206,4 +229,5 @@ def _labels(definitions: list[InstrumentDefinition], language: str) -> dict[str,
                 if q.type == "yes_no":
                     value_labels.setdefault(q.name, {1.0: "ja" if language == "nl" else "yes",
                                                      0.0: "nee" if language == "nl" else "no"})
-    return {"variable_labels": variable_labels, "value_labels": value_labels}
+    return {"variable_labels": Labels(variable_labels),
+            "value_labels": Labels({k: Labels(v) for k, v in value_labels.items()})}

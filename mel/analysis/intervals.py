@@ -38,7 +38,9 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import special, stats
+from scipy import special
+
+from . import dist
 
 __all__ = ["t_quantile", "TInterval", "LogitInterval", "AsinInterval", "BetaInterval",
            "WilsonInterval", "WoodruffInterval", "expit", "logit"]
@@ -49,8 +51,8 @@ def t_quantile(q: float, df: float) -> float:
     if math.isnan(df) or df <= 0:
         return math.nan
     if math.isinf(df):
-        return float(stats.norm.ppf(q))
-    return float(stats.t.ppf(q, df))
+        return float(dist.norm_ppf(q))
+    return float(dist.t_ppf(q, df))
 
 
 def expit(x: float) -> float:
@@ -126,8 +128,8 @@ class BetaInterval:
         n_eff *= ratio**2
         p = self.p
         with np.errstate(all="ignore"):
-            low = float(stats.beta.ppf(alpha / 2, n_eff * p, n_eff * (1 - p) + 1))
-            high = float(stats.beta.ppf(1 - alpha / 2, n_eff * p + 1, n_eff * (1 - p)))
+            low = float(dist.beta_ppf(alpha / 2, n_eff * p, n_eff * (1 - p) + 1))
+            high = float(dist.beta_ppf(1 - alpha / 2, n_eff * p + 1, n_eff * (1 - p)))
         # scipy has no Beta(0, b) (a point mass at 0); R's qbeta returns its quantile 0
         if p == 0 and n_eff > 0:
             low = 0.0

@@ -23,8 +23,8 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
 
+from . import dist
 from .intervals import expit
 
 
@@ -197,10 +197,10 @@ class LikelihoodInterval:
             # no sampling variance (e.g. a calibration margin): a zero-width interval
             return expit(beta0), expit(beta0)
         lam = self.se_logit**2 / self.naive
-        q = stats.norm.ppf(alpha / 2) if math.isinf(self.df) else stats.t.ppf(alpha / 2, self.df)
-        half = float(stats.norm.cdf(q * math.sqrt(lam))) / 2
+        q = dist.norm_ppf(alpha / 2) if math.isinf(self.df) else dist.t_ppf(alpha / 2, self.df)
+        half = float(dist.norm_cdf(q * math.sqrt(lam))) / 2
         # sqrt of the upper F(1, n - 1) quantile, i.e. a t quantile (accurate far out)
-        zmax = float(stats.t.isf(half / 2, self.n_rows - 1))
+        zmax = float(dist.t_isf(half / 2, self.n_rows - 1))
         step_size = zmax / 5 * self.se_logit
         dev0 = self._deviance(beta0)
         betas, zs = [beta0], [0.0]
@@ -214,6 +214,6 @@ class LikelihoodInterval:
                 zs.append(z)
         order = np.argsort(zs, kind="stable")
         grid_beta, grid_z = spline(np.array(betas)[order], np.array(zs)[order])
-        cut = float(stats.norm.ppf(2 * half))
+        cut = float(dist.norm_ppf(2 * half))
         low, high = approx(grid_z, grid_beta, np.array([cut, -cut]))
         return expit(low), expit(high)

@@ -32,10 +32,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
-from formulaic import model_matrix
-from scipy import stats
 
+from . import dist
 from .errors import DesignError
 from .glmfit import irls_logistic
 from .intervals import TInterval
@@ -107,12 +105,14 @@ class RegressionResult:
         """:meth:`to_frame` plus the t statistic and its two-sided p-value."""
         frame = self.to_frame()
         frame["t"] = frame["estimate"] / frame["se"]
-        frame["p_value"] = 2 * stats.t.sf(np.abs(frame["t"]), self.df)
+        frame["p_value"] = 2 * dist.t_sf(np.abs(frame["t"]), self.df)
         return frame
 
 
 def _design_matrices(design: Design, formula: str, family: str
                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray, tuple[str, ...]]:
+    from formulaic import model_matrix  # imported here: it takes a second to load
+
     data = design.data.reset_index(drop=True)
     try:
         mm = model_matrix(formula, data, na_action="drop")
@@ -133,6 +133,8 @@ def _design_matrices(design: Design, formula: str, family: str
 
 
 def _fit_linear(y: np.ndarray, x: np.ndarray, wt: np.ndarray) -> np.ndarray:
+    import statsmodels.api as sm  # imported here: it takes seconds to load
+
     res = sm.GLM(y, x, family=sm.families.Gaussian(), var_weights=wt).fit()
     return np.asarray(res.params)
 

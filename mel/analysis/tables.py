@@ -27,8 +27,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from . import dist
 from .core import ratio_stat
 from .errors import DesignError
 
@@ -148,8 +148,8 @@ def rao_scott(design: Design, row: str, col: str, *, statistic: str = "F") -> Ra
     dof = (nr - 1) * (nc - 1)
     if statistic == "F":
         f = chisq / tr
-        return RaoScottResult(f, d0, d0 * nu, float(stats.f.sf(f, d0, d0 * nu)), chisq,
+        return RaoScottResult(f, d0, d0 * nu, float(dist.f_sf(f, d0, d0 * nu)), chisq,
                               tr / dof, "Rao-Scott F (second order)", table)
-    p = float(stats.chi2.sf(chisq / (tr / dof), dof))
+    p = float(dist.chi2_sf(chisq / (tr / dof), dof))
     return RaoScottResult(chisq, float(dof), math.inf, p, chisq, tr / dof,
                           "Rao-Scott chi-squared (first order)", table)

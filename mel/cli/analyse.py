@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-import pandas as pd
 from sqlmodel import Session, select
 
-from ..analysis import DesignError, Estimate
-from ..analysis.frame import FrameError, frame
 from ..models import Instrument, Kpi, Programme
 from ..surveys.programme_schema import Kpi as KpiDefinition
 from ..surveys.publish import latest_definition
 from ..surveys.schema import InstrumentDefinition
 from .context import cli_errors, engine
+
+if TYPE_CHECKING:  # pandas and mel.analysis load only when a command estimates something
+    import pandas as pd
 
 ESTIMATORS = ("mean", "total", "proportion", "ratio", "quantile")
 
@@ -60,6 +61,10 @@ def analyse_command(programme: str, wave: str, kpi_code: str | None, question: s
 
 def _estimate(programme: str, wave: str, kpi: KpiDefinition, by: str | None,
               alpha: float) -> pd.DataFrame:
+    import pandas as pd
+
+    from ..analysis import DesignError, Estimate
+    from ..analysis.frame import FrameError, frame
     from ..kpi.frames import design_for, estimate_kpi
     from ..kpi.variables import KpiVariableError, add_kpi_variable
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import tempfile
 from pathlib import Path
 
@@ -13,11 +14,11 @@ from ..config import ConfigError
 from ..db import make_engine
 from ..models import Programme, Wave
 from ..surveys.loader import load_catalogue
-from ..surveys.programme_schema import ProgrammeDefinition
-from ..surveys.schema import InstrumentDefinition
 from .context import cli_errors, engine, settings, surveys_dir
 
 LANGUAGES = ("nl", "en")
+# The same as mel.reports.render.PDF_ENGINES (not imported: it would load pandas for --help).
+PDF_ENGINES = ("auto", "chromium", "weasyprint")
 
 
 def _engine(database_url: str | None) -> Engine:
@@ -34,32 +35,41 @@ def _engine(database_url: str | None) -> Engine:
     return make_engine(database_url)
 
 
-def _definitions(code: str) -> tuple[ProgrammeDefinition, dict[str, InstrumentDefinition]]:
-    """The programme's definition and instruments from the survey files."""
+def _programmes(requested: tuple[str, ...]) -> list[str]:
+    """The programme codes asked for ("all" means every programme in the survey files)."""
     catalogue = load_catalogue([surveys_dir()])
-    if code not in catalogue.programmes:
-        broken = [p for p in catalogue.problems if f"/{code}/" in p.file.replace("\\", "/")]
-        if broken:
-            raise click.ClickException(f"programme {code!r} has problems in its files: "
-                                       f"{broken[0]}")
-        known = ", ".join(sorted(catalogue.programmes)) or "none"
-        raise click.ClickException(f"unknown programme {code!r} (known: {known})")
-    instruments = {name: survey for name, (_, survey) in catalogue.instruments.items()
-                   if survey.programme == code}
-    return catalogue.programmes[code][1], instruments
+    codes = sorted(catalogue.programmes) if "all" in requested else list(dict.fromkeys(requested))
+    for code in codes:
+        if code not in catalogue.programmes:
+            broken = [p for p in catalogue.problems if f"/{code}/" in p.file.replace("\\", "/")]
+            if broken:
+                raise click.ClickException(f"programme {code!r} has problems in its files: "
+                                           f"{broken[0]}")
+            known = ", ".join(sorted(catalogue.programmes)) or "none"
+            raise click.ClickException(f"unknown programme {code!r} (known: {known})")
+    return codes
 
 
-def _check_wave(eng: Engine, programme: str, wave: str) -> None:
+def _wave(eng: Engine, programme: str, wave: str) -> str:
+    """The wave code that `wave` names in `programme`: a code, a year, or "latest"."""
     with Session(eng) as session:
         row = session.exec(select(Programme).where(Programme.code == programme)).first()
         if row is None:
             raise click.ClickException(f"programme {programme!r} is not in the database; "
                                        f"publish it (`mel surveys publish`) or run `mel demo`")
-        waves = session.exec(select(Wave.code).where(Wave.programme_id == row.id)
-                             .order_by(Wave.code)).all()
-    if wave not in waves:
-        raise click.ClickException(f"no wave {wave!r} in programme {programme!r} (waves: "
-                                   f"{', '.join(waves) or 'none'})")
+        waves = session.exec(select(Wave).where(Wave.programme_id == row.id)
+                             .order_by(Wave.year, Wave.code)).all()
+    codes = [w.code for w in waves]
+    if wave in codes:
+        return wave
+    if wave == "latest" and waves:
+        return waves[-1].code
+    in_year = [w.code for w in waves if wave.isdigit() and w.year == int(wave)]
+    if len(in_year) == 1:
+        return in_year[0]
+    more = f" ({' and '.join(in_year)} are both in {wave}; give the code)" if in_year else ""
+    raise click.ClickException(f"no wave {wave!r} in programme {programme!r} (waves: "
+                               f"{', '.join(sorted(codes)) or 'none'}){more}")
 
 
 def _check_writable(folder: Path) -> None:
@@ -73,8 +83,10 @@ def _check_writable(folder: Path) -> None:
 
 
 @click.command("report")
-@click.option("--programme", required=True, help="Programme code, e.g. katapult.")
-@click.option("--wave", required=True, help="Wave code, e.g. impactmeting-2025.")
+@click.option("--programme", "programmes", required=True, multiple=True,
+              help="Programme code, e.g. katapult; repeat it for several, or `all`.")
+@click.option("--wave", required=True,
+              help="Wave code (e.g. impactmeting-2025), its year (2025) or `latest`.")
 @click.option("--out", required=True, type=click.Path(path_type=Path),
               help="Folder to write the report files into (created if missing).")
 @click.option("--language", default="nl", show_default=True, help="nl or en.")
@@ -83,13 +95,21 @@ def _check_writable(folder: Path) -> None:
               help="Suppress groups under this many respondents (default: MEL_MIN_GROUP_SIZE "
                    "or 10).")
 @click.option("--pdf/--no-pdf", default=True, show_default=True, help="Also write the PDF.")
+@click.option("--pdf-engine", type=click.Choice(PDF_ENGINES), default=None,
+              help="chromium, weasyprint, or auto: Chromium when installed (default: "
+                   "MEL_PDF_ENGINE or auto).")
+@click.option("--jobs", type=click.IntRange(min=1), default=None,
+              help="Reports written at once, in worker processes (default: one per programme, "
+                   "at most the number of CPUs).")
 @cli_errors
-def report_command(programme: str, wave: str, out: Path, language: str,
-                   database_url: str | None, min_group_size: int | None, pdf: bool) -> None:
-    """Write the impactmeting report of PROGRAMME in WAVE: HTML, PDF, CSV and XLSX."""
-    from ..reports.build import build_report, steps
+def report_command(programmes: tuple[str, ...], wave: str, out: Path, language: str,
+                   database_url: str | None, min_group_size: int | None, pdf: bool,
+                   pdf_engine: str | None, jobs: int | None) -> None:
+    """Write the impactmeting report of each PROGRAMME in WAVE: HTML, PDF, CSV and XLSX."""
+    from ..reports.batch import ReportJob, job_steps, run_jobs
     from ..reports.progress import Progress
-    from ..reports.render import ReportError, write_report
+    from ..reports.render import ReportError
+    from ..reports.render import pdf_engine as resolve_engine
 
     if language not in LANGUAGES:
         raise click.ClickException(f"unknown language {language!r} (use nl or en)")
@@ -97,20 +117,30 @@ def report_command(programme: str, wave: str, out: Path, language: str,
     if not isinstance(k, int) or k < 1:
         raise click.ClickException(f"the minimum group size must be a whole number >= 1, "
                                    f"not {k!r}")
-    definition, instruments = _definitions(programme)
+    codes = _programmes(programmes)
     eng = _engine(database_url)
-    _check_wave(eng, programme, wave)
-    _check_writable(out)
-    progress = Progress(steps(definition) + (3 if pdf else 2))
     try:
-        report = build_report(eng, definition, instruments, wave, language=language, k=k,
-                              progress=progress)
-        files = write_report(report, out, pdf=pdf, progress=progress)
+        waves = [_wave(eng, code, wave) for code in codes]
+        url = eng.url.render_as_string(hide_password=False)
+    finally:
+        eng.dispose()
+    _check_writable(out)
+    try:
+        engine_name = resolve_engine(pdf_engine) if pdf else None
     except ReportError as exc:
+        raise click.ClickException(str(exc)) from None
+    report_jobs = [ReportJob(url, surveys_dir(), code, code_wave, out, language, k, pdf,
+                             engine_name) for code, code_wave in zip(codes, waves, strict=True)]
+    workers = jobs or min(len(report_jobs), os.cpu_count() or 1)
+    progress = Progress(sum(job_steps(job) for job in report_jobs))
+    try:
+        written = run_jobs(report_jobs, workers=workers, progress=progress)
+    except (ReportError, LookupError) as exc:
         raise click.ClickException(str(exc)) from None
     except OSError as exc:
         raise click.ClickException(f"cannot write to {out}: {exc.strerror or exc}") from None
     finally:
         progress.close()
-    for path in files:
-        click.echo(str(path))
+    for files in written:
+        for path in files:
+            click.echo(str(path))

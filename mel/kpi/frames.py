@@ -12,7 +12,7 @@ from ..analysis.frame import DESIGN_COLUMNS, FrameError, frame
 from ..analysis.results import Estimate, EstimateTable
 from ..surveys.programme_schema import Kpi, ProgrammeDefinition
 from ..surveys.schema import InstrumentDefinition
-from .variables import KpiVariableError, add_kpi_variable, kpi_column
+from .variables import KpiVariableError, kpi_column, kpi_variable
 
 
 def design_for(data: pd.DataFrame) -> Design:
@@ -77,9 +77,12 @@ class Frames:
                     self._problems[(wave, kpi.code)] = f"no instrument {instrument!r}"
                     continue
                 try:
-                    data = add_kpi_variable(data, kpi, survey)
+                    values = kpi_variable(data, kpi, survey)
                 except (KpiVariableError, KeyError) as exc:
                     self._problems[(wave, kpi.code)] = str(exc).strip("'\"")
+                    continue
+                if values is not None:  # into this frame, which nobody else holds: no copy
+                    data[kpi_column(kpi)] = values
             self._frames[key] = data
         return self._frames[key]
 

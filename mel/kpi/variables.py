@@ -21,35 +21,44 @@ def kpi_column(kpi: Kpi) -> str:
 def add_kpi_variable(data: pd.DataFrame, kpi: Kpi,
                      survey: InstrumentDefinition) -> pd.DataFrame:
     """Return `data` with the KPI's variable as a column (see `kpi_column`)."""
-    column = kpi_column(kpi)
+    values = kpi_variable(data, kpi, survey)
+    if values is None:
+        return data
+    data = data.copy()
+    data[kpi_column(kpi)] = values
+    return data
+
+
+def kpi_variable(data: pd.DataFrame, kpi: Kpi,
+                 survey: InstrumentDefinition) -> pd.Series | None:
+    """Return the KPI's derived variable, or None when it is a question of `data` already."""
     if kpi.question:
         _require(data, [kpi.question], kpi)
         if kpi.denominator:
             _require(data, [kpi.denominator], kpi)
-        return data
+        return None
     expression = kpi.expression
     assert expression is not None
-    data = data.copy()
     if expression.sum:
         _require(data, expression.sum, kpi)
         # A respondent who answered none of the parts has no value; missing parts of a
         # partly answered sum count as zero.
-        data[column] = data[expression.sum].sum(axis=1, min_count=1)
-    elif expression.scale:
-        data[column] = scale_index(data, survey, expression.scale, expression.items,
-                                   expression.min_answered)
-    elif expression.equals:
+        return data[expression.sum].sum(axis=1, min_count=1)
+    if expression.scale:
+        return scale_index(data, survey, expression.scale, expression.items,
+                           expression.min_answered)
+    if expression.equals:
         name, value = expression.equals
         _require(data, [name], kpi)
         answered = data[name].notna()
         same = data[name].astype(object).map(lambda v: _same(v, value))
-        data[column] = np.where(answered, same.astype(float), np.nan)
-    elif expression.selected:
+        return pd.Series(np.where(answered, same.astype(float), np.nan), index=data.index)
+    if expression.selected:
         name, value = expression.selected
         dummy = f"{name}__{value}"
         _require(data, [dummy], kpi)
-        data[column] = data[dummy]
-    return data
+        return data[dummy]
+    return None
 
 
 def scale_index(data: pd.DataFrame, survey: InstrumentDefinition, question: str,

@@ -72,8 +72,22 @@ class FrameUnit(SQLModel, table=True):
     sampled: bool = True
     base_weight: float | None = None
     inclusion_probability: float | None = None
-    # Second stage: number of persons (e.g. entrepreneurs helped) in the unit, for its fpc.
-    persons_population: int | None = None
+
+
+class FrameUnitPersons(SQLModel, table=True):
+    """Persons in a frame unit whom one person instrument surveys (its second stage, M_i).
+
+    A unit has one count per person instrument of the wave: a school has pupils for
+    ``tk-leerlingen`` and teachers for ``tk-docenten``. A person survey's analysis frame
+    needs the count of every unit with responses; there is no fallback between instruments.
+    """
+
+    __table_args__ = (UniqueConstraint("wave_id", "unit_id", "instrument_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    wave_id: int = Field(foreign_key="wave.id")
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    instrument_id: int = Field(foreign_key="instrument.id", index=True)
+    persons: int
 
 
 class Invitation(SQLModel, table=True):

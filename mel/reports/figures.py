@@ -136,9 +136,13 @@ def interval_figure(rows: Sequence[Interval], *, target: float | None = None,
                 fontweight="bold" if row.header else "normal")
     if target is not None:
         ax.axvline(target, color=TARGET, linestyle="--", linewidth=1.2)
+        # The label runs away from the nearer edge, so it is never cut off.
+        left, right = ax.get_xlim()
+        to_left = target > (left + right) / 2
         ax.annotate(target_label, (target, 1.0), xycoords=("data", "axes fraction"),
-                    xytext=(3, 2), textcoords="offset points", fontsize=FONT - 0.5,
-                    color=TARGET, va="bottom")
+                    xytext=(-3 if to_left else 3, 2), textcoords="offset points",
+                    fontsize=FONT - 0.5, color=TARGET, va="bottom",
+                    ha="right" if to_left else "left")
     ax.set_ylim(-0.7, len(rows) - 0.3)
     ax.xaxis.set_major_formatter(_formatter(percent, language))
     ax.xaxis.set_major_locator(MaxNLocator(6))

@@ -14,7 +14,8 @@ from .model import MethodSection, Table
 from .numbers import format_number
 from .text import t
 
-SOFTWARE = ("mel", "pandas", "numpy", "scipy", "statsmodels", "matplotlib", "weasyprint")
+# The software that computed the figures and drew the charts (the PDF engine only prints).
+SOFTWARE = ("mel", "pandas", "numpy", "scipy", "statsmodels", "matplotlib")
 METHODS = {
     "t": ("Wald-interval schatting \u00b1 t(df) \u00b7 SE op de vrijheidsgraden van het ontwerp",
           "Wald interval estimate \u00b1 t(df) \u00b7 SE on the design degrees of freedom"),

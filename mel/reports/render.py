@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+import io
 import logging
-from collections.abc import Callable
+import os
+import re
+import tempfile
+import zipfile
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from pypdf import PdfReader
 
 from ..config import project_path
+from .chromium import Chromium, ChromiumError, find_chromium
 from .model import Report, Table
+from .svg import svg_data_uri, svg_size
 from .text import t
+
+PDF_ENGINES = ("auto", "chromium", "weasyprint")
 
 
 class ReportError(RuntimeError):
@@ -24,33 +34,125 @@ def _environment() -> Environment:
                       undefined=StrictUndefined, trim_blocks=False, lstrip_blocks=False,
                       keep_trailing_newline=True)
     env.globals["t"] = t
+    env.filters["svg_data_uri"] = svg_data_uri
+    env.filters["svg_size"] = svg_size
     return env
 
 
-def render_html(report: Report) -> str:
-    """Return the report as one HTML document with inline CSS and SVG (no URLs)."""
+def render_html(report: Report, *, print_images: bool = False,
+                toc_pages: Mapping[str, str] | None = None) -> str:
+    """Return the report as one HTML document with inline CSS and SVG (no URLs).
+
+    Parameters
+    ----------
+    report : Report
+        The assembled report.
+    print_images : bool
+        Charts as ``<img>`` with an SVG data URI instead of inline SVG (for WeasyPrint).
+    toc_pages : mapping of str to str, optional
+        Page number of each section anchor, written into the contents (for Chromium).
+    """
     env = _environment()
     css = (project_path("templates") / "report" / "report.css").read_text(encoding="utf-8")
-    return env.get_template("report.html").render(r=report, css=css)
+    return env.get_template("report.html").render(r=report, css=css, print_images=print_images,
+                                                  toc_pages=toc_pages)
 
 
-def write_pdf(html: str, path: Path) -> int:
-    """Render `html` to a PDF at `path` with WeasyPrint and return its number of pages.
+def pdf_engine(choice: str | None = None) -> str:
+    """Resolve the PDF engine: `choice` or ``MEL_PDF_ENGINE``; "auto" prefers Chromium.
 
     Raises
     ------
     ReportError
-        When WeasyPrint or its system libraries (Pango) are not installed.
+        For an unknown engine name, or "chromium" when no Chromium can be found.
     """
+    name = (choice or os.environ.get("MEL_PDF_ENGINE") or "auto").strip().lower()
+    if name not in PDF_ENGINES:
+        raise ReportError(f"unknown PDF engine {name!r} (use {', '.join(PDF_ENGINES)})")
+    if name == "weasyprint":
+        return name
+    if find_chromium() is None:
+        if name == "chromium":
+            raise ReportError("PDF engine chromium: no Chromium found; install it (Debian: "
+                              "apt-get install chromium) or set MEL_CHROMIUM to its path")
+        return "weasyprint"
+    return "chromium"
+
+
+def write_pdf(report: Report, path: Path, *, engine: str | None = None,
+              browser: Chromium | None = None) -> int:
+    """Write `report` as a PDF at `path` and return its number of pages.
+
+    Parameters
+    ----------
+    report : Report
+        The assembled report.
+    path : pathlib.Path
+        Where to write the PDF.
+    engine : {"auto", "chromium", "weasyprint"}, optional
+        Default: ``MEL_PDF_ENGINE`` or "auto" (Chromium when installed, else WeasyPrint).
+    browser : Chromium, optional
+        A running Chromium to reuse (several reports in one run).
+
+    Raises
+    ------
+    ReportError
+        When the engine is not usable here.
+    """
+    if pdf_engine(engine) == "weasyprint" and browser is None:
+        return _weasyprint_pdf(render_html(report, print_images=True), path)
+    try:
+        if browser is not None:
+            return _chromium_pdf(report, path, browser)
+        with Chromium(find_chromium() or "chromium") as own:
+            return _chromium_pdf(report, path, own)
+    except ChromiumError as exc:
+        raise ReportError(f"cannot make a PDF: {exc}") from None
+
+
+def _chromium_pdf(report: Report, path: Path, browser: Chromium) -> int:
+    """Print with Chromium; the contents get their page numbers from a first print."""
+    with tempfile.TemporaryDirectory(prefix="mel-report-") as folder:
+        page = Path(folder) / f"{report.basename}.html"
+        page.write_text(render_html(report, toc_pages=_Reserved()), encoding="utf-8")
+        browser.load(page)
+    pdf = browser.print_pdf(tagged=False)  # only to see where each section lands
+    for _attempt in range(3):
+        pages, _count = _section_pages(pdf)
+        browser.set_texts("nav .toc-page", "data-anchor", pages)
+        pdf = browser.print_pdf()
+        found, count = _section_pages(pdf)
+        if found == pages:
+            break
+    path.write_bytes(pdf)
+    return count
+
+
+class _Reserved(dict[str, str]):
+    """Contents page numbers of the first pass: the widest number, to keep the layout."""
+
+    def get(self, key: str, default: object = None) -> str:  # type: ignore[override]
+        return "000"
+
+
+def _section_pages(pdf: bytes) -> tuple[dict[str, str], int]:
+    """Page number (from 1) of every named destination (element id), and the page count."""
+    reader = PdfReader(io.BytesIO(pdf))
+    return ({name.lstrip("/"): str(reader.get_destination_page_number(destination) + 1)
+             for name, destination in reader.named_destinations.items()}, len(reader.pages))
+
+
+def _weasyprint_pdf(html: str, path: Path) -> int:
+    """Render `html` with WeasyPrint (imported only here: it needs Pango)."""
     try:
         import weasyprint
     except (ImportError, OSError) as exc:  # OSError: Pango missing
         raise ReportError(f"cannot make a PDF: WeasyPrint is not usable here ({exc}); "
-                          f"install it (pip install weasyprint) and Pango, or use --no-pdf"
-                          ) from None
+                          f"install it (pip install weasyprint) and Pango, install Chromium, "
+                          f"or use --no-pdf") from None
     # WeasyPrint logs every CSS property it ignores; the report's CSS also serves browsers.
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    # The HTML holds no URL (tests check it), so WeasyPrint never fetches anything.
+    # The HTML holds no URL but the charts' data URIs, so WeasyPrint never fetches anything.
     document = weasyprint.HTML(string=html, base_url=None).render()
     document.write_pdf(path)
     return len(document.pages)
@@ -81,12 +183,28 @@ def write_tables(report: Report, folder: Path) -> list[Path]:
             table.data.to_excel(writer, sheet_name=_sheet(table.name, used), index=False)
         if not tables:
             pd.DataFrame().to_excel(writer, sheet_name="empty", index=False)
+    _without_timestamps(path)
     written.append(path)
     return written
 
 
+def _without_timestamps(path: Path) -> None:
+    """Rewrite the XLSX (a ZIP) without the times openpyxl stamps, so the same tables give
+    the same bytes: entries dated 1980-01-01 and no created/modified in docProps/core.xml."""
+    with zipfile.ZipFile(path) as source:
+        entries = [(info.filename, source.read(info)) for info in source.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in entries:
+            if name == "docProps/core.xml":
+                data = re.sub(rb"<dcterms:(created|modified)[^>]*>[^<]*</dcterms:\1>", b"",
+                              data).replace(b"<dc:creator>openpyxl<", b"<dc:creator>mel<")
+            target.writestr(zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0)), data,
+                            compress_type=zipfile.ZIP_DEFLATED)
+
+
 def write_report(report: Report, folder: Path, *, pdf: bool = True,
-                 progress: Callable[[str], None] | None = None) -> list[Path]:
+                 progress: Callable[[str], None] | None = None, engine: str | None = None,
+                 browser: Chromium | None = None) -> list[Path]:
     """Write the HTML, PDF, CSV and XLSX files of `report` into `folder`; return them.
 
     Parameters
@@ -99,6 +217,10 @@ def write_report(report: Report, folder: Path, *, pdf: bool = True,
         Also render the PDF (needs WeasyPrint).
     progress : callable, optional
         Called with a label after each file kind.
+    engine : {"auto", "chromium", "weasyprint"}, optional
+        The PDF engine (see :func:`write_pdf`).
+    browser : Chromium, optional
+        A running Chromium to print with.
     """
     step = progress or (lambda _label: None)
     folder.mkdir(parents=True, exist_ok=True)
@@ -109,7 +231,7 @@ def write_report(report: Report, folder: Path, *, pdf: bool = True,
     written = [html_path]
     if pdf:
         pdf_path = folder / f"{report.basename}.pdf"
-        write_pdf(html, pdf_path)
+        write_pdf(report, pdf_path, engine=engine, browser=browser)
         written.append(pdf_path)
         step("PDF")
     written += write_tables(report, folder)

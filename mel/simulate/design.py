@@ -10,7 +10,7 @@ import numpy as np
 from sqlalchemy import insert
 from sqlmodel import Session, select
 
-from ..models import FrameUnit, Unit, Wave, WaveInstrument, WaveStratum
+from ..models import FrameUnit, FrameUnitPersons, Unit, Wave, WaveInstrument, WaveStratum
 from .profiles import Profile
 from .units import UnitDraft
 
@@ -108,8 +108,8 @@ def scaled_population(population: int, scale: float) -> int:
 
 
 def store_frame(session: Session, wave_id: int, drafts: list[UnitDraft], unit_ids: list[int],
-                sample: WaveSample, persons: dict[int, int]) -> None:
-    """Store the wave's strata and one FrameUnit per unit in the frame (sampled or not)."""
+                sample: WaveSample, persons: dict[tuple[int, int], int]) -> None:
+    """Store strata, frame units and persons per (draft index, person instrument id)."""
     session.execute(insert(WaveStratum), [
         {"wave_id": wave_id, "stratum": h, "population_size": size, "sample_size": n}
         for h, (size, n) in sample.strata.items()])
@@ -122,5 +122,9 @@ def store_frame(session: Session, wave_id: int, drafts: list[UnitDraft], unit_id
         rows.append({"wave_id": wave_id, "unit_id": unit_ids[i], "stratum": d.stratum or "all",
                      "sampled": i in sampled,
                      "base_weight": size / n if i in sampled else None,
-                     "inclusion_probability": n / size, "persons_population": persons.get(i)})
+                     "inclusion_probability": n / size})
     session.execute(insert(FrameUnit), rows)
+    if persons:
+        session.execute(insert(FrameUnitPersons), [
+            {"wave_id": wave_id, "unit_id": unit_ids[i], "instrument_id": instrument_id,
+             "persons": count} for (i, instrument_id), count in sorted(persons.items())])

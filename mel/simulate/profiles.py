@@ -52,7 +52,6 @@ class Profile:
     sample_fraction: float  # share of each stratum's units invited
     unit_response: float  # share of invited units that respond
     persons: Persons = generic_persons
-    primary_person: str | None = None  # whose persons fill FrameUnit.persons_population
     english: float = 0.06
     in_progress: float = 0.07
     base_year: int = 2025  # the year whose figures the profile reproduces
@@ -68,13 +67,12 @@ PROFILES = {
     "digitale-werkplaatsen": Profile(
         "digitale-werkplaatsen", "monitor", "Impactmonitor Digitale Werkplaatsen {year}",
         "Digital Workshops impact monitor {year}", ((6, 1), (8, 31)), werkplaats_units,
-        sample_fraction=1.0, unit_response=0.95, persons=werkplaats_persons,
-        primary_person="dw-impactmonitor", english=0.08, in_progress=0.08, base_year=2024),
+        sample_fraction=1.0, unit_response=0.95, persons=werkplaats_persons, english=0.08,
+        in_progress=0.08, base_year=2024),
     "techkwadraat": Profile(
         "techkwadraat", "meting", "Techkwadraat-meting {year}", "Techkwadraat survey {year}",
         ((3, 1), (5, 31)), school_units, sample_fraction=0.5, unit_response=0.8,
-        persons=school_persons, primary_person="tk-leerlingen", english=0.03, in_progress=0.07,
-        trend=0.06),
+        persons=school_persons, english=0.03, in_progress=0.07, trend=0.06),
 }
 
 

@@ -114,17 +114,16 @@ def _programme(session: Session, programme: Programme, seed: int, scale: float,
     instruments = _instruments(session, int(programme.id or 0))
     drafts = profile.build_units(stream(seed, programme.code, "units"))
     unit_ids = store_units(session, int(programme.id or 0), drafts)
-    person_codes = [i.code for i, _, s in instruments if s.respondent == "person"]
-    # FrameUnit has one persons_population: that of the programme's main person survey.
-    primary = profile.primary_person if profile.primary_person in person_codes else \
-        next(iter(person_codes), None)
+    person = [i for i, _, s in instruments if s.respondent == "person"]
     responses = complete = 0
     for year in years:
         wave = store_wave(session, int(programme.id or 0), profile, year, last=year == years[-1],
                           instrument_ids=[int(i.id or 0) for i, _, _ in instruments])
         sample = draw_sample(stream(seed, programme.code, year, "sample"), drafts, profile, scale)
-        persons = {i: scaled_population(profile.persons(d, year, primary)[0], scale)
-                   for i, d in enumerate(drafts) if d.in_frame and primary}
+        # Every person instrument has its own second stage: pupils and teachers of a school.
+        persons = {(i, int(instrument.id or 0)):
+                   scaled_population(profile.persons(d, year, instrument.code)[0], scale)
+                   for instrument in person for i, d in enumerate(drafts) if d.in_frame}
         store_frame(session, int(wave.id or 0), drafts, unit_ids, sample, persons)
         start, end = fieldwork(profile, year)
         for instrument, version, survey in instruments:

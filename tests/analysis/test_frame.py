@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
@@ -12,19 +13,7 @@ from sqlmodel import Session, func, select
 from mel.analysis import Design
 from mel.analysis.frame import FrameError, frame
 from mel.db import session_scope
-from mel.models import FrameUnit, Response, Wave, WaveStratum
-from mel.simulate import simulate
-from mel.surveys.loader import load_catalogue
-from mel.surveys.publish import publish_catalogue
-
-
-@pytest.fixture
-def demo(engine: Engine, surveys_dir: Path) -> Engine:
-    """A database with the real catalogue and a small simulated wave per programme."""
-    with session_scope(engine) as session:
-        publish_catalogue(session, load_catalogue([surveys_dir]))
-    simulate(engine, seed=7, scale=0.1, waves=(2025,))
-    return engine
+from mel.models import FrameUnitPersons, Instrument, Response, Unit, Wave, WaveStratum
 
 
 def test_one_row_per_complete_response(demo: Engine) -> None:
@@ -49,18 +38,89 @@ def test_unit_weights_add_up_to_the_population_per_stratum(demo: Engine) -> None
     assert "fpc_persons" not in data
 
 
+def _persons(engine: Engine, wave: str, instrument: str) -> dict[str, int]:
+    """The stored persons per unit code of an instrument in a wave."""
+    with Session(engine) as session:
+        return dict(session.exec(
+            select(Unit.code, FrameUnitPersons.persons).join(Unit).join(Wave)
+            .join(Instrument, Instrument.id == FrameUnitPersons.instrument_id)
+            .where(Wave.code == wave, Instrument.code == instrument)).all())
+
+
+def _per_unit(data: pd.DataFrame) -> pd.DataFrame:
+    return data.groupby("unit").agg(w=("weight", "sum"), M=("fpc_persons", "first"),
+                                    N=("fpc_units", "first"), stratum=("stratum", "first"),
+                                    m=("respondent", "size"))
+
+
+def _check_two_stages(data: pd.DataFrame, persons: dict[str, int]) -> None:
+    """Weights are N_h / n_h * M_i / m_i with M_i the unit's persons (at least m_i)."""
+    per_unit = _per_unit(data)
+    assert len(per_unit) > 0
+    expected_m = [max(persons[unit], m) for unit, m in per_unit["m"].items()]
+    np.testing.assert_array_equal(per_unit["M"], expected_m)
+    units_in_stratum = per_unit.groupby("stratum")["w"].transform("size")
+    np.testing.assert_allclose(per_unit["w"], per_unit["M"] * per_unit["N"] / units_in_stratum)
+
+
 def test_person_weights_are_two_stage(demo: Engine) -> None:
     data = frame(demo, programme="digitale-werkplaatsen", wave="monitor-2025",
                  instrument="dw-impactmonitor")
-    with Session(demo) as session:
-        persons = dict(session.exec(select(FrameUnit.unit_id, FrameUnit.persons_population)
-                                    .join(Wave).where(Wave.code == "monitor-2025")).all())
-    assert len(persons) > 0
-    per_unit = data.groupby("unit").agg(w=("weight", "sum"), M=("fpc_persons", "first"),
-                                        N=("fpc_units", "first"), stratum=("stratum", "first"))
-    units_in_stratum = per_unit.groupby("stratum")["w"].transform("size")
-    expected = per_unit["M"] * per_unit["N"] / units_in_stratum
-    np.testing.assert_allclose(per_unit["w"], expected)
+    _check_two_stages(data, _persons(demo, "monitor-2025", "dw-impactmonitor"))
+
+
+def test_teacher_weights_use_teacher_counts(demo: Engine) -> None:
+    """tk-docenten and tk-leerlingen share their schools, each with its own persons."""
+    teachers = _persons(demo, "meting-2025", "tk-docenten")
+    pupils = _persons(demo, "meting-2025", "tk-leerlingen")
+    docenten = frame(demo, programme="techkwadraat", wave="meting-2025",
+                     instrument="tk-docenten")
+    leerlingen = frame(demo, programme="techkwadraat", wave="meting-2025",
+                       instrument="tk-leerlingen")
+    _check_two_stages(docenten, teachers)
+    _check_two_stages(leerlingen, pupils)
+    schools = set(docenten["unit"])
+    assert all(teachers[s] < pupils[s] for s in schools)
+    # The weights add up to each population's persons in the responding schools' strata.
+    assert docenten["weight"].sum() < leerlingen["weight"].sum() / 3
+
+
+@pytest.mark.parametrize(("programme", "wave", "instrument", "rows", "weights", "persons"), [
+    ("katapult", "impactmeting-2025", "katapult-impactmeting", 29, 450.0, None),
+    ("digitale-werkplaatsen", "monitor-2025", "dw-impactmonitor", 227, 14485.5, 214940.0),
+    ("techkwadraat", "meting-2025", "tk-leerlingen", 412, 142015.5, 253741.0),
+    ("techkwadraat", "meting-2025", "tk-docenten", 139, 11568.5, 7389.0),
+])
+def test_frames_keep_their_figures(demo: Engine, programme: str, wave: str, instrument: str,
+                                   rows: int, weights: float, persons: float | None) -> None:
+    """Katapult, DW and pupils' frames are as before per-instrument persons; tk-docenten's
+    weights used to add up to the pupils' 142,015.5 (fpc_persons summed to 92,939)."""
+    data = frame(demo, programme=programme, wave=wave, instrument=instrument)
+    assert len(data) == rows
+    assert data["weight"].sum() == pytest.approx(weights, rel=1e-12)
+    if persons is None:
+        assert "fpc_persons" not in data
+    else:
+        assert data["fpc_persons"].sum() == persons
+
+
+def test_missing_persons_are_named(demo: Engine) -> None:
+    data = frame(demo, programme="techkwadraat", wave="meting-2025", instrument="tk-docenten")
+    school = data["unit"].iloc[0]
+    with session_scope(demo) as session:
+        row = session.exec(
+            select(FrameUnitPersons).join(Unit).join(Wave)
+            .join(Instrument, Instrument.id == FrameUnitPersons.instrument_id)
+            .where(Unit.code == school, Wave.code == "meting-2025",
+                   Instrument.code == "tk-docenten")).one()
+        session.delete(row)
+    with pytest.raises(FrameError, match=f"unit '{school}' has no persons for instrument "
+                                         f"'tk-docenten' in wave 'meting-2025'"):
+        frame(demo, programme="techkwadraat", wave="meting-2025", instrument="tk-docenten")
+    # The pupils' count of the same school does not stand in for its teachers', nor is
+    # it affected: the pupils' frame still builds.
+    assert len(frame(demo, programme="techkwadraat", wave="meting-2025",
+                     instrument="tk-leerlingen")) > 0
 
 
 def test_answer_columns_are_typed_and_labelled(demo: Engine) -> None:
@@ -115,3 +175,27 @@ def test_example_scripts_run_on_a_simulated_database(demo: Engine, monkeypatch, 
         monkeypatch.setattr(sys, "argv", [name])
         runpy.run_path(str(scripts / name), run_name="__main__")
         assert text in capsys.readouterr().out
+
+
+def test_answer_columns_match_the_stored_answers(demo: Engine) -> None:
+    from sqlmodel import Session, select
+
+    from mel.models import Response
+
+    data = frame(demo, programme="digitale-werkplaatsen", wave="monitor-2025",
+                 instrument="dw-impactmonitor").set_index("response_id")
+    with Session(demo) as session:
+        stored = {r.public_id: r.answers for r in session.exec(
+            select(Response).where(Response.status == "complete")) if r.public_id in data.index}
+    assert len(stored) == len(data)
+    for public_id, answers in stored.items():
+        row = data.loc[public_id]
+        mark = answers.get("cijfer_traject")
+        assert (np.isnan(row["cijfer_traject"]) if mark is None
+                else row["cijfer_traject"] == float(mark))
+        chosen = answers.get("onderwerpen")
+        for column in (c for c in data.columns if c.startswith("onderwerpen__")):
+            value = column.removeprefix("onderwerpen__")
+            expected = np.nan if not isinstance(chosen, list) else float(value in chosen)
+            assert row[column] == expected or (np.isnan(expected) and np.isnan(row[column]))
+        assert row["opmerkingen"] == answers.get("opmerkingen")  # text; None when missing

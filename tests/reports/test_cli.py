@@ -39,6 +39,7 @@ def test_english_report(runner: CliRunner, tmp_path: Path) -> None:
     ({"--programme": "nope"}, "unknown programme 'nope' (known: werk)"),
     ({"--wave": "meting-1999"}, "no wave 'meting-1999' in programme 'werk' (waves: "
                                 "meting-2023, meting-2025)"),
+    ({"--wave": "1999"}, "no wave '1999' in programme 'werk'"),
     ({"--language": "fr"}, "unknown language 'fr'"),
     ({"--min-group-size": "0"}, "minimum group size"),
 ])
@@ -54,6 +55,22 @@ def test_bad_input_is_one_line(runner: CliRunner, tmp_path: Path, change: dict[s
     assert result.exit_code == 1
     assert result.output.count("\n") == 1 and message in result.output
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(("option", "value"), [("--jobs", "0"), ("--pdf-engine", "latex")])
+def test_bad_option_values_are_named(runner: CliRunner, tmp_path: Path, option: str,
+                                     value: str) -> None:
+    result = runner.invoke(main, [*ARGS, "--out", str(tmp_path), option, value])
+    assert result.exit_code == 2 and f"Invalid value for '{option}'" in result.output
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("wave", ["2025", "latest", "meting-2025"])
+def test_wave_by_code_year_or_latest(runner: CliRunner, tmp_path: Path, wave: str) -> None:
+    args = ["report", "--programme", "all", "--wave", wave, "--no-pdf", "--out", str(tmp_path)]
+    result = runner.invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "werk-meting-2025-nl.html").exists()
 
 
 def test_unwritable_out(runner: CliRunner, tmp_path: Path) -> None:

@@ -49,3 +49,28 @@ def test_svg_is_deterministic() -> None:
     first = [inline_svg(f, "x", "a") for f in _figures()]
     second = [inline_svg(f, "x", "a") for f in _figures()]
     assert first == second
+
+
+def test_compact_svg_draws_what_matplotlib_drew() -> None:
+    import io
+    import xml.etree.ElementTree as ET
+
+    import matplotlib as mpl
+
+    from mel.reports.svg import SVG_SETTINGS
+
+    def drawn(svg: str) -> list[tuple[str, str]]:
+        root = ET.fromstring(svg if "xmlns=" in svg else svg.replace("<svg ", '<svg xmlns="'
+                             'http://www.w3.org/2000/svg" ', 1))
+        return [(el.tag.rsplit("}", 1)[-1], " ".join((el.get("d") or el.text or "").split()))
+                for el in root.iter() if el.tag.rsplit("}", 1)[-1] in ("path", "use", "text")]
+
+    for i, figure in enumerate(_figures()):
+        raw = io.StringIO()
+        with mpl.rc_context(SVG_SETTINGS):
+            figure.savefig(raw, format="svg")
+        compact = inline_svg(figure, "alt", f"c{i}")
+        assert drawn(compact) == drawn(raw.getvalue()[raw.getvalue().index("<svg"):])
+        assert len(compact) < 0.8 * len(raw.getvalue())
+        assert compact.count("font-family") == 1 and 'rotate(-0 ' not in compact
+        assert not re.search(r"<g>|<g id=\"[^\"]+\">", compact)  # no empty wrapper groups

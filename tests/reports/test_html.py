@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 
 from mel.reports.build import build_report
 from mel.reports.render import render_html
@@ -124,6 +125,19 @@ def test_tables_written_as_csv_and_xlsx(built: Built) -> None:
     assert kpis["kpi"].tolist() == [k.code for k in built.filled.programme.kpis]
     sheets = pd.read_excel(folder / f"{stem}.xlsx", sheet_name=None)
     assert {"kpis", "fieldwork", "groups"} <= set(sheets)
+
+
+def test_same_tables_give_identical_bytes(built: Built, tmp_path: Path) -> None:
+    import time
+
+    from mel.reports.render import write_tables
+
+    first = write_tables(built.report, tmp_path)
+    time.sleep(1.1)  # a later second would show in any timestamp
+    (tmp_path / "again").mkdir()
+    second = write_tables(built.report, tmp_path / "again")
+    for a, b in zip(first, second, strict=True):
+        assert a.read_bytes() == b.read_bytes(), a.name
 
 
 def test_ids_are_unique_and_links_resolve(built: Built) -> None:

@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 
 from mel.models import (
     FrameUnit,
+    FrameUnitPersons,
     Instrument,
     InstrumentVersion,
     Programme,
@@ -95,17 +96,47 @@ def test_responses_come_from_sampled_units(simulated: Engine) -> None:
 def test_person_instruments_fit_in_their_unit(simulated: Engine) -> None:
     with Session(simulated) as session:
         counts = session.exec(
-            select(Response.wave_id, Response.unit_id, Instrument.code,
-                   FrameUnit.persons_population)
+            select(Response.wave_id, Response.unit_id, Instrument.code, FrameUnitPersons.persons)
             .join(InstrumentVersion, InstrumentVersion.id == Response.instrument_version_id)
-            .join(Instrument).join(FrameUnit, (FrameUnit.unit_id == Response.unit_id)
-                                   & (FrameUnit.wave_id == Response.wave_id))
-            .where(col(Instrument.code).in_(["dw-impactmonitor", "tk-leerlingen"]))).all()
+            .join(Instrument).join(FrameUnitPersons, (FrameUnitPersons.unit_id == Response.unit_id)
+                                   & (FrameUnitPersons.wave_id == Response.wave_id)
+                                   & (FrameUnitPersons.instrument_id == Instrument.id),
+                                   isouter=True)
+            .where(col(Instrument.code).in_(["dw-impactmonitor", "tk-leerlingen",
+                                             "tk-docenten"]))).all()
     per_unit = Counter((w, u, code) for w, u, code, _ in counts)
     population = {(w, u, code): m for w, u, code, m in counts}
-    assert per_unit
+    assert {code for _, _, code in per_unit} == {"dw-impactmonitor", "tk-leerlingen",
+                                                  "tk-docenten"}
     for key, n in per_unit.items():
         assert population[key] is not None and n <= population[key]
+
+
+def test_every_person_instrument_has_its_own_persons(simulated: Engine) -> None:
+    """Schools count pupils for tk-leerlingen and (fewer) teachers for tk-docenten."""
+    with Session(simulated) as session:
+        rows = session.exec(select(FrameUnitPersons.wave_id, FrameUnitPersons.unit_id,
+                                   Instrument.code, FrameUnitPersons.persons)
+                            .join(Instrument)).all()
+        frame_units = session.exec(select(FrameUnit.wave_id, FrameUnit.unit_id, Programme.code)
+                                   .join(Wave, Wave.id == FrameUnit.wave_id)
+                                   .join(Programme)).all()
+    persons = {(w, u, code): m for w, u, code, m in rows}
+    assert {code for _, _, code, _ in rows} == {"dw-impactmonitor", "tk-leerlingen",
+                                                "tk-docenten"}
+    schools = [(w, u) for w, u, programme in frame_units if programme == "techkwadraat"]
+    werkplaatsen = [(w, u) for w, u, programme in frame_units
+                    if programme == "digitale-werkplaatsen"]
+    assert schools and werkplaatsen
+    assert all(persons[(w, u, "dw-impactmonitor")] > 0 for w, u in werkplaatsen)
+    for w, u in schools:
+        pupils, teachers = persons[(w, u, "tk-leerlingen")], persons[(w, u, "tk-docenten")]
+        assert 3 <= teachers < pupils
+    teachers = sum(persons[(w, u, "tk-docenten")] for w, u in schools)
+    pupils = sum(persons[(w, u, "tk-leerlingen")] for w, u in schools)
+    assert 5 < pupils / teachers < 30
+    programme_of = {(w, u): programme for w, u, programme in frame_units}
+    assert "katapult" not in {programme_of[(w, u)] for w, u, _ in persons}  # unit surveys
 
 
 def test_unit_instruments_answer_once_per_unit(simulated: Engine) -> None:

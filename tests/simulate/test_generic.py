@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from mel.models import FrameUnit, InstrumentVersion, Response, Unit, Wave
+from mel.models import FrameUnitPersons, InstrumentVersion, Response, Unit, Wave
 from mel.simulate import SimulationError, simulate
 from mel.simulate.text import from_regex
 from mel.surveys.publish import load_version
@@ -91,7 +91,7 @@ def test_every_type_and_condition(fresh: Engine, tmp_path: Path) -> None:
     with Session(fresh) as session:
         units = session.exec(select(Unit)).all()
         wave = session.exec(select(Wave)).one()
-        persons = session.exec(select(FrameUnit.persons_population)).all()
+        persons = session.exec(select(FrameUnitPersons.persons)).all()
     assert len(units) == 40 and {u.kind for u in units} == {"unit"}
     assert (wave.code, wave.status) == ("meting-2024", "open")
     assert persons and all(m and m > 0 for m in persons)  # a person survey: two stages

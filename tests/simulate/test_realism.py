@@ -10,7 +10,15 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
-from mel.models import FrameUnit, Instrument, InstrumentVersion, Response, Wave, WaveStratum
+from mel.models import (
+    FrameUnit,
+    FrameUnitPersons,
+    Instrument,
+    InstrumentVersion,
+    Response,
+    Wave,
+    WaveStratum,
+)
 from mel.simulate import simulate
 
 
@@ -19,11 +27,14 @@ def _complete(engine: Engine, instrument: str, wave: str) -> list[dict[str, Any]
     with Session(engine) as session:
         rows = session.exec(
             select(Response.answers, Response.unit_id, FrameUnit.stratum,
-                   FrameUnit.persons_population, WaveStratum.population_size)
+                   FrameUnitPersons.persons, WaveStratum.population_size)
             .join(InstrumentVersion, InstrumentVersion.id == Response.instrument_version_id)
             .join(Instrument).join(Wave, Wave.id == Response.wave_id)
             .join(FrameUnit, (FrameUnit.unit_id == Response.unit_id)
                   & (FrameUnit.wave_id == Response.wave_id))
+            .outerjoin(FrameUnitPersons, (FrameUnitPersons.unit_id == Response.unit_id)
+                       & (FrameUnitPersons.wave_id == Response.wave_id)
+                       & (FrameUnitPersons.instrument_id == Instrument.id))
             .join(WaveStratum, (WaveStratum.wave_id == Response.wave_id)
                   & (WaveStratum.stratum == FrameUnit.stratum))
             .where(Instrument.code == instrument, Wave.code == wave,
@@ -58,8 +69,8 @@ def test_digitale_werkplaatsen(published: Engine) -> None:
         traject = mean(r["answers"]["soort_traject"] == "traject" for r in rows)
         assert traject == pytest.approx(4200 / 12500, abs=0.05)
     with Session(published) as session:
-        helped = session.exec(select(Wave.year, func.sum(FrameUnit.persons_population)).join(
-            FrameUnit).group_by(Wave.year).order_by(Wave.year)).all()
+        helped = session.exec(select(Wave.year, func.sum(FrameUnitPersons.persons)).join(
+            FrameUnitPersons).group_by(Wave.year).order_by(Wave.year)).all()
     assert [year for year, _ in helped] == [2023, 2025]
     assert all(10_000 < total < 15_000 for _, total in helped)  # 12,500 helped in 2024
 
