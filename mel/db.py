@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlmodel import Session, create_engine
 
 from .config import ConfigError, project_path
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+# A pooled PostgreSQL connection idle longer than this is pinged before use (see below).
+PING_AFTER_IDLE_S = 5.0
 
 
 def make_engine(url: str) -> Engine:
@@ -29,7 +34,43 @@ def make_engine(url: str) -> Engine:
         return engine
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
-    return create_engine(parsed, pool_pre_ping=True)
+    engine = create_engine(parsed)
+    ping_when_idle(engine, PING_AFTER_IDLE_S)
+    return engine
+
+
+def ping_when_idle(engine: Engine, idle_seconds: float = PING_AFTER_IDLE_S) -> None:
+    """Check a pooled connection before use only when it sat idle (instead of pool_pre_ping).
+
+    `pool_pre_ping` costs a round trip and a few autocommit switches on every checkout, that
+    is on every web request. Connections in steady use need no ping: a server restart or a
+    dropped link mostly hits connections that waited in the pool, and those are still pinged
+    (after `idle_seconds`). A connection the driver already knows to be broken is replaced
+    without a round trip. Raising DisconnectionError makes the pool retry with a new one.
+    """
+    dialect = engine.dialect
+
+    def checkin(_dbapi_connection: Any, record: Any) -> None:
+        record.info["mel_idle_since"] = time.monotonic()
+
+    def checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        if getattr(dbapi_connection, "broken", False) or getattr(dbapi_connection, "closed",
+                                                                  False):
+            raise DisconnectionError("connection was closed")
+        since = record.info.get("mel_idle_since")
+        if since is None or time.monotonic() - since < idle_seconds:
+            return  # brand new (just connected) or in steady use
+        try:
+            alive = dialect.do_ping(dbapi_connection)
+        except Exception as exc:
+            if dialect.is_disconnect(exc, dbapi_connection, None):
+                raise DisconnectionError(str(exc)) from exc
+            raise
+        if alive is False:
+            raise DisconnectionError("ping failed")
+
+    event.listen(engine, "checkin", checkin)
+    event.listen(engine, "checkout", checkout)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]

@@ -161,6 +161,10 @@ SURVEY_STRINGS: dict[str, tuple[str, str]] = {
     "err_completed": ("U heeft deze vragenlijst al ingevuld en verstuurd. Dank u wel!",
                       "You have already completed and submitted this survey. Thank you!"),
     "err_closed": ("Deze vragenlijst is gesloten.", "This survey is closed."),
+    "err_erased": ("Uw antwoorden zijn op uw verzoek verwijderd. Via deze link kunt u niets "
+                   "meer invullen of inzien.",
+                   "Your answers were deleted at your request. This link can no longer be "
+                   "used to answer or to see them."),
     "err_not_open": ("Deze vragenlijst is (nog) niet beschikbaar.",
                      "This survey is not available (yet)."),
     "continue_link": ("Verdergaan met de vragenlijst", "Continue with the survey"),

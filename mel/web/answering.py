@@ -14,12 +14,13 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask.typing import ResponseReturnValue
 
 from ..app import get_session
-from ..i18n import translate
+from ..i18n import LANGUAGES, translate
 from ..surveys.schema import InstrumentDefinition
 from . import flow, store
 from .entry import Access
@@ -67,6 +68,10 @@ def save_page(access: Access, survey: InstrumentDefinition, index: int,
         """The stored answers with this page's answers applied, irrelevant ones dropped."""
         return flow.clean_answers(survey, {**row.answers, **values})
 
+    switch = request.form.get("_language")
+    if switch is not None:
+        return switch_language(access, survey, index, final, switch,
+                               lambda row: (merged(row), row.current_page))
     if request.form.get("_action") == "back":
         saved = store.save_answers(get_session(), response,
                                    lambda row: (merged(row), row.current_page), g.lang)
@@ -90,6 +95,23 @@ def save_page(access: Access, survey: InstrumentDefinition, index: int,
     return redirect_to(location(access, survey, flow.next_page(survey, index, saved.answers)))
 
 
+def switch_language(access: Access, survey: InstrumentDefinition, index: int, final: bool,
+                    language: str, keep: Callable[[Any], tuple[dict[str, Any], int]]
+                    ) -> ResponseReturnValue:
+    """Show the same page in `language` with everything typed on it still filled in.
+
+    Answers that pass their checks are saved (as when going back); the rest is shown again
+    as typed, without error messages: the participant has not asked to go on yet.
+    """
+    if language not in LANGUAGES:
+        return error_page(400, "tampered")
+    session["lang"] = g.lang = language
+    response = store.save_answers(get_session(), access.response, keep, language)
+    form = build_page_form(survey, survey.pages[index], response.answers, language,
+                           request.form)
+    return render_page(access, survey, index, form, final, show_errors=False)
+
+
 def finish(access: Access, survey: InstrumentDefinition, change: Callable[[Any], dict],
            stale: Callable[[], ResponseReturnValue]) -> ResponseReturnValue:
     """Complete the response exactly once; a repeat of the same submission is a success."""
@@ -110,8 +132,8 @@ def finish(access: Access, survey: InstrumentDefinition, change: Callable[[Any],
 
 
 def render_page(access: Access, survey: InstrumentDefinition, index: int, form: PageForm,
-                final: bool, notice: str | None = None, status: int = 200
-                ) -> ResponseReturnValue:
+                final: bool, notice: str | None = None, status: int = 200, *,
+                show_errors: bool = True) -> ResponseReturnValue:
     """Render a survey page with its progress, errors, notices and resume link."""
     response = access.response
     assert response is not None
@@ -122,7 +144,8 @@ def render_page(access: Access, survey: InstrumentDefinition, index: int, form: 
                   if access.kind == "r" else None)
     return render_template(
         "survey/page.html", survey=survey, page=page_def, items=form.items(),
-        errors=form.errors() if request.method == "POST" else [], notices=notices,
+        errors=form.errors() if request.method == "POST" and show_errors else [],
+        notices=notices,
         number=number, total=total, final=final, resume_url=resume_url,
         has_previous=flow.previous_page(survey, index, response.answers) is not None,
         submission_id=store.submission_id(secret_key(), response) if final else None,

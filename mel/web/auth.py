@@ -30,7 +30,6 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 from limits import parse
-from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 from sqlmodel import select
 from wtforms import EmailField, PasswordField
@@ -42,6 +41,7 @@ from ..i18n import translate
 from ..models import Programme
 from ..models.accounts import User
 from ..privacy import record
+from .ratelimit import make_limiter
 from .security import client_key
 
 bp = Blueprint("auth", __name__, url_prefix="/staff")
@@ -78,7 +78,7 @@ class Throttle:
 
     def __init__(self, storage_uri: str, limit: str) -> None:
         self.item = parse(limit)
-        self.limiter = MovingWindowRateLimiter(storage_from_string(storage_uri))
+        self.limiter = make_limiter(MovingWindowRateLimiter, storage_uri)
 
     @staticmethod
     def keys(email: str) -> tuple[str, str]:

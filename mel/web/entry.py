@@ -5,20 +5,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import current_app
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
-from ..invitations import find_invitation, hash_token
+from ..invitations import hash_token
 from ..models import (
     Instrument,
     InstrumentVersion,
     Invitation,
-    Response,
     Wave,
     WaveInstrument,
     utcnow,
 )
+from ..privacy import is_erased
 from ..surveys.publish import load_version
 from ..surveys.schema import InstrumentDefinition
+from .rows import BY_RESUME_TOKEN, ResponseRow, read_invitation, read_row
 
 GENERIC_CONSENT_VERSION = "mel-privacy-1"
 _CACHE_SIZE = 256
@@ -39,23 +41,37 @@ class Access:
 
     kind: str
     token: str
-    response: Response | None
+    response: ResponseRow | None
     invitation: Invitation | None = None
 
 
+# Statements of the participant's hot path, built once (values are bound per request).
+_NEWEST_VERSION = (select(InstrumentVersion.id)
+                   .where(InstrumentVersion.instrument_id == Instrument.id)
+                   .order_by(col(InstrumentVersion.version).desc()).limit(1)
+                   .correlate(Instrument).scalar_subquery())
+_OPEN_LINK = (select(Instrument.id, Wave, _NEWEST_VERSION)
+              .join(Wave, col(Wave.programme_id) == Instrument.programme_id)
+              .join(WaveInstrument, (col(WaveInstrument.wave_id) == Wave.id) &
+                    (col(WaveInstrument.instrument_id) == Instrument.id))
+              .where(Instrument.code == bindparam("instrument"), Wave.code == bindparam("wave")))
+
+
 def open_link(session: Session, instrument_code: str, wave_code: str
-              ) -> tuple[Instrument, Wave]:
-    """Return the instrument and wave of an open link that accepts new participants."""
-    instrument = session.exec(select(Instrument).where(Instrument.code == instrument_code)
-                              ).first()
-    wave = instrument and session.exec(
-        select(Wave).where(Wave.code == wave_code, Wave.programme_id == instrument.programme_id)
-    ).first()
-    if instrument is None or wave is None or \
-            session.get(WaveInstrument, (wave.id, instrument.id)) is None:
+              ) -> tuple[int, Wave, int]:
+    """Return (instrument id, wave, newest version id) of an open link taking participants.
+
+    One query: the instrument, its wave of that code fielding it, and its newest version.
+    """
+    params = {"instrument": instrument_code, "wave": wave_code}
+    row = session.exec(_OPEN_LINK, params=params).first()  # type: ignore[call-overload]
+    if row is None:
         raise Unavailable(404, "err_text_404")
+    instrument_id, wave, version_id = row
     check_wave_open(wave)
-    return instrument, wave
+    if version_id is None:
+        raise Unavailable(404, "err_not_open")
+    return instrument_id, wave, version_id
 
 
 def check_wave_open(wave: Wave) -> None:
@@ -67,24 +83,38 @@ def check_wave_open(wave: Wave) -> None:
 
 
 def invitation_access(session: Session, token: str) -> Access:
-    """Return the invitation of a token and its response (if started)."""
-    invitation = find_invitation(session, token)
-    if invitation is None:
+    """Return the invitation of a token and its response (if started), in one query."""
+    token_hash = hash_token(token)
+    found = read_invitation(session, token_hash)
+    if found is None:
+        if is_erased(session, invitation_token_hash=token_hash):
+            raise Unavailable(410, "err_erased")
         raise Unavailable(404, "err_token_unknown")
+    invitation, response = found
     if invitation.expires_at is not None and invitation.expires_at <= utcnow():
         raise Unavailable(410, "err_token_expired")
-    response = session.exec(select(Response).where(Response.invitation_id == invitation.id)
-                            ).first()
     return Access("i", token, response, invitation)
 
 
 def resume_access(session: Session, token: str) -> Access:
     """Return the open-link response a resume token belongs to."""
-    response = session.exec(select(Response).where(
-        Response.resume_token_hash == hash_token(token))).first()
+    token_hash = hash_token(token)
+    response = read_row(session, BY_RESUME_TOKEN, token_hash)
     if response is None:
+        if is_erased(session, resume_token_hash=token_hash):
+            raise Unavailable(410, "err_erased")
         raise Unavailable(404, "err_token_unknown")
     return Access("r", token, response)
+
+
+def check_not_erased(session: Session, resume_token: str) -> None:
+    """Refuse to start a response again under a resume token of an erased respondent.
+
+    The open link's consent form fixes the resume token (see `store.resume_token_for`), so
+    posting that form again after erasure would otherwise bring the erased response back.
+    """
+    if is_erased(session, resume_token_hash=hash_token(resume_token)):
+        raise Unavailable(410, "err_erased")
 
 
 def access(session: Session, kind: str, token: str) -> Access:

@@ -32,6 +32,20 @@ class Handler:
         """Return (name, unbound field) pairs for the page's form."""
         return [(self.question.name, StringField(validators=[self._check]))]
 
+    def form_fields(self) -> list[tuple[str, UnboundField]]:
+        """Return `fields()`, made once: a handler serves every form of its page (see forms)."""
+        made: list[tuple[str, UnboundField]] | None = self.__dict__.get("_form_fields")
+        if made is None:
+            made = self._form_fields = self.fields()
+        return made
+
+    def option_list(self) -> tuple[tuple[str, str], ...]:
+        """Return `options()`, made once (they depend on the question and language only)."""
+        made: tuple[tuple[str, str], ...] | None = self.__dict__.get("_option_list")
+        if made is None:
+            made = self._option_list = tuple(self.options())
+        return made
+
     def to_form(self, answers: dict[str, Any]) -> dict[str, Any]:
         """Return field data that shows the stored answers."""
         value = answers.get(self.question.name)
@@ -40,7 +54,7 @@ class Handler:
     def from_form(self, form: Any) -> dict[str, Any]:
         """Return stored answers for every field of this question that passed its checks."""
         return {name: getattr(form[name], "parsed", None)
-                for name, _ in self.fields() if not form[name].errors}
+                for name, _ in self.form_fields() if not form[name].errors}
 
     def hints(self) -> list[str]:
         """Return hints the interface adds to the question's own hint."""

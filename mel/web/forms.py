@@ -16,6 +16,8 @@ from .fields import Handler, handler_for
 
 # Form keys that are not answers: CSRF token, the pressed button, the final submission id.
 CONTROL_FIELDS = ("csrf_token", "_action", "_submission")
+_CACHE_SIZE = 1024  # (survey, page, language) entries; a deployment has a few dozen
+_HANDLERS: dict[tuple[int, str, str], tuple[InstrumentDefinition, list[Handler]]] = {}
 
 
 @dataclass
@@ -32,7 +34,7 @@ class Item:
     required: bool
     errors: list[str]
     value: Any = None
-    options: list[tuple[str, str]] = field(default_factory=list)
+    options: tuple[tuple[str, str], ...] = ()
     rows: list[Row] = field(default_factory=list)
     other: Row | None = None
 
@@ -87,23 +89,42 @@ class PageForm:
 
     def unknown_keys(self, formdata: MultiDict[str, str], *, final: bool) -> list[str]:
         """Return posted keys this page does not expect, or single fields posted twice."""
-        allowed: dict[str, bool] = {"csrf_token": False, "_action": False}
+        allowed: dict[str, bool] = {"csrf_token": False, "_action": False, "_language": False}
         if final:
             allowed["_submission"] = False
         for handler in self.handlers:
-            for name, _ in handler.fields():
+            for name, _ in handler.form_fields():
                 allowed[name] = handler.multiple
         return sorted(key for key in formdata.keys()
                       if key not in allowed or (not allowed[key] and
                                                 len(formdata.getlist(key)) > 1))
 
 
+def page_handlers(survey: InstrumentDefinition, page: Page, lang: str) -> list[Handler]:
+    """Return the handlers of a page's questions, made once per survey, page and language.
+
+    Handlers and their unbound fields depend only on the definition, which never changes
+    for a version (`entry.definition` keeps one object per version), so each request only
+    binds fresh fields. The survey object is kept with its entry: a recycled id() never
+    matches another survey.
+    """
+    key = (id(survey), page.name, lang)
+    found = _HANDLERS.get(key)
+    if found is not None and found[0] is survey:
+        return found[1]
+    handlers = [handler_for(q, survey, lang) for q in page.questions]
+    if len(_HANDLERS) >= _CACHE_SIZE:
+        _HANDLERS.clear()
+    _HANDLERS[key] = (survey, handlers)  # a race only builds twice: both are equal
+    return handlers
+
+
 def build_page_form(survey: InstrumentDefinition, page: Page, answers: dict[str, Any],
                     lang: str, formdata: MultiDict[str, str] | None = None) -> PageForm:
     """Compose the form of a page's relevant questions, filled from a post or from answers."""
-    handlers = [handler_for(q, survey, lang) for q in page.questions
-                if evaluate(q.relevant, answers)]
-    form = BaseForm([pair for h in handlers for pair in h.fields()])
+    handlers = [h for h in page_handlers(survey, page, lang)
+                if evaluate(h.question.relevant, answers)]
+    form = BaseForm([pair for h in handlers for pair in h.form_fields()])
     if formdata is not None:
         form.process(formdata)
     else:
@@ -121,7 +142,7 @@ def _item(handler: Handler, form: BaseForm) -> Item:
                 id=f"q-{question.name}", label=question.label.get(handler.lang),
                 hint=question.hint.get(handler.lang) if question.hint else None,
                 hints=handler.hints(), required=question.required, errors=[],
-                options=handler.options())
+                options=handler.option_list())
     if isinstance(handler, LikertHandler):
         item.rows = [Row(name=name, id=f"q-{name}", label=label, value=form[name].data,
                          errors=list(form[name].errors)) for name, label in handler.rows()]

@@ -7,7 +7,6 @@ from typing import Any
 
 from flask import Flask, current_app, g, render_template, request
 from flask.typing import ResponseReturnValue
-from flask_limiter import Limiter
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as WerkzeugResponse
@@ -35,18 +34,17 @@ def client_key() -> str:
 
 
 def setup_security(app: Flask) -> None:
-    """Install CSRF checks, headers, the rate limiter and the error pages."""
-    app.config.setdefault("RATELIMIT_SURVEY", "120 per minute")
-    app.config.setdefault("RATELIMIT_START", "60 per minute")
-    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", False)
+    """Install CSRF checks, headers and the error pages (rate limits: `ratelimit`)."""
     CSRFProtect(app)
-    app.extensions["mel.limiter"] = Limiter(client_key, app=app)
 
     @app.after_request
     def security_headers(response: WerkzeugResponse) -> WerkzeugResponse:
         """Add the security headers to every response (a view may set its own first)."""
-        for name, value in HEADERS.items():
-            response.headers.setdefault(name, value)
+        # One pass over the few headers set so far: asking Headers for each missing name
+        # raises and catches a KeyError every time, on every request.
+        present = {name.lower() for name in response.headers.keys()}
+        response.headers.extend([(name, value) for name, value in HEADERS.items()
+                                 if name.lower() not in present])
         return response
 
     @app.errorhandler(CSRFError)

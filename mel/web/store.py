@@ -9,25 +9,30 @@ second tab can never make a second complete response.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import json
+import re
 import secrets
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import update
+from flask import current_app
+from sqlalchemy import Update, bindparam, insert, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.attributes import set_committed_value
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from ..invitations import hash_token
 from ..models import Response, utcnow
+from .rows import BY_ID, ResponseRow, read_row, updated
 
+NONCE = re.compile(r"[A-Za-z0-9_-]{16,64}")  # the consent form's start nonce
 ATTEMPTS = 8  # bounded retries when another request changed the row meanwhile
 Answers = dict[str, Any]
+Row = ResponseRow | Response  # a row read by `rows`, or an ORM object (scripts, tests)
 
 
 class StaleResponse(Exception):
@@ -39,8 +44,30 @@ class Submission:
     """Outcome of a final submission."""
 
     outcome: str  # completed | duplicate | conflict | incomplete
-    response: Response
+    response: Row
     page: int | None = None
+
+
+def _guarded(*columns: str) -> Update:
+    """UPDATE `columns` of a row only if it is still in progress and unchanged since read.
+
+    Built once: the values are bound per call, so no statement is composed per request.
+    """
+    table = Response.__table__  # type: ignore[attr-defined]
+    return (update(table)
+            .where(table.c.id == bindparam("row_id"), table.c.status == "in_progress",
+                   table.c.lock_version == bindparam("read_version"))
+            .values({name: bindparam(name) for name in columns}))
+
+
+_INSERT = insert(Response.__table__).values(  # type: ignore[attr-defined]
+    {name: bindparam(name) for name in (
+        "public_id", "respondent_id", "wave_id", "instrument_version_id", "unit_id",
+        "invitation_id", "language", "consent_version", "current_page", "resume_token_hash",
+        "status", "answers", "started_at", "updated_at")})
+_SAVE = _guarded("answers", "current_page", "language", "lock_version", "updated_at")
+_COMPLETE = _guarded("answers", "language", "status", "completed_at", "updated_at",
+                     "client_submission_id", "submission_hash", "lock_version")
 
 
 def answers_digest(answers: Answers) -> str:
@@ -49,54 +76,70 @@ def answers_digest(answers: Answers) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def submission_id(secret: str, response: Response) -> str:
+def submission_id(secret: str, response: Row) -> str:
     """Return the response's submission id: the same in every tab, unguessable without key."""
     mac = hmac.new(secret.encode(), f"submission:{response.public_id}".encode(), "sha256")
     return mac.hexdigest()[:40]
 
 
+def resume_token_for(nonce: str | None, scope: str) -> str:
+    """The resume token a consent form's nonce stands for (a random one without a nonce).
+
+    A keyed hash (the app's secret key) of the nonce and `scope` (the open link's wave and
+    instrument): the same form always starts the same response, the same nonce posted to
+    another open link starts that survey, and nobody can work out a token without the secret.
+    """
+    if nonce is None or not NONCE.fullmatch(nonce):
+        return secrets.token_urlsafe(24)
+    key = str(current_app.config["SECRET_KEY"]).encode()
+    digest = hmac.new(key, f"resume:{scope}:{nonce}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest[:24]).decode().rstrip("=")
+
+
 def create_response(session: Session, *, wave_id: int, version_id: int, language: str,
                     consent_version: str, current_page: int, unit_id: int | None = None,
-                    invitation_id: int | None = None) -> tuple[Response, str | None]:
-    """Start a response; open-link responses get a resume token (only its hash is stored)."""
-    token = None if invitation_id is not None else secrets.token_urlsafe(24)
-    response = Response(public_id=str(uuid.uuid4()), respondent_id=str(uuid.uuid4()),
-                        wave_id=wave_id, instrument_version_id=version_id, unit_id=unit_id,
-                        invitation_id=invitation_id, language=language,
-                        consent_version=consent_version, current_page=current_page,
-                        resume_token_hash=hash_token(token) if token else None)
-    session.add(response)
+                    invitation_id: int | None = None, resume_token: str | None = None
+                    ) -> str | None:
+    """Start a response; return the resume token of an open-link response (stored hashed).
+
+    One prepared INSERT, committed at once (other columns take their database defaults).
+    Raises IntegrityError when `resume_token` (or the invitation) already started one.
+    """
+    token = None if invitation_id is not None else (resume_token or secrets.token_urlsafe(24))
+    now = utcnow()
+    values = {"public_id": str(uuid.uuid4()), "respondent_id": str(uuid.uuid4()),
+              "wave_id": wave_id, "instrument_version_id": version_id, "unit_id": unit_id,
+              "invitation_id": invitation_id, "language": language,
+              "consent_version": consent_version, "current_page": current_page,
+              "resume_token_hash": hash_token(token) if token else None,
+              "status": "in_progress", "answers": {}, "started_at": now, "updated_at": now}
+    session.connection().execute(_INSERT, values)
     session.commit()
-    return response, token
+    return token
 
 
-def _reload(session: Session, response_id: int) -> Response:
+def _reload(session: Session, response_id: int) -> ResponseRow:
     """Read the row again, as it is now in the database."""
-    session.expire_all()
-    response = session.get(Response, response_id)
+    response = read_row(session, BY_ID, response_id)
     assert response is not None
     return response
 
 
-def _written(response: Response, values: dict[str, Any]) -> Response:
-    """Show what a guarded UPDATE wrote on the loaded row, without another SELECT."""
-    for key, value in values.items():
-        set_committed_value(response, key, value)
-    return response
+def _written(response: Row, values: dict[str, Any]) -> ResponseRow:
+    """Show what a guarded UPDATE wrote on the row read before, without another SELECT."""
+    return updated(response, values)
 
 
-def _update(response: Response, values: dict[str, Any]):  # type: ignore[no-untyped-def]
-    """UPDATE the row only if it is still in progress and unchanged since it was read."""
-    return (update(Response)
-            .where(col(Response.id) == response.id, col(Response.status) == "in_progress",
-                   col(Response.lock_version) == response.lock_version)
-            .values(**values)
-            # The loaded row is brought up to date by _written(); no ORM bookkeeping needed.
-            .execution_options(synchronize_session=False))
+def _apply(session: Session, statement: Update, response: Row,
+           values: dict[str, Any]) -> bool:
+    """Run a guarded UPDATE with `values`; return whether it changed the row."""
+    params = {**values, "row_id": response.id, "read_version": response.lock_version}
+    # The row read before is brought up to date by _written(); no ORM bookkeeping needed.
+    return session.connection().execute(statement, params).rowcount == 1
 
 
-def save_answers(session: Session, response: Response,
-                 change: Callable[[Response], tuple[Answers, int]], language: str) -> Response:
+def save_answers(session: Session, response: Row,
+                 change: Callable[[Row], tuple[Answers, int]], language: str) -> Row:
     """Apply `change` (row → new answers, furthest page) and store it; retry on a race.
 
     Returns the fresh row. If the response was completed meanwhile, nothing is written and
@@ -109,8 +152,7 @@ def save_answers(session: Session, response: Response,
         answers, current = change(response)
         values = {"answers": answers, "current_page": current, "language": language,
                   "lock_version": response.lock_version + 1, "updated_at": utcnow()}
-        result = session.exec(_update(response, values))  # type: ignore[call-overload]
-        if result.rowcount == 1:
+        if _apply(session, _SAVE, response, values):
             session.commit()
             return _written(response, values)
         session.rollback()
@@ -118,7 +160,7 @@ def save_answers(session: Session, response: Response,
     raise StaleResponse(response.public_id)
 
 
-def submit(session: Session, response: Response, change: Callable[[Response], Answers], *,
+def submit(session: Session, response: Row, change: Callable[[Row], Answers], *,
            sid: str, language: str, incomplete: Callable[[Answers], int | None]) -> Submission:
     """Complete a response exactly once under submission id `sid`.
 
@@ -143,8 +185,7 @@ def submit(session: Session, response: Response, change: Callable[[Response], An
                   "submission_hash": answers_digest(answers),
                   "lock_version": response.lock_version + 1}
         try:
-            result = session.exec(_update(response, values))  # type: ignore[call-overload]
-            if result.rowcount == 1:
+            if _apply(session, _COMPLETE, response, values):
                 session.commit()
                 return Submission("completed", _written(response, values))
             session.rollback()

@@ -11,6 +11,7 @@ Routes (tokens in the URL are the participant's key; only their hashes are store
 from __future__ import annotations
 
 import functools
+import secrets
 from collections.abc import Callable
 from typing import Any
 
@@ -18,7 +19,6 @@ from flask import (
     Blueprint,
     Flask,
     abort,
-    current_app,
     g,
     render_template,
     request,
@@ -30,10 +30,9 @@ from werkzeug.exceptions import HTTPException
 
 from ..app import get_session
 from ..i18n import chosen_language, translate
-from ..invitations import hash_token
 from ..models import Wave
 from ..surveys.schema import InstrumentDefinition
-from . import entry, flow, store
+from . import cached_html, entry, flow, ratelimit, store
 from .answering import (
     csrf_failed,
     finish,
@@ -45,10 +44,9 @@ from .answering import (
 )
 from .entry import Access, Unavailable
 from .forms import build_page_form
-from .security import client_key, error_page
+from .security import error_page
 
 bp = Blueprint("survey", __name__)
-START_ENDPOINTS = {"survey.open_start", "survey.invitation_start"}
 
 
 def survey_view(view: Callable[..., ResponseReturnValue]) -> Callable[..., ResponseReturnValue]:
@@ -81,20 +79,45 @@ def never_cache(response: Any) -> Any:
     return response
 
 
+@bp.after_request
+def end_reading(response: Any) -> Any:
+    """End the request's reading transaction with COMMIT rather than the pool's ROLLBACK.
+
+    Writes commit as they happen (`store`), so what is left is a transaction that only
+    read. psycopg forgets its prepared statements on every ROLLBACK (it might undo a
+    PREPARE), so pages ending that way never had their per-request SELECT and UPDATE
+    prepared: PostgreSQL parsed and planned them anew each time. Pending ORM changes are
+    never committed here; the app's teardown rolls those back.
+    """
+    session = g.get("db_session")
+    if session is not None and session.in_transaction() and not (
+            session.new or session.dirty or session.deleted):
+        session.commit()
+    return response
+
+
 @bp.route("/s/<instrument_code>/<wave_code>", methods=["GET", "POST"])
 @survey_view
 def open_start(instrument_code: str, wave_code: str) -> ResponseReturnValue:
     """Consent page of an open link; agreeing starts a new response."""
     session = get_session()
-    instrument, wave = entry.open_link(session, instrument_code, wave_code)
-    assert instrument.id is not None and wave.id is not None
-    version_id = entry.latest_version(session, instrument.id)
+    instrument_id, wave, version_id = entry.open_link(session, instrument_code, wave_code)
+    assert wave.id is not None
     survey = entry.definition(session, version_id)
     if request.method == "POST" and consent_given(survey):
         first = flow.next_page(survey, -1, {})
-        _, token = store.create_response(
-            session, wave_id=wave.id, version_id=version_id, language=g.lang,
-            consent_version=entry.consent_version(survey), current_page=first or 0)
+        # The consent form's nonce fixes the resume token: a double click or a retried
+        # POST of the same form finds the response the first one started.
+        token = store.resume_token_for(request.form.get("_start"),
+                                       f"{wave.id}:{instrument_id}")
+        entry.check_not_erased(session, token)
+        try:
+            token = store.create_response(
+                session, wave_id=wave.id, version_id=version_id, language=g.lang,
+                consent_version=entry.consent_version(survey), current_page=first or 0,
+                resume_token=token)
+        except IntegrityError:
+            session.rollback()
         assert token is not None
         return redirect_to(location(Access("r", token, None), survey, first))
     return render_consent(survey, "r")
@@ -159,9 +182,10 @@ def render_consent(survey: InstrumentDefinition, kind: str) -> ResponseReturnVal
     if request.method == "POST":
         notice = translate("csrf_expired" if csrf_failed() else "stale_form", g.lang)
     text = survey.consent.text.get(g.lang) if survey.consent else None
+    nonce = secrets.token_urlsafe(24) if kind == "r" else None
     return render_template("survey/consent.html", survey=survey, consent_text=text,
                            consent_version=entry.consent_version(survey), kind=kind,
-                           notice=notice), 400 if notice else 200
+                           notice=notice, start_nonce=nonce), 400 if notice else 200
 
 
 def started(kind: str, token: str) -> tuple[Access, InstrumentDefinition]:
@@ -234,26 +258,8 @@ def done(kind: str, token: str) -> ResponseReturnValue:
     return render_template("survey/done.html", survey=survey)
 
 
-def limit_key() -> str:
-    """Rate-limit survey posts per link token, and new starts per (hashed) address."""
-    token = (request.view_args or {}).get("token")
-    if token and request.endpoint not in START_ENDPOINTS:
-        return "t:" + hash_token(token)[:24]
-    return client_key()
-
-
-def limit_value() -> str:
-    """Return the limit that applies to this POST (settings RATELIMIT_START/_SURVEY)."""
-    name = "RATELIMIT_START" if request.endpoint in START_ENDPOINTS else "RATELIMIT_SURVEY"
-    return str(current_app.config[name])
-
-
 def init_app(app: Flask) -> None:
-    """Register the blueprint with its rate limit on POSTs."""
+    """Register the blueprint, with a rate limit on its POSTs."""
     app.register_blueprint(bp)
-    limiter = app.extensions.get("mel.limiter")
-    if limiter is not None:
-        limiter.limit(limit_value, key_func=limit_key, methods=["POST"])(bp)
-        # Reading a survey page is not limited: skip the limiter's work for it entirely.
-        limiter.request_filter(lambda: request.blueprint == bp.name and
-                               request.method in ("GET", "HEAD"))
+    cached_html.init_app(app)
+    ratelimit.init_app(app, bp)

@@ -112,12 +112,15 @@ def test_dw_impact_monitor_in_a_browser(engine: Engine, live_server: str, browse
     page.screenshot(path=str(tmp_path / "likert-desktop.png"), full_page=True)
     page.get_by_role("button", name="Volgende").click()
 
-    # Last page in English, then submit.
-    page.get_by_role("link", name="English").click()
+    # Last page: type an answer in Dutch, switch to English (it stays), then submit.
+    page.get_by_label("Anders, namelijk:").fill("Fietsenmaker")
+    page.get_by_role("button", name="English").click()
+    assert page.get_by_label("Other, namely:").input_value() == "Fietsenmaker"
     page.get_by_label("10–49 people").check()
-    page.get_by_label("Other, namely:").fill("Fietsenmaker")
-    page.get_by_role("button", name="Submit").click()
+    # Enter in a text field means "next" (here: submit), never "switch language".
+    page.get_by_label("Other, namely:").press("Enter")
     assert "Also choose ‘Other’" in page.locator(".error-summary").inner_text()
+    assert page.locator("html").get_attribute("lang") == "en"
     page.locator("fieldset", has_text="In which sector").get_by_label("Other", exact=True) \
         .check()
     page.get_by_role("button", name="Submit").click()

@@ -110,12 +110,13 @@ def test_invitation_language_and_switch(engine: Engine, participant: Participant
 
 def test_language_switch_on_every_page(engine: Engine, participant: Participant) -> None:
     participant.start(open_survey(engine, DATA / "types.yaml"))
-    assert 'href="?lang=en"' in participant.html and ">English<" in participant.html
+    # On a survey page the switch is a button of the page's form (see test_language_switch).
+    assert 'name="_language" value="en"' in participant.html and ">English<" in participant.html
     participant.get(participant.path + "?lang=en")
     html = participant.html
     assert "How large is your company?" in html and "Page 1 of 4" in html
     assert ">Next<" in html and "(required)" in html and "Continue later?" in html
-    assert 'href="?lang=nl"' in html and ">Nederlands<" in html
+    assert 'name="_language" value="nl"' in html and ">Nederlands<" in html
     participant.post({"grootte": "micro", "onderwerpen": "website", "opnieuw": "yes"})
     assert only_response(engine).language == "en"
     assert "To what extent do you agree?" in participant.html  # the choice is remembered
