@@ -1,12 +1,16 @@
 """Load test: simulated respondents complete the DW impact monitor against gunicorn.
 
-Starts gunicorn (gthread workers) on 127.0.0.1 against a fresh PostgreSQL database and then
-a fresh SQLite one, lets N respondents (at most C at a time) fill in the survey like a
-browser without JavaScript (consent, four pages, final submit, thank-you page; some press
-Submit twice at once), and prints throughput, latency percentiles and errors. Afterwards it
-checks that the database holds exactly one complete response per completed respondent.
+Starts gunicorn (gthread workers; `--servers granian` for the Rust server as a peer) on
+127.0.0.1 against a fresh PostgreSQL database and then a fresh SQLite one, lets N
+respondents (at most C at a time) fill in the survey like a browser without JavaScript
+(consent, four pages, final submit, thank-you page; some press Submit twice at once), and
+prints throughput, latency percentiles and errors. Afterwards it checks that the database
+holds exactly one complete response per completed respondent.
 
-    python bench/load_survey.py --respondents 2000 --concurrency 200
+    python bench/load_survey.py --respondents 2000 --concurrency 200 --think 1.2
+
+Without think time every respondent presses on at once, which measures capacity; latency
+is then just the queue (200 respondents / requests per second).
 
 Loopback only; every loop is bounded by the number of respondents and a deadline.
 """
@@ -167,19 +171,28 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def server_command(server: str, port: int, workers: int, threads: int) -> list[str]:
+    """Return the command line that serves mel with `server` (gunicorn or granian)."""
+    if server == "granian":  # Rust HTTP server, WSGI app run on its blocking threads
+        return [sys.executable, "-m", "granian", "--interface", "wsgi", "--host", HOST,
+                "--port", str(port), "--workers", str(workers), "--blocking-threads",
+                str(threads), "--backlog", "2048", "--log-level", "warning",
+                "--no-access-log", "mel.wsgi:app"]
+    return [sys.executable, "-m", "gunicorn", "-w", str(workers), "-k", "gthread", "--threads",
+            str(threads), "--keep-alive", "30", "--backlog", "2048", "-b", f"{HOST}:{port}",
+            "--log-level", "warning", "mel.wsgi:app"]
+
+
 @contextmanager
-def gunicorn(url: str, workers: int, threads: int,  # type: ignore[no-untyped-def]
-             worker_class: str = "gthread"):
-    """Serve mel with gunicorn on a free loopback port; yield the port."""
+def serving(url: str, server: str, workers: int, threads: int):  # type: ignore[no-untyped-def]
+    """Serve mel with `server` on a free loopback port; yield the port and the server's pid."""
     port = free_port()
     env = {**os.environ, "MEL_DATABASE_URL": url, "MEL_SECRET_KEY": secrets.token_hex(16),
            "MEL_RATELIMIT_STORAGE_URI": os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379"),
            "MEL_RATELIMIT_KEY_PREFIX": f"bench-{secrets.token_hex(4)}",
            "MEL_RATELIMIT_START": "100000 per minute"}  # every respondent shares 127.0.0.1
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-w", str(workers), "-k", worker_class, "--threads",
-         str(threads), "--keep-alive", "30", "--backlog", "2048", "-b", f"{HOST}:{port}",
-         "--log-level", "warning", "mel.wsgi:app"], cwd=ROOT, env=env)
+    process = subprocess.Popen(server_command(server, port, workers, threads), cwd=ROOT,
+                               env=env)
     try:
         for _ in range(100):  # up to 20 s to come up
             try:
@@ -188,11 +201,11 @@ def gunicorn(url: str, workers: int, threads: int,  # type: ignore[no-untyped-de
             except OSError:
                 time.sleep(0.2)
         else:
-            raise RuntimeError("gunicorn did not start")
-        yield port, server.pid
+            raise RuntimeError(f"{server} did not start")
+        yield port, process.pid
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        process.terminate()
+        process.wait(timeout=30)
 
 
 def check(url: str, stats: Stats, respondents: int) -> list[str]:
@@ -253,9 +266,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--respondents", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=200)
-    parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2,
+                        help="server processes (default: one per core)")
+    parser.add_argument("--threads", type=int, default=4, help="threads per process")
     parser.add_argument("--backends", default="postgresql,sqlite")
+    parser.add_argument("--servers", default="gunicorn",
+                        help="comma-separated: gunicorn (gthread workers), granian (WSGI)")
     parser.add_argument("--pg-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--think", type=float, default=0.0,
                         help="mean seconds a respondent reads a page before answering "
@@ -263,22 +279,25 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=600, help="deadline per backend (s)")
     args = parser.parse_args()
     print(f"{args.respondents} respondents, {args.concurrency} at a time, think time "
-          f"{args.think:g} s; gunicorn {args.workers} workers x {args.threads} threads "
-          f"(gthread); {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
-    for backend in args.backends.split(","):
+          f"{args.think:g} s; {args.workers} workers x {args.threads} threads; "
+          f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
+    runs = [(server, backend) for server in args.servers.split(",")
+            for backend in args.backends.split(",")]
+    for server, backend in runs:
         with tempfile.TemporaryDirectory() as folder:
             database = (postgres_database(args.pg_url) if backend == "postgresql"
                         else nullcontext(f"sqlite:///{folder}/bench.sqlite"))
             with database as url:
                 link = prepare(url)
-                with gunicorn(url, args.workers, args.threads) as (port, pid):
+                with serving(url, server, args.workers, args.threads) as (port, pid):
                     server_cpu, client_cpu = tree_cpu_seconds(pid), time.process_time()
                     stats, seconds = asyncio.run(run_load(
                         port, link, args.respondents, args.concurrency,
                         time.monotonic() + args.timeout, args.think))
                     stats.server_cpu = tree_cpu_seconds(pid) - server_cpu
                     stats.client_cpu = time.process_time() - client_cpu
-                report(backend, stats, seconds, check(url, stats, args.respondents))
+                report(f"{backend} on {server}", stats, seconds,
+                       check(url, stats, args.respondents))
 
 
 @contextmanager

@@ -28,7 +28,7 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
-from ..app import get_session
+from ..app import get_session, use_autocommit
 from ..i18n import chosen_language, translate
 from ..models import Wave
 from ..surveys.schema import InstrumentDefinition
@@ -79,21 +79,8 @@ def never_cache(response: Any) -> Any:
     return response
 
 
-@bp.after_request
-def end_reading(response: Any) -> Any:
-    """End the request's reading transaction with COMMIT rather than the pool's ROLLBACK.
-
-    Writes commit as they happen (`store`), so what is left is a transaction that only
-    read. psycopg forgets its prepared statements on every ROLLBACK (it might undo a
-    PREPARE), so pages ending that way never had their per-request SELECT and UPDATE
-    prepared: PostgreSQL parsed and planned them anew each time. Pending ORM changes are
-    never committed here; the app's teardown rolls those back.
-    """
-    session = g.get("db_session")
-    if session is not None and session.in_transaction() and not (
-            session.new or session.dirty or session.deleted):
-        session.commit()
-    return response
+# Every participant write is one guarded statement (see `store`): no transactions needed.
+bp.before_request(use_autocommit)
 
 
 @bp.route("/s/<instrument_code>/<wave_code>", methods=["GET", "POST"])

@@ -6,10 +6,12 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import pytest
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from mel.app import get_session
 from mel.web import forms
 from tests.factories import open_survey
 from tests.web.conftest import DATA, Participant, read_form
@@ -128,23 +130,41 @@ def test_typed_text_and_errors_are_never_cached(engine: Engine, app: Flask) -> N
     assert "x" * 300 not in cached and len(app.extensions["mel.cached_html"]["options"]) < 20
 
 
-def test_reading_requests_end_with_commit(engine: Engine, app: Flask, db_url: str) -> None:
+def test_participant_requests_send_no_begin_or_commit(
+        engine: Engine, app: Flask, db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    if not db_url.startswith("postgresql"):
+        pytest.skip("counts PostgreSQL protocol commands")
+    import psycopg
+
+    commands: list[bytes] = []
+    real = psycopg.Connection._exec_command
+
+    def counting(self, command, *args, **kwargs):  # type: ignore[no-untyped-def]
+        commands.append(bytes(command) if isinstance(command, bytes | bytearray)
+                        else str(command).encode())
+        return real(self, command, *args, **kwargs)
+
     participant = Participant(app.test_client())
     participant.start(open_survey(engine, DATA / "types.yaml"))
-    ends: list[str] = []
-    app_engine = app.extensions["mel.engine"]
-    listeners = {name: (lambda *_args, name=name: ends.append(name))
-                 for name in ("commit", "rollback")}
-    for name, listener in listeners.items():
-        event.listen(app_engine, name, listener)
+    monkeypatch.setattr(psycopg.Connection, "_exec_command", counting)
     for _ in range(6):
         participant.get(participant.path)
-    for name, listener in listeners.items():
-        event.remove(app_engine, name, listener)
-    assert ends == ["commit"] * 6
-    if db_url.startswith("postgresql"):
-        # psycopg keeps prepared statements across COMMIT (a ROLLBACK drops them all).
-        with app_engine.connect() as connection:
-            prepared = connection.exec_driver_sql(
-                "SELECT statement FROM pg_prepared_statements").scalars().all()
-        assert any("resume_token_hash" in statement for statement in prepared)
+    participant.post({"grootte": "klein", "onderwerpen": ["webshop"], "opnieuw": "yes"})
+    participant.post({"stellingen__nuttig": "4"})      # shown again with errors
+    assert participant.page is not None and participant.page.status_code == 200
+    monkeypatch.undo()
+    # Each statement commits by itself: no BEGIN, COMMIT or ROLLBACK round trips.
+    assert commands == []
+    # and psycopg keeps its prepared statements (a ROLLBACK used to drop them all).
+    with app.extensions["mel.engine"].connect() as connection:
+        prepared = connection.exec_driver_sql(
+            "SELECT statement FROM pg_prepared_statements").scalars().all()
+    assert any("resume_token_hash" in statement for statement in prepared)
+
+
+def test_staff_side_keeps_transactions(app: Flask) -> None:
+    with app.test_request_context("/staff/login"):
+        assert get_session().bind is app.extensions["mel.engine"]
+    with app.test_request_context("/s/x/y"):
+        app.preprocess_request()
+        assert get_session().bind is app.extensions["mel.autocommit_engine"]
