@@ -161,7 +161,8 @@ def whole_run(database: Path, out: Path, engine: str, jobs: int, pdf: bool) -> d
 def main() -> None:
     """Parse options, simulate if needed, time the phases and the whole run; print figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database", type=Path, help="Reuse this simulated SQLite database.")
+    parser.add_argument("--database", type=Path,
+                        help="Simulated SQLite database: made here if missing, else reused.")
     parser.add_argument("--scale", type=float, default=7.2)
     parser.add_argument("--seed", type=int, default=2025)
     parser.add_argument("--no-pdf", action="store_true", help="Skip the PDFs.")
@@ -176,7 +177,7 @@ def main() -> None:
         return
     with tempfile.TemporaryDirectory() as folder:
         database = args.database or Path(folder) / "bench.sqlite"
-        if args.database is None:
+        if not database.exists():
             clock = time.perf_counter()
             responses = simulate(database, args.scale, args.seed)
             print(f"simulated {responses:,} responses (scale {args.scale:g}) in "

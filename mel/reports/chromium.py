@@ -131,6 +131,17 @@ class Chromium:
                            generateTaggedPDF=tagged, generateDocumentOutline=tagged)
         return base64.b64decode(answer["data"])
 
+    def set_root_class(self, name: str) -> None:
+        """Set the class of the page's root element (`<html>`); "" removes it."""
+        root = self.call("DOM.getDocument", session=True, depth=0)["root"]["nodeId"]
+        html = self.call("DOM.querySelector", session=True, nodeId=root,
+                         selector="html")["nodeId"]
+        if name:
+            self.call("DOM.setAttributeValue", session=True, nodeId=html, name="class",
+                      value=name)
+        else:
+            self.call("DOM.removeAttribute", session=True, nodeId=html, name="class")
+
     def set_texts(self, selector: str, key: str, texts: dict[str, str]) -> None:
         """Set the text of each element matching `selector` to ``texts[its key attribute]``.
 
