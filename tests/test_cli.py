@@ -101,3 +101,33 @@ def test_analyse_prints_an_estimate(db_url: str, tmp_path: Path) -> None:
     bad = runner.invoke(main, ["analyse", "--programme", "katapult", "--wave", "x",
                                "--kpi", "kat_studenten"])
     assert bad.exit_code == 1 and "no wave 'x' in programme 'katapult'" in bad.output
+
+
+def test_analyse_notes_responses_outside_the_frame(db_url: str) -> None:
+    from sqlmodel import Session, select
+
+    from mel.db import make_engine
+    from mel.models import FrameUnit, Response, Wave
+
+    assert CliRunner().invoke(main, ["demo", "--no-serve", "--scale", "0.05",
+                                     "--database-url", db_url]).exit_code == 0
+    runner = CliRunner(env={"MEL_DATABASE_URL": db_url})
+    args = ["analyse", "--programme", "digitale-werkplaatsen", "--wave", "monitor-2025",
+            "--kpi", "dw_cijfer"]
+    assert "outside the wave's sampling frame" not in runner.invoke(main, args).output
+    engine = make_engine(db_url)
+    with Session(engine) as session:
+        wave = session.exec(select(Wave).where(Wave.code == "monitor-2025")).one()
+        unit_id = session.exec(select(Response.unit_id).where(
+            Response.wave_id == wave.id, Response.status == "complete")).first()
+        session.delete(session.exec(select(FrameUnit).where(
+            FrameUnit.wave_id == wave.id, FrameUnit.unit_id == unit_id)).one())
+        session.commit()
+        left_out = len(session.exec(select(Response.id).where(
+            Response.wave_id == wave.id, Response.unit_id == unit_id,
+            Response.status == "complete")).all())
+    engine.dispose()
+    result = runner.invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert (f"note: {left_out} complete response(s) to 'dw-impactmonitor' in wave "
+            f"'monitor-2025' come from units outside the wave's sampling frame") in result.output

@@ -10,8 +10,9 @@ One row per complete response, with the design variables a `Design` needs:
   responding units stand for all N_h units (a weighting-class nonresponse adjustment, as
   R's ``svydesign(fpc=~N)`` implies) and within a unit the responding persons for all M_i.
 
-Complete responses of units outside the wave's frame are left out. Answer columns follow
-the instrument: numbers as floats, yes/no as 1/0, Likert rows as
+Complete responses of units outside the wave's frame are left out; their number is in
+``frame.attrs["outside_frame"]`` (``mel analyse`` and the report's methodology say so).
+Answer columns follow the instrument: numbers as floats, yes/no as 1/0, Likert rows as
 ``question__statement``, select_multiple as 0/1 columns ``question__value``. Variable and
 value labels are in ``frame.attrs["variable_labels"]`` / ``["value_labels"]``.
 """
@@ -100,8 +101,11 @@ def frame(engine: Engine, *, programme: str, wave: str, instrument: str,
     if missing is not None:
         raise FrameError(f"response {missing} in wave {wave!r} has no unit; every response "
                          f"needs a unit of the wave's frame to be analysed")
-    # As an inner join would: responses of units outside the wave's frame are not analysed.
-    rows = [r for r in rows if r[5] in units]
+    # As an inner join would: responses of units outside the wave's frame are not analysed
+    # (they have no stratum and no weight). How many is kept in attrs["outside_frame"].
+    inside = [r for r in rows if r[5] in units]
+    outside = len(rows) - len(inside)
+    rows = inside
     definitions = [load_version(v) for v in versions]
     design = _design(rows, units, {v.id: v.version for v in versions})
     if person:
@@ -112,7 +116,7 @@ def frame(engine: Engine, *, programme: str, wave: str, instrument: str,
     result = pd.concat([design, answers], axis=1)
     result.attrs.update(_labels(definitions, language))
     result.attrs.update({"programme": programme, "wave": wave, "instrument": instrument,
-                         "respondent": instrument_row.respondent})
+                         "respondent": instrument_row.respondent, "outside_frame": outside})
     return result
 
 

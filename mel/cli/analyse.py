@@ -71,6 +71,11 @@ def _estimate(programme: str, wave: str, kpi: KpiDefinition, by: str | None,
     eng = engine()
     try:
         data = frame(eng, programme=programme, wave=wave, instrument=kpi.instrument)
+        outside = int(data.attrs.get("outside_frame", 0))
+        if outside:
+            click.echo(f"note: {outside} complete response(s) to {kpi.instrument!r} in wave "
+                       f"{wave!r} come from units outside the wave's sampling frame; they "
+                       f"have no stratum or weight and are left out", err=True)
         data = add_kpi_variable(data, kpi, _survey(kpi.instrument))
         if by is not None and by not in data.columns:
             raise click.BadParameter(f"no column {by!r} in the frame", param_hint="--by")

@@ -68,7 +68,8 @@ def design_summary(data: pd.DataFrame, design: Design | None = None
         "population_units": float(strata.sum()) if len(strata) else 0.0,
         "weight_min": float(weights.min()) if len(weights) else float("nan"),
         "weight_max": float(weights.max()) if len(weights) else float("nan"),
-        "weight_sum": float(weights.sum()), "kish_deff": 1 + cv**2}
+        "weight_sum": float(weights.sum()), "kish_deff": 1 + cv**2,
+        "outside_frame": int(data.attrs.get("outside_frame", 0))}
     if design is not None:
         summary.update(strata=design.n_strata, psus=design.n_psu, df=int(design.df),
                        variance=design.variance_method, calibrated=design.is_calibrated,
@@ -118,6 +119,17 @@ def _design_section(frames: dict[str, pd.DataFrame], designs: dict[str, Design |
           "In R: svydesign(id = ~unit + respondent, strata = ~stratum, fpc = ~fpc_units + "
           "fpc_persons, weights = ~weight); with one stage id = ~unit and fpc = ~fpc_units."),
     ]
+    outside = {code: n for code, n in ((r["instrument"], r["outside_frame"]) for r in records)
+               if n}
+    if outside:
+        listed = ", ".join(f"{code} ({format_number(n, 0, lang)})"
+                           for code, n in sorted(outside.items()))
+        paragraphs.append(_(
+            lang, f"Volledige responsen van eenheden die niet in het steekproefkader van de "
+            f"meting staan, hebben geen stratum en geen gewicht en zijn niet meegenomen: "
+            f"{listed}.",
+            f"Complete responses from units that are not in the wave's sampling frame have no "
+            f"stratum and no weight and are left out: {listed}."))
     return MethodSection(_(lang, "Steekproefopzet", "Sample design"), paragraphs, table)
 
 

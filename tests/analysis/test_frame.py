@@ -13,7 +13,16 @@ from sqlmodel import Session, func, select
 from mel.analysis import Design
 from mel.analysis.frame import FrameError, frame
 from mel.db import session_scope
-from mel.models import FrameUnitPersons, Instrument, Response, Unit, Wave, WaveStratum
+from mel.models import (
+    FrameUnit,
+    FrameUnitPersons,
+    Instrument,
+    Response,
+    Unit,
+    Wave,
+    WaveStratum,
+)
+from mel.reports.methodology import methodology
 
 
 def test_one_row_per_complete_response(demo: Engine) -> None:
@@ -199,3 +208,32 @@ def test_answer_columns_match_the_stored_answers(demo: Engine) -> None:
             expected = np.nan if not isinstance(chosen, list) else float(value in chosen)
             assert row[column] == expected or (np.isnan(expected) and np.isnan(row[column]))
         assert row["opmerkingen"] == answers.get("opmerkingen")  # text; None when missing
+
+
+def _drop_from_frame(engine: Engine, wave: str, unit_code: str) -> int:
+    """Take a unit out of the wave's frame; return its complete responses in that wave."""
+    with session_scope(engine) as session:
+        wave_row = session.exec(select(Wave).where(Wave.code == wave)).one()
+        unit = session.exec(select(Unit).where(Unit.code == unit_code)).one()
+        session.delete(session.exec(select(FrameUnit).where(
+            FrameUnit.wave_id == wave_row.id, FrameUnit.unit_id == unit.id)).one())
+        return session.exec(select(func.count()).select_from(Response).where(
+            Response.wave_id == wave_row.id, Response.unit_id == unit.id,
+            Response.status == "complete")).one()
+
+
+def test_responses_outside_the_frame_are_counted_not_silently_dropped(demo: Engine) -> None:
+    args = {"programme": "katapult", "wave": "impactmeting-2025",
+            "instrument": "katapult-impactmeting"}
+    before = frame(demo, **args)
+    assert before.attrs["outside_frame"] == 0
+    unit = before["unit"].iloc[0]
+    dropped = _drop_from_frame(demo, "impactmeting-2025", unit)
+    after = frame(demo, **args)
+    assert dropped > 0 and after.attrs["outside_frame"] == dropped
+    assert len(after) == len(before) - dropped and unit not in set(after["unit"])
+    # The report's methodology appendix says so, with the count.
+    section = methodology({"katapult-impactmeting": after}, [], language="en", k=10)[0]
+    assert any(f"left out: katapult-impactmeting ({dropped})" in p for p in section.paragraphs)
+    section = methodology({"katapult-impactmeting": before}, [], language="en", k=10)[0]
+    assert not any("left out" in p for p in section.paragraphs)
