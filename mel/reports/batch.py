@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import functools
 import multiprocessing
+import queue
 import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -15,7 +16,7 @@ from typing import Any
 from ..db import make_engine
 from ..surveys.loader import SurveyCatalogue, load_catalogue
 from .build import build_report, steps
-from .chromium import Chromium, find_chromium
+from .chromium import Chromium, Tab, find_chromium
 from .model import Report
 from .render import pdf_engine, write_pdf, write_report
 
@@ -88,38 +89,86 @@ def run_jobs(jobs: list[ReportJob], *, workers: int = 1,
             return [run_job(job, step, browser) for job in jobs]
     context = multiprocessing.get_context("fork" if "fork" in
                                           multiprocessing.get_all_start_methods() else "spawn")
-    queue = context.Queue()
-    drain = threading.Thread(target=_relay, args=(queue, step), daemon=True)
+    progress_queue = context.Queue()
+    drain = threading.Thread(target=_relay, args=(progress_queue, step), daemon=True)
     drain.start()
     print_here = _prints_with_chromium(jobs)
     try:
         with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context,
-                                 initializer=_init_worker, initargs=(queue,)) as pool, \
+                                 initializer=_init_worker, initargs=(progress_queue,)) as pool, \
                 _shared_browser(jobs, at_least=1) as browser:
             # The biggest reports first, so that no worker is left with one at the end.
             order = sorted(range(len(jobs)), key=lambda i: -job_steps(jobs[i]))
             futures = {pool.submit(_run_in_worker, replace(jobs[i], pdf=False)
                                    if print_here else jobs[i], print_here): i for i in order}
             written: dict[int, list[Path]] = {}
-            try:
-                for future in as_completed(futures):
-                    index = futures[future]
-                    files, report = future.result()
-                    if print_here and jobs[index].pdf and report is not None:
-                        path = jobs[index].out / f"{report.basename}.pdf"
-                        write_pdf(report, path, browser=browser)
-                        step("PDF")
-                        files.insert(1, path)
-                    written[index] = files
-            except BaseException:
-                for future in futures:
-                    future.cancel()
-                raise
+            printing: dict[int, tuple[Future[int], Path]] = {}
+            with _Printer(browser, tabs=workers, step=step) as printer:
+                try:
+                    for future in as_completed(futures):
+                        index = futures[future]
+                        files, report = future.result()
+                        if print_here and jobs[index].pdf and report is not None:
+                            path = jobs[index].out / f"{report.basename}.pdf"
+                            printing[index] = printer.submit(report, path), path
+                        written[index] = files
+                    for index, (printed, path) in printing.items():
+                        printed.result()
+                        written[index].insert(1, path)
+                except BaseException:
+                    for future in [*futures, *(f for f, _ in printing.values())]:
+                        future.cancel()
+                    raise
             return [written[i] for i in range(len(jobs))]
     finally:
-        queue.put(None)
+        progress_queue.put(None)
         drain.join(timeout=5)
-        queue.close()
+        progress_queue.close()
+
+
+class _Printer:
+    """Prints reports in up to `tabs` tabs of one Chromium at once, a thread per tab.
+
+    Chromium lays out and prints each tab in its own renderer process, so two reports
+    printed at once use both cores while the workers are still building the others.
+    """
+
+    def __init__(self, browser: Chromium | None, *, tabs: int, step: Step) -> None:
+        self._browser = browser
+        self._tabs = max(tabs, 1)
+        self._step = step
+        self._free: queue.Queue[Tab] = queue.Queue()
+        self._opened = 0
+        self._lock = threading.Lock()
+        self._pool = ThreadPoolExecutor(max_workers=self._tabs, thread_name_prefix="mel-pdf")
+
+    def __enter__(self) -> _Printer:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def submit(self, report: Report, path: Path) -> Future[int]:
+        """Print `report` to `path` in the background; the future holds its page count."""
+        return self._pool.submit(self._print, report, path)
+
+    def _print(self, report: Report, path: Path) -> int:
+        tab = self._take()
+        try:
+            pages = write_pdf(report, path, browser=tab)
+        finally:
+            self._free.put(tab)
+        self._step("PDF")
+        return pages
+
+    def _take(self) -> Tab:
+        """A free tab: the browser's own first, then new ones up to `tabs`."""
+        assert self._browser is not None
+        with self._lock:
+            if self._free.empty() and self._opened < self._tabs:
+                self._opened += 1
+                return self._browser.tab if self._opened == 1 else self._browser.new_tab()
+        return self._free.get()
 
 
 def _prints_with_chromium(jobs: list[ReportJob]) -> bool:
@@ -138,9 +187,9 @@ def _shared_browser(jobs: list[ReportJob], at_least: int = 2) -> Iterator[Chromi
         yield browser
 
 
-def _init_worker(queue: Any) -> None:
+def _init_worker(labels: Any) -> None:
     global _worker_queue
-    _worker_queue = queue
+    _worker_queue = labels
 
 
 def _run_in_worker(job: ReportJob, return_report: bool) -> tuple[list[Path], Report | None]:
@@ -152,7 +201,7 @@ def _run_in_worker(job: ReportJob, return_report: bool) -> tuple[list[Path], Rep
     return write_report(report, job.out, pdf=False, progress=step), report
 
 
-def _relay(queue: Any, step: Step) -> None:
+def _relay(labels: Any, step: Step) -> None:
     """Pass progress labels from the workers to `step` until the None sentinel."""
-    while (label := queue.get()) is not None:
+    while (label := labels.get()) is not None:
         step(label)

@@ -16,6 +16,7 @@ import select
 import shutil
 import subprocess
 import tempfile
+import threading
 import time
 from html import escape
 from pathlib import Path
@@ -56,7 +57,15 @@ class Chromium:
         self.timeout = timeout or TIMEOUT_SECONDS
         self._next_id = 0
         self._buffer = b""
-        self._events: list[dict[str, Any]] = []
+        # Several threads may print at once, each in its own tab: whoever waits for an
+        # answer reads the pipe for everybody (one reader at a time) and files what it
+        # reads under the command id, or the tab's session for events.
+        self._sending = threading.Lock()
+        self._filed = threading.Condition()
+        self._reading = False
+        self._failure: ChromiumError | None = None
+        self._results: dict[int, dict[str, Any]] = {}
+        self._events: dict[str | None, list[dict[str, Any]]] = {}
 
     def __enter__(self) -> Chromium:
         self._profile = tempfile.TemporaryDirectory(prefix="mel-chromium-")
@@ -95,10 +104,7 @@ class Chromium:
                      if t["type"] == "page"]
             target = pages[0]["targetId"] if pages else \
                 self.call("Target.createTarget", url="about:blank")["targetId"]
-            self._session = self.call("Target.attachToTarget", targetId=target,
-                                      flatten=True)["sessionId"]
-            self.call("Page.enable", session=True)
-            self.call("Emulation.setScriptExecutionDisabled", value=True, session=True)
+            self.tab = self._attach(target)
         except BaseException:
             self.__exit__(None, None, None)
             raise
@@ -118,79 +124,90 @@ class Chromium:
                 os.close(fd)
             self._profile.cleanup()
 
+    def new_tab(self) -> Tab:
+        """Open another tab, to print in it while other threads print in theirs."""
+        return self._attach(self.call("Target.createTarget", url="about:blank")["targetId"])
+
+    def _attach(self, target: str) -> Tab:
+        session = self.call("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
+        self.call("Page.enable", session=session)
+        self.call("Emulation.setScriptExecutionDisabled", value=True, session=session)
+        return Tab(self, session)
+
     def load(self, html_file: Path) -> None:
-        """Open `html_file` in the page and wait until it has loaded."""
-        self._events.clear()
-        self.call("Page.navigate", url=html_file.resolve().as_uri(), session=True)
-        self._wait_event("Page.loadEventFired")
+        """Open `html_file` in the first tab (see `Tab.load`)."""
+        self.tab.load(html_file)
 
     def print_pdf(self, *, tagged: bool = True) -> bytes:
-        """The loaded page printed as a PDF (tagged, with an outline, unless `tagged` is off)."""
-        answer = self.call("Page.printToPDF", session=True, printBackground=True,
-                           preferCSSPageSize=True, displayHeaderFooter=False,
-                           generateTaggedPDF=tagged, generateDocumentOutline=tagged)
-        return base64.b64decode(answer["data"])
+        """Print the first tab (see `Tab.print_pdf`)."""
+        return self.tab.print_pdf(tagged=tagged)
 
-    def set_root_class(self, name: str) -> None:
-        """Set the class of the page's root element (`<html>`); "" removes it."""
-        root = self.call("DOM.getDocument", session=True, depth=0)["root"]["nodeId"]
-        html = self.call("DOM.querySelector", session=True, nodeId=root,
-                         selector="html")["nodeId"]
-        if name:
-            self.call("DOM.setAttributeValue", session=True, nodeId=html, name="class",
-                      value=name)
-        else:
-            self.call("DOM.removeAttribute", session=True, nodeId=html, name="class")
-
-    def set_texts(self, selector: str, key: str, texts: dict[str, str]) -> None:
-        """Set the text of each element matching `selector` to ``texts[its key attribute]``.
-
-        Works with scripts disabled (through the DOM domain); the page is laid out again
-        by the next print.
-        """
-        root = self.call("DOM.getDocument", session=True, depth=0)["root"]["nodeId"]
-        found = self.call("DOM.querySelectorAll", session=True, nodeId=root,
-                          selector=selector)["nodeIds"]
-        for node in found:
-            flat = self.call("DOM.getAttributes", session=True, nodeId=node)["attributes"]
-            attributes = dict(zip(flat[::2], flat[1::2], strict=True))
-            text = escape(texts.get(attributes.get(key, ""), ""))
-            self.call("DOM.setOuterHTML", session=True, nodeId=node, outerHTML=(
-                f'<span class="{escape(attributes.get("class", ""))}" '
-                f'{key}="{escape(attributes.get(key, ""))}">{text}</span>'))
-
-    def call(self, method: str, *, session: bool = False, **params: Any) -> dict[str, Any]:
+    def call(self, method: str, *, session: str | None = None, **params: Any
+             ) -> dict[str, Any]:
         """Send one DevTools command and return its result (raises on a protocol error)."""
-        ident = self._send(method, params, self._session if session else None)
-        while True:
-            message = self._receive()
-            if message.get("id") == ident:
-                if "error" in message:
-                    raise ChromiumError(f"Chromium refused {method}: "
-                                        f"{message['error'].get('message')}")
-                return message.get("result", {})
-            if "method" in message:
-                self._events.append(message)
+        ident = self._send(method, params, session)
+        message = self._wait_for(lambda: self._results.pop(ident, None))
+        if "error" in message:
+            raise ChromiumError(f"Chromium refused {method}: "
+                                f"{message['error'].get('message')}")
+        return message.get("result", {})
 
     def _send(self, method: str, params: dict[str, Any], session: str | None = None) -> int:
-        self._next_id += 1
-        message: dict[str, Any] = {"id": self._next_id, "method": method, "params": params}
-        if session:
-            message["sessionId"] = session
-        data = json.dumps(message).encode() + b"\0"
-        try:
-            while data:
-                data = data[os.write(self._commands, data):]
-        except BrokenPipeError:
-            raise ChromiumError(self._ended()) from None
-        return self._next_id
+        with self._sending:
+            self._next_id += 1
+            message: dict[str, Any] = {"id": self._next_id, "method": method,
+                                       "params": params}
+            if session:
+                message["sessionId"] = session
+            data = json.dumps(message).encode() + b"\0"
+            try:
+                while data:
+                    data = data[os.write(self._commands, data):]
+            except BrokenPipeError:
+                raise ChromiumError(self._ended()) from None
+            return self._next_id
 
-    def _wait_event(self, method: str) -> None:
-        while True:
-            for event in self._events:
-                if event["method"] == method:
-                    return
-            self._events.append(self._receive())
+    def wait_event(self, method: str, session: str | None) -> None:
+        """Wait until the tab of `session` has sent the event `method` (and consume it)."""
+        def found() -> dict[str, Any] | None:
+            events = self._events.setdefault(session, [])
+            hit = next((e for e in events if e["method"] == method), None)
+            if hit is not None:
+                events.remove(hit)
+            return hit
+        self._wait_for(found)
+
+    def clear_events(self, session: str | None) -> None:
+        """Forget the events a tab has sent so far."""
+        with self._filed:
+            self._events.pop(session, None)
+
+    def _wait_for(self, take: Any) -> dict[str, Any]:
+        """Return `take()` once it finds something, reading the pipe when nobody else is."""
+        with self._filed:
+            while (found := take()) is None:
+                if self._failure is not None:
+                    raise self._failure
+                if self._reading:
+                    self._filed.wait()
+                    continue
+                self._reading = True
+                self._filed.release()
+                try:
+                    message = self._receive()
+                except ChromiumError as exc:
+                    message, self._failure = None, exc
+                finally:
+                    self._filed.acquire()
+                    self._reading = False
+                    self._filed.notify_all()
+                if message is None:
+                    continue
+                if "id" in message:
+                    self._results[message["id"]] = message
+                elif "method" in message:
+                    self._events.setdefault(message.get("sessionId"), []).append(message)
+            return found
 
     def _receive(self) -> dict[str, Any]:
         deadline = time.monotonic() + self.timeout
@@ -211,3 +228,53 @@ class Chromium:
         code = self._process.poll()
         return (f"Chromium ({self.executable}) stopped unexpectedly"
                 + (f" with exit status {code}" if code is not None else ""))
+
+
+class Tab:
+    """A tab of a `Chromium`: load one HTML file, change its DOM, print it."""
+
+    def __init__(self, browser: Chromium, session: str) -> None:
+        self.browser = browser
+        self.session = session
+
+    def call(self, method: str, **params: Any) -> dict[str, Any]:
+        """Send a DevTools command to this tab and return its result."""
+        return self.browser.call(method, session=self.session, **params)
+
+    def load(self, html_file: Path) -> None:
+        """Open `html_file` in the page and wait until it has loaded."""
+        self.browser.clear_events(self.session)
+        self.call("Page.navigate", url=html_file.resolve().as_uri())
+        self.browser.wait_event("Page.loadEventFired", self.session)
+
+    def print_pdf(self, *, tagged: bool = True) -> bytes:
+        """The loaded page printed as a PDF (tagged, with an outline, unless `tagged` is off)."""
+        answer = self.call("Page.printToPDF", printBackground=True,
+                           preferCSSPageSize=True, displayHeaderFooter=False,
+                           generateTaggedPDF=tagged, generateDocumentOutline=tagged)
+        return base64.b64decode(answer["data"])
+
+    def set_root_class(self, name: str) -> None:
+        """Set the class of the page's root element (`<html>`); "" removes it."""
+        root = self.call("DOM.getDocument", depth=0)["root"]["nodeId"]
+        html = self.call("DOM.querySelector", nodeId=root, selector="html")["nodeId"]
+        if name:
+            self.call("DOM.setAttributeValue", nodeId=html, name="class", value=name)
+        else:
+            self.call("DOM.removeAttribute", nodeId=html, name="class")
+
+    def set_texts(self, selector: str, key: str, texts: dict[str, str]) -> None:
+        """Set the text of each element matching `selector` to ``texts[its key attribute]``.
+
+        Works with scripts disabled (through the DOM domain); the page is laid out again
+        by the next print.
+        """
+        root = self.call("DOM.getDocument", depth=0)["root"]["nodeId"]
+        found = self.call("DOM.querySelectorAll", nodeId=root, selector=selector)["nodeIds"]
+        for node in found:
+            flat = self.call("DOM.getAttributes", nodeId=node)["attributes"]
+            attributes = dict(zip(flat[::2], flat[1::2], strict=True))
+            text = escape(texts.get(attributes.get(key, ""), ""))
+            self.call("DOM.setOuterHTML", nodeId=node, outerHTML=(
+                f'<span class="{escape(attributes.get("class", ""))}" '
+                f'{key}="{escape(attributes.get(key, ""))}">{text}</span>'))

@@ -16,7 +16,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from pypdf import PdfReader
 
 from ..config import project_path
-from .chromium import Chromium, ChromiumError, find_chromium
+from .chromium import Chromium, ChromiumError, Tab, find_chromium
 from .model import Report, Table
 from .svg import svg_data_uri, svg_size
 from .text import t
@@ -80,7 +80,7 @@ def pdf_engine(choice: str | None = None) -> str:
 
 
 def write_pdf(report: Report, path: Path, *, engine: str | None = None,
-              browser: Chromium | None = None) -> int:
+              browser: Chromium | Tab | None = None) -> int:
     """Write `report` as a PDF at `path` and return its number of pages.
 
     Parameters
@@ -91,8 +91,9 @@ def write_pdf(report: Report, path: Path, *, engine: str | None = None,
         Where to write the PDF.
     engine : {"auto", "chromium", "weasyprint"}, optional
         Default: ``MEL_PDF_ENGINE`` or "auto" (Chromium when installed, else WeasyPrint).
-    browser : Chromium, optional
-        A running Chromium to reuse (several reports in one run).
+    browser : Chromium or Tab, optional
+        A running Chromium (its first tab) or one of its tabs, to reuse (several reports
+        in one run).
 
     Raises
     ------
@@ -110,8 +111,9 @@ def write_pdf(report: Report, path: Path, *, engine: str | None = None,
         raise ReportError(f"cannot make a PDF: {exc}") from None
 
 
-def _chromium_pdf(report: Report, path: Path, browser: Chromium) -> int:
+def _chromium_pdf(report: Report, path: Path, browser: Chromium | Tab) -> int:
     """Print with Chromium; the contents get their page numbers from a first print."""
+    browser = browser.tab if isinstance(browser, Chromium) else browser
     with tempfile.TemporaryDirectory(prefix="mel-report-") as folder:
         page = Path(folder) / f"{report.basename}.html"
         page.write_text(render_html(report, toc_pages=_Reserved()), encoding="utf-8")

@@ -56,6 +56,27 @@ def test_chromium_pdf_is_tagged_with_an_outline(built: Built, tmp_path: Path) ->
         name.lstrip("/") for name in reader.named_destinations}
 
 
+@pytest.mark.skipif(find_chromium() is None, reason="Chromium is not installed")
+def test_two_tabs_print_at_once_as_one_tab_does(built: Built, tmp_path: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from mel.reports.chromium import Chromium
+
+    def texts(path: Path) -> list[str]:
+        return [page.extract_text() for page in PdfReader(path).pages]
+
+    with Chromium(find_chromium() or "chromium") as browser:
+        write_pdf(built.report, tmp_path / "alone.pdf", browser=browser)
+        tabs = [browser.tab, browser.new_tab()]
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            counts = list(pool.map(
+                lambda n: write_pdf(built.report, tmp_path / f"tab{n}.pdf", browser=tabs[n]),
+                range(2)))
+    alone = texts(tmp_path / "alone.pdf")
+    assert counts == [len(alone)] * 2 == [EXPECTED_PAGES] * 2
+    assert texts(tmp_path / "tab0.pdf") == alone == texts(tmp_path / "tab1.pdf")
+
+
 def test_unknown_engine_is_refused() -> None:
     with pytest.raises(ReportError, match="unknown PDF engine 'latex'"):
         pdf_engine("latex")
