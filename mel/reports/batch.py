@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ctypes
 import functools
+import gc
 import multiprocessing
 import queue
 import threading
@@ -195,10 +197,22 @@ def _init_worker(labels: Any) -> None:
 def _run_in_worker(job: ReportJob, return_report: bool) -> tuple[list[Path], Report | None]:
     """Build and write one report in a worker; hand the report back if asked (to print)."""
     step = lambda label: _worker_queue.put(label)  # noqa: E731
-    if not return_report:
-        return run_job(job, step), None
-    report = _build(job, _catalogue(job.surveys), step)
-    return write_report(report, job.out, pdf=False, progress=step), report
+    try:
+        if not return_report:
+            return run_job(job, step), None
+        report = _build(job, _catalogue(job.surveys), step)
+        return write_report(report, job.out, pdf=False, progress=step), report
+    finally:
+        _give_back_memory()
+
+
+def _give_back_memory() -> None:
+    """Return the heap a finished report freed to the system (a worker may sit idle)."""
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: the memory is reused by the next report
+        pass
 
 
 def _relay(labels: Any, step: Step) -> None:
