@@ -131,3 +131,24 @@ def test_analyse_notes_responses_outside_the_frame(db_url: str) -> None:
     assert result.exit_code == 0, result.output
     assert (f"note: {left_out} complete response(s) to 'dw-impactmonitor' in wave "
             f"'monitor-2025' come from units outside the wave's sampling frame") in result.output
+
+
+def test_an_empty_default_database_points_at_the_demo(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from mel.cli import context
+
+    monkeypatch.delenv("MEL_DATABASE_URL", raising=False)
+    monkeypatch.setattr(context, "INSTANCE_PATH", tmp_path)
+    monkeypatch.setattr(context, "defaults", lambda _path: {
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'mel.sqlite'}"})
+    args = ["report", "--programme", "katapult", "--wave", "latest", "--out",
+            str(tmp_path / "out")]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "cannot use the database" in result.output and "mel demo" not in result.output
+    (tmp_path / "demo.sqlite").touch()
+    result = CliRunner().invoke(main, args)
+    assert f"`mel demo` filled {tmp_path / 'demo.sqlite'}" in result.output
+    with_url = CliRunner().invoke(main, [*args, "--database-url",
+                                         f"sqlite:///{tmp_path / 'other.sqlite'}"])
+    assert with_url.exit_code == 1 and "`mel demo` filled" not in with_url.output

@@ -39,6 +39,15 @@ def surveys_dir() -> Path:
     return Path(configured) if configured else project_path("surveys")
 
 
+def _demo_hint() -> str:
+    """Point at the demo database when the default one is in use and a demo exists."""
+    demo = INSTANCE_PATH / "demo.sqlite"
+    if "DATABASE_URL" in environment_settings() or not demo.exists():
+        return ""
+    return (f" (`mel demo` filled {demo}: add --database-url sqlite:///{demo} or set "
+            f"MEL_DATABASE_URL)")
+
+
 def cli_errors(func: F) -> F:
     """Report configuration and database errors as one clear line, exit status 1."""
 
@@ -52,6 +61,7 @@ def cli_errors(func: F) -> F:
             reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
             raise click.ClickException(
                 f"cannot use the database ({reason}). Check MEL_DATABASE_URL and that "
-                f"`mel db upgrade` has run.") from None
+                f"`mel db upgrade` has run."
+                f"{'' if kwargs.get('database_url') else _demo_hint()}") from None
 
     return wrapper  # type: ignore[return-value]
