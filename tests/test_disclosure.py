@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from mel import disclosure
 from mel.disclosure import primary, suppress_1d, suppress_2d, suppress_table
 
 
@@ -74,3 +75,44 @@ def test_exhaustive_small_tables() -> None:
         # the total is itself under k and hidden by primary suppression.
         assert int(hidden.sum()) != 1 or sum(values) < 10
         assert all(hidden[i] for i, v in enumerate(values) if 0 < v < 10)
+
+
+def _regions_and_provinces() -> tuple[dict[str, pd.Series], dict]:
+    """Respondents per region and per province; Drenthe (4) is the only small group."""
+    frame = pd.DataFrame({
+        "region": ["noord"] * 44 + ["oost"] * 40,
+        "province": ["groningen"] * 20 + ["friesland"] * 20 + ["drenthe"] * 4
+                    + ["overijssel"] * 25 + ["gelderland"] * 15})
+    counts = {name: frame[name].value_counts().astype(float).sort_index()
+              for name in ("region", "province")}
+    return counts, disclosure.nesting(frame, ["region", "province"])
+
+
+def test_nesting_is_read_off_the_data() -> None:
+    _, nested = _regions_and_provinces()
+    assert list(nested) == [("province", "region")]
+    assert nested[("province", "region")]["drenthe"] == "noord"
+
+
+def test_a_hidden_province_cannot_be_worked_out_from_its_region() -> None:
+    counts, nested = _regions_and_provinces()
+    alone = disclosure.suppress_1d(counts["province"], 10)
+    # Unlinked, the province table hides two provinces (a complete line of its own)...
+    assert set(alone[alone].index) == {"drenthe", "gelderland"}
+    # ...but noord (44) minus groningen and friesland (20 + 20) still gives drenthe's 4.
+    hidden = disclosure.suppress_linked(counts, nested, 10)
+    for region, provinces in (("noord", ["groningen", "friesland", "drenthe"]),
+                              ("oost", ["overijssel", "gelderland"])):
+        line = [hidden["region"][region], *(hidden["province"][p] for p in provinces)]
+        assert sum(line) != 1, (region, line)      # no lone unknown in any linked line
+    assert hidden["province"]["drenthe"]
+    assert int(hidden["province"].sum()) >= 2
+    # Every table is still a complete line against the published total.
+    assert all(int(h.sum()) != 1 for h in hidden.values())
+
+
+def test_unlinked_breakdowns_are_suppressed_as_before() -> None:
+    counts, _ = _regions_and_provinces()
+    hidden = disclosure.suppress_linked(counts, {}, 10)
+    assert hidden["province"].equals(disclosure.suppress_1d(counts["province"], 10))
+    assert not hidden["region"].any()

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..disclosure import suppress_table
+from ..disclosure import SUPPRESSED_COLUMNS, Nesting, apply, suppress_linked
 from ..kpi.evaluate import KpiResult
 from ..surveys.schema import InstrumentDefinition
 from .figures import Interval, distribution_figure, interval_figure, trend_figure
@@ -43,13 +43,24 @@ def _alt(key: str, ctx: ChartContext, items: Sequence[str]) -> str:
     return t(key, ctx.language, kpi=ctx.label, items="; ".join(shown))
 
 
-def domain_frame(result: KpiResult, k: int) -> pd.DataFrame:
-    """All disaggregations of a KPI in one long table, small groups suppressed."""
-    parts = []
+def domain_frame(result: KpiResult, k: int, nested: Nesting | None = None) -> pd.DataFrame:
+    """All disaggregations of a KPI in one long table, small groups suppressed.
+
+    `nested` (from `disclosure.nesting`) links breakdowns where one lies within another,
+    so that a hidden province cannot be worked out from its region either.
+    """
+    tables = {}
     for variable, table in result.by.items():
         data = table.to_frame().rename(columns={variable: "group"})
-        data = data[data["n"] > 0].reset_index(drop=True)
-        data = suppress_table(data, count="n", k=k)
+        tables[variable] = data[data["n"] > 0].reset_index(drop=True)
+    counts = {variable: pd.Series(data["n"].astype(float).to_numpy(),
+                                  index=data["group"].astype(str))
+              for variable, data in tables.items()}
+    hidden = suppress_linked(counts, nested or {}, k)
+    parts = []
+    for variable, data in tables.items():
+        data = apply(data, pd.Series(hidden[variable].to_numpy(), index=data.index),
+                     [c for c in SUPPRESSED_COLUMNS if c in data.columns])
         data.insert(0, "disaggregation", variable)
         parts.append(data)
     columns = ["disaggregation", "group", "estimate", "se", "ci_low", "ci_high", "n", "df",

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from ..disclosure import nesting
 from ..kpi.evaluate import KpiResult
 from ..surveys.schema import InstrumentDefinition
 from .charts import ChartContext, distribution_chart, domain_frame, interval_chart, trend_chart
@@ -170,7 +171,8 @@ def kpi_section(result: KpiResult, ctx: KpiContext, data: pd.DataFrame | None,
     lang, kpi = ctx.language, result.kpi
     chart_ctx = ChartContext(lang, ctx.k, _scale(result), kpi.label.get(lang), ctx.wave_labels,
                              ctx.group_labels)
-    domains = domain_frame(result, ctx.k) if shown(result, ctx.k) else domain_frame(
+    nested = nesting(data, list(result.by)) if data is not None else {}
+    domains = domain_frame(result, ctx.k, nested) if shown(result, ctx.k) else domain_frame(
         KpiResult(kpi, result.wave, result.year, None), ctx.k)
     charts: list[Chart] = []
     notes = []
