@@ -8,6 +8,9 @@ from pathlib import Path
 from typing import Any
 
 PACKAGE_DIR = Path(__file__).resolve().parent
+# PDF engines of `mel report --pdf-engine` and MEL_PDF_ENGINE (here, so that the CLI's
+# option needs no import of the report package and its pandas).
+PDF_ENGINES = ("auto", "chromium", "weasyprint")
 
 
 class ConfigError(RuntimeError):

@@ -10,15 +10,13 @@ import click
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, select
 
-from ..config import ConfigError
+from ..config import PDF_ENGINES, ConfigError
 from ..db import make_engine
 from ..models import Programme, Wave
 from ..surveys.loader import load_catalogue
 from .context import cli_errors, engine, settings, surveys_dir
 
 LANGUAGES = ("nl", "en")
-# The same as mel.reports.render.PDF_ENGINES (not imported: it would load pandas for --help).
-PDF_ENGINES = ("auto", "chromium", "weasyprint")
 
 
 def _engine(database_url: str | None) -> Engine:

@@ -134,14 +134,6 @@ class Chromium:
         self.call("Emulation.setScriptExecutionDisabled", value=True, session=session)
         return Tab(self, session)
 
-    def load(self, html_file: Path) -> None:
-        """Open `html_file` in the first tab (see `Tab.load`)."""
-        self.tab.load(html_file)
-
-    def print_pdf(self, *, tagged: bool = True) -> bytes:
-        """Print the first tab (see `Tab.print_pdf`)."""
-        return self.tab.print_pdf(tagged=tagged)
-
     def call(self, method: str, *, session: str | None = None, **params: Any
              ) -> dict[str, Any]:
         """Send one DevTools command and return its result (raises on a protocol error)."""

@@ -15,13 +15,11 @@ import pandas as pd
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from pypdf import PdfReader
 
-from ..config import project_path
+from ..config import PDF_ENGINES, project_path
 from .chromium import Chromium, ChromiumError, Tab, find_chromium
 from .model import Report, Table
 from .svg import svg_data_uri, svg_size
 from .text import t
-
-PDF_ENGINES = ("auto", "chromium", "weasyprint")
 
 
 class ReportError(RuntimeError):

@@ -125,16 +125,11 @@ def _reload(session: Session, response_id: int) -> ResponseRow:
     return response
 
 
-def _written(response: Row, values: dict[str, Any]) -> ResponseRow:
-    """Show what a guarded UPDATE wrote on the row read before, without another SELECT."""
-    return updated(response, values)
-
-
 def _apply(session: Session, statement: Update, response: Row,
            values: dict[str, Any]) -> bool:
     """Run a guarded UPDATE with `values`; return whether it changed the row."""
     params = {**values, "row_id": response.id, "read_version": response.lock_version}
-    # The row read before is brought up to date by _written(); no ORM bookkeeping needed.
+    # The row read before is brought up to date by `updated`; no ORM bookkeeping needed.
     return session.connection().execute(statement, params).rowcount == 1
 
 
@@ -154,7 +149,7 @@ def save_answers(session: Session, response: Row,
                   "lock_version": response.lock_version + 1, "updated_at": utcnow()}
         if _apply(session, _SAVE, response, values):
             session.commit()
-            return _written(response, values)
+            return updated(response, values)
         session.rollback()
         response = _reload(session, response.id)
     raise StaleResponse(response.public_id)
@@ -187,7 +182,7 @@ def submit(session: Session, response: Row, change: Callable[[Row], Answers], *,
         try:
             if _apply(session, _COMPLETE, response, values):
                 session.commit()
-                return Submission("completed", _written(response, values))
+                return Submission("completed", updated(response, values))
             session.rollback()
         except IntegrityError:
             # The unique client_submission_id belongs to another response already.
