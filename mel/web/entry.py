@@ -87,9 +87,7 @@ def invitation_access(session: Session, token: str) -> Access:
     token_hash = hash_token(token)
     found = read_invitation(session, token_hash)
     if found is None:
-        if is_erased(session, invitation_token_hash=token_hash):
-            raise Unavailable(410, "err_erased")
-        raise Unavailable(404, "err_token_unknown")
+        raise _not_found(session, invitation_token_hash=token_hash)
     invitation, response = found
     if invitation.expires_at is not None and invitation.expires_at <= utcnow():
         raise Unavailable(410, "err_token_expired")
@@ -101,10 +99,15 @@ def resume_access(session: Session, token: str) -> Access:
     token_hash = hash_token(token)
     response = read_row(session, BY_RESUME_TOKEN, token_hash)
     if response is None:
-        if is_erased(session, resume_token_hash=token_hash):
-            raise Unavailable(410, "err_erased")
-        raise Unavailable(404, "err_token_unknown")
+        raise _not_found(session, resume_token_hash=token_hash)
     return Access("r", token, response)
+
+
+def _not_found(session: Session, **token_hash: str) -> Unavailable:
+    """The page for a link that finds nothing: erased at the participant's request, or unknown."""
+    if is_erased(session, **token_hash):
+        return Unavailable(410, "err_erased")
+    return Unavailable(404, "err_token_unknown")
 
 
 def check_not_erased(session: Session, resume_token: str) -> None:
