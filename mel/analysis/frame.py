@@ -41,7 +41,7 @@ from ..models import (
 )
 from ..surveys.publish import load_version
 from ..surveys.schema import InstrumentDefinition
-from .frame_answers import answer_columns, decode_answers
+from .frame_answers import answer_columns
 
 DESIGN_COLUMNS = ["response_id", "respondent", "unit", "unit_kind", "stratum", "province",
                   "region", "sector", "version", "language", "fpc_units", "fpc_persons",
@@ -112,7 +112,7 @@ def frame(engine: Engine, *, programme: str, wave: str, instrument: str,
         _person_weights(design, instrument, wave)
     else:
         design = design.drop(columns=["fpc_persons"])
-    answers = answer_columns(decode_answers([r[2] for r in rows]), design.index, definitions)
+    answers = answer_columns([r[2] for r in rows], design.index, definitions)
     result = pd.concat([design, answers], axis=1)
     result.attrs.update(_labels(definitions, language))
     result.attrs.update({"programme": programme, "wave": wave, "instrument": instrument,

@@ -1,7 +1,7 @@
 """Typed answer columns of an analysis frame, from the stored JSON answers of its responses.
 
-The answers of all responses are decoded in one call, each question's values are read
-once, and the common cases are converted without a Python call per row: numbers straight
+The answers are decoded a chunk of responses at a time (keeping only each question's
+values), and the common cases are converted without a Python call per row: numbers straight
 to a float array, select_multiple to its 0/1 dummies by one scatter. Values of an
 unexpected type take the general (pandas) path, so the result is the same either way.
 """
@@ -19,6 +19,7 @@ import pandas as pd
 
 from ..surveys.schema import NUMERIC_TYPES, InstrumentDefinition, Question
 
+DECODE_CHUNK = 2048
 _PLAIN_NUMBERS = {int, float, bool, NoneType}
 _YES_NO = {bool, NoneType}
 
@@ -33,13 +34,30 @@ def decode_answers(texts: Sequence[str | None]) -> list[dict[str, Any]]:
         return json.loads(joined)
 
 
-def answer_columns(answers: list[dict[str, Any]], index: pd.Index,
+def answer_values(texts: Sequence[str | None], keys: Sequence[str]) -> dict[str, list[Any]]:
+    """Each key's value in each response's JSON answers (None where absent).
+
+    The texts are decoded `DECODE_CHUNK` at a time and only the keys' values are kept: the
+    decoded dictionaries of all responses at once would take ten times the memory of the
+    finished frame.
+    """
+    found: dict[str, list[Any]] = {key: [] for key in keys}
+    for start in range(0, len(texts), DECODE_CHUNK):
+        answers = decode_answers(texts[start:start + DECODE_CHUNK])
+        for key, column in found.items():
+            column.extend([answer.get(key) for answer in answers])
+    return found
+
+
+def answer_columns(texts: Sequence[str | None], index: pd.Index,
                    definitions: list[InstrumentDefinition]) -> pd.DataFrame:
-    """Typed answer columns for the union of questions across versions."""
+    """Typed answer columns for the union of questions across versions, from JSON texts."""
+    asked = questions(definitions)
+    found = answer_values(texts, [key for question in asked for key in question.columns()])
     columns: dict[str, Any] = {}
-    for question in questions(definitions):
+    for question in asked:
         for key in question.columns():
-            values = [answer.get(key) for answer in answers]
+            values = found[key]
             if question.type == "select_multiple":
                 choices = [str(value) for value in choice_values(definitions, question)]
                 dummies = _dummies(values, choices)

@@ -97,8 +97,9 @@ def _check_writable(folder: Path) -> None:
               help="chromium, weasyprint, or auto: Chromium when installed (default: "
                    "MEL_PDF_ENGINE or auto).")
 @click.option("--jobs", type=click.IntRange(min=1), default=None,
-              help="Reports written at once, in worker processes (default: one per programme, "
-                   "at most the number of CPUs).")
+              help="Reports in hand at once, from being built (each in a process of its "
+                   "own) to being printed; memory grows with it (default: one per "
+                   "programme, at most the number of CPUs).")
 @cli_errors
 def report_command(programmes: tuple[str, ...], wave: str, out: Path, language: str,
                    database_url: str | None, min_group_size: int | None, pdf: bool,

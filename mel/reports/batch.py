@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import ctypes
 import functools
 import gc
 import multiprocessing
-import queue
+import pickle
 import threading
+import traceback
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+from concurrent.futures import CancelledError, ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -18,12 +18,11 @@ from typing import Any
 from ..db import make_engine
 from ..surveys.loader import SurveyCatalogue, load_catalogue
 from .build import build_report, steps
-from .chromium import Chromium, Tab, find_chromium
+from .chromium import Chromium, find_chromium
 from .model import Report
-from .render import pdf_engine, write_pdf, write_report
+from .render import ReportError, pdf_engine, write_pdf, write_report
 
 Step = Callable[[str], None]
-_worker_queue: Any = None
 
 
 @dataclass(frozen=True)
@@ -79,11 +78,14 @@ def run_jobs(jobs: list[ReportJob], *, workers: int = 1,
              progress: Step | None = None) -> list[list[Path]]:
     """Write every job's report and return their files, in the order of `jobs`.
 
-    With ``workers > 1`` the reports are built by that many worker processes at once (each
-    report is independent); otherwise one after another. When Chromium prints the PDFs,
-    one Chromium serves the whole run: in a parallel run the workers hand their reports
-    back and this process prints each while the others are still being built. The first
-    failure stops the run and is raised.
+    With ``workers > 1`` up to that many reports are in hand at once, each built in a
+    process of its own that ends when its report is written (so that its memory goes back
+    to the system at once). When Chromium prints the PDFs, one Chromium serves the whole
+    run: a built report comes back to this process and is printed in a tab of its own
+    while the others are still being built. A report holds its place from being built to
+    being printed, so at most `workers` builds and prints run at once (one per core is
+    all the CPU there is, and it bounds the memory too). The first failure stops the run
+    and is raised.
     """
     step = progress or (lambda _label: None)
     if workers <= 1 or len(jobs) <= 1:
@@ -91,86 +93,130 @@ def run_jobs(jobs: list[ReportJob], *, workers: int = 1,
             return [run_job(job, step, browser) for job in jobs]
     context = multiprocessing.get_context("fork" if "fork" in
                                           multiprocessing.get_all_start_methods() else "spawn")
-    progress_queue = context.Queue()
-    drain = threading.Thread(target=_relay, args=(progress_queue, step), daemon=True)
+    labels = context.Queue()
+    terminal = threading.Lock()  # no fork while a progress label is being written
+
+    def locked_step(label: str) -> None:
+        with terminal:
+            step(label)
+
+    drain = threading.Thread(target=_relay, args=(labels, locked_step), daemon=True)
     drain.start()
     print_here = _prints_with_chromium(jobs)
+    builders = _Builders(context, labels, terminal)
+    # The children's collector then leaves the inherited objects alone instead of writing
+    # to (and so copying) the pages they share with this process: ~35 MB less at the peak.
+    gc.freeze()
     try:
-        with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context,
-                                 initializer=_init_worker, initargs=(progress_queue,)) as pool, \
-                _shared_browser(jobs, at_least=1) as browser:
+        with _shared_browser(jobs, at_least=1) as browser, \
+                ThreadPoolExecutor(max_workers=min(workers, len(jobs)),
+                                   thread_name_prefix="mel-report") as pool:
+
+            def write_one(job: ReportJob) -> list[Path]:
+                if not print_here:
+                    return builders.build(job, return_report=False)[0]
+                files, report = builders.build(replace(job, pdf=False), return_report=True)
+                if job.pdf and report is not None:
+                    path = job.out / f"{report.basename}.pdf"
+                    write_pdf(report, path, browser=browser)
+                    locked_step("PDF")
+                    files.insert(1, path)
+                return files
+
             # The biggest reports first, so that no worker is left with one at the end.
             order = sorted(range(len(jobs)), key=lambda i: -job_steps(jobs[i]))
-            futures = {pool.submit(_run_in_worker, replace(jobs[i], pdf=False)
-                                   if print_here else jobs[i], print_here): i for i in order}
-            written: dict[int, list[Path]] = {}
-            printing: dict[int, tuple[Future[int], Path]] = {}
-            with _Printer(browser, tabs=workers, step=step) as printer:
-                try:
-                    for future in as_completed(futures):
-                        index = futures[future]
-                        files, report = future.result()
-                        if print_here and jobs[index].pdf and report is not None:
-                            path = jobs[index].out / f"{report.basename}.pdf"
-                            printing[index] = printer.submit(report, path), path
-                        written[index] = files
-                    for index, (printed, path) in printing.items():
-                        printed.result()
-                        written[index].insert(1, path)
-                except BaseException:
-                    for future in [*futures, *(f for f, _ in printing.values())]:
-                        future.cancel()
-                    raise
+            futures = {pool.submit(write_one, jobs[i]): i for i in order}
+            try:
+                for future in as_completed(futures):
+                    future.result()
+            except BaseException:
+                for future in futures:
+                    future.cancel()
+                builders.stop()
+                raise
+            written = {index: future.result() for future, index in futures.items()}
             return [written[i] for i in range(len(jobs))]
     finally:
-        progress_queue.put(None)
+        gc.unfreeze()
+        labels.put(None)
         drain.join(timeout=5)
-        progress_queue.close()
+        labels.close()
 
 
-class _Printer:
-    """Prints reports in up to `tabs` tabs of one Chromium at once, a thread per tab.
+class _Builders:
+    """Builds reports in child processes, one per report, and stops them all on demand."""
 
-    Chromium lays out and prints each tab in its own renderer process, so two reports
-    printed at once use both cores while the workers are still building the others.
-    """
+    def __init__(self, context: Any, labels: Any, forking: threading.Lock) -> None:
+        self._context = context
+        self._labels = labels
+        self._forking = forking
+        self._running: set[Any] = set()
+        self._stopped = False
 
-    def __init__(self, browser: Chromium | None, *, tabs: int, step: Step) -> None:
-        self._browser = browser
-        self._tabs = max(tabs, 1)
-        self._step = step
-        self._free: queue.Queue[Tab] = queue.Queue()
-        self._opened = 0
-        self._lock = threading.Lock()
-        self._pool = ThreadPoolExecutor(max_workers=self._tabs, thread_name_prefix="mel-pdf")
-
-    def __enter__(self) -> _Printer:
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=True)
-
-    def submit(self, report: Report, path: Path) -> Future[int]:
-        """Print `report` to `path` in the background; the future holds its page count."""
-        return self._pool.submit(self._print, report, path)
-
-    def _print(self, report: Report, path: Path) -> int:
-        tab = self._take()
+    def build(self, job: ReportJob, *, return_report: bool
+              ) -> tuple[list[Path], Report | None]:
+        """Build and write `job` in a new process; its files, and its report if asked."""
+        reader, writer = self._context.Pipe(duplex=False)
+        child = self._context.Process(target=_build_in_child, daemon=True,
+                                      args=(job, return_report, writer, self._labels),
+                                      name=f"mel-report-{job.programme}")
+        with self._forking:
+            if self._stopped:
+                raise CancelledError
+            child.start()
+            self._running.add(child)
+        writer.close()
         try:
-            pages = write_pdf(report, path, browser=tab)
+            outcome, value = reader.recv()
+        except EOFError:
+            child.join()
+            raise ReportError(f"the process building the {job.programme} report "
+                              f"({job.wave}) stopped with exit status {child.exitcode}"
+                              ) from None
         finally:
-            self._free.put(tab)
-        self._step("PDF")
-        return pages
+            reader.close()
+            child.join()
+            with self._forking:
+                self._running.discard(child)
+        if outcome == "failed":
+            raise value
+        return value
 
-    def _take(self) -> Tab:
-        """A free tab: the browser's own first, then new ones up to `tabs`."""
-        assert self._browser is not None
-        with self._lock:
-            if self._free.empty() and self._opened < self._tabs:
-                self._opened += 1
-                return self._browser.tab if self._opened == 1 else self._browser.new_tab()
-        return self._free.get()
+    def stop(self) -> None:
+        """End every child still building; no new one starts."""
+        with self._forking:
+            self._stopped = True
+            for child in self._running:
+                child.terminate()
+
+
+def _build_in_child(job: ReportJob, return_report: bool, answer: Any, labels: Any) -> None:
+    """Build and write one report in a child process; send back its files (and report)."""
+    step = labels.put
+    try:
+        if return_report:
+            report = _build(job, _catalogue(job.surveys), step)
+            result: Any = ("done", (write_report(report, job.out, pdf=False, progress=step),
+                                    report))
+        else:
+            result = ("done", (run_job(job, step), None))
+    except BaseException as exc:  # noqa: BLE001 (handed to the parent, which raises it)
+        exc.add_note("".join(traceback.format_exception(exc)))
+        result = ("failed", _picklable(exc))
+    answer.send(result)
+    answer.close()
+
+
+def _picklable(exc: BaseException) -> BaseException:
+    """`exc` if it survives pickling, else a RuntimeError with its type and message."""
+    try:
+        pickle.loads(pickle.dumps(exc))
+    except Exception:  # noqa: BLE001 (any failure to pickle)
+        stand_in = RuntimeError(f"{type(exc).__name__}: {exc}")
+        for note in getattr(exc, "__notes__", []):
+            stand_in.add_note(note)
+        return stand_in
+    return exc
 
 
 def _prints_with_chromium(jobs: list[ReportJob]) -> bool:
@@ -187,32 +233,6 @@ def _shared_browser(jobs: list[ReportJob], at_least: int = 2) -> Iterator[Chromi
         return
     with Chromium(find_chromium() or "chromium") as browser:
         yield browser
-
-
-def _init_worker(labels: Any) -> None:
-    global _worker_queue
-    _worker_queue = labels
-
-
-def _run_in_worker(job: ReportJob, return_report: bool) -> tuple[list[Path], Report | None]:
-    """Build and write one report in a worker; hand the report back if asked (to print)."""
-    step = lambda label: _worker_queue.put(label)  # noqa: E731
-    try:
-        if not return_report:
-            return run_job(job, step), None
-        report = _build(job, _catalogue(job.surveys), step)
-        return write_report(report, job.out, pdf=False, progress=step), report
-    finally:
-        _give_back_memory()
-
-
-def _give_back_memory() -> None:
-    """Return the heap a finished report freed to the system (a worker may sit idle)."""
-    gc.collect()
-    try:
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc: the memory is reused by the next report
-        pass
 
 
 def _relay(labels: Any, step: Step) -> None:

@@ -65,7 +65,7 @@ class Chromium:
         self._reading = False
         self._failure: ChromiumError | None = None
         self._results: dict[int, dict[str, Any]] = {}
-        self._events: dict[str | None, list[dict[str, Any]]] = {}
+        self._events: dict[str, list[dict[str, Any]]] = {}  # by session of an open tab
 
     def __enter__(self) -> Chromium:
         self._profile = tempfile.TemporaryDirectory(prefix="mel-chromium-")
@@ -83,7 +83,12 @@ class Chromium:
         arguments = [self.executable, "--headless", "--remote-debugging-pipe", "--disable-gpu",
                      "--no-first-run", "--no-default-browser-check", "--disable-extensions",
                      "--disable-background-networking", "--disable-sync", "--mute-audio",
-                     "--disable-dev-shm-usage", f"--user-data-dir={self._profile.name}"]
+                     "--disable-dev-shm-usage", f"--user-data-dir={self._profile.name}",
+                     # Each window preloads the browser's omnibox pop-ups (WebUI pages of
+                     # some 80 MB in a renderer of their own), and a spare renderer waits
+                     # for the next tab: a printer needs neither.
+                     "--disable-features=WebUIOmniboxPopup,WebUIOmniboxAimPopup,"
+                     "SpareRendererForSitePerProcess"]
         if os.geteuid() == 0:
             arguments.append("--no-sandbox")  # Chromium refuses to sandbox itself as root
         try:
@@ -99,12 +104,12 @@ class Chromium:
             for fd in high:
                 os.close(fd)
         try:
-            # Print in the tab Chromium opened with about:blank (a second one costs memory).
-            pages = [t for t in self.call("Target.getTargets")["targetInfos"]
-                     if t["type"] == "page"]
-            target = pages[0]["targetId"] if pages else \
-                self.call("Target.createTarget", url="about:blank")["targetId"]
-            self.tab = self._attach(target)
+            # Close the about:blank tab Chromium opens with: every report is printed in a
+            # tab of its own that is closed afterwards, so that its renderer process ends and
+            # gives back its memory (a renderer keeps what one print took for the next).
+            for target in self.call("Target.getTargets")["targetInfos"]:
+                if target["type"] == "page":
+                    self.call("Target.closeTarget", targetId=target["targetId"])
         except BaseException:
             self.__exit__(None, None, None)
             raise
@@ -125,14 +130,18 @@ class Chromium:
             self._profile.cleanup()
 
     def new_tab(self) -> Tab:
-        """Open another tab, to print in it while other threads print in theirs."""
-        return self._attach(self.call("Target.createTarget", url="about:blank")["targetId"])
-
-    def _attach(self, target: str) -> Tab:
+        """Open a tab (several threads may print at once, each in its own); close it after."""
+        target = self.call("Target.createTarget", url="about:blank")["targetId"]
         session = self.call("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
-        self.call("Page.enable", session=session)
-        self.call("Emulation.setScriptExecutionDisabled", value=True, session=session)
-        return Tab(self, session)
+        tab = Tab(self, session, target)
+        self.clear_events(session)
+        try:
+            tab.call("Page.enable")
+            tab.call("Emulation.setScriptExecutionDisabled", value=True)
+        except BaseException:
+            tab.close()
+            raise
+        return tab
 
     def call(self, method: str, *, session: str | None = None, **params: Any
              ) -> dict[str, Any]:
@@ -159,7 +168,7 @@ class Chromium:
                 raise ChromiumError(self._ended()) from None
             return self._next_id
 
-    def wait_event(self, method: str, session: str | None) -> None:
+    def wait_event(self, method: str, session: str) -> None:
         """Wait until the tab of `session` has sent the event `method` (and consume it)."""
         def found() -> dict[str, Any] | None:
             events = self._events.setdefault(session, [])
@@ -169,10 +178,13 @@ class Chromium:
             return hit
         self._wait_for(found)
 
-    def clear_events(self, session: str | None) -> None:
-        """Forget the events a tab has sent so far."""
+    def clear_events(self, session: str, *, closed: bool = False) -> None:
+        """Forget the events a tab has sent so far (and those it sends later, if `closed`)."""
         with self._filed:
-            self._events.pop(session, None)
+            if closed:
+                self._events.pop(session, None)
+            else:
+                self._events[session] = []
 
     def _wait_for(self, take: Any) -> dict[str, Any]:
         """Return `take()` once it finds something, reading the pipe when nobody else is."""
@@ -198,7 +210,9 @@ class Chromium:
                 if "id" in message:
                     self._results[message["id"]] = message
                 elif "method" in message:
-                    self._events.setdefault(message.get("sessionId"), []).append(message)
+                    # Events of closed tabs and of the browser itself are not waited for.
+                    if (kept := self._events.get(message.get("sessionId", ""))) is not None:
+                        kept.append(message)
             return found
 
     def _receive(self) -> dict[str, Any]:
@@ -225,9 +239,24 @@ class Chromium:
 class Tab:
     """A tab of a `Chromium`: load one HTML file, change its DOM, print it."""
 
-    def __init__(self, browser: Chromium, session: str) -> None:
+    def __init__(self, browser: Chromium, session: str, target: str) -> None:
         self.browser = browser
         self.session = session
+        self.target = target
+
+    def __enter__(self) -> Tab:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the tab; its renderer process ends (unless Chromium has already stopped)."""
+        try:
+            self.browser.call("Target.closeTarget", targetId=self.target)
+        except ChromiumError:
+            pass
+        self.browser.clear_events(self.session, closed=True)
 
     def call(self, method: str, **params: Any) -> dict[str, Any]:
         """Send a DevTools command to this tab and return its result."""

@@ -90,8 +90,8 @@ def write_pdf(report: Report, path: Path, *, engine: str | None = None,
     engine : {"auto", "chromium", "weasyprint"}, optional
         Default: ``MEL_PDF_ENGINE`` or "auto" (Chromium when installed, else WeasyPrint).
     browser : Chromium or Tab, optional
-        A running Chromium (its first tab) or one of its tabs, to reuse (several reports
-        in one run).
+        A running Chromium, to print in a new tab of it that is closed afterwards (several
+        reports in one run), or a tab to print in.
 
     Raises
     ------
@@ -111,7 +111,9 @@ def write_pdf(report: Report, path: Path, *, engine: str | None = None,
 
 def _chromium_pdf(report: Report, path: Path, browser: Chromium | Tab) -> int:
     """Print with Chromium; the contents get their page numbers from a first print."""
-    browser = browser.tab if isinstance(browser, Chromium) else browser
+    if isinstance(browser, Chromium):
+        with browser.new_tab() as tab:
+            return _chromium_pdf(report, path, tab)
     with tempfile.TemporaryDirectory(prefix="mel-report-") as folder:
         page = Path(folder) / f"{report.basename}.html"
         page.write_text(render_html(report, toc_pages=_Reserved()), encoding="utf-8")

@@ -210,6 +210,17 @@ def test_answer_columns_match_the_stored_answers(demo: Engine) -> None:
         assert row["opmerkingen"] == answers.get("opmerkingen")  # text; None when missing
 
 
+def test_answers_decoded_in_chunks_give_the_same_frame(demo: Engine,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    args = {"programme": "digitale-werkplaatsen", "wave": "monitor-2025",
+            "instrument": "dw-impactmonitor"}
+    whole = frame(demo, **args)
+    monkeypatch.setattr("mel.analysis.frame_answers.DECODE_CHUNK", 7)
+    chunked = frame(demo, **args)
+    assert len(whole) > 7 * 3 and len(whole) % 7  # several chunks, the last one partial
+    pd.testing.assert_frame_equal(chunked, whole)
+
+
 def _drop_from_frame(engine: Engine, wave: str, unit_code: str) -> int:
     """Take a unit out of the wave's frame; return its complete responses in that wave."""
     with session_scope(engine) as session:

@@ -67,7 +67,7 @@ def test_two_tabs_print_at_once_as_one_tab_does(built: Built, tmp_path: Path) ->
 
     with Chromium(find_chromium() or "chromium") as browser:
         write_pdf(built.report, tmp_path / "alone.pdf", browser=browser)
-        tabs = [browser.tab, browser.new_tab()]
+        tabs = [browser.new_tab(), browser.new_tab()]
         with ThreadPoolExecutor(max_workers=2) as pool:
             counts = list(pool.map(
                 lambda n: write_pdf(built.report, tmp_path / f"tab{n}.pdf", browser=tabs[n]),
