@@ -159,6 +159,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "staff_instrument": ("Vragenlijst", "Questionnaire"),
     "staff_data_files": ("Gegevens", "Data"),
     "staff_codebook": ("Codeboek", "Codebook"),
+    "staff_export_responses": ("Responses in de bestanden", "Responses in the files"),
+    "staff_export_outside_frame": (
+        "{n} andere van eenheden buiten de steekproefopzet van deze meting: niet opgenomen",
+        "{n} more from units outside this wave's frame: not included"),
     "staff_users": ("Accounts", "Accounts"),
     "staff_role": ("Rol", "Role"),
     "staff_last_login": ("Laatst ingelogd", "Last login"),

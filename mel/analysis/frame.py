@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, Text, cast, null
+from sqlalchemy import Connection, Text, case, cast, func, null
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -118,6 +118,29 @@ def frame(engine: Engine, *, programme: str, wave: str, instrument: str,
     result.attrs.update({"programme": programme, "wave": wave, "instrument": instrument,
                          "respondent": instrument_row.respondent, "outside_frame": outside})
     return result
+
+
+def frame_coverage(session: Session, wave_ids: Sequence[int]
+                   ) -> dict[tuple[int, int], tuple[int, int]]:
+    """Complete responses per (wave id, instrument id): how many, and how many `frame` leaves out.
+
+    Left out are, as in `frame`, responses without a unit or of a unit that is not in the
+    wave's frame (with a stratum of the wave); one grouped query for all the waves.
+    """
+    inside = (select(FrameUnit.unit_id)
+              .join(WaveStratum, (WaveStratum.wave_id == FrameUnit.wave_id)
+                    & (WaveStratum.stratum == FrameUnit.stratum))
+              .where(FrameUnit.wave_id == Response.wave_id,
+                     FrameUnit.unit_id == Response.unit_id)
+              .exists())
+    rows = session.connection().execute(
+        select(Response.wave_id, InstrumentVersion.instrument_id, func.count(),
+               func.sum(case((inside, 0), else_=1)))
+        .join(InstrumentVersion, InstrumentVersion.id == Response.instrument_version_id)
+        .where(Response.status == "complete", col(Response.wave_id).in_(list(wave_ids)))
+        .group_by(Response.wave_id, InstrumentVersion.instrument_id))
+    return {(int(wave), int(instrument)): (int(total), int(outside or 0))
+            for wave, instrument, total, outside in rows}
 
 
 def _lookup(session: Session, programme: str, wave: str,

@@ -7,7 +7,7 @@ from flask.typing import ResponseReturnValue
 from sqlmodel import col, select
 
 from .. import export
-from ..analysis.frame import FrameError
+from ..analysis.frame import FrameError, frame_coverage
 from ..app import get_session
 from ..models import Instrument, Wave, WaveInstrument
 from ..privacy import record
@@ -25,13 +25,16 @@ def index(code: str) -> ResponseReturnValue:
     """List each wave's instruments with links to every file format and the codebook."""
     programme = programme_or_404(code)
     session = get_session()
+    waves = programme_waves(session, programme)
+    coverage = frame_coverage(session, [w.id for w in waves if w.id is not None])
     rows = []
-    for wave in programme_waves(session, programme):
+    for wave in waves:
         instruments = session.exec(
             select(Instrument).join(WaveInstrument,
                                     col(WaveInstrument.instrument_id) == Instrument.id)
             .where(WaveInstrument.wave_id == wave.id).order_by(col(Instrument.code))).all()
-        rows.extend((wave, instrument) for instrument in instruments)
+        rows.extend((wave, instrument, *coverage.get((wave.id, instrument.id), (0, 0)))
+                    for instrument in instruments)
     return render_template("staff/exports.html", programme=programme, rows=rows,
                            formats=export.FORMATS, filters=None)
 

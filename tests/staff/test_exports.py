@@ -155,3 +155,30 @@ def test_xss_in_answers_and_labels_is_inert(engine: Engine, client: FlaskClient,
     assert "Meting &lt;b&gt;vet&lt;/b&gt;" in pages[2].text
     svg = client.get("/staff/p/alpha/kpis/cijfer.svg?view=1")
     assert b"<script" not in svg.data and b"<style" not in svg.data
+
+
+def test_exports_page_counts_responses_left_out_of_the_files(
+        seeded: Engine, client: FlaskClient, auth: Auth) -> None:
+    from sqlmodel import delete
+
+    from mel.db import session_scope
+    from mel.models import FrameUnit, Unit
+
+    auth.as_role("researcher")
+    client.get("/staff/p/alpha/exports/?lang=en")
+    page = client.get("/staff/p/alpha/exports/")
+    assert '<td class="num">28</td>' in page.text and "not included" not in page.text
+    data = frame(seeded, programme="alpha", wave="w2025", instrument="alpha-meting")
+    unit = data["unit"].iloc[0]
+    dropped = int((data["unit"] == unit).sum())
+    with session_scope(seeded) as session:  # the unit leaves the wave's frame
+        unit_id = session.exec(select(Unit.id).where(Unit.code == unit)).one()
+        session.exec(delete(FrameUnit).where(FrameUnit.unit_id == unit_id))
+    after = frame(seeded, programme="alpha", wave="w2025", instrument="alpha-meting")
+    assert after.attrs["outside_frame"] == dropped > 0
+    page = client.get("/staff/p/alpha/exports/")
+    assert f'<td class="num">{28 - dropped}<br>' in page.text
+    assert f"{dropped} more from units outside this wave&#39;s frame: not included" in page.text
+    # The files hold what the page says.
+    assert len(export.build_export(seeded, programme="alpha", wave="w2025",
+                                   instrument="alpha-meting").data) == 28 - dropped
