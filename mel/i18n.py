@@ -159,7 +159,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "staff_instrument": ("Vragenlijst", "Questionnaire"),
     "staff_data_files": ("Gegevens", "Data"),
     "staff_codebook": ("Codeboek", "Codebook"),
-    "staff_export_responses": ("Responses in de bestanden", "Responses in the files"),
+    "staff_kpis_outside_frame": (
+        "{n} afgeronde responsen van eenheden buiten de steekproefopzet van deze meting tellen "
+        "niet mee in deze cijfers.",
+        "{n} complete responses from units outside this wave's frame are not counted in these "
+        "figures."),
+    "staff_export_responses": ("Responsen in de bestanden", "Responses in the files"),
     "staff_export_outside_frame": (
         "{n} andere van eenheden buiten de steekproefopzet van deze meting: niet opgenomen",
         "{n} more from units outside this wave's frame: not included"),

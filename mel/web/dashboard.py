@@ -22,6 +22,7 @@ from flask.typing import ResponseReturnValue
 from sqlmodel import col, select
 
 from .. import accounts
+from ..analysis.frame import frame_coverage
 from ..app import get_session
 from ..i18n import translate
 from ..models import Programme
@@ -178,7 +179,10 @@ def kpis_page(code: str) -> ResponseReturnValue:
         return render_template("staff/kpis.html", cards=[], too_small=True,
                                **filter_context(row, filters))
     cards = staff_kpis.cards(get_session(), row, filters, k(), lang())
-    return render_template("staff/kpis.html", cards=cards, **filter_context(row, filters))
+    coverage = frame_coverage(get_session(), [filters.wave.id or 0])
+    return render_template("staff/kpis.html", cards=cards,
+                           outside_frame=sum(left for _, left in coverage.values()),
+                           **filter_context(row, filters))
 
 
 @bp.get("/p/<code>/kpis/<kpi>.<fmt>")

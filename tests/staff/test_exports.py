@@ -182,3 +182,24 @@ def test_exports_page_counts_responses_left_out_of_the_files(
     # The files hold what the page says.
     assert len(export.build_export(seeded, programme="alpha", wave="w2025",
                                    instrument="alpha-meting").data) == 28 - dropped
+
+
+def test_kpi_dashboard_says_how_many_responses_it_leaves_out(
+        seeded: Engine, client: FlaskClient, auth: Auth) -> None:
+    from sqlmodel import delete
+
+    from mel.db import session_scope
+    from mel.models import FrameUnit, Unit
+
+    auth.as_role("researcher")
+    assert "steekproefopzet" not in client.get("/staff/p/alpha/kpis").text
+    data = frame(seeded, programme="alpha", wave="w2025", instrument="alpha-meting")
+    unit = data["unit"].iloc[0]
+    dropped = int((data["unit"] == unit).sum())
+    with session_scope(seeded) as session:
+        unit_id = session.exec(select(Unit.id).where(Unit.code == unit)).one()
+        session.exec(delete(FrameUnit).where(FrameUnit.unit_id == unit_id))
+    page = client.get("/staff/p/alpha/kpis")
+    assert page.status_code == 200
+    assert (f"{dropped} afgeronde responsen van eenheden buiten de steekproefopzet van deze "
+            "meting tellen niet mee") in page.text
