@@ -22,7 +22,6 @@ from flask.typing import ResponseReturnValue
 from sqlmodel import col, select
 
 from .. import accounts
-from ..analysis.frame import frame_coverage
 from ..app import get_session
 from ..i18n import translate
 from ..models import Programme
@@ -178,10 +177,8 @@ def kpis_page(code: str) -> ResponseReturnValue:
     if not selection_shown(get_session(), filters, k()):
         return render_template("staff/kpis.html", cards=[], too_small=True,
                                **filter_context(row, filters))
-    cards = staff_kpis.cards(get_session(), row, filters, k(), lang())
-    coverage = frame_coverage(get_session(), [filters.wave.id or 0])
-    return render_template("staff/kpis.html", cards=cards,
-                           outside_frame=sum(left for _, left in coverage.values()),
+    cards, left_out = staff_kpis.cards_and_left_out(get_session(), row, filters, k(), lang())
+    return render_template("staff/kpis.html", cards=cards, outside_frame=left_out,
                            **filter_context(row, filters))
 
 

@@ -163,16 +163,20 @@ class Evaluator:
         self.definition, self.instruments = definitions(session, programme)
         self.key = fingerprint(session, programme)
 
+    def frame(self, wave: Wave, instrument: str) -> pd.DataFrame | None:
+        """The wave's analysis frame of `instrument`, or None if the wave does not field it."""
+        if instrument not in fielded(self.session, wave) or instrument not in self.instruments:
+            return None
+        return cached(("frame", *self.key, wave.code, instrument, self.lang),
+                      lambda: frame(self.engine, programme=self.programme.code,
+                                    wave=wave.code, instrument=instrument,
+                                    language=self.lang))
+
     def data(self, wave: Wave, kpi: KpiDefinition) -> pd.DataFrame | None:
         """The wave's frame with the KPI variable, or None if the wave does not field it."""
-        if kpi.instrument not in fielded(self.session, wave) or \
-                kpi.instrument not in self.instruments:
-            return None
-        data = cached(("frame", *self.key, wave.code, kpi.instrument, self.lang),
-                      lambda: frame(self.engine, programme=self.programme.code,
-                                    wave=wave.code, instrument=kpi.instrument,
-                                    language=self.lang))
-        return add_kpi_variable(data, kpi, self.instruments[kpi.instrument])
+        data = self.frame(wave, kpi.instrument)
+        return None if data is None else \
+            add_kpi_variable(data, kpi, self.instruments[kpi.instrument])
 
     def results(self, wave: Wave) -> dict[str, KpiResult]:
         """`evaluate_kpis` for a wave (all KPIs whose instrument the wave fields)."""
@@ -258,8 +262,25 @@ def _card(ev: Evaluator, kpi: KpiDefinition, filters: Filters, waves: list[Wave]
 def cards(session: Session, programme: Programme, filters: Filters, k: int, lang: str
           ) -> list[Card]:
     """Every KPI of the programme as a card for the request's filters."""
+    return _cards(Evaluator(session, programme, k, lang), filters)
+
+
+def cards_and_left_out(session: Session, programme: Programme, filters: Filters, k: int,
+                       lang: str) -> tuple[list[Card], int]:
+    """The cards, and the complete responses of the selected wave their frames leave out.
+
+    Those are responses of units outside the wave's frame, as `frame` counts them
+    (``attrs["outside_frame"]``), over the instruments the KPIs are measured with.
+    """
     ev = Evaluator(session, programme, k, lang)
-    waves = programme_waves(session, programme)
+    shown = _cards(ev, filters)
+    frames = (ev.frame(filters.wave, code)
+              for code in dict.fromkeys(kpi.instrument for kpi in ev.definition.kpis))
+    return shown, sum(int(f.attrs.get("outside_frame", 0)) for f in frames if f is not None)
+
+
+def _cards(ev: Evaluator, filters: Filters) -> list[Card]:
+    waves = programme_waves(ev.session, ev.programme)
     return [_card(ev, kpi, filters, waves) for kpi in ev.definition.kpis]
 
 
