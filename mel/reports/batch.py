@@ -167,17 +167,18 @@ class _Builders:
             self._running.add(child)
         writer.close()
         try:
-            outcome, value = reader.recv()
-        except EOFError:
-            child.join()
-            raise ReportError(f"the process building the {job.programme} report "
-                              f"({job.wave}) stopped with exit status {child.exitcode}"
-                              ) from None
+            answer = reader.recv()
+        except EOFError:  # the child ended without answering
+            answer = None
         finally:
             reader.close()
             child.join()
             with self._forking:
                 self._running.discard(child)
+        if answer is None:
+            raise ReportError(f"the process building the {job.programme} report "
+                              f"({job.wave}) stopped with exit status {child.exitcode}")
+        outcome, value = answer
         if outcome == "failed":
             raise value
         return value

@@ -171,7 +171,7 @@ class Chromium:
     def wait_event(self, method: str, session: str) -> None:
         """Wait until the tab of `session` has sent the event `method` (and consume it)."""
         def found() -> dict[str, Any] | None:
-            events = self._events.setdefault(session, [])
+            events = self._events.get(session, [])  # a tab's list is made when it opens
             hit = next((e for e in events if e["method"] == method), None)
             if hit is not None:
                 events.remove(hit)
