@@ -15,7 +15,7 @@ import sys
 from _common import demo_engine, fmt
 
 from mel.analysis import Design
-from mel.analysis.frame import frame
+from mel.data.frame import frame
 
 
 def main(wave: str = "monitor-2025") -> None:

@@ -16,7 +16,7 @@ from _common import demo_engine, fmt
 from sqlmodel import Session
 
 from mel.analysis import Design, cronbach_alpha, likert_index
-from mel.analysis.frame import frame
+from mel.data.frame import frame
 from mel.surveys.publish import latest_definition
 
 

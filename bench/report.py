@@ -1,6 +1,6 @@
 """Benchmark: the full impactmeting report of all three programmes from ~100,000 responses.
 
-Fills a SQLite database with `mel.simulate` (scale 7.2 gives about 100,000 responses over
+Fills a SQLite database with `mel.demo` (scale 7.2 gives about 100,000 responses over
 two waves). Then (1) writes each programme's report for its latest wave (HTML, PDF, CSV,
 XLSX) one after another in a child process and prints the time of each phase, and (2) times
 the whole run as a user starts it, `mel report --programme all --wave latest --jobs N`,
@@ -33,8 +33,8 @@ def simulate(path: Path, scale: float, seed: int) -> int:
     from sqlmodel import Session, select
 
     from mel.db import make_engine, session_scope, upgrade
+    from mel.demo import simulate as fill
     from mel.models import Response
-    from mel.simulate import simulate as fill
     from mel.surveys.loader import load_catalogue
     from mel.surveys.publish import publish_catalogue
 

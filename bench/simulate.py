@@ -1,6 +1,6 @@
 """Benchmark: simulate 100,000 responses on SQLite (and PostgreSQL if reachable).
 
-Prints wall and CPU time, throughput and memory for `mel.simulate.simulate` at the scale
+Prints wall and CPU time, throughput and memory for `mel.demo.simulate` at the scale
 that gives about 100,000 responses over all programmes (two waves each). Every run is a
 fresh process on a fresh database, so peak RSS belongs to that run alone.
 
@@ -35,8 +35,8 @@ def _rss_mb() -> float:
 
 
 def _prepare(url: str) -> Any:
-    from mel.config import project_path
     from mel.db import make_engine, session_scope, upgrade
+    from mel.settings import project_path
     from mel.surveys.loader import load_catalogue
     from mel.surveys.publish import publish_catalogue
 
@@ -51,8 +51,8 @@ def _run(url: str, scale: float, queue: Any) -> None:
     """Child process: prepare the database, then time one simulation."""
     from sqlalchemy import func, select
 
+    from mel.demo import simulate
     from mel.models import Response
-    from mel.simulate import simulate
 
     engine = _prepare(url)
     before = _rss_mb()
@@ -82,8 +82,8 @@ def calibrate(target: int, folder: Path) -> float:
     """Scale giving about `target` responses: person surveys grow with it, unit ones do not."""
     from sqlalchemy import func, select
 
+    from mel.demo import simulate
     from mel.models import Instrument, InstrumentVersion, Response
-    from mel.simulate import simulate
 
     engine = _prepare(f"sqlite:///{folder / 'calibrate.sqlite'}")
     simulate(engine, seed=2025, scale=1.0)

@@ -6,11 +6,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, g
-from sqlmodel import Session
+from flask import Flask
 
-from . import config as settings
-from .db import make_engine
+from mel import settings
+from mel.web.database import setup_database
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -34,60 +33,25 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     return app
 
 
-def setup_database(app: Flask) -> None:
-    """Create the engine and give each request its own session."""
-    engine = make_engine(app.config["DATABASE_URL"])
-    app.extensions["mel.engine"] = engine
-    # The same pool, each statement committing by itself (see `use_autocommit`).
-    app.extensions["mel.autocommit_engine"] = engine.execution_options(
-        isolation_level="AUTOCOMMIT")
-
-    @app.teardown_appcontext
-    def close_session(_exc: BaseException | None) -> None:
-        session = g.pop("db_session", None)
-        if session is not None:
-            session.close()
-
-
-def get_session() -> Session:
-    """Return this request's database session (autocommit after `use_autocommit`)."""
-    from flask import current_app
-
-    if "db_session" not in g:
-        engine = current_app.extensions[
-            "mel.autocommit_engine" if g.get("db_autocommit") else "mel.engine"]
-        g.db_session = Session(engine, expire_on_commit=False)
-    return g.db_session
-
-
-def use_autocommit() -> None:
-    """Let this request's session commit each statement by itself, with no BEGIN or COMMIT.
-
-    For views whose every write is one self-contained statement (the participant side: a
-    guarded UPDATE, an INSERT under a unique key), so nothing needs a transaction around
-    several statements. On PostgreSQL this saves two round trips per request, and psycopg
-    keeps its prepared statements (a ROLLBACK at the end of a request made it forget them).
-    """
-    g.db_autocommit = True
-
-
 def setup_i18n(app: Flask) -> None:
     """Choose each request's language (nl, en) and give templates the interface strings."""
-    from .i18n import setup_i18n as install
+    from mel.i18n import setup_i18n as install
 
     install(app)
 
 
 def setup_security(app: Flask) -> None:
     """CSRF on every POST, security headers, rate limits, friendly error pages."""
-    from .web.security import setup_security as install
+    from mel.web.security import setup_security as install
 
     install(app)
 
 
 def setup_blueprints(app: Flask) -> None:
     """Register the web modules."""
-    from .web import home, staff_app, survey
+    from mel.web import home
+    from mel.web.staff import setup as staff_app
+    from mel.web.survey import views as survey
 
     app.register_blueprint(home.bp)
     survey.init_app(app)

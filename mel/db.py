@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DisconnectionError
 from sqlmodel import Session, create_engine
 
-from .config import ConfigError, project_path
+from mel.settings import ConfigError, project_path
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 # A pooled PostgreSQL connection idle longer than this is pinged before use (see below).

@@ -12,14 +12,14 @@ from urllib.parse import urlencode
 
 from flask import Flask, g, request, session
 
-from .survey_strings import SURVEY_STRINGS
+from mel.web.survey.strings import SURVEY_STRINGS
 
 LANGUAGES = ("nl", "en")
 DEFAULT_LANGUAGE = "nl"
 
 STRINGS: dict[str, tuple[str, str]] = {
     **SURVEY_STRINGS,
-    # Staff side: login, dashboards, downloads, exports, admin (mel.web.auth, dashboard, ...)
+    # Staff side: login, dashboards, downloads, exports, admin (mel.web.staff.auth, dashboard, ...)
     "staff_site": ("medewerkers", "staff"),
     "staff_menu": ("Menu medewerkers", "Staff menu"),
     "staff_login": ("Inloggen voor medewerkers", "Staff login"),

@@ -1,5 +1,5 @@
 """WSGI entry point for gunicorn: `gunicorn 'mel.wsgi:app'` (settings from MEL_*)."""
 
-from .app import create_app
+from mel.app import create_app
 
 app = create_app()

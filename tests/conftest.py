@@ -64,7 +64,7 @@ def engine(db_url: str, request: pytest.FixtureRequest) -> Iterator[Engine]:
 @pytest.fixture
 def surveys_dir() -> Path:
     """The project's real survey and programme files."""
-    from mel.config import project_path
+    from mel.settings import project_path
 
     return project_path("surveys")
 

@@ -176,7 +176,7 @@ def open_survey(engine: Engine, survey: dict[str, Any] | Path, *, wave: str = "w
 def invite(engine: Engine, instrument_code: str, *, wave: str = "w2025", count: int = 1,
            expires: date | None = None, language: str = "nl") -> list[str]:
     """Create invitations for a published instrument and wave; return their link paths."""
-    from mel.invitations import Invitee, create_invitations, resolve_wave
+    from mel.services.invitations import Invitee, create_invitations, resolve_wave
 
     with session_scope(engine) as session:
         wave_row, instrument = resolve_wave(session, wave, instrument_code)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from mel.app import create_app
-from mel.config import ConfigError, environment_settings
+from mel.settings import ConfigError, environment_settings
 
 
 def test_environment_variables_become_settings() -> None:

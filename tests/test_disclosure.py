@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mel import disclosure
-from mel.disclosure import primary, suppress_1d, suppress_2d, suppress_table
+from mel.disclosure import rules as disclosure
+from mel.disclosure.rules import primary, suppress_1d, suppress_2d, suppress_table
 
 
 def recoverable_1d(counts: pd.Series, hidden: pd.Series) -> bool:

@@ -15,12 +15,12 @@ Wolter (2007) *Introduction to Variance Estimation*; Rao & Scott (1984); Korn & 
 (1998); Hyndman & Fan (1996); Francisco & Fuller (1991). See each module's docstring.
 """
 
-from .design import Design
-from .errors import DesignError, DesignWarning
-from .regression import RegressionResult, svyglm
-from .results import Estimate, EstimateTable, difference
-from .scales import cronbach_alpha, likert_index
-from .tables import RaoScottResult, rao_scott
+from mel.analysis.design import Design
+from mel.analysis.errors import DesignError, DesignWarning
+from mel.analysis.regression import RegressionResult, svyglm
+from mel.analysis.results import Estimate, EstimateTable, difference
+from mel.analysis.scales import cronbach_alpha, likert_index
+from mel.analysis.tables import RaoScottResult, rao_scott
 
 __all__ = [
     "Design",

@@ -22,12 +22,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from . import calibration as cal
-from .errors import DesignError, DesignWarning
-from .replicate import ReplicateWeights, make_replicates
+from mel.analysis import calibration as cal
+from mel.analysis.errors import DesignError, DesignWarning
+from mel.analysis.replicate import ReplicateWeights, make_replicates
 
 if TYPE_CHECKING:
-    from .design import Design
+    from mel.analysis.design import Design
 
 
 def subset(design: Design, mask: Any) -> Design:

@@ -38,7 +38,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .errors import DesignError, DesignWarning
+from mel.analysis.errors import DesignError, DesignWarning
 
 
 def _group_mean_cols(x: np.ndarray, codes: np.ndarray, weights: np.ndarray | None,

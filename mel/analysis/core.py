@@ -27,11 +27,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .errors import DesignError
-from .variance import OneHot, Scores
+from mel.analysis.errors import DesignError
+from mel.analysis.variance import OneHot, Scores
 
 if TYPE_CHECKING:
-    from .design import Design
+    from mel.analysis.design import Design
 
 
 @dataclass(frozen=True)

@@ -30,13 +30,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import adjust
-from .errors import DesignError
-from .questions import Questions
-from .replicate import ReplicateWeights
-from .structure import Stage, base_weights, build_stages, check_lonely, check_weights
-from .structure import degrees_of_freedom as _degf
-from .variance import Scores, taylor_cov
+from mel.analysis import adjust
+from mel.analysis.errors import DesignError
+from mel.analysis.questions import Questions
+from mel.analysis.replicate import ReplicateWeights
+from mel.analysis.structure import Stage, base_weights, build_stages, check_lonely, check_weights
+from mel.analysis.structure import degrees_of_freedom as _degf
+from mel.analysis.variance import Scores, taylor_cov
 
 
 class Design(Questions):

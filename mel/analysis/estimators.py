@@ -28,8 +28,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from . import dist
-from .core import (
+from mel.analysis import dist
+from mel.analysis.core import (
     Domains,
     Stat,
     design_effect,
@@ -40,13 +40,13 @@ from .core import (
     ratio_stat,
     take,
 )
-from .errors import DesignError
-from .results import Estimate, EstimateTable
-from .variance import OneHot
+from mel.analysis.errors import DesignError
+from mel.analysis.results import Estimate, EstimateTable
+from mel.analysis.variance import OneHot
 
 if TYPE_CHECKING:
-    from .design import Design
-    from .questions import By
+    from mel.analysis.design import Design
+    from mel.analysis.questions import By
 
 
 def valid_rows(design: Design, dom: Domains, *columns: np.ndarray, na_rm: bool,

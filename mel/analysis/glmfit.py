@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .profile import _binomial_deviance, _linkinv, _mu_eta
+from mel.analysis.profile import _binomial_deviance, _linkinv, _mu_eta
 
 
 def irls_logistic(y: np.ndarray, x: np.ndarray, wt: np.ndarray,

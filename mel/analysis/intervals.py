@@ -40,7 +40,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import special
 
-from . import dist
+from mel.analysis import dist
 
 __all__ = ["t_quantile", "TInterval", "LogitInterval", "AsinInterval", "BetaInterval",
            "WilsonInterval", "WoodruffInterval", "expit", "logit"]

@@ -24,8 +24,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import dist
-from .intervals import expit
+from mel.analysis import dist
+from mel.analysis.intervals import expit
 
 
 def _regularize(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -24,10 +24,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .core import Domains, Stat, design_effect, domain_df, domains
-from .errors import DesignError
-from .estimators import linear, package, valid_rows
-from .intervals import (
+from mel.analysis.core import Domains, Stat, design_effect, domain_df, domains
+from mel.analysis.errors import DesignError
+from mel.analysis.estimators import linear, package, valid_rows
+from mel.analysis.intervals import (
     AsinInterval,
     BetaInterval,
     LogitInterval,
@@ -36,11 +36,11 @@ from .intervals import (
     expit,
     logit,
 )
-from .profile import LikelihoodInterval, irls_intercept
+from mel.analysis.profile import LikelihoodInterval, irls_intercept
 
 if TYPE_CHECKING:
-    from .design import Design
-    from .questions import By
+    from mel.analysis.design import Design
+    from mel.analysis.questions import By
 
 METHODS = ("logit", "likelihood", "beta", "wilson", "xlogit", "asin", "mean")
 

@@ -31,15 +31,15 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .core import Domains, domain_df, domains, numeric_column
-from .errors import DesignError
-from .estimators import linear, valid_rows
-from .intervals import WoodruffInterval, qrule_math, t_quantile
-from .results import Estimate, EstimateTable
+from mel.analysis.core import Domains, domain_df, domains, numeric_column
+from mel.analysis.errors import DesignError
+from mel.analysis.estimators import linear, valid_rows
+from mel.analysis.intervals import WoodruffInterval, qrule_math, t_quantile
+from mel.analysis.results import Estimate, EstimateTable
 
 if TYPE_CHECKING:
-    from .design import Design
-    from .questions import By
+    from mel.analysis.design import Design
+    from mel.analysis.questions import By
 
 INTERVALS = ("mean", "xlogit", "asin", "beta")
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from .results import Estimate, EstimateTable
+from mel.analysis.results import Estimate, EstimateTable
 
 if TYPE_CHECKING:
-    from .regression import RegressionResult
-    from .tables import RaoScottResult
+    from mel.analysis.regression import RegressionResult
+    from mel.analysis.tables import RaoScottResult
 
 By = str | Sequence[str] | None
 
@@ -43,20 +43,20 @@ class Questions:
         Estimate or EstimateTable
             With ``by``, a table keyed by domain with the covariance of the domain means.
         """
-        from . import estimators
+        from mel.analysis import estimators
         return estimators.mean(self, variable, by=by, na_rm=na_rm, alpha=alpha)
 
     def total(self, variable: str, *, by: By = None, na_rm: bool = True,
               alpha: float = 0.05) -> Estimate | EstimateTable:
         """Estimated population total (R ``svytotal``); arguments as :meth:`mean`."""
-        from . import estimators
+        from mel.analysis import estimators
         return estimators.total(self, variable, by=by, na_rm=na_rm, alpha=alpha)
 
     def ratio(self, numerator: str, denominator: str, *, by: By = None, na_rm: bool = True,
               alpha: float = 0.05) -> Estimate | EstimateTable:
         """Ratio of the totals of two columns (R ``svyratio``), over their complete
         cases; other arguments as :meth:`mean`."""
-        from . import estimators
+        from mel.analysis import estimators
         return estimators.ratio(self, numerator, denominator, by=by, na_rm=na_rm,
                                 alpha=alpha)
 
@@ -83,7 +83,7 @@ class Questions:
         -------
         Estimate or EstimateTable
         """
-        from . import proportions
+        from mel.analysis import proportions
         return proportions.proportion(self, variable, level, by=by, method=method,
                                       alpha=alpha)
 
@@ -109,7 +109,7 @@ class Questions:
         Estimate or EstimateTable
             ``se`` is R's: the interval width over 2 t(1 - alpha/2, df).
         """
-        from . import quantiles
+        from mel.analysis import quantiles
         return quantiles.quantile(self, variable, q, by=by, alpha=alpha,
                                   interval=interval)
 
@@ -117,11 +117,11 @@ class Questions:
             alpha: float = 0.05) -> RegressionResult:
         """Survey-weighted linear or logistic regression; see
         :func:`mel.analysis.regression.svyglm`."""
-        from .regression import svyglm
+        from mel.analysis.regression import svyglm
         return svyglm(self, formula, family=family, alpha=alpha)
 
     def chisq(self, row: str, col: str, *, statistic: str = "F") -> RaoScottResult:
         """Rao–Scott test of independence of two categorical columns; see
         :func:`mel.analysis.tables.rao_scott`."""
-        from .tables import rao_scott
+        from mel.analysis.tables import rao_scott
         return rao_scott(self, row, col, statistic=statistic)

@@ -33,14 +33,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from . import dist
-from .errors import DesignError
-from .glmfit import irls_logistic
-from .intervals import TInterval
-from .results import Estimate, EstimateTable
+from mel.analysis import dist
+from mel.analysis.errors import DesignError
+from mel.analysis.glmfit import irls_logistic
+from mel.analysis.intervals import TInterval
+from mel.analysis.results import Estimate, EstimateTable
 
 if TYPE_CHECKING:
-    from .design import Design
+    from mel.analysis.design import Design
 
 FAMILIES = ("gaussian", "binomial")
 
@@ -218,5 +218,5 @@ def svyglm(design: Design, formula: str, *, family: str = "gaussian",
 
 
 def _taylor_df(design: Design, rows: np.ndarray) -> float:
-    from .structure import degrees_of_freedom
+    from mel.analysis.structure import degrees_of_freedom
     return float(degrees_of_freedom(design.stages[0], rows))

@@ -35,9 +35,9 @@ from dataclasses import dataclass, replace
 import numpy as np
 from scipy import sparse
 
-from .errors import DesignError
-from .structure import Stage
-from .variance import OneHot, Scores
+from mel.analysis.errors import DesignError
+from mel.analysis.structure import Stage
+from mel.analysis.variance import OneHot, Scores
 
 METHODS = ("jk1", "jkn", "bootstrap")
 

@@ -23,8 +23,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .errors import DesignError
-from .intervals import TInterval
+from mel.analysis.errors import DesignError
+from mel.analysis.intervals import TInterval
 
 COLUMNS = ["estimate", "se", "ci_low", "ci_high", "n", "df", "deff"]
 

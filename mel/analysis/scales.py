@@ -23,10 +23,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from .errors import DesignError
+from mel.analysis.errors import DesignError
 
 if TYPE_CHECKING:
-    from .design import Design
+    from mel.analysis.design import Design
 
 
 def _items(data: pd.DataFrame, items: Sequence[str]) -> pd.DataFrame:
@@ -91,7 +91,7 @@ def cronbach_alpha(data: Design | pd.DataFrame, items: Sequence[str]) -> float:
         alpha = k/(k-1) (1 - sum of item variances / variance of the item sum); NaN when
         the sum does not vary.
     """
-    from .design import Design
+    from mel.analysis.design import Design
 
     if isinstance(data, Design):
         frame, w = _items(data.data, items), data.weights

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .errors import DesignError, DesignWarning
+from mel.analysis.errors import DesignError, DesignWarning
 
 #: R's ``survey.lonely.psu`` choices (``fail`` is R's default and ours)
 LONELY_PSU = ("fail", "adjust", "average", "remove", "certainty")

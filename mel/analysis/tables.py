@@ -28,12 +28,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from . import dist
-from .core import ratio_stat
-from .errors import DesignError
+from mel.analysis import dist
+from mel.analysis.core import ratio_stat
+from mel.analysis.errors import DesignError
 
 if TYPE_CHECKING:
-    from .design import Design
+    from mel.analysis.design import Design
 
 STATISTICS = ("F", "Chisq")
 

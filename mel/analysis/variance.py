@@ -33,7 +33,7 @@ from typing import Protocol
 import numpy as np
 from scipy import sparse
 
-from .structure import Stage
+from mel.analysis.structure import Stage
 
 #: above this many unit-by-column cells, unit totals are kept sparse
 DENSE_LIMIT = 4_000_000

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import click
 
-from .analyse import analyse_command
-from .context import cli_errors
-from .db import db_group
-from .demo import demo_command, serve_command
-from .invitations import invitations_group
-from .report import report_command
-from .respondents import respondents_group
-from .retention import retention_group
-from .simulate import simulate_command
-from .surveys import surveys_group
-from .users import audit_group, users_group
+from mel.cli.analyse import analyse_command
+from mel.cli.context import cli_errors
+from mel.cli.db import db_group
+from mel.cli.demo import demo_command, serve_command
+from mel.cli.invitations import invitations_group
+from mel.cli.report import report_command
+from mel.cli.respondents import respondents_group
+from mel.cli.retention import retention_group
+from mel.cli.simulate import simulate_command
+from mel.cli.surveys import surveys_group
+from mel.cli.users import audit_group, users_group
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING
 import click
 from sqlmodel import Session, select
 
-from ..models import Instrument, Kpi, Programme
-from ..surveys.programme_schema import Kpi as KpiDefinition
-from ..surveys.publish import latest_definition
-from ..surveys.schema import InstrumentDefinition
-from .context import cli_errors, engine
+from mel.cli.context import cli_errors, engine
+from mel.models import Instrument, Kpi, Programme
+from mel.surveys.programme_schema import Kpi as KpiDefinition
+from mel.surveys.publish import latest_definition
+from mel.surveys.schema import InstrumentDefinition
 
 if TYPE_CHECKING:  # pandas and mel.analysis load only when a command estimates something
     import pandas as pd
@@ -63,10 +63,10 @@ def _estimate(programme: str, wave: str, kpi: KpiDefinition, by: str | None,
               alpha: float) -> pd.DataFrame:
     import pandas as pd
 
-    from ..analysis import DesignError, Estimate
-    from ..analysis.frame import FrameError, frame
-    from ..kpi.frames import design_for, estimate_kpi
-    from ..kpi.variables import KpiVariableError, add_kpi_variable
+    from mel.analysis import DesignError, Estimate
+    from mel.data.frame import FrameError, frame
+    from mel.kpi.frames import design_for, estimate_kpi
+    from mel.kpi.variables import KpiVariableError, add_kpi_variable
 
     eng = engine()
     try:

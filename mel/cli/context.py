@@ -11,8 +11,8 @@ import click
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from ..config import ConfigError, defaults, environment_settings, project_path
-from ..db import make_engine
+from mel.db import make_engine
+from mel.settings import ConfigError, defaults, environment_settings, project_path
 
 F = TypeVar("F", bound=Callable[..., Any])
 INSTANCE_PATH = Path.cwd() / "instance"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 from alembic import command
 
-from ..db import alembic_config, current_revision, upgrade
-from .context import cli_errors, engine
+from mel.cli.context import cli_errors, engine
+from mel.db import alembic_config, current_revision, upgrade
 
 
 @click.group("db")

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import click
 
-from ..db import make_engine, session_scope, upgrade
-from ..surveys.loader import load_catalogue
-from ..surveys.publish import publish_catalogue
-from .context import INSTANCE_PATH, cli_errors, surveys_dir
+from mel.cli.context import INSTANCE_PATH, cli_errors, surveys_dir
+from mel.db import make_engine, session_scope, upgrade
+from mel.surveys.loader import load_catalogue
+from mel.surveys.publish import publish_catalogue
 
 DEMO_DATABASE = INSTANCE_PATH / "demo.sqlite"
 
@@ -27,7 +27,7 @@ DEMO_DATABASE = INSTANCE_PATH / "demo.sqlite"
 def demo_command(database_url: str | None, seed: int, scale: float, host: str, port: int,
                  serve: bool) -> None:
     """Create a demo database with every instrument and simulated waves, then serve it."""
-    from ..simulate import simulate
+    from mel.demo import simulate
 
     if database_url is None:
         DEMO_DATABASE.parent.mkdir(parents=True, exist_ok=True)
@@ -47,9 +47,9 @@ def demo_command(database_url: str | None, seed: int, scale: float, host: str, p
     summary = simulate(engine, seed=seed, scale=scale)
     click.echo(str(summary))
     base = f"http://{host}:{port}"
-    from ..accounts import create_demo_users
-    from ..app import create_app
-    from .links import print_links
+    from mel.app import create_app
+    from mel.cli.links import print_links
+    from mel.services.accounts import create_demo_users
 
     app = create_app({"DATABASE_URL": database_url, "DEMO": True})
     print_links(app, base)
@@ -67,6 +67,6 @@ def demo_command(database_url: str | None, seed: int, scale: float, host: str, p
 @cli_errors
 def serve_command(host: str, port: int) -> None:
     """Serve mel with Flask's server (for production use gunicorn 'mel.wsgi:app')."""
-    from ..app import create_app
+    from mel.app import create_app
 
     create_app().run(host=host, port=port, use_reloader=False, threaded=True)

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import click
 
-from ..db import session_scope
-from ..invitations import (
+from mel.cli.context import cli_errors, engine, settings
+from mel.db import session_scope
+from mel.services.invitations import (
     InvitationError,
     Invitee,
     create_invitations,
@@ -17,7 +18,6 @@ from ..invitations import (
     resolve_wave,
     write_links,
 )
-from .context import cli_errors, engine, settings
 
 
 @click.group("invitations")

@@ -6,7 +6,7 @@ import click
 from flask import Flask
 from sqlmodel import Session, select
 
-from ..models import Instrument, Programme, Wave, WaveInstrument
+from mel.models import Instrument, Programme, Wave, WaveInstrument
 
 
 def print_links(app: Flask, base: str) -> None:

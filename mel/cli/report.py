@@ -10,11 +10,11 @@ import click
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, select
 
-from ..config import PDF_ENGINES, ConfigError
-from ..db import make_engine
-from ..models import Programme, Wave
-from ..surveys.loader import load_catalogue
-from .context import cli_errors, engine, settings, surveys_dir
+from mel.cli.context import cli_errors, engine, settings, surveys_dir
+from mel.db import make_engine
+from mel.models import Programme, Wave
+from mel.settings import PDF_ENGINES, ConfigError
+from mel.surveys.loader import load_catalogue
 
 LANGUAGES = ("nl", "en")
 
@@ -105,10 +105,10 @@ def report_command(programmes: tuple[str, ...], wave: str, out: Path, language: 
                    database_url: str | None, min_group_size: int | None, pdf: bool,
                    pdf_engine: str | None, jobs: int | None) -> None:
     """Write the impactmeting report of each PROGRAMME in WAVE: HTML, PDF, CSV and XLSX."""
-    from ..reports.batch import ReportJob, job_steps, run_jobs
-    from ..reports.progress import Progress
-    from ..reports.render import ReportError
-    from ..reports.render import pdf_engine as resolve_engine
+    from mel.reports.batch import ReportJob, job_steps, run_jobs
+    from mel.reports.progress import Progress
+    from mel.reports.render import ReportError
+    from mel.reports.render import pdf_engine as resolve_engine
 
     if language not in LANGUAGES:
         raise click.ClickException(f"unknown language {language!r} (use nl or en)")

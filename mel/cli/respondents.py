@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
-from ..privacy import erase_respondent, key_hash, record, respondent_data
-from .context import cli_errors
-from .users import cli_actor, database
+from mel.cli.context import cli_errors
+from mel.cli.users import cli_actor, database
+from mel.services.privacy import erase_respondent, key_hash, record, respondent_data
 
 
 def _reference(respondent_id: str) -> str:

@@ -6,9 +6,9 @@ from datetime import UTC, date, datetime
 
 import click
 
-from ..privacy import purge_expired, record
-from .context import cli_errors
-from .users import cli_actor, database
+from mel.cli.context import cli_errors
+from mel.cli.users import cli_actor, database
+from mel.services.privacy import purge_expired, record
 
 
 @click.group("retention")

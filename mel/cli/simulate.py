@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .context import cli_errors, engine
+from mel.cli.context import cli_errors, engine
 
 
 @click.command("simulate")
@@ -19,7 +19,7 @@ from .context import cli_errors, engine
 def simulate_command(seed: int, scale: float, programmes: tuple[str, ...],
                      years: tuple[int, ...]) -> None:
     """Simulate units, waves and responses for the published programmes."""
-    from ..simulate import SimulationError, simulate
+    from mel.demo import SimulationError, simulate
 
     try:
         summary = simulate(engine(), seed=seed, scale=scale,

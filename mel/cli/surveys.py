@@ -6,11 +6,11 @@ from pathlib import Path
 
 import click
 
-from ..db import session_scope
-from ..surveys.loader import load_catalogue
-from ..surveys.publish import PublishRefused, publish_catalogue
-from ..surveys.yamlfile import FileProblems
-from .context import cli_errors, engine, surveys_dir
+from mel.cli.context import cli_errors, engine, surveys_dir
+from mel.db import session_scope
+from mel.surveys.loader import load_catalogue
+from mel.surveys.publish import PublishRefused, publish_catalogue
+from mel.surveys.yamlfile import FileProblems
 
 
 @click.group("surveys")
@@ -64,7 +64,7 @@ def publish_command(paths: tuple[Path, ...]) -> None:
 def import_xlsform_command(form: Path, out: Path | None, instrument: str | None,
                            programme: str | None) -> None:
     """Convert an ODK/KoboToolbox XLSForm into mel YAML; list what could not be converted."""
-    from ..surveys.xlsform import convert_xlsform
+    from mel.surveys.xlsform.convert import convert_xlsform
 
     try:
         result = convert_xlsform(form, instrument=instrument, programme=programme)

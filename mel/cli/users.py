@@ -12,10 +12,10 @@ from datetime import datetime
 import click
 from sqlmodel import Session
 
-from .. import accounts
-from ..db import session_scope
-from ..privacy import audit_events, record
-from .context import cli_errors, engine
+from mel.cli.context import cli_errors, engine
+from mel.db import session_scope
+from mel.services import accounts
+from mel.services.privacy import audit_events, record
 
 
 @contextmanager

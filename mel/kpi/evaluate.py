@@ -8,14 +8,14 @@ from dataclasses import dataclass, field, replace
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from ..analysis.errors import DesignError
-from ..analysis.results import Estimate, EstimateTable, difference
-from ..models import Programme, Wave
-from ..surveys.programme_schema import Kpi, ProgrammeDefinition
-from ..surveys.schema import InstrumentDefinition
-from .frames import Frames, design_for, estimate_kpi
-from .status import Decision, Status, go_no_go, judge
-from .variables import kpi_column
+from mel.analysis.errors import DesignError
+from mel.analysis.results import Estimate, EstimateTable, difference
+from mel.kpi.frames import Frames, design_for, estimate_kpi
+from mel.kpi.status import Decision, Status, go_no_go, judge
+from mel.kpi.variables import kpi_column
+from mel.models import Programme, Wave
+from mel.surveys.programme_schema import Kpi, ProgrammeDefinition
+from mel.surveys.schema import InstrumentDefinition
 
 __all__ = ["Change", "KpiResult", "design_for", "estimate_kpi", "evaluate_kpis", "waves_of"]
 

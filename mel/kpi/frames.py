@@ -7,12 +7,12 @@ from typing import Any
 import pandas as pd
 from sqlalchemy.engine import Engine
 
-from ..analysis.design import Design
-from ..analysis.frame import DESIGN_COLUMNS, FrameError, frame
-from ..analysis.results import Estimate, EstimateTable
-from ..surveys.programme_schema import Kpi, ProgrammeDefinition
-from ..surveys.schema import InstrumentDefinition
-from .variables import KpiVariableError, kpi_column, kpi_variable
+from mel.analysis.design import Design
+from mel.analysis.results import Estimate, EstimateTable
+from mel.data.frame import DESIGN_COLUMNS, FrameError, frame
+from mel.kpi.variables import KpiVariableError, kpi_column, kpi_variable
+from mel.surveys.programme_schema import Kpi, ProgrammeDefinition
+from mel.surveys.schema import InstrumentDefinition
 
 
 def design_for(data: pd.DataFrame) -> Design:

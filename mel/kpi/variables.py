@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..surveys.programme_schema import Kpi
-from ..surveys.schema import InstrumentDefinition
+from mel.surveys.programme_schema import Kpi
+from mel.surveys.schema import InstrumentDefinition
 
 
 class KpiVariableError(ValueError):

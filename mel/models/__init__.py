@@ -1,8 +1,8 @@
 """mel's database tables (SQLModel); import from here."""
 
-from .accounts import AuditEvent, Membership, Tombstone, User
-from .base import utcnow
-from .fieldwork import (
+from mel.models.accounts import AuditEvent, Membership, Tombstone, User
+from mel.models.base import utcnow
+from mel.models.fieldwork import (
     FrameUnit,
     FrameUnitPersons,
     Invitation,
@@ -11,9 +11,9 @@ from .fieldwork import (
     WaveInstrument,
     WaveStratum,
 )
-from .instrument import Instrument, InstrumentVersion
-from .programme import ImpactPathway, Kpi, KpiTarget, PathwayLink, PathwayNode, Programme
-from .response import Response
+from mel.models.instrument import Instrument, InstrumentVersion
+from mel.models.programme import ImpactPathway, Kpi, KpiTarget, PathwayLink, PathwayNode, Programme
+from mel.models.response import Response
 
 __all__ = [
     "FrameUnit", "FrameUnitPersons", "ImpactPathway", "Instrument", "InstrumentVersion",

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlmodel import Field, SQLModel
 
-from .base import json_field, utcnow
+from mel.models.base import json_field, utcnow
 
 
 class User(SQLModel, table=True):

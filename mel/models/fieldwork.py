@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from .base import utcnow
+from mel.models.base import utcnow
 
 
 class Unit(SQLModel, table=True):

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from .base import json_field, utcnow
+from mel.models.base import json_field, utcnow
 
 
 class Programme(SQLModel, table=True):

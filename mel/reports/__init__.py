@@ -4,8 +4,8 @@
 `write_report` writes it as self-contained HTML, PDF, CSV and XLSX.
 """
 
-from .build import build_report
-from .model import Report
-from .render import ReportError, render_html, write_pdf, write_report
+from mel.reports.build import build_report
+from mel.reports.model import Report
+from mel.reports.render import ReportError, render_html, write_pdf, write_report
 
 __all__ = ["Report", "ReportError", "build_report", "render_html", "write_pdf", "write_report"]

@@ -15,12 +15,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from ..db import make_engine
-from ..surveys.loader import SurveyCatalogue, load_catalogue
-from .build import build_report, steps
-from .chromium import Chromium, find_chromium
-from .model import Report
-from .render import ReportError, pdf_engine, write_pdf, write_report
+from mel.db import make_engine
+from mel.reports.build import build_report, steps
+from mel.reports.chromium import Chromium, find_chromium
+from mel.reports.model import Report
+from mel.reports.render import ReportError, pdf_engine, write_pdf, write_report
+from mel.surveys.loader import SurveyCatalogue, load_catalogue
 
 Step = Callable[[str], None]
 

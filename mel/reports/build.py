@@ -8,21 +8,19 @@ from importlib import metadata
 import pandas as pd
 from sqlalchemy.engine import Engine
 
-from ..analysis.design import Design
-from ..analysis.errors import DesignError
-from ..kpi.evaluate import KpiResult, evaluate_kpis, waves_of
-from ..kpi.frames import Frames
-from ..models import Wave
-from ..surveys.programme_schema import LEVELS, ProgrammeDefinition
-from ..surveys.schema import InstrumentDefinition
-from .fieldwork import fieldwork_table, wave_instruments
-from .kpis import KpiContext, kpi_section, overview_row, sentence, shown
-from .methodology import methodology
-from .model import Chart, PathwaySection, Report, Table
-from .numbers import format_number
-from .pathway import NodeKpi, pathway_figure
-from .svg import inline_svg
-from .text import (
+from mel.analysis.design import Design
+from mel.analysis.errors import DesignError
+from mel.kpi.evaluate import KpiResult, evaluate_kpis, waves_of
+from mel.kpi.frames import Frames
+from mel.models import Wave
+from mel.present.numbers import format_number
+from mel.present.svg import inline_svg
+from mel.reports.fieldwork import fieldwork_table, wave_instruments
+from mel.reports.kpis import KpiContext, kpi_section, overview_row, sentence, shown
+from mel.reports.methodology import methodology
+from mel.reports.model import Chart, PathwaySection, Report, Table
+from mel.reports.pathway import NodeKpi, pathway_figure
+from mel.reports.text import (
     NO_STATUS_COLOUR,
     NO_STATUS_SYMBOL,
     STATUS_COLOUR,
@@ -30,6 +28,8 @@ from .text import (
     status_words,
     t,
 )
+from mel.surveys.programme_schema import LEVELS, ProgrammeDefinition
+from mel.surveys.schema import InstrumentDefinition
 
 Step = Callable[[str], None]
 

@@ -8,14 +8,14 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..disclosure import SUPPRESSED_COLUMNS, Nesting, apply, suppress_linked
-from ..kpi.evaluate import KpiResult
-from ..surveys.schema import InstrumentDefinition
-from .figures import Interval, distribution_figure, interval_figure, trend_figure
-from .model import Chart, Table
-from .numbers import Scale, format_number
-from .svg import inline_svg
-from .text import t
+from mel.disclosure.rules import SUPPRESSED_COLUMNS, Nesting, apply, suppress_linked
+from mel.kpi.evaluate import KpiResult
+from mel.present.figures import Interval, distribution_figure, interval_figure, trend_figure
+from mel.present.numbers import Scale, format_number
+from mel.present.svg import inline_svg
+from mel.reports.model import Chart, Table
+from mel.reports.text import t
+from mel.surveys.schema import InstrumentDefinition
 
 ALT_ITEMS = 6
 

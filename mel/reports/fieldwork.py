@@ -7,7 +7,7 @@ from sqlalchemy import distinct, func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from ..models import (
+from mel.models import (
     FrameUnit,
     Instrument,
     InstrumentVersion,

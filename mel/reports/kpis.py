@@ -6,13 +6,19 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ..disclosure import nesting
-from ..kpi.evaluate import KpiResult
-from ..surveys.schema import InstrumentDefinition
-from .charts import ChartContext, distribution_chart, domain_frame, interval_chart, trend_chart
-from .model import Chart, Fact, KpiSection
-from .numbers import Scale, format_number, scale_for, unit_text
-from .text import decision_words, status_words, t
+from mel.disclosure.rules import nesting
+from mel.kpi.evaluate import KpiResult
+from mel.present.numbers import Scale, format_number, scale_for, unit_text
+from mel.reports.charts import (
+    ChartContext,
+    distribution_chart,
+    domain_frame,
+    interval_chart,
+    trend_chart,
+)
+from mel.reports.model import Chart, Fact, KpiSection
+from mel.reports.text import decision_words, status_words, t
+from mel.surveys.schema import InstrumentDefinition
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,11 @@ from importlib import metadata
 
 import pandas as pd
 
-from ..analysis.design import Design
-from ..kpi.evaluate import KpiResult
-from .model import MethodSection, Table
-from .numbers import format_number
-from .text import t
+from mel.analysis.design import Design
+from mel.kpi.evaluate import KpiResult
+from mel.present.numbers import format_number
+from mel.reports.model import MethodSection, Table
+from mel.reports.text import t
 
 # The software that computed the figures and drew the charts (the PDF engine only prints).
 SOFTWARE = ("mel", "pandas", "numpy", "scipy", "statsmodels", "matplotlib")

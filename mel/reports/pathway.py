@@ -10,7 +10,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
-from ..surveys.programme_schema import LEVELS, Pathway
+from mel.surveys.programme_schema import LEVELS, Pathway
 
 WIDTH = 10.0  # inches: fits a landscape A4 page
 FONT = 7.0

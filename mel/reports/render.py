@@ -15,11 +15,11 @@ import pandas as pd
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from pypdf import PdfReader
 
-from ..config import PDF_ENGINES, project_path
-from .chromium import Chromium, ChromiumError, Tab, find_chromium
-from .model import Report, Table
-from .svg import svg_data_uri, svg_size
-from .text import t
+from mel.present.svg import svg_data_uri, svg_size
+from mel.reports.chromium import Chromium, ChromiumError, Tab, find_chromium
+from mel.reports.model import Report, Table
+from mel.reports.text import t
+from mel.settings import PDF_ENGINES, project_path
 
 
 class ReportError(RuntimeError):

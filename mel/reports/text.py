@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..kpi.status import Decision, Status
+from mel.kpi.status import Decision, Status
 
 TEXT: dict[str, tuple[str, str]] = {
     # key: (nl, en)

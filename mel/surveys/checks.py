@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .conditions import Condition
-from .programme_schema import ProgrammeDefinition
-from .schema import CHOICE_TYPES, NUMERIC_TYPES, InstrumentDefinition, Question
-from .yamlfile import Location
+from mel.surveys.conditions import Condition
+from mel.surveys.programme_schema import ProgrammeDefinition
+from mel.surveys.schema import CHOICE_TYPES, NUMERIC_TYPES, InstrumentDefinition, Question
+from mel.surveys.yamlfile import Location
 
 Finding = tuple[Location, str]
-# Column names the analysis frame uses for design variables (see mel.analysis.frame).
+# Column names the analysis frame uses for design variables (see mel.data.frame).
 RESERVED_NAMES = frozenset({
     "response_id", "respondent", "unit", "unit_kind", "stratum", "province", "region",
     "sector", "version", "language", "fpc_units", "fpc_persons", "weight",

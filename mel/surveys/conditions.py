@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import Field, model_validator
 
-from .text import StrictModel
+from mel.surveys.text import StrictModel
 
 Scalar = str | int | float | bool
 OPERATORS = ("equals", "not_equals", "in_", "selected", "gt", "ge", "lt", "le", "answered")

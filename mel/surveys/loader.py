@@ -10,10 +10,10 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from .checks import check_instrument, check_programme
-from .programme_schema import ProgrammeDefinition
-from .schema import InstrumentDefinition
-from .yamlfile import FileProblems, Problem, YamlDocument, read_yaml
+from mel.surveys.checks import check_instrument, check_programme
+from mel.surveys.programme_schema import ProgrammeDefinition
+from mel.surveys.schema import InstrumentDefinition
+from mel.surveys.yamlfile import FileProblems, Problem, YamlDocument, read_yaml
 
 PROGRAMME_FILE = "programme.yaml"
 Model = TypeVar("Model", bound=BaseModel)

@@ -6,8 +6,8 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from .schema import InstrumentDefinition
-from .text import LocalText, StrictModel
+from mel.surveys.schema import InstrumentDefinition
+from mel.surveys.text import LocalText, StrictModel
 
 Level = Literal["input", "activity", "output", "outcome", "impact"]
 LEVELS: tuple[str, ...] = Level.__args__  # type: ignore[attr-defined]

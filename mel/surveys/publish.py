@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import BaseModel
 from sqlmodel import Session, col, delete, select
 
-from ..models import (
+from mel.models import (
     ImpactPathway,
     Instrument,
     InstrumentVersion,
@@ -20,9 +20,9 @@ from ..models import (
     PathwayNode,
     Programme,
 )
-from .loader import SurveyCatalogue
-from .programme_schema import ProgrammeDefinition
-from .schema import InstrumentDefinition
+from mel.surveys.loader import SurveyCatalogue
+from mel.surveys.programme_schema import ProgrammeDefinition
+from mel.surveys.schema import InstrumentDefinition
 
 
 class PublishRefused(Exception):

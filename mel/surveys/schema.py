@@ -7,8 +7,8 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from .conditions import Condition
-from .text import LocalText, StrictModel
+from mel.surveys.conditions import Condition
+from mel.surveys.text import LocalText, StrictModel
 
 QuestionType = Literal[
     "select_one", "select_multiple", "likert", "integer", "decimal", "rating", "nps",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from sqlalchemy import text
 
-from ..app import get_session
+from mel.web.database import get_session
 
 bp = Blueprint("home", __name__)
 

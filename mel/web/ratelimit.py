@@ -18,8 +18,8 @@ from limits import RateLimitItem, parse
 from limits.storage import MemoryStorage, storage_from_string
 from limits.strategies import FixedWindowRateLimiter, RateLimiter
 
-from ..invitations import hash_token
-from .security import client_key
+from mel.services.invitations import hash_token
+from mel.web.security import client_key
 
 START_ENDPOINTS = {"survey.open_start", "survey.invitation_start"}
 

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from mel.db import session_scope
-from mel.simulate import simulate
+from mel.demo import simulate
 from mel.surveys.loader import load_catalogue
 from mel.surveys.publish import publish_catalogue
 

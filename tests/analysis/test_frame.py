@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
 from mel.analysis import Design
-from mel.analysis.frame import FrameError, frame
+from mel.data.frame import FrameError, frame
 from mel.db import session_scope
 from mel.models import (
     FrameUnit,
@@ -215,7 +215,7 @@ def test_answers_decoded_in_chunks_give_the_same_frame(demo: Engine,
     args = {"programme": "digitale-werkplaatsen", "wave": "monitor-2025",
             "instrument": "dw-impactmonitor"}
     whole = frame(demo, **args)
-    monkeypatch.setattr("mel.analysis.frame_answers.DECODE_CHUNK", 7)
+    monkeypatch.setattr("mel.data.answers.DECODE_CHUNK", 7)
     chunked = frame(demo, **args)
     assert len(whole) > 7 * 3 and len(whole) % 7  # several chunks, the last one partial
     pd.testing.assert_frame_equal(chunked, whole)

@@ -14,8 +14,8 @@ from pandas.testing import assert_frame_equal, assert_series_equal
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from mel.analysis.frame import DESIGN_COLUMNS, frame
-from mel.analysis.frame_answers import _dummies, _typed, choice_values, questions
+from mel.data.answers import _dummies, _typed, choice_values, questions
+from mel.data.frame import DESIGN_COLUMNS, frame
 from mel.db import session_scope
 from mel.models import (
     FrameUnit,

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from mel.analysis.design import Design
-from mel.analysis.frame import frame
 from mel.analysis.results import difference
+from mel.data.frame import frame
 from mel.kpi import Status, evaluate_kpis
 from mel.kpi.variables import scale_index
 from tests.reports import factory

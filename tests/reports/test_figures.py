@@ -6,9 +6,9 @@ import re
 
 from matplotlib.figure import Figure
 
-from mel.reports.figures import Interval, distribution_figure, interval_figure, trend_figure
+from mel.present.figures import Interval, distribution_figure, interval_figure, trend_figure
+from mel.present.svg import inline_svg
 from mel.reports.pathway import NodeKpi, pathway_figure
-from mel.reports.svg import inline_svg
 from mel.surveys.programme_schema import Pathway
 from tests.reports.factory import programme
 
@@ -57,7 +57,7 @@ def test_compact_svg_draws_what_matplotlib_drew() -> None:
 
     import matplotlib as mpl
 
-    from mel.reports.svg import SVG_SETTINGS
+    from mel.present.svg import SVG_SETTINGS
 
     def drawn(svg: str) -> list[tuple[str, str]]:
         root = ET.fromstring(svg if "xmlns=" in svg else svg.replace("<svg ", '<svg xmlns="'

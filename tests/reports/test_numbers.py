@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from mel.reports.numbers import Scale, format_number, scale_for
+from mel.present.numbers import Scale, format_number, scale_for
 from mel.surveys.programme_schema import Kpi
 
 

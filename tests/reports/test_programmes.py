@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 
 from mel.cli import main
 from mel.db import session_scope
-from mel.simulate import simulate
+from mel.demo import simulate
 from mel.surveys.loader import load_catalogue
 from mel.surveys.publish import publish_catalogue
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from mel.analysis.frame import frame
+from mel.data.frame import frame
 from tests.reports.conftest import Built
 
 K = 10

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import Engine
 
-from mel.simulate import simulate
+from mel.demo import simulate
 from tests.simulate.helpers import BACKENDS, SEED, SMALL, database, publish
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
-from mel.config import project_path
 from mel.db import make_engine, session_scope, upgrade
+from mel.settings import project_path
 from mel.surveys.loader import load_catalogue
 from mel.surveys.publish import publish_catalogue
 from tests.factories import postgres_schema

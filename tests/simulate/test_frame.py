@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from mel.demo.profiles import PROFILES
 from mel.models import (
     FrameUnit,
     FrameUnitPersons,
@@ -21,7 +22,6 @@ from mel.models import (
     WaveInstrument,
     WaveStratum,
 )
-from mel.simulate.profiles import PROFILES
 
 
 def test_units_per_programme(simulated: Engine) -> None:

@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from mel.demo import SimulationError, simulate
+from mel.demo.text import from_regex
 from mel.models import FrameUnitPersons, InstrumentVersion, Response, Unit, Wave
-from mel.simulate import SimulationError, simulate
-from mel.simulate.text import from_regex
 from mel.surveys.publish import load_version
 from tests.factories import programme_dict, survey_dict, write_catalogue
 from tests.simulate.helpers import publish

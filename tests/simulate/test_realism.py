@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
+from mel.demo import simulate
 from mel.models import (
     FrameUnit,
     FrameUnitPersons,
@@ -19,7 +20,6 @@ from mel.models import (
     Wave,
     WaveStratum,
 )
-from mel.simulate import simulate
 
 
 def _complete(engine: Engine, instrument: str, wave: str) -> list[dict[str, Any]]:

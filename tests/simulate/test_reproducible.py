@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
-from mel.simulate import simulate
+from mel.demo import simulate
 from tests.simulate.helpers import database, publish
 
 TABLES = ("unit", "wave", "waveinstrument", "wavestratum", "frameunit", "response")

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
+from mel.demo.text import PHRASES
 from mel.models import Instrument, InstrumentVersion, Response, Wave
-from mel.simulate.text import PHRASES
 from mel.surveys.publish import load_version
 from tests.simulate.validation import answer_problems
 
@@ -99,7 +99,7 @@ def test_text_answers_follow_the_language(simulated: Engine) -> None:
 
 
 def test_the_analysis_frame_reads_simulated_waves(simulated: Engine) -> None:
-    analysis = pytest.importorskip("mel.analysis.frame")
+    analysis = pytest.importorskip("mel.data.frame")
     with Session(simulated) as session:
         complete = session.exec(select(func.count()).select_from(Response).join(
             InstrumentVersion).join(Instrument).join(Wave, Wave.id == Response.wave_id).where(

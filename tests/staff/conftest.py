@@ -19,10 +19,10 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 from werkzeug.test import TestResponse
 
-from mel import accounts
 from mel.app import create_app
 from mel.db import make_engine, session_scope, upgrade
 from mel.models import FrameUnit, Instrument, Response, Unit, Wave, WaveStratum
+from mel.services import accounts
 from mel.surveys.programme_schema import ProgrammeDefinition
 from mel.surveys.publish import publish_programme
 from tests.conftest import BACKENDS, PG_URL

@@ -11,12 +11,12 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from mel import accounts
 from mel.app import create_app
 from mel.db import session_scope
 from mel.models import Wave
 from mel.models.accounts import AuditEvent, User
-from mel.web.auth import Throttle
+from mel.services import accounts
+from mel.web.staff.auth import Throttle
 
 from .conftest import PASSWORD, Auth, csrf_token
 

@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 from openpyxl import load_workbook
 from sqlalchemy.engine import Engine
 
-from mel.web.staff_app import fmtnum
+from mel.web.staff.setup import fmtnum
 
 from .conftest import Auth
 

@@ -14,10 +14,10 @@ from openpyxl import load_workbook
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from mel import export
-from mel.analysis.frame import frame
+from mel.data.frame import frame
 from mel.models import Response
 from mel.models.accounts import AuditEvent
+from mel.services import exports as export
 
 from .conftest import Auth, seed_programme
 

@@ -14,10 +14,10 @@ from sqlmodel import Session, select
 from mel.cli.respondents import respondents_group
 from mel.cli.retention import retention_group
 from mel.cli.users import audit_group
-from mel.invitations import hash_token
 from mel.models import Invitation, Response, Wave
 from mel.models.accounts import AuditEvent, Tombstone
-from mel.privacy import is_erased, key_hash
+from mel.services.invitations import hash_token
+from mel.services.privacy import is_erased, key_hash
 from tests.factories import invite, open_survey
 from tests.web.conftest import DATA, Participant
 

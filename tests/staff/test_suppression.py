@@ -13,11 +13,11 @@ from flask.testing import FlaskClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from mel import disclosure
+from mel.disclosure import cells as staff_cells
+from mel.disclosure import rules as disclosure
 from mel.models import Programme
-from mel.web import staff_cells
-from mel.web.staff_fieldwork import fieldwork, wave_responses
-from mel.web.staff_filters import Filters
+from mel.web.staff.fieldwork import fieldwork, wave_responses
+from mel.web.staff.filters import Filters
 
 from .conftest import Auth, seed_programme, wave_of
 

@@ -7,8 +7,8 @@ from click.testing import CliRunner
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from mel import accounts
 from mel.cli.users import users_group
+from mel.services import accounts
 
 from .conftest import PASSWORD, Auth, seed_programme
 

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from mel.surveys.loader import load_instrument
-from mel.surveys.xlsform import XlsformResult, convert_xlsform
+from mel.surveys.xlsform.convert import XlsformResult, convert_xlsform
 from mel.surveys.yamlfile import FileProblems, Problem
 
 NL, EN = "Nederlands (nl)", "English (en)"

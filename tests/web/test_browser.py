@@ -16,7 +16,7 @@ from flask import Flask
 from sqlalchemy.engine import Engine
 from werkzeug.serving import make_server
 
-from mel.config import project_path
+from mel.settings import project_path
 from tests.factories import open_survey
 from tests.web.conftest import only_response
 

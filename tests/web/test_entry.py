@@ -10,8 +10,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from mel.db import session_scope
-from mel.invitations import hash_token
 from mel.models import Invitation, Wave
+from mel.services.invitations import hash_token
 from tests.factories import invite, open_survey
 from tests.web.conftest import DATA, Participant, only_response, responses
 

@@ -8,7 +8,7 @@ from flask import Flask
 from sqlalchemy.engine import Engine
 
 from mel.db import session_scope
-from mel.privacy import erase_respondent
+from mel.services.privacy import erase_respondent
 from tests.factories import invite, open_survey
 from tests.web.conftest import DATA, Participant, only_response, read_form, responses
 

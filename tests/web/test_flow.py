@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 
 from mel.surveys.loader import load_instrument
 from mel.surveys.schema import Question
-from mel.web import flow
+from mel.web.survey import flow
 from tests.factories import open_survey
 from tests.web.conftest import DATA, Participant, only_response
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from mel.config import project_path
 from mel.i18n import STRINGS, translate
+from mel.settings import project_path
 
 
 def test_every_string_has_both_languages() -> None:

@@ -13,8 +13,8 @@ from sqlmodel import Session, select
 
 from mel.cli import main
 from mel.db import session_scope
-from mel.invitations import hash_token
 from mel.models import Invitation, Wave
+from mel.services.invitations import hash_token
 from tests.factories import make_unit, open_survey
 from tests.web.conftest import DATA
 

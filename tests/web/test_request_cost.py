@@ -11,8 +11,8 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from mel.app import get_session
-from mel.web import forms
+from mel.web.database import get_session
+from mel.web.survey import forms
 from tests.factories import open_survey
 from tests.web.conftest import DATA, Participant, read_form
 

@@ -12,8 +12,8 @@ from sqlmodel import Session, select
 
 from mel.app import create_app
 from mel.db import session_scope
-from mel.invitations import hash_token
 from mel.models import InstrumentVersion
+from mel.services.invitations import hash_token
 from tests.factories import invite, open_survey, publish_survey
 from tests.web.conftest import DATA, Participant, only_response
 

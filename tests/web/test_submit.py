@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from mel.models import Response
-from mel.web import store
+from mel.services import responses as store
 from tests.factories import invite, open_survey
 from tests.web.conftest import DATA, Participant, only_response, responses
 

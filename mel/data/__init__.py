@@ -1,0 +1,1 @@
+"""From the database to an analysis frame: responses joined to the wave's sampling frame."""

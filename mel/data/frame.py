@@ -1,0 +1,260 @@
+"""The analysis frame of a wave: stored responses joined to the wave's sampling frame.
+
+One row per complete response, with the design variables a `Design` needs:
+
+- ``unit`` (the PSU), ``stratum``, ``fpc_units`` (number of units in the stratum, N_h),
+- for person instruments ``respondent`` (the SSU) and ``fpc_persons`` (persons in the unit,
+  M_i: the instrument's own count in ``FrameUnitPersons``, so a school counts its pupils for
+  the pupils' survey and its teachers for the teachers'), so the design is two-stage,
+- ``weight``: the inverse inclusion probability among respondents. Within a stratum the
+  responding units stand for all N_h units (a weighting-class nonresponse adjustment, as
+  R's ``svydesign(fpc=~N)`` implies) and within a unit the responding persons for all M_i.
+
+Complete responses of units outside the wave's frame are left out; their number is in
+``frame.attrs["outside_frame"]`` (``mel analyse`` and the report's methodology say so).
+Answer columns follow the instrument: numbers as floats, yes/no as 1/0, Likert rows as
+``question__statement``, select_multiple as 0/1 columns ``question__value``. Variable and
+value labels are in ``frame.attrs["variable_labels"]`` / ``["value_labels"]``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Connection, Text, case, cast, func, null
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from mel.data.answers import answer_columns
+from mel.models import (
+    FrameUnit,
+    FrameUnitPersons,
+    Instrument,
+    InstrumentVersion,
+    Programme,
+    Response,
+    Unit,
+    Wave,
+    WaveStratum,
+)
+from mel.surveys.publish import load_version
+from mel.surveys.schema import InstrumentDefinition
+
+DESIGN_COLUMNS = ["response_id", "respondent", "unit", "unit_kind", "stratum", "province",
+                  "region", "sector", "version", "language", "fpc_units", "fpc_persons",
+                  "weight"]
+# What the frame keeps of a unit: code, kind, province, region, sector, stratum, N_h, M_i.
+UnitRow = tuple[str, str, str | None, str | None, str | None, str, int, int | None]
+UNIT_COLUMNS = ["unit", "unit_kind", "province", "region", "sector", "stratum", "fpc_units",
+                "fpc_persons"]
+
+
+class FrameError(LookupError):
+    """The wave, instrument or frame asked for does not exist or is incomplete."""
+
+
+def frame(engine: Engine, *, programme: str, wave: str, instrument: str,
+          language: str = "nl") -> pd.DataFrame:
+    """Build the analysis DataFrame of one instrument in one wave.
+
+    Parameters
+    ----------
+    engine : sqlalchemy.engine.Engine
+        The mel database.
+    programme, wave, instrument : str
+        Codes of the programme, the wave (e.g. ``"impactmeting-2025"``) and the instrument.
+    language : {"nl", "en"}
+        Language of the variable and value labels.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per complete response; see the module docstring for the columns.
+
+    Raises
+    ------
+    FrameError
+        The wave or instrument does not exist, a complete response has no unit, or (for a
+        person instrument) a responding unit has no persons for the instrument in the
+        wave's frame (``FrameUnitPersons``).
+    """
+    with Session(engine) as session:
+        wave_row, instrument_row = _lookup(session, programme, wave, instrument)
+        versions = session.exec(select(InstrumentVersion).where(
+            InstrumentVersion.instrument_id == instrument_row.id)
+            .order_by(col(InstrumentVersion.version))).all()
+        person = instrument_row.respondent == "person"
+        connection = session.connection()
+        units = _frame_units(connection, int(wave_row.id or 0),
+                             int(instrument_row.id or 0) if person else None)
+        # Core rows; the answers as their JSON text, decoded below in one call.
+        rows = connection.execute(
+            select(Response.public_id, Response.respondent_id, cast(Response.answers, Text),
+                   Response.language, Response.instrument_version_id, Response.unit_id)
+            .where(Response.wave_id == wave_row.id, Response.status == "complete",
+                   col(Response.instrument_version_id).in_([v.id for v in versions]))
+            .order_by(col(Response.id))).all()
+    missing = next((r[0] for r in rows if r[5] is None), None)
+    if missing is not None:
+        raise FrameError(f"response {missing} in wave {wave!r} has no unit; every response "
+                         f"needs a unit of the wave's frame to be analysed")
+    # As an inner join would: responses of units outside the wave's frame are not analysed
+    # (they have no stratum and no weight). How many is kept in attrs["outside_frame"].
+    inside = [r for r in rows if r[5] in units]
+    outside = len(rows) - len(inside)
+    rows = inside
+    definitions = [load_version(v) for v in versions]
+    design = _design(rows, units, {v.id: v.version for v in versions})
+    if person:
+        _person_weights(design, instrument, wave)
+    else:
+        design = design.drop(columns=["fpc_persons"])
+    answers = answer_columns([r[2] for r in rows], design.index, definitions)
+    result = pd.concat([design, answers], axis=1)
+    result.attrs.update(_labels(definitions, language))
+    result.attrs.update({"programme": programme, "wave": wave, "instrument": instrument,
+                         "respondent": instrument_row.respondent, "outside_frame": outside})
+    return result
+
+
+def frame_coverage(session: Session, wave_ids: Sequence[int]
+                   ) -> dict[tuple[int, int], tuple[int, int]]:
+    """Complete responses per (wave id, instrument id): how many, and how many `frame` leaves out.
+
+    Left out are, as in `frame`, responses without a unit or of a unit that is not in the
+    wave's frame (with a stratum of the wave); one grouped query for all the waves.
+    """
+    inside = (select(FrameUnit.unit_id)
+              .join(WaveStratum, (WaveStratum.wave_id == FrameUnit.wave_id)
+                    & (WaveStratum.stratum == FrameUnit.stratum))
+              .where(FrameUnit.wave_id == Response.wave_id,
+                     FrameUnit.unit_id == Response.unit_id)
+              .exists())
+    rows = session.connection().execute(
+        select(Response.wave_id, InstrumentVersion.instrument_id, func.count(),
+               func.sum(case((inside, 0), else_=1)))
+        .join(InstrumentVersion, InstrumentVersion.id == Response.instrument_version_id)
+        .where(Response.status == "complete", col(Response.wave_id).in_(list(wave_ids)))
+        .group_by(Response.wave_id, InstrumentVersion.instrument_id))
+    return {(int(wave), int(instrument)): (int(total), int(outside or 0))
+            for wave, instrument, total, outside in rows}
+
+
+def _lookup(session: Session, programme: str, wave: str,
+            instrument: str) -> tuple[Wave, Instrument]:
+    wave_row = session.exec(select(Wave).join(Programme).where(
+        Programme.code == programme, Wave.code == wave)).first()
+    if wave_row is None:
+        raise FrameError(f"no wave {wave!r} in programme {programme!r}")
+    instrument_row = session.exec(select(Instrument).where(Instrument.code == instrument)).first()
+    if instrument_row is None or instrument_row.programme_id != wave_row.programme_id:
+        raise FrameError(f"no instrument {instrument!r} in programme {programme!r}")
+    return wave_row, instrument_row
+
+
+def _frame_units(connection: Connection, wave_id: int,
+                 instrument_id: int | None) -> dict[int, UnitRow]:
+    """The wave's frame units (with a stratum of the wave) by id; M_i of a person instrument."""
+    persons: Any = FrameUnitPersons.persons if instrument_id is not None else null()
+    query = (select(Unit.id, Unit.code, Unit.kind, Unit.province, Unit.region, Unit.sector,
+                    FrameUnit.stratum, WaveStratum.population_size, persons)
+             .select_from(FrameUnit)
+             .join(Unit, Unit.id == FrameUnit.unit_id)
+             .join(WaveStratum, (WaveStratum.wave_id == FrameUnit.wave_id)
+                   & (WaveStratum.stratum == FrameUnit.stratum))
+             .where(FrameUnit.wave_id == wave_id))
+    if instrument_id is not None:
+        query = query.outerjoin(FrameUnitPersons, (FrameUnitPersons.wave_id == wave_id)
+                                & (FrameUnitPersons.unit_id == FrameUnit.unit_id)
+                                & (FrameUnitPersons.instrument_id == instrument_id))
+    return {row[0]: tuple(row[1:]) for row in connection.execute(query)}  # type: ignore[misc]
+
+
+def _design(rows: Sequence[Any], units: dict[int, UnitRow],
+            versions: dict[int | None, int]) -> pd.DataFrame:
+    """Design columns (fpc_units and weight of the first stage) in DESIGN_COLUMNS order."""
+    order = [c for c in DESIGN_COLUMNS if c != "weight"]
+    if not rows:  # as pandas builds an empty frame from no rows: object columns
+        data = pd.DataFrame([], columns=order)
+    else:
+        columns: dict[str, Any] = {"response_id": [r[0] for r in rows],
+                                   "respondent": [r[1] for r in rows],
+                                   "version": [versions[r[4]] for r in rows],
+                                   "language": [r[3] for r in rows]}
+        unit_ids = [r[5] for r in rows]
+        used = {unit_id: position for position, unit_id in enumerate(dict.fromkeys(unit_ids))}
+        positions = np.fromiter(map(used.__getitem__, unit_ids), dtype=np.intp,
+                                count=len(unit_ids))
+        for k, name in enumerate(UNIT_COLUMNS):
+            # Typed per unit (the values decide the dtype, not how often they occur).
+            per_unit = pd.Series([units[unit_id][k] for unit_id in used])
+            columns[name] = per_unit.take(positions).reset_index(drop=True)
+        data = pd.DataFrame({name: columns[name] for name in order})
+    data["fpc_units"] = data["fpc_units"].astype(float)
+    units_responding = data.groupby("stratum")["unit"].transform("nunique")
+    data["weight"] = data["fpc_units"] / units_responding
+    return data
+
+
+def _person_weights(data: pd.DataFrame, instrument: str, wave: str) -> None:
+    """Second stage in place: M_i as fpc_persons, weight times M_i over persons responding."""
+    persons_responding = data.groupby("unit")["respondent"].transform("size")
+    population = data["fpc_persons"].astype(float)
+    if population.isna().any():
+        unit = data.loc[population.isna(), "unit"].iloc[0]
+        raise FrameError(f"unit {unit!r} has no persons for instrument {instrument!r} in "
+                         f"wave {wave!r} (FrameUnitPersons); a person survey needs the "
+                         f"persons of every responding unit for its second stage")
+    data["fpc_persons"] = np.maximum(population, persons_responding)
+    data["weight"] *= data["fpc_persons"] / persons_responding
+
+
+class Labels(dict):
+    """Read-only labels in ``frame.attrs``, shared by the frames and Series derived from it.
+
+    pandas deep-copies ``attrs`` into the result of every operation; labels that cannot
+    change need no copy (``dict(labels)`` gives a changeable one).
+    """
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Labels:
+        return self
+
+    def __reduce__(self) -> tuple[type, tuple[dict[Any, Any]]]:
+        return (Labels, (dict(self),))
+
+    def _read_only(self, *args: Any, **kwargs: Any) -> Any:
+        raise TypeError("the labels of an analysis frame are read-only; copy them with dict()")
+
+    __setitem__ = __delitem__ = __ior__ = _read_only
+    clear = pop = popitem = setdefault = update = _read_only
+
+
+def _labels(definitions: list[InstrumentDefinition], language: str) -> dict[str, Any]:
+    variable_labels: dict[str, str] = {}
+    value_labels: dict[str, dict[Any, str]] = {}
+    for definition in reversed(definitions):
+        for q in definition.questions():
+            choices = {c.value: c.label.get(language)
+                       for c in definition.choices.get(q.choices or "", [])}
+            if q.type == "likert":
+                for s in q.statements or []:
+                    key = f"{q.name}__{s.name}"
+                    variable_labels.setdefault(key, f"{q.label.get(language)}: "
+                                                    f"{s.label.get(language)}")
+                    value_labels.setdefault(key, choices)
+            elif q.type == "select_multiple":
+                for value, label in choices.items():
+                    variable_labels.setdefault(f"{q.name}__{value}",
+                                               f"{q.label.get(language)}: {label}")
+            elif q.type != "note":
+                variable_labels.setdefault(q.name, q.label.get(language))
+                if choices:
+                    value_labels.setdefault(q.name, choices)
+                if q.type == "yes_no":
+                    value_labels.setdefault(q.name, {1.0: "ja" if language == "nl" else "yes",
+                                                     0.0: "nee" if language == "nl" else "no"})
+    return {"variable_labels": Labels(variable_labels),
+            "value_labels": Labels({k: Labels(v) for k, v in value_labels.items()})}

@@ -1,0 +1,1 @@
+"""Disclosure control: which figures may be shown, for tables of every shape."""

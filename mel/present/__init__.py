@@ -1,0 +1,1 @@
+"""Presentation of numbers and charts, shared by reports, dashboards and exports."""

@@ -1,0 +1,1 @@
+"""Services: what the web and the command line do with the database, without Flask."""

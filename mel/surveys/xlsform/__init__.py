@@ -1,0 +1,1 @@
+"""XLSForm import: ODK/KoboToolbox workbooks converted to mel survey definitions."""

@@ -1,0 +1,279 @@
+"""Convert an ODK/KoboToolbox XLSForm (.xlsx) into a mel survey definition.
+
+What mel cannot express (repeats, calculations, media, expressions outside the subset in
+`xlsform_expressions`) is listed in `XlsformResult.unconverted`, by sheet and row, never
+dropped silently. See https://xlsform.org for the format. The work is split over
+`xlsform_sheets` (reading the workbook), `xlsform_pages` (groups, pages and likert
+questions) and `xlsform_expressions`/`xlsform_mapping` (relevant and constraint).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from mel.surveys.checks import check_instrument
+from mel.surveys.schema import InstrumentDefinition
+from mel.surveys.xlsform.expressions import Unconvertible, number
+from mel.surveys.xlsform.mapping import Target, to_condition, to_constraint
+from mel.surveys.xlsform.pages import (
+    KEY_ORDER,
+    NOT_KEPT,
+    Page,
+    PageLayout,
+    both,
+    ordered,
+    tree,
+    unique,
+)
+from mel.surveys.xlsform.sheets import Row, Workbook
+from mel.surveys.yamlfile import FileProblems, Problem, format_location
+
+TYPES = {"select_one": "select_one", "select_multiple": "select_multiple", "int": "integer",
+         "integer": "integer", "decimal": "decimal", "text": "text", "string": "text",
+         "date": "date", "note": "note", "range": "rating"}
+CONSTRAINT_ORDER = ("min", "max", "min_length", "max_length", "regex", "min_selected",
+                    "max_selected", "message")
+
+
+@dataclass
+class XlsformResult:
+    """A converted form: the mel definition and what could not be converted."""
+
+    definition: dict[str, Any]
+    unconverted: list[Problem] = field(default_factory=list)
+
+    def to_yaml(self) -> str:
+        """Return the definition as YAML text (mel's key order, unicode kept)."""
+        return yaml.safe_dump(self.definition, allow_unicode=True, sort_keys=False, width=100)
+
+
+def mel_name(original: str) -> str:
+    """Make an XLSForm name fit mel's rule (lower-case letters, digits, _; a letter first)."""
+    ascii_name = unicodedata.normalize("NFKD", original).encode("ascii", "ignore").decode()
+    name = re.sub(r"[^a-z0-9_]+", "_", ascii_name.strip().lower()).strip("_")
+    return name if re.match(r"^[a-z]", name) else f"q_{name}".rstrip("_")
+
+
+def slug(text: str, prefix: str) -> str:
+    """Make a code that fits mel's rule for instrument and programme codes."""
+    code = re.sub(r"[^a-z0-9]+", "-", mel_name(text).replace("_", "-")).strip("-")
+    return code if re.match(r"^[a-z]", code) else f"{prefix}-{code}".rstrip("-")
+
+
+class _Builder(PageLayout):
+    """Turns the rows of one workbook into a mel definition, noting what is lost."""
+
+    def __init__(self, book: Workbook) -> None:
+        self.book = book
+        self.notes: list[Problem] = []
+        self.names: set[str] = set()
+        self.page_names: set[str] = set()
+        self.known: dict[str, Target] = {}
+        self.lost: dict[str, str] = {}
+        self.pages: list[Page] = []
+        self.choices: dict[str, list[dict]] = {}
+        self.nl_columns: set[tuple[str, str]] = set()
+
+    def note(self, where: str, message: str) -> None:
+        """List something that was not converted (or had to change)."""
+        self.notes.append(Problem(self.book.file, where, message))
+
+    def convert(self, instrument: str | None, programme: str | None) -> XlsformResult:
+        """Read the sheets and build the definition; raise FileProblems if nothing is left."""
+        settings = self.book.settings()
+        lang = self.book.default_language(settings, self.notes)
+        survey = self.book.rows("survey", ("type", "name"), lang, self.notes)
+        choices = self.book.rows("choices", ("list_name", "name"), lang, self.notes)
+        self.nl_columns = self.book.dutch_columns((survey, choices), self.notes)
+        self.read_choices(choices)
+        self.top(tree(survey, self.note))
+        definition = self.header(settings, instrument, programme)
+        if self.choices:
+            definition["choices"] = self.choices
+        definition["pages"] = [ordered(vars(p), ("name", "title", "relevant", "questions"))
+                               for p in self.pages if p.questions]
+        if not definition["pages"]:
+            self.note("survey sheet", "no question could be converted")
+            raise FileProblems(self.notes)
+        self.final_check(definition)
+        return XlsformResult(definition, self.notes)
+
+    def header(self, settings: dict[str, str], instrument: str | None,
+               programme: str | None) -> dict[str, Any]:
+        """Build instrument, programme, version and title from the settings sheet."""
+        stem = Path(self.book.file).stem
+        given = instrument or settings.get("form_id") or stem
+        code = slug(given, "form")
+        if code != given.lower():
+            self.note("settings", f"instrument code {given!r} written as {code!r}")
+        if programme is None:
+            self.note("settings", "no programme given; wrote 'unassigned' (use --programme)")
+        elif slug(programme, "programme") != programme.lower():
+            self.note("settings", f"programme code {programme!r} written as "
+                                  f"{slug(programme, 'programme')!r}")
+        raw = settings.get("version", "1")
+        version = int(raw) if re.fullmatch(r"\d+", raw) and int(raw) >= 1 else 1
+        if str(version) != raw:
+            self.note("settings row 2", f"version {raw!r} is not a whole number ≥ 1; wrote 1")
+        title = settings.get("form_title") or settings.get("form_id") or stem
+        return {"instrument": code, "programme": slug(programme or "unassigned", "programme"),
+                "version": version, "title": {"nl": title}}
+
+    def final_check(self, definition: dict) -> None:
+        """List anything mel's loader would still refuse (a safety net; should be empty)."""
+        try:
+            survey = InstrumentDefinition.model_validate(definition)
+        except ValidationError as exc:
+            for error in exc.errors():
+                self.note(format_location(error["loc"]), f"still invalid: {error['msg']}")
+            return
+        for location, message in check_instrument(survey):
+            self.note(format_location(location), f"still invalid: {message}")
+
+    def read_choices(self, rows: list[Row]) -> None:
+        """Collect the choice lists, values kept as strings."""
+        for row in rows:
+            listname, value = row.get("list_name"), row.get("name")
+            if not listname or not value:
+                self.note(row.where, "choice without list_name or name; skipped")
+                continue
+            entries = self.choices.setdefault(listname, [])
+            if any(e["value"] == value for e in entries):
+                self.note(row.where, f"duplicate value {value!r} in list {listname!r}; skipped")
+                continue
+            entries.append({"value": value, "label": self.label(row, value)})
+
+    def text(self, row: Row | None, column: str) -> dict | None:
+        """Return the {nl, en} text of a column (English standing in for missing Dutch)."""
+        texts = row.texts.get(column, {}) if row else {}
+        nl, en = texts.get("nl"), texts.get("en")
+        if not nl and not en:
+            return None
+        if not nl and row and (row.sheet, column) in self.nl_columns:
+            self.note(row.where, f"{column}: no Dutch (nl) text; the English text is used")
+        return {"nl": nl or en, "en": en} if en else {"nl": nl}
+
+    def label(self, row: Row, name: str) -> dict:
+        """Return a row's label, or its name (listed) when it has none."""
+        label = self.text(row, "label")
+        if label is None:
+            self.note(row.where, f"no label; {name!r} is used as label")
+        return label or {"nl": name}
+
+    def name(self, row: Row, used: set[str], default: str = "page") -> str:
+        """Give a row a mel name, unique in `used`; list it if it had to change."""
+        original = row.get("name")
+        name = unique(mel_name(original) if original else default, used)
+        if original and name != original.lower():
+            self.note(row.where, f"name {original!r} renamed to {name!r}")
+        return name
+
+    def skip(self, row: Row, why: str) -> None:
+        """List a row that is not converted; conditions on it will be listed too."""
+        name = row.get("name")
+        self.note(row.where, f"{row.get('type') or 'row'} {name!r} not converted: {why}")
+        if name:
+            self.lost[name] = "was not converted"
+
+    def lookup(self, original: str) -> Target:
+        """Find an earlier converted question by its XLSForm name."""
+        if original in self.known:
+            return self.known[original]
+        raise Unconvertible(f"${{{original}}} {self.lost.get(original, 'is no earlier question')}")
+
+    def condition(self, row: Row | None) -> dict | None:
+        """Convert a row's `relevant`, or list it and return None."""
+        text = row.get("relevant") if row else ""
+        if not text or row is None:
+            return None
+        try:
+            return to_condition(text, self.lookup)
+        except Unconvertible as exc:
+            self.note(row.where, f"relevant {text!r} not converted ({exc}); always shown")
+            return None
+
+    def constraint(self, row: Row, kind: str) -> dict | None:
+        """Convert a row's `constraint`, listing each part that has no mel equivalent."""
+        text = row.get("constraint")
+        if not text:
+            return None
+        fields, failures = to_constraint(text, kind)
+        for failure in failures:
+            self.note(row.where, f"constraint {text!r} not converted: {failure}")
+        if fields:
+            fields["message"] = self.text(row, "constraint_message")
+        return ordered(fields, CONSTRAINT_ORDER) or None
+
+    def required(self, row: Row) -> bool:
+        """Read `required`: yes/true/true()/1; an expression is listed and read as no."""
+        value = row.get("required")
+        if value.lower() in ("yes", "true", "true()", "1"):
+            return True
+        if value.lower() not in ("", "no", "false", "false()", "0"):
+            self.note(row.where, f"required {value!r} not converted; the question is optional")
+        return False
+
+    def not_kept(self, row: Row, columns: tuple[str, ...] = NOT_KEPT) -> None:
+        """List the filled columns of a converted row that mel has no place for."""
+        for column in columns:
+            value = row.get(column) or next(iter(row.texts.get(column, {}).values()), "")
+            if value:
+                self.note(row.where, f"column {column!r} ({value!r}) not converted")
+
+    def question(self, row: Row, inherited: dict | None) -> None:
+        """Convert one question row and place it on the current page."""
+        kind, listname, extra = row.kind()
+        mel_type = TYPES.get(kind)
+        if not kind:
+            return self.skip(row, "it has no type")
+        if mel_type is None or (extra and extra != "or_other"):
+            return self.skip(row, f"type {row.get('type')!r} has no mel equivalent"
+                             + (f" (calculation {row.get('calculation')!r})"
+                                if row.get("calculation") else ""))
+        if not row.get("name"):
+            return self.skip(row, "it has no name")
+        if mel_type in ("select_one", "select_multiple") and listname not in self.choices:
+            return self.skip(row, f"choice list {listname!r} is not on the choices sheet")
+        name = self.name(row, self.names)
+        data = {"name": name, "type": mel_type, "label": self.label(row, name),
+                "hint": self.text(row, "hint"),
+                "required": mel_type != "note" and self.required(row),
+                "relevant": both(inherited, self.condition(row)),
+                "constraint": self.constraint(row, mel_type),
+                "choices": listname or None, "multiline": "multiline" in row.appearance(),
+                "other": extra == "or_other"}
+        if mel_type == "rating":
+            data["min"], data["max"] = self.range(row)
+        elif row.get("parameters"):
+            self.not_kept(row, ("parameters",))
+        self.not_kept(row)
+        values = frozenset(str(c["value"]) for c in self.choices.get(listname, []))
+        self.place(row, ordered(data, KEY_ORDER), Target(name, mel_type, values or None))
+
+    def range(self, row: Row) -> tuple[int | float, int | float]:
+        """Read start/end of a range question (default 1 to 10, as pyxform)."""
+        found = dict(re.findall(r"(\w+)\s*=\s*([^\s,;]+)", row.get("parameters").lower()))
+        try:
+            low, high, step = (number(found.get(k, d)) for k, d in
+                               (("start", "1"), ("end", "10"), ("step", "1")))
+        except Unconvertible as exc:
+            self.note(row.where, f"parameters {row.get('parameters')!r}: {exc}; 1 to 10 used")
+            return 1, 10
+        if step != 1:
+            self.note(row.where, f"range step {step} not converted (mel ratings step by 1)")
+        if low > high:
+            self.note(row.where, f"range runs from {low} down to {high}; written as {high}–{low}")
+        return min(low, high), max(low, high)
+
+
+def convert_xlsform(path: Path | str, *, instrument: str | None = None,
+                    programme: str | None = None) -> XlsformResult:
+    """Convert the XLSForm at `path`; raise FileProblems if it cannot be read at all."""
+    return _Builder(Workbook(Path(path))).convert(instrument, programme)

@@ -1,0 +1,43 @@
+"""The request's database session (as flaskr's `get_db`): one per request, closed at teardown."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, g
+from sqlmodel import Session
+
+from mel.db import make_engine
+
+
+def setup_database(app: Flask) -> None:
+    """Create the engine and give each request its own session."""
+    engine = make_engine(app.config["DATABASE_URL"])
+    app.extensions["mel.engine"] = engine
+    # The same pool, each statement committing by itself (see `use_autocommit`).
+    app.extensions["mel.autocommit_engine"] = engine.execution_options(
+        isolation_level="AUTOCOMMIT")
+
+    @app.teardown_appcontext
+    def close_session(_exc: BaseException | None) -> None:
+        session = g.pop("db_session", None)
+        if session is not None:
+            session.close()
+
+
+def get_session() -> Session:
+    """Return this request's database session (autocommit after `use_autocommit`)."""
+    if "db_session" not in g:
+        engine = current_app.extensions[
+            "mel.autocommit_engine" if g.get("db_autocommit") else "mel.engine"]
+        g.db_session = Session(engine, expire_on_commit=False)
+    return g.db_session
+
+
+def use_autocommit() -> None:
+    """Let this request's session commit each statement by itself, with no BEGIN or COMMIT.
+
+    For views whose every write is one self-contained statement (the participant side: a
+    guarded UPDATE, an INSERT under a unique key), so nothing needs a transaction around
+    several statements. On PostgreSQL this saves two round trips per request, and psycopg
+    keeps its prepared statements (a ROLLBACK at the end of a request made it forget them).
+    """
+    g.db_autocommit = True

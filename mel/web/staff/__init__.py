@@ -1,0 +1,1 @@
+"""Staff side: login, dashboards, exports, admin pages and the JSON API."""

@@ -1,0 +1,121 @@
+"""Read-only JSON API of KPI estimates and fieldwork progress, behind the staff login.
+
+Same session login, roles and programme checks as the dashboards (401 JSON when not
+logged in, 404 for a programme the account may not see, 400 for an unknown filter), the
+same protected figures, and the result vocabulary `estimate, se, ci_low, ci_high, n, df,
+deff`; suppressed figures are `null` with `"suppressed": true`.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from flask import Blueprint, current_app, g, jsonify, request
+from flask.typing import ResponseReturnValue
+from sqlmodel import col, select
+
+from mel.models import Programme
+from mel.services import accounts
+from mel.web.database import get_session
+from mel.web.staff import kpis as staff_kpis
+from mel.web.staff.auth import current_user, programme_or_404, staff_required
+from mel.web.staff.fieldwork import fieldwork
+from mel.web.staff.filters import FilterError, Filters, parse_filters, programme_waves
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+def _k() -> int:
+    return int(current_app.config["MIN_GROUP_SIZE"])
+
+
+def _clean(value: Any) -> Any:
+    """Plain JSON values: NaN becomes null, numpy numbers become Python numbers."""
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def _filters(programme: Programme) -> Filters | ResponseReturnValue:
+    try:
+        return parse_filters(get_session(), programme, request.args, g.get("lang", "nl"))
+    except FilterError as exc:
+        return jsonify(error=str(exc)), 400
+
+
+def _selection(filters: Filters) -> dict[str, Any]:
+    return {"wave": filters.wave.code, "filters": filters.values, "by": filters.by,
+            "min_group_size": _k()}
+
+
+@bp.get("/programmes")
+@staff_required()
+def programmes() -> ResponseReturnValue:
+    """The programmes this account may see."""
+    user = current_user()
+    assert user is not None
+    codes = accounts.programme_codes(get_session(), user)
+    rows = get_session().exec(select(Programme).where(col(Programme.code).in_(codes))
+                              .order_by(col(Programme.code))).all()
+    return jsonify(programmes=[{"code": p.code, "label": {"nl": p.label_nl, "en": p.label_en}}
+                               for p in rows])
+
+
+@bp.get("/programmes/<code>/waves")
+@staff_required()
+def waves(code: str) -> ResponseReturnValue:
+    """The programme's waves, newest first."""
+    programme = programme_or_404(code)
+    return jsonify(waves=[{
+        "code": w.code, "label": {"nl": w.label_nl, "en": w.label_en}, "year": w.year,
+        "status": w.status,
+        "fieldwork_start": w.fieldwork_start.isoformat() if w.fieldwork_start else None,
+        "fieldwork_end": w.fieldwork_end.isoformat() if w.fieldwork_end else None,
+    } for w in programme_waves(get_session(), programme)])
+
+
+@bp.get("/programmes/<code>/fieldwork")
+@staff_required()
+def fieldwork_progress(code: str) -> ResponseReturnValue:
+    """Responses per group against the frame (counts protected like the dashboard)."""
+    programme = programme_or_404(code)
+    filters = _filters(programme)
+    if not isinstance(filters, Filters):
+        return filters
+    result = fieldwork(get_session(), filters, _k())
+    body: dict[str, Any] = {"programme": programme.code, **_selection(filters)}
+    if result.table is None:
+        body.update(suppressed=True, rows=[])
+    else:
+        body.update(suppressed=False, rows=result.table.to_dict("records"))
+    return jsonify(_clean(body))
+
+
+@bp.get("/programmes/<code>/kpis")
+@staff_required()
+def kpis(code: str) -> ResponseReturnValue:
+    """KPI estimates of the wave (and trend, groups) for the selection."""
+    programme = programme_or_404(code)
+    filters = _filters(programme)
+    if not isinstance(filters, Filters):
+        return filters
+    lang = g.get("lang", "nl")
+    items = []
+    for card in staff_kpis.cards(get_session(), programme, filters, _k(), lang):
+        items.append({
+            "code": card.code, "label": card.label, "unit": card.unit,
+            "direction": card.direction, "suppressed": card.estimate is None,
+            "result": card.estimate, "target": card.target, "status": card.status_code,
+            "trend": [{"wave": p.wave, "suppressed": p.figures is None, "result": p.figures}
+                      for p in card.trend],
+            "groups": [] if card.groups is None else card.groups.to_dict("records"),
+        })
+    return jsonify(_clean({"programme": programme.code, **_selection(filters),
+                           "kpis": items}))

@@ -1,0 +1,315 @@
+"""KPI cards for the dashboards and the API, protected like every other figure.
+
+Without dimension filters a card shows `mel.kpi.evaluate_kpis` for the wave (estimate,
+interval, target and status). With filters it shows the domain estimate of the selected
+group (out-of-domain rows kept at zero weight, as R's `svyby` does); a programme target
+does not apply to a part of the programme, so there is no status then. A figure is shown
+only where its cell of respondents who answered is shown by `staff_cells`.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from threading import Lock
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from flask import current_app
+from matplotlib.figure import Figure
+from sqlmodel import Session, col, func, select
+
+from mel.data.frame import frame
+from mel.disclosure.cells import UNKNOWN, cell_shown, group_cells, select_cell
+from mel.i18n import translate
+from mel.kpi import KpiResult, evaluate_kpis
+from mel.kpi.evaluate import design_for, estimate_kpi
+from mel.kpi.variables import add_kpi_variable, kpi_column
+from mel.models import (
+    FrameUnit,
+    Instrument,
+    InstrumentVersion,
+    Kpi,
+    Programme,
+    Response,
+    Wave,
+    WaveInstrument,
+    WaveStratum,
+)
+from mel.surveys.programme_schema import Kpi as KpiDefinition
+from mel.surveys.programme_schema import ProgrammeDefinition
+from mel.surveys.publish import latest_definition
+from mel.surveys.schema import InstrumentDefinition
+from mel.web.staff import output as staff_output
+from mel.web.staff.filters import Filters, programme_waves
+
+OUT = "\x00out"  # the domain of rows outside the filters
+RESULT = ("estimate", "se", "ci_low", "ci_high", "n", "df", "deff")
+
+
+@dataclass
+class Point:
+    """One wave of a KPI's trend (`figures` None when not shown)."""
+
+    wave: str
+    label: str
+    figures: dict[str, Any] | None
+
+    def get(self, name: str) -> Any:
+        """One of the result figures, or None when hidden."""
+        return self.figures[name] if self.figures else None
+
+
+@dataclass
+class Card:
+    """What a KPI card shows for one request."""
+
+    code: str
+    label: str
+    definition: str
+    unit: str
+    direction: str
+    message: str | None = None
+    estimate: dict[str, Any] | None = None
+    target: float | None = None
+    status: str | None = None
+    status_code: str | None = None
+    trend: list[Point] = field(default_factory=list)
+    groups: pd.DataFrame | None = None
+
+
+def definitions(session: Session, programme: Programme
+                ) -> tuple[ProgrammeDefinition, dict[str, InstrumentDefinition]]:
+    """Rebuild the programme's KPI definitions and its instruments' latest versions."""
+    rows = session.exec(select(Kpi).where(Kpi.programme_id == programme.id)
+                        .order_by(col(Kpi.id))).all()
+    kpis = [KpiDefinition.model_validate(row.spec) for row in rows]
+    definition = ProgrammeDefinition.model_construct(
+        programme=programme.code, label={"nl": programme.label_nl, "en": programme.label_en},
+        unit_kinds=[], pathways=[], kpis=kpis)
+    instruments = {code: survey for code in {k.instrument for k in kpis}
+                   if (survey := latest_definition(session, code)) is not None}
+    return definition, instruments
+
+
+def fielded(session: Session, wave: Wave) -> set[str]:
+    """The codes of the instruments a wave fields."""
+    return set(session.exec(select(Instrument.code).join(
+        WaveInstrument, col(WaveInstrument.instrument_id) == Instrument.id)
+        .where(WaveInstrument.wave_id == wave.id)).all())
+
+
+def matches(data: pd.DataFrame, values: dict[str, str]) -> np.ndarray:
+    """Which rows of `data` lie in the cell selected by `values`."""
+    return data.index.isin(select_cell(data, values).index)
+
+
+def _as_dict(estimate: Any) -> dict[str, Any]:
+    """The seven result figures as plain numbers (NaN as None, for JSON)."""
+    values = {name: getattr(estimate, name) for name in RESULT}
+    return {name: None if isinstance(v, float) and v != v else
+            (int(v) if name == "n" else float(v)) for name, v in values.items()}
+
+
+_CACHE: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+_CACHE_LOCK = Lock()
+CACHE_SIZE = 64
+
+
+def cached(key: tuple[Any, ...], make: Callable[[], Any]) -> Any:
+    """Return the value cached under `key`, making (and keeping) it when missing."""
+    with _CACHE_LOCK:
+        if key in _CACHE:
+            _CACHE.move_to_end(key)
+            return _CACHE[key]
+    value = make()
+    with _CACHE_LOCK:
+        _CACHE[key] = value
+        while len(_CACHE) > CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return value
+
+
+def fingerprint(session: Session, programme: Programme) -> tuple[Any, ...]:
+    """What the programme's frames and KPI results depend on, read in a few cheap queries.
+
+    Any new, changed (``updated_at``), erased or purged response, frame change or new
+    instrument version changes it, so cached figures are never stale.
+    """
+    waves = select(Wave.id).where(Wave.programme_id == programme.id)
+    responses = session.exec(select(func.count(col(Response.id)),
+                                    func.max(Response.updated_at))
+                             .where(col(Response.wave_id).in_(waves))).one()
+    frame_rows = session.exec(select(func.count(col(FrameUnit.id)))
+                              .where(col(FrameUnit.wave_id).in_(waves))).one()
+    strata = session.exec(select(func.sum(WaveStratum.population_size))
+                          .where(col(WaveStratum.wave_id).in_(waves))).one()
+    versions = session.exec(select(func.count(col(InstrumentVersion.id))).join(Instrument)
+                            .where(Instrument.programme_id == programme.id)).one()
+    years = tuple(session.exec(select(Wave.code, Wave.year).where(
+        Wave.programme_id == programme.id).order_by(col(Wave.id))).all())
+    return (str(session.get_bind().url), programme.content_hash, *responses, frame_rows,
+            strata, versions, years)
+
+
+class Evaluator:
+    """KPI figures of one programme; frames and evaluations are cached across requests."""
+
+    def __init__(self, session: Session, programme: Programme, k: int, lang: str) -> None:
+        self.session, self.programme, self.k, self.lang = session, programme, k, lang
+        self.engine = current_app.extensions["mel.engine"]
+        self.definition, self.instruments = definitions(session, programme)
+        self.key = fingerprint(session, programme)
+
+    def frame(self, wave: Wave, instrument: str) -> pd.DataFrame | None:
+        """The wave's analysis frame of `instrument`, or None if the wave does not field it."""
+        if instrument not in fielded(self.session, wave) or instrument not in self.instruments:
+            return None
+        return cached(("frame", *self.key, wave.code, instrument, self.lang),
+                      lambda: frame(self.engine, programme=self.programme.code,
+                                    wave=wave.code, instrument=instrument,
+                                    language=self.lang))
+
+    def data(self, wave: Wave, kpi: KpiDefinition) -> pd.DataFrame | None:
+        """The wave's frame with the KPI variable, or None if the wave does not field it."""
+        data = self.frame(wave, kpi.instrument)
+        return None if data is None else \
+            add_kpi_variable(data, kpi, self.instruments[kpi.instrument])
+
+    def results(self, wave: Wave) -> dict[str, KpiResult]:
+        """`evaluate_kpis` for a wave (all KPIs whose instrument the wave fields)."""
+        codes = fielded(self.session, wave)
+        kpis = [k for k in self.definition.kpis if k.instrument in codes
+                and k.instrument in self.instruments]
+
+        def evaluate() -> dict[str, KpiResult]:
+            subset = self.definition.model_copy(update={"kpis": kpis})
+            found = evaluate_kpis(self.engine, subset, self.instruments, wave.code, self.k) \
+                if kpis else []
+            return {r.kpi.code: r for r in found}
+
+        return cached(("results", *self.key, wave.code, self.lang, self.k), evaluate)
+
+    def estimate(self, wave: Wave, kpi: KpiDefinition, values: dict[str, str]
+                 ) -> dict[str, Any] | None:
+        """The KPI in the selected group of a wave, or None when it may not be shown."""
+        data = self.data(wave, kpi)
+        if data is None:
+            return None
+        answered = data[data[kpi_column(kpi)].notna()]
+        if answered.empty or not cell_shown(answered, values, self.k):
+            return None
+        if not values:
+            result = self.results(wave).get(kpi.code)
+            return _as_dict(result.estimate) if result and result.estimate else None
+        domain = data.assign(_cell=np.where(matches(data, values), "in", OUT))
+        table = estimate_kpi(design_for(domain), kpi, by="_cell")
+        return _as_dict(table["in"])  # type: ignore[index]
+
+    def groups(self, wave: Wave, kpi: KpiDefinition, filters: Filters) -> pd.DataFrame | None:
+        """The KPI per group of `filters.by` within the selection, hidden cells blank."""
+        data = self.data(wave, kpi)
+        if data is None:
+            return None
+        answered = data[data[kpi_column(kpi)].notna()]
+        cells = group_cells(answered, filters.values, filters.by, self.k)
+        inside = matches(data, filters.values)
+        groups = data[filters.by].astype(object).where(data[filters.by].notna(), UNKNOWN)
+        domain = data.assign(_cell=np.where(inside, groups.astype(str), OUT))
+        table = estimate_kpi(design_for(domain), kpi, by="_cell")
+        rows = []
+        for group, cell in cells.iterrows():
+            shown = not bool(cell["hidden"]) and cell["n"] > 0 and group in table
+            estimate = _as_dict(table[group]) if shown else {}  # type: ignore[index]
+            rows.append({"group": group, **{c: estimate.get(c) for c in RESULT},
+                         "suppressed": not shown})
+        frame = pd.DataFrame(rows, columns=["group", *RESULT, "suppressed"]).astype(object)
+        return frame.where(frame.notna(), None)
+
+
+def _text(value: dict[str, str] | Any, lang: str) -> str:
+    return value.get(lang) if hasattr(value, "get") and value else ""
+
+
+def _card(ev: Evaluator, kpi: KpiDefinition, filters: Filters, waves: list[Wave]) -> Card:
+    lang = ev.lang
+    card = Card(code=kpi.code, label=_text(kpi.label, lang),
+                definition=_text(kpi.definition, lang),
+                unit=_text(kpi.unit, lang) if kpi.unit else "", direction=kpi.direction)
+    for wave in reversed(waves):
+        est = ev.estimate(wave, kpi, filters.values)
+        card.trend.append(Point(wave.code, wave.label_en if lang == "en" else wave.label_nl,
+                                est))
+    current = [p for p in card.trend if p.wave == filters.wave.code]
+    card.estimate = current[0].figures if current else None
+    if card.estimate is None:
+        measured = ev.data(filters.wave, kpi) is not None
+        card.message = translate("staff_too_small", lang, k=ev.k) if measured \
+            else translate("staff_not_measured", lang)
+        return card
+    if not filters.values:
+        result = ev.results(filters.wave).get(kpi.code)
+        if result is not None:
+            card.target = result.target
+            if result.status is not None:
+                card.status, card.status_code = result.status.label(lang), result.status.value
+    card.groups = ev.groups(filters.wave, kpi, filters)
+    return card
+
+
+def cards(session: Session, programme: Programme, filters: Filters, k: int, lang: str
+          ) -> list[Card]:
+    """Every KPI of the programme as a card for the request's filters."""
+    return _cards(Evaluator(session, programme, k, lang), filters)
+
+
+def cards_and_left_out(session: Session, programme: Programme, filters: Filters, k: int,
+                       lang: str) -> tuple[list[Card], int]:
+    """The cards, and the complete responses of the selected wave their frames leave out.
+
+    Those are responses of units outside the wave's frame, as `frame` counts them
+    (``attrs["outside_frame"]``), over the instruments the KPIs are measured with.
+    """
+    ev = Evaluator(session, programme, k, lang)
+    shown = _cards(ev, filters)
+    frames = (ev.frame(filters.wave, code)
+              for code in dict.fromkeys(kpi.instrument for kpi in ev.definition.kpis))
+    return shown, sum(int(f.attrs.get("outside_frame", 0)) for f in frames if f is not None)
+
+
+def _cards(ev: Evaluator, filters: Filters) -> list[Card]:
+    waves = programme_waves(ev.session, ev.programme)
+    return [_card(ev, kpi, filters, waves) for kpi in ev.definition.kpis]
+
+
+def card(session: Session, programme: Programme, filters: Filters, k: int, lang: str,
+         code: str) -> Card | None:
+    """One KPI's card, or None when the programme has no such KPI."""
+    ev = Evaluator(session, programme, k, lang)
+    kpi = next((x for x in ev.definition.kpis if x.code == code), None)
+    return None if kpi is None else _card(ev, kpi, filters, programme_waves(session,
+                                                                            programme))
+
+
+def card_table(card: Card, lang: str) -> pd.DataFrame:
+    """A card's figures as one table: the trend, then the groups of the selected wave."""
+    rows = [{"part": translate("staff_trend", lang), "wave_or_group": p.wave,
+             **{c: p.get(c) for c in RESULT}, "suppressed": p.figures is None}
+            for p in card.trend]
+    if card.groups is not None:
+        for row in card.groups.to_dict("records"):
+            rows.append({"part": translate("staff_groups", lang),
+                         "wave_or_group": row["group"], **{c: row[c] for c in RESULT},
+                         "suppressed": row["suppressed"]})
+    return pd.DataFrame(rows, columns=["part", "wave_or_group", *RESULT, "suppressed"])
+
+
+def card_chart(card: Card, description: str, lang: str) -> Figure:
+    """The card's trend chart."""
+    return staff_output.trend_chart(
+        [p.wave for p in card.trend], [p.get("estimate") for p in card.trend],
+        [p.get("ci_low") for p in card.trend], [p.get("ci_high") for p in card.trend],
+        target=card.target, title=card.label, subtitle=description,
+        target_label=translate("staff_target", lang))

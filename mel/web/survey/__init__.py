@@ -1,0 +1,1 @@
+"""Participants: consent, survey pages, resume and exactly-once submission."""

@@ -1,0 +1,168 @@
+"""Answering a page: check it, save it, move on; and complete the response exactly once."""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Callable
+from typing import Any
+
+from flask import (
+    current_app,
+    flash,
+    g,
+    get_flashed_messages,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+
+from mel.i18n import LANGUAGES, translate
+from mel.services import responses as store
+from mel.surveys.schema import InstrumentDefinition
+from mel.web.database import get_session
+from mel.web.security import error_page
+from mel.web.survey import flow
+from mel.web.survey.entry import Access
+from mel.web.survey.forms import PageForm, build_page_form
+
+
+def secret_key() -> str:
+    """Return the key that signs submission ids."""
+    return str(current_app.config["SECRET_KEY"])
+
+
+def csrf_failed() -> bool:
+    """Whether this POST is being shown again because its CSRF token was missing or stale."""
+    return bool(g.get("csrf_failed"))
+
+
+def redirect_to(url: str) -> ResponseReturnValue:
+    """Redirect with 303 so that a reload never re-posts."""
+    return redirect(url, 303)
+
+
+def location(access: Access, survey: InstrumentDefinition, index: int | None) -> str:
+    """Return the URL of page `index`, or of the final check when None."""
+    if index is None:
+        return url_for("survey.submit", kind=access.kind, token=access.token)
+    return url_for("survey.page", kind=access.kind, token=access.token,
+                   page_name=survey.pages[index].name)
+
+
+def save_page(access: Access, survey: InstrumentDefinition, index: int,
+              final: bool) -> ResponseReturnValue:
+    """Check a posted page; store it and go on, or show it again with what was wrong."""
+    response = access.response
+    assert response is not None
+    form = build_page_form(survey, survey.pages[index], response.answers, g.lang, request.form)
+    if csrf_failed():
+        return render_page(access, survey, index, form, final, "csrf_expired", 400)
+    if form.unknown_keys(request.form, final=final):
+        return render_page(access, survey, index, form, final, "tampered", 400)
+    valid = form.validate()
+    values = form.answers()
+
+    def merged(row: Any) -> dict[str, Any]:
+        """The stored answers with this page's answers applied, irrelevant ones dropped."""
+        return flow.clean_answers(survey, {**row.answers, **values})
+
+    switch = request.form.get("_language")
+    if switch is not None:
+        return switch_language(access, survey, index, final, switch,
+                               lambda row: (merged(row), row.current_page))
+    if request.form.get("_action") == "back":
+        saved = store.save_answers(get_session(), response,
+                                   lambda row: (merged(row), row.current_page), g.lang)
+        back = flow.previous_page(survey, index, saved.answers)
+        return redirect_to(location(access, survey, index if back is None else back))
+    if not valid:
+        return render_page(access, survey, index, form, final)
+    if final:
+        return finish(access, survey, merged, lambda: render_page(
+            access, survey, index, form, final, "stale_form", 400))
+
+    def change(row: Any) -> tuple[dict[str, Any], int]:
+        """New answers and the furthest page reached, for store.save_answers."""
+        new = merged(row)
+        following = flow.next_page(survey, index, new)
+        return new, max(row.current_page, len(survey.pages) if following is None else following)
+
+    saved = store.save_answers(get_session(), response, change, g.lang)
+    if saved.status == "complete":
+        return redirect_to(url_for("survey.done", kind=access.kind, token=access.token))
+    return redirect_to(location(access, survey, flow.next_page(survey, index, saved.answers)))
+
+
+def switch_language(access: Access, survey: InstrumentDefinition, index: int, final: bool,
+                    language: str, keep: Callable[[Any], tuple[dict[str, Any], int]]
+                    ) -> ResponseReturnValue:
+    """Show the same page in `language` with everything typed on it still filled in.
+
+    Answers that pass their checks are saved (as when going back); the rest is shown again
+    as typed, without error messages: the participant has not asked to go on yet.
+    """
+    if language not in LANGUAGES:
+        return error_page(400, "tampered")
+    session["lang"] = g.lang = language
+    response = store.save_answers(get_session(), access.response, keep, language)
+    form = build_page_form(survey, survey.pages[index], response.answers, language,
+                           request.form)
+    return render_page(access, survey, index, form, final, show_errors=False)
+
+
+def finish(access: Access, survey: InstrumentDefinition, change: Callable[[Any], dict],
+           stale: Callable[[], ResponseReturnValue]) -> ResponseReturnValue:
+    """Complete the response exactly once; a repeat of the same submission is a success."""
+    response = access.response
+    assert response is not None
+    sid = request.form.get("_submission", "")
+    expected = store.submission_id(secret_key(), response)
+    if not hmac.compare_digest(sid.encode(), expected.encode()):
+        return stale()
+    result = store.submit(get_session(), response, change, sid=sid, language=g.lang,
+                          incomplete=lambda answers: flow.first_incomplete(survey, answers))
+    if result.outcome == "conflict":
+        return error_page(409)
+    if result.outcome == "incomplete":
+        flash("incomplete")
+        return redirect_to(location(access, survey, result.page))
+    return redirect_to(url_for("survey.done", kind=access.kind, token=access.token))
+
+
+def render_page(access: Access, survey: InstrumentDefinition, index: int, form: PageForm,
+                final: bool, notice: str | None = None, status: int = 200, *,
+                show_errors: bool = True) -> ResponseReturnValue:
+    """Render a survey page with its progress, errors, notices and resume link."""
+    response = access.response
+    assert response is not None
+    page_def = survey.pages[index]
+    number, total = flow.progress(survey, index, response.answers)
+    notices = [translate(key, g.lang) for key in [notice, *get_flashed_messages()] if key]
+    resume_url = (url_for("survey.resume", token=access.token, _external=True)
+                  if access.kind == "r" else None)
+    return render_template(
+        "survey/page.html", survey=survey, page=page_def, items=form.items(),
+        errors=form.errors() if request.method == "POST" and show_errors else [],
+        notices=notices,
+        number=number, total=total, final=final, resume_url=resume_url,
+        has_previous=flow.previous_page(survey, index, response.answers) is not None,
+        submission_id=store.submission_id(secret_key(), response) if final else None,
+        title=page_def.title.get(g.lang) if page_def.title else survey.title.get(g.lang),
+    ), status
+
+
+
+
+def render_confirm(access: Access, survey: InstrumentDefinition, notice: str | None = None,
+                   status: int = 200) -> ResponseReturnValue:
+    """Render the final check with the submission id and a way back to the last page."""
+    response = access.response
+    assert response is not None
+    back = flow.previous_page(survey, len(survey.pages), response.answers)
+    return render_template(
+        "survey/confirm.html", survey=survey, notice=notice,
+        back_url=location(access, survey, back) if back is not None else None,
+        submission_id=store.submission_id(secret_key(), response)), status

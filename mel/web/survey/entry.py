@@ -1,0 +1,160 @@
+"""Ways into a survey: open links, invitation tokens, resume tokens; and which version."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import bindparam
+from sqlmodel import Session, col, select
+
+from mel.models import (
+    Instrument,
+    InstrumentVersion,
+    Invitation,
+    Wave,
+    WaveInstrument,
+    utcnow,
+)
+from mel.services.invitations import hash_token
+from mel.services.privacy import is_erased
+from mel.services.response_rows import BY_RESUME_TOKEN, ResponseRow, read_invitation, read_row
+from mel.surveys.publish import load_version
+from mel.surveys.schema import InstrumentDefinition
+
+GENERIC_CONSENT_VERSION = "mel-privacy-1"
+_CACHE_SIZE = 256
+
+
+class Unavailable(Exception):
+    """The survey cannot be reached this way; `key` names the message shown."""
+
+    def __init__(self, status: int, key: str) -> None:
+        super().__init__(key)
+        self.status = status
+        self.key = key
+
+
+@dataclass
+class Access:
+    """What a link token gives access to: `i` (invitation) or `r` (open-link resume)."""
+
+    kind: str
+    token: str
+    response: ResponseRow | None
+    invitation: Invitation | None = None
+
+
+# Statements of the participant's hot path, built once (values are bound per request).
+_NEWEST_VERSION = (select(InstrumentVersion.id)
+                   .where(InstrumentVersion.instrument_id == Instrument.id)
+                   .order_by(col(InstrumentVersion.version).desc()).limit(1)
+                   .correlate(Instrument).scalar_subquery())
+_OPEN_LINK = (select(Instrument.id, Wave, _NEWEST_VERSION)
+              .join(Wave, col(Wave.programme_id) == Instrument.programme_id)
+              .join(WaveInstrument, (col(WaveInstrument.wave_id) == Wave.id) &
+                    (col(WaveInstrument.instrument_id) == Instrument.id))
+              .where(Instrument.code == bindparam("instrument"), Wave.code == bindparam("wave")))
+
+
+def open_link(session: Session, instrument_code: str, wave_code: str
+              ) -> tuple[int, Wave, int]:
+    """Return (instrument id, wave, newest version id) of an open link taking participants.
+
+    One query: the instrument, its wave of that code fielding it, and its newest version.
+    """
+    params = {"instrument": instrument_code, "wave": wave_code}
+    row = session.exec(_OPEN_LINK, params=params).first()  # type: ignore[call-overload]
+    if row is None:
+        raise Unavailable(404, "err_text_404")
+    instrument_id, wave, version_id = row
+    check_wave_open(wave)
+    if version_id is None:
+        raise Unavailable(404, "err_not_open")
+    return instrument_id, wave, version_id
+
+
+def check_wave_open(wave: Wave) -> None:
+    """Refuse new participants unless the wave's fieldwork is open."""
+    if wave.status == "closed":
+        raise Unavailable(410, "err_closed")
+    if wave.status != "open":
+        raise Unavailable(404, "err_not_open")
+
+
+def invitation_access(session: Session, token: str) -> Access:
+    """Return the invitation of a token and its response (if started), in one query."""
+    token_hash = hash_token(token)
+    found = read_invitation(session, token_hash)
+    if found is None:
+        raise _not_found(session, invitation_token_hash=token_hash)
+    invitation, response = found
+    if invitation.expires_at is not None and invitation.expires_at <= utcnow():
+        raise Unavailable(410, "err_token_expired")
+    return Access("i", token, response, invitation)
+
+
+def resume_access(session: Session, token: str) -> Access:
+    """Return the open-link response a resume token belongs to."""
+    token_hash = hash_token(token)
+    response = read_row(session, BY_RESUME_TOKEN, token_hash)
+    if response is None:
+        raise _not_found(session, resume_token_hash=token_hash)
+    return Access("r", token, response)
+
+
+def _not_found(session: Session, **token_hash: str) -> Unavailable:
+    """The page for a link that finds nothing: erased at the participant's request, or unknown."""
+    if is_erased(session, **token_hash):
+        return Unavailable(410, "err_erased")
+    return Unavailable(404, "err_token_unknown")
+
+
+def check_not_erased(session: Session, resume_token: str) -> None:
+    """Refuse to start a response again under a resume token of an erased respondent.
+
+    The open link's consent form fixes the resume token (see `store.resume_token_for`), so
+    posting that form again after erasure would otherwise bring the erased response back.
+    """
+    if is_erased(session, resume_token_hash=hash_token(resume_token)):
+        raise Unavailable(410, "err_erased")
+
+
+def access(session: Session, kind: str, token: str) -> Access:
+    """Resolve a token of either kind."""
+    return invitation_access(session, token) if kind == "i" else resume_access(session, token)
+
+
+def latest_version(session: Session, instrument_id: int) -> int:
+    """Return the id of the newest published version of an instrument (404 if none)."""
+    version_id = session.exec(select(InstrumentVersion.id)
+                              .where(InstrumentVersion.instrument_id == instrument_id)
+                              .order_by(col(InstrumentVersion.version).desc())).first()
+    if version_id is None:
+        raise Unavailable(404, "err_not_open")
+    return version_id
+
+
+def definition(session: Session, version_id: int) -> InstrumentDefinition:
+    """Return the typed definition of a version, parsed once per app (versions never change).
+
+    The cache lives on the app, which is bound to one database, so version ids are unique.
+    """
+    cache: dict[int, InstrumentDefinition] = current_app.extensions.setdefault(
+        "mel.definitions", {})
+    cached = cache.get(version_id)
+    if cached is not None:
+        return cached
+    version = session.get(InstrumentVersion, version_id)
+    if version is None:
+        raise Unavailable(404, "err_text_404")
+    parsed = load_version(version)
+    if len(cache) >= _CACHE_SIZE:
+        cache.clear()
+    cache[version_id] = parsed  # a race only parses twice: both results are equal
+    return parsed
+
+
+def consent_version(survey: InstrumentDefinition) -> str:
+    """Return the version of the consent text shown for a survey."""
+    return survey.consent.version if survey.consent else GENERIC_CONSENT_VERSION

@@ -1,0 +1,146 @@
+"""One small field handler per question type: WTForms fields in, stored answers out.
+
+A handler knows how its question becomes form fields (named by the stored answer keys),
+how a stored answer pre-fills them, and how a posted value is checked and turned into what
+is stored. `HANDLERS` maps each question type to its handler class; the typed-in kinds live
+here, the picked kinds in `choice_fields`.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import Any
+
+from wtforms import StringField, TextAreaField
+from wtforms.fields.core import UnboundField
+from wtforms.validators import ValidationError
+
+from mel.i18n import translate
+from mel.surveys.schema import InstrumentDefinition, Question
+from mel.web.survey.choice_fields import (
+    ChoiceHandler,
+    LikertHandler,
+    MultiHandler,
+    ScaleHandler,
+    YesNoHandler,
+)
+from mel.web.survey.field_base import DEFAULT_MAX_CHARS, Handler
+from mel.web.survey.values import format_number, parse_date, parse_decimal, parse_integer
+
+MAX_SCALE_OPTIONS = 21  # wider integer scales get a number box instead of radio buttons
+
+
+class TextHandler(Handler):
+    """Free text, on one line or several; limited to 2,000 characters unless set."""
+
+    def fields(self) -> list[tuple[str, UnboundField]]:
+        field_class = TextAreaField if self.question.multiline else StringField
+        return [(self.question.name, field_class(validators=[self._check]))]
+
+    @property
+    def kind(self) -> str:  # type: ignore[override]
+        return "textarea" if self.question.multiline else "text"
+
+    def max_chars(self) -> int:
+        """Return the most characters an answer may have."""
+        constraint = self.question.constraint
+        if constraint is not None and constraint.max_length is not None:
+            return constraint.max_length
+        return DEFAULT_MAX_CHARS
+
+    def hints(self) -> list[str]:
+        return [translate("hint_max_chars", self.lang, n=self.max_chars())]
+
+    def parse(self, raw: str) -> str:
+        constraint = self.question.constraint
+        if len(raw) > self.max_chars():
+            own = constraint is not None and constraint.max_length is not None
+            message = self.message if own else functools.partial(translate, lang=self.lang)
+            raise ValidationError(message("err_max_length", n=self.max_chars(), count=len(raw)))
+        if constraint is not None:
+            if constraint.min_length is not None and len(raw) < constraint.min_length:
+                raise ValidationError(self.message("err_min_length", n=constraint.min_length))
+            if constraint.regex is not None and not re.fullmatch(constraint.regex, raw):
+                raise ValidationError(self.message("err_regex"))
+        return raw
+
+
+class IntegerHandler(Handler):
+    """A whole number typed in a box (numeric keyboard on phones)."""
+
+    kind = "number"
+
+    def show(self, value: Any) -> str:
+        return format_number(value, self.lang)
+
+    def parse(self, raw: str) -> int:
+        number = parse_integer(raw)
+        if number is None:
+            raise ValidationError(self.message("err_integer"))
+        self._bounds(number)
+        return number
+
+
+class DecimalHandler(IntegerHandler):
+    """A number with an optional decimal comma or point."""
+
+    kind = "decimal"
+
+    def parse(self, raw: str) -> float:
+        number = parse_decimal(raw)
+        if number is None:
+            raise ValidationError(self.message("err_decimal"))
+        self._bounds(number)
+        return number
+
+
+class DateHandler(Handler):
+    """A date; stored as ISO text (YYYY-MM-DD)."""
+
+    kind = "date"
+
+    def parse(self, raw: str) -> str:
+        parsed = parse_date(raw)
+        if parsed is None:
+            raise ValidationError(self.message("err_date"))
+        return parsed.isoformat()
+
+
+class NoteHandler(Handler):
+    """Text shown on the page; nothing is asked or stored."""
+
+    kind = "note"
+
+    def fields(self) -> list[tuple[str, UnboundField]]:
+        return []
+
+    def to_form(self, answers: dict[str, Any]) -> dict[str, Any]:
+        return {}
+
+
+HANDLERS: dict[str, type[Handler]] = {
+    "select_one": ChoiceHandler,
+    "select_multiple": MultiHandler,
+    "likert": LikertHandler,
+    "integer": IntegerHandler,
+    "decimal": DecimalHandler,
+    "rating": ScaleHandler,
+    "nps": ScaleHandler,
+    "yes_no": YesNoHandler,
+    "text": TextHandler,
+    "date": DateHandler,
+    "note": NoteHandler,
+}
+
+
+def handler_for(question: Question, survey: InstrumentDefinition, lang: str) -> Handler:
+    """Return the handler of a question (scales too wide for buttons get a number box)."""
+    if question.type in ("rating", "nps"):
+        low, high = question.bounds()
+        if low is None or high is None or not (float(low).is_integer() and
+                                               float(high).is_integer()) \
+                or high - low + 1 > MAX_SCALE_OPTIONS:
+            return (IntegerHandler if float(low or 0).is_integer() else DecimalHandler)(
+                question, survey, lang)
+    return HANDLERS[question.type](question, survey, lang)

@@ -1,0 +1,175 @@
+"""A dynamic WTForms form per survey page, and what the page template needs to show it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from werkzeug.datastructures import MultiDict
+from wtforms.form import BaseForm
+
+from mel.i18n import translate
+from mel.surveys.conditions import evaluate
+from mel.surveys.schema import InstrumentDefinition, Page
+from mel.web.survey.choice_fields import ChoiceHandler, LikertHandler
+from mel.web.survey.fields import Handler, handler_for
+
+# Form keys that are not answers: CSRF token, the pressed button, the final submission id.
+CONTROL_FIELDS = ("csrf_token", "_action", "_submission")
+_CACHE_SIZE = 1024  # (survey, page, language) entries; a deployment has a few dozen
+_HANDLERS: dict[tuple[int, str, str], tuple[InstrumentDefinition, list[Handler]]] = {}
+
+
+@dataclass
+class Item:
+    """One question as the template shows it."""
+
+    handler: Handler
+    kind: str
+    name: str
+    id: str
+    label: str
+    hint: str | None
+    hints: list[str]
+    required: bool
+    errors: list[str]
+    value: Any = None
+    options: tuple[tuple[str, str], ...] = ()
+    rows: list[Row] = field(default_factory=list)
+    other: Row | None = None
+
+    @property
+    def described_by(self) -> str:
+        """Return the ids of this question's hint and error, for aria-describedby."""
+        ids = []
+        if self.hint or self.hints:
+            ids.append(f"{self.id}-hint")
+        if self.errors:
+            ids.append(f"{self.id}-error")
+        return " ".join(ids)
+
+
+@dataclass
+class Row:
+    """One statement of a Likert question."""
+
+    name: str
+    id: str
+    label: str
+    value: Any
+    errors: list[str]
+
+
+@dataclass
+class PageForm:
+    """A page's form: the WTForms form and the handlers of its relevant questions."""
+
+    form: BaseForm
+    handlers: list[Handler]
+
+    def validate(self) -> bool:
+        """Check every field; errors land on the fields."""
+        return self.form.validate()
+
+    def answers(self) -> dict[str, Any]:
+        """Return the stored form of every answer that passed its checks."""
+        result: dict[str, Any] = {}
+        for handler in self.handlers:
+            result.update(handler.from_form(self.form))
+        return result
+
+    def errors(self) -> list[tuple[str, str]]:
+        """Return (message, target id) for the error summary, in page order."""
+        return [(message, f"#{anchor}") for item in self.items()
+                for message, anchor in _item_errors(item)]
+
+    def items(self) -> list[Item]:
+        """Return the view of every relevant question, in page order."""
+        return [_item(handler, self.form) for handler in self.handlers]
+
+    def unknown_keys(self, formdata: MultiDict[str, str], *, final: bool) -> list[str]:
+        """Return posted keys this page does not expect, or single fields posted twice."""
+        allowed: dict[str, bool] = {"csrf_token": False, "_action": False, "_language": False}
+        if final:
+            allowed["_submission"] = False
+        for handler in self.handlers:
+            for name, _ in handler.form_fields():
+                allowed[name] = handler.multiple
+        return sorted(key for key in formdata.keys()
+                      if key not in allowed or (not allowed[key] and
+                                                len(formdata.getlist(key)) > 1))
+
+
+def page_handlers(survey: InstrumentDefinition, page: Page, lang: str) -> list[Handler]:
+    """Return the handlers of a page's questions, made once per survey, page and language.
+
+    Handlers and their unbound fields depend only on the definition, which never changes
+    for a version (`entry.definition` keeps one object per version), so each request only
+    binds fresh fields. The survey object is kept with its entry: a recycled id() never
+    matches another survey.
+    """
+    key = (id(survey), page.name, lang)
+    found = _HANDLERS.get(key)
+    if found is not None and found[0] is survey:
+        return found[1]
+    handlers = [handler_for(q, survey, lang) for q in page.questions]
+    if len(_HANDLERS) >= _CACHE_SIZE:
+        _HANDLERS.clear()
+    _HANDLERS[key] = (survey, handlers)  # a race only builds twice: both are equal
+    return handlers
+
+
+def build_page_form(survey: InstrumentDefinition, page: Page, answers: dict[str, Any],
+                    lang: str, formdata: MultiDict[str, str] | None = None) -> PageForm:
+    """Compose the form of a page's relevant questions, filled from a post or from answers."""
+    handlers = [h for h in page_handlers(survey, page, lang)
+                if evaluate(h.question.relevant, answers)]
+    form = BaseForm([pair for h in handlers for pair in h.form_fields()])
+    if formdata is not None:
+        form.process(formdata)
+    else:
+        data: dict[str, Any] = {}
+        for handler in handlers:
+            data.update(handler.to_form(answers))
+        form.process(None, data=data)
+    return PageForm(form=form, handlers=handlers)
+
+
+def _item(handler: Handler, form: BaseForm) -> Item:
+    """Build the template view of one question from its handler and bound fields."""
+    question = handler.question
+    item = Item(handler=handler, kind=handler.kind, name=question.name,
+                id=f"q-{question.name}", label=question.label.get(handler.lang),
+                hint=question.hint.get(handler.lang) if question.hint else None,
+                hints=handler.hints(), required=question.required, errors=[],
+                options=handler.option_list())
+    if isinstance(handler, LikertHandler):
+        item.rows = [Row(name=name, id=f"q-{name}", label=label, value=form[name].data,
+                         errors=list(form[name].errors)) for name, label in handler.rows()]
+        item.errors = [e for row in item.rows for e in row.errors]
+    elif question.name in form:
+        item.value = form[question.name].data
+        item.errors = list(form[question.name].errors)
+    if isinstance(handler, ChoiceHandler) and handler.has_other():
+        name = handler.other_name()
+        item.other = Row(name=name, id=f"q-{name}", value=form[name].data,
+                         label=translate("other_text", handler.lang),
+                         errors=list(form[name].errors))
+    return item
+
+
+def _item_errors(item: Item) -> list[tuple[str, str]]:
+    """Pair each message, named after its question, with the first control it concerns."""
+    if item.rows:  # row messages already name their statement
+        return [(message, f"{row.id}-0") for row in item.rows for message in row.errors]
+    first = f"{item.id}-0" if item.options else item.id
+    found = [(_named(item.label, message), first) for message in item.errors]
+    if item.other is not None:
+        found += [(_named(item.label, message), item.other.id) for message in item.other.errors]
+    return found
+
+
+def _named(label: str, message: str) -> str:
+    """Put the question before a message: 'Hoe groot? Kies een antwoord'."""
+    label = label.strip()
+    return f"{label} {message}" if label[-1:] in "?.!:" else f"{label}: {message}"
