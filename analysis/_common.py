@@ -17,8 +17,7 @@ def demo_engine() -> Engine:
     """Engine for MEL_DATABASE_URL, else the database `mel demo` made in ./instance."""
     url = os.environ.get("MEL_DATABASE_URL", DEMO_URL)
     if url == DEMO_URL and not Path(url.removeprefix("sqlite:///")).exists():
-        sys.exit("no demo database here: run `mel demo --no-serve` first (or set "
-                 "MEL_DATABASE_URL)")
+        sys.exit("no demo database here: run `mel demo --no-serve` first (or set MEL_DATABASE_URL)")
     return make_engine(url)
 
 

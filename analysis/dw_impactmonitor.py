@@ -20,20 +20,36 @@ from mel.data.frame import frame
 
 def main(wave: str = "monitor-2025") -> None:
     """Print the mark, % recommend and % further steps, overall and by region."""
-    data = frame(demo_engine(), programme="digitale-werkplaatsen", wave=wave,
-                 instrument="dw-impactmonitor")
-    design = Design(data, weights="weight", strata="stratum", psu="unit", ssu="respondent",
-                    fpc=("fpc_units", "fpc_persons"), lonely_psu="adjust")
+    data = frame(
+        demo_engine(), programme="digitale-werkplaatsen", wave=wave, instrument="dw-impactmonitor"
+    )
+    design = Design(
+        data,
+        weights="weight",
+        strata="stratum",
+        psu="unit",
+        ssu="respondent",
+        fpc=("fpc_units", "fpc_persons"),
+        lonely_psu="adjust",
+    )
     mark = design.mean("cijfer_traject")
-    print(f"Digitale Werkplaatsen {wave}: {len(data)} ondernemers in "
-          f"{data['unit'].nunique()} werkplaatsen")
-    print(f"  gemiddeld cijfer {fmt(mark.estimate, 2)} "
-          f"(95%-BI {fmt(mark.ci_low, 2)}–{fmt(mark.ci_high, 2)})")
-    for column, label in (("aanbevelen", "beveelt aan"),
-                          ("vervolgstappen", "zette vervolgstappen")):
+    print(
+        f"Digitale Werkplaatsen {wave}: {len(data)} ondernemers in "
+        f"{data['unit'].nunique()} werkplaatsen"
+    )
+    print(
+        f"  gemiddeld cijfer {fmt(mark.estimate, 2)} "
+        f"(95%-BI {fmt(mark.ci_low, 2)}–{fmt(mark.ci_high, 2)})"
+    )
+    for column, label in (
+        ("aanbevelen", "beveelt aan"),
+        ("vervolgstappen", "zette vervolgstappen"),
+    ):
         p = design.proportion(column, level=1.0, method="logit")
-        print(f"  {fmt(100 * p.estimate, 1)}% {label} "
-              f"(95%-BI {fmt(100 * p.ci_low, 1)}–{fmt(100 * p.ci_high, 1)}%, logit)")
+        print(
+            f"  {fmt(100 * p.estimate, 1)}% {label} "
+            f"(95%-BI {fmt(100 * p.ci_low, 1)}–{fmt(100 * p.ci_high, 1)}%, logit)"
+        )
     print(design.mean("cijfer_traject", by="region").to_frame().to_string(index=False))
 
 

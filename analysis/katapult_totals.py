@@ -20,22 +20,32 @@ from mel.data.frame import frame
 
 def main(wave: str = "impactmeting-2025") -> None:
     """Print the three headline totals with their intervals."""
-    data = frame(demo_engine(), programme="katapult", wave=wave,
-                 instrument="katapult-impactmeting")
+    data = frame(demo_engine(), programme="katapult", wave=wave, instrument="katapult-impactmeting")
     data["studenten"] = data[["studenten_mbo", "studenten_hbo"]].sum(axis=1, min_count=1)
-    design = Design(data, weights="weight", strata="stratum", psu="unit", fpc="fpc_units",
-                    lonely_psu="adjust")
-    print(f"Katapult {wave}: {len(data)} pps'en responded in {data['stratum'].nunique()} "
-          f"strata (design df {design.df:g})")
-    for column, label in (("studenten", "studenten"), ("docenten", "docenten"),
-                          ("bedrijven", "bedrijven"), ("bedrijven_mkb", "mkb-bedrijven")):
+    design = Design(
+        data, weights="weight", strata="stratum", psu="unit", fpc="fpc_units", lonely_psu="adjust"
+    )
+    print(
+        f"Katapult {wave}: {len(data)} pps'en responded in {data['stratum'].nunique()} "
+        f"strata (design df {design.df:g})"
+    )
+    for column, label in (
+        ("studenten", "studenten"),
+        ("docenten", "docenten"),
+        ("bedrijven", "bedrijven"),
+        ("bedrijven_mkb", "mkb-bedrijven"),
+    ):
         est = design.total(column)
-        print(f"  naar schatting {fmt(est.estimate)} {label} "
-              f"(95%-BI {fmt(est.ci_low)}–{fmt(est.ci_high)}; se {fmt(est.se)}, "
-              f"deff {fmt(est.deff, 2)})")
+        print(
+            f"  naar schatting {fmt(est.estimate)} {label} "
+            f"(95%-BI {fmt(est.ci_low)}–{fmt(est.ci_high)}; se {fmt(est.se)}, "
+            f"deff {fmt(est.deff, 2)})"
+        )
     share = design.ratio("bedrijven_mkb", "bedrijven")
-    print(f"  aandeel mkb onder de bedrijven: {fmt(100 * share.estimate, 1)}% "
-          f"(95%-BI {fmt(100 * share.ci_low, 1)}–{fmt(100 * share.ci_high, 1)}%)")
+    print(
+        f"  aandeel mkb onder de bedrijven: {fmt(100 * share.estimate, 1)}% "
+        f"(95%-BI {fmt(100 * share.ci_low, 1)}–{fmt(100 * share.ci_high, 1)}%)"
+    )
     print(design.total("studenten", by="stratum").to_frame().to_string(index=False))
 
 

@@ -34,15 +34,26 @@ def main(wave: str = "meting-2025", question: str = "affiniteit") -> None:
     for column in reverse:  # mirror reverse-worded items before alpha and the index
         data[column] = low + high - data[column]
     data["index"] = likert_index(data, items)
-    design = Design(data, weights="weight", strata="stratum", psu="unit", ssu="respondent",
-                    fpc=("fpc_units", "fpc_persons"), lonely_psu="adjust")
+    design = Design(
+        data,
+        weights="weight",
+        strata="stratum",
+        psu="unit",
+        ssu="respondent",
+        fpc=("fpc_units", "fpc_persons"),
+        lonely_psu="adjust",
+    )
     alpha = cronbach_alpha(design, items)
     mean = design.mean("index")
-    print(f"Techkwadraat {wave}, scale {question!r}: {len(items)} statements "
-          f"({len(reverse)} reversed), {len(data)} pupils")
+    print(
+        f"Techkwadraat {wave}, scale {question!r}: {len(items)} statements "
+        f"({len(reverse)} reversed), {len(data)} pupils"
+    )
     print(f"  Cronbach's alpha (weighted) {fmt(alpha, 2)}")
-    print(f"  mean index {fmt(mean.estimate, 2)} on {fmt(low)}–{fmt(high)} "
-          f"(95%-BI {fmt(mean.ci_low, 2)}–{fmt(mean.ci_high, 2)}; deff {fmt(mean.deff, 1)})")
+    print(
+        f"  mean index {fmt(mean.estimate, 2)} on {fmt(low)}–{fmt(high)} "
+        f"(95%-BI {fmt(mean.ci_low, 2)}–{fmt(mean.ci_high, 2)}; deff {fmt(mean.deff, 1)})"
+    )
     print(design.mean("index", by="province").to_frame().to_string(index=False))
 
 

@@ -64,8 +64,9 @@ def best(fn: Callable[[], Any], repeats: int) -> tuple[float, Any]:
     return min(times), out
 
 
-def cold_and_warm(make: Callable[[], Any], ask: Callable[[Any], Any], repeats: int
-                  ) -> tuple[float, float, Any]:
+def cold_and_warm(
+    make: Callable[[], Any], ask: Callable[[Any], Any], repeats: int
+) -> tuple[float, float, Any]:
     """Best time of the first question on a fresh design (cold), and of asking again (warm).
 
     Libraries remember things about a design between questions (svy its variance
@@ -94,10 +95,17 @@ def run_mel(data: dict[str, np.ndarray], repeats: int) -> dict[str, Any]:
     setup, _ = best(make, repeats)
     mean_cold, mean_warm, m = cold_and_warm(make, lambda d: d.mean("y"), repeats)
     by_cold, by_warm, table = cold_and_warm(make, lambda d: d.mean("y", by="domain"), repeats)
-    return {"setup": setup, "mean": mean_cold, "mean_warm": mean_warm, "by": by_cold,
-            "by_warm": by_warm, "est": m.estimate, "se": m.se,
-            "by_est": [table[k].estimate for k in range(DOMAINS)],
-            "by_se": [table[k].se for k in range(DOMAINS)]}
+    return {
+        "setup": setup,
+        "mean": mean_cold,
+        "mean_warm": mean_warm,
+        "by": by_cold,
+        "by_warm": by_warm,
+        "est": m.estimate,
+        "se": m.se,
+        "by_est": [table[k].estimate for k in range(DOMAINS)],
+        "by_se": [table[k].se for k in range(DOMAINS)],
+    }
 
 
 def run_svy(data: dict[str, np.ndarray], repeats: int) -> dict[str, Any]:
@@ -107,19 +115,26 @@ def run_svy(data: dict[str, np.ndarray], repeats: int) -> dict[str, Any]:
     frame = pl.DataFrame(data)
 
     def make() -> Any:
-        return svy.Sample(data=frame, design=svy.Design(stratum="stratum", psu="psu",
-                                                        wgt="weight"))
+        return svy.Sample(data=frame, design=svy.Design(stratum="stratum", psu="psu", wgt="weight"))
 
     setup, _ = best(make, repeats)
-    mean_cold, mean_warm, m = cold_and_warm(make, lambda s: s.estimation.mean(y="y"),
-                                            repeats)
+    mean_cold, mean_warm, m = cold_and_warm(make, lambda s: s.estimation.mean(y="y"), repeats)
     by_cold, by_warm, b = cold_and_warm(
-        make, lambda s: s.estimation.mean(y="y", by="domain"), repeats)
+        make, lambda s: s.estimation.mean(y="y", by="domain"), repeats
+    )
     overall = m.to_polars()
     by = b.to_polars().sort("domain")
-    return {"setup": setup, "mean": mean_cold, "mean_warm": mean_warm, "by": by_cold,
-            "by_warm": by_warm, "est": overall["est"][0], "se": overall["se"][0],
-            "by_est": by["est"].to_list(), "by_se": by["se"].to_list()}
+    return {
+        "setup": setup,
+        "mean": mean_cold,
+        "mean_warm": mean_warm,
+        "by": by_cold,
+        "by_warm": by_warm,
+        "est": overall["est"][0],
+        "se": overall["se"][0],
+        "by_est": by["est"].to_list(),
+        "by_se": by["se"].to_list(),
+    }
 
 
 def run_samplics(data: dict[str, np.ndarray], repeats: int) -> dict[str, Any]:
@@ -128,17 +143,29 @@ def run_samplics(data: dict[str, np.ndarray], repeats: int) -> dict[str, Any]:
 
     def estimate(domain: np.ndarray | None) -> TaylorEstimator:
         est = TaylorEstimator(samplics.PopParam.mean)
-        est.estimate(y=data["y"], samp_weight=data["weight"], stratum=data["stratum"],
-                     psu=data["psu"], domain=domain)
+        est.estimate(
+            y=data["y"],
+            samp_weight=data["weight"],
+            stratum=data["stratum"],
+            psu=data["psu"],
+            domain=domain,
+        )
         return est
 
     # samplics has no design object: every call starts from scratch (cold = warm)
     t_mean, m = best(lambda: estimate(None), repeats)
     t_by, b = best(lambda: estimate(data["domain"]), repeats)
-    return {"setup": 0.0, "mean": t_mean, "mean_warm": t_mean, "by": t_by, "by_warm": t_by,
-            "est": float(m.point_est), "se": float(m.stderror),
-            "by_est": [float(b.point_est[k]) for k in range(DOMAINS)],
-            "by_se": [float(b.stderror[k]) for k in range(DOMAINS)]}
+    return {
+        "setup": 0.0,
+        "mean": t_mean,
+        "mean_warm": t_mean,
+        "by": t_by,
+        "by_warm": t_by,
+        "est": float(m.point_est),
+        "se": float(m.stderror),
+        "by_est": [float(b.point_est[k]) for k in range(DOMAINS)],
+        "by_se": [float(b.stderror[k]) for k in range(DOMAINS)],
+    }
 
 
 def child(library: str, rows: int, repeats: int) -> None:
@@ -159,9 +186,22 @@ def child(library: str, rows: int, repeats: int) -> None:
 
 def run_child(library: str, rows: int, repeats: int) -> dict[str, Any]:
     env = dict(os.environ, PYTHONWARNINGS="ignore")
-    proc = subprocess.run([sys.executable, __file__, "--child", library, "--rows", str(rows),
-                           "--repeats", str(repeats)], capture_output=True, text=True,
-                          env=env, cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    proc = subprocess.run(
+        [
+            sys.executable,
+            __file__,
+            "--child",
+            library,
+            "--rows",
+            str(rows),
+            "--repeats",
+            str(repeats),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+    )
     if proc.returncode != 0:
         last = (proc.stderr.strip().splitlines() or ["no output"])[-1]
         return {"error": last}
@@ -182,54 +222,67 @@ def main() -> int:
     if args.child:
         child(args.child, args.rows, args.repeats)
         return 0
-    print(f"{args.rows:,} rows, 10 strata x 50 PSUs, {DOMAINS} domains; best of "
-          f"{args.repeats}; cores: {os.cpu_count()}, load average: "
-          f"{os.getloadavg()[0]:.1f}")
+    print(
+        f"{args.rows:,} rows, 10 strata x 50 PSUs, {DOMAINS} domains; best of "
+        f"{args.repeats}; cores: {os.cpu_count()}, load average: "
+        f"{os.getloadavg()[0]:.1f}"
+    )
     results = {lib: run_child(lib, args.rows, args.repeats) for lib in LIBRARIES}
     mel = results["mel"]
     if "error" in mel:
         print(f"mel failed: {mel['error']}")
         return 1
     print()
-    print("seconds (best of the repeats); cold = first question on a new design, "
-          "warm = asked again")
-    print(f"{'library':<10}{'setup':>8}{'mean':>8}{'mean':>8}{'by 20':>8}{'by 20':>8}"
-          f"{'peak':>8}   ratio to mel: mean cold/warm, by cold/warm")
+    print(
+        "seconds (best of the repeats); cold = first question on a new design, warm = asked again"
+    )
+    print(
+        f"{'library':<10}{'setup':>8}{'mean':>8}{'mean':>8}{'by 20':>8}{'by 20':>8}"
+        f"{'peak':>8}   ratio to mel: mean cold/warm, by cold/warm"
+    )
     print(f"{'':<10}{'':>8}{'cold':>8}{'warm':>8}{'cold':>8}{'warm':>8}{'MB':>8}")
     for lib, r in results.items():
         if "error" in r:
             print(f"{lib:<10}not available: {r['error']}")
             continue
-        ratios = "  ".join(f"{r[k] / mel[k]:6.1f}" for k in ("mean", "mean_warm", "by",
-                                                              "by_warm"))
-        print(f"{lib:<10}{r['setup']:>8.3f}{r['mean']:>8.3f}{r['mean_warm']:>8.3f}"
-              f"{r['by']:>8.3f}{r['by_warm']:>8.3f}{r['peak_mb']:>8.0f}   {ratios}")
+        ratios = "  ".join(f"{r[k] / mel[k]:6.1f}" for k in ("mean", "mean_warm", "by", "by_warm"))
+        print(
+            f"{lib:<10}{r['setup']:>8.3f}{r['mean']:>8.3f}{r['mean_warm']:>8.3f}"
+            f"{r['by']:>8.3f}{r['by_warm']:>8.3f}{r['peak_mb']:>8.0f}   {ratios}"
+        )
     print()
     ok = True
     for lib in ("svy", "samplics"):
         r = results[lib]
         if "error" in r:
             continue
-        diffs = {"mean": rel_diff([mel["est"]], [r["est"]]),
-                 "mean SE": rel_diff([mel["se"]], [r["se"]]),
-                 "domain means": rel_diff(mel["by_est"], r["by_est"]),
-                 "domain SEs": rel_diff(mel["by_se"], r["by_se"])}
+        diffs = {
+            "mean": rel_diff([mel["est"]], [r["est"]]),
+            "mean SE": rel_diff([mel["se"]], [r["se"]]),
+            "domain means": rel_diff(mel["by_est"], r["by_est"]),
+            "domain SEs": rel_diff(mel["by_se"], r["by_se"]),
+        }
         worst = max(diffs.values())
         ok &= worst <= 1e-9
         detail = ", ".join(f"{k} {v:.1e}" for k, v in diffs.items())
-        print(f"mel vs {lib}: max relative difference {worst:.1e} "
-              f"({'identical to 1e-9' if worst <= 1e-9 else 'DIFFERENT'}; {detail})")
+        print(
+            f"mel vs {lib}: max relative difference {worst:.1e} "
+            f"({'identical to 1e-9' if worst <= 1e-9 else 'DIFFERENT'}; {detail})"
+        )
     targets = []
     if "error" not in results["svy"]:
         s = results["svy"]
-        for key, label in (("mean", "mean, cold"), ("mean_warm", "mean, warm"),
-                           ("by", "by, cold"), ("by_warm", "by, warm")):
+        for key, label in (
+            ("mean", "mean, cold"),
+            ("mean_warm", "mean, warm"),
+            ("by", "by, cold"),
+            ("by_warm", "by, warm"),
+        ):
             targets.append((f"{label}: mel <= 0.5 x svy", mel[key] <= 0.5 * s[key]))
     if "error" not in results["samplics"]:
         s = results["samplics"]
         for key, label in (("mean", "mean, cold"), ("by", "by, cold")):
-            targets.append((f"{label}: mel >= 10x faster than samplics",
-                            s[key] >= 10 * mel[key]))
+            targets.append((f"{label}: mel >= 10x faster than samplics", s[key] >= 10 * mel[key]))
     for name, met in targets:
         print(f"target {name}: {'met' if met else 'NOT met'}")
     return 0 if ok else 1

@@ -34,12 +34,17 @@ class Browser:
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
 
-    async def request(self, method: str, path: str, form: dict[str, str | list[str]] | None = None
-                      ) -> tuple[int, dict[str, str], str]:
+    async def request(
+        self, method: str, path: str, form: dict[str, str | list[str]] | None = None
+    ) -> tuple[int, dict[str, str], str]:
         """Send one request; return status, headers (lower-case) and body."""
         body = urlencode(form or {}, doseq=True).encode() if method == "POST" else b""
-        head = [f"{method} {path} HTTP/1.1", f"Host: {HOST}:{self.port}",
-                "Accept-Language: nl-NL", f"Content-Length: {len(body)}"]
+        head = [
+            f"{method} {path} HTTP/1.1",
+            f"Host: {HOST}:{self.port}",
+            "Accept-Language: nl-NL",
+            f"Content-Length: {len(body)}",
+        ]
         if method == "POST":
             head.append("Content-Type: application/x-www-form-urlencoded")
         if self.cookie:

@@ -50,29 +50,48 @@ DW = ROOT / "surveys" / "digitale-werkplaatsen"
 INPUT = re.compile(r'name="(csrf_token|_consent|_submission)" value="([^"]*)"')
 
 
-def page_answers(name: str, rng: random.Random, steps_yes: bool
-                 ) -> dict[str, str | list[str]]:
+def page_answers(name: str, rng: random.Random, steps_yes: bool) -> dict[str, str | list[str]]:
     """Plausible answers for each DW page (varied, so that skip logic is exercised)."""
-    steps = ({"welke_stappen": ["advies_uitgevoerd"]} if steps_yes
-             else {"reden_geen_stappen": rng.choice(["geen_tijd", "geen_budget"])})
+    steps = (
+        {"welke_stappen": ["advies_uitgevoerd"]}
+        if steps_yes
+        else {"reden_geen_stappen": rng.choice(["geen_tijd", "geen_budget"])}
+    )
     return {
-        "traject": {"soort_traject": rng.choice(["korte_vraag", "traject", "masterclass"]),
-                    "onderwerpen": rng.sample(["website_webshop", "data_dashboards", "ai",
-                                               "cybersecurity"], rng.randint(1, 3)),
-                    "datum_afgerond": f"2025-0{rng.randint(1, 9)}-01"},
-        "oordeel": {"cijfer_traject": str(rng.randint(5, 10)), "aanbevelen": "yes",
-                    "aanbeveling_score": str(rng.randint(0, 10)),
-                    "vervolgstappen": "yes" if steps_yes else "no"},
-        "na_het_traject": {**steps, **{f"effecten__{s}": str(rng.randint(1, 5)) for s in (
-                               "inzicht", "vaardigheden", "nieuwe_toepassingen",
-                               "weinig_veranderd", "inbreng_studenten")}},
-        "uw_bedrijf": {"bedrijfsgrootte": rng.choice(["zzp", "micro", "klein"]),
-                       "opmerkingen": "Prima geholpen door de studenten."},
+        "traject": {
+            "soort_traject": rng.choice(["korte_vraag", "traject", "masterclass"]),
+            "onderwerpen": rng.sample(
+                ["website_webshop", "data_dashboards", "ai", "cybersecurity"], rng.randint(1, 3)
+            ),
+            "datum_afgerond": f"2025-0{rng.randint(1, 9)}-01",
+        },
+        "oordeel": {
+            "cijfer_traject": str(rng.randint(5, 10)),
+            "aanbevelen": "yes",
+            "aanbeveling_score": str(rng.randint(0, 10)),
+            "vervolgstappen": "yes" if steps_yes else "no",
+        },
+        "na_het_traject": {
+            **steps,
+            **{
+                f"effecten__{s}": str(rng.randint(1, 5))
+                for s in (
+                    "inzicht",
+                    "vaardigheden",
+                    "nieuwe_toepassingen",
+                    "weinig_veranderd",
+                    "inbreng_studenten",
+                )
+            },
+        },
+        "uw_bedrijf": {
+            "bedrijfsgrootte": rng.choice(["zzp", "micro", "klein"]),
+            "opmerkingen": "Prima geholpen door de studenten.",
+        },
     }[name]
 
 
-async def respondent(port: int, link: str, stats: Stats, rng: random.Random,
-                     think: float) -> None:
+async def respondent(port: int, link: str, stats: Stats, rng: random.Random, think: float) -> None:
     """Fill in the survey once, like a browser; a few press Submit twice at the same time.
 
     `think` is the mean time (s) spent reading a page before pressing its button.
@@ -95,8 +114,9 @@ async def respondent(port: int, link: str, stats: Stats, rng: random.Random,
             if "_submission" in form and rng.random() < 0.05:
                 twin = Browser(port, stats)
                 twin.cookie = browser.cookie
-                results = await asyncio.gather(browser.request("POST", path, form),
-                                               twin.request("POST", path, form))
+                results = await asyncio.gather(
+                    browser.request("POST", path, form), twin.request("POST", path, form)
+                )
                 await twin.close()
                 status, headers = results[0][0], results[0][1]
                 expect(results[1][0], 303, "double submit")
@@ -121,8 +141,9 @@ def expect(status: int, wanted: int, what: str) -> None:
         raise AssertionError(f"{what}: HTTP {status}, expected {wanted}")
 
 
-async def run_load(port: int, link: str, respondents: int, concurrency: int,
-                   deadline: float, think: float) -> tuple[Stats, float]:
+async def run_load(
+    port: int, link: str, respondents: int, concurrency: int, deadline: float, think: float
+) -> tuple[Stats, float]:
     """Run `respondents` respondents, `concurrency` at a time; return stats and seconds."""
     stats, queue = Stats(), asyncio.Queue[int]()
     for number in range(respondents):
@@ -174,25 +195,62 @@ def free_port() -> int:
 def server_command(server: str, port: int, workers: int, threads: int) -> list[str]:
     """Return the command line that serves mel with `server` (gunicorn or granian)."""
     if server == "granian":  # Rust HTTP server, WSGI app run on its blocking threads
-        return [sys.executable, "-m", "granian", "--interface", "wsgi", "--host", HOST,
-                "--port", str(port), "--workers", str(workers), "--blocking-threads",
-                str(threads), "--backlog", "2048", "--log-level", "warning",
-                "--no-access-log", "mel.wsgi:app"]
-    return [sys.executable, "-m", "gunicorn", "-w", str(workers), "-k", "gthread", "--threads",
-            str(threads), "--keep-alive", "30", "--backlog", "2048", "-b", f"{HOST}:{port}",
-            "--log-level", "warning", "mel.wsgi:app"]
+        return [
+            sys.executable,
+            "-m",
+            "granian",
+            "--interface",
+            "wsgi",
+            "--host",
+            HOST,
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--blocking-threads",
+            str(threads),
+            "--backlog",
+            "2048",
+            "--log-level",
+            "warning",
+            "--no-access-log",
+            "mel.wsgi:app",
+        ]
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "-w",
+        str(workers),
+        "-k",
+        "gthread",
+        "--threads",
+        str(threads),
+        "--keep-alive",
+        "30",
+        "--backlog",
+        "2048",
+        "-b",
+        f"{HOST}:{port}",
+        "--log-level",
+        "warning",
+        "mel.wsgi:app",
+    ]
 
 
 @contextmanager
 def serving(url: str, server: str, workers: int, threads: int):  # type: ignore[no-untyped-def]
     """Serve mel with `server` on a free loopback port; yield the port and the server's pid."""
     port = free_port()
-    env = {**os.environ, "MEL_DATABASE_URL": url, "MEL_SECRET_KEY": secrets.token_hex(16),
-           "MEL_RATELIMIT_STORAGE_URI": os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379"),
-           "MEL_RATELIMIT_KEY_PREFIX": f"bench-{secrets.token_hex(4)}",
-           "MEL_RATELIMIT_START": "100000 per minute"}  # every respondent shares 127.0.0.1
-    process = subprocess.Popen(server_command(server, port, workers, threads), cwd=ROOT,
-                               env=env)
+    env = {
+        **os.environ,
+        "MEL_DATABASE_URL": url,
+        "MEL_SECRET_KEY": secrets.token_hex(16),
+        "MEL_RATELIMIT_STORAGE_URI": os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379"),
+        "MEL_RATELIMIT_KEY_PREFIX": f"bench-{secrets.token_hex(4)}",
+        "MEL_RATELIMIT_START": "100000 per minute",
+    }  # every respondent shares 127.0.0.1
+    process = subprocess.Popen(server_command(server, port, workers, threads), cwd=ROOT, env=env)
     try:
         for _ in range(100):  # up to 20 s to come up
             try:
@@ -217,8 +275,9 @@ def check(url: str, stats: Stats, respondents: int) -> list[str]:
     complete = [r for r in rows if r.status == "complete"]
     problems = []
     if len(complete) != stats.completed:
-        problems.append(f"{len(complete)} complete responses for {stats.completed} completed "
-                        f"respondents")
+        problems.append(
+            f"{len(complete)} complete responses for {stats.completed} completed respondents"
+        )
     if len({r.client_submission_id for r in complete}) != len(complete):
         problems.append("duplicate client_submission_id")
     if len(rows) > respondents:
@@ -231,19 +290,34 @@ def report(name: str, stats: Stats, seconds: float, problems: list[str]) -> None
     lat = sorted(stats.latencies)
     pct = statistics.quantiles(lat, n=100, method="inclusive") if len(lat) > 1 else [0.0] * 99
     print(f"== {name}")
-    print(f"completed surveys      {stats.completed} in {seconds:.1f} s "
-          f"= {stats.completed / seconds:.1f} surveys/s")
+    print(
+        f"completed surveys      {stats.completed} in {seconds:.1f} s "
+        f"= {stats.completed / seconds:.1f} surveys/s"
+    )
     print(f"page requests          {len(lat)} = {len(lat) / seconds:.0f} requests/s")
-    print(f"latency p50/p95/p99    {pct[49] * 1000:.0f} / {pct[94] * 1000:.0f} / "
-          f"{pct[98] * 1000:.0f} ms (max {lat[-1] * 1000:.0f} ms)" if lat else "no requests")
-    print(f"errors                 {len(stats.errors)}"
-          + (f" (first: {stats.errors[0]})" if stats.errors else "")
-          + f"; reconnects {stats.reconnects}")
+    print(
+        f"latency p50/p95/p99    {pct[49] * 1000:.0f} / {pct[94] * 1000:.0f} / "
+        f"{pct[98] * 1000:.0f} ms (max {lat[-1] * 1000:.0f} ms)"
+        if lat
+        else "no requests"
+    )
+    print(
+        f"errors                 {len(stats.errors)}"
+        + (f" (first: {stats.errors[0]})" if stats.errors else "")
+        + f"; reconnects {stats.reconnects}"
+    )
     requests = max(len(lat), 1)
-    print(f"CPU per request        server {stats.server_cpu / requests * 1000:.2f} ms, "
-          f"load client {stats.client_cpu / requests * 1000:.2f} ms "
-          f"(server used {stats.server_cpu / seconds:.2f} of {os.cpu_count()} cores)")
-    print(f"database check         {'OK: one complete response per completed respondent' if not problems else '; '.join(problems)}")  # noqa: E501
+    print(
+        f"CPU per request        server {stats.server_cpu / requests * 1000:.2f} ms, "
+        f"load client {stats.client_cpu / requests * 1000:.2f} ms "
+        f"(server used {stats.server_cpu / seconds:.2f} of {os.cpu_count()} cores)"
+    )
+    verdict = (
+        "OK: one complete response per completed respondent"
+        if not problems
+        else "; ".join(problems)
+    )
+    print(f"database check         {verdict}")
 
 
 @contextmanager
@@ -266,38 +340,65 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--respondents", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=200)
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2,
-                        help="server processes (default: one per core)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=os.cpu_count() or 2,
+        help="server processes (default: one per core)",
+    )
     parser.add_argument("--threads", type=int, default=4, help="threads per process")
     parser.add_argument("--backends", default="postgresql,sqlite")
-    parser.add_argument("--servers", default="gunicorn",
-                        help="comma-separated: gunicorn (gthread workers), granian (WSGI)")
+    parser.add_argument(
+        "--servers",
+        default="gunicorn",
+        help="comma-separated: gunicorn (gthread workers), granian (WSGI)",
+    )
     parser.add_argument("--pg-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
-    parser.add_argument("--think", type=float, default=0.0,
-                        help="mean seconds a respondent reads a page before answering "
-                             "(0: press on at once, which measures capacity)")
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=0.0,
+        help="mean seconds a respondent reads a page before answering "
+        "(0: press on at once, which measures capacity)",
+    )
     parser.add_argument("--timeout", type=float, default=600, help="deadline per backend (s)")
     args = parser.parse_args()
-    print(f"{args.respondents} respondents, {args.concurrency} at a time, think time "
-          f"{args.think:g} s; {args.workers} workers x {args.threads} threads; "
-          f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
-    runs = [(server, backend) for server in args.servers.split(",")
-            for backend in args.backends.split(",")]
+    print(
+        f"{args.respondents} respondents, {args.concurrency} at a time, think time "
+        f"{args.think:g} s; {args.workers} workers x {args.threads} threads; "
+        f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}"
+    )
+    runs = [
+        (server, backend)
+        for server in args.servers.split(",")
+        for backend in args.backends.split(",")
+    ]
     for server, backend in runs:
         with tempfile.TemporaryDirectory() as folder:
-            database = (postgres_database(args.pg_url) if backend == "postgresql"
-                        else nullcontext(f"sqlite:///{folder}/bench.sqlite"))
+            database = (
+                postgres_database(args.pg_url)
+                if backend == "postgresql"
+                else nullcontext(f"sqlite:///{folder}/bench.sqlite")
+            )
             with database as url:
                 link = prepare(url)
                 with serving(url, server, args.workers, args.threads) as (port, pid):
                     server_cpu, client_cpu = tree_cpu_seconds(pid), time.process_time()
-                    stats, seconds = asyncio.run(run_load(
-                        port, link, args.respondents, args.concurrency,
-                        time.monotonic() + args.timeout, args.think))
+                    stats, seconds = asyncio.run(
+                        run_load(
+                            port,
+                            link,
+                            args.respondents,
+                            args.concurrency,
+                            time.monotonic() + args.timeout,
+                            args.think,
+                        )
+                    )
                     stats.server_cpu = tree_cpu_seconds(pid) - server_cpu
                     stats.client_cpu = time.process_time() - client_cpu
-                report(f"{backend} on {server}", stats, seconds,
-                       check(url, stats, args.respondents))
+                report(
+                    f"{backend} on {server}", stats, seconds, check(url, stats, args.respondents)
+                )
 
 
 @contextmanager

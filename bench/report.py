@@ -83,21 +83,29 @@ def run_reports(database: Path, out: Path, pdf: bool) -> None:
     catalogue = load_catalogue([ROOT / "surveys"])
     pages = 0
     engine_name = pdf_engine()
-    browser = Chromium(find_chromium() or "chromium") if pdf and engine_name == "chromium" \
-        else None
+    browser = Chromium(find_chromium() or "chromium") if pdf and engine_name == "chromium" else None
     if browser is not None:
         browser.__enter__()
     for code in sorted(catalogue.programmes):
         with Session(engine) as session:
-            wave = session.exec(select(Wave).join(Programme).where(Programme.code == code)
-                                .order_by(Wave.year.desc())).first()  # type: ignore[attr-defined]
+            wave = session.exec(
+                select(Wave)
+                .join(Programme)
+                .where(Programme.code == code)
+                .order_by(Wave.year.desc())
+            ).first()  # type: ignore[attr-defined]
         assert wave is not None, code
         instruments = {c: s for c, (_, s) in catalogue.instruments.items() if s.programme == code}
         definition = catalogue.programmes[code][1]
         stamps: list[tuple[float, float]] = []
         clock = _now()
-        report = build_report(engine, definition, instruments, wave.code,
-                              progress=lambda _label, s=stamps: s.append(_now()))
+        report = build_report(
+            engine,
+            definition,
+            instruments,
+            wave.code,
+            progress=lambda _label, s=stamps: s.append(_now()),
+        )
         # Steps: fieldwork, one per KPI evaluated, one per KPI section, pathways, appendix.
         evaluated = stamps[len(definition.kpis)]
         add("extract+estimate", clock, evaluated)
@@ -127,14 +135,33 @@ def whole_run(database: Path, out: Path, engine: str, jobs: int, pdf: bool) -> d
     """
     import psutil
 
-    command = [sys.executable, "-m", "mel.cli", "report", "--programme", "all", "--wave",
-               "latest", "--out", str(out), "--database-url", f"sqlite:///{database}",
-               "--jobs", str(jobs), "--pdf-engine", engine]
+    command = [
+        sys.executable,
+        "-m",
+        "mel.cli",
+        "report",
+        "--programme",
+        "all",
+        "--wave",
+        "latest",
+        "--out",
+        str(out),
+        "--database-url",
+        f"sqlite:///{database}",
+        "--jobs",
+        str(jobs),
+        "--pdf-engine",
+        engine,
+    ]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    process = psutil.Popen(command + ([] if pdf else ["--no-pdf"]), cwd=ROOT,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                           env={**os.environ, "MPLBACKEND": "Agg"})
+    process = psutil.Popen(
+        command + ([] if pdf else ["--no-pdf"]),
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "MPLBACKEND": "Agg"},
+    )
     peak = peak_chromium = 0
     while process.poll() is None:
         total = chromium = 0
@@ -159,24 +186,37 @@ def whole_run(database: Path, out: Path, engine: str, jobs: int, pdf: bool) -> d
     if process.returncode != 0:
         sys.exit(f"mel report failed:\n{process.stderr.read().decode() if process.stderr else ''}")
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return {"wall": wall, "cpu": cpu, "peak_mb": peak / 2**20,
-            "chromium_mb": peak_chromium / 2**20}
+    return {"wall": wall, "cpu": cpu, "peak_mb": peak / 2**20, "chromium_mb": peak_chromium / 2**20}
 
 
 def main() -> None:
     """Parse options, simulate if needed, time the phases and the whole run; print figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database", type=Path,
-                        help="Simulated SQLite database: made here if missing, else reused.")
+    parser.add_argument(
+        "--database",
+        type=Path,
+        help="Simulated SQLite database: made here if missing, else reused.",
+    )
     parser.add_argument("--scale", type=float, default=7.2)
     parser.add_argument("--seed", type=int, default=2025)
     parser.add_argument("--no-pdf", action="store_true", help="Skip the PDFs.")
-    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
-                        help="Worker processes of the whole run (default: CPUs).")
-    parser.add_argument("--repeat", type=int, default=1,
-                        help="Whole runs per engine (the figures vary by some 5%%).")
-    parser.add_argument("--engines", default="chromium,weasyprint",
-                        help="PDF engines to time the whole run with (comma-separated).")
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="Worker processes of the whole run (default: CPUs).",
+    )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="Whole runs per engine (the figures vary by some 5%%).",
+    )
+    parser.add_argument(
+        "--engines",
+        default="chromium,weasyprint",
+        help="PDF engines to time the whole run with (comma-separated).",
+    )
     parser.add_argument("--child", nargs=2, metavar=("DATABASE", "OUT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -187,33 +227,48 @@ def main() -> None:
         if not database.exists():
             clock = time.perf_counter()
             responses = simulate(database, args.scale, args.seed)
-            print(f"simulated {responses:,} responses (scale {args.scale:g}) in "
-                  f"{time.perf_counter() - clock:.1f} s")
+            print(
+                f"simulated {responses:,} responses (scale {args.scale:g}) in "
+                f"{time.perf_counter() - clock:.1f} s"
+            )
         command = [sys.executable, __file__, "--child", str(database), folder]
-        result = subprocess.run(command + (["--no-pdf"] if args.no_pdf else []),
-                                capture_output=True, text=True, cwd=ROOT)
+        result = subprocess.run(
+            command + (["--no-pdf"] if args.no_pdf else []),
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+        )
         if result.returncode != 0:
             sys.exit(f"the report run failed:\n{result.stderr}")
         figures = json.loads(result.stdout.strip().splitlines()[-1])
-        runs = [(engine, whole_run(database, Path(folder) / engine, engine, args.jobs,
-                                   not args.no_pdf))
-                for _round in range(max(args.repeat, 1))
-                for engine in args.engines.split(",") if engine]
+        runs = [
+            (engine, whole_run(database, Path(folder) / engine, engine, args.jobs, not args.no_pdf))
+            for _round in range(max(args.repeat, 1))
+            for engine in args.engines.split(",")
+            if engine
+        ]
     wall, cpu = figures["wall"], figures["cpu"]
-    print(f"phases, one process, programmes one after another (PDF engine "
-          f"{figures['engine']}; its CPU is in Chromium's own processes, not below):")
+    print(
+        f"phases, one process, programmes one after another (PDF engine "
+        f"{figures['engine']}; its CPU is in Chromium's own processes, not below):"
+    )
     print(f"  {'phase':<17} {'wall s':>8} {'CPU s':>8}")
     for name in ("extract+estimate", "charts", "html", "pdf", "tables", "total"):
         print(f"  {name:<17} {wall[name]:8.1f} {cpu[name]:8.1f}")
     print(f"  {'PDF pages':<17} {figures['pages']:8d}")
     print(f"whole run: mel report --programme all --wave latest --jobs {args.jobs}")
-    print(f"  {'PDF engine':<12} {'wall s':>8} {'CPU s':>8} {'peak MB':>8} "
-          f"{'of which Chromium':>18}")
+    print(
+        f"  {'PDF engine':<12} {'wall s':>8} {'CPU s':>8} {'peak MB':>8} {'of which Chromium':>18}"
+    )
     for engine, run in runs:
-        print(f"  {engine:<12} {run['wall']:8.1f} {run['cpu']:8.1f} {run['peak_mb']:8.0f} "
-              f"{run['chromium_mb']:18.0f}")
-    print(f"  target: < {TARGET_SECONDS:g} s and < {TARGET_MB:g} MB; load average now "
-          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+        print(
+            f"  {engine:<12} {run['wall']:8.1f} {run['cpu']:8.1f} {run['peak_mb']:8.0f} "
+            f"{run['chromium_mb']:18.0f}"
+        )
+    print(
+        f"  target: < {TARGET_SECONDS:g} s and < {TARGET_MB:g} MB; load average now "
+        f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+    )
 
 
 if __name__ == "__main__":

@@ -63,8 +63,17 @@ def _run(url: str, scale: float, queue: Any) -> None:
     with engine.connect() as connection:
         stored = connection.execute(select(func.count()).select_from(Response)).scalar_one()
     engine.dispose()
-    queue.put({"responses": summary.responses, "stored": stored, "wall": wall, "cpu": cpu,
-               "peak": peak, "grew": peak - before, "table": str(summary)})
+    queue.put(
+        {
+            "responses": summary.responses,
+            "stored": stored,
+            "wall": wall,
+            "cpu": cpu,
+            "peak": peak,
+            "grew": peak - before,
+            "table": str(summary),
+        }
+    )
 
 
 def measure(url: str, scale: float) -> dict[str, Any]:
@@ -89,10 +98,12 @@ def calibrate(target: int, folder: Path) -> float:
     simulate(engine, seed=2025, scale=1.0)
     with engine.connect() as connection:
         rows = connection.execute(
-            select(Instrument.respondent, func.count()).select_from(Response)
+            select(Instrument.respondent, func.count())
+            .select_from(Response)
             .join(InstrumentVersion, InstrumentVersion.id == Response.instrument_version_id)
             .join(Instrument, Instrument.id == InstrumentVersion.instrument_id)
-            .group_by(Instrument.respondent)).all()
+            .group_by(Instrument.respondent)
+        ).all()
     engine.dispose()
     counts = dict(rows)
     units, persons = counts.get("unit", 0), counts.get("person", 0)
@@ -130,8 +141,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         scale = calibrate(args.responses, folder)
-        print(f"scale {scale:.3f} for about {args.responses:,} responses "
-              f"(cpus: {os.cpu_count()}, load: {os.getloadavg()[0]:.1f})")
+        print(
+            f"scale {scale:.3f} for about {args.responses:,} responses "
+            f"(cpus: {os.cpu_count()}, load: {os.getloadavg()[0]:.1f})"
+        )
         results = {"sqlite": measure(f"sqlite:///{folder / 'bench.sqlite'}", scale)}
         pg = None if args.no_pg else _pg_schema(args.pg_url)
         if pg is not None:
@@ -141,12 +154,16 @@ def main() -> None:
             finally:
                 drop()
     print(next(iter(results.values()))["table"])
-    print(f"\n{'backend':<11} {'responses':>9} {'wall s':>7} {'cpu s':>6} {'resp/s':>7} "
-          f"{'peak RSS MB':>11} {'RSS growth MB':>13}")
+    print(
+        f"\n{'backend':<11} {'responses':>9} {'wall s':>7} {'cpu s':>6} {'resp/s':>7} "
+        f"{'peak RSS MB':>11} {'RSS growth MB':>13}"
+    )
     for backend, r in results.items():
         assert r["stored"] == r["responses"]
-        print(f"{backend:<11} {r['responses']:>9,} {r['wall']:>7.1f} {r['cpu']:>6.1f} "
-              f"{r['responses'] / r['wall']:>7,.0f} {r['peak']:>11.0f} {r['grew']:>13.0f}")
+        print(
+            f"{backend:<11} {r['responses']:>9,} {r['wall']:>7.1f} {r['cpu']:>6.1f} "
+            f"{r['responses'] / r['wall']:>7,.0f} {r['peak']:>11.0f} {r['grew']:>13.0f}"
+        )
 
 
 if __name__ == "__main__":

@@ -14,8 +14,11 @@ from mel.web.database import setup_database
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app: defaults, then MEL_* environment variables, then `config`."""
-    app = Flask("mel", template_folder=str(settings.project_path("templates")),
-                instance_relative_config=True)
+    app = Flask(
+        "mel",
+        template_folder=str(settings.project_path("templates")),
+        instance_relative_config=True,
+    )
     app.config.update(settings.defaults(Path(app.instance_path)))
     app.config.update(settings.environment_settings())
     app.config.update(config or {})

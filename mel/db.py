@@ -28,8 +28,9 @@ def make_engine(url: str) -> Engine:
     except Exception as exc:  # sqlalchemy raises ArgumentError with a terse message
         raise ConfigError(f"MEL_DATABASE_URL is not a database URL: {url!r} ({exc})") from None
     if parsed.get_backend_name() == "sqlite":
-        engine = create_engine(url, connect_args={"check_same_thread": False,
-                                                  "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+        )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
@@ -54,8 +55,7 @@ def ping_when_idle(engine: Engine, idle_seconds: float = PING_AFTER_IDLE_S) -> N
         record.info["mel_idle_since"] = time.monotonic()
 
     def checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
-        if getattr(dbapi_connection, "broken", False) or getattr(dbapi_connection, "closed",
-                                                                  False):
+        if getattr(dbapi_connection, "broken", False) or getattr(dbapi_connection, "closed", False):
             raise DisconnectionError("connection was closed")
         since = record.info.get("mel_idle_since")
         if since is None or time.monotonic() - since < idle_seconds:

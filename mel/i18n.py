@@ -27,27 +27,38 @@ STRINGS: dict[str, tuple[str, str]] = {
     "staff_logout": ("Uitloggen", "Log out"),
     "staff_email": ("E-mailadres", "E-mail address"),
     "staff_password": ("Wachtwoord", "Password"),
-    "staff_login_failed": ("Het e-mailadres of wachtwoord klopt niet.",
-                           "The e-mail address or password is not correct."),
-    "staff_login_throttled": ("Te veel mislukte pogingen. Wacht tien minuten en probeer het "
-                              "dan opnieuw.",
-                              "Too many failed attempts. Wait ten minutes and try again."),
+    "staff_login_failed": (
+        "Het e-mailadres of wachtwoord klopt niet.",
+        "The e-mail address or password is not correct.",
+    ),
+    "staff_login_throttled": (
+        "Te veel mislukte pogingen. Wacht tien minuten en probeer het dan opnieuw.",
+        "Too many failed attempts. Wait ten minutes and try again.",
+    ),
     "staff_password_change": ("Wachtwoord wijzigen", "Change password"),
     "staff_password_current": ("Huidig wachtwoord", "Current password"),
     "staff_password_new": ("Nieuw wachtwoord", "New password"),
     "staff_password_confirm": ("Herhaal het nieuwe wachtwoord", "Repeat the new password"),
-    "staff_password_rules": ("Minstens {n} tekens; beide keren hetzelfde.",
-                             "At least {n} characters; the same both times."),
-    "staff_password_wrong": ("Het huidige wachtwoord klopt niet.",
-                             "The current password is not correct."),
-    "staff_password_changed": ("Uw wachtwoord is gewijzigd. Andere sessies zijn beëindigd.",
-                               "Your password has been changed. Other sessions have ended."),
+    "staff_password_rules": (
+        "Minstens {n} tekens; beide keren hetzelfde.",
+        "At least {n} characters; the same both times.",
+    ),
+    "staff_password_wrong": (
+        "Het huidige wachtwoord klopt niet.",
+        "The current password is not correct.",
+    ),
+    "staff_password_changed": (
+        "Uw wachtwoord is gewijzigd. Andere sessies zijn beëindigd.",
+        "Your password has been changed. Other sessions have ended.",
+    ),
     "role_admin": ("beheerder", "administrator"),
     "role_researcher": ("onderzoeker", "researcher"),
     "role_staff": ("programmamedewerker", "programme staff"),
     "staff_programmes": ("Programma's", "Programmes"),
-    "staff_no_programmes": ("U heeft nog geen toegang tot een programma.",
-                            "You do not have access to any programme yet."),
+    "staff_no_programmes": (
+        "U heeft nog geen toegang tot een programma.",
+        "You do not have access to any programme yet.",
+    ),
     "staff_dashboards": ("Dashboards", "Dashboards"),
     "staff_fieldwork": ("Veldwerk", "Fieldwork"),
     "staff_kpis": ("KPI's", "KPIs"),
@@ -77,42 +88,58 @@ STRINGS: dict[str, tuple[str, str]] = {
     "dim_stratum": ("Stratum", "Stratum"),
     "dim_unit_kind": ("Soort eenheid", "Unit type"),
     "dim_unit": ("Eenheid", "Unit"),
-    "staff_err_param": ("Onbekende parameter {name!r} in het adres.",
-                        "Unknown parameter {name!r} in the address."),
-    "staff_err_value": ("Onbekende waarde {value!r} voor {name}. Kies uit: {choices}.",
-                        "Unknown value {value!r} for {name}. Choose from: {choices}."),
-    "staff_err_no_waves": ("Dit programma heeft nog geen metingen.",
-                           "This programme has no waves yet."),
-    "staff_too_small": ("Deze selectie telt te weinig respondenten (of is af te leiden uit "
-                        "andere cijfers), dus tonen we geen cijfers. We tonen alleen cijfers "
-                        "over groepen van ten minste {k} respondenten. Kies een bredere "
-                        "selectie.",
-                        "This selection has too few respondents (or could be derived from "
-                        "other figures), so no figures are shown. We only show figures for "
-                        "groups of at least {k} respondents. Choose a broader selection."),
-    "staff_not_measured": ("Deze KPI is in deze meting niet gemeten.",
-                           "This KPI was not measured in this wave."),
+    "staff_err_param": (
+        "Onbekende parameter {name!r} in het adres.",
+        "Unknown parameter {name!r} in the address.",
+    ),
+    "staff_err_value": (
+        "Onbekende waarde {value!r} voor {name}. Kies uit: {choices}.",
+        "Unknown value {value!r} for {name}. Choose from: {choices}.",
+    ),
+    "staff_err_no_waves": (
+        "Dit programma heeft nog geen metingen.",
+        "This programme has no waves yet.",
+    ),
+    "staff_too_small": (
+        "Deze selectie telt te weinig respondenten (of is af te leiden uit "
+        "andere cijfers), dus tonen we geen cijfers. We tonen alleen cijfers "
+        "over groepen van ten minste {k} respondenten. Kies een bredere "
+        "selectie.",
+        "This selection has too few respondents (or could be derived from "
+        "other figures), so no figures are shown. We only show figures for "
+        "groups of at least {k} respondents. Choose a broader selection.",
+    ),
+    "staff_not_measured": (
+        "Deze KPI is in deze meting niet gemeten.",
+        "This KPI was not measured in this wave.",
+    ),
     "staff_hidden": ("onderdrukt", "suppressed"),
     "staff_suppression": ("Onderdrukking", "Suppression"),
     "staff_suppression_rule": (
         "'onderdrukt': een groep met minder dan {k} respondenten, of een cijfer waaruit zo'n "
         "groep af te leiden zou zijn.",
         "'suppressed': a group of fewer than {k} respondents, or a figure from which such a "
-        "group could be derived."),
+        "group could be derived.",
+    ),
     "staff_title": ("Titel", "Title"),
     "staff_sheet_figures": ("cijfers", "figures"),
     "staff_sheet_about": ("toelichting", "about"),
     "staff_download": ("Downloaden", "Download"),
-    "staff_chart_alt_fieldwork": ("Staafdiagram van afgeronde en lopende responsen per {by}; "
-                                  "dezelfde cijfers staan in de tabel.",
-                                  "Bar chart of completed and in-progress responses by {by}; "
-                                  "the table has the same figures."),
-    "staff_chart_alt_trend": ("Verloop van {kpi} over de metingen met 95%-"
-                              "betrouwbaarheidsintervallen; de tabel heeft dezelfde cijfers.",
-                              "Trend of {kpi} across waves with 95% confidence intervals; "
-                              "the table has the same figures."),
-    "staff_chart_table_below": ("De cijfers van de grafiek staan in de tabel hieronder.",
-                                "The table below has the figures of the chart."),
+    "staff_chart_alt_fieldwork": (
+        "Staafdiagram van afgeronde en lopende responsen per {by}; "
+        "dezelfde cijfers staan in de tabel.",
+        "Bar chart of completed and in-progress responses by {by}; the table has the same figures.",
+    ),
+    "staff_chart_alt_trend": (
+        "Verloop van {kpi} over de metingen met 95%-"
+        "betrouwbaarheidsintervallen; de tabel heeft dezelfde cijfers.",
+        "Trend of {kpi} across waves with 95% confidence intervals; "
+        "the table has the same figures.",
+    ),
+    "staff_chart_table_below": (
+        "De cijfers van de grafiek staan in de tabel hieronder.",
+        "The table below has the figures of the chart.",
+    ),
     "fw_group": ("Groep", "Group"),
     "staff_total": ("Totaal", "Total"),
     "fw_sampled_units": ("Eenheden in steekproef", "Sampled units"),
@@ -127,8 +154,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "staff_ci_short": ("95%-interval", "95% interval"),
     "staff_n": ("Respondenten", "Respondents"),
     "staff_target": ("Streefwaarde", "Target"),
-    "staff_target_whole": ("geldt voor het hele programma, niet voor deze selectie",
-                           "applies to the whole programme, not to this selection"),
+    "staff_target_whole": (
+        "geldt voor het hele programma, niet voor deze selectie",
+        "applies to the whole programme, not to this selection",
+    ),
     "staff_no_target": ("geen streefwaarde voor dit jaar", "no target for this year"),
     "status_mark_gehaald": ("✔", "✔"),
     "status_mark_niet_gehaald": ("✘", "✘"),
@@ -137,25 +166,29 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Status: 'gehaald' als het hele 95%-interval de streefwaarde haalt, 'niet gehaald' "
         "als het hele interval eronder blijft, anders 'onzeker'.",
         "Status: 'met' when the whole 95% interval reaches the target, 'not met' when the "
-        "whole interval falls short, otherwise 'uncertain'."),
+        "whole interval falls short, otherwise 'uncertain'.",
+    ),
     "staff_trend": ("Verloop", "Trend"),
     "staff_groups": ("Groepen", "Groups"),
     "staff_by_group": ("Per {by}", "By {by}"),
     "staff_question": ("Vraag", "Question"),
-    "staff_no_texts": ("Deze meting heeft geen open vragen.",
-                       "This wave has no open questions."),
+    "staff_no_texts": ("Deze meting heeft geen open vragen.", "This wave has no open questions."),
     "staff_choose_question": ("Kies een vraag.", "Choose a question."),
-    "staff_texts_count": ("{n} antwoorden, op alfabetische volgorde.",
-                          "{n} answers, in alphabetical order."),
-    "staff_texts_first": ("Hieronder de eerste {n}; kies een kleinere selectie voor de rest.",
-                          "The first {n} are shown below; choose a narrower selection for the "
-                          "rest."),
+    "staff_texts_count": (
+        "{n} antwoorden, op alfabetische volgorde.",
+        "{n} answers, in alphabetical order.",
+    ),
+    "staff_texts_first": (
+        "Hieronder de eerste {n}; kies een kleinere selectie voor de rest.",
+        "The first {n} are shown below; choose a narrower selection for the rest.",
+    ),
     "staff_exports_intro": (
         "Gepseudonimiseerde antwoorden per meting en vragenlijst, met de ontwerpvariabelen "
         "(eenheid, stratum, gewicht, fpc) en variabele- en waardelabels. Elke download wordt "
         "vastgelegd.",
         "Pseudonymised answers per wave and questionnaire, with the design variables (unit, "
-        "stratum, weight, fpc) and variable and value labels. Every download is logged."),
+        "stratum, weight, fpc) and variable and value labels. Every download is logged.",
+    ),
     "staff_instrument": ("Vragenlijst", "Questionnaire"),
     "staff_data_files": ("Gegevens", "Data"),
     "staff_codebook": ("Codeboek", "Codebook"),
@@ -163,11 +196,13 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{n} afgeronde responsen van eenheden buiten de steekproefopzet van deze meting tellen "
         "niet mee in deze cijfers.",
         "{n} complete responses from units outside this wave's frame are not counted in these "
-        "figures."),
+        "figures.",
+    ),
     "staff_export_responses": ("Responsen in de bestanden", "Responses in the files"),
     "staff_export_outside_frame": (
         "{n} andere van eenheden buiten de steekproefopzet van deze meting: niet opgenomen",
-        "{n} more from units outside this wave's frame: not included"),
+        "{n} more from units outside this wave's frame: not included",
+    ),
     "staff_users": ("Accounts", "Accounts"),
     "staff_role": ("Rol", "Role"),
     "staff_last_login": ("Laatst ingelogd", "Last login"),
@@ -177,20 +212,26 @@ STRINGS: dict[str, tuple[str, str]] = {
     "staff_disable": ("Uitschakelen", "Disable"),
     "staff_enable": ("Inschakelen", "Enable"),
     "staff_new_user": ("Nieuw account", "New account"),
-    "staff_new_user_hint": ("Het account krijgt een eenmalig wachtwoord dat hierna één keer "
-                            "wordt getoond; geef het veilig door en laat het meteen wijzigen.",
-                            "The account gets a one-time password shown once after this; "
-                            "pass it on safely and have it changed at once."),
-    "staff_user_created": ("Account {email} is aangemaakt. Eenmalig wachtwoord:",
-                           "Account {email} has been created. One-time password:"),
+    "staff_new_user_hint": (
+        "Het account krijgt een eenmalig wachtwoord dat hierna één keer "
+        "wordt getoond; geef het veilig door en laat het meteen wijzigen.",
+        "The account gets a one-time password shown once after this; "
+        "pass it on safely and have it changed at once.",
+    ),
+    "staff_user_created": (
+        "Account {email} is aangemaakt. Eenmalig wachtwoord:",
+        "Account {email} has been created. One-time password:",
+    ),
     "staff_create": ("Aanmaken", "Create"),
     "staff_retention": ("Bewaren tot", "Keep until"),
     "staff_save": ("Opslaan", "Save"),
     "staff_invite": ("Uitnodigingen maken", "Create invitations"),
-    "staff_invite_hint": ("Eén uitnodiging per eenheid in de steekproef; de links worden één "
-                          "keer als CSV-bestand gedownload en niet bewaard.",
-                          "One invitation per sampled unit; the links are downloaded once as "
-                          "a CSV file and not stored."),
+    "staff_invite_hint": (
+        "Eén uitnodiging per eenheid in de steekproef; de links worden één "
+        "keer als CSV-bestand gedownload en niet bewaard.",
+        "One invitation per sampled unit; the links are downloaded once as "
+        "a CSV file and not stored.",
+    ),
 }
 
 
@@ -236,7 +277,6 @@ def setup_i18n(app: Flask) -> None:
         lang = current_language()
         return {"lang": lang, "other_lang": "en" if lang == "nl" else "nl"}
 
-    app.jinja_env.globals["t"] = lambda key, **values: translate(key, current_language(),
-                                                                  **values)
+    app.jinja_env.globals["t"] = lambda key, **values: translate(key, current_language(), **values)
     app.jinja_env.globals["translate"] = translate
     app.jinja_env.globals["language_url"] = language_url

@@ -70,7 +70,8 @@ def check(settings: Mapping[str, Any], *, debug: bool) -> None:
     if not settings.get("SECRET_KEY") and not relaxed:
         raise ConfigError(
             "MEL_SECRET_KEY is not set. Set it to a long random value, e.g.\n"
-            "  export MEL_SECRET_KEY=$(python -c 'import secrets; print(secrets.token_hex(32))')")
+            "  export MEL_SECRET_KEY=$(python -c 'import secrets; print(secrets.token_hex(32))')"
+        )
     k = settings.get("MIN_GROUP_SIZE")
     if not isinstance(k, int) or k < 1:
         raise ConfigError(f"MEL_MIN_GROUP_SIZE must be a whole number >= 1, not {k!r}")

@@ -72,8 +72,12 @@ def surveys_dir() -> Path:
 @pytest.fixture
 def app_config(db_url: str) -> dict[str, object]:
     """Settings of the test app (tests may change them before `app` is built)."""
-    return {"TESTING": True, "DATABASE_URL": db_url, "SECRET_KEY": "test-secret",
-            "RATELIMIT_STORAGE_URI": "memory://"}
+    return {
+        "TESTING": True,
+        "DATABASE_URL": db_url,
+        "SECRET_KEY": "test-secret",
+        "RATELIMIT_STORAGE_URI": "memory://",
+    }
 
 
 @pytest.fixture

@@ -40,21 +40,43 @@ def survey_dict(**overrides: Any) -> dict[str, Any]:
         "version": 1,
         "title": {"nl": "Testvragenlijst", "en": "Test survey"},
         "choices": {
-            "ja_nee": [{"value": "ja", "label": {"nl": "Ja", "en": "Yes"}},
-                       {"value": "nee", "label": {"nl": "Nee", "en": "No"}}],
+            "ja_nee": [
+                {"value": "ja", "label": {"nl": "Ja", "en": "Yes"}},
+                {"value": "nee", "label": {"nl": "Nee", "en": "No"}},
+            ],
         },
         "pages": [
-            {"name": "start", "title": {"nl": "Start", "en": "Start"}, "questions": [
-                {"name": "cijfer", "type": "rating", "min": 1, "max": 10, "required": True,
-                 "label": {"nl": "Welk cijfer geeft u?", "en": "Which mark do you give?"}},
-                {"name": "verder", "type": "select_one", "choices": "ja_nee",
-                 "label": {"nl": "Verder?", "en": "Continue?"}},
-            ]},
-            {"name": "vervolg", "relevant": {"question": "verder", "equals": "ja"},
-             "questions": [
-                 {"name": "toelichting", "type": "text",
-                  "label": {"nl": "Toelichting", "en": "Explanation"}},
-             ]},
+            {
+                "name": "start",
+                "title": {"nl": "Start", "en": "Start"},
+                "questions": [
+                    {
+                        "name": "cijfer",
+                        "type": "rating",
+                        "min": 1,
+                        "max": 10,
+                        "required": True,
+                        "label": {"nl": "Welk cijfer geeft u?", "en": "Which mark do you give?"},
+                    },
+                    {
+                        "name": "verder",
+                        "type": "select_one",
+                        "choices": "ja_nee",
+                        "label": {"nl": "Verder?", "en": "Continue?"},
+                    },
+                ],
+            },
+            {
+                "name": "vervolg",
+                "relevant": {"question": "verder", "equals": "ja"},
+                "questions": [
+                    {
+                        "name": "toelichting",
+                        "type": "text",
+                        "label": {"nl": "Toelichting", "en": "Explanation"},
+                    },
+                ],
+            },
         ],
     }
     survey.update(copy.deepcopy(overrides))
@@ -67,26 +89,30 @@ def programme_dict(**overrides: Any) -> dict[str, Any]:
         "programme": "test-programme",
         "label": {"nl": "Testprogramma", "en": "Test programme"},
         "unit_kinds": ["werkplaats"],
-        "pathways": [{
-            "code": "pad",
-            "label": {"nl": "Pad", "en": "Pathway"},
-            "nodes": [
-                {"code": "act", "level": "activity", "label": {"nl": "Activiteit"}},
-                {"code": "res", "level": "outcome", "label": {"nl": "Resultaat"}},
-            ],
-            "links": [{"from": "act", "to": "res"}],
-        }],
-        "kpis": [{
-            "code": "cijfer",
-            "label": {"nl": "Gemiddeld cijfer", "en": "Mean mark"},
-            "definition": {"nl": "Gemiddeld cijfer", "en": "Mean mark"},
-            "node": "pad.res",
-            "estimator": "mean",
-            "instrument": "test-survey",
-            "question": "cijfer",
-            "baseline": {"year": 2024, "value": 7.1},
-            "targets": [{"year": 2025, "value": 7.2}],
-        }],
+        "pathways": [
+            {
+                "code": "pad",
+                "label": {"nl": "Pad", "en": "Pathway"},
+                "nodes": [
+                    {"code": "act", "level": "activity", "label": {"nl": "Activiteit"}},
+                    {"code": "res", "level": "outcome", "label": {"nl": "Resultaat"}},
+                ],
+                "links": [{"from": "act", "to": "res"}],
+            }
+        ],
+        "kpis": [
+            {
+                "code": "cijfer",
+                "label": {"nl": "Gemiddeld cijfer", "en": "Mean mark"},
+                "definition": {"nl": "Gemiddeld cijfer", "en": "Mean mark"},
+                "node": "pad.res",
+                "estimator": "mean",
+                "instrument": "test-survey",
+                "question": "cijfer",
+                "baseline": {"year": 2024, "value": 7.1},
+                "targets": [{"year": 2025, "value": 7.2}],
+            }
+        ],
     }
     programme.update(copy.deepcopy(overrides))
     return programme
@@ -99,8 +125,9 @@ def write_yaml(path: Path, data: dict[str, Any]) -> Path:
     return path
 
 
-def write_catalogue(folder: Path, survey: dict[str, Any] | None = None,
-                    programme: dict[str, Any] | None = None) -> Path:
+def write_catalogue(
+    folder: Path, survey: dict[str, Any] | None = None, programme: dict[str, Any] | None = None
+) -> Path:
     """Write a programme folder with one survey and its programme.yaml; return the folder."""
     write_yaml(folder / "programme.yaml", programme or programme_dict())
     write_yaml(folder / "survey.yaml", survey or survey_dict())
@@ -129,19 +156,30 @@ def publish_survey(session: Session, survey: dict[str, Any] | Path) -> Instrumen
         assert list(check_instrument(definition)) == []
     make_programme(session, definition.programme)
     publish_instrument(session, definition)
-    instrument = session.exec(select(Instrument)
-                              .where(Instrument.code == definition.instrument)).one()
-    return session.exec(select(InstrumentVersion).where(
-        InstrumentVersion.instrument_id == instrument.id,
-        InstrumentVersion.version == definition.version)).one()
+    instrument = session.exec(
+        select(Instrument).where(Instrument.code == definition.instrument)
+    ).one()
+    return session.exec(
+        select(InstrumentVersion).where(
+            InstrumentVersion.instrument_id == instrument.id,
+            InstrumentVersion.version == definition.version,
+        )
+    ).one()
 
 
-def make_wave(session: Session, instrument_code: str, *, code: str = "w2025",
-              status: str = "open") -> Wave:
+def make_wave(
+    session: Session, instrument_code: str, *, code: str = "w2025", status: str = "open"
+) -> Wave:
     """Create a wave of the instrument's programme that fields the instrument."""
     instrument = session.exec(select(Instrument).where(Instrument.code == instrument_code)).one()
-    wave = Wave(programme_id=instrument.programme_id, code=code, label_nl=code, label_en=code,
-                year=2025, status=status)
+    wave = Wave(
+        programme_id=instrument.programme_id,
+        code=code,
+        label_nl=code,
+        label_en=code,
+        year=2025,
+        status=status,
+    )
     session.add(wave)
     session.flush()
     session.add(WaveInstrument(wave_id=wave.id, instrument_id=instrument.id))
@@ -149,8 +187,14 @@ def make_wave(session: Session, instrument_code: str, *, code: str = "w2025",
     return wave
 
 
-def make_unit(session: Session, programme_code: str, code: str, *,
-              wave: Wave | None = None, sampled: bool = True) -> Unit:
+def make_unit(
+    session: Session,
+    programme_code: str,
+    code: str,
+    *,
+    wave: Wave | None = None,
+    sampled: bool = True,
+) -> Unit:
     """Create a unit (optionally in a wave's frame)."""
     programme = make_programme(session, programme_code)
     unit = Unit(programme_id=programme.id, code=code, name=code.title(), kind="werkplaats")
@@ -162,8 +206,9 @@ def make_unit(session: Session, programme_code: str, code: str, *,
     return unit
 
 
-def open_survey(engine: Engine, survey: dict[str, Any] | Path, *, wave: str = "w2025",
-                status: str = "open") -> str:
+def open_survey(
+    engine: Engine, survey: dict[str, Any] | Path, *, wave: str = "w2025", status: str = "open"
+) -> str:
     """Publish a survey with an open wave; return its open link path."""
     with session_scope(engine) as session:
         version = publish_survey(session, survey)
@@ -173,16 +218,28 @@ def open_survey(engine: Engine, survey: dict[str, Any] | Path, *, wave: str = "w
         return f"/s/{instrument.code}/{wave}"
 
 
-def invite(engine: Engine, instrument_code: str, *, wave: str = "w2025", count: int = 1,
-           expires: date | None = None, language: str = "nl") -> list[str]:
+def invite(
+    engine: Engine,
+    instrument_code: str,
+    *,
+    wave: str = "w2025",
+    count: int = 1,
+    expires: date | None = None,
+    language: str = "nl",
+) -> list[str]:
     """Create invitations for a published instrument and wave; return their link paths."""
     from mel.services.invitations import Invitee, create_invitations, resolve_wave
 
     with session_scope(engine) as session:
         wave_row, instrument = resolve_wave(session, wave, instrument_code)
-        issued = create_invitations(session, wave=wave_row, instrument=instrument,
-                                    invitees=[Invitee(language=language)], count=count,
-                                    expires=expires)
+        issued = create_invitations(
+            session,
+            wave=wave_row,
+            instrument=instrument,
+            invitees=[Invitee(language=language)],
+            count=count,
+            expires=expires,
+        )
         return [item.url for item in issued]
 
 
@@ -190,8 +247,11 @@ def invite(engine: Engine, instrument_code: str, *, wave: str = "w2025", count: 
 def postgres_schema(base: str, prefix: str = "t") -> Iterator[str]:
     """Yield `base` with its search_path on a fresh schema, dropped afterwards."""
     schema = f"{prefix}_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base.replace("postgresql://", "postgresql+psycopg://", 1)
-                          if base.startswith("postgresql://") else base)
+    admin = create_engine(
+        base.replace("postgresql://", "postgresql+psycopg://", 1)
+        if base.startswith("postgresql://")
+        else base
+    )
     with admin.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     sep = "&" if "?" in base else "?"

@@ -79,8 +79,9 @@ def test_bad_database_url_is_one_line() -> None:
 
 
 def test_demo_fills_a_database_and_prints_links_and_logins(db_url: str) -> None:
-    result = CliRunner().invoke(main, ["demo", "--no-serve", "--scale", "0.05",
-                                       "--database-url", db_url])
+    result = CliRunner().invoke(
+        main, ["demo", "--no-serve", "--scale", "0.05", "--database-url", db_url]
+    )
     assert result.exit_code == 0, result.output
     assert "instrument dw-impactmonitor v1: created" in result.output
     assert "/s/dw-impactmonitor/monitor-2025" in result.output
@@ -88,18 +89,34 @@ def test_demo_fills_a_database_and_prints_links_and_logins(db_url: str) -> None:
 
 
 def test_analyse_prints_an_estimate(db_url: str, tmp_path: Path) -> None:
-    assert CliRunner().invoke(main, ["demo", "--no-serve", "--scale", "0.05",
-                                     "--database-url", db_url]).exit_code == 0
+    assert (
+        CliRunner()
+        .invoke(main, ["demo", "--no-serve", "--scale", "0.05", "--database-url", db_url])
+        .exit_code
+        == 0
+    )
     runner = CliRunner(env={"MEL_DATABASE_URL": db_url})
     out = tmp_path / "mark.csv"
-    result = runner.invoke(main, ["analyse", "--programme", "digitale-werkplaatsen",
-                                  "--wave", "monitor-2025", "--kpi", "dw_cijfer",
-                                  "--csv", str(out)])
+    result = runner.invoke(
+        main,
+        [
+            "analyse",
+            "--programme",
+            "digitale-werkplaatsen",
+            "--wave",
+            "monitor-2025",
+            "--kpi",
+            "dw_cijfer",
+            "--csv",
+            str(out),
+        ],
+    )
     assert result.exit_code == 0, result.output
     header = out.read_text().splitlines()[0]
     assert header == "kpi,estimate,se,ci_low,ci_high,n,df,deff"
-    bad = runner.invoke(main, ["analyse", "--programme", "katapult", "--wave", "x",
-                               "--kpi", "kat_studenten"])
+    bad = runner.invoke(
+        main, ["analyse", "--programme", "katapult", "--wave", "x", "--kpi", "kat_studenten"]
+    )
     assert bad.exit_code == 1 and "no wave 'x' in programme 'katapult'" in bad.output
 
 
@@ -109,46 +126,73 @@ def test_analyse_notes_responses_outside_the_frame(db_url: str) -> None:
     from mel.db import make_engine
     from mel.models import FrameUnit, Response, Wave
 
-    assert CliRunner().invoke(main, ["demo", "--no-serve", "--scale", "0.05",
-                                     "--database-url", db_url]).exit_code == 0
+    assert (
+        CliRunner()
+        .invoke(main, ["demo", "--no-serve", "--scale", "0.05", "--database-url", db_url])
+        .exit_code
+        == 0
+    )
     runner = CliRunner(env={"MEL_DATABASE_URL": db_url})
-    args = ["analyse", "--programme", "digitale-werkplaatsen", "--wave", "monitor-2025",
-            "--kpi", "dw_cijfer"]
+    args = [
+        "analyse",
+        "--programme",
+        "digitale-werkplaatsen",
+        "--wave",
+        "monitor-2025",
+        "--kpi",
+        "dw_cijfer",
+    ]
     assert "outside the wave's sampling frame" not in runner.invoke(main, args).output
     engine = make_engine(db_url)
     with Session(engine) as session:
         wave = session.exec(select(Wave).where(Wave.code == "monitor-2025")).one()
-        unit_id = session.exec(select(Response.unit_id).where(
-            Response.wave_id == wave.id, Response.status == "complete")).first()
-        session.delete(session.exec(select(FrameUnit).where(
-            FrameUnit.wave_id == wave.id, FrameUnit.unit_id == unit_id)).one())
+        unit_id = session.exec(
+            select(Response.unit_id).where(
+                Response.wave_id == wave.id, Response.status == "complete"
+            )
+        ).first()
+        session.delete(
+            session.exec(
+                select(FrameUnit).where(FrameUnit.wave_id == wave.id, FrameUnit.unit_id == unit_id)
+            ).one()
+        )
         session.commit()
-        left_out = len(session.exec(select(Response.id).where(
-            Response.wave_id == wave.id, Response.unit_id == unit_id,
-            Response.status == "complete")).all())
+        left_out = len(
+            session.exec(
+                select(Response.id).where(
+                    Response.wave_id == wave.id,
+                    Response.unit_id == unit_id,
+                    Response.status == "complete",
+                )
+            ).all()
+        )
     engine.dispose()
     result = runner.invoke(main, args)
     assert result.exit_code == 0, result.output
-    assert (f"note: {left_out} complete response(s) to 'dw-impactmonitor' in wave "
-            f"'monitor-2025' come from units outside the wave's sampling frame") in result.output
+    assert (
+        f"note: {left_out} complete response(s) to 'dw-impactmonitor' in wave "
+        f"'monitor-2025' come from units outside the wave's sampling frame"
+    ) in result.output
 
 
-def test_an_empty_default_database_points_at_the_demo(tmp_path: Path,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_empty_default_database_points_at_the_demo(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from mel.cli import context
 
     monkeypatch.delenv("MEL_DATABASE_URL", raising=False)
     monkeypatch.setattr(context, "INSTANCE_PATH", tmp_path)
-    monkeypatch.setattr(context, "defaults", lambda _path: {
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'mel.sqlite'}"})
-    args = ["report", "--programme", "katapult", "--wave", "latest", "--out",
-            str(tmp_path / "out")]
+    monkeypatch.setattr(
+        context, "defaults", lambda _path: {"DATABASE_URL": f"sqlite:///{tmp_path / 'mel.sqlite'}"}
+    )
+    args = ["report", "--programme", "katapult", "--wave", "latest", "--out", str(tmp_path / "out")]
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert "cannot use the database" in result.output and "mel demo" not in result.output
     (tmp_path / "demo.sqlite").touch()
     result = CliRunner().invoke(main, args)
     assert f"`mel demo` filled {tmp_path / 'demo.sqlite'}" in result.output
-    with_url = CliRunner().invoke(main, [*args, "--database-url",
-                                         f"sqlite:///{tmp_path / 'other.sqlite'}"])
+    with_url = CliRunner().invoke(
+        main, [*args, "--database-url", f"sqlite:///{tmp_path / 'other.sqlite'}"]
+    )
     assert with_url.exit_code == 1 and "`mel demo` filled" not in with_url.output

@@ -11,9 +11,15 @@ from mel.settings import ConfigError, environment_settings
 
 
 def test_environment_variables_become_settings() -> None:
-    values = environment_settings({"MEL_DATABASE_URL": "sqlite:///x.db", "MEL_MIN_GROUP_SIZE": "5",
-                                   "MEL_DEMO": "true", "OTHER": "1",
-                                   "MEL_TEST_DATABASE_URL": "ignored"})
+    values = environment_settings(
+        {
+            "MEL_DATABASE_URL": "sqlite:///x.db",
+            "MEL_MIN_GROUP_SIZE": "5",
+            "MEL_DEMO": "true",
+            "OTHER": "1",
+            "MEL_TEST_DATABASE_URL": "ignored",
+        }
+    )
     assert values == {"DATABASE_URL": "sqlite:///x.db", "MIN_GROUP_SIZE": 5, "DEMO": True}
 
 

@@ -79,12 +79,20 @@ def test_exhaustive_small_tables() -> None:
 
 def _regions_and_provinces() -> tuple[dict[str, pd.Series], dict]:
     """Respondents per region and per province; Drenthe (4) is the only small group."""
-    frame = pd.DataFrame({
-        "region": ["noord"] * 44 + ["oost"] * 40,
-        "province": ["groningen"] * 20 + ["friesland"] * 20 + ["drenthe"] * 4
-                    + ["overijssel"] * 25 + ["gelderland"] * 15})
-    counts = {name: frame[name].value_counts().astype(float).sort_index()
-              for name in ("region", "province")}
+    frame = pd.DataFrame(
+        {
+            "region": ["noord"] * 44 + ["oost"] * 40,
+            "province": ["groningen"] * 20
+            + ["friesland"] * 20
+            + ["drenthe"] * 4
+            + ["overijssel"] * 25
+            + ["gelderland"] * 15,
+        }
+    )
+    counts = {
+        name: frame[name].value_counts().astype(float).sort_index()
+        for name in ("region", "province")
+    }
     return counts, disclosure.nesting(frame, ["region", "province"])
 
 
@@ -101,10 +109,12 @@ def test_a_hidden_province_cannot_be_worked_out_from_its_region() -> None:
     assert set(alone[alone].index) == {"drenthe", "gelderland"}
     # ...but noord (44) minus groningen and friesland (20 + 20) still gives drenthe's 4.
     hidden = disclosure.suppress_linked(counts, nested, 10)
-    for region, provinces in (("noord", ["groningen", "friesland", "drenthe"]),
-                              ("oost", ["overijssel", "gelderland"])):
+    for region, provinces in (
+        ("noord", ["groningen", "friesland", "drenthe"]),
+        ("oost", ["overijssel", "gelderland"]),
+    ):
         line = [hidden["region"][region], *(hidden["province"][p] for p in provinces)]
-        assert sum(line) != 1, (region, line)      # no lone unknown in any linked line
+        assert sum(line) != 1, (region, line)  # no lone unknown in any linked line
     assert hidden["province"]["drenthe"]
     assert int(hidden["province"].sum()) >= 2
     # Every table is still a complete line against the published total.

@@ -30,37 +30,73 @@ ESTIMATORS = ("mean", "total", "proportion", "ratio", "quantile")
 @click.option("--estimator", type=click.Choice(ESTIMATORS), default="mean", show_default=True)
 @click.option("--level", help="Category counted by --estimator proportion (default 1/ja).")
 @click.option("--denominator", help="Denominator question of --estimator ratio.")
-@click.option("--quantile", "q", type=click.FloatRange(0, 1, min_open=True, max_open=True),
-              default=0.5, show_default=True)
+@click.option(
+    "--quantile",
+    "q",
+    type=click.FloatRange(0, 1, min_open=True, max_open=True),
+    default=0.5,
+    show_default=True,
+)
 @click.option("--by", help="Domain variable, e.g. stratum, province, sector.")
-@click.option("--alpha", type=click.FloatRange(0, 1, min_open=True, max_open=True),
-              default=0.05, show_default=True, help="1 - confidence level.")
+@click.option(
+    "--alpha",
+    type=click.FloatRange(0, 1, min_open=True, max_open=True),
+    default=0.05,
+    show_default=True,
+    help="1 - confidence level.",
+)
 @click.option("--csv", "csv_path", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--json", "json_path", type=click.Path(path_type=Path, dir_okay=False))
 @cli_errors
-def analyse_command(programme: str, wave: str, kpi_code: str | None, question: str | None,
-                    instrument: str | None, estimator: str, level: str | None,
-                    denominator: str | None, q: float, by: str | None, alpha: float,
-                    csv_path: Path | None, json_path: Path | None) -> None:
+def analyse_command(
+    programme: str,
+    wave: str,
+    kpi_code: str | None,
+    question: str | None,
+    instrument: str | None,
+    estimator: str,
+    level: str | None,
+    denominator: str | None,
+    q: float,
+    by: str | None,
+    alpha: float,
+    csv_path: Path | None,
+    json_path: Path | None,
+) -> None:
     """Estimate a KPI or question for a wave with its confidence interval."""
     if (kpi_code is None) == (question is None):
         raise click.UsageError("give exactly one of --kpi or --question")
-    kpi = _kpi(programme, kpi_code) if kpi_code else KpiDefinition.model_validate({
-        "code": question, "label": {"nl": question}, "definition": {"nl": question},
-        "node": "-", "estimator": estimator, "question": question,
-        "instrument": instrument or _only_instrument(programme), "denominator": denominator,
-        "level": level, "quantile": q if estimator == "quantile" else None})
+    kpi = (
+        _kpi(programme, kpi_code)
+        if kpi_code
+        else KpiDefinition.model_validate(
+            {
+                "code": question,
+                "label": {"nl": question},
+                "definition": {"nl": question},
+                "node": "-",
+                "estimator": estimator,
+                "question": question,
+                "instrument": instrument or _only_instrument(programme),
+                "denominator": denominator,
+                "level": level,
+                "quantile": q if estimator == "quantile" else None,
+            }
+        )
+    )
     table = _estimate(programme, wave, kpi, by, alpha)
     click.echo(table.to_string(index=False, float_format=lambda v: f"{v:,.6g}"))
     if csv_path:
         table.to_csv(csv_path, index=False)
     if json_path:
-        json_path.write_text(json.dumps(table.to_dict(orient="records"), indent=2,
-                                        default=str), encoding="utf-8")
+        json_path.write_text(
+            json.dumps(table.to_dict(orient="records"), indent=2, default=str), encoding="utf-8"
+        )
 
 
-def _estimate(programme: str, wave: str, kpi: KpiDefinition, by: str | None,
-              alpha: float) -> pd.DataFrame:
+def _estimate(
+    programme: str, wave: str, kpi: KpiDefinition, by: str | None, alpha: float
+) -> pd.DataFrame:
     import pandas as pd
 
     from mel.analysis import DesignError, Estimate
@@ -73,15 +109,19 @@ def _estimate(programme: str, wave: str, kpi: KpiDefinition, by: str | None,
         data = frame(eng, programme=programme, wave=wave, instrument=kpi.instrument)
         outside = int(data.attrs.get("outside_frame", 0))
         if outside:
-            click.echo(f"note: {outside} complete response(s) to {kpi.instrument!r} in wave "
-                       f"{wave!r} come from units outside the wave's sampling frame; they "
-                       f"have no stratum or weight and are left out", err=True)
+            click.echo(
+                f"note: {outside} complete response(s) to {kpi.instrument!r} in wave "
+                f"{wave!r} come from units outside the wave's sampling frame; they "
+                f"have no stratum or weight and are left out",
+                err=True,
+            )
         data = add_kpi_variable(data, kpi, _survey(kpi.instrument))
         if by is not None and by not in data.columns:
             raise click.BadParameter(f"no column {by!r} in the frame", param_hint="--by")
         if data.empty:
-            raise click.ClickException(f"wave {wave!r} has no complete responses to "
-                                       f"{kpi.instrument!r}")
+            raise click.ClickException(
+                f"wave {wave!r} has no complete responses to {kpi.instrument!r}"
+            )
         result = estimate_kpi(design_for(data), kpi, by=by).with_alpha(alpha)
     except (FrameError, KpiVariableError, DesignError) as exc:
         raise click.ClickException(str(exc)) from None
@@ -92,24 +132,30 @@ def _estimate(programme: str, wave: str, kpi: KpiDefinition, by: str | None,
 
 def _kpi(programme: str, code: str) -> KpiDefinition:
     with Session(engine()) as session:
-        row = session.exec(select(Kpi).join(Programme).where(
-            Programme.code == programme, Kpi.code == code)).first()
+        row = session.exec(
+            select(Kpi).join(Programme).where(Programme.code == programme, Kpi.code == code)
+        ).first()
         if row is None:
-            known = session.exec(select(Kpi.code).join(Programme)
-                                 .where(Programme.code == programme)).all()
-            raise click.BadParameter(f"no KPI {code!r} in programme {programme!r} "
-                                     f"(known: {', '.join(known) or 'none'})",
-                                     param_hint="--kpi")
+            known = session.exec(
+                select(Kpi.code).join(Programme).where(Programme.code == programme)
+            ).all()
+            raise click.BadParameter(
+                f"no KPI {code!r} in programme {programme!r} (known: {', '.join(known) or 'none'})",
+                param_hint="--kpi",
+            )
     return KpiDefinition.model_validate(row.spec)
 
 
 def _only_instrument(programme: str) -> str:
     with Session(engine()) as session:
-        codes = session.exec(select(Instrument.code).join(Programme)
-                             .where(Programme.code == programme)).all()
+        codes = session.exec(
+            select(Instrument.code).join(Programme).where(Programme.code == programme)
+        ).all()
     if len(codes) != 1:
-        raise click.UsageError(f"programme {programme!r} has instruments "
-                               f"{', '.join(codes) or 'none'}; choose one with --instrument")
+        raise click.UsageError(
+            f"programme {programme!r} has instruments "
+            f"{', '.join(codes) or 'none'}; choose one with --instrument"
+        )
     return codes[0]
 
 

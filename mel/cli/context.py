@@ -44,8 +44,9 @@ def _demo_hint() -> str:
     demo = INSTANCE_PATH / "demo.sqlite"
     if "DATABASE_URL" in environment_settings() or not demo.exists():
         return ""
-    return (f" (`mel demo` filled {demo}: add --database-url sqlite:///{demo} or set "
-            f"MEL_DATABASE_URL)")
+    return (
+        f" (`mel demo` filled {demo}: add --database-url sqlite:///{demo} or set MEL_DATABASE_URL)"
+    )
 
 
 def cli_errors(func: F) -> F:
@@ -62,6 +63,7 @@ def cli_errors(func: F) -> F:
             raise click.ClickException(
                 f"cannot use the database ({reason}). Check MEL_DATABASE_URL and that "
                 f"`mel db upgrade` has run."
-                f"{'' if kwargs.get('database_url') else _demo_hint()}") from None
+                f"{'' if kwargs.get('database_url') else _demo_hint()}"
+            ) from None
 
     return wrapper  # type: ignore[return-value]

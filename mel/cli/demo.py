@@ -17,15 +17,25 @@ DEMO_DATABASE = INSTANCE_PATH / "demo.sqlite"
 @click.command("demo")
 @click.option("--database-url", help="Database to fill (default: a fresh instance/demo.sqlite).")
 @click.option("--seed", default=2025, show_default=True, help="Seed of the simulated data.")
-@click.option("--scale", default=1.0, show_default=True, type=click.FloatRange(min=0.001),
-              help="Multiply the number of simulated responses.")
+@click.option(
+    "--scale",
+    default=1.0,
+    show_default=True,
+    type=click.FloatRange(min=0.001),
+    help="Multiply the number of simulated responses.",
+)
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
-@click.option("--serve/--no-serve", default=True, show_default=True,
-              help="Serve the app after filling the database.")
+@click.option(
+    "--serve/--no-serve",
+    default=True,
+    show_default=True,
+    help="Serve the app after filling the database.",
+)
 @cli_errors
-def demo_command(database_url: str | None, seed: int, scale: float, host: str, port: int,
-                 serve: bool) -> None:
+def demo_command(
+    database_url: str | None, seed: int, scale: float, host: str, port: int, serve: bool
+) -> None:
     """Create a demo database with every instrument and simulated waves, then serve it."""
     from mel.demo import simulate
 

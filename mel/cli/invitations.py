@@ -28,19 +28,41 @@ def invitations_group() -> None:
 @invitations_group.command("create")
 @click.option("--wave", "wave_code", required=True, help="Wave code, e.g. impactmeting-2025.")
 @click.option("--instrument", "instrument_code", required=True, help="Instrument code.")
-@click.option("--units", help="'all' units of the programme, 'sampled' units of the wave's "
-              "frame, or a CSV file with a 'unit' and/or 'reference' column (optional "
-              "'language'). Without it: --count links for persons without a unit.")
-@click.option("--count", default=1, show_default=True, type=click.IntRange(min=1, max=100_000),
-              help="Links per unit (or in total without --units).")
-@click.option("--expires", type=click.DateTime(formats=["%Y-%m-%d"]),
-              help="Last day (YYYY-MM-DD, UTC) on which the links work.")
+@click.option(
+    "--units",
+    help="'all' units of the programme, 'sampled' units of the wave's "
+    "frame, or a CSV file with a 'unit' and/or 'reference' column (optional "
+    "'language'). Without it: --count links for persons without a unit.",
+)
+@click.option(
+    "--count",
+    default=1,
+    show_default=True,
+    type=click.IntRange(min=1, max=100_000),
+    help="Links per unit (or in total without --units).",
+)
+@click.option(
+    "--expires",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Last day (YYYY-MM-DD, UTC) on which the links work.",
+)
 @click.option("--base-url", help="Put before /i/<token> (default: MEL_BASE_URL, else none).")
-@click.option("--out", required=True, type=click.Path(path_type=Path, dir_okay=False),
-              help="CSV file to write the links to (must not exist yet).")
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="CSV file to write the links to (must not exist yet).",
+)
 @cli_errors
-def create_command(wave_code: str, instrument_code: str, units: str | None, count: int,
-                   expires: datetime | None, base_url: str | None, out: Path) -> None:
+def create_command(
+    wave_code: str,
+    instrument_code: str,
+    units: str | None,
+    count: int,
+    expires: datetime | None,
+    base_url: str | None,
+    out: Path,
+) -> None:
     """Create invitations and write their links to a CSV file.
 
     The tokens cannot be recovered later: keep the file safe, and send each link only to
@@ -60,8 +82,14 @@ def create_command(wave_code: str, instrument_code: str, units: str | None, coun
             else:
                 invitees, per = invitees_from_csv(session, wave, Path(units)), count
             issued = create_invitations(
-                session, wave=wave, instrument=instrument, invitees=invitees, count=per,
-                base_url=base, expires=expires.date() if expires else None)
+                session,
+                wave=wave,
+                instrument=instrument,
+                invitees=invitees,
+                count=per,
+                base_url=base,
+                expires=expires.date() if expires else None,
+            )
             # Written before the commit: if the file cannot be written, nothing is stored.
             write_links(out, issued)
     except BaseException as exc:
@@ -73,5 +101,7 @@ def create_command(wave_code: str, instrument_code: str, units: str | None, coun
         raise
     finally:
         database.dispose()
-    click.echo(f"created {len(issued)} invitation links for {instrument_code} in wave "
-               f"{wave_code}; wrote {out}")
+    click.echo(
+        f"created {len(issued)} invitation links for {instrument_code} in wave "
+        f"{wave_code}; wrote {out}"
+    )

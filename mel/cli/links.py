@@ -18,7 +18,8 @@ def print_links(app: Flask, base: str) -> None:
             .join(WaveInstrument, WaveInstrument.wave_id == Wave.id)
             .join(Instrument, Instrument.id == WaveInstrument.instrument_id)
             .where(Wave.status == "open")
-            .order_by(Programme.code, Wave.code, Instrument.code)).all()
+            .order_by(Programme.code, Wave.code, Instrument.code)
+        ).all()
     click.echo("survey links (open waves):")
     for programme, wave, instrument in rows:
         click.echo(f"  {programme:24} {base}/s/{instrument}/{wave}")

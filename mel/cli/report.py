@@ -26,10 +26,14 @@ def _engine(database_url: str | None) -> Engine:
     url = make_url(database_url) if "://" in database_url else None
     if url is None:
         raise ConfigError(f"--database-url is not a database URL: {database_url!r}")
-    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:") \
-            and not Path(url.database).exists():
-        raise ConfigError(f"no database at {url.database} (create one with `mel demo` or "
-                          f"`mel db upgrade`)")
+    if (
+        url.get_backend_name() == "sqlite"
+        and url.database not in (None, "", ":memory:")
+        and not Path(url.database).exists()
+    ):
+        raise ConfigError(
+            f"no database at {url.database} (create one with `mel demo` or `mel db upgrade`)"
+        )
     return make_engine(database_url)
 
 
@@ -41,8 +45,9 @@ def _programmes(requested: tuple[str, ...]) -> list[str]:
         if code not in catalogue.programmes:
             broken = [p for p in catalogue.problems if f"/{code}/" in p.file.replace("\\", "/")]
             if broken:
-                raise click.ClickException(f"programme {code!r} has problems in its files: "
-                                           f"{broken[0]}")
+                raise click.ClickException(
+                    f"programme {code!r} has problems in its files: {broken[0]}"
+                )
             known = ", ".join(sorted(catalogue.programmes)) or "none"
             raise click.ClickException(f"unknown programme {code!r} (known: {known})")
     return codes
@@ -53,10 +58,13 @@ def _wave(eng: Engine, programme: str, wave: str) -> str:
     with Session(eng) as session:
         row = session.exec(select(Programme).where(Programme.code == programme)).first()
         if row is None:
-            raise click.ClickException(f"programme {programme!r} is not in the database; "
-                                       f"publish it (`mel surveys publish`) or run `mel demo`")
-        waves = session.exec(select(Wave).where(Wave.programme_id == row.id)
-                             .order_by(Wave.year, Wave.code)).all()
+            raise click.ClickException(
+                f"programme {programme!r} is not in the database; "
+                f"publish it (`mel surveys publish`) or run `mel demo`"
+            )
+        waves = session.exec(
+            select(Wave).where(Wave.programme_id == row.id).order_by(Wave.year, Wave.code)
+        ).all()
     codes = [w.code for w in waves]
     if wave in codes:
         return wave
@@ -66,8 +74,10 @@ def _wave(eng: Engine, programme: str, wave: str) -> str:
     if len(in_year) == 1:
         return in_year[0]
     more = f" ({' and '.join(in_year)} are both in {wave}; give the code)" if in_year else ""
-    raise click.ClickException(f"no wave {wave!r} in programme {programme!r} (waves: "
-                               f"{', '.join(sorted(codes)) or 'none'}){more}")
+    raise click.ClickException(
+        f"no wave {wave!r} in programme {programme!r} (waves: "
+        f"{', '.join(sorted(codes)) or 'none'}){more}"
+    )
 
 
 def _check_writable(folder: Path) -> None:
@@ -76,34 +86,62 @@ def _check_writable(folder: Path) -> None:
         with tempfile.TemporaryFile(dir=folder):
             pass
     except OSError as exc:
-        raise click.ClickException(f"cannot write to {folder}: "
-                                   f"{exc.strerror or exc}") from None
+        raise click.ClickException(f"cannot write to {folder}: {exc.strerror or exc}") from None
 
 
 @click.command("report")
-@click.option("--programme", "programmes", required=True, multiple=True,
-              help="Programme code, e.g. katapult; repeat it for several, or `all`.")
-@click.option("--wave", required=True,
-              help="Wave code (e.g. impactmeting-2025), its year (2025) or `latest`.")
-@click.option("--out", required=True, type=click.Path(path_type=Path),
-              help="Folder to write the report files into (created if missing).")
+@click.option(
+    "--programme",
+    "programmes",
+    required=True,
+    multiple=True,
+    help="Programme code, e.g. katapult; repeat it for several, or `all`.",
+)
+@click.option(
+    "--wave", required=True, help="Wave code (e.g. impactmeting-2025), its year (2025) or `latest`."
+)
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Folder to write the report files into (created if missing).",
+)
 @click.option("--language", default="nl", show_default=True, help="nl or en.")
 @click.option("--database-url", help="Database to read (default: MEL_DATABASE_URL).")
-@click.option("--min-group-size", type=int, default=None,
-              help="Suppress groups under this many respondents (default: MEL_MIN_GROUP_SIZE "
-                   "or 10).")
+@click.option(
+    "--min-group-size",
+    type=int,
+    default=None,
+    help="Suppress groups under this many respondents (default: MEL_MIN_GROUP_SIZE or 10).",
+)
 @click.option("--pdf/--no-pdf", default=True, show_default=True, help="Also write the PDF.")
-@click.option("--pdf-engine", type=click.Choice(PDF_ENGINES), default=None,
-              help="chromium, weasyprint, or auto: Chromium when installed (default: "
-                   "MEL_PDF_ENGINE or auto).")
-@click.option("--jobs", type=click.IntRange(min=1), default=None,
-              help="Reports in hand at once, from being built (each in a process of its "
-                   "own) to being printed; memory grows with it (default: one per "
-                   "programme, at most the number of CPUs).")
+@click.option(
+    "--pdf-engine",
+    type=click.Choice(PDF_ENGINES),
+    default=None,
+    help="chromium, weasyprint, or auto: Chromium when installed (default: "
+    "MEL_PDF_ENGINE or auto).",
+)
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Reports in hand at once, from being built (each in a process of its "
+    "own) to being printed; memory grows with it (default: one per "
+    "programme, at most the number of CPUs).",
+)
 @cli_errors
-def report_command(programmes: tuple[str, ...], wave: str, out: Path, language: str,
-                   database_url: str | None, min_group_size: int | None, pdf: bool,
-                   pdf_engine: str | None, jobs: int | None) -> None:
+def report_command(
+    programmes: tuple[str, ...],
+    wave: str,
+    out: Path,
+    language: str,
+    database_url: str | None,
+    min_group_size: int | None,
+    pdf: bool,
+    pdf_engine: str | None,
+    jobs: int | None,
+) -> None:
     """Write the impactmeting report of each PROGRAMME in WAVE: HTML, PDF, CSV and XLSX."""
     from mel.reports.batch import ReportJob, job_steps, run_jobs
     from mel.reports.progress import Progress
@@ -114,8 +152,7 @@ def report_command(programmes: tuple[str, ...], wave: str, out: Path, language: 
         raise click.ClickException(f"unknown language {language!r} (use nl or en)")
     k = min_group_size if min_group_size is not None else settings().get("MIN_GROUP_SIZE", 10)
     if not isinstance(k, int) or k < 1:
-        raise click.ClickException(f"the minimum group size must be a whole number >= 1, "
-                                   f"not {k!r}")
+        raise click.ClickException(f"the minimum group size must be a whole number >= 1, not {k!r}")
     codes = _programmes(programmes)
     eng = _engine(database_url)
     try:
@@ -128,8 +165,10 @@ def report_command(programmes: tuple[str, ...], wave: str, out: Path, language: 
         engine_name = resolve_engine(pdf_engine) if pdf else None
     except ReportError as exc:
         raise click.ClickException(str(exc)) from None
-    report_jobs = [ReportJob(url, surveys_dir(), code, code_wave, out, language, k, pdf,
-                             engine_name) for code, code_wave in zip(codes, waves, strict=True)]
+    report_jobs = [
+        ReportJob(url, surveys_dir(), code, code_wave, out, language, k, pdf, engine_name)
+        for code, code_wave in zip(codes, waves, strict=True)
+    ]
     workers = jobs or min(len(report_jobs), os.cpu_count() or 1)
     progress = Progress(sum(job_steps(job) for job in report_jobs))
     try:

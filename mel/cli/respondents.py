@@ -24,18 +24,27 @@ def respondents_group() -> None:
 
 @respondents_group.command("export")
 @click.argument("respondent_id")
-@click.option("--out", type=click.Path(path_type=Path, dir_okay=False),
-              help="Write the JSON here (default: standard output).")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the JSON here (default: standard output).",
+)
 @cli_errors
 def export_command(respondent_id: str, out: Path | None) -> None:
     """Print everything held about RESPONDENT_ID as JSON (a subject access request)."""
     with database() as session:
         data = respondent_data(session, respondent_id)
         if data is None:
-            raise click.ClickException(f"no responses for respondent {respondent_id!r} "
-                                       f"(unknown, or already erased)")
-        record(session, cli_actor(), "respondent_export", target=_reference(respondent_id),
-               responses=len(data["responses"]))
+            raise click.ClickException(
+                f"no responses for respondent {respondent_id!r} (unknown, or already erased)"
+            )
+        record(
+            session,
+            cli_actor(),
+            "respondent_export",
+            target=_reference(respondent_id),
+            responses=len(data["responses"]),
+        )
     text = json.dumps(data, ensure_ascii=False, indent=2)
     if out is None:
         click.echo(text)
@@ -51,13 +60,14 @@ def export_command(respondent_id: str, out: Path | None) -> None:
 def erase_command(respondent_id: str, yes: bool) -> None:
     """Delete RESPONDENT_ID's responses for good; a tombstone stops them coming back."""
     if not yes:
-        click.confirm(f"Erase every response of respondent {respondent_id}? This cannot be "
-                      f"undone", abort=True)
+        click.confirm(
+            f"Erase every response of respondent {respondent_id}? This cannot be undone", abort=True
+        )
     with database() as session:
         count = erase_respondent(session, respondent_id)
         if count == 0:
-            raise click.ClickException(f"no responses for respondent {respondent_id!r} "
-                                       f"(unknown, or already erased)")
-        record(session, cli_actor(), "erasure", target=_reference(respondent_id),
-               responses=count)
+            raise click.ClickException(
+                f"no responses for respondent {respondent_id!r} (unknown, or already erased)"
+            )
+        record(session, cli_actor(), "erasure", target=_reference(respondent_id), responses=count)
     click.echo(f"erased {count} response(s) of respondent {respondent_id}")

@@ -18,8 +18,11 @@ def retention_group() -> None:
 
 @retention_group.command("purge")
 @click.option("--dry-run", is_flag=True, help="Only report what would be emptied.")
-@click.option("--today", type=click.DateTime(["%Y-%m-%d"]),
-              help="Act as if today were this day (default: today, UTC).")
+@click.option(
+    "--today",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="Act as if today were this day (default: today, UTC).",
+)
 @cli_errors
 def purge_command(dry_run: bool, today: datetime | None) -> None:
     """Delete the answers of waves whose retention_until has passed; counts are kept."""
@@ -29,12 +32,20 @@ def purge_command(dry_run: bool, today: datetime | None) -> None:
         if not dry_run:
             for purge in purges:
                 if purge.responses:
-                    record(session, cli_actor(), "retention_purge", programme=purge.programme,
-                           target=purge.wave, responses=purge.responses,
-                           retention_until=purge.retention_until.isoformat())
+                    record(
+                        session,
+                        cli_actor(),
+                        "retention_purge",
+                        programme=purge.programme,
+                        target=purge.wave,
+                        responses=purge.responses,
+                        retention_until=purge.retention_until.isoformat(),
+                    )
     verb = "would empty" if dry_run else "emptied"
     for purge in purges:
-        click.echo(f"{purge.programme}/{purge.wave} (keep until {purge.retention_until}): "
-                   f"{verb} the answers of {purge.responses} response(s)")
+        click.echo(
+            f"{purge.programme}/{purge.wave} (keep until {purge.retention_until}): "
+            f"{verb} the answers of {purge.responses} response(s)"
+        )
     if not purges:
         click.echo(f"no wave is past its retention date on {day}")

@@ -9,21 +9,41 @@ from mel.cli.context import cli_errors, engine
 
 @click.command("simulate")
 @click.option("--seed", default=2025, show_default=True, help="Seed; same seed, same rows.")
-@click.option("--scale", default=1.0, show_default=True, type=click.FloatRange(min=0.001),
-              help="Multiply the number of simulated responses.")
-@click.option("--programme", "programmes", multiple=True,
-              help="Programme code (repeatable; default: every published programme).")
-@click.option("--wave-year", "years", multiple=True, type=click.IntRange(2000, 2100),
-              help="Year of a wave to simulate (repeatable; default: 2023 and 2025).")
+@click.option(
+    "--scale",
+    default=1.0,
+    show_default=True,
+    type=click.FloatRange(min=0.001),
+    help="Multiply the number of simulated responses.",
+)
+@click.option(
+    "--programme",
+    "programmes",
+    multiple=True,
+    help="Programme code (repeatable; default: every published programme).",
+)
+@click.option(
+    "--wave-year",
+    "years",
+    multiple=True,
+    type=click.IntRange(2000, 2100),
+    help="Year of a wave to simulate (repeatable; default: 2023 and 2025).",
+)
 @cli_errors
-def simulate_command(seed: int, scale: float, programmes: tuple[str, ...],
-                     years: tuple[int, ...]) -> None:
+def simulate_command(
+    seed: int, scale: float, programmes: tuple[str, ...], years: tuple[int, ...]
+) -> None:
     """Simulate units, waves and responses for the published programmes."""
     from mel.demo import SimulationError, simulate
 
     try:
-        summary = simulate(engine(), seed=seed, scale=scale,
-                           programmes=list(programmes) or None, waves=years or (2023, 2025))
+        summary = simulate(
+            engine(),
+            seed=seed,
+            scale=scale,
+            programmes=list(programmes) or None,
+            waves=years or (2023, 2025),
+        )
     except SimulationError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(str(summary))

@@ -31,8 +31,9 @@ def validate_command(paths: tuple[Path, ...]) -> None:
         click.echo(str(problem), err=True)
     if not catalogue.ok:
         raise SystemExit(1)
-    click.echo(f"OK: {len(catalogue.instruments)} instruments, "
-               f"{len(catalogue.programmes)} programmes")
+    click.echo(
+        f"OK: {len(catalogue.instruments)} instruments, {len(catalogue.programmes)} programmes"
+    )
 
 
 @surveys_group.command("publish")
@@ -57,12 +58,16 @@ def publish_command(paths: tuple[Path, ...]) -> None:
 
 @surveys_group.command("import-xlsform")
 @click.argument("form", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--out", type=click.Path(path_type=Path, dir_okay=False),
-              help="Write the YAML here (default: standard output).")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the YAML here (default: standard output).",
+)
 @click.option("--instrument", help="Instrument code (default: the form_id setting).")
 @click.option("--programme", help="Programme code the instrument belongs to.")
-def import_xlsform_command(form: Path, out: Path | None, instrument: str | None,
-                           programme: str | None) -> None:
+def import_xlsform_command(
+    form: Path, out: Path | None, instrument: str | None, programme: str | None
+) -> None:
     """Convert an ODK/KoboToolbox XLSForm into mel YAML; list what could not be converted."""
     from mel.surveys.xlsform.convert import convert_xlsform
 

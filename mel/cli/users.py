@@ -52,21 +52,37 @@ def users_group() -> None:
 @users_group.command("create")
 @click.option("--email", required=True, help="Login e-mail address.")
 @click.option("--role", required=True, type=click.Choice(accounts.ROLES))
-@click.option("--programme", "programmes", multiple=True, required=True,
-              help="Programme code the account may see (repeat; '*' for all programmes).")
-@click.option("--password-stdin", is_flag=True,
-              help="Read the password from standard input instead of a prompt.")
+@click.option(
+    "--programme",
+    "programmes",
+    multiple=True,
+    required=True,
+    help="Programme code the account may see (repeat; '*' for all programmes).",
+)
+@click.option(
+    "--password-stdin",
+    is_flag=True,
+    help="Read the password from standard input instead of a prompt.",
+)
 @cli_errors
-def create_command(email: str, role: str, programmes: tuple[str, ...],
-                   password_stdin: bool) -> None:
+def create_command(
+    email: str, role: str, programmes: tuple[str, ...], password_stdin: bool
+) -> None:
     """Create a staff account (the password is asked for, never given as an argument)."""
     password = read_password(password_stdin)
     try:
         with database() as session:
-            user = accounts.create_user(session, email=email, password=password, role=role,
-                                        programmes=programmes)
-            record(session, cli_actor(), "user_created", target=user.email, role=role,
-                   programmes=list(programmes))
+            user = accounts.create_user(
+                session, email=email, password=password, role=role, programmes=programmes
+            )
+            record(
+                session,
+                cli_actor(),
+                "user_created",
+                target=user.email,
+                role=role,
+                programmes=list(programmes),
+            )
     except accounts.AccountError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"created {user.email} ({role}; {', '.join(programmes)})")
@@ -79,11 +95,11 @@ def list_command() -> None:
     with database() as session:
         rows = accounts.list_users(session)
         for user, codes in rows:
-            last = user.last_login_at.strftime("%Y-%m-%d %H:%M") if user.last_login_at \
-                else "never"
+            last = user.last_login_at.strftime("%Y-%m-%d %H:%M") if user.last_login_at else "never"
             state = "active" if user.active else "disabled"
-            click.echo(f"{user.email:40} {user.role:10} {state:8} last login {last:16} "
-                       f"{','.join(codes)}")
+            click.echo(
+                f"{user.email:40} {user.role:10} {state:8} last login {last:16} {','.join(codes)}"
+            )
     if not rows:
         click.echo("no accounts (create one with `mel users create`)")
 
@@ -92,8 +108,12 @@ def _set_active(email: str, active: bool) -> None:
     try:
         with database() as session:
             user = accounts.set_active(session, email, active)
-            record(session, cli_actor(), "user_enabled" if active else "user_disabled",
-                   target=user.email)
+            record(
+                session,
+                cli_actor(),
+                "user_enabled" if active else "user_disabled",
+                target=user.email,
+            )
     except accounts.AccountError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"{user.email}: {'enabled' if active else 'disabled (sessions ended)'}")
@@ -146,18 +166,30 @@ def audit_group() -> None:
 @click.option("--limit", default=100, show_default=True, type=click.IntRange(1, 100_000))
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
 @cli_errors
-def audit_list_command(action: str | None, actor: str | None, since: datetime | None,
-                       limit: int, as_json: bool) -> None:
+def audit_list_command(
+    action: str | None, actor: str | None, since: datetime | None, limit: int, as_json: bool
+) -> None:
     """Show audit events, newest first."""
     with database() as session:
         events = audit_events(session, action=action, actor=actor, since=since, limit=limit)
         for event in events:
             when = event.at.strftime("%Y-%m-%d %H:%M:%S")
             if as_json:
-                click.echo(json.dumps({"at": event.at.isoformat(), "actor": event.actor,
-                                       "action": event.action, "programme": event.programme,
-                                       "target": event.target, "detail": event.detail}))
+                click.echo(
+                    json.dumps(
+                        {
+                            "at": event.at.isoformat(),
+                            "actor": event.actor,
+                            "action": event.action,
+                            "programme": event.programme,
+                            "target": event.target,
+                            "detail": event.detail,
+                        }
+                    )
+                )
             else:
                 detail = " ".join(f"{k}={v}" for k, v in sorted(event.detail.items()))
-                click.echo(f"{when}  {event.actor:32} {event.action:18} "
-                           f"{event.programme or '-':20} {event.target or '-'} {detail}")
+                click.echo(
+                    f"{when}  {event.actor:32} {event.action:18} "
+                    f"{event.programme or '-':20} {event.target or '-'} {detail}"
+                )

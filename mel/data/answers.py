@@ -43,14 +43,15 @@ def answer_values(texts: Sequence[str | None], keys: Sequence[str]) -> dict[str,
     """
     found: dict[str, list[Any]] = {key: [] for key in keys}
     for start in range(0, len(texts), DECODE_CHUNK):
-        answers = decode_answers(texts[start:start + DECODE_CHUNK])
+        answers = decode_answers(texts[start : start + DECODE_CHUNK])
         for key, column in found.items():
             column.extend([answer.get(key) for answer in answers])
     return found
 
 
-def answer_columns(texts: Sequence[str | None], index: pd.Index,
-                   definitions: list[InstrumentDefinition]) -> pd.DataFrame:
+def answer_columns(
+    texts: Sequence[str | None], index: pd.Index, definitions: list[InstrumentDefinition]
+) -> pd.DataFrame:
     """Typed answer columns for the union of questions across versions, from JSON texts."""
     asked = questions(definitions)
     found = answer_values(texts, [key for question in asked for key in question.columns()])
@@ -62,8 +63,9 @@ def answer_columns(texts: Sequence[str | None], index: pd.Index,
                 choices = [str(value) for value in choice_values(definitions, question)]
                 dummies = _dummies(values, choices)
                 for position, value in enumerate(choice_values(definitions, question)):
-                    columns[f"{key}__{value}"] = pd.Series(dummies[:, position], index=index,
-                                                           copy=False)
+                    columns[f"{key}__{value}"] = pd.Series(
+                        dummies[:, position], index=index, copy=False
+                    )
                 continue
             columns[key] = _typed(question.type, values, index)
     return pd.DataFrame(columns, index=index)
@@ -93,8 +95,9 @@ def _typed(kind: str, values: list[Any], index: pd.Index) -> pd.Series:
 def _dummies(values: list[Any], choices: list[str]) -> np.ndarray:
     """0/1 per respondent (rows) and choice (columns); NaN where the answer is no list."""
     lists = [value if type(value) is list else None for value in values]
-    lengths = np.fromiter((-1 if c is None else len(c) for c in lists), dtype=np.int64,
-                          count=len(lists))
+    lengths = np.fromiter(
+        (-1 if c is None else len(c) for c in lists), dtype=np.int64, count=len(lists)
+    )
     unique = list(dict.fromkeys(choices))
     chosen = [str(v) for c in lists if c for v in c]
     codes = pd.Index(unique, dtype=object).get_indexer(pd.Index(chosen, dtype=object))

@@ -43,21 +43,42 @@ from mel.models import (
 from mel.surveys.publish import load_version
 from mel.surveys.schema import InstrumentDefinition
 
-DESIGN_COLUMNS = ["response_id", "respondent", "unit", "unit_kind", "stratum", "province",
-                  "region", "sector", "version", "language", "fpc_units", "fpc_persons",
-                  "weight"]
+DESIGN_COLUMNS = [
+    "response_id",
+    "respondent",
+    "unit",
+    "unit_kind",
+    "stratum",
+    "province",
+    "region",
+    "sector",
+    "version",
+    "language",
+    "fpc_units",
+    "fpc_persons",
+    "weight",
+]
 # What the frame keeps of a unit: code, kind, province, region, sector, stratum, N_h, M_i.
 UnitRow = tuple[str, str, str | None, str | None, str | None, str, int, int | None]
-UNIT_COLUMNS = ["unit", "unit_kind", "province", "region", "sector", "stratum", "fpc_units",
-                "fpc_persons"]
+UNIT_COLUMNS = [
+    "unit",
+    "unit_kind",
+    "province",
+    "region",
+    "sector",
+    "stratum",
+    "fpc_units",
+    "fpc_persons",
+]
 
 
 class FrameError(LookupError):
     """The wave, instrument or frame asked for does not exist or is incomplete."""
 
 
-def frame(engine: Engine, *, programme: str, wave: str, instrument: str,
-          language: str = "nl") -> pd.DataFrame:
+def frame(
+    engine: Engine, *, programme: str, wave: str, instrument: str, language: str = "nl"
+) -> pd.DataFrame:
     """Build the analysis DataFrame of one instrument in one wave.
 
     Parameters
@@ -83,24 +104,39 @@ def frame(engine: Engine, *, programme: str, wave: str, instrument: str,
     """
     with Session(engine) as session:
         wave_row, instrument_row = _lookup(session, programme, wave, instrument)
-        versions = session.exec(select(InstrumentVersion).where(
-            InstrumentVersion.instrument_id == instrument_row.id)
-            .order_by(col(InstrumentVersion.version))).all()
+        versions = session.exec(
+            select(InstrumentVersion)
+            .where(InstrumentVersion.instrument_id == instrument_row.id)
+            .order_by(col(InstrumentVersion.version))
+        ).all()
         person = instrument_row.respondent == "person"
         connection = session.connection()
-        units = _frame_units(connection, int(wave_row.id or 0),
-                             int(instrument_row.id or 0) if person else None)
+        units = _frame_units(
+            connection, int(wave_row.id or 0), int(instrument_row.id or 0) if person else None
+        )
         # Core rows; the answers as their JSON text, decoded below in one call.
         rows = connection.execute(
-            select(Response.public_id, Response.respondent_id, cast(Response.answers, Text),
-                   Response.language, Response.instrument_version_id, Response.unit_id)
-            .where(Response.wave_id == wave_row.id, Response.status == "complete",
-                   col(Response.instrument_version_id).in_([v.id for v in versions]))
-            .order_by(col(Response.id))).all()
+            select(
+                Response.public_id,
+                Response.respondent_id,
+                cast(Response.answers, Text),
+                Response.language,
+                Response.instrument_version_id,
+                Response.unit_id,
+            )
+            .where(
+                Response.wave_id == wave_row.id,
+                Response.status == "complete",
+                col(Response.instrument_version_id).in_([v.id for v in versions]),
+            )
+            .order_by(col(Response.id))
+        ).all()
     missing = next((r[0] for r in rows if r[5] is None), None)
     if missing is not None:
-        raise FrameError(f"response {missing} in wave {wave!r} has no unit; every response "
-                         f"needs a unit of the wave's frame to be analysed")
+        raise FrameError(
+            f"response {missing} in wave {wave!r} has no unit; every response "
+            f"needs a unit of the wave's frame to be analysed"
+        )
     # As an inner join would: responses of units outside the wave's frame are not analysed
     # (they have no stratum and no weight). How many is kept in attrs["outside_frame"].
     inside = [r for r in rows if r[5] in units]
@@ -115,38 +151,58 @@ def frame(engine: Engine, *, programme: str, wave: str, instrument: str,
     answers = answer_columns([r[2] for r in rows], design.index, definitions)
     result = pd.concat([design, answers], axis=1)
     result.attrs.update(_labels(definitions, language))
-    result.attrs.update({"programme": programme, "wave": wave, "instrument": instrument,
-                         "respondent": instrument_row.respondent, "outside_frame": outside})
+    result.attrs.update(
+        {
+            "programme": programme,
+            "wave": wave,
+            "instrument": instrument,
+            "respondent": instrument_row.respondent,
+            "outside_frame": outside,
+        }
+    )
     return result
 
 
-def frame_coverage(session: Session, wave_ids: Sequence[int]
-                   ) -> dict[tuple[int, int], tuple[int, int]]:
+def frame_coverage(
+    session: Session, wave_ids: Sequence[int]
+) -> dict[tuple[int, int], tuple[int, int]]:
     """Complete responses per (wave id, instrument id): how many, and how many `frame` leaves out.
 
     Left out are, as in `frame`, responses without a unit or of a unit that is not in the
     wave's frame (with a stratum of the wave); one grouped query for all the waves.
     """
-    inside = (select(FrameUnit.unit_id)
-              .join(WaveStratum, (WaveStratum.wave_id == FrameUnit.wave_id)
-                    & (WaveStratum.stratum == FrameUnit.stratum))
-              .where(FrameUnit.wave_id == Response.wave_id,
-                     FrameUnit.unit_id == Response.unit_id)
-              .exists())
+    inside = (
+        select(FrameUnit.unit_id)
+        .join(
+            WaveStratum,
+            (WaveStratum.wave_id == FrameUnit.wave_id) & (WaveStratum.stratum == FrameUnit.stratum),
+        )
+        .where(FrameUnit.wave_id == Response.wave_id, FrameUnit.unit_id == Response.unit_id)
+        .exists()
+    )
     rows = session.connection().execute(
-        select(Response.wave_id, InstrumentVersion.instrument_id, func.count(),
-               func.sum(case((inside, 0), else_=1)))
+        select(
+            Response.wave_id,
+            InstrumentVersion.instrument_id,
+            func.count(),
+            func.sum(case((inside, 0), else_=1)),
+        )
         .join(InstrumentVersion, InstrumentVersion.id == Response.instrument_version_id)
         .where(Response.status == "complete", col(Response.wave_id).in_(list(wave_ids)))
-        .group_by(Response.wave_id, InstrumentVersion.instrument_id))
-    return {(int(wave), int(instrument)): (int(total), int(outside or 0))
-            for wave, instrument, total, outside in rows}
+        .group_by(Response.wave_id, InstrumentVersion.instrument_id)
+    )
+    return {
+        (int(wave), int(instrument)): (int(total), int(outside or 0))
+        for wave, instrument, total, outside in rows
+    }
 
 
-def _lookup(session: Session, programme: str, wave: str,
-            instrument: str) -> tuple[Wave, Instrument]:
-    wave_row = session.exec(select(Wave).join(Programme).where(
-        Programme.code == programme, Wave.code == wave)).first()
+def _lookup(
+    session: Session, programme: str, wave: str, instrument: str
+) -> tuple[Wave, Instrument]:
+    wave_row = session.exec(
+        select(Wave).join(Programme).where(Programme.code == programme, Wave.code == wave)
+    ).first()
     if wave_row is None:
         raise FrameError(f"no wave {wave!r} in programme {programme!r}")
     instrument_row = session.exec(select(Instrument).where(Instrument.code == instrument)).first()
@@ -155,39 +211,58 @@ def _lookup(session: Session, programme: str, wave: str,
     return wave_row, instrument_row
 
 
-def _frame_units(connection: Connection, wave_id: int,
-                 instrument_id: int | None) -> dict[int, UnitRow]:
+def _frame_units(
+    connection: Connection, wave_id: int, instrument_id: int | None
+) -> dict[int, UnitRow]:
     """The wave's frame units (with a stratum of the wave) by id; M_i of a person instrument."""
     persons: Any = FrameUnitPersons.persons if instrument_id is not None else null()
-    query = (select(Unit.id, Unit.code, Unit.kind, Unit.province, Unit.region, Unit.sector,
-                    FrameUnit.stratum, WaveStratum.population_size, persons)
-             .select_from(FrameUnit)
-             .join(Unit, Unit.id == FrameUnit.unit_id)
-             .join(WaveStratum, (WaveStratum.wave_id == FrameUnit.wave_id)
-                   & (WaveStratum.stratum == FrameUnit.stratum))
-             .where(FrameUnit.wave_id == wave_id))
+    query = (
+        select(
+            Unit.id,
+            Unit.code,
+            Unit.kind,
+            Unit.province,
+            Unit.region,
+            Unit.sector,
+            FrameUnit.stratum,
+            WaveStratum.population_size,
+            persons,
+        )
+        .select_from(FrameUnit)
+        .join(Unit, Unit.id == FrameUnit.unit_id)
+        .join(
+            WaveStratum,
+            (WaveStratum.wave_id == FrameUnit.wave_id) & (WaveStratum.stratum == FrameUnit.stratum),
+        )
+        .where(FrameUnit.wave_id == wave_id)
+    )
     if instrument_id is not None:
-        query = query.outerjoin(FrameUnitPersons, (FrameUnitPersons.wave_id == wave_id)
-                                & (FrameUnitPersons.unit_id == FrameUnit.unit_id)
-                                & (FrameUnitPersons.instrument_id == instrument_id))
+        query = query.outerjoin(
+            FrameUnitPersons,
+            (FrameUnitPersons.wave_id == wave_id)
+            & (FrameUnitPersons.unit_id == FrameUnit.unit_id)
+            & (FrameUnitPersons.instrument_id == instrument_id),
+        )
     return {row[0]: tuple(row[1:]) for row in connection.execute(query)}  # type: ignore[misc]
 
 
-def _design(rows: Sequence[Any], units: dict[int, UnitRow],
-            versions: dict[int | None, int]) -> pd.DataFrame:
+def _design(
+    rows: Sequence[Any], units: dict[int, UnitRow], versions: dict[int | None, int]
+) -> pd.DataFrame:
     """Design columns (fpc_units and weight of the first stage) in DESIGN_COLUMNS order."""
     order = [c for c in DESIGN_COLUMNS if c != "weight"]
     if not rows:  # as pandas builds an empty frame from no rows: object columns
         data = pd.DataFrame([], columns=order)
     else:
-        columns: dict[str, Any] = {"response_id": [r[0] for r in rows],
-                                   "respondent": [r[1] for r in rows],
-                                   "version": [versions[r[4]] for r in rows],
-                                   "language": [r[3] for r in rows]}
+        columns: dict[str, Any] = {
+            "response_id": [r[0] for r in rows],
+            "respondent": [r[1] for r in rows],
+            "version": [versions[r[4]] for r in rows],
+            "language": [r[3] for r in rows],
+        }
         unit_ids = [r[5] for r in rows]
         used = {unit_id: position for position, unit_id in enumerate(dict.fromkeys(unit_ids))}
-        positions = np.fromiter(map(used.__getitem__, unit_ids), dtype=np.intp,
-                                count=len(unit_ids))
+        positions = np.fromiter(map(used.__getitem__, unit_ids), dtype=np.intp, count=len(unit_ids))
         for k, name in enumerate(UNIT_COLUMNS):
             # Typed per unit (the values decide the dtype, not how often they occur).
             per_unit = pd.Series([units[unit_id][k] for unit_id in used])
@@ -205,9 +280,11 @@ def _person_weights(data: pd.DataFrame, instrument: str, wave: str) -> None:
     population = data["fpc_persons"].astype(float)
     if population.isna().any():
         unit = data.loc[population.isna(), "unit"].iloc[0]
-        raise FrameError(f"unit {unit!r} has no persons for instrument {instrument!r} in "
-                         f"wave {wave!r} (FrameUnitPersons); a person survey needs the "
-                         f"persons of every responding unit for its second stage")
+        raise FrameError(
+            f"unit {unit!r} has no persons for instrument {instrument!r} in "
+            f"wave {wave!r} (FrameUnitPersons); a person survey needs the "
+            f"persons of every responding unit for its second stage"
+        )
     data["fpc_persons"] = np.maximum(population, persons_responding)
     data["weight"] *= data["fpc_persons"] / persons_responding
 
@@ -237,24 +314,34 @@ def _labels(definitions: list[InstrumentDefinition], language: str) -> dict[str,
     value_labels: dict[str, dict[Any, str]] = {}
     for definition in reversed(definitions):
         for q in definition.questions():
-            choices = {c.value: c.label.get(language)
-                       for c in definition.choices.get(q.choices or "", [])}
+            choices = {
+                c.value: c.label.get(language) for c in definition.choices.get(q.choices or "", [])
+            }
             if q.type == "likert":
                 for s in q.statements or []:
                     key = f"{q.name}__{s.name}"
-                    variable_labels.setdefault(key, f"{q.label.get(language)}: "
-                                                    f"{s.label.get(language)}")
+                    variable_labels.setdefault(
+                        key, f"{q.label.get(language)}: {s.label.get(language)}"
+                    )
                     value_labels.setdefault(key, choices)
             elif q.type == "select_multiple":
                 for value, label in choices.items():
-                    variable_labels.setdefault(f"{q.name}__{value}",
-                                               f"{q.label.get(language)}: {label}")
+                    variable_labels.setdefault(
+                        f"{q.name}__{value}", f"{q.label.get(language)}: {label}"
+                    )
             elif q.type != "note":
                 variable_labels.setdefault(q.name, q.label.get(language))
                 if choices:
                     value_labels.setdefault(q.name, choices)
                 if q.type == "yes_no":
-                    value_labels.setdefault(q.name, {1.0: "ja" if language == "nl" else "yes",
-                                                     0.0: "nee" if language == "nl" else "no"})
-    return {"variable_labels": Labels(variable_labels),
-            "value_labels": Labels({k: Labels(v) for k, v in value_labels.items()})}
+                    value_labels.setdefault(
+                        q.name,
+                        {
+                            1.0: "ja" if language == "nl" else "yes",
+                            0.0: "nee" if language == "nl" else "no",
+                        },
+                    )
+    return {
+        "variable_labels": Labels(variable_labels),
+        "value_labels": Labels({k: Labels(v) for k, v in value_labels.items()}),
+    }

@@ -22,9 +22,18 @@ from mel.demo.units import UnitDraft
 from mel.surveys.schema import InstrumentDefinition, Question
 
 Column = list[Any]  # one value per respondent; None means not answered
-MISSING = {"select_one": 0.03, "select_multiple": 0.04, "integer": 0.06, "decimal": 0.06,
-           "rating": 0.03, "nps": 0.03, "yes_no": 0.02, "date": 0.10, "likert": 0.02,
-           "text": 0.70}
+MISSING = {
+    "select_one": 0.03,
+    "select_multiple": 0.04,
+    "integer": 0.06,
+    "decimal": 0.06,
+    "rating": 0.03,
+    "nps": 0.03,
+    "yes_no": 0.02,
+    "date": 0.10,
+    "likert": 0.02,
+    "text": 0.70,
+}
 
 
 @dataclass
@@ -64,7 +73,7 @@ class Batch:
 
     def noisy(self, loading: float) -> np.ndarray:
         """Return loading * latent + independent noise, with unit variance."""
-        return loading * self.latent + np.sqrt(1 - loading ** 2) * self.rng.normal(size=self.n)
+        return loading * self.latent + np.sqrt(1 - loading**2) * self.rng.normal(size=self.n)
 
 
 Override = Callable[[Batch, Question, dict[str, Column]], Column | dict[str, Column] | None]
@@ -81,8 +90,9 @@ def ordinal(batch: Batch, probs: np.ndarray, loading: float = 0.45) -> np.ndarra
     return np.searchsorted(cuts, batch.noisy(loading))
 
 
-def pick(batch: Batch, question: Question, weights: dict[Any, float],
-         loading: float = 0.0) -> Column | None:
+def pick(
+    batch: Batch, question: Question, weights: dict[Any, float], loading: float = 0.0
+) -> Column | None:
     """Draw values from `weights` restricted to the question's choices (None if none fit)."""
     allowed = {str(v): v for v in choice_values(batch.survey, question)}
     pairs = [(allowed[str(k)], w) for k, w in weights.items() if str(k) in allowed and w > 0]
@@ -90,8 +100,11 @@ def pick(batch: Batch, question: Question, weights: dict[Any, float],
         return None
     values = [v for v, _ in pairs]
     probs = np.array([w for _, w in pairs], dtype=float)
-    index = ordinal(batch, probs, loading) if loading else batch.rng.choice(
-        len(values), size=batch.n, p=probs / probs.sum())
+    index = (
+        ordinal(batch, probs, loading)
+        if loading
+        else batch.rng.choice(len(values), size=batch.n, p=probs / probs.sum())
+    )
     return [values[i] for i in index.tolist()]
 
 
@@ -120,8 +133,9 @@ def _select_multiple(batch: Batch, q: Question) -> Column:
     values = choice_values(batch.survey, q)
     k = len(values)
     p = batch.question_rng(q.name).beta(2.0, 3.5, size=k)
-    score = (0.35 * batch.latent[:, None] + np.sqrt(1 - 0.35 ** 2)
-             * batch.rng.normal(size=(batch.n, k))) - ndtri(1 - p)[None, :]
+    score = (
+        0.35 * batch.latent[:, None] + np.sqrt(1 - 0.35**2) * batch.rng.normal(size=(batch.n, k))
+    ) - ndtri(1 - p)[None, :]
     c = q.constraint
     low = max(1, c.min_selected or 1) if c else 1
     high = min(k, c.max_selected or k) if c else k
@@ -134,8 +148,9 @@ def _select_multiple(batch: Batch, q: Question) -> Column:
     return [list(cache[code]) for code in codes.tolist()]
 
 
-def likert(batch: Batch, q: Question, loading: float = 0.70,
-           centre: float = 0.62) -> dict[str, Column]:
+def likert(
+    batch: Batch, q: Question, loading: float = 0.70, centre: float = 0.62
+) -> dict[str, Column]:
     """Rows of one scale: a common factor per scale, mirrored for reverse statements.
 
     Item loadings of 0.7 give Cronbach's alpha of about 0.8 for five 5-point items.
@@ -146,7 +161,7 @@ def likert(batch: Batch, q: Question, loading: float = 0.70,
     factor = np.sqrt(0.6) * batch.latent + np.sqrt(0.4) * batch.rng.normal(size=batch.n)
     result: dict[str, Column] = {}
     for statement in q.statements or []:
-        x = loading * factor + np.sqrt(1 - loading ** 2) * batch.rng.normal(size=batch.n)
+        x = loading * factor + np.sqrt(1 - loading**2) * batch.rng.normal(size=batch.n)
         position = top * centre + 1.1 * top / 4 * x + qrng.normal(0, 0.25)
         if statement.reverse:
             position = top - position
@@ -186,9 +201,15 @@ def _text(batch: Batch, q: Question) -> Column:
 
 
 GENERATORS: dict[str, Callable[[Batch, Question], Column]] = {
-    "select_one": _select_one, "select_multiple": _select_multiple, "integer": _numeric,
-    "decimal": _numeric, "rating": _numeric, "nps": _numeric, "yes_no": _yes_no,
-    "date": _date, "text": _text,
+    "select_one": _select_one,
+    "select_multiple": _select_multiple,
+    "integer": _numeric,
+    "decimal": _numeric,
+    "rating": _numeric,
+    "nps": _numeric,
+    "yes_no": _yes_no,
+    "date": _date,
+    "text": _text,
 }
 
 
@@ -211,8 +232,9 @@ def generate(batch: Batch, overrides: dict[str, Override]) -> dict[str, Column]:
     return columns
 
 
-def _override(batch: Batch, q: Question, columns: dict[str, Column],
-              override: Override | None) -> Column | dict[str, Column] | None:
+def _override(
+    batch: Batch, q: Question, columns: dict[str, Column], override: Override | None
+) -> Column | dict[str, Column] | None:
     """Run a realism override; None (use the generic answers) if it does not fit `q`."""
     if override is None:
         return None
@@ -240,16 +262,24 @@ def _checker(survey: InstrumentDefinition, q: Question) -> Callable[[Any], bool]
         allowed = {(type(v), v) for v in choice_values(survey, q)}
         if q.type == "select_multiple":
             c = q.constraint
-            low, high = (c.min_selected or 1, c.max_selected or len(allowed)) if c else \
-                (1, len(allowed))
-            return lambda v: isinstance(v, list) and low <= len(v) <= high and all(
-                (type(x), x) in allowed for x in v)
+            low, high = (
+                (c.min_selected or 1, c.max_selected or len(allowed)) if c else (1, len(allowed))
+            )
+            return lambda v: (
+                isinstance(v, list)
+                and low <= len(v) <= high
+                and all((type(x), x) in allowed for x in v)
+            )
         return lambda v: (type(v), v) in allowed
     if q.type == "yes_no":
         return lambda v: isinstance(v, bool)
     if q.type in ("integer", "decimal", "rating", "nps"):
         low, high = q.bounds()
         kinds = (int, float) if q.type == "decimal" else (int,)
-        return lambda v: isinstance(v, kinds) and not isinstance(v, bool) and \
-            (low is None or v >= low) and (high is None or v <= high)
+        return lambda v: (
+            isinstance(v, kinds)
+            and not isinstance(v, bool)
+            and (low is None or v >= low)
+            and (high is None or v <= high)
+        )
     return lambda v: isinstance(v, str) and bool(v)

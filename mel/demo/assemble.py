@@ -33,15 +33,25 @@ def _hashable(value: Any) -> Any:
     return (type(value).__name__, tuple(value) if isinstance(value, list) else value)
 
 
-def assemble(survey: InstrumentDefinition, columns: dict[str, Column],
-             pages_done: list[int]) -> list[dict[str, Any]]:
+def assemble(
+    survey: InstrumentDefinition, columns: dict[str, Column], pages_done: list[int]
+) -> list[dict[str, Any]]:
     """Per respondent, keep the answers of the pages done that show and questions relevant."""
+
     def rule(condition: Condition | None) -> Relevance | None:
         return None if condition is None else Relevance(condition)
 
-    plan = [(rule(page.relevant), [(rule(q.relevant), [(k, columns[k]) for k in q.columns()])
-                                   for q in page.questions if q.columns()])
-            for page in survey.pages]
+    plan = [
+        (
+            rule(page.relevant),
+            [
+                (rule(q.relevant), [(k, columns[k]) for k in q.columns()])
+                for q in page.questions
+                if q.columns()
+            ],
+        )
+        for page in survey.pages
+    ]
     result: list[dict[str, Any]] = []
     for i, done in enumerate(pages_done):
         answers: dict[str, Any] = {}

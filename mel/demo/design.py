@@ -34,16 +34,25 @@ class WaveSample:
 def store_units(session: Session, programme_id: int, drafts: list[UnitDraft]) -> list[int]:
     """Store the units (parents first) and return their ids in the order of `drafts`."""
     if session.exec(select(Unit.id).where(Unit.programme_id == programme_id)).first():
-        raise SimulationError("the programme already has units; simulate into a database "
-                              "that has the catalogue published but no fieldwork yet")
+        raise SimulationError(
+            "the programme already has units; simulate into a database "
+            "that has the catalogue published but no fieldwork yet"
+        )
     rows: dict[str, Unit] = {}
     for with_parent in (False, True):
         for d in drafts:
             if (d.parent is not None) == with_parent:
                 rows[d.code] = Unit(
-                    programme_id=programme_id, code=d.code, name=d.name, kind=d.kind,
-                    province=d.province, region=d.region, sector=d.sector, stratum=d.stratum,
-                    parent_id=rows[d.parent].id if d.parent else None)
+                    programme_id=programme_id,
+                    code=d.code,
+                    name=d.name,
+                    kind=d.kind,
+                    province=d.province,
+                    region=d.region,
+                    sector=d.sector,
+                    stratum=d.stratum,
+                    parent_id=rows[d.parent].id if d.parent else None,
+                )
                 session.add(rows[d.code])
         session.flush()
     return [int(rows[d.code].id or 0) for d in drafts]
@@ -55,20 +64,34 @@ def fieldwork(profile: Profile, year: int) -> tuple[date, date]:
     return date(year, m1, d1), date(year, m2, d2)
 
 
-def store_wave(session: Session, programme_id: int, profile: Profile, year: int, *,
-               last: bool, instrument_ids: list[int]) -> Wave:
+def store_wave(
+    session: Session,
+    programme_id: int,
+    profile: Profile,
+    year: int,
+    *,
+    last: bool,
+    instrument_ids: list[int],
+) -> Wave:
     """Create a wave (closed, or open when it is the last) and link its instruments."""
     code = f"{profile.wave_prefix}-{year}"
-    if session.exec(select(Wave.id).where(Wave.programme_id == programme_id,
-                                          Wave.code == code)).first():
+    if session.exec(
+        select(Wave.id).where(Wave.programme_id == programme_id, Wave.code == code)
+    ).first():
         raise SimulationError(f"wave {code!r} exists already")
     start, end = fieldwork(profile, year)
-    wave = Wave(programme_id=programme_id, code=code, year=year,
-                label_nl=profile.label_nl.format(year=year),
-                label_en=profile.label_en.format(year=year),
-                fieldwork_start=start, fieldwork_end=end, status="open" if last else "closed",
-                retention_until=date(year + 5, 12, 31),
-                created_at=datetime.combine(start - timedelta(days=28), time(9), tzinfo=UTC))
+    wave = Wave(
+        programme_id=programme_id,
+        code=code,
+        year=year,
+        label_nl=profile.label_nl.format(year=year),
+        label_en=profile.label_en.format(year=year),
+        fieldwork_start=start,
+        fieldwork_end=end,
+        status="open" if last else "closed",
+        retention_until=date(year + 5, 12, 31),
+        created_at=datetime.combine(start - timedelta(days=28), time(9), tzinfo=UTC),
+    )
     session.add(wave)
     session.flush()
     for instrument_id in instrument_ids:
@@ -77,8 +100,9 @@ def store_wave(session: Session, programme_id: int, profile: Profile, year: int,
     return wave
 
 
-def draw_sample(rng: np.random.Generator, drafts: list[UnitDraft], profile: Profile,
-                scale: float) -> WaveSample:
+def draw_sample(
+    rng: np.random.Generator, drafts: list[UnitDraft], profile: Profile, scale: float
+) -> WaveSample:
     """Stratified simple random sample of units, then unit response (at least 2 per stratum)."""
     groups: dict[str, list[int]] = {}
     for i, d in enumerate(drafts):
@@ -107,24 +131,49 @@ def scaled_population(population: int, scale: float) -> int:
     return int(math.ceil(population * max(1.0, scale)))
 
 
-def store_frame(session: Session, wave_id: int, drafts: list[UnitDraft], unit_ids: list[int],
-                sample: WaveSample, persons: dict[tuple[int, int], int]) -> None:
+def store_frame(
+    session: Session,
+    wave_id: int,
+    drafts: list[UnitDraft],
+    unit_ids: list[int],
+    sample: WaveSample,
+    persons: dict[tuple[int, int], int],
+) -> None:
     """Store strata, frame units and persons per (draft index, person instrument id)."""
-    session.execute(insert(WaveStratum), [
-        {"wave_id": wave_id, "stratum": h, "population_size": size, "sample_size": n}
-        for h, (size, n) in sample.strata.items()])
+    session.execute(
+        insert(WaveStratum),
+        [
+            {"wave_id": wave_id, "stratum": h, "population_size": size, "sample_size": n}
+            for h, (size, n) in sample.strata.items()
+        ],
+    )
     sampled = set(sample.sampled)
     rows = []
     for i, d in enumerate(drafts):
         if not d.in_frame:
             continue
         size, n = sample.strata[d.stratum or "all"]
-        rows.append({"wave_id": wave_id, "unit_id": unit_ids[i], "stratum": d.stratum or "all",
-                     "sampled": i in sampled,
-                     "base_weight": size / n if i in sampled else None,
-                     "inclusion_probability": n / size})
+        rows.append(
+            {
+                "wave_id": wave_id,
+                "unit_id": unit_ids[i],
+                "stratum": d.stratum or "all",
+                "sampled": i in sampled,
+                "base_weight": size / n if i in sampled else None,
+                "inclusion_probability": n / size,
+            }
+        )
     session.execute(insert(FrameUnit), rows)
     if persons:
-        session.execute(insert(FrameUnitPersons), [
-            {"wave_id": wave_id, "unit_id": unit_ids[i], "instrument_id": instrument_id,
-             "persons": count} for (i, instrument_id), count in sorted(persons.items())])
+        session.execute(
+            insert(FrameUnitPersons),
+            [
+                {
+                    "wave_id": wave_id,
+                    "unit_id": unit_ids[i],
+                    "instrument_id": instrument_id,
+                    "persons": count,
+                }
+                for (i, instrument_id), count in sorted(persons.items())
+            ],
+        )

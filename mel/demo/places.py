@@ -18,32 +18,77 @@ class Province:
     towns: tuple[str, ...]
 
 
-REGIONS = {"noord": "Noord-Nederland", "oost": "Oost-Nederland", "west": "West-Nederland",
-           "zuid": "Zuid-Nederland"}
+REGIONS = {
+    "noord": "Noord-Nederland",
+    "oost": "Oost-Nederland",
+    "west": "West-Nederland",
+    "zuid": "Zuid-Nederland",
+}
 REGION_CODES = {label: code for code, label in REGIONS.items()}
 
 PROVINCES: tuple[Province, ...] = (
     Province("Groningen", "gr", "Noord-Nederland", 0.034, ("Groningen", "Delfzijl", "Veendam")),
-    Province("Friesland", "fr", "Noord-Nederland", 0.037, ("Leeuwarden", "Sneek", "Heerenveen",
-                                                           "Drachten")),
+    Province(
+        "Friesland",
+        "fr",
+        "Noord-Nederland",
+        0.037,
+        ("Leeuwarden", "Sneek", "Heerenveen", "Drachten"),
+    ),
     Province("Drenthe", "dr", "Noord-Nederland", 0.028, ("Assen", "Emmen", "Meppel")),
-    Province("Overijssel", "ov", "Oost-Nederland", 0.067, ("Zwolle", "Enschede", "Deventer",
-                                                           "Hengelo", "Almelo")),
+    Province(
+        "Overijssel",
+        "ov",
+        "Oost-Nederland",
+        0.067,
+        ("Zwolle", "Enschede", "Deventer", "Hengelo", "Almelo"),
+    ),
     Province("Flevoland", "fl", "Oost-Nederland", 0.024, ("Almere", "Lelystad", "Emmeloord")),
-    Province("Gelderland", "ge", "Oost-Nederland", 0.120, ("Arnhem", "Nijmegen", "Apeldoorn",
-                                                           "Ede", "Doetinchem", "Tiel")),
-    Province("Utrecht", "ut", "West-Nederland", 0.078, ("Utrecht", "Amersfoort", "Nieuwegein",
-                                                        "Veenendaal")),
-    Province("Noord-Holland", "nh", "West-Nederland", 0.166, (
-        "Amsterdam", "Haarlem", "Alkmaar", "Zaandam", "Hoorn", "Den Helder", "Hilversum")),
-    Province("Zuid-Holland", "zh", "West-Nederland", 0.213, (
-        "Rotterdam", "Den Haag", "Leiden", "Delft", "Dordrecht", "Gouda", "Zoetermeer")),
-    Province("Zeeland", "ze", "West-Nederland", 0.022, ("Middelburg", "Vlissingen", "Terneuzen",
-                                                        "Goes")),
-    Province("Noord-Brabant", "nb", "Zuid-Nederland", 0.146, (
-        "Eindhoven", "Tilburg", "Breda", "'s-Hertogenbosch", "Helmond", "Roosendaal")),
-    Province("Limburg", "li", "Zuid-Nederland", 0.063, ("Maastricht", "Venlo", "Heerlen",
-                                                        "Sittard", "Roermond")),
+    Province(
+        "Gelderland",
+        "ge",
+        "Oost-Nederland",
+        0.120,
+        ("Arnhem", "Nijmegen", "Apeldoorn", "Ede", "Doetinchem", "Tiel"),
+    ),
+    Province(
+        "Utrecht",
+        "ut",
+        "West-Nederland",
+        0.078,
+        ("Utrecht", "Amersfoort", "Nieuwegein", "Veenendaal"),
+    ),
+    Province(
+        "Noord-Holland",
+        "nh",
+        "West-Nederland",
+        0.166,
+        ("Amsterdam", "Haarlem", "Alkmaar", "Zaandam", "Hoorn", "Den Helder", "Hilversum"),
+    ),
+    Province(
+        "Zuid-Holland",
+        "zh",
+        "West-Nederland",
+        0.213,
+        ("Rotterdam", "Den Haag", "Leiden", "Delft", "Dordrecht", "Gouda", "Zoetermeer"),
+    ),
+    Province(
+        "Zeeland", "ze", "West-Nederland", 0.022, ("Middelburg", "Vlissingen", "Terneuzen", "Goes")
+    ),
+    Province(
+        "Noord-Brabant",
+        "nb",
+        "Zuid-Nederland",
+        0.146,
+        ("Eindhoven", "Tilburg", "Breda", "'s-Hertogenbosch", "Helmond", "Roosendaal"),
+    ),
+    Province(
+        "Limburg",
+        "li",
+        "Zuid-Nederland",
+        0.063,
+        ("Maastricht", "Venlo", "Heerlen", "Sittard", "Roermond"),
+    ),
 )
 BY_NAME = {p.name: p for p in PROVINCES}
 

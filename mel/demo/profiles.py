@@ -60,19 +60,46 @@ class Profile:
 
 PROFILES = {
     "katapult": Profile(
-        "katapult", "impactmeting", "Katapult impactmeting {year}",
-        "Katapult impact measurement {year}", ((9, 15), (11, 30)), katapult_units,
-        sample_fraction=0.5, unit_response=0.85, english=0.04, in_progress=0.06,
-        base_year=2021),
+        "katapult",
+        "impactmeting",
+        "Katapult impactmeting {year}",
+        "Katapult impact measurement {year}",
+        ((9, 15), (11, 30)),
+        katapult_units,
+        sample_fraction=0.5,
+        unit_response=0.85,
+        english=0.04,
+        in_progress=0.06,
+        base_year=2021,
+    ),
     "digitale-werkplaatsen": Profile(
-        "digitale-werkplaatsen", "monitor", "Impactmonitor Digitale Werkplaatsen {year}",
-        "Digital Workshops impact monitor {year}", ((6, 1), (8, 31)), werkplaats_units,
-        sample_fraction=1.0, unit_response=0.95, persons=werkplaats_persons, english=0.08,
-        in_progress=0.08, base_year=2024),
+        "digitale-werkplaatsen",
+        "monitor",
+        "Impactmonitor Digitale Werkplaatsen {year}",
+        "Digital Workshops impact monitor {year}",
+        ((6, 1), (8, 31)),
+        werkplaats_units,
+        sample_fraction=1.0,
+        unit_response=0.95,
+        persons=werkplaats_persons,
+        english=0.08,
+        in_progress=0.08,
+        base_year=2024,
+    ),
     "techkwadraat": Profile(
-        "techkwadraat", "meting", "Techkwadraat-meting {year}", "Techkwadraat survey {year}",
-        ((3, 1), (5, 31)), school_units, sample_fraction=0.5, unit_response=0.8,
-        persons=school_persons, english=0.03, in_progress=0.07, trend=0.06),
+        "techkwadraat",
+        "meting",
+        "Techkwadraat-meting {year}",
+        "Techkwadraat survey {year}",
+        ((3, 1), (5, 31)),
+        school_units,
+        sample_fraction=0.5,
+        unit_response=0.8,
+        persons=school_persons,
+        english=0.03,
+        in_progress=0.07,
+        trend=0.06,
+    ),
 }
 
 
@@ -80,5 +107,13 @@ def profile_for(programme: str) -> Profile:
     """Return the programme's profile; programmes mel does not know get a generic one."""
     if programme in PROFILES:
         return PROFILES[programme]
-    return Profile(programme, "meting", "Meting {year}", "Survey {year}", ((4, 1), (6, 30)),
-                   generic_units, sample_fraction=0.5, unit_response=0.85)
+    return Profile(
+        programme,
+        "meting",
+        "Meting {year}",
+        "Survey {year}",
+        ((4, 1), (6, 30)),
+        generic_units,
+        sample_fraction=0.5,
+        unit_response=0.85,
+    )

@@ -58,18 +58,27 @@ class SimulationSummary:
 
     def __str__(self) -> str:
         width = max([len("programme"), *(len(p.programme) for p in self.programmes)])
-        lines = [f"simulated (seed {self.seed}, scale {self.scale:g})",
-                 f"{'programme':<{width}}  {'units':>6}  {'waves':>5}  {'responses':>9}  "
-                 f"{'complete':>8}  {'in progress':>11}"]
+        lines = [
+            f"simulated (seed {self.seed}, scale {self.scale:g})",
+            f"{'programme':<{width}}  {'units':>6}  {'waves':>5}  {'responses':>9}  "
+            f"{'complete':>8}  {'in progress':>11}",
+        ]
         for p in self.programmes:
-            lines.append(f"{p.programme:<{width}}  {p.units:>6}  {p.waves:>5}  "
-                         f"{p.responses:>9,}  {p.complete:>8,}  {p.in_progress:>11,}")
+            lines.append(
+                f"{p.programme:<{width}}  {p.units:>6}  {p.waves:>5}  "
+                f"{p.responses:>9,}  {p.complete:>8,}  {p.in_progress:>11,}"
+            )
         return "\n".join(lines)
 
 
-def simulate(engine: Engine, *, seed: int = 2025, scale: float = 1.0,
-             programmes: list[str] | None = None,
-             waves: tuple[int, ...] = (2023, 2025)) -> SimulationSummary:
+def simulate(
+    engine: Engine,
+    *,
+    seed: int = 2025,
+    scale: float = 1.0,
+    programmes: list[str] | None = None,
+    waves: tuple[int, ...] = (2023, 2025),
+) -> SimulationSummary:
     """Simulate units, waves with their frames, and responses for published programmes."""
     if not scale > 0:
         raise ValueError(f"scale must be positive, not {scale!r}")
@@ -82,8 +91,9 @@ def simulate(engine: Engine, *, seed: int = 2025, scale: float = 1.0,
         wanted = list(found) if programmes is None else programmes
         missing = [code for code in wanted if code not in found]
         if missing:
-            raise SimulationError(f"programme(s) not published: {', '.join(missing)}; run "
-                                  f"`mel surveys publish` first")
+            raise SimulationError(
+                f"programme(s) not published: {', '.join(missing)}; run `mel surveys publish` first"
+            )
         for code in wanted:
             try:
                 results.append(_programme(session, found[code], seed, scale, years))
@@ -94,22 +104,27 @@ def simulate(engine: Engine, *, seed: int = 2025, scale: float = 1.0,
     return SimulationSummary(tuple(results), seed, scale)
 
 
-def _instruments(session: Session, programme_id: int
-                 ) -> list[tuple[Instrument, InstrumentVersion, InstrumentDefinition]]:
+def _instruments(
+    session: Session, programme_id: int
+) -> list[tuple[Instrument, InstrumentVersion, InstrumentDefinition]]:
     """The programme's instruments with their latest published version."""
     result = []
-    for instrument in session.exec(select(Instrument).where(
-            Instrument.programme_id == programme_id).order_by(Instrument.code)):
-        version = session.exec(select(InstrumentVersion).where(
-            InstrumentVersion.instrument_id == instrument.id).order_by(
-            col(InstrumentVersion.version).desc())).first()
+    for instrument in session.exec(
+        select(Instrument).where(Instrument.programme_id == programme_id).order_by(Instrument.code)
+    ):
+        version = session.exec(
+            select(InstrumentVersion)
+            .where(InstrumentVersion.instrument_id == instrument.id)
+            .order_by(col(InstrumentVersion.version).desc())
+        ).first()
         if version is not None:
             result.append((instrument, version, load_version(version)))
     return result
 
 
-def _programme(session: Session, programme: Programme, seed: int, scale: float,
-               years: tuple[int, ...]) -> ProgrammeSummary:
+def _programme(
+    session: Session, programme: Programme, seed: int, scale: float, years: tuple[int, ...]
+) -> ProgrammeSummary:
     profile = profile_for(programme.code)
     instruments = _instruments(session, int(programme.id or 0))
     drafts = profile.build_units(stream(seed, programme.code, "units"))
@@ -117,31 +132,55 @@ def _programme(session: Session, programme: Programme, seed: int, scale: float,
     person = [i for i, _, s in instruments if s.respondent == "person"]
     responses = complete = 0
     for year in years:
-        wave = store_wave(session, int(programme.id or 0), profile, year, last=year == years[-1],
-                          instrument_ids=[int(i.id or 0) for i, _, _ in instruments])
+        wave = store_wave(
+            session,
+            int(programme.id or 0),
+            profile,
+            year,
+            last=year == years[-1],
+            instrument_ids=[int(i.id or 0) for i, _, _ in instruments],
+        )
         sample = draw_sample(stream(seed, programme.code, year, "sample"), drafts, profile, scale)
         # Every person instrument has its own second stage: pupils and teachers of a school.
-        persons = {(i, int(instrument.id or 0)):
-                   scaled_population(profile.persons(d, year, instrument.code)[0], scale)
-                   for instrument in person for i, d in enumerate(drafts) if d.in_frame}
+        persons = {
+            (i, int(instrument.id or 0)): scaled_population(
+                profile.persons(d, year, instrument.code)[0], scale
+            )
+            for instrument in person
+            for i, d in enumerate(drafts)
+            if d.in_frame
+        }
         store_frame(session, int(wave.id or 0), drafts, unit_ids, sample, persons)
         start, end = fieldwork(profile, year)
         for instrument, version, survey in instruments:
             rng = stream(seed, programme.code, year, instrument.code, "respondents")
             unit_of, done = _respondents(rng, profile, drafts, sample, survey, year, scale)
             fielding = Fielding(
-                programme.code, survey, int(version.id or 0), int(wave.id or 0), year, start,
-                end, profile.english, 0.75 if survey.respondent == "unit" else 0.3,
-                profile.trend * (year - profile.base_year))
-            responses += insert_responses(session, fielding, seed, drafts, unit_ids, unit_of,
-                                          done)
+                programme.code,
+                survey,
+                int(version.id or 0),
+                int(wave.id or 0),
+                year,
+                start,
+                end,
+                profile.english,
+                0.75 if survey.respondent == "unit" else 0.3,
+                profile.trend * (year - profile.base_year),
+            )
+            responses += insert_responses(session, fielding, seed, drafts, unit_ids, unit_of, done)
             complete += int(done.sum())
     return ProgrammeSummary(programme.code, len(drafts), len(years), responses, complete)
 
 
-def _respondents(rng: np.random.Generator, profile: Profile, drafts: list[UnitDraft],
-                 sample: WaveSample, survey: InstrumentDefinition, year: int,
-                 scale: float) -> tuple[np.ndarray, np.ndarray]:
+def _respondents(
+    rng: np.random.Generator,
+    profile: Profile,
+    drafts: list[UnitDraft],
+    sample: WaveSample,
+    survey: InstrumentDefinition,
+    year: int,
+    scale: float,
+) -> tuple[np.ndarray, np.ndarray]:
     """Unit index and completion of every respondent of an instrument in a wave."""
     if survey.respondent == "unit":
         lapsed = sorted(set(sample.sampled) - set(sample.responding))

@@ -26,8 +26,10 @@ def uuids(rng: np.random.Generator, n: int) -> list[str]:
     raw[:, 6] = (raw[:, 6] & 0x0F) | 0x40  # version 4
     raw[:, 8] = (raw[:, 8] & 0x3F) | 0x80  # RFC 4122 variant
     text = raw.tobytes().hex()
-    return [f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
-            for h in (text[32 * i:32 * i + 32] for i in range(n))]
+    return [
+        f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+        for h in (text[32 * i : 32 * i + 32] for i in range(n))
+    ]
 
 
 def hex_ids(rng: np.random.Generator, n: int, length: int = 40) -> list[str]:
@@ -35,4 +37,4 @@ def hex_ids(rng: np.random.Generator, n: int, length: int = 40) -> list[str]:
     size = (length + 1) // 2
     raw = rng.bytes(size * n).hex()
     step = 2 * size
-    return [raw[step * i:step * i + length] for i in range(n)]
+    return [raw[step * i : step * i + length] for i in range(n)]

@@ -73,8 +73,12 @@ def _fit(rng: np.random.Generator, question: Question, language: str, text: str)
     return text if low <= len(text) <= high and text else None
 
 
-def from_regex(rng: np.random.Generator, pattern: str, min_length: int | None = None,
-               max_length: int | None = None) -> str | None:
+def from_regex(
+    rng: np.random.Generator,
+    pattern: str,
+    min_length: int | None = None,
+    max_length: int | None = None,
+) -> str | None:
     """Build a string that fully matches `pattern`, or None if that did not work out."""
     try:
         from re import _parser  # type: ignore[attr-defined]
@@ -87,8 +91,9 @@ def from_regex(rng: np.random.Generator, pattern: str, min_length: int | None = 
             text = _emit(rng, list(parsed), _parser)
         except (ValueError, IndexError, TypeError):
             return None
-        fits = (min_length is None or len(text) >= min_length) and \
-               (max_length is None or len(text) <= max_length)
+        fits = (min_length is None or len(text) >= min_length) and (
+            max_length is None or len(text) <= max_length
+        )
         if fits and re.fullmatch(pattern, text):
             return text
     return None
@@ -132,8 +137,13 @@ def _from_class(rng: np.random.Generator, members: list[tuple[Any, Any]], p: Any
         elif op is p.RANGE:
             options.extend(chr(c) for c in range(arg[0], min(arg[1], arg[0] + 25) + 1))
         elif op is p.CATEGORY:
-            options.extend({p.CATEGORY_DIGIT: "0123456789", p.CATEGORY_SPACE: " ",
-                            p.CATEGORY_WORD: "abcdefghijkmnpqrstuvwxyz"}.get(arg, ""))
+            options.extend(
+                {
+                    p.CATEGORY_DIGIT: "0123456789",
+                    p.CATEGORY_SPACE: " ",
+                    p.CATEGORY_WORD: "abcdefghijkmnpqrstuvwxyz",
+                }.get(arg, "")
+            )
     if not options:
         raise ValueError("empty character class")
     return options[int(rng.integers(len(options)))]

@@ -29,8 +29,9 @@ ORDER = ("province", "region", "sector", "stratum", "unit_kind", "status")
 
 def canonical(dims: Sequence[str]) -> list[str]:
     """Return the distinct dimensions in the fixed order."""
-    return sorted(dict.fromkeys(dims), key=lambda d: (ORDER.index(d) if d in ORDER
-                                                      else len(ORDER), d))
+    return sorted(
+        dict.fromkeys(dims), key=lambda d: (ORDER.index(d) if d in ORDER else len(ORDER), d)
+    )
 
 
 def cross_counts(data: pd.DataFrame, dims: Sequence[str]) -> pd.Series:
@@ -40,8 +41,11 @@ def cross_counts(data: pd.DataFrame, dims: Sequence[str]) -> pd.Series:
     columns = data[list(dims)].astype(object).where(data[list(dims)].notna(), UNKNOWN)
     levels = [sorted(map(str, columns[d].unique())) for d in dims]
     counts = columns.astype(str).value_counts()
-    index = (pd.Index(levels[0], name=dims[0]) if len(dims) == 1
-             else pd.MultiIndex.from_product(levels, names=list(dims)))
+    index = (
+        pd.Index(levels[0], name=dims[0])
+        if len(dims) == 1
+        else pd.MultiIndex.from_product(levels, names=list(dims))
+    )
     if len(dims) == 1:
         counts.index = counts.index.get_level_values(0)
     return counts.reindex(index, fill_value=0).astype(float)
@@ -85,8 +89,7 @@ def _protect_nd(counts: pd.Series, k: int) -> pd.Series:
     raise RuntimeError("complementary suppression did not settle")  # pragma: no cover
 
 
-def hidden_cells(data: pd.DataFrame, dims: Sequence[str], k: int
-                 ) -> tuple[pd.Series, pd.Series]:
+def hidden_cells(data: pd.DataFrame, dims: Sequence[str], k: int) -> tuple[pd.Series, pd.Series]:
     """Return (counts, hidden) of the protected table over `dims`."""
     counts = cross_counts(data, dims)
     return counts, protect(counts, k)
@@ -96,8 +99,11 @@ def cell_shown(data: pd.DataFrame, filters: dict[str, str], k: int) -> bool:
     """Whether the group selected by `filters` may be shown at all (>= k, not derivable)."""
     dims = canonical(list(filters))
     counts, hidden = hidden_cells(data, dims, k)
-    key: object = "*" if not dims else (filters[dims[0]] if len(dims) == 1
-                                        else tuple(filters[d] for d in dims))
+    key: object = (
+        "*"
+        if not dims
+        else (filters[dims[0]] if len(dims) == 1 else tuple(filters[d] for d in dims))
+    )
     if key not in counts.index:
         return False
     return bool(counts[key] >= k and not hidden[key])
@@ -112,8 +118,7 @@ def select_cell(data: pd.DataFrame, filters: dict[str, str]) -> pd.DataFrame:
     return data[mask]
 
 
-def group_cells(data: pd.DataFrame, filters: dict[str, str], by: str, k: int
-                ) -> pd.DataFrame:
+def group_cells(data: pd.DataFrame, filters: dict[str, str], by: str, k: int) -> pd.DataFrame:
     """Counts and hidden flags per group of `by` within the cell selected by `filters`.
 
     Returns one row per observed group (index `by`), columns `n` and `hidden`. The table
@@ -123,8 +128,7 @@ def group_cells(data: pd.DataFrame, filters: dict[str, str], by: str, k: int
     if by == "unit":
         counts = select_cell(data, filters)["unit"].astype(str).value_counts().sort_index()
         counts = counts.astype(float).rename_axis("unit")
-        return pd.DataFrame({"n": counts, "hidden": disclosure.suppress_1d(counts, k)
-                             .astype(bool)})
+        return pd.DataFrame({"n": counts, "hidden": disclosure.suppress_1d(counts, k).astype(bool)})
     dims = canonical([*filters, by])
     counts, hidden = hidden_cells(data, dims, k)
     frame = pd.DataFrame({"n": counts, "hidden": hidden})

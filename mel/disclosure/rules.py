@@ -67,14 +67,18 @@ def nesting(frame: pd.DataFrame, variables: Sequence[str]) -> Nesting:
             if fine == coarse:
                 continue
             pairs = frame[[fine, coarse]].dropna().astype(str).drop_duplicates()
-            if len(pairs) and pairs[fine].is_unique and \
-                    pairs[coarse].nunique() < pairs[fine].nunique():
+            if (
+                len(pairs)
+                and pairs[fine].is_unique
+                and pairs[coarse].nunique() < pairs[fine].nunique()
+            ):
                 found[(fine, coarse)] = dict(zip(pairs[fine], pairs[coarse], strict=True))
     return found
 
 
-def suppress_linked(counts: Mapping[str, pd.Series], nested: Nesting,
-                    k: int = DEFAULT_K) -> dict[str, pd.Series]:
+def suppress_linked(
+    counts: Mapping[str, pd.Series], nested: Nesting, k: int = DEFAULT_K
+) -> dict[str, pd.Series]:
     """Return the cells to hide in one-way tables of the same figures by several breakdowns.
 
     Every table is a line against the published total; in addition, for each nested pair,
@@ -89,10 +93,12 @@ def suppress_linked(counts: Mapping[str, pd.Series], nested: Nesting,
                 continue
             for group in counts[coarse].index:
                 children = [g for g in counts[fine].index if parent.get(str(g)) == str(group)]
-                line = pd.concat([counts[coarse][[group]], counts[fine][children]],
-                                 keys=[coarse, fine])
-                shown = pd.concat([hidden[coarse][[group]], hidden[fine][children]],
-                                  keys=[coarse, fine])
+                line = pd.concat(
+                    [counts[coarse][[group]], counts[fine][children]], keys=[coarse, fine]
+                )
+                shown = pd.concat(
+                    [hidden[coarse][[group]], hidden[fine][children]], keys=[coarse, fine]
+                )
                 completed = _complete_line(line, shown)
                 if not completed.equals(shown):
                     changed = True
@@ -131,8 +137,13 @@ def apply(table: pd.DataFrame, hidden: pd.Series, columns: list[str]) -> pd.Data
     return result
 
 
-def suppress_table(table: pd.DataFrame, *, count: str = "n", k: int = DEFAULT_K,
-                   columns: tuple[str, ...] = SUPPRESSED_COLUMNS) -> pd.DataFrame:
+def suppress_table(
+    table: pd.DataFrame,
+    *,
+    count: str = "n",
+    k: int = DEFAULT_K,
+    columns: tuple[str, ...] = SUPPRESSED_COLUMNS,
+) -> pd.DataFrame:
     """Suppress a one-way table of domain estimates (rows are groups)."""
     hidden = suppress_1d(table[count].astype(float), k)
     return apply(table, hidden, [c for c in columns if c in table.columns])

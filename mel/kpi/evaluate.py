@@ -60,20 +60,29 @@ class KpiResult:
 def waves_of(engine: Engine, programme: str, code: str) -> tuple[Wave, list[Wave]]:
     """Return the wave `code` of `programme` and its earlier waves, oldest first."""
     with Session(engine) as session:
-        current = session.exec(select(Wave).join(Programme).where(
-            Programme.code == programme, Wave.code == code)).first()
+        current = session.exec(
+            select(Wave).join(Programme).where(Programme.code == programme, Wave.code == code)
+        ).first()
         if current is None:
             raise LookupError(f"no wave {code!r} in programme {programme!r}")
-        earlier = session.exec(select(Wave).where(
-            Wave.programme_id == current.programme_id, Wave.year < current.year)
-            .order_by(Wave.year, Wave.code)).all()  # type: ignore[arg-type]
+        earlier = session.exec(
+            select(Wave)
+            .where(Wave.programme_id == current.programme_id, Wave.year < current.year)
+            .order_by(Wave.year, Wave.code)
+        ).all()  # type: ignore[arg-type]
     return current, list(earlier)
 
 
-def evaluate_kpis(engine: Engine, programme: ProgrammeDefinition,
-                  instruments: dict[str, InstrumentDefinition], wave: str,
-                  min_group_size: int = 10, *, frames: Frames | None = None,
-                  progress: Callable[[str], None] | None = None) -> list[KpiResult]:
+def evaluate_kpis(
+    engine: Engine,
+    programme: ProgrammeDefinition,
+    instruments: dict[str, InstrumentDefinition],
+    wave: str,
+    min_group_size: int = 10,
+    *,
+    frames: Frames | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> list[KpiResult]:
     """Evaluate every KPI of `programme` in `wave`, with change since the previous wave.
 
     Parameters
@@ -149,12 +158,17 @@ def _evaluate_one(frames: Frames, kpi: Kpi, wave: Wave, k: int) -> KpiResult:
             assert isinstance(table, EstimateTable)
             by[variable] = table
     target = next((t.value for t in kpi.targets if t.year == wave.year), None)
-    status = judge(estimate.ci_low, estimate.ci_high, target, kpi.direction) \
-        if target is not None else None
+    status = (
+        judge(estimate.ci_low, estimate.ci_high, target, kpi.direction)
+        if target is not None
+        else None
+    )
     decision = None
     if kpi.go_no_go and kpi.go_no_go.year == wave.year:
-        decision = go_no_go(estimate.ci_low, estimate.ci_high, kpi.go_no_go.go,
-                            kpi.go_no_go.no_go, kpi.direction)
+        decision = go_no_go(
+            estimate.ci_low, estimate.ci_high, kpi.go_no_go.go, kpi.go_no_go.no_go, kpi.direction
+        )
     note = f"fewer than {k} respondents" if answered < k else None
-    return KpiResult(kpi, wave.code, wave.year, estimate, by, target, status, decision, None,
-                     note, answered)
+    return KpiResult(
+        kpi, wave.code, wave.year, estimate, by, target, status, decision, None, note, answered
+    )

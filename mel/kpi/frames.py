@@ -18,10 +18,18 @@ from mel.surveys.schema import InstrumentDefinition
 def design_for(data: pd.DataFrame) -> Design:
     """Return the design of an analysis frame (two-stage for person instruments)."""
     if data.attrs.get("respondent") == "person":
-        return Design(data, weights="weight", strata="stratum", psu="unit", ssu="respondent",
-                      fpc=("fpc_units", "fpc_persons"), lonely_psu="adjust")
-    return Design(data, weights="weight", strata="stratum", psu="unit", fpc="fpc_units",
-                  lonely_psu="adjust")
+        return Design(
+            data,
+            weights="weight",
+            strata="stratum",
+            psu="unit",
+            ssu="respondent",
+            fpc=("fpc_units", "fpc_persons"),
+            lonely_psu="adjust",
+        )
+    return Design(
+        data, weights="weight", strata="stratum", psu="unit", fpc="fpc_units", lonely_psu="adjust"
+    )
 
 
 def estimate_kpi(design: Design, kpi: Kpi, by: str | None = None) -> Estimate | EstimateTable:
@@ -46,8 +54,12 @@ class Frames:
     frame serves all of that instrument's KPIs.
     """
 
-    def __init__(self, engine: Engine, programme: ProgrammeDefinition,
-                 instruments: dict[str, InstrumentDefinition]) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        programme: ProgrammeDefinition,
+        instruments: dict[str, InstrumentDefinition],
+    ) -> None:
         self.engine = engine
         self.programme = programme
         self.instruments = instruments
@@ -60,8 +72,12 @@ class Frames:
         key = (wave, instrument)
         if key not in self._frames:
             try:
-                data = frame(self.engine, programme=self.programme.programme, wave=wave,
-                             instrument=instrument)
+                data = frame(
+                    self.engine,
+                    programme=self.programme.programme,
+                    wave=wave,
+                    instrument=instrument,
+                )
             except FrameError as exc:
                 # Every KPI of the instrument says why; the rest of the report goes on.
                 data = pd.DataFrame(columns=DESIGN_COLUMNS)

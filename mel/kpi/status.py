@@ -50,8 +50,7 @@ class Decision(StrEnum):
     UNDECIDED = "onbeslist"
 
 
-def go_no_go(ci_low: float, ci_high: float, go: float, no_go: float,
-             direction: str) -> Decision:
+def go_no_go(ci_low: float, ci_high: float, go: float, no_go: float, direction: str) -> Decision:
     """Go when the whole interval clears `go`, no-go when it lies wholly past `no_go`."""
     if judge(ci_low, ci_high, go, direction) is Status.MET:
         return Decision.GO

@@ -18,8 +18,7 @@ def kpi_column(kpi: Kpi) -> str:
     return kpi.question if kpi.question else f"kpi__{kpi.code.lower()}"
 
 
-def add_kpi_variable(data: pd.DataFrame, kpi: Kpi,
-                     survey: InstrumentDefinition) -> pd.DataFrame:
+def add_kpi_variable(data: pd.DataFrame, kpi: Kpi, survey: InstrumentDefinition) -> pd.DataFrame:
     """Return `data` with the KPI's variable as a column (see `kpi_column`)."""
     values = kpi_variable(data, kpi, survey)
     if values is None:
@@ -29,8 +28,7 @@ def add_kpi_variable(data: pd.DataFrame, kpi: Kpi,
     return data
 
 
-def kpi_variable(data: pd.DataFrame, kpi: Kpi,
-                 survey: InstrumentDefinition) -> pd.Series | None:
+def kpi_variable(data: pd.DataFrame, kpi: Kpi, survey: InstrumentDefinition) -> pd.Series | None:
     """Return the KPI's derived variable, or None when it is a question of `data` already."""
     if kpi.question:
         _require(data, [kpi.question], kpi)
@@ -45,8 +43,9 @@ def kpi_variable(data: pd.DataFrame, kpi: Kpi,
         # partly answered sum count as zero.
         return data[expression.sum].sum(axis=1, min_count=1)
     if expression.scale:
-        return scale_index(data, survey, expression.scale, expression.items,
-                           expression.min_answered)
+        return scale_index(
+            data, survey, expression.scale, expression.items, expression.min_answered
+        )
     if expression.equals:
         name, value = expression.equals
         _require(data, [name], kpi)
@@ -61,8 +60,13 @@ def kpi_variable(data: pd.DataFrame, kpi: Kpi,
     return None
 
 
-def scale_index(data: pd.DataFrame, survey: InstrumentDefinition, question: str,
-                items: list[str] | None = None, min_answered: int | None = None) -> pd.Series:
+def scale_index(
+    data: pd.DataFrame,
+    survey: InstrumentDefinition,
+    question: str,
+    items: list[str] | None = None,
+    min_answered: int | None = None,
+) -> pd.Series:
     """Mean of a Likert question's statements, reverse items mirrored on the scale.
 
     A respondent gets a value when at least `min_answered` items (default: half, rounded

@@ -55,8 +55,7 @@ class _Ticks(Formatter):
         super().set_locs(locs)
         shown = [round(v * 100 if self.percent else v, 9) for v in locs]
         self.decimals = 0
-        while self.decimals < 4 and any(abs(round(v, self.decimals) - v) > 1e-9
-                                        for v in shown):
+        while self.decimals < 4 and any(abs(round(v, self.decimals) - v) > 1e-9 for v in shown):
             self.decimals += 1
 
     def __call__(self, value: float, pos: int | None = None) -> str:
@@ -78,12 +77,14 @@ def _style(figure: Figure) -> None:
             spine.set_color(MUTED)
 
 
-def _margins(figure: Figure, *, left: float, bottom: float, top: float = 0.3,
-             right: float = 0.25) -> None:
+def _margins(
+    figure: Figure, *, left: float, bottom: float, top: float = 0.3, right: float = 0.25
+) -> None:
     """Fixed margins in inches (faster than a layout engine, and the same every time)."""
     width, height = figure.get_size_inches()
-    figure.subplots_adjust(left=left / width, right=1 - right / width,
-                           bottom=bottom / height, top=1 - top / height)
+    figure.subplots_adjust(
+        left=left / width, right=1 - right / width, bottom=bottom / height, top=1 - top / height
+    )
 
 
 def _label_width(labels: Sequence[str], size: float = FONT) -> float:
@@ -91,9 +92,15 @@ def _label_width(labels: Sequence[str], size: float = FONT) -> float:
     return max((len(label) for label in labels), default=0) * size * 0.6 / 72
 
 
-def interval_figure(rows: Sequence[Interval], *, target: float | None = None,
-                    target_label: str = "", percent: bool = False, language: str = "nl",
-                    xlabel: str = "") -> Figure:
+def interval_figure(
+    rows: Sequence[Interval],
+    *,
+    target: float | None = None,
+    target_label: str = "",
+    percent: bool = False,
+    language: str = "nl",
+    xlabel: str = "",
+) -> Figure:
     """Points with 95% intervals, one row per group (a forest plot), and the target line.
 
     Parameters
@@ -119,30 +126,60 @@ def interval_figure(rows: Sequence[Interval], *, target: float | None = None,
             continue
         est = np.array([r.estimate for _, r in chosen], dtype=float)
         low = np.array([r.estimate if r.low is None else r.low for _, r in chosen], dtype=float)
-        high = np.array([r.estimate if r.high is None else r.high for _, r in chosen],
-                        dtype=float)
-        ax.errorbar(est, [p for p, _ in chosen], xerr=[est - low, high - est], fmt="o",
-                    color=POINT, ecolor=POINT, elinewidth=1.6, capsize=3,
-                    markersize=6 if header else 5)
+        high = np.array([r.estimate if r.high is None else r.high for _, r in chosen], dtype=float)
+        ax.errorbar(
+            est,
+            [p for p, _ in chosen],
+            xerr=[est - low, high - est],
+            fmt="o",
+            color=POINT,
+            ecolor=POINT,
+            elinewidth=1.6,
+            capsize=3,
+            markersize=6 if header else 5,
+        )
     for position, row in zip(y, rows, strict=True):
         if not row.shown and row.note:
-            ax.text(0.01, position, row.note, transform=ax.get_yaxis_transform(),
-                    va="center", fontsize=FONT - 1, color=MUTED, style="italic")
+            ax.text(
+                0.01,
+                position,
+                row.note,
+                transform=ax.get_yaxis_transform(),
+                va="center",
+                fontsize=FONT - 1,
+                color=MUTED,
+                style="italic",
+            )
     # Row labels as plain texts: a tick per row would cost five artists each.
     ax.set_yticks([])
     for position, label, row in zip(y, labels, rows, strict=True):
-        ax.text(-0.015, position, label, transform=ax.get_yaxis_transform(), ha="right",
-                va="center", fontsize=FONT, color=INK,
-                fontweight="bold" if row.header else "normal")
+        ax.text(
+            -0.015,
+            position,
+            label,
+            transform=ax.get_yaxis_transform(),
+            ha="right",
+            va="center",
+            fontsize=FONT,
+            color=INK,
+            fontweight="bold" if row.header else "normal",
+        )
     if target is not None:
         ax.axvline(target, color=TARGET, linestyle="--", linewidth=1.2)
         # The label runs away from the nearer edge, so it is never cut off.
         left, right = ax.get_xlim()
         to_left = target > (left + right) / 2
-        ax.annotate(target_label, (target, 1.0), xycoords=("data", "axes fraction"),
-                    xytext=(-3 if to_left else 3, 2), textcoords="offset points",
-                    fontsize=FONT - 0.5, color=TARGET, va="bottom",
-                    ha="right" if to_left else "left")
+        ax.annotate(
+            target_label,
+            (target, 1.0),
+            xycoords=("data", "axes fraction"),
+            xytext=(-3 if to_left else 3, 2),
+            textcoords="offset points",
+            fontsize=FONT - 0.5,
+            color=TARGET,
+            va="bottom",
+            ha="right" if to_left else "left",
+        )
     ax.set_ylim(-0.7, len(rows) - 0.3)
     ax.xaxis.set_major_formatter(_formatter(percent, language))
     ax.xaxis.set_major_locator(MaxNLocator(6))
@@ -153,9 +190,15 @@ def interval_figure(rows: Sequence[Interval], *, target: float | None = None,
     return figure
 
 
-def trend_figure(points: Sequence[Interval], targets: Sequence[tuple[str, float]] = (), *,
-                 percent: bool = False, language: str = "nl", ylabel: str = "",
-                 target_label: str = "") -> Figure:
+def trend_figure(
+    points: Sequence[Interval],
+    targets: Sequence[tuple[str, float]] = (),
+    *,
+    percent: bool = False,
+    language: str = "nl",
+    ylabel: str = "",
+    target_label: str = "",
+) -> Figure:
     """Estimates with 95% intervals across waves, with the targets as open diamonds.
 
     Parameters
@@ -175,19 +218,41 @@ def trend_figure(points: Sequence[Interval], targets: Sequence[tuple[str, float]
         xs = [x[p.label] for p in shown]
         est = np.array([p.estimate for p in shown], dtype=float)
         low = np.array([p.low if p.low is not None else p.estimate for p in shown], dtype=float)
-        high = np.array([p.high if p.high is not None else p.estimate for p in shown],
-                        dtype=float)
+        high = np.array([p.high if p.high is not None else p.estimate for p in shown], dtype=float)
         ax.plot(xs, est, color=POINT, linewidth=1, alpha=0.6)
-        ax.errorbar(xs, est, yerr=[est - low, high - est], fmt="o", color=POINT, capsize=4,
-                    elinewidth=1.6, markersize=6, label="")
+        ax.errorbar(
+            xs,
+            est,
+            yerr=[est - low, high - est],
+            fmt="o",
+            color=POINT,
+            capsize=4,
+            elinewidth=1.6,
+            markersize=6,
+            label="",
+        )
     for point in points:
         if not point.shown and point.note:
-            ax.annotate(point.note, (x[point.label], 0.5), xycoords=("data", "axes fraction"),
-                        ha="center", fontsize=FONT - 1, color=MUTED, style="italic")
+            ax.annotate(
+                point.note,
+                (x[point.label], 0.5),
+                xycoords=("data", "axes fraction"),
+                ha="center",
+                fontsize=FONT - 1,
+                color=MUTED,
+                style="italic",
+            )
     if targets:
-        ax.plot([x[t[0]] for t in targets], [t[1] for t in targets], linestyle="none",
-                marker="D", markerfacecolor="white", markeredgecolor=TARGET, markersize=6,
-                label=target_label)
+        ax.plot(
+            [x[t[0]] for t in targets],
+            [t[1] for t in targets],
+            linestyle="none",
+            marker="D",
+            markerfacecolor="white",
+            markeredgecolor=TARGET,
+            markersize=6,
+            label=target_label,
+        )
         if target_label:
             ax.legend(fontsize=FONT - 0.5, frameon=False, loc="best")
     ax.set_xticks(range(len(labels)), labels)
@@ -201,9 +266,14 @@ def trend_figure(points: Sequence[Interval], targets: Sequence[tuple[str, float]
     return figure
 
 
-def distribution_figure(items: Sequence[str], categories: Sequence[str],
-                        shares: Sequence[Sequence[float]], *, language: str = "nl",
-                        xlabel: str = "") -> Figure:
+def distribution_figure(
+    items: Sequence[str],
+    categories: Sequence[str],
+    shares: Sequence[Sequence[float]],
+    *,
+    language: str = "nl",
+    xlabel: str = "",
+) -> Figure:
     """Answer distribution: stacked bars of the shares per answer, one bar per item.
 
     Parameters
@@ -220,28 +290,48 @@ def distribution_figure(items: Sequence[str], categories: Sequence[str],
     legend_rows = math.ceil(len(categories) / 5)
     height = 0.8 + 0.42 * len(items) + 0.2 * legend_rows
     figure = Figure(figsize=(6.6, height))
-    _margins(figure, left=_label_width(item_labels) + 0.2, bottom=0.45 + 0.2 * legend_rows,
-             top=0.15)
+    _margins(
+        figure, left=_label_width(item_labels) + 0.2, bottom=0.45 + 0.2 * legend_rows, top=0.15
+    )
     ax = figure.add_subplot()
     colours = colormaps["RdYlBu"](np.linspace(0.1, 0.9, len(categories)))
     left = np.zeros(len(items))
     y = np.arange(len(items))[::-1]
     for j, category in enumerate(categories):
-        ax.barh(y, data[:, j], left=left, color=colours[j], edgecolor="white",
-                linewidth=0.6, label=category, height=0.62)
+        ax.barh(
+            y,
+            data[:, j],
+            left=left,
+            color=colours[j],
+            edgecolor="white",
+            linewidth=0.6,
+            label=category,
+            height=0.62,
+        )
         for i, share in enumerate(data[:, j]):
             if share >= 0.06:
                 red, green, blue = colours[j][:3]
                 light = 0.2126 * red + 0.7152 * green + 0.0722 * blue > 0.45
-                ax.text(left[i] + share / 2, y[i], format_number(share * 100, 0, language),
-                        ha="center", va="center", fontsize=FONT - 1.5,
-                        color=INK if light else "white")
+                ax.text(
+                    left[i] + share / 2,
+                    y[i],
+                    format_number(share * 100, 0, language),
+                    ha="center",
+                    va="center",
+                    fontsize=FONT - 1.5,
+                    color=INK if light else "white",
+                )
         left += data[:, j]
     ax.set_yticks(y, item_labels)
     ax.set_xlim(0, 1)
     ax.xaxis.set_major_formatter(_formatter(True, language))
     ax.set_xlabel(xlabel, fontsize=FONT, color=INK)
-    figure.legend(fontsize=FONT - 1, frameon=False, loc="lower center",
-                  ncols=min(len(categories), 5), bbox_to_anchor=(0.5, 0.0))
+    figure.legend(
+        fontsize=FONT - 1,
+        frameon=False,
+        loc="lower center",
+        ncols=min(len(categories), 5),
+        bbox_to_anchor=(0.5, 0.0),
+    )
     _style(figure)
     return figure

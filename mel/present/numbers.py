@@ -11,8 +11,9 @@ MINUS = "\u2212"
 DASH = "\u2013"
 
 
-def format_number(value: float | None, decimals: int = 0, language: str = "nl", *,
-                  sign: bool = False) -> str:
+def format_number(
+    value: float | None, decimals: int = 0, language: str = "nl", *, sign: bool = False
+) -> str:
     """Format `value` with thousands separators (nl: 124.000,5; en: 124,000.5).
 
     Parameters
@@ -66,11 +67,13 @@ class Scale:
     def points(self, value: float | None, language: str = "nl") -> str:
         """Format a difference of percentages in percentage points (signed)."""
         text = Scale(False, self.decimals, self.step).value(
-            None if value is None else value * 100, language, sign=True)
+            None if value is None else value * 100, language, sign=True
+        )
         return f"{text} {'procentpunt' if language == 'nl' else 'percentage points'}"
 
-    def interval(self, low: float | None, high: float | None, language: str = "nl", *,
-                 sign: bool = False) -> str:
+    def interval(
+        self, low: float | None, high: float | None, language: str = "nl", *, sign: bool = False
+    ) -> str:
         """Format an interval as "low–high" (with "tot"/"to" when a bound is negative)."""
         a, b = self.value(low, language, sign=sign), self.value(high, language, sign=sign)
         if a.startswith((MINUS, "+")) or b.startswith((MINUS, "+")):

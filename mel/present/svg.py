@@ -69,7 +69,7 @@ def svg_data_uri(svg: str) -> str:
 
 def svg_size(svg: str) -> tuple[str, str]:
     """The width and height attributes of an inline SVG (e.g. ``("475.2pt", "687.6pt")``)."""
-    head = svg[:svg.index(">")]
+    head = svg[: svg.index(">")]
     width = re.search(r'\swidth="([^"]+)"', head)
     height = re.search(r'\sheight="([^"]+)"', head)
     return (width.group(1) if width else "100%", height.group(1) if height else "auto")
@@ -79,7 +79,7 @@ def _compact(document: str) -> str:
     """matplotlib's SVG without id-only wrapper groups, whitespace or per-text font stacks."""
     ET.register_namespace("", SVG_NS)
     ET.register_namespace("xlink", XLINK_NS)
-    root = ET.fromstring(document[document.index("<svg"):])
+    root = ET.fromstring(document[document.index("<svg") :])
     referenced = set(_REFERENCE.findall(document.replace("xlink:href", "href")))
     _unwrap(root, referenced)
     for element in root.iter():
@@ -90,8 +90,11 @@ def _compact(document: str) -> str:
         style = element.get("style")
         if style and "font-family" in style:
             element.set("style", _FONT_IN_STYLE.sub("", style).strip())
-        if element.text is not None and not element.text.strip() \
-                and not element.tag.endswith("}text"):
+        if (
+            element.text is not None
+            and not element.text.strip()
+            and not element.tag.endswith("}text")
+        ):
             element.text = None
         if element.tail is not None and not element.tail.strip():
             element.tail = None
@@ -104,8 +107,11 @@ def _unwrap(parent: ET.Element, referenced: set[str]) -> None:
     children: list[ET.Element] = []
     for child in list(parent):
         _unwrap(child, referenced)
-        if child.tag.endswith("}g") and set(child.attrib) <= {"id"} \
-                and child.get("id") not in referenced:
+        if (
+            child.tag.endswith("}g")
+            and set(child.attrib) <= {"id"}
+            and child.get("id") not in referenced
+        ):
             children.extend(child)
         else:
             children.append(child)

@@ -52,30 +52,37 @@ def job_steps(job: ReportJob) -> int:
     return steps(catalogue.programmes[job.programme][1]) + (3 if job.pdf else 2)
 
 
-def run_job(job: ReportJob, progress: Step | None = None,
-            browser: Chromium | None = None) -> list[Path]:
+def run_job(
+    job: ReportJob, progress: Step | None = None, browser: Chromium | None = None
+) -> list[Path]:
     """Build and write one report; return the files written."""
     step = progress or (lambda _label: None)
     report = _build(job, _catalogue(job.surveys), step)
-    return write_report(report, job.out, pdf=job.pdf, progress=step, engine=job.engine,
-                        browser=browser)
+    return write_report(
+        report, job.out, pdf=job.pdf, progress=step, engine=job.engine, browser=browser
+    )
 
 
 def _build(job: ReportJob, catalogue: SurveyCatalogue, step: Step) -> Report:
     """Evaluate the job's KPIs and assemble its report."""
     definition = catalogue.programmes[job.programme][1]
-    instruments = {name: survey for name, (_, survey) in catalogue.instruments.items()
-                   if survey.programme == job.programme}
+    instruments = {
+        name: survey
+        for name, (_, survey) in catalogue.instruments.items()
+        if survey.programme == job.programme
+    }
     engine = make_engine(job.database_url)
     try:
-        return build_report(engine, definition, instruments, job.wave, language=job.language,
-                            k=job.k, progress=step)
+        return build_report(
+            engine, definition, instruments, job.wave, language=job.language, k=job.k, progress=step
+        )
     finally:
         engine.dispose()
 
 
-def run_jobs(jobs: list[ReportJob], *, workers: int = 1,
-             progress: Step | None = None) -> list[list[Path]]:
+def run_jobs(
+    jobs: list[ReportJob], *, workers: int = 1, progress: Step | None = None
+) -> list[list[Path]]:
     """Write every job's report and return their files, in the order of `jobs`.
 
     With ``workers > 1`` up to that many reports are in hand at once, each built in a
@@ -91,8 +98,9 @@ def run_jobs(jobs: list[ReportJob], *, workers: int = 1,
     if workers <= 1 or len(jobs) <= 1:
         with _shared_browser(jobs) as browser:
             return [run_job(job, step, browser) for job in jobs]
-    context = multiprocessing.get_context("fork" if "fork" in
-                                          multiprocessing.get_all_start_methods() else "spawn")
+    context = multiprocessing.get_context(
+        "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    )
     labels = context.Queue()
     terminal = threading.Lock()  # no fork while a progress label is being written
 
@@ -108,9 +116,12 @@ def run_jobs(jobs: list[ReportJob], *, workers: int = 1,
     # to (and so copying) the pages they share with this process: ~35 MB less at the peak.
     gc.freeze()
     try:
-        with _shared_browser(jobs, at_least=1) as browser, \
-                ThreadPoolExecutor(max_workers=min(workers, len(jobs)),
-                                   thread_name_prefix="mel-report") as pool:
+        with (
+            _shared_browser(jobs, at_least=1) as browser,
+            ThreadPoolExecutor(
+                max_workers=min(workers, len(jobs)), thread_name_prefix="mel-report"
+            ) as pool,
+        ):
 
             def write_one(job: ReportJob) -> list[Path]:
                 if not print_here:
@@ -153,13 +164,15 @@ class _Builders:
         self._running: set[Any] = set()
         self._stopped = False
 
-    def build(self, job: ReportJob, *, return_report: bool
-              ) -> tuple[list[Path], Report | None]:
+    def build(self, job: ReportJob, *, return_report: bool) -> tuple[list[Path], Report | None]:
         """Build and write `job` in a new process; its files, and its report if asked."""
         reader, writer = self._context.Pipe(duplex=False)
-        child = self._context.Process(target=_build_in_child, daemon=True,
-                                      args=(job, return_report, writer, self._labels),
-                                      name=f"mel-report-{job.programme}")
+        child = self._context.Process(
+            target=_build_in_child,
+            daemon=True,
+            args=(job, return_report, writer, self._labels),
+            name=f"mel-report-{job.programme}",
+        )
         with self._forking:
             if self._stopped:
                 raise CancelledError
@@ -176,8 +189,10 @@ class _Builders:
             with self._forking:
                 self._running.discard(child)
         if answer is None:
-            raise ReportError(f"the process building the {job.programme} report "
-                              f"({job.wave}) stopped with exit status {child.exitcode}")
+            raise ReportError(
+                f"the process building the {job.programme} report "
+                f"({job.wave}) stopped with exit status {child.exitcode}"
+            )
         outcome, value = answer
         if outcome == "failed":
             raise value
@@ -197,8 +212,10 @@ def _build_in_child(job: ReportJob, return_report: bool, answer: Any, labels: An
     try:
         if return_report:
             report = _build(job, _catalogue(job.surveys), step)
-            result: Any = ("done", (write_report(report, job.out, pdf=False, progress=step),
-                                    report))
+            result: Any = (
+                "done",
+                (write_report(report, job.out, pdf=False, progress=step), report),
+            )
         else:
             result = ("done", (run_job(job, step), None))
     except BaseException as exc:  # noqa: BLE001 (handed to the parent, which raises it)

@@ -44,8 +44,9 @@ def steps(programme: ProgrammeDefinition) -> int:
 
 
 def _date(value: object, language: str) -> str:
-    return value.strftime("%d-%m-%Y" if language == "nl" else "%Y-%m-%d") \
-        if value is not None else ""  # type: ignore[attr-defined]
+    return (
+        value.strftime("%d-%m-%Y" if language == "nl" else "%Y-%m-%d") if value is not None else ""
+    )  # type: ignore[attr-defined]
 
 
 def fieldwork_section(engine: Engine, wave: Wave, language: str) -> Table:
@@ -59,22 +60,42 @@ def fieldwork_section(engine: Engine, wave: Wave, language: str) -> Table:
         def count(value: object) -> str:
             return "\u2014" if pd.isna(value) else format_number(float(value), 0, lang)
 
-        rows.append([record.instrument, t("total", lang) if total else str(record.stratum),
-                     count(record.population_units), count(record.sampled_units),
-                     count(record.invitations), count(record.responses),
-                     count(record.responding_units),
-                     "\u2014" if pd.isna(record.response_rate) else
-                     format_number(record.response_rate * 100, 0, lang) + "%"])
+        rows.append(
+            [
+                record.instrument,
+                t("total", lang) if total else str(record.stratum),
+                count(record.population_units),
+                count(record.sampled_units),
+                count(record.invitations),
+                count(record.responses),
+                count(record.responding_units),
+                "\u2014"
+                if pd.isna(record.response_rate)
+                else format_number(record.response_rate * 100, 0, lang) + "%",
+            ]
+        )
         emphasis.append(total)
-    header = [t(k, lang) for k in ("instrument", "disaggregation_stratum", "population_units",
-                                   "sampled_units", "invitations", "responses",
-                                   "responding_units", "response_rate")]
-    return Table("fieldwork", t("fieldwork", lang), header, rows, data,
-                 [False, False] + [True] * 6, emphasis)
+    header = [
+        t(k, lang)
+        for k in (
+            "instrument",
+            "disaggregation_stratum",
+            "population_units",
+            "sampled_units",
+            "invitations",
+            "responses",
+            "responding_units",
+            "response_rate",
+        )
+    ]
+    return Table(
+        "fieldwork", t("fieldwork", lang), header, rows, data, [False, False] + [True] * 6, emphasis
+    )
 
 
-def pathway_sections(programme: ProgrammeDefinition, results: list[KpiResult], language: str,
-                     k: int) -> list[PathwaySection]:
+def pathway_sections(
+    programme: ProgrammeDefinition, results: list[KpiResult], language: str, k: int
+) -> list[PathwaySection]:
     """One diagram per impact pathway, each KPI's status on its node, with a table."""
     lang = language
     on_node: dict[str, list[NodeKpi]] = {}
@@ -82,9 +103,14 @@ def pathway_sections(programme: ProgrammeDefinition, results: list[KpiResult], l
         status = result.status if shown(result, k) else None
         symbol = STATUS_SYMBOL[status] if status else NO_STATUS_SYMBOL
         words = status.label(lang) if status else t("no_judgement", lang)
-        on_node.setdefault(result.kpi.node, []).append(NodeKpi(
-            symbol, words, result.kpi.label.get(lang),
-            STATUS_COLOUR[status] if status else NO_STATUS_COLOUR))
+        on_node.setdefault(result.kpi.node, []).append(
+            NodeKpi(
+                symbol,
+                words,
+                result.kpi.label.get(lang),
+                STATUS_COLOUR[status] if status else NO_STATUS_COLOUR,
+            )
+        )
     levels = {level: t(f"level_{level}", lang) for level in LEVELS}
     sections = []
     for pathway in programme.pathways:
@@ -94,39 +120,65 @@ def pathway_sections(programme: ProgrammeDefinition, results: list[KpiResult], l
         rows, items = [], []
         for node in pathway.nodes:
             statuses = "; ".join(f"{x.symbol} {x.status}: {x.label}" for x in kpis[node.code])
-            leads = "; ".join(f"{labels[link.target]} ({t('relation_' + link.relation, lang)}, "
-                              f"{t('confidence_' + link.confidence, lang)})"
-                              for link in pathway.links if link.source == node.code)
-            rows.append([levels[node.level], labels[node.code], statuses or "\u2014",
-                         leads or "\u2014"])
-            items.append(f"{levels[node.level]} \u2018{labels[node.code]}\u2019"
-                         + (f" ({statuses})" if statuses else ""))
+            leads = "; ".join(
+                f"{labels[link.target]} ({t('relation_' + link.relation, lang)}, "
+                f"{t('confidence_' + link.confidence, lang)})"
+                for link in pathway.links
+                if link.source == node.code
+            )
+            rows.append(
+                [levels[node.level], labels[node.code], statuses or "\u2014", leads or "\u2014"]
+            )
+            items.append(
+                f"{levels[node.level]} \u2018{labels[node.code]}\u2019"
+                + (f" ({statuses})" if statuses else "")
+            )
         alt = t("alt_pathway", lang, pathway=pathway.label.get(lang), items="; ".join(items))
         data = pd.DataFrame(rows, columns=["level", "step", "kpis", "leads_to"])
-        table = Table(f"pathway-{pathway.code}", pathway.label.get(lang),
-                      [t("level", lang), t("step", lang), t("kpis", lang), t("leads_to", lang)],
-                      rows, data)
+        table = Table(
+            f"pathway-{pathway.code}",
+            pathway.label.get(lang),
+            [t("level", lang), t("step", lang), t("kpis", lang), t("leads_to", lang)],
+            rows,
+            data,
+        )
         ident = f"pathway-{pathway.code}"
-        sections.append(PathwaySection(ident, pathway.label.get(lang), Chart(
-            ident, inline_svg(figure, alt, ident), alt, t("caption_pathway", lang), table)))
+        sections.append(
+            PathwaySection(
+                ident,
+                pathway.label.get(lang),
+                Chart(
+                    ident, inline_svg(figure, alt, ident), alt, t("caption_pathway", lang), table
+                ),
+            )
+        )
     return sections
 
 
-def group_labels(instruments: dict[str, InstrumentDefinition], language: str
-                 ) -> dict[str, dict[str, str]]:
+def group_labels(
+    instruments: dict[str, InstrumentDefinition], language: str
+) -> dict[str, dict[str, str]]:
     """Readable names of sector codes, from the instruments' choice lists (when unique)."""
     found: dict[str, set[str]] = {}
     for survey in instruments.values():
         for choices in survey.choices.values():
             for choice in choices:
                 found.setdefault(str(choice.value), set()).add(choice.label.get(language))
-    return {"sector": {value: next(iter(labels)) for value, labels in found.items()
-                       if len(labels) == 1}}
+    return {
+        "sector": {value: next(iter(labels)) for value, labels in found.items() if len(labels) == 1}
+    }
 
 
-def build_report(engine: Engine, programme: ProgrammeDefinition,
-                 instruments: dict[str, InstrumentDefinition], wave: str, *,
-                 language: str = "nl", k: int = 10, progress: Step = _quiet) -> Report:
+def build_report(
+    engine: Engine,
+    programme: ProgrammeDefinition,
+    instruments: dict[str, InstrumentDefinition],
+    wave: str,
+    *,
+    language: str = "nl",
+    k: int = 10,
+    progress: Step = _quiet,
+) -> Report:
     """Evaluate the KPIs of `programme` in `wave` and assemble the report.
 
     Parameters
@@ -152,21 +204,25 @@ def build_report(engine: Engine, programme: ProgrammeDefinition,
     """
     lang = language
     current, earlier = waves_of(engine, programme.programme, wave)
-    wave_labels = {w.code: (w.label_en if lang == "en" else w.label_nl) or w.code
-                   for w in [*earlier, current]}
+    wave_labels = {
+        w.code: (w.label_en if lang == "en" else w.label_nl) or w.code for w in [*earlier, current]
+    }
     fieldwork = fieldwork_section(engine, current, lang)
     progress(t("fieldwork", lang))
     frames = Frames(engine, programme, instruments)
-    results = evaluate_kpis(engine, programme, instruments, wave, k, frames=frames,
-                            progress=progress)
-    node_labels = {f"{p.code}.{n.code}": n.label.get(lang)
-                   for p in programme.pathways for n in p.nodes}
+    results = evaluate_kpis(
+        engine, programme, instruments, wave, k, frames=frames, progress=progress
+    )
+    node_labels = {
+        f"{p.code}.{n.code}": n.label.get(lang) for p in programme.pathways for n in p.nodes
+    }
     context = KpiContext(lang, k, node_labels, wave_labels, group_labels(instruments, lang))
     sections, domains, overview, numbers = [], [], [], []
     for result in results:
         data, problem = frames.data(wave, result.kpi)
-        section, groups = kpi_section(result, context, None if problem else data,
-                                      instruments.get(result.kpi.instrument))
+        section, groups = kpi_section(
+            result, context, None if problem else data, instruments.get(result.kpi.instrument)
+        )
         sections.append(section)
         domains.append(groups)
         cells, record = overview_row(result, lang, k)
@@ -176,43 +232,89 @@ def build_report(engine: Engine, programme: ProgrammeDefinition,
     pathways = pathway_sections(programme, results, lang, k)
     for pathway in pathways:
         progress(pathway.label)
-    used = sorted({kpi.instrument for kpi in programme.kpis} |
-                  {i.code for i in wave_instruments(engine, current.id or 0)} & set(instruments))
+    used = sorted(
+        {kpi.instrument for kpi in programme.kpis}
+        | {i.code for i in wave_instruments(engine, current.id or 0)} & set(instruments)
+    )
     data = {code: frames.raw(wave, code) for code in used}
     designs = {code: _design_or_none(frames, wave, code) for code in data}
     method = methodology(data, results, language=lang, k=k, designs=designs)
     progress(t("methodology", lang))
-    header = [t("kpi", lang), t("estimate", lang), t("interval", lang), t("target", lang),
-              t("status", lang), t("change", lang)]
-    overview_table = Table("kpis", t("kpi_overview", lang), header, overview,
-                           pd.DataFrame(numbers), [False, True, True, True, False, True])
-    group_frame = pd.concat([d for d in domains if not d.empty], ignore_index=True) \
-        if any(not d.empty for d in domains) else pd.DataFrame(columns=["kpi"])
-    exported = [overview_table, fieldwork,
-                Table("groups", t("by_group", lang, kpi=t("kpis", lang)), [], [], group_frame),
-                _combined("trend", sections, t("wave", lang)),
-                _combined("answers", sections, t("distribution", lang)),
-                Table("pathways", t("pathways", lang), [], [], pd.concat(
-                    [p.chart.table.data.assign(pathway=p.anchor.removeprefix("pathway-"))
-                     for p in pathways if p.chart.table is not None] or [pd.DataFrame()],
-                    ignore_index=True))]
+    header = [
+        t("kpi", lang),
+        t("estimate", lang),
+        t("interval", lang),
+        t("target", lang),
+        t("status", lang),
+        t("change", lang),
+    ]
+    overview_table = Table(
+        "kpis",
+        t("kpi_overview", lang),
+        header,
+        overview,
+        pd.DataFrame(numbers),
+        [False, True, True, True, False, True],
+    )
+    group_frame = (
+        pd.concat([d for d in domains if not d.empty], ignore_index=True)
+        if any(not d.empty for d in domains)
+        else pd.DataFrame(columns=["kpi"])
+    )
+    exported = [
+        overview_table,
+        fieldwork,
+        Table("groups", t("by_group", lang, kpi=t("kpis", lang)), [], [], group_frame),
+        _combined("trend", sections, t("wave", lang)),
+        _combined("answers", sections, t("distribution", lang)),
+        Table(
+            "pathways",
+            t("pathways", lang),
+            [],
+            [],
+            pd.concat(
+                [
+                    p.chart.table.data.assign(pathway=p.anchor.removeprefix("pathway-"))
+                    for p in pathways
+                    if p.chart.table is not None
+                ]
+                or [pd.DataFrame()],
+                ignore_index=True,
+            ),
+        ),
+    ]
     exported += [m.table for m in method if m.table is not None]
     title = t("report_title", lang, programme=programme.label.get(lang))
-    subtitle = t("subtitle", lang, wave=wave_labels[current.code],
-                 start=_date(current.fieldwork_start, lang),
-                 end=_date(current.fieldwork_end, lang)) \
-        if current.fieldwork_start and current.fieldwork_end else \
-        t("subtitle_no_dates", lang, wave=wave_labels[current.code])
+    subtitle = (
+        t(
+            "subtitle",
+            lang,
+            wave=wave_labels[current.code],
+            start=_date(current.fieldwork_start, lang),
+            end=_date(current.fieldwork_end, lang),
+        )
+        if current.fieldwork_start and current.fieldwork_end
+        else t("subtitle_no_dates", lang, wave=wave_labels[current.code])
+    )
     notes = [] if any(r.answered for r in results) else [t("empty_wave", lang)]
     return Report(
-        language=lang, programme=programme.programme, wave=current.code, title=title,
+        language=lang,
+        programme=programme.programme,
+        wave=current.code,
+        title=title,
         subtitle=subtitle,
         description=programme.description.get(lang) if programme.description else "",
         intro=t("summary_intro", lang),
         summary=[sentence(r, lang, k, wave_labels) for r in results],
-        overview=overview_table, fieldwork=fieldwork, pathways=pathways, kpis=sections,
-        methodology=method, notes=notes,
-        footer=t("footer", lang, version=_version()), tables=exported)
+        overview=overview_table,
+        fieldwork=fieldwork,
+        pathways=pathways,
+        kpis=sections,
+        methodology=method,
+        notes=notes,
+        footer=t("footer", lang, version=_version()),
+        tables=exported,
+    )
 
 
 def _design_or_none(frames: Frames, wave: str, instrument: str) -> Design | None:

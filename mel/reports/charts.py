@@ -32,10 +32,13 @@ class ChartContext:
     group_labels: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
-def _cells(ctx: ChartContext, estimate: float | None, low: float | None,
-           high: float | None) -> list[str]:
-    return [ctx.scale.value(estimate, ctx.language),
-            ctx.scale.interval(low, high, ctx.language) if estimate is not None else "\u2014"]
+def _cells(
+    ctx: ChartContext, estimate: float | None, low: float | None, high: float | None
+) -> list[str]:
+    return [
+        ctx.scale.value(estimate, ctx.language),
+        ctx.scale.interval(low, high, ctx.language) if estimate is not None else "\u2014",
+    ]
 
 
 def _alt(key: str, ctx: ChartContext, items: Sequence[str]) -> str:
@@ -53,18 +56,32 @@ def domain_frame(result: KpiResult, k: int, nested: Nesting | None = None) -> pd
     for variable, table in result.by.items():
         data = table.to_frame().rename(columns={variable: "group"})
         tables[variable] = data[data["n"] > 0].reset_index(drop=True)
-    counts = {variable: pd.Series(data["n"].astype(float).to_numpy(),
-                                  index=data["group"].astype(str))
-              for variable, data in tables.items()}
+    counts = {
+        variable: pd.Series(data["n"].astype(float).to_numpy(), index=data["group"].astype(str))
+        for variable, data in tables.items()
+    }
     hidden = suppress_linked(counts, nested or {}, k)
     parts = []
     for variable, data in tables.items():
-        data = apply(data, pd.Series(hidden[variable].to_numpy(), index=data.index),
-                     [c for c in SUPPRESSED_COLUMNS if c in data.columns])
+        data = apply(
+            data,
+            pd.Series(hidden[variable].to_numpy(), index=data.index),
+            [c for c in SUPPRESSED_COLUMNS if c in data.columns],
+        )
         data.insert(0, "disaggregation", variable)
         parts.append(data)
-    columns = ["disaggregation", "group", "estimate", "se", "ci_low", "ci_high", "n", "df",
-               "deff", "suppressed"]
+    columns = [
+        "disaggregation",
+        "group",
+        "estimate",
+        "se",
+        "ci_low",
+        "ci_high",
+        "n",
+        "df",
+        "deff",
+        "suppressed",
+    ]
     if not parts:
         return pd.DataFrame(columns=columns)
     data = pd.concat(parts, ignore_index=True)
@@ -78,8 +95,13 @@ def interval_chart(result: KpiResult, domains: pd.DataFrame, ctx: ChartContext) 
     assert est is not None
     lang = ctx.language
     rows = [Interval(t("total", lang), est.estimate, est.ci_low, est.ci_high, header=True)]
-    body = [[t("total", lang), *_cells(ctx, est.estimate, est.ci_low, est.ci_high),
-             format_number(est.n, 0, lang)]]
+    body = [
+        [
+            t("total", lang),
+            *_cells(ctx, est.estimate, est.ci_low, est.ci_high),
+            format_number(est.n, 0, lang),
+        ]
+    ]
     emphasis = [True]
     for variable, part in domains.groupby("disaggregation", sort=False):
         title = t(f"disaggregation_{variable}", lang)
@@ -90,32 +112,64 @@ def interval_chart(result: KpiResult, domains: pd.DataFrame, ctx: ChartContext) 
         for record in part.itertuples():
             hidden = bool(record.suppressed)
             group = names.get(record.group, record.group)
-            rows.append(Interval(group, None if hidden else record.estimate,
-                                 record.ci_low, record.ci_high,
-                                 note=t("suppressed", lang) if hidden else ""))
-            body.append([group,
-                         *(["\u2014", t("suppressed", lang)] if hidden else
-                           _cells(ctx, record.estimate, record.ci_low, record.ci_high)),
-                         "\u2014" if hidden else format_number(record.n, 0, lang)])
+            rows.append(
+                Interval(
+                    group,
+                    None if hidden else record.estimate,
+                    record.ci_low,
+                    record.ci_high,
+                    note=t("suppressed", lang) if hidden else "",
+                )
+            )
+            body.append(
+                [
+                    group,
+                    *(
+                        ["\u2014", t("suppressed", lang)]
+                        if hidden
+                        else _cells(ctx, record.estimate, record.ci_low, record.ci_high)
+                    ),
+                    "\u2014" if hidden else format_number(record.n, 0, lang),
+                ]
+            )
             emphasis.append(False)
-    target_label = (f"{t('target', lang)} {result.year}: "
-                    f"{ctx.scale.value(result.target, lang)}") if result.target is not None else ""
-    figure = interval_figure(rows, target=result.target, target_label=target_label,
-                             percent=ctx.scale.percent, language=lang)
-    items = [f"{r[0]} {r[1]} ({r[2]})" for r, e in zip(body, emphasis, strict=True)
-             if r[1] and r[1] != "\u2014"]
+    target_label = (
+        (f"{t('target', lang)} {result.year}: {ctx.scale.value(result.target, lang)}")
+        if result.target is not None
+        else ""
+    )
+    figure = interval_figure(
+        rows,
+        target=result.target,
+        target_label=target_label,
+        percent=ctx.scale.percent,
+        language=lang,
+    )
+    items = [
+        f"{r[0]} {r[1]} ({r[2]})"
+        for r, e in zip(body, emphasis, strict=True)
+        if r[1] and r[1] != "\u2014"
+    ]
     alt = _alt("alt_interval", ctx, items)
     header = [t("group", lang), t("estimate", lang), t("interval", lang), t("respondents", lang)]
-    table = Table(f"{result.kpi.code}-groups", t("by_group", lang, kpi=ctx.label), header, body,
-                  domains, [False, True, True, True], emphasis)
+    table = Table(
+        f"{result.kpi.code}-groups",
+        t("by_group", lang, kpi=ctx.label),
+        header,
+        body,
+        domains,
+        [False, True, True, True],
+        emphasis,
+    )
     ident = f"{result.kpi.code}-groups"
     return Chart(ident, inline_svg(figure, alt, ident), alt, t("caption_interval", lang), table)
 
 
 def trend_chart(result: KpiResult, ctx: ChartContext) -> Chart | None:
     """Estimates of the earlier waves and this one, with targets; None for a first wave."""
-    if not result.history or (result.estimate is None
-                              and all(h[2] is None for h in result.history)):
+    if not result.history or (
+        result.estimate is None and all(h[2] is None for h in result.history)
+    ):
         return None
     lang = ctx.language
     entries = [*result.history, (result.wave, result.year, result.estimate)]
@@ -130,33 +184,82 @@ def trend_chart(result: KpiResult, ctx: ChartContext) -> Chart | None:
             body.append([label, "\u2014", note, "\u2014", ctx.scale.value(target, lang)])
         else:
             points.append(Interval(label, estimate.estimate, estimate.ci_low, estimate.ci_high))
-            body.append([label, *_cells(ctx, estimate.estimate, estimate.ci_low,
-                                        estimate.ci_high),
-                         format_number(estimate.n, 0, lang), ctx.scale.value(target, lang)])
+            body.append(
+                [
+                    label,
+                    *_cells(ctx, estimate.estimate, estimate.ci_low, estimate.ci_high),
+                    format_number(estimate.n, 0, lang),
+                    ctx.scale.value(target, lang),
+                ]
+            )
         shown = estimate is not None and not hidden
-        records.append({"wave": code, "year": year, "target": target,
-                        **({c: getattr(estimate, c) for c in ("estimate", "se", "ci_low",
-                                                              "ci_high", "n", "df")}
-                           if shown and estimate is not None else {}),
-                        "suppressed": hidden})
-    targets = [(ctx.wave_labels.get(code, code), x.value) for code, year, _ in entries
-               for x in result.kpi.targets if x.year == year]
-    figure = trend_figure(points, targets, percent=ctx.scale.percent, language=lang,
-                          target_label=t("target", lang))
+        records.append(
+            {
+                "wave": code,
+                "year": year,
+                "target": target,
+                **(
+                    {
+                        c: getattr(estimate, c)
+                        for c in ("estimate", "se", "ci_low", "ci_high", "n", "df")
+                    }
+                    if shown and estimate is not None
+                    else {}
+                ),
+                "suppressed": hidden,
+            }
+        )
+    targets = [
+        (ctx.wave_labels.get(code, code), x.value)
+        for code, year, _ in entries
+        for x in result.kpi.targets
+        if x.year == year
+    ]
+    figure = trend_figure(
+        points, targets, percent=ctx.scale.percent, language=lang, target_label=t("target", lang)
+    )
     alt = _alt("alt_trend", ctx, [f"{r[0]} {r[1]} ({r[2]})" for r in body])
-    header = [t("wave", lang), t("estimate", lang), t("interval", lang),
-              t("respondents", lang), t("target", lang)]
-    data = pd.DataFrame(records, columns=["wave", "year", "estimate", "se", "ci_low", "ci_high",
-                                          "n", "df", "target", "suppressed"])
-    table = Table(f"{result.kpi.code}-trend", t("trend", lang, kpi=ctx.label), header, body,
-                  data, [False, True, True, True, True])
+    header = [
+        t("wave", lang),
+        t("estimate", lang),
+        t("interval", lang),
+        t("respondents", lang),
+        t("target", lang),
+    ]
+    data = pd.DataFrame(
+        records,
+        columns=[
+            "wave",
+            "year",
+            "estimate",
+            "se",
+            "ci_low",
+            "ci_high",
+            "n",
+            "df",
+            "target",
+            "suppressed",
+        ],
+    )
+    table = Table(
+        f"{result.kpi.code}-trend",
+        t("trend", lang, kpi=ctx.label),
+        header,
+        body,
+        data,
+        [False, True, True, True, True],
+    )
     ident = f"{result.kpi.code}-trend"
     return Chart(ident, inline_svg(figure, alt, ident), alt, t("caption_trend", lang), table)
 
 
-def answer_shares(data: pd.DataFrame, survey: InstrumentDefinition, question: str,
-                  items: list[str] | None, language: str
-                  ) -> tuple[list[str], list[str], np.ndarray, int] | None:
+def answer_shares(
+    data: pd.DataFrame,
+    survey: InstrumentDefinition,
+    question: str,
+    items: list[str] | None,
+    language: str,
+) -> tuple[list[str], list[str], np.ndarray, int] | None:
     """Weighted shares of each answer per item of a Likert, rating, NPS or choice question."""
     q = survey.question(question)
     if q.type == "likert":
@@ -169,8 +272,7 @@ def answer_shares(data: pd.DataFrame, survey: InstrumentDefinition, question: st
         return None
     if q.type in ("rating", "nps"):
         low, high = q.bounds()
-        values: list[object] = list(range(int(low or 0), int(high if high is not None else 10)
-                                          + 1))
+        values: list[object] = list(range(int(low or 0), int(high if high is not None else 10) + 1))
         categories = [str(v) for v in values]
     else:
         choices = survey.choices.get(q.choices or "", [])
@@ -187,8 +289,11 @@ def answer_shares(data: pd.DataFrame, survey: InstrumentDefinition, question: st
         answered = answers.notna().to_numpy()
         total = weights[answered].sum()
         # Compare whole columns at once: numbers as floats, choices as text.
-        keys = (pd.to_numeric(answers, errors="coerce").to_numpy(dtype=float) if numeric
-                else answers.astype(str).to_numpy())
+        keys = (
+            pd.to_numeric(answers, errors="coerce").to_numpy(dtype=float)
+            if numeric
+            else answers.astype(str).to_numpy()
+        )
         for j, value in enumerate(values):
             match = (keys == (float(value) if numeric else str(value))) & answered  # type: ignore[arg-type]
             shares[i, j] = weights[match].sum() / total if total > 0 else np.nan
@@ -196,16 +301,18 @@ def answer_shares(data: pd.DataFrame, survey: InstrumentDefinition, question: st
     return labels, categories, shares, n
 
 
-def distribution_chart(result: KpiResult, data: pd.DataFrame, survey: InstrumentDefinition,
-                       ctx: ChartContext) -> Chart | None:
+def distribution_chart(
+    result: KpiResult, data: pd.DataFrame, survey: InstrumentDefinition, ctx: ChartContext
+) -> Chart | None:
     """Stacked bars of the answer shares behind a KPI (Likert scale, mark or choice)."""
     kpi = result.kpi
     question = kpi.question or (kpi.expression.questions()[0] if kpi.expression else None)
     if question is None or kpi.estimator in ("total", "ratio"):
         return None
     try:
-        found = answer_shares(data, survey, question,
-                              kpi.expression.items if kpi.expression else None, ctx.language)
+        found = answer_shares(
+            data, survey, question, kpi.expression.items if kpi.expression else None, ctx.language
+        )
     except KeyError:
         return None
     if found is None or found[3] < ctx.k:
@@ -213,17 +320,32 @@ def distribution_chart(result: KpiResult, data: pd.DataFrame, survey: Instrument
     items, categories, shares, n = found
     lang = ctx.language
     figure = distribution_figure(items, categories, shares, language=lang)
-    body = [[item, *[format_number(s * 100, 0, lang) + "%" if np.isfinite(s) else "\u2014"
-                     for s in row]]
-            for item, row in zip(items, shares, strict=True)]
-    alt = _alt("alt_distribution", ctx, [
-        f"{item}: " + ", ".join(f"{c} {v}" for c, v in zip(categories, row[1:], strict=True))
-        for item, row in zip(items, body, strict=True)])
+    body = [
+        [
+            item,
+            *[format_number(s * 100, 0, lang) + "%" if np.isfinite(s) else "\u2014" for s in row],
+        ]
+        for item, row in zip(items, shares, strict=True)
+    ]
+    alt = _alt(
+        "alt_distribution",
+        ctx,
+        [
+            f"{item}: " + ", ".join(f"{c} {v}" for c, v in zip(categories, row[1:], strict=True))
+            for item, row in zip(items, body, strict=True)
+        ],
+    )
     frame = pd.DataFrame(shares, columns=categories)
     frame.insert(0, "item", items)
     frame["n"] = n
-    table = Table(f"{kpi.code}-answers", t("distribution", lang), [t("item", lang), *categories],
-                  body, frame, [False] + [True] * len(categories))
+    table = Table(
+        f"{kpi.code}-answers",
+        t("distribution", lang),
+        [t("item", lang), *categories],
+        body,
+        frame,
+        [False] + [True] * len(categories),
+    )
     ident = f"{kpi.code}-answers"
     caption = t("distribution_note", lang, n=format_number(n, 0, lang))
     return Chart(ident, inline_svg(figure, alt, ident), alt, caption, table)

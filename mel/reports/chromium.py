@@ -23,8 +23,13 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable",
-              "headless_shell")
+CANDIDATES = (
+    "chromium",
+    "chromium-browser",
+    "google-chrome",
+    "google-chrome-stable",
+    "headless_shell",
+)
 TIMEOUT_SECONDS = 120.0
 
 
@@ -80,26 +85,41 @@ class Chromium:
             os.dup2(high[0], 3)
             os.dup2(high[1], 4)
 
-        arguments = [self.executable, "--headless", "--remote-debugging-pipe", "--disable-gpu",
-                     "--no-first-run", "--no-default-browser-check", "--disable-extensions",
-                     "--disable-background-networking", "--disable-sync", "--mute-audio",
-                     "--disable-dev-shm-usage", f"--user-data-dir={self._profile.name}",
-                     # Each window preloads the browser's omnibox pop-ups (WebUI pages of
-                     # some 80 MB in a renderer of their own), and a spare renderer waits
-                     # for the next tab: a printer needs neither.
-                     "--disable-features=WebUIOmniboxPopup,WebUIOmniboxAimPopup,"
-                     "SpareRendererForSitePerProcess"]
+        arguments = [
+            self.executable,
+            "--headless",
+            "--remote-debugging-pipe",
+            "--disable-gpu",
+            "--no-first-run",
+            "--no-default-browser-check",
+            "--disable-extensions",
+            "--disable-background-networking",
+            "--disable-sync",
+            "--mute-audio",
+            "--disable-dev-shm-usage",
+            f"--user-data-dir={self._profile.name}",
+            # Each window preloads the browser's omnibox pop-ups (WebUI pages of
+            # some 80 MB in a renderer of their own), and a spare renderer waits
+            # for the next tab: a printer needs neither.
+            "--disable-features=WebUIOmniboxPopup,WebUIOmniboxAimPopup,"
+            "SpareRendererForSitePerProcess",
+        ]
         if os.geteuid() == 0:
             arguments.append("--no-sandbox")  # Chromium refuses to sandbox itself as root
         try:
             self._process = subprocess.Popen(  # noqa: S603 (fixed arguments, no shell)
-                [*arguments, "about:blank"], stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, pass_fds=(3, 4),
-                preexec_fn=to_3_and_4)  # noqa: PLW1509 (only dup2, before exec)
+                [*arguments, "about:blank"],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                pass_fds=(3, 4),
+                preexec_fn=to_3_and_4,
+            )  # noqa: PLW1509 (only dup2, before exec)
         except OSError as exc:
             self._profile.cleanup()
-            raise ChromiumError(f"cannot start Chromium ({self.executable}): "
-                                f"{exc.strerror or exc}") from None
+            raise ChromiumError(
+                f"cannot start Chromium ({self.executable}): {exc.strerror or exc}"
+            ) from None
         finally:
             for fd in high:
                 os.close(fd)
@@ -115,8 +135,12 @@ class Chromium:
             raise
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                 trace: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
         try:
             if self._process.poll() is None:
                 self._send("Browser.close", {})
@@ -143,39 +167,38 @@ class Chromium:
             raise
         return tab
 
-    def call(self, method: str, *, session: str | None = None, **params: Any
-             ) -> dict[str, Any]:
+    def call(self, method: str, *, session: str | None = None, **params: Any) -> dict[str, Any]:
         """Send one DevTools command and return its result (raises on a protocol error)."""
         ident = self._send(method, params, session)
         message = self._wait_for(lambda: self._results.pop(ident, None))
         if "error" in message:
-            raise ChromiumError(f"Chromium refused {method}: "
-                                f"{message['error'].get('message')}")
+            raise ChromiumError(f"Chromium refused {method}: {message['error'].get('message')}")
         return message.get("result", {})
 
     def _send(self, method: str, params: dict[str, Any], session: str | None = None) -> int:
         with self._sending:
             self._next_id += 1
-            message: dict[str, Any] = {"id": self._next_id, "method": method,
-                                       "params": params}
+            message: dict[str, Any] = {"id": self._next_id, "method": method, "params": params}
             if session:
                 message["sessionId"] = session
             data = json.dumps(message).encode() + b"\0"
             try:
                 while data:
-                    data = data[os.write(self._commands, data):]
+                    data = data[os.write(self._commands, data) :]
             except BrokenPipeError:
                 raise ChromiumError(self._ended()) from None
             return self._next_id
 
     def wait_event(self, method: str, session: str) -> None:
         """Wait until the tab of `session` has sent the event `method` (and consume it)."""
+
         def found() -> dict[str, Any] | None:
             events = self._events.get(session, [])  # a tab's list is made when it opens
             hit = next((e for e in events if e["method"] == method), None)
             if hit is not None:
                 events.remove(hit)
             return hit
+
         self._wait_for(found)
 
     def clear_events(self, session: str, *, closed: bool = False) -> None:
@@ -232,8 +255,9 @@ class Chromium:
 
     def _ended(self) -> str:
         code = self._process.poll()
-        return (f"Chromium ({self.executable}) stopped unexpectedly"
-                + (f" with exit status {code}" if code is not None else ""))
+        return f"Chromium ({self.executable}) stopped unexpectedly" + (
+            f" with exit status {code}" if code is not None else ""
+        )
 
 
 class Tab:
@@ -270,9 +294,14 @@ class Tab:
 
     def print_pdf(self, *, tagged: bool = True) -> bytes:
         """The loaded page printed as a PDF (tagged, with an outline, unless `tagged` is off)."""
-        answer = self.call("Page.printToPDF", printBackground=True,
-                           preferCSSPageSize=True, displayHeaderFooter=False,
-                           generateTaggedPDF=tagged, generateDocumentOutline=tagged)
+        answer = self.call(
+            "Page.printToPDF",
+            printBackground=True,
+            preferCSSPageSize=True,
+            displayHeaderFooter=False,
+            generateTaggedPDF=tagged,
+            generateDocumentOutline=tagged,
+        )
         return base64.b64decode(answer["data"])
 
     def set_root_class(self, name: str) -> None:
@@ -296,6 +325,11 @@ class Tab:
             flat = self.call("DOM.getAttributes", nodeId=node)["attributes"]
             attributes = dict(zip(flat[::2], flat[1::2], strict=True))
             text = escape(texts.get(attributes.get(key, ""), ""))
-            self.call("DOM.setOuterHTML", nodeId=node, outerHTML=(
-                f'<span class="{escape(attributes.get("class", ""))}" '
-                f'{key}="{escape(attributes.get(key, ""))}">{text}</span>'))
+            self.call(
+                "DOM.setOuterHTML",
+                nodeId=node,
+                outerHTML=(
+                    f'<span class="{escape(attributes.get("class", ""))}" '
+                    f'{key}="{escape(attributes.get(key, ""))}">{text}</span>'
+                ),
+            )

@@ -73,46 +73,78 @@ def sentence(result: KpiResult, language: str, k: int, wave_labels: dict[str, st
     est = result.estimate
     assert est is not None
     scale = _scale(result)
-    parts = [f"{label}: " + t("estimated", language, value=scale.value(est.estimate, language),
-                               unit=_unit(result, language), ci=t("ci", language),
-                               interval=scale.interval(est.ci_low, est.ci_high, language)) + "."]
+    parts = [
+        f"{label}: "
+        + t(
+            "estimated",
+            language,
+            value=scale.value(est.estimate, language),
+            unit=_unit(result, language),
+            ci=t("ci", language),
+            interval=scale.interval(est.ci_low, est.ci_high, language),
+        )
+        + "."
+    ]
     if result.target is not None:
-        parts.append(t("target_sentence", language, year=result.year,
-                       target=scale.value(result.target, language),
-                       status=status_words(result.status, language)))
+        parts.append(
+            t(
+                "target_sentence",
+                language,
+                year=result.year,
+                target=scale.value(result.target, language),
+                status=status_words(result.status, language),
+            )
+        )
     change = change_text(result, language, k, wave_labels)
     if change:
         parts.append(change)
     if result.decision is not None and result.kpi.go_no_go is not None:
         gng = result.kpi.go_no_go
-        parts.append(t("go_no_go_sentence", language, year=gng.year,
-                       go=scale.value(gng.go, language), no_go=scale.value(gng.no_go, language),
-                       decision=decision_words(result.decision, language)))
+        parts.append(
+            t(
+                "go_no_go_sentence",
+                language,
+                year=gng.year,
+                go=scale.value(gng.go, language),
+                no_go=scale.value(gng.no_go, language),
+                decision=decision_words(result.decision, language),
+            )
+        )
     return " ".join(parts)
 
 
 def _difference(scale: Scale, value: float, language: str) -> str:
-    return scale.points(value, language) if scale.percent else scale.value(value, language,
-                                                                             sign=True)
+    return (
+        scale.points(value, language) if scale.percent else scale.value(value, language, sign=True)
+    )
 
 
-def change_text(result: KpiResult, language: str, k: int,
-                wave_labels: dict[str, str]) -> str | None:
+def change_text(
+    result: KpiResult, language: str, k: int, wave_labels: dict[str, str]
+) -> str | None:
     """The change since the previous wave in words, or None when there is none to show."""
     change = result.change
     if change is None or change.previous.n < k:
         return None
     scale, diff = _scale(result), change.difference
     interval = Scale(False, scale.decimals, scale.step).interval(
-        diff.ci_low * (100 if scale.percent else 1), diff.ci_high * (100 if scale.percent else 1),
-        language, sign=True)
+        diff.ci_low * (100 if scale.percent else 1),
+        diff.ci_high * (100 if scale.percent else 1),
+        language,
+        sign=True,
+    )
     if scale.percent:
         interval += " " + ("procentpunt" if language == "nl" else "percentage points")
     significance = t("significant" if change.significant else "not_significant", language)
-    return t("change_sentence", language, wave=wave_labels.get(change.previous_wave,
-                                                                 change.previous_wave),
-             diff=_difference(scale, diff.estimate, language), ci=t("ci", language),
-             interval=interval, significance=significance)
+    return t(
+        "change_sentence",
+        language,
+        wave=wave_labels.get(change.previous_wave, change.previous_wave),
+        diff=_difference(scale, diff.estimate, language),
+        ci=t("ci", language),
+        interval=interval,
+        significance=significance,
+    )
 
 
 def overview_row(result: KpiResult, language: str, k: int) -> tuple[list[str], dict]:
@@ -120,28 +152,39 @@ def overview_row(result: KpiResult, language: str, k: int) -> tuple[list[str], d
     scale = _scale(result)
     visible = shown(result, k)
     est = result.estimate if visible else None
-    change = result.change if visible and result.change and result.change.previous.n >= k \
-        else None
-    cells = [result.kpi.label.get(language),
-             scale.value(est.estimate, language) if est else "\u2014",
-             scale.interval(est.ci_low, est.ci_high, language) if est else "\u2014",
-             scale.value(result.target, language),
-             status_words(result.status if visible else None, language),
-             (_difference(scale, change.difference.estimate, language)
-              + (" *" if change.significant else "")) if change else "\u2014"]
-    numbers = {"kpi": result.kpi.code, "label": result.kpi.label.get(language),
-               "wave": result.wave, "estimator": result.kpi.estimator,
-               **{c: getattr(est, c) if est else None
-                  for c in ("estimate", "se", "ci_low", "ci_high", "n", "df", "deff")},
-               "method": est.method if est else None,
-               "target": result.target,
-               "status": result.status.value if visible and result.status else None,
-               "decision": result.decision.value if visible and result.decision else None,
-               "previous_wave": change.previous_wave if change else None,
-               "change": change.difference.estimate if change else None,
-               "change_ci_low": change.difference.ci_low if change else None,
-               "change_ci_high": change.difference.ci_high if change else None,
-               "change_significant": change.significant if change else None}
+    change = result.change if visible and result.change and result.change.previous.n >= k else None
+    cells = [
+        result.kpi.label.get(language),
+        scale.value(est.estimate, language) if est else "\u2014",
+        scale.interval(est.ci_low, est.ci_high, language) if est else "\u2014",
+        scale.value(result.target, language),
+        status_words(result.status if visible else None, language),
+        (
+            _difference(scale, change.difference.estimate, language)
+            + (" *" if change.significant else "")
+        )
+        if change
+        else "\u2014",
+    ]
+    numbers = {
+        "kpi": result.kpi.code,
+        "label": result.kpi.label.get(language),
+        "wave": result.wave,
+        "estimator": result.kpi.estimator,
+        **{
+            c: getattr(est, c) if est else None
+            for c in ("estimate", "se", "ci_low", "ci_high", "n", "df", "deff")
+        },
+        "method": est.method if est else None,
+        "target": result.target,
+        "status": result.status.value if visible and result.status else None,
+        "decision": result.decision.value if visible and result.decision else None,
+        "previous_wave": change.previous_wave if change else None,
+        "change": change.difference.estimate if change else None,
+        "change_ci_low": change.difference.ci_low if change else None,
+        "change_ci_high": change.difference.ci_high if change else None,
+        "change_significant": change.significant if change else None,
+    }
     return cells, numbers
 
 
@@ -153,33 +196,50 @@ def facts(result: KpiResult, ctx: KpiContext) -> list[Fact]:
     if shown(result, ctx.k):
         est = result.estimate
         assert est is not None
-        items += [Fact(t("estimate", lang), scale.value(est.estimate, lang) + _unit(result, lang)),
-                  Fact(t("interval", lang), scale.interval(est.ci_low, est.ci_high, lang)),
-                  Fact(t("respondents", lang), format_number(est.n, 0, lang))]
+        items += [
+            Fact(t("estimate", lang), scale.value(est.estimate, lang) + _unit(result, lang)),
+            Fact(t("interval", lang), scale.interval(est.ci_low, est.ci_high, lang)),
+            Fact(t("respondents", lang), format_number(est.n, 0, lang)),
+        ]
     items.append(Fact(t("target", lang) + f" {result.year}", scale.value(result.target, lang)))
-    items.append(Fact(t("status", lang), status_words(
-        result.status if shown(result, ctx.k) else None, lang), status_css(result, ctx.k)))
+    items.append(
+        Fact(
+            t("status", lang),
+            status_words(result.status if shown(result, ctx.k) else None, lang),
+            status_css(result, ctx.k),
+        )
+    )
     change = change_text(result, lang, ctx.k, ctx.wave_labels) if shown(result, ctx.k) else None
     if change:
         items.append(Fact(t("change", lang), change))
     if result.decision is not None and kpi.go_no_go is not None and shown(result, ctx.k):
-        items.append(Fact(f"Go/no-go {kpi.go_no_go.year}",
-                          decision_words(result.decision, lang)))
+        items.append(Fact(f"Go/no-go {kpi.go_no_go.year}", decision_words(result.decision, lang)))
     if kpi.baseline is not None:
-        items.append(Fact(t("baseline", lang) + f" {kpi.baseline.year}",
-                          scale.value(kpi.baseline.value, lang)))
+        items.append(
+            Fact(
+                t("baseline", lang) + f" {kpi.baseline.year}", scale.value(kpi.baseline.value, lang)
+            )
+        )
     return items
 
 
-def kpi_section(result: KpiResult, ctx: KpiContext, data: pd.DataFrame | None,
-                survey: InstrumentDefinition | None) -> tuple[KpiSection, pd.DataFrame]:
+def kpi_section(
+    result: KpiResult,
+    ctx: KpiContext,
+    data: pd.DataFrame | None,
+    survey: InstrumentDefinition | None,
+) -> tuple[KpiSection, pd.DataFrame]:
     """Build the section of one KPI and its (suppressed) table of groups."""
     lang, kpi = ctx.language, result.kpi
-    chart_ctx = ChartContext(lang, ctx.k, _scale(result), kpi.label.get(lang), ctx.wave_labels,
-                             ctx.group_labels)
+    chart_ctx = ChartContext(
+        lang, ctx.k, _scale(result), kpi.label.get(lang), ctx.wave_labels, ctx.group_labels
+    )
     nested = nesting(data, list(result.by)) if data is not None else {}
-    domains = domain_frame(result, ctx.k, nested) if shown(result, ctx.k) else domain_frame(
-        KpiResult(kpi, result.wave, result.year, None), ctx.k)
+    domains = (
+        domain_frame(result, ctx.k, nested)
+        if shown(result, ctx.k)
+        else domain_frame(KpiResult(kpi, result.wave, result.year, None), ctx.k)
+    )
     charts: list[Chart] = []
     notes = []
     missing = missing_text(result, lang, ctx.k)
@@ -194,9 +254,17 @@ def kpi_section(result: KpiResult, ctx: KpiContext, data: pd.DataFrame | None,
             charts.append(answers)
     if not domains.empty and domains["suppressed"].any():
         notes.append(t("suppression_note", lang, k=ctx.k))
-    section = KpiSection(f"kpi-{kpi.code}", kpi.code, kpi.label.get(lang),
-                         kpi.definition.get(lang), ctx.node_labels.get(kpi.node, kpi.node),
-                         sentence(result, lang, ctx.k, ctx.wave_labels), facts(result, ctx),
-                         charts, notes, status_css(result, ctx.k))
+    section = KpiSection(
+        f"kpi-{kpi.code}",
+        kpi.code,
+        kpi.label.get(lang),
+        kpi.definition.get(lang),
+        ctx.node_labels.get(kpi.node, kpi.node),
+        sentence(result, lang, ctx.k, ctx.wave_labels),
+        facts(result, ctx),
+        charts,
+        notes,
+        status_css(result, ctx.k),
+    )
     domains.insert(0, "kpi", kpi.code)
     return section, domains

@@ -17,20 +17,30 @@ from mel.reports.text import t
 # The software that computed the figures and drew the charts (the PDF engine only prints).
 SOFTWARE = ("mel", "pandas", "numpy", "scipy", "statsmodels", "matplotlib")
 METHODS = {
-    "t": ("Wald-interval schatting \u00b1 t(df) \u00b7 SE op de vrijheidsgraden van het ontwerp",
-          "Wald interval estimate \u00b1 t(df) \u00b7 SE on the design degrees of freedom"),
-    "logit": ("logit-interval: Wald-interval op de logit-schaal, teruggetransformeerd "
-              "(R svyciprop method = \"logit\")",
-              "logit interval: Wald interval on the logit scale, transformed back "
-              "(R svyciprop method = \"logit\")"),
-    "xlogit": ("xlogit-interval (R svyciprop method = \"xlogit\")",
-               "xlogit interval (R svyciprop method = \"xlogit\")"),
+    "t": (
+        "Wald-interval schatting \u00b1 t(df) \u00b7 SE op de vrijheidsgraden van het ontwerp",
+        "Wald interval estimate \u00b1 t(df) \u00b7 SE on the design degrees of freedom",
+    ),
+    "logit": (
+        "logit-interval: Wald-interval op de logit-schaal, teruggetransformeerd "
+        '(R svyciprop method = "logit")',
+        "logit interval: Wald interval on the logit scale, transformed back "
+        '(R svyciprop method = "logit")',
+    ),
+    "xlogit": (
+        'xlogit-interval (R svyciprop method = "xlogit")',
+        'xlogit interval (R svyciprop method = "xlogit")',
+    ),
     "beta": ("Korn\u2013Graubard (beta) interval", "Korn\u2013Graubard (beta) interval"),
-    "wilson": ("Wilson-interval met effectieve steekproefomvang",
-               "Wilson interval with the effective sample size"),
-    "woodruff": ("Woodruff-interval: een interval voor de verdelingsfunctie, terugvertaald "
-                 "naar het kwantiel", "Woodruff interval: an interval for the distribution "
-                 "function, mapped back to the quantile"),
+    "wilson": (
+        "Wilson-interval met effectieve steekproefomvang",
+        "Wilson interval with the effective sample size",
+    ),
+    "woodruff": (
+        "Woodruff-interval: een interval voor de verdelingsfunctie, terugvertaald "
+        "naar het kwantiel",
+        "Woodruff interval: an interval for the distribution function, mapped back to the quantile",
+    ),
 }
 
 
@@ -49,8 +59,9 @@ def software_versions() -> dict[str, str]:
     return versions
 
 
-def design_summary(data: pd.DataFrame, design: Design | None = None
-                   ) -> dict[str, float | int | str | bool]:
+def design_summary(
+    data: pd.DataFrame, design: Design | None = None
+) -> dict[str, float | int | str | bool]:
     """Sample size, strata, PSUs, df, variance method and weights of one analysis frame.
 
     With its `design` the counts, df, variance method and calibration come from the design
@@ -61,97 +72,153 @@ def design_summary(data: pd.DataFrame, design: Design | None = None
     weights = data["weight"].astype(float) if len(data) else pd.Series(dtype=float)
     cv = float(weights.std(ddof=0) / weights.mean()) if len(weights) else float("nan")
     summary: dict[str, float | int | str | bool] = {
-        "respondent": "person" if person else "unit", "respondents": len(data),
-        "strata": int(data["stratum"].nunique()), "psus": int(data["unit"].nunique()),
+        "respondent": "person" if person else "unit",
+        "respondents": len(data),
+        "strata": int(data["stratum"].nunique()),
+        "psus": int(data["unit"].nunique()),
         "df": int(data["unit"].nunique() - data["stratum"].nunique()),
-        "variance": "taylor", "calibrated": False, "lonely_psu": "adjust",
+        "variance": "taylor",
+        "calibrated": False,
+        "lonely_psu": "adjust",
         "population_units": float(strata.sum()) if len(strata) else 0.0,
         "weight_min": float(weights.min()) if len(weights) else float("nan"),
         "weight_max": float(weights.max()) if len(weights) else float("nan"),
-        "weight_sum": float(weights.sum()), "kish_deff": 1 + cv**2,
-        "outside_frame": int(data.attrs.get("outside_frame", 0))}
+        "weight_sum": float(weights.sum()),
+        "kish_deff": 1 + cv**2,
+        "outside_frame": int(data.attrs.get("outside_frame", 0)),
+    }
     if design is not None:
-        summary.update(strata=design.n_strata, psus=design.n_psu, df=int(design.df),
-                       variance=design.variance_method, calibrated=design.is_calibrated,
-                       lonely_psu=design.lonely_psu)
+        summary.update(
+            strata=design.n_strata,
+            psus=design.n_psu,
+            df=int(design.df),
+            variance=design.variance_method,
+            calibrated=design.is_calibrated,
+            lonely_psu=design.lonely_psu,
+        )
     return summary
 
 
-def _design_section(frames: dict[str, pd.DataFrame], designs: dict[str, Design | None],
-                    language: str) -> MethodSection:
+def _design_section(
+    frames: dict[str, pd.DataFrame], designs: dict[str, Design | None], language: str
+) -> MethodSection:
     lang = language
     rows, records = [], []
     for code, data in sorted(frames.items()):
         info = design_summary(data, designs.get(code))
         records.append({"instrument": code, **info})
-        stages = _(lang, "twee trappen (eenheden, dan personen)", "two stages (units, then "
-                   "persons)") if info["respondent"] == "person" else _(lang, "één trap",
-                                                                         "one stage")
-        rows.append([code, stages, format_number(info["respondents"], 0, lang),
-                     format_number(info["strata"], 0, lang), format_number(info["psus"], 0, lang),
-                     format_number(info["df"], 0, lang),
-                     f"{format_number(info['weight_min'], 1, lang)}\u2013"
-                     f"{format_number(info['weight_max'], 1, lang)}",
-                     format_number(info["kish_deff"], 2, lang)])
-    header = [t("instrument", lang), _(lang, "Trappen", "Stages"), t("respondents", lang),
-              _(lang, "Strata", "Strata"), _(lang, "PSU's", "PSUs"), "df",
-              _(lang, "Gewichten (min\u2013max)", "Weights (min\u2013max)"),
-              _(lang, "Kish-deff door weging", "Kish deff from weighting")]
-    table = Table("design", _(lang, "Steekproefopzet per vragenlijst", "Sample design per "
-                              "questionnaire"), header, rows, pd.DataFrame(records),
-                  [False, False] + [True] * 6)
-    paragraphs = [
-        _(lang, "Elke vragenlijst is een gestratificeerde clustersteekproef. De eenheden "
-          "(pps'en, werkplaatsen, scholen) zijn de primaire steekproefeenheden (PSU's), "
-          "gestratificeerd volgens het steekproefkader van de meting. Bij vragenlijsten voor "
-          "personen (ondernemers, leraren, leerlingen) is de persoon de tweede trap binnen de "
-          "eenheid.",
-          "Each questionnaire is a stratified cluster sample. The units (partnerships, "
-          "workshops, schools) are the primary sampling units (PSUs), stratified by the wave's "
-          "sampling frame. For questionnaires answered by persons (entrepreneurs, teachers, "
-          "pupils) the person is the second stage within the unit."),
-        _(lang, "De eindige-populatiecorrectie (fpc) gebruikt per stratum het aantal eenheden "
-          "in de populatie (N_h) en, bij twee trappen, per eenheid het aantal personen (M_i). "
-          "In R: svydesign(id = ~unit + respondent, strata = ~stratum, fpc = ~fpc_units + "
-          "fpc_persons, weights = ~weight); bij één trap id = ~unit en fpc = ~fpc_units.",
-          "The finite population correction (fpc) uses the number of units in the population "
-          "per stratum (N_h) and, with two stages, the number of persons per unit (M_i). "
-          "In R: svydesign(id = ~unit + respondent, strata = ~stratum, fpc = ~fpc_units + "
-          "fpc_persons, weights = ~weight); with one stage id = ~unit and fpc = ~fpc_units."),
+        stages = (
+            _(lang, "twee trappen (eenheden, dan personen)", "two stages (units, then persons)")
+            if info["respondent"] == "person"
+            else _(lang, "één trap", "one stage")
+        )
+        rows.append(
+            [
+                code,
+                stages,
+                format_number(info["respondents"], 0, lang),
+                format_number(info["strata"], 0, lang),
+                format_number(info["psus"], 0, lang),
+                format_number(info["df"], 0, lang),
+                f"{format_number(info['weight_min'], 1, lang)}\u2013"
+                f"{format_number(info['weight_max'], 1, lang)}",
+                format_number(info["kish_deff"], 2, lang),
+            ]
+        )
+    header = [
+        t("instrument", lang),
+        _(lang, "Trappen", "Stages"),
+        t("respondents", lang),
+        _(lang, "Strata", "Strata"),
+        _(lang, "PSU's", "PSUs"),
+        "df",
+        _(lang, "Gewichten (min\u2013max)", "Weights (min\u2013max)"),
+        _(lang, "Kish-deff door weging", "Kish deff from weighting"),
     ]
-    outside = {code: n for code, n in ((r["instrument"], r["outside_frame"]) for r in records)
-               if n}
+    table = Table(
+        "design",
+        _(lang, "Steekproefopzet per vragenlijst", "Sample design per questionnaire"),
+        header,
+        rows,
+        pd.DataFrame(records),
+        [False, False] + [True] * 6,
+    )
+    paragraphs = [
+        _(
+            lang,
+            "Elke vragenlijst is een gestratificeerde clustersteekproef. De eenheden "
+            "(pps'en, werkplaatsen, scholen) zijn de primaire steekproefeenheden (PSU's), "
+            "gestratificeerd volgens het steekproefkader van de meting. Bij vragenlijsten voor "
+            "personen (ondernemers, leraren, leerlingen) is de persoon de tweede trap binnen de "
+            "eenheid.",
+            "Each questionnaire is a stratified cluster sample. The units (partnerships, "
+            "workshops, schools) are the primary sampling units (PSUs), stratified by the wave's "
+            "sampling frame. For questionnaires answered by persons (entrepreneurs, teachers, "
+            "pupils) the person is the second stage within the unit.",
+        ),
+        _(
+            lang,
+            "De eindige-populatiecorrectie (fpc) gebruikt per stratum het aantal eenheden "
+            "in de populatie (N_h) en, bij twee trappen, per eenheid het aantal personen (M_i). "
+            "In R: svydesign(id = ~unit + respondent, strata = ~stratum, fpc = ~fpc_units + "
+            "fpc_persons, weights = ~weight); bij één trap id = ~unit en fpc = ~fpc_units.",
+            "The finite population correction (fpc) uses the number of units in the population "
+            "per stratum (N_h) and, with two stages, the number of persons per unit (M_i). "
+            "In R: svydesign(id = ~unit + respondent, strata = ~stratum, fpc = ~fpc_units + "
+            "fpc_persons, weights = ~weight); with one stage id = ~unit and fpc = ~fpc_units.",
+        ),
+    ]
+    outside = {code: n for code, n in ((r["instrument"], r["outside_frame"]) for r in records) if n}
     if outside:
-        listed = ", ".join(f"{code} ({format_number(n, 0, lang)})"
-                           for code, n in sorted(outside.items()))
-        paragraphs.append(_(
-            lang, f"Volledige responsen van eenheden die niet in het steekproefkader van de "
-            f"meting staan, hebben geen stratum en geen gewicht en zijn niet meegenomen: "
-            f"{listed}.",
-            f"Complete responses from units that are not in the wave's sampling frame have no "
-            f"stratum and no weight and are left out: {listed}."))
+        listed = ", ".join(
+            f"{code} ({format_number(n, 0, lang)})" for code, n in sorted(outside.items())
+        )
+        paragraphs.append(
+            _(
+                lang,
+                f"Volledige responsen van eenheden die niet in het steekproefkader van de "
+                f"meting staan, hebben geen stratum en geen gewicht en zijn niet meegenomen: "
+                f"{listed}.",
+                f"Complete responses from units that are not in the wave's sampling frame have no "
+                f"stratum and no weight and are left out: {listed}.",
+            )
+        )
     return MethodSection(_(lang, "Steekproefopzet", "Sample design"), paragraphs, table)
 
 
 def _weighting_section(language: str, calibrated: bool) -> MethodSection:
     lang = language
-    return MethodSection(_(lang, "Weging en kalibratie", "Weighting and calibration"), [
-        _(lang, "Het gewicht is de inverse van de insluitkans onder de respondenten: binnen een "
-          "stratum staan de eenheden met respons voor alle N_h eenheden (N_h / n_h, een "
-          "correctie voor non-respons per wegingsklasse), en binnen een eenheid staan de "
-          "responderende personen voor alle M_i personen (M_i / m_i). De gewichten tellen "
-          "daarmee per stratum op tot het aantal eenheden in de populatie; dat komt neer op "
-          "poststratificatie naar stratum. " + (
-              "Daarna zijn de gewichten gekalibreerd naar bekende totalen." if calibrated else
-              "Verdere kalibratie (raking naar bekende totalen) is niet toegepast."),
-          "The weight is the inverse inclusion probability among respondents: within a stratum "
-          "the responding units stand for all N_h units (N_h / n_h, a weighting-class "
-          "nonresponse adjustment), and within a unit the responding persons stand for all "
-          "M_i persons (M_i / m_i). The weights therefore add up to the number of units in the "
-          "population per stratum, which amounts to post-stratification by stratum. " + (
-              "The weights were then calibrated to known totals." if calibrated else
-              "No further calibration (raking to known totals) was applied.")),
-    ])
+    return MethodSection(
+        _(lang, "Weging en kalibratie", "Weighting and calibration"),
+        [
+            _(
+                lang,
+                "Het gewicht is de inverse van de insluitkans onder de respondenten: binnen een "
+                "stratum staan de eenheden met respons voor alle N_h eenheden (N_h / n_h, een "
+                "correctie voor non-respons per wegingsklasse), en binnen een eenheid staan de "
+                "responderende personen voor alle M_i personen (M_i / m_i). De gewichten tellen "
+                "daarmee per stratum op tot het aantal eenheden in de populatie; dat komt neer op "
+                "poststratificatie naar stratum. "
+                + (
+                    "Daarna zijn de gewichten gekalibreerd naar bekende totalen."
+                    if calibrated
+                    else "Verdere kalibratie (raking naar bekende totalen) is niet toegepast."
+                ),
+                "The weight is the inverse inclusion probability among respondents: within a "
+                "stratum "
+                "the responding units stand for all N_h units (N_h / n_h, a weighting-class "
+                "nonresponse adjustment), and within a unit the responding persons stand for all "
+                "M_i persons (M_i / m_i). The weights therefore add up to the number of units in "
+                "the "
+                "population per stratum, which amounts to post-stratification by stratum. "
+                + (
+                    "The weights were then calibrated to known totals."
+                    if calibrated
+                    else "No further calibration (raking to known totals) was applied."
+                ),
+            ),
+        ],
+    )
 
 
 def _variance_section(results: Sequence[KpiResult], language: str) -> MethodSection:
@@ -162,49 +229,86 @@ def _variance_section(results: Sequence[KpiResult], language: str) -> MethodSect
             methods.setdefault((result.kpi.estimator, estimate.method), [])
             if result.kpi.code not in methods[(result.kpi.estimator, estimate.method)]:
                 methods[(result.kpi.estimator, estimate.method)].append(result.kpi.code)
-    rows = [[estimator, method, METHODS.get(method, (method, method))[lang == "en"],
-             ", ".join(codes)] for (estimator, method), codes in sorted(methods.items())]
+    rows = [
+        [estimator, method, METHODS.get(method, (method, method))[lang == "en"], ", ".join(codes)]
+        for (estimator, method), codes in sorted(methods.items())
+    ]
     data = pd.DataFrame(rows, columns=["estimator", "method", "description", "kpis"])
-    table = Table("intervals", _(lang, "Intervalmethode per schatter", "Interval method per "
-                                 "estimator"),
-                  [_(lang, "Schatter", "Estimator"), _(lang, "Methode", "Method"),
-                   _(lang, "Omschrijving", "Description"), t("kpis", lang)], rows, data)
-    return MethodSection(_(lang, "Variantie en betrouwbaarheidsintervallen",
-                           "Variance and confidence intervals"), [
-        _(lang, "Standaardfouten zijn berekend met Taylor-linearisatie volgens het "
-          "ultimate-cluster-principe, met de fpc per trap zoals R's svydesign; een stratum met "
-          "één PSU wordt behandeld als lonely.psu = \"adjust\". Domeinschattingen (per groep) "
-          "houden de rijen buiten het domein met gewicht nul in het ontwerp, zoals R.",
-          "Standard errors use Taylor linearisation by the ultimate-cluster method, with the "
-          "fpc per stage as R's svydesign; a stratum with a single PSU is handled as "
-          "lonely.psu = \"adjust\". Domain estimates (per group) keep the rows outside the "
-          "domain in the design at zero weight, as R does."),
-        _(lang, "De vrijheidsgraden van het ontwerp zijn het aantal PSU's min het aantal strata "
-          "(zie de tabel hierboven). Alle intervallen zijn 95%-intervallen.",
-          "The design degrees of freedom are the number of PSUs minus the number of strata "
-          "(see the table above). All intervals are 95% intervals."),
-        _(lang, "Verandering sinds de vorige meting: het verschil van twee onafhankelijke "
-          "steekproeven, met als variantie de som van de varianties en een t-interval op de "
-          "Welch\u2013Satterthwaite-vrijheidsgraden. Een verandering is significant als het "
-          "interval nul uitsluit.",
-          "Change since the previous wave: the difference of two independent samples, with the "
-          "sum of the variances and a t interval on the Welch\u2013Satterthwaite degrees of "
-          "freedom. A change is significant when the interval excludes zero."),
-        _(lang, "Status: gehaald als het hele interval aan de goede kant van de streefwaarde "
-          "ligt (een grens gelijk aan de streefwaarde telt als gehaald), niet gehaald als het "
-          "hele interval aan de verkeerde kant ligt, anders onzeker. Go/no-go: go als het hele "
-          "interval de go-drempel haalt, no-go als het hele interval voorbij de no-go-drempel "
-          "ligt, anders onbeslist.",
-          "Status: met when the whole interval lies on the right side of the target (a bound "
-          "equal to the target counts as met), not met when the whole interval lies on the "
-          "wrong side, uncertain otherwise. Go/no-go: go when the whole interval clears the go "
-          "threshold, no-go when it lies wholly past the no-go threshold, undecided otherwise."),
-    ], table)
+    table = Table(
+        "intervals",
+        _(lang, "Intervalmethode per schatter", "Interval method per estimator"),
+        [
+            _(lang, "Schatter", "Estimator"),
+            _(lang, "Methode", "Method"),
+            _(lang, "Omschrijving", "Description"),
+            t("kpis", lang),
+        ],
+        rows,
+        data,
+    )
+    return MethodSection(
+        _(lang, "Variantie en betrouwbaarheidsintervallen", "Variance and confidence intervals"),
+        [
+            _(
+                lang,
+                "Standaardfouten zijn berekend met Taylor-linearisatie volgens het "
+                "ultimate-cluster-principe, met de fpc per trap zoals R's svydesign; een stratum "
+                "met "
+                'één PSU wordt behandeld als lonely.psu = "adjust". Domeinschattingen (per groep) '
+                "houden de rijen buiten het domein met gewicht nul in het ontwerp, zoals R.",
+                "Standard errors use Taylor linearisation by the ultimate-cluster method, with the "
+                "fpc per stage as R's svydesign; a stratum with a single PSU is handled as "
+                'lonely.psu = "adjust". Domain estimates (per group) keep the rows outside the '
+                "domain in the design at zero weight, as R does.",
+            ),
+            _(
+                lang,
+                "De vrijheidsgraden van het ontwerp zijn het aantal PSU's min het aantal strata "
+                "(zie de tabel hierboven). Alle intervallen zijn 95%-intervallen.",
+                "The design degrees of freedom are the number of PSUs minus the number of strata "
+                "(see the table above). All intervals are 95% intervals.",
+            ),
+            _(
+                lang,
+                "Verandering sinds de vorige meting: het verschil van twee onafhankelijke "
+                "steekproeven, met als variantie de som van de varianties en een t-interval op de "
+                "Welch\u2013Satterthwaite-vrijheidsgraden. Een verandering is significant als het "
+                "interval nul uitsluit.",
+                "Change since the previous wave: the difference of two independent samples, with "
+                "the "
+                "sum of the variances and a t interval on the Welch\u2013Satterthwaite degrees of "
+                "freedom. A change is significant when the interval excludes zero.",
+            ),
+            _(
+                lang,
+                "Status: gehaald als het hele interval aan de goede kant van de streefwaarde "
+                "ligt (een grens gelijk aan de streefwaarde telt als gehaald), niet gehaald als "
+                "het "
+                "hele interval aan de verkeerde kant ligt, anders onzeker. Go/no-go: go als het "
+                "hele "
+                "interval de go-drempel haalt, no-go als het hele interval voorbij de "
+                "no-go-drempel "
+                "ligt, anders onbeslist.",
+                "Status: met when the whole interval lies on the right side of the target (a bound "
+                "equal to the target counts as met), not met when the whole interval lies on the "
+                "wrong side, uncertain otherwise. Go/no-go: go when the whole interval clears the "
+                "go "
+                "threshold, no-go when it lies wholly past the no-go threshold, undecided "
+                "otherwise.",
+            ),
+        ],
+        table,
+    )
 
 
-def methodology(frames: dict[str, pd.DataFrame], results: Sequence[KpiResult], *,
-                language: str, k: int, designs: dict[str, Design | None] | None = None
-                ) -> list[MethodSection]:
+def methodology(
+    frames: dict[str, pd.DataFrame],
+    results: Sequence[KpiResult],
+    *,
+    language: str,
+    k: int,
+    designs: dict[str, Design | None] | None = None,
+) -> list[MethodSection]:
     """Return the appendix sections for the instruments' frames and the KPI results.
 
     Parameters
@@ -220,21 +324,36 @@ def methodology(frames: dict[str, pd.DataFrame], results: Sequence[KpiResult], *
         The survey design of each frame (None for a frame without rows).
     """
     lang = language
-    disclosure = MethodSection(_(lang, "Kleine groepen", "Small groups"), [
-        t("suppression_note", lang, k=k) + " " + _(
-            lang, "Dat gebeurt per tabel van groepen met het totaal als gepubliceerde marge "
-            "(primaire en complementaire onderdrukking, Hundepool e.a. 2012). Een KPI met "
-            "minder dan {k} respondenten in totaal wordt helemaal niet getoond.",
-            "This is done per table of groups with the total as published margin (primary and "
-            "complementary suppression, Hundepool et al. 2012). A KPI with fewer than {k} "
-            "respondents overall is not shown at all.").format(k=k)])
+    disclosure = MethodSection(
+        _(lang, "Kleine groepen", "Small groups"),
+        [
+            t("suppression_note", lang, k=k)
+            + " "
+            + _(
+                lang,
+                "Dat gebeurt per tabel van groepen met het totaal als gepubliceerde marge "
+                "(primaire en complementaire onderdrukking, Hundepool e.a. 2012). Een KPI met "
+                "minder dan {k} respondenten in totaal wordt helemaal niet getoond.",
+                "This is done per table of groups with the total as published margin (primary and "
+                "complementary suppression, Hundepool et al. 2012). A KPI with fewer than {k} "
+                "respondents overall is not shown at all.",
+            ).format(k=k)
+        ],
+    )
     versions = software_versions()
-    software = Table("software", _(lang, "Software", "Software"),
-                     [_(lang, "Pakket", "Package"), _(lang, "Versie", "Version")],
-                     [[name, version] for name, version in versions.items()],
-                     pd.DataFrame(list(versions.items()), columns=["package", "version"]))
+    software = Table(
+        "software",
+        _(lang, "Software", "Software"),
+        [_(lang, "Pakket", "Package"), _(lang, "Versie", "Version")],
+        [[name, version] for name, version in versions.items()],
+        pd.DataFrame(list(versions.items()), columns=["package", "version"]),
+    )
     designs = designs or {}
     calibrated = any(d is not None and d.is_calibrated for d in designs.values())
-    return [_design_section(frames, designs, lang), _weighting_section(lang, calibrated),
-            _variance_section(results, lang), disclosure,
-            MethodSection(_(lang, "Software", "Software"), [], software)]
+    return [
+        _design_section(frames, designs, lang),
+        _weighting_section(lang, calibrated),
+        _variance_section(results, lang),
+        disclosure,
+        MethodSection(_(lang, "Software", "Software"), [], software),
+    ]

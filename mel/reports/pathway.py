@@ -51,14 +51,16 @@ def _lines(label: str, kpis: Sequence[NodeKpi]) -> tuple[list[str], list[tuple[s
     head = textwrap.wrap(label, WRAP) or [""]
     body: list[tuple[str, str]] = []
     for kpi in kpis:
-        wrapped = textwrap.wrap(f"{kpi.symbol} {kpi.status}: {kpi.label}", WRAP_BOLD,
-                                subsequent_indent="   ")
+        wrapped = textwrap.wrap(
+            f"{kpi.symbol} {kpi.status}: {kpi.label}", WRAP_BOLD, subsequent_indent="   "
+        )
         body.extend((line, kpi.colour) for line in wrapped)
     return head, body
 
 
-def _layout(pathway: Pathway, labels: Mapping[str, str],
-            kpis: Mapping[str, Sequence[NodeKpi]]) -> tuple[dict[str, _Box], float]:
+def _layout(
+    pathway: Pathway, labels: Mapping[str, str], kpis: Mapping[str, Sequence[NodeKpi]]
+) -> tuple[dict[str, _Box], float]:
     """Place the nodes: one column per level, columns centred vertically."""
     column_width = WIDTH / len(LEVELS)
     heights: dict[str, float] = {}
@@ -66,23 +68,30 @@ def _layout(pathway: Pathway, labels: Mapping[str, str],
         head, body = _lines(labels[node.code], kpis.get(node.code, ()))
         heights[node.code] = (len(head) + len(body) + (0.4 if body else 0)) * LINE + 2 * PAD
     columns = {level: [n for n in pathway.nodes if n.level == level] for level in LEVELS}
-    totals = {level: sum(heights[n.code] for n in nodes) + GAP * max(len(nodes) - 1, 0)
-              for level, nodes in columns.items()}
+    totals = {
+        level: sum(heights[n.code] for n in nodes) + GAP * max(len(nodes) - 1, 0)
+        for level, nodes in columns.items()
+    }
     body_height = max(totals.values())
     boxes: dict[str, _Box] = {}
     for i, level in enumerate(LEVELS):
         top = body_height - (body_height - totals[level]) / 2
         for node in columns[level]:
             width = column_width * 0.84
-            boxes[node.code] = _Box(column_width * i + (column_width - width) / 2, top,
-                                    width, heights[node.code])
+            boxes[node.code] = _Box(
+                column_width * i + (column_width - width) / 2, top, width, heights[node.code]
+            )
             top -= heights[node.code] + GAP
     return boxes, body_height
 
 
-def pathway_figure(pathway: Pathway, kpis: Mapping[str, Sequence[NodeKpi]] | None = None, *,
-                   level_labels: Mapping[str, str] | None = None,
-                   language: str = "nl") -> Figure:
+def pathway_figure(
+    pathway: Pathway,
+    kpis: Mapping[str, Sequence[NodeKpi]] | None = None,
+    *,
+    level_labels: Mapping[str, str] | None = None,
+    language: str = "nl",
+) -> Figure:
     """Draw `pathway` from input (left) to impact (right) with each node's KPI status.
 
     Parameters
@@ -106,8 +115,16 @@ def pathway_figure(pathway: Pathway, kpis: Mapping[str, Sequence[NodeKpi]] | Non
     ax.axis("off")
     column_width = WIDTH / len(LEVELS)
     for i, level in enumerate(LEVELS):
-        ax.text(column_width * (i + 0.5), height - 0.08, (level_labels or {}).get(level, level),
-                ha="center", va="top", fontsize=FONT + 2, fontweight="bold", color="#323f4b")
+        ax.text(
+            column_width * (i + 0.5),
+            height - 0.08,
+            (level_labels or {}).get(level, level),
+            ha="center",
+            va="top",
+            fontsize=FONT + 2,
+            fontweight="bold",
+            color="#323f4b",
+        )
     for link in pathway.links:
         _arrow(ax, boxes[link.source], boxes[link.target], link.relation, link.confidence)
     for node in pathway.nodes:
@@ -117,11 +134,18 @@ def pathway_figure(pathway: Pathway, kpis: Mapping[str, Sequence[NodeKpi]] | Non
 
 def _node(ax: Axes, box: _Box, label: str, kpis: Sequence[NodeKpi]) -> None:
     """Draw one node: a box, its wrapped label and its KPI lines."""
-    ax.add_patch(FancyBboxPatch((box.x, box.y - box.height), box.width, box.height,
-                                boxstyle="round,pad=0,rounding_size=0.06",
-                                facecolor="#eef4fb" if kpis else "white",
-                                edgecolor="#0b4f8a" if kpis else "#9aa5b1",
-                                linewidth=1.3 if kpis else 0.8, zorder=3))
+    ax.add_patch(
+        FancyBboxPatch(
+            (box.x, box.y - box.height),
+            box.width,
+            box.height,
+            boxstyle="round,pad=0,rounding_size=0.06",
+            facecolor="#eef4fb" if kpis else "white",
+            edgecolor="#0b4f8a" if kpis else "#9aa5b1",
+            linewidth=1.3 if kpis else 0.8,
+            zorder=3,
+        )
+    )
     head, body = _lines(label, kpis)
     y = box.y - PAD
     for line in head:
@@ -129,8 +153,9 @@ def _node(ax: Axes, box: _Box, label: str, kpis: Sequence[NodeKpi]) -> None:
         y -= LINE
     y -= 0.4 * LINE if body else 0
     for line, colour in body:
-        ax.text(box.x + PAD, y, line, fontsize=FONT, va="top", color=colour,
-                fontweight="bold", zorder=4)
+        ax.text(
+            box.x + PAD, y, line, fontsize=FONT, va="top", color=colour, fontweight="bold", zorder=4
+        )
         y -= LINE
 
 
@@ -139,14 +164,26 @@ def _arrow(ax: Axes, source: _Box, target: _Box, relation: str, confidence: str)
     if target.x > source.x + 0.01:
         start, end, rad = (source.x + source.width, source.middle), (target.x, target.middle), 0.0
     elif target.x < source.x - 0.01:
-        start, end, rad = (source.x, source.middle), (target.x + target.width,
-                                                      target.middle), 0.35
+        start, end, rad = (source.x, source.middle), (target.x + target.width, target.middle), 0.35
     else:  # same level: along the right-hand side
         right = source.x + source.width
-        start, end, rad = (right, source.middle), (right, target.middle), \
-            (-0.5 if target.middle < source.middle else 0.5)
-    ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=9,
-                                 connectionstyle=f"arc3,rad={rad}",
-                                 linewidth=LINK_WIDTH.get(confidence, 1.0),
-                                 linestyle=LINK_STYLE.get(relation, "solid"),
-                                 color="#52606d", shrinkA=1, shrinkB=1, zorder=2))
+        start, end, rad = (
+            (right, source.middle),
+            (right, target.middle),
+            (-0.5 if target.middle < source.middle else 0.5),
+        )
+    ax.add_patch(
+        FancyArrowPatch(
+            start,
+            end,
+            arrowstyle="-|>",
+            mutation_scale=9,
+            connectionstyle=f"arc3,rad={rad}",
+            linewidth=LINK_WIDTH.get(confidence, 1.0),
+            linestyle=LINK_STYLE.get(relation, "solid"),
+            color="#52606d",
+            shrinkA=1,
+            shrinkB=1,
+            zorder=2,
+        )
+    )

@@ -22,8 +22,9 @@ class Progress:
         Draw or not; by default only when `stream` is a terminal.
     """
 
-    def __init__(self, total: int, *, stream: TextIO | None = None,
-                 enabled: bool | None = None) -> None:
+    def __init__(
+        self, total: int, *, stream: TextIO | None = None, enabled: bool | None = None
+    ) -> None:
         self.total = max(total, 1)
         self.done = 0
         self.stream = stream or sys.stderr
@@ -42,8 +43,10 @@ class Progress:
             return
         filled = int(WIDTH * self.done / self.total)
         elapsed = time.monotonic() - self.started
-        line = (f"\r[{'#' * filled}{'.' * (WIDTH - filled)}] {self.done}/{self.total} "
-                f"{elapsed:5.1f}s {label[:40]:<40}")
+        line = (
+            f"\r[{'#' * filled}{'.' * (WIDTH - filled)}] {self.done}/{self.total} "
+            f"{elapsed:5.1f}s {label[:40]:<40}"
+        )
         self.stream.write(line)
         self.stream.flush()
 

@@ -28,17 +28,23 @@ class ReportError(RuntimeError):
 
 def _environment() -> Environment:
     folder = project_path("templates") / "report"
-    env = Environment(loader=FileSystemLoader(folder), autoescape=select_autoescape(["html"]),
-                      undefined=StrictUndefined, trim_blocks=False, lstrip_blocks=False,
-                      keep_trailing_newline=True)
+    env = Environment(
+        loader=FileSystemLoader(folder),
+        autoescape=select_autoescape(["html"]),
+        undefined=StrictUndefined,
+        trim_blocks=False,
+        lstrip_blocks=False,
+        keep_trailing_newline=True,
+    )
     env.globals["t"] = t
     env.filters["svg_data_uri"] = svg_data_uri
     env.filters["svg_size"] = svg_size
     return env
 
 
-def render_html(report: Report, *, print_images: bool = False,
-                toc_pages: Mapping[str, str] | None = None) -> str:
+def render_html(
+    report: Report, *, print_images: bool = False, toc_pages: Mapping[str, str] | None = None
+) -> str:
     """Return the report as one HTML document with inline CSS and SVG (no URLs).
 
     Parameters
@@ -52,8 +58,9 @@ def render_html(report: Report, *, print_images: bool = False,
     """
     env = _environment()
     css = (project_path("templates") / "report" / "report.css").read_text(encoding="utf-8")
-    return env.get_template("report.html").render(r=report, css=css, print_images=print_images,
-                                                  toc_pages=toc_pages)
+    return env.get_template("report.html").render(
+        r=report, css=css, print_images=print_images, toc_pages=toc_pages
+    )
 
 
 def pdf_engine(choice: str | None = None) -> str:
@@ -71,14 +78,17 @@ def pdf_engine(choice: str | None = None) -> str:
         return name
     if find_chromium() is None:
         if name == "chromium":
-            raise ReportError("PDF engine chromium: no Chromium found; install it (Debian: "
-                              "apt-get install chromium) or set MEL_CHROMIUM to its path")
+            raise ReportError(
+                "PDF engine chromium: no Chromium found; install it (Debian: "
+                "apt-get install chromium) or set MEL_CHROMIUM to its path"
+            )
         return "weasyprint"
     return "chromium"
 
 
-def write_pdf(report: Report, path: Path, *, engine: str | None = None,
-              browser: Chromium | Tab | None = None) -> int:
+def write_pdf(
+    report: Report, path: Path, *, engine: str | None = None, browser: Chromium | Tab | None = None
+) -> int:
     """Write `report` as a PDF at `path` and return its number of pages.
 
     Parameters
@@ -144,8 +154,13 @@ class _Reserved(dict[str, str]):
 def _section_pages(pdf: bytes) -> tuple[dict[str, str], int]:
     """Page number (from 1) of every named destination (element id), and the page count."""
     reader = PdfReader(io.BytesIO(pdf))
-    return ({name.lstrip("/"): str(reader.get_destination_page_number(destination) + 1)
-             for name, destination in reader.named_destinations.items()}, len(reader.pages))
+    return (
+        {
+            name.lstrip("/"): str(reader.get_destination_page_number(destination) + 1)
+            for name, destination in reader.named_destinations.items()
+        },
+        len(reader.pages),
+    )
 
 
 def _weasyprint_pdf(html: str, path: Path) -> int:
@@ -153,9 +168,11 @@ def _weasyprint_pdf(html: str, path: Path) -> int:
     try:
         import weasyprint
     except (ImportError, OSError) as exc:  # OSError: Pango missing
-        raise ReportError(f"cannot make a PDF: WeasyPrint is not usable here ({exc}); "
-                          f"install it (pip install weasyprint) and Pango, install Chromium, "
-                          f"or use --no-pdf") from None
+        raise ReportError(
+            f"cannot make a PDF: WeasyPrint is not usable here ({exc}); "
+            f"install it (pip install weasyprint) and Pango, install Chromium, "
+            f"or use --no-pdf"
+        ) from None
     # WeasyPrint logs every CSS property it ignores; the report's CSS also serves browsers.
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     # The HTML holds no URL but the charts' data URIs, so WeasyPrint never fetches anything.
@@ -202,15 +219,25 @@ def _without_timestamps(path: Path) -> None:
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
         for name, data in entries:
             if name == "docProps/core.xml":
-                data = re.sub(rb"<dcterms:(created|modified)[^>]*>[^<]*</dcterms:\1>", b"",
-                              data).replace(b"<dc:creator>openpyxl<", b"<dc:creator>mel<")
-            target.writestr(zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0)), data,
-                            compress_type=zipfile.ZIP_DEFLATED)
+                data = re.sub(
+                    rb"<dcterms:(created|modified)[^>]*>[^<]*</dcterms:\1>", b"", data
+                ).replace(b"<dc:creator>openpyxl<", b"<dc:creator>mel<")
+            target.writestr(
+                zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0)),
+                data,
+                compress_type=zipfile.ZIP_DEFLATED,
+            )
 
 
-def write_report(report: Report, folder: Path, *, pdf: bool = True,
-                 progress: Callable[[str], None] | None = None, engine: str | None = None,
-                 browser: Chromium | None = None) -> list[Path]:
+def write_report(
+    report: Report,
+    folder: Path,
+    *,
+    pdf: bool = True,
+    progress: Callable[[str], None] | None = None,
+    engine: str | None = None,
+    browser: Chromium | None = None,
+) -> list[Path]:
     """Write the HTML, PDF, CSV and XLSX files of `report` into `folder`; return them.
 
     Parameters

@@ -70,8 +70,9 @@ def _programmes(session: Session, codes: Iterable[str]) -> list[Programme]:
     return found
 
 
-def create_user(session: Session, *, email: str, password: str, role: str,
-                programmes: Iterable[str]) -> User:
+def create_user(
+    session: Session, *, email: str, password: str, role: str, programmes: Iterable[str]
+) -> User:
     """Create an account with access to `programmes` (`*` means every programme)."""
     if role not in ROLES:
         raise AccountError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
@@ -83,8 +84,9 @@ def create_user(session: Session, *, email: str, password: str, role: str,
     rows = [] if everything else _programmes(session, codes)
     if not everything and not rows:
         raise AccountError("give at least one --programme (or '*' for all programmes)")
-    user = User(email=email, password_hash=hash_password(password), role=role,
-                all_programmes=everything)
+    user = User(
+        email=email, password_hash=hash_password(password), role=role, all_programmes=everything
+    )
     session.add(user)
     session.flush()
     for programme in rows:
@@ -134,7 +136,8 @@ def programme_codes(session: Session, user: User) -> list[str]:
     query = select(Programme.code)
     if not user.all_programmes:
         query = query.join(Membership, col(Membership.programme_id) == Programme.id).where(
-            Membership.user_id == user.id)
+            Membership.user_id == user.id
+        )
     return sorted(session.exec(query).all())
 
 
@@ -148,8 +151,9 @@ def may_see(session: Session, user: User, programme: Programme) -> bool:
 def list_users(session: Session) -> list[tuple[User, list[str]]]:
     """Return every account with its programme codes, by e-mail."""
     users = session.exec(select(User).order_by(col(User.email))).all()
-    return [(u, [ALL_PROGRAMMES] if u.all_programmes else programme_codes(session, u))
-            for u in users]
+    return [
+        (u, [ALL_PROGRAMMES] if u.all_programmes else programme_codes(session, u)) for u in users
+    ]
 
 
 def create_demo_users(engine: Engine) -> list[tuple[str, str, str, list[str]]]:
@@ -161,8 +165,7 @@ def create_demo_users(engine: Engine) -> list[tuple[str, str, str, list[str]]]:
     logins = []
     with session_scope(engine) as session:
         codes = sorted(session.exec(select(Programme.code)).all())
-        plan = [("admin", [ALL_PROGRAMMES]), ("researcher", [ALL_PROGRAMMES]),
-                ("staff", codes[:1])]
+        plan = [("admin", [ALL_PROGRAMMES]), ("researcher", [ALL_PROGRAMMES]), ("staff", codes[:1])]
         for role, programmes in plan:
             if not programmes:
                 continue
@@ -170,8 +173,9 @@ def create_demo_users(engine: Engine) -> list[tuple[str, str, str, list[str]]]:
             password = secrets.token_urlsafe(12)
             user = find_user(session, email)
             if user is None:
-                create_user(session, email=email, password=password, role=role,
-                            programmes=programmes)
+                create_user(
+                    session, email=email, password=password, role=role, programmes=programmes
+                )
             else:
                 user.active = True
                 set_password(session, user, password)

@@ -40,16 +40,34 @@ MEDIA_TYPES = {
 }
 DROPPED = ("response_id",)
 DESIGN_LABELS = {
-    "nl": {"respondent": "Respondent (pseudoniem)", "unit": "Eenheid (PSU)",
-           "unit_kind": "Soort eenheid", "stratum": "Stratum", "province": "Provincie",
-           "region": "Regio", "sector": "Sector", "version": "Versie vragenlijst",
-           "language": "Taal", "fpc_units": "Aantal eenheden in stratum (fpc)",
-           "fpc_persons": "Aantal personen in eenheid (fpc)", "weight": "Gewicht"},
-    "en": {"respondent": "Respondent (pseudonym)", "unit": "Unit (PSU)",
-           "unit_kind": "Unit kind", "stratum": "Stratum", "province": "Province",
-           "region": "Region", "sector": "Sector", "version": "Questionnaire version",
-           "language": "Language", "fpc_units": "Units in stratum (fpc)",
-           "fpc_persons": "Persons in unit (fpc)", "weight": "Weight"},
+    "nl": {
+        "respondent": "Respondent (pseudoniem)",
+        "unit": "Eenheid (PSU)",
+        "unit_kind": "Soort eenheid",
+        "stratum": "Stratum",
+        "province": "Provincie",
+        "region": "Regio",
+        "sector": "Sector",
+        "version": "Versie vragenlijst",
+        "language": "Taal",
+        "fpc_units": "Aantal eenheden in stratum (fpc)",
+        "fpc_persons": "Aantal personen in eenheid (fpc)",
+        "weight": "Gewicht",
+    },
+    "en": {
+        "respondent": "Respondent (pseudonym)",
+        "unit": "Unit (PSU)",
+        "unit_kind": "Unit kind",
+        "stratum": "Stratum",
+        "province": "Province",
+        "region": "Region",
+        "sector": "Sector",
+        "version": "Questionnaire version",
+        "language": "Language",
+        "fpc_units": "Units in stratum (fpc)",
+        "fpc_persons": "Persons in unit (fpc)",
+        "weight": "Weight",
+    },
 }
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -67,8 +85,9 @@ def neutralise_frame(data: pd.DataFrame) -> pd.DataFrame:
     """Return `data` with every text cell and column name neutralised."""
     result = data.copy()
     for name in result.columns:
-        if not pd.api.types.is_numeric_dtype(result[name]) and \
-                not pd.api.types.is_datetime64_any_dtype(result[name]):
+        if not pd.api.types.is_numeric_dtype(
+            result[name]
+        ) and not pd.api.types.is_datetime64_any_dtype(result[name]):
             result[name] = result[name].astype(object).map(neutralise)
     result.columns = [neutralise(str(c)) for c in result.columns]
     return result
@@ -89,8 +108,11 @@ class WaveExport:
 def _definitions(engine: Engine, instrument: str) -> list[InstrumentDefinition]:
     with Session(engine) as session:
         versions = session.exec(
-            select(InstrumentVersion).join(Instrument).where(Instrument.code == instrument)
-            .order_by(col(InstrumentVersion.version))).all()
+            select(InstrumentVersion)
+            .join(Instrument)
+            .where(Instrument.code == instrument)
+            .order_by(col(InstrumentVersion.version))
+        ).all()
         return [load_version(v) for v in versions]
 
 
@@ -108,36 +130,44 @@ def _question_of(column: str, asked: dict[str, list[int]]) -> str | None:
     return base if base in asked else None
 
 
-def build_export(engine: Engine, *, programme: str, wave: str, instrument: str,
-                 language: str = "nl") -> WaveExport:
+def build_export(
+    engine: Engine, *, programme: str, wave: str, instrument: str, language: str = "nl"
+) -> WaveExport:
     """Return the pseudonymised responses of `instrument` in `wave`, ready to write."""
-    data = frame(engine, programme=programme, wave=wave, instrument=instrument,
-                 language=language)
+    data = frame(engine, programme=programme, wave=wave, instrument=instrument, language=language)
     definitions = _definitions(engine, instrument)
     sensitive = {q.name for d in definitions for q in d.questions() if q.sensitive}
     drop = [c for c in data.columns if c in DROPPED or c.split("__", 1)[0] in sensitive]
     data = data.drop(columns=drop)
-    variable_labels = {**DESIGN_LABELS.get(language, DESIGN_LABELS["nl"]),
-                       **data.attrs.get("variable_labels", {})}
+    variable_labels = {
+        **DESIGN_LABELS.get(language, DESIGN_LABELS["nl"]),
+        **data.attrs.get("variable_labels", {}),
+    }
     variable_labels = {c: variable_labels.get(c, c) for c in data.columns}
-    value_labels = {c: dict(v) for c, v in data.attrs.get("value_labels", {}).items()
-                    if c in data.columns}
+    value_labels = {
+        c: dict(v) for c, v in data.attrs.get("value_labels", {}).items() if c in data.columns
+    }
     asked = _asked_in(definitions)
     all_versions = [d.version for d in definitions]
     rows = []
     for name in data.columns:
         question = _question_of(name, asked)
-        rows.append({
-            "variable": name, "label": variable_labels[name], "type": str(data[name].dtype),
-            "versions": " ".join(map(str, asked[question] if question else all_versions)),
-            "value_labels": "; ".join(f"{k} = {v}" for k, v in value_labels.get(name, {})
-                                      .items()),
-        })
+        rows.append(
+            {
+                "variable": name,
+                "label": variable_labels[name],
+                "type": str(data[name].dtype),
+                "versions": " ".join(map(str, asked[question] if question else all_versions)),
+                "value_labels": "; ".join(
+                    f"{k} = {v}" for k, v in value_labels.get(name, {}).items()
+                ),
+            }
+        )
     title = f"{programme} {wave} {instrument}"
-    meta = {"programme": programme, "wave": wave, "instrument": instrument,
-            "language": language}
-    return WaveExport(data.reset_index(drop=True), variable_labels, value_labels,
-                      pd.DataFrame(rows), title, meta)
+    meta = {"programme": programme, "wave": wave, "instrument": instrument, "language": language}
+    return WaveExport(
+        data.reset_index(drop=True), variable_labels, value_labels, pd.DataFrame(rows), title, meta
+    )
 
 
 def to_csv(data: pd.DataFrame) -> bytes:
@@ -154,9 +184,9 @@ def to_xlsx(sheets: dict[str, pd.DataFrame]) -> bytes:
     return buffer.getvalue()
 
 
-def _stat_ready(export: WaveExport, stata: bool) -> tuple[pd.DataFrame, dict[str, str],
-                                                          dict[str, dict[Any, str]],
-                                                          dict[str, str]]:
+def _stat_ready(
+    export: WaveExport, stata: bool
+) -> tuple[pd.DataFrame, dict[str, str], dict[str, dict[Any, str]], dict[str, str]]:
     """Data with coded text choices and (for Stata) names of at most 32 characters."""
     data = neutralise_frame(export.data)
     value_labels: dict[str, dict[Any, str]] = {}
@@ -164,8 +194,10 @@ def _stat_ready(export: WaveExport, stata: bool) -> tuple[pd.DataFrame, dict[str
         if not labels:
             continue
         if all(_is_number(k) for k in labels):
-            value_labels[name] = {int(float(k)) if float(k).is_integer() else float(k):
-                                  str(neutralise(v)) for k, v in labels.items()}
+            value_labels[name] = {
+                int(float(k)) if float(k).is_integer() else float(k): str(neutralise(v))
+                for k, v in labels.items()
+            }
             continue
         codes = {value: number for number, value in enumerate(labels, start=1)}
         data[name] = data[name].map(lambda v, codes=codes: codes.get(v)).astype(float)
@@ -176,8 +208,9 @@ def _stat_ready(export: WaveExport, stata: bool) -> tuple[pd.DataFrame, dict[str
     names = {c: c for c in data.columns}
     if stata:
         names = _stata_names(list(data.columns))
-    labels = {names[c]: str(neutralise(export.variable_labels.get(c, c)))[:80]
-              for c in data.columns}
+    labels = {
+        names[c]: str(neutralise(export.variable_labels.get(c, c)))[:80] for c in data.columns
+    }
     data = data.rename(columns=names)
     return data, labels, {names[c]: v for c, v in value_labels.items()}, names
 
@@ -198,7 +231,7 @@ def _stata_names(columns: list[str]) -> dict[str, str]:
         candidate, number = name[:32], 1
         while candidate in taken:
             suffix = f"_{number}"
-            candidate, number = name[:32 - len(suffix)] + suffix, number + 1
+            candidate, number = name[: 32 - len(suffix)] + suffix, number + 1
         taken.add(candidate)
         result[name] = candidate
     return result
@@ -218,11 +251,21 @@ def write(export: WaveExport, fmt: str) -> bytes:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"export.{fmt}"
         if fmt == "sav":
-            pyreadstat.write_sav(data, path, file_label=export.title[:64],
-                                 column_labels=labels, variable_value_labels=value_labels)
+            pyreadstat.write_sav(
+                data,
+                path,
+                file_label=export.title[:64],
+                column_labels=labels,
+                variable_value_labels=value_labels,
+            )
         else:
-            pyreadstat.write_dta(data, path, file_label=export.title[:80],
-                                 column_labels=labels, variable_value_labels=value_labels)
+            pyreadstat.write_dta(
+                data,
+                path,
+                file_label=export.title[:80],
+                column_labels=labels,
+                variable_value_labels=value_labels,
+            )
         return path.read_bytes()
 
 

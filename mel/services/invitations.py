@@ -45,8 +45,9 @@ def hash_token(token: str) -> str:
 
 def find_invitation(session: Session, token: str) -> Invitation | None:
     """Return the invitation a token belongs to, or None."""
-    return session.exec(select(Invitation).where(Invitation.token_hash == hash_token(token))
-                        ).first()
+    return session.exec(
+        select(Invitation).where(Invitation.token_hash == hash_token(token))
+    ).first()
 
 
 def expiry_moment(day: date) -> datetime:
@@ -54,22 +55,19 @@ def expiry_moment(day: date) -> datetime:
     return datetime.combine(day + timedelta(days=1), time.min, tzinfo=UTC)
 
 
-def resolve_wave(session: Session, wave_code: str, instrument_code: str
-                 ) -> tuple[Wave, Instrument]:
+def resolve_wave(session: Session, wave_code: str, instrument_code: str) -> tuple[Wave, Instrument]:
     """Return the wave and instrument, checking that the wave fields the instrument."""
-    instrument = session.exec(select(Instrument).where(Instrument.code == instrument_code)
-                              ).first()
+    instrument = session.exec(select(Instrument).where(Instrument.code == instrument_code)).first()
     if instrument is None:
         raise InvitationError(f"unknown instrument {instrument_code!r}")
-    wave = session.exec(select(Wave).where(Wave.code == wave_code,
-                                           Wave.programme_id == instrument.programme_id)
-                        ).first()
+    wave = session.exec(
+        select(Wave).where(Wave.code == wave_code, Wave.programme_id == instrument.programme_id)
+    ).first()
     if wave is None:
         raise InvitationError(f"unknown wave {wave_code!r} in the instrument's programme")
     fielded = session.get(WaveInstrument, (wave.id, instrument.id))
     if fielded is None:
-        raise InvitationError(f"wave {wave_code!r} does not field instrument "
-                              f"{instrument_code!r}")
+        raise InvitationError(f"wave {wave_code!r} does not field instrument {instrument_code!r}")
     return wave, instrument
 
 
@@ -85,12 +83,16 @@ class Invitee:
 def invitees_from_units(session: Session, wave: Wave, which: str) -> list[Invitee]:
     """Return one invitee per unit of the programme (`all`) or of the wave's sample."""
     if which == "all":
-        units = session.exec(select(Unit).where(Unit.programme_id == wave.programme_id)
-                             .order_by(col(Unit.code))).all()
+        units = session.exec(
+            select(Unit).where(Unit.programme_id == wave.programme_id).order_by(col(Unit.code))
+        ).all()
     else:
-        units = session.exec(select(Unit).join(FrameUnit, col(FrameUnit.unit_id) == Unit.id)
-                             .where(FrameUnit.wave_id == wave.id, col(FrameUnit.sampled))
-                             .order_by(col(Unit.code))).all()
+        units = session.exec(
+            select(Unit)
+            .join(FrameUnit, col(FrameUnit.unit_id) == Unit.id)
+            .where(FrameUnit.wave_id == wave.id, col(FrameUnit.sampled))
+            .order_by(col(Unit.code))
+        ).all()
     if not units:
         raise InvitationError(f"no {which} units for wave {wave.code!r}")
     return [Invitee(unit=u) for u in units]
@@ -98,8 +100,10 @@ def invitees_from_units(session: Session, wave: Wave, which: str) -> list[Invite
 
 def invitees_from_csv(session: Session, wave: Wave, path: Path) -> list[Invitee]:
     """Read invitees from a CSV with columns `unit` and/or `reference`, optional `language`."""
-    units = {u.code: u for u in session.exec(
-        select(Unit).where(Unit.programme_id == wave.programme_id)).all()}
+    units = {
+        u.code: u
+        for u in session.exec(select(Unit).where(Unit.programme_id == wave.programme_id)).all()
+    }
     invitees: list[Invitee] = []
     with path.open(newline="", encoding="utf-8-sig") as handle:
         reader = csv.DictReader(handle)
@@ -112,17 +116,28 @@ def invitees_from_csv(session: Session, wave: Wave, path: Path) -> list[Invitee]
             language = (row.get("language") or "nl").strip() or "nl"
             if language not in ("nl", "en"):
                 raise InvitationError(f"{path}:{line}: language must be nl or en")
-            invitees.append(Invitee(unit=units[code] if code else None,
-                                    reference=(row.get("reference") or "").strip() or None,
-                                    language=language))
+            invitees.append(
+                Invitee(
+                    unit=units[code] if code else None,
+                    reference=(row.get("reference") or "").strip() or None,
+                    language=language,
+                )
+            )
     if not invitees:
         raise InvitationError(f"{path}: no rows")
     return invitees
 
 
-def create_invitations(session: Session, *, wave: Wave, instrument: Instrument,
-                       invitees: Iterable[Invitee], count: int = 1, base_url: str = "",
-                       expires: date | None = None) -> list[IssuedInvitation]:
+def create_invitations(
+    session: Session,
+    *,
+    wave: Wave,
+    instrument: Instrument,
+    invitees: Iterable[Invitee],
+    count: int = 1,
+    base_url: str = "",
+    expires: date | None = None,
+) -> list[IssuedInvitation]:
     """Store `count` invitations per invitee and return them with their links."""
     if count < 1:
         raise InvitationError("count must be at least 1")
@@ -131,14 +146,27 @@ def create_invitations(session: Session, *, wave: Wave, instrument: Instrument,
     for invitee in invitees:
         for _ in range(count):
             token = new_token()
-            session.add(Invitation(
-                token_hash=hash_token(token), wave_id=wave.id, instrument_id=instrument.id,
-                unit_id=invitee.unit.id if invitee.unit else None, reference=invitee.reference,
-                language=invitee.language, expires_at=expires_at))
-            issued.append(IssuedInvitation(
-                token=token, url=f"{base_url.rstrip('/')}/i/{token}",
-                unit=invitee.unit.code if invitee.unit else None, reference=invitee.reference,
-                language=invitee.language, expires_at=expires_at))
+            session.add(
+                Invitation(
+                    token_hash=hash_token(token),
+                    wave_id=wave.id,
+                    instrument_id=instrument.id,
+                    unit_id=invitee.unit.id if invitee.unit else None,
+                    reference=invitee.reference,
+                    language=invitee.language,
+                    expires_at=expires_at,
+                )
+            )
+            issued.append(
+                IssuedInvitation(
+                    token=token,
+                    url=f"{base_url.rstrip('/')}/i/{token}",
+                    unit=invitee.unit.code if invitee.unit else None,
+                    reference=invitee.reference,
+                    language=invitee.language,
+                    expires_at=expires_at,
+                )
+            )
     session.flush()
     return issued
 
@@ -149,5 +177,12 @@ def write_links(path: Path, issued: list[IssuedInvitation]) -> None:
         writer = csv.writer(handle)
         writer.writerow(["unit", "reference", "language", "expires_at", "url"])
         for item in issued:
-            writer.writerow([item.unit or "", item.reference or "", item.language,
-                             item.expires_at.isoformat() if item.expires_at else "", item.url])
+            writer.writerow(
+                [
+                    item.unit or "",
+                    item.reference or "",
+                    item.language,
+                    item.expires_at.isoformat() if item.expires_at else "",
+                    item.url,
+                ]
+            )

@@ -30,17 +30,35 @@ from mel.models import (
 from mel.models.accounts import AuditEvent, Tombstone
 
 
-def record(session: Session, actor: str, action: str, *, programme: str | None = None,
-           target: str | None = None, **detail: Any) -> AuditEvent:
+def record(
+    session: Session,
+    actor: str,
+    action: str,
+    *,
+    programme: str | None = None,
+    target: str | None = None,
+    **detail: Any,
+) -> AuditEvent:
     """Add an audit event (committed with the caller's transaction); never pass answers."""
-    event = AuditEvent(actor=actor[:254], action=action, programme=programme,
-                       target=target[:200] if target else None, detail=detail)
+    event = AuditEvent(
+        actor=actor[:254],
+        action=action,
+        programme=programme,
+        target=target[:200] if target else None,
+        detail=detail,
+    )
     session.add(event)
     return event
 
 
-def audit_events(session: Session, *, action: str | None = None, actor: str | None = None,
-                 since: datetime | None = None, limit: int = 100) -> list[AuditEvent]:
+def audit_events(
+    session: Session,
+    *,
+    action: str | None = None,
+    actor: str | None = None,
+    since: datetime | None = None,
+    limit: int = 100,
+) -> list[AuditEvent]:
     """Return the newest audit events first, optionally filtered."""
     query = select(AuditEvent)
     if action:
@@ -57,24 +75,43 @@ def key_hash(kind: str, value: str | int) -> str:
     return hashlib.sha256(f"{kind}:{value}".encode()).hexdigest()
 
 
-def is_erased(session: Session, *, respondent_id: str | None = None,
-              client_submission_id: str | None = None, public_id: str | None = None,
-              invitation_token_hash: str | None = None,
-              resume_token_hash: str | None = None) -> bool:
+def is_erased(
+    session: Session,
+    *,
+    respondent_id: str | None = None,
+    client_submission_id: str | None = None,
+    public_id: str | None = None,
+    invitation_token_hash: str | None = None,
+    resume_token_hash: str | None = None,
+) -> bool:
     """Whether any of the given keys belongs to an erased respondent."""
-    keys = [key_hash(kind, value) for kind, value in (
-        ("respondent", respondent_id), ("submission", client_submission_id),
-        ("response", public_id), ("invitation", invitation_token_hash),
-        ("resume", resume_token_hash)) if value]
+    keys = [
+        key_hash(kind, value)
+        for kind, value in (
+            ("respondent", respondent_id),
+            ("submission", client_submission_id),
+            ("response", public_id),
+            ("invitation", invitation_token_hash),
+            ("resume", resume_token_hash),
+        )
+        if value
+    ]
     if not keys:
         return False
-    return session.exec(select(Tombstone.id).where(col(Tombstone.key_hash).in_(keys))
-                        ).first() is not None
+    return (
+        session.exec(select(Tombstone.id).where(col(Tombstone.key_hash).in_(keys))).first()
+        is not None
+    )
 
 
 def _responses(session: Session, respondent_id: str) -> list[Response]:
-    return list(session.exec(select(Response).where(Response.respondent_id == respondent_id)
-                             .order_by(col(Response.id))).all())
+    return list(
+        session.exec(
+            select(Response)
+            .where(Response.respondent_id == respondent_id)
+            .order_by(col(Response.id))
+        ).all()
+    )
 
 
 def respondent_data(session: Session, respondent_id: str) -> dict[str, Any] | None:
@@ -89,24 +126,28 @@ def respondent_data(session: Session, respondent_id: str) -> dict[str, Any] | No
         instrument = session.get(Instrument, version.instrument_id) if version else None
         programme = session.get(Programme, wave.programme_id) if wave else None
         unit = session.get(Unit, response.unit_id) if response.unit_id else None
-        invitation = (session.get(Invitation, response.invitation_id)
-                      if response.invitation_id else None)
-        items.append({
-            "programme": programme.code if programme else None,
-            "wave": wave.code if wave else None,
-            "instrument": instrument.code if instrument else None,
-            "version": version.version if version else None,
-            "unit": unit.code if unit else None,
-            "invitation_reference": invitation.reference if invitation else None,
-            "status": response.status,
-            "language": response.language,
-            "consent_version": response.consent_version,
-            "started_at": response.started_at.isoformat(),
-            "updated_at": response.updated_at.isoformat(),
-            "completed_at": response.completed_at.isoformat() if response.completed_at
-            else None,
-            "answers": response.answers,
-        })
+        invitation = (
+            session.get(Invitation, response.invitation_id) if response.invitation_id else None
+        )
+        items.append(
+            {
+                "programme": programme.code if programme else None,
+                "wave": wave.code if wave else None,
+                "instrument": instrument.code if instrument else None,
+                "version": version.version if version else None,
+                "unit": unit.code if unit else None,
+                "invitation_reference": invitation.reference if invitation else None,
+                "status": response.status,
+                "language": response.language,
+                "consent_version": response.consent_version,
+                "started_at": response.started_at.isoformat(),
+                "updated_at": response.updated_at.isoformat(),
+                "completed_at": response.completed_at.isoformat()
+                if response.completed_at
+                else None,
+                "answers": response.answers,
+            }
+        )
     return {"respondent_id": respondent_id, "responses": items}
 
 
@@ -133,11 +174,17 @@ def erase_respondent(session: Session, respondent_id: str) -> int:
         digest = key_hash(kind, value)
         if digest not in existing:
             session.add(Tombstone(key_hash=digest, kind=kind))
-    session.exec(delete(Response).where(  # type: ignore[call-overload]
-        col(Response.respondent_id) == respondent_id))
+    session.exec(
+        delete(Response).where(  # type: ignore[call-overload]
+            col(Response.respondent_id) == respondent_id
+        )
+    )
     if invitation_ids:
-        session.exec(delete(Invitation).where(  # type: ignore[call-overload]
-            col(Invitation.id).in_(invitation_ids)))
+        session.exec(
+            delete(Invitation).where(  # type: ignore[call-overload]
+                col(Invitation.id).in_(invitation_ids)
+            )
+        )
     session.flush()
     return len(responses)
 
@@ -158,21 +205,32 @@ def purge_expired(session: Session, today: date, *, dry_run: bool = False) -> li
     Rows stay (status, unit, timestamps) so counts and response rates do not change;
     invitation references (pseudonymous person keys) are cleared as well.
     """
-    waves = session.exec(select(Wave, Programme.code).join(Programme)
-                         .where(col(Wave.retention_until).is_not(None),
-                                col(Wave.retention_until) < today)
-                         .order_by(Programme.code, Wave.code)).all()
+    waves = session.exec(
+        select(Wave, Programme.code)
+        .join(Programme)
+        .where(col(Wave.retention_until).is_not(None), col(Wave.retention_until) < today)
+        .order_by(Programme.code, Wave.code)
+    ).all()
     done = []
     for wave, programme in waves:
         # JSON has no equality operator on PostgreSQL, so emptiness is checked here.
         held = session.exec(select(Response.answers).where(Response.wave_id == wave.id)).all()
         count = sum(1 for answers in held if answers)
         if not dry_run and count:
-            session.exec(update(Response).where(  # type: ignore[call-overload]
-                col(Response.wave_id) == wave.id).values(answers={}, submission_hash=None,
-                                                         updated_at=utcnow()))
-            session.exec(update(Invitation).where(  # type: ignore[call-overload]
-                col(Invitation.wave_id) == wave.id).values(reference=None))
+            session.exec(
+                update(Response)
+                .where(  # type: ignore[call-overload]
+                    col(Response.wave_id) == wave.id
+                )
+                .values(answers={}, submission_hash=None, updated_at=utcnow())
+            )
+            session.exec(
+                update(Invitation)
+                .where(  # type: ignore[call-overload]
+                    col(Invitation.wave_id) == wave.id
+                )
+                .values(reference=None)
+            )
         assert wave.retention_until is not None
         done.append(Purge(programme, wave.code, wave.retention_until, count))
     session.flush()

@@ -38,9 +38,11 @@ _SELECTED = [_TABLE.c[name] for name in COLUMNS]
 # Built once; the token hash or id is bound per request.
 BY_RESUME_TOKEN = select(*_SELECTED).where(_TABLE.c.resume_token_hash == bindparam("key"))
 BY_ID = select(*_SELECTED).where(_TABLE.c.id == bindparam("key"))
-BY_INVITATION_TOKEN = (select(Invitation, *_SELECTED)
-                       .outerjoin(_TABLE, _TABLE.c.invitation_id == Invitation.id)
-                       .where(Invitation.token_hash == bindparam("key")))
+BY_INVITATION_TOKEN = (
+    select(Invitation, *_SELECTED)
+    .outerjoin(_TABLE, _TABLE.c.invitation_id == Invitation.id)
+    .where(Invitation.token_hash == bindparam("key"))
+)
 
 
 def read_row(session: Session, statement: Select[Any], key: str | int) -> ResponseRow | None:
@@ -49,11 +51,14 @@ def read_row(session: Session, statement: Select[Any], key: str | int) -> Respon
     return ResponseRow(*found) if found is not None else None
 
 
-def read_invitation(session: Session, token_hash: str
-                    ) -> tuple[Invitation, ResponseRow | None] | None:
+def read_invitation(
+    session: Session, token_hash: str
+) -> tuple[Invitation, ResponseRow | None] | None:
     """Return an invitation by token hash and its response (None if not started)."""
-    found = session.exec(BY_INVITATION_TOKEN,  # type: ignore[call-overload]
-                         params={"key": token_hash}).first()
+    found = session.exec(
+        BY_INVITATION_TOKEN,  # type: ignore[call-overload]
+        params={"key": token_hash},
+    ).first()
     if found is None:
         return None
     invitation, *columns = found
@@ -62,5 +67,6 @@ def read_invitation(session: Session, token_hash: str
 
 def updated(response: Any, values: dict[str, Any]) -> ResponseRow:
     """Return `response` (a row or a Response) as a row with `values` written over it."""
-    return ResponseRow(*(values[name] if name in values else getattr(response, name)
-                         for name in COLUMNS))
+    return ResponseRow(
+        *(values[name] if name in values else getattr(response, name) for name in COLUMNS)
+    )

@@ -54,20 +54,49 @@ def _guarded(*columns: str) -> Update:
     Built once: the values are bound per call, so no statement is composed per request.
     """
     table = Response.__table__  # type: ignore[attr-defined]
-    return (update(table)
-            .where(table.c.id == bindparam("row_id"), table.c.status == "in_progress",
-                   table.c.lock_version == bindparam("read_version"))
-            .values({name: bindparam(name) for name in columns}))
+    return (
+        update(table)
+        .where(
+            table.c.id == bindparam("row_id"),
+            table.c.status == "in_progress",
+            table.c.lock_version == bindparam("read_version"),
+        )
+        .values({name: bindparam(name) for name in columns})
+    )
 
 
 _INSERT = insert(Response.__table__).values(  # type: ignore[attr-defined]
-    {name: bindparam(name) for name in (
-        "public_id", "respondent_id", "wave_id", "instrument_version_id", "unit_id",
-        "invitation_id", "language", "consent_version", "current_page", "resume_token_hash",
-        "status", "answers", "started_at", "updated_at")})
+    {
+        name: bindparam(name)
+        for name in (
+            "public_id",
+            "respondent_id",
+            "wave_id",
+            "instrument_version_id",
+            "unit_id",
+            "invitation_id",
+            "language",
+            "consent_version",
+            "current_page",
+            "resume_token_hash",
+            "status",
+            "answers",
+            "started_at",
+            "updated_at",
+        )
+    }
+)
 _SAVE = _guarded("answers", "current_page", "language", "lock_version", "updated_at")
-_COMPLETE = _guarded("answers", "language", "status", "completed_at", "updated_at",
-                     "client_submission_id", "submission_hash", "lock_version")
+_COMPLETE = _guarded(
+    "answers",
+    "language",
+    "status",
+    "completed_at",
+    "updated_at",
+    "client_submission_id",
+    "submission_hash",
+    "lock_version",
+)
 
 
 def answers_digest(answers: Answers) -> str:
@@ -96,10 +125,18 @@ def resume_token_for(nonce: str | None, scope: str) -> str:
     return base64.urlsafe_b64encode(digest[:24]).decode().rstrip("=")
 
 
-def create_response(session: Session, *, wave_id: int, version_id: int, language: str,
-                    consent_version: str, current_page: int, unit_id: int | None = None,
-                    invitation_id: int | None = None, resume_token: str | None = None
-                    ) -> str | None:
+def create_response(
+    session: Session,
+    *,
+    wave_id: int,
+    version_id: int,
+    language: str,
+    consent_version: str,
+    current_page: int,
+    unit_id: int | None = None,
+    invitation_id: int | None = None,
+    resume_token: str | None = None,
+) -> str | None:
     """Start a response; return the resume token of an open-link response (stored hashed).
 
     One prepared INSERT, committed at once (other columns take their database defaults).
@@ -107,12 +144,22 @@ def create_response(session: Session, *, wave_id: int, version_id: int, language
     """
     token = None if invitation_id is not None else (resume_token or secrets.token_urlsafe(24))
     now = utcnow()
-    values = {"public_id": str(uuid.uuid4()), "respondent_id": str(uuid.uuid4()),
-              "wave_id": wave_id, "instrument_version_id": version_id, "unit_id": unit_id,
-              "invitation_id": invitation_id, "language": language,
-              "consent_version": consent_version, "current_page": current_page,
-              "resume_token_hash": hash_token(token) if token else None,
-              "status": "in_progress", "answers": {}, "started_at": now, "updated_at": now}
+    values = {
+        "public_id": str(uuid.uuid4()),
+        "respondent_id": str(uuid.uuid4()),
+        "wave_id": wave_id,
+        "instrument_version_id": version_id,
+        "unit_id": unit_id,
+        "invitation_id": invitation_id,
+        "language": language,
+        "consent_version": consent_version,
+        "current_page": current_page,
+        "resume_token_hash": hash_token(token) if token else None,
+        "status": "in_progress",
+        "answers": {},
+        "started_at": now,
+        "updated_at": now,
+    }
     session.connection().execute(_INSERT, values)
     session.commit()
     return token
@@ -125,16 +172,16 @@ def _reload(session: Session, response_id: int) -> ResponseRow:
     return response
 
 
-def _apply(session: Session, statement: Update, response: Row,
-           values: dict[str, Any]) -> bool:
+def _apply(session: Session, statement: Update, response: Row, values: dict[str, Any]) -> bool:
     """Run a guarded UPDATE with `values`; return whether it changed the row."""
     params = {**values, "row_id": response.id, "read_version": response.lock_version}
     # The row read before is brought up to date by `updated`; no ORM bookkeeping needed.
     return session.connection().execute(statement, params).rowcount == 1
 
 
-def save_answers(session: Session, response: Row,
-                 change: Callable[[Row], tuple[Answers, int]], language: str) -> Row:
+def save_answers(
+    session: Session, response: Row, change: Callable[[Row], tuple[Answers, int]], language: str
+) -> Row:
     """Apply `change` (row → new answers, furthest page) and store it; retry on a race.
 
     Returns the fresh row. If the response was completed meanwhile, nothing is written and
@@ -145,8 +192,13 @@ def save_answers(session: Session, response: Row,
         if response.status != "in_progress":
             return response
         answers, current = change(response)
-        values = {"answers": answers, "current_page": current, "language": language,
-                  "lock_version": response.lock_version + 1, "updated_at": utcnow()}
+        values = {
+            "answers": answers,
+            "current_page": current,
+            "language": language,
+            "lock_version": response.lock_version + 1,
+            "updated_at": utcnow(),
+        }
         if _apply(session, _SAVE, response, values):
             session.commit()
             return updated(response, values)
@@ -155,8 +207,15 @@ def save_answers(session: Session, response: Row,
     raise StaleResponse(response.public_id)
 
 
-def submit(session: Session, response: Row, change: Callable[[Row], Answers], *,
-           sid: str, language: str, incomplete: Callable[[Answers], int | None]) -> Submission:
+def submit(
+    session: Session,
+    response: Row,
+    change: Callable[[Row], Answers],
+    *,
+    sid: str,
+    language: str,
+    incomplete: Callable[[Answers], int | None],
+) -> Submission:
     """Complete a response exactly once under submission id `sid`.
 
     A repeat with the same id and the same answers is a `duplicate` (answered as success);
@@ -165,20 +224,27 @@ def submit(session: Session, response: Row, change: Callable[[Row], Answers], *,
     assert response.id is not None
     for _ in range(ATTEMPTS):
         if response.status == "complete":
-            same = (response.client_submission_id == sid and
-                    response.submission_hash == answers_digest(change(response)))
+            same = (
+                response.client_submission_id == sid
+                and response.submission_hash == answers_digest(change(response))
+            )
             return Submission("duplicate" if same else "conflict", response)
         answers = change(response)
         missing = incomplete(answers)
         if missing is not None:
-            saved = save_answers(session, response, lambda r: (change(r), r.current_page),
-                                 language)
+            saved = save_answers(session, response, lambda r: (change(r), r.current_page), language)
             return Submission("incomplete", saved, missing)
         now = utcnow()
-        values = {"answers": answers, "language": language, "status": "complete",
-                  "completed_at": now, "updated_at": now, "client_submission_id": sid,
-                  "submission_hash": answers_digest(answers),
-                  "lock_version": response.lock_version + 1}
+        values = {
+            "answers": answers,
+            "language": language,
+            "status": "complete",
+            "completed_at": now,
+            "updated_at": now,
+            "client_submission_id": sid,
+            "submission_hash": answers_digest(answers),
+            "lock_version": response.lock_version + 1,
+        }
         try:
             if _apply(session, _COMPLETE, response, values):
                 session.commit()

@@ -11,10 +11,23 @@ from mel.surveys.yamlfile import Location
 
 Finding = tuple[Location, str]
 # Column names the analysis frame uses for design variables (see mel.data.frame).
-RESERVED_NAMES = frozenset({
-    "response_id", "respondent", "unit", "unit_kind", "stratum", "province", "region",
-    "sector", "version", "language", "fpc_units", "fpc_persons", "weight",
-})
+RESERVED_NAMES = frozenset(
+    {
+        "response_id",
+        "respondent",
+        "unit",
+        "unit_kind",
+        "stratum",
+        "province",
+        "region",
+        "sector",
+        "version",
+        "language",
+        "fpc_units",
+        "fpc_persons",
+        "weight",
+    }
+)
 
 
 def check_instrument(survey: InstrumentDefinition) -> Iterator[Finding]:
@@ -27,8 +40,9 @@ def check_instrument(survey: InstrumentDefinition) -> Iterator[Finding]:
             if str(choice.value) in seen:
                 yield ("choices", name, i, "value"), f"duplicate choice value {choice.value!r}"
             seen.add(str(choice.value))
-    yield from _duplicates([((("pages", p, "name")), page.name)
-                            for p, page in enumerate(survey.pages)], "page name")
+    yield from _duplicates(
+        [((("pages", p, "name")), page.name) for p, page in enumerate(survey.pages)], "page name"
+    )
     earlier: dict[str, Question] = {}
     names: list[tuple[Location, str]] = []
     for p, page in enumerate(survey.pages):
@@ -37,21 +51,31 @@ def check_instrument(survey: InstrumentDefinition) -> Iterator[Finding]:
             where: Location = ("pages", p, "questions", q)
             names.append(((*where, "name"), question.name))
             if question.name in RESERVED_NAMES or "__" in question.name:
-                yield (*where, "name"), (f"question name {question.name!r} is reserved for "
-                                         f"analysis columns; choose another (no '__')")
-            for owner, model in ((where, question), ((*where, "constraint"),
-                                                      question.constraint)):
+                yield (
+                    (*where, "name"),
+                    (
+                        f"question name {question.name!r} is reserved for "
+                        f"analysis columns; choose another (no '__')"
+                    ),
+                )
+            for owner, model in ((where, question), ((*where, "constraint"), question.constraint)):
                 pair = model.disorder() if model is not None else None
                 if pair:
                     low, high = (getattr(model, n) for n in pair)
-                    yield (*owner, pair[0]), (f"{pair[0]} ({low:g}) is greater than "
-                                              f"{pair[1]} ({high:g})")
+                    yield (
+                        (*owner, pair[0]),
+                        (f"{pair[0]} ({low:g}) is greater than {pair[1]} ({high:g})"),
+                    )
             if question.choices and question.choices not in survey.choices:
                 yield (*where, "choices"), f"unknown choice list {question.choices!r}"
             if question.statements:
                 yield from _duplicates(
-                    [((*where, "statements", s, "name"), st.name)
-                     for s, st in enumerate(question.statements)], "statement name")
+                    [
+                        ((*where, "statements", s, "name"), st.name)
+                        for s, st in enumerate(question.statements)
+                    ],
+                    "statement name",
+                )
             yield from _check_condition(survey, question.relevant, (*where, "relevant"), earlier)
         for question in page.questions:
             earlier[question.name] = question
@@ -66,22 +90,33 @@ def _duplicates(items: list[tuple[Location, str]], what: str) -> Iterator[Findin
         seen.add(name)
 
 
-def _check_condition(survey: InstrumentDefinition, condition: Condition | None,
-                     where: Location, earlier: dict[str, Question]) -> Iterator[Finding]:
+def _check_condition(
+    survey: InstrumentDefinition,
+    condition: Condition | None,
+    where: Location,
+    earlier: dict[str, Question],
+) -> Iterator[Finding]:
     if condition is None:
         return
     for suffix, name, test in condition.questions():
         location = (*where, *_parse_suffix(suffix))
         if name not in earlier:
             known = any(q.name == name for q in survey.questions())
-            yield location, (f"refers to question {name!r} which is not on an earlier page"
-                             if known else f"refers to unknown question {name!r}")
+            yield (
+                location,
+                (
+                    f"refers to question {name!r} which is not on an earlier page"
+                    if known
+                    else f"refers to unknown question {name!r}"
+                ),
+            )
             continue
         yield from _check_operand(survey, earlier[name], test, location[:-1])
 
 
-def _check_operand(survey: InstrumentDefinition, question: Question, test: Condition,
-                   where: Location) -> Iterator[Finding]:
+def _check_operand(
+    survey: InstrumentDefinition, question: Question, test: Condition, where: Location
+) -> Iterator[Finding]:
     op, operand = test.operator()
     kind = question.type
     if op == "selected" and kind != "select_multiple":
@@ -92,8 +127,7 @@ def _check_operand(survey: InstrumentDefinition, question: Question, test: Condi
         values = {str(c.value) for c in survey.choices.get(question.choices or "", [])}
         for value in operand if op == "in" else [operand]:
             if values and str(value) not in values:
-                yield (*where, op), (f"value {value!r} is not in choice list "
-                                     f"{question.choices!r}")
+                yield (*where, op), (f"value {value!r} is not in choice list {question.choices!r}")
     if kind == "yes_no" and op in ("equals", "not_equals") and not isinstance(operand, bool):
         yield (*where, op), "a yes_no answer is true or false"
 
@@ -109,24 +143,35 @@ def _parse_suffix(suffix: str) -> Location:
     return tuple(parts)
 
 
-def check_programme(programme: ProgrammeDefinition,
-                    instruments: dict[str, InstrumentDefinition]) -> Iterator[Finding]:
+def check_programme(
+    programme: ProgrammeDefinition, instruments: dict[str, InstrumentDefinition]
+) -> Iterator[Finding]:
     """Yield problems in a programme's pathways and KPIs against its instruments."""
     nodes: set[str] = set()
-    yield from _duplicates([(("pathways", i, "code"), p.code)
-                            for i, p in enumerate(programme.pathways)], "pathway code")
+    yield from _duplicates(
+        [(("pathways", i, "code"), p.code) for i, p in enumerate(programme.pathways)],
+        "pathway code",
+    )
     for i, pathway in enumerate(programme.pathways):
         codes = {n.code for n in pathway.nodes}
-        yield from _duplicates([(("pathways", i, "nodes", n, "code"), node.code)
-                                for n, node in enumerate(pathway.nodes)], "node code")
+        yield from _duplicates(
+            [
+                (("pathways", i, "nodes", n, "code"), node.code)
+                for n, node in enumerate(pathway.nodes)
+            ],
+            "node code",
+        )
         nodes.update(f"{pathway.code}.{c}" for c in codes)
         for k, link in enumerate(pathway.links):
             for key, code in (("from", link.source), ("to", link.target)):
                 if code not in codes:
-                    yield (("pathways", i, "links", k, key),
-                           f"unknown node {code!r} in pathway {pathway.code!r}")
-    yield from _duplicates([(("kpis", i, "code"), k.code)
-                            for i, k in enumerate(programme.kpis)], "KPI code")
+                    yield (
+                        ("pathways", i, "links", k, key),
+                        f"unknown node {code!r} in pathway {pathway.code!r}",
+                    )
+    yield from _duplicates(
+        [(("kpis", i, "code"), k.code) for i, k in enumerate(programme.kpis)], "KPI code"
+    )
     for i, kpi in enumerate(programme.kpis):
         where: Location = ("kpis", i)
         if kpi.node not in nodes:
@@ -136,8 +181,10 @@ def check_programme(programme: ProgrammeDefinition,
             yield (*where, "instrument"), f"unknown instrument {kpi.instrument!r}"
             continue
         if survey.programme != programme.programme:
-            yield (*where, "instrument"), (f"instrument {kpi.instrument!r} belongs to "
-                                           f"programme {survey.programme!r}")
+            yield (
+                (*where, "instrument"),
+                (f"instrument {kpi.instrument!r} belongs to programme {survey.programme!r}"),
+            )
         yield from _check_kpi_questions(kpi, survey, where)
 
 
@@ -149,20 +196,37 @@ def _check_kpi_questions(kpi, survey: InstrumentDefinition, where: Location) -> 
             yield (*where, field), f"unknown question {name!r} in {survey.instrument!r}"
     if kpi.question in known:
         question = known[kpi.question]
-        if kpi.estimator in ("mean", "total", "ratio", "quantile") and \
-                question.type not in (*NUMERIC_TYPES, "yes_no"):
-            yield (*where, "question"), (f"estimator {kpi.estimator} needs a numeric question, "
-                                         f"{kpi.question!r} is {question.type}")
+        if kpi.estimator in ("mean", "total", "ratio", "quantile") and question.type not in (
+            *NUMERIC_TYPES,
+            "yes_no",
+        ):
+            yield (
+                (*where, "question"),
+                (
+                    f"estimator {kpi.estimator} needs a numeric question, "
+                    f"{kpi.question!r} is {question.type}"
+                ),
+            )
         if kpi.estimator == "proportion":
             if question.type in CHOICE_TYPES:
                 values = {str(c.value) for c in survey.choices.get(question.choices or "", [])}
                 if kpi.level is None or str(kpi.level) not in values:
-                    yield (*where, "level"), (f"level {kpi.level!r} is not in choice list "
-                                              f"{question.choices!r}")
+                    yield (
+                        (*where, "level"),
+                        (f"level {kpi.level!r} is not in choice list {question.choices!r}"),
+                    )
             elif question.type != "yes_no":
-                yield (*where, "question"), (f"estimator proportion needs a select_one or "
-                                             f"yes_no question, {kpi.question!r} is "
-                                             f"{question.type}")
-    if kpi.expression and kpi.expression.scale in known and \
-            known[kpi.expression.scale].type != "likert":
+                yield (
+                    (*where, "question"),
+                    (
+                        f"estimator proportion needs a select_one or "
+                        f"yes_no question, {kpi.question!r} is "
+                        f"{question.type}"
+                    ),
+                )
+    if (
+        kpi.expression
+        and kpi.expression.scale in known
+        and known[kpi.expression.scale].type != "likert"
+    ):
         yield (*where, "expression", "scale"), f"{kpi.expression.scale!r} is not a likert question"

@@ -105,8 +105,12 @@ def evaluate(condition: Condition | None, answers: Mapping[str, Any]) -> bool:
         number = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return False
-    return {"gt": number > operand, "ge": number >= operand,
-            "lt": number < operand, "le": number <= operand}[op]
+    return {
+        "gt": number > operand,
+        "ge": number >= operand,
+        "lt": number < operand,
+        "le": number <= operand,
+    }[op]
 
 
 def _same(value: object, operand: object) -> bool:

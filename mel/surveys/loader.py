@@ -35,8 +35,7 @@ def _message(error: dict[str, Any]) -> str:
 
 def _explain(doc: YamlDocument, errors: list[Any]) -> list[Problem]:
     """Locate pydantic errors; a misspelt key is reported once, with the likely intent."""
-    errors = [{**e, "loc": tuple(p for p in e["loc"] if isinstance(p, int | str))}
-              for e in errors]
+    errors = [{**e, "loc": tuple(p for p in e["loc"] if isinstance(p, int | str))} for e in errors]
     missing = {e["loc"] for e in errors if e["type"] == "missing"}
     explained: set[tuple[Any, ...]] = set()
     problems = []
@@ -123,9 +122,14 @@ def load_catalogue(paths: Iterable[Path | str]) -> SurveyCatalogue:
             continue
         if survey.instrument in catalogue.instruments:
             first = catalogue.instruments[survey.instrument][0]
-            catalogue.problems.append(Problem(
-                str(path), "instrument",
-                f"instrument {survey.instrument!r} is also defined in {first}", 1))
+            catalogue.problems.append(
+                Problem(
+                    str(path),
+                    "instrument",
+                    f"instrument {survey.instrument!r} is also defined in {first}",
+                    1,
+                )
+            )
             continue
         catalogue.instruments[survey.instrument] = (path, survey)
     surveys = {code: survey for code, (_, survey) in catalogue.instruments.items()}
@@ -143,7 +147,12 @@ def load_catalogue(paths: Iterable[Path | str]) -> SurveyCatalogue:
     for path, survey in catalogue.instruments.values():
         # Only judge programme codes when programme files were part of the check.
         if programme_docs and survey.programme not in declared:
-            catalogue.problems.append(Problem(
-                str(path), "programme", f"unknown programme {survey.programme!r} "
-                f"(no {PROGRAMME_FILE} defines it)", 3))
+            catalogue.problems.append(
+                Problem(
+                    str(path),
+                    "programme",
+                    f"unknown programme {survey.programme!r} (no {PROGRAMME_FILE} defines it)",
+                    3,
+                )
+            )
     return catalogue

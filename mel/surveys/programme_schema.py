@@ -109,8 +109,9 @@ class Kpi(StrictModel):
     quantile: float | None = Field(default=None, gt=0, lt=1)
     direction: Literal["higher", "lower"] = "higher"
     unit: LocalText | None = None
-    disaggregations: list[Literal["stratum", "province", "region", "sector", "unit_kind"]] = (
-        Field(default_factory=list))
+    disaggregations: list[Literal["stratum", "province", "region", "sector", "unit_kind"]] = Field(
+        default_factory=list
+    )
     baseline: Baseline | None = None
     targets: list[Target] = Field(default_factory=list)
     go_no_go: GoNoGo | None = None
@@ -125,8 +126,11 @@ class Kpi(StrictModel):
             raise ValueError("'denominator' goes with estimator ratio")
         if self.estimator == "quantile" and self.quantile is None:
             raise ValueError("a quantile KPI needs 'quantile' (e.g. 0.5)")
-        if self.go_no_go and (self.go_no_go.go - self.go_no_go.no_go) * (
-                1 if self.direction == "higher" else -1) < 0:
+        if (
+            self.go_no_go
+            and (self.go_no_go.go - self.go_no_go.no_go) * (1 if self.direction == "higher" else -1)
+            < 0
+        ):
             raise ValueError("go threshold lies on the wrong side of no_go for the direction")
         return self
 

@@ -77,14 +77,16 @@ def publish_catalogue(session: Session, catalogue: SurveyCatalogue) -> list[Publ
 def publish_programme(session: Session, definition: ProgrammeDefinition) -> Published:
     """Create or update a programme with its pathways and KPIs."""
     digest = content_hash(definition)
-    programme = session.exec(select(Programme).where(Programme.code == definition.programme)
-                             ).first()
+    programme = session.exec(
+        select(Programme).where(Programme.code == definition.programme)
+    ).first()
     if programme is not None and programme.content_hash == digest:
         return Published("programme", definition.programme, None, "unchanged")
     action = "created" if programme is None else "updated"
     if programme is None:
-        programme = Programme(code=definition.programme, label_nl="", label_en="",
-                              content_hash=digest)
+        programme = Programme(
+            code=definition.programme, label_nl="", label_en="", content_hash=digest
+        )
     programme.label_nl = definition.label.get("nl")
     programme.label_en = definition.label.get("en")
     programme.description_nl = definition.description.get("nl") if definition.description else None
@@ -96,8 +98,9 @@ def publish_programme(session: Session, definition: ProgrammeDefinition) -> Publ
     return Published("programme", definition.programme, None, action)
 
 
-def _replace_pathways_and_kpis(session: Session, programme: Programme,
-                               definition: ProgrammeDefinition) -> None:
+def _replace_pathways_and_kpis(
+    session: Session, programme: Programme, definition: ProgrammeDefinition
+) -> None:
     """Pathways and KPIs mirror the file: nothing else refers to their rows."""
     assert programme.id is not None
     kpi_ids = select(Kpi.id).where(Kpi.programme_id == programme.id)
@@ -109,39 +112,59 @@ def _replace_pathways_and_kpis(session: Session, programme: Programme,
     session.exec(delete(ImpactPathway).where(col(ImpactPathway.programme_id) == programme.id))
     nodes: dict[str, PathwayNode] = {}
     for path_def in definition.pathways:
-        pathway = ImpactPathway(programme_id=programme.id, code=path_def.code,
-                                label_nl=path_def.label.get("nl"),
-                                label_en=path_def.label.get("en"))
+        pathway = ImpactPathway(
+            programme_id=programme.id,
+            code=path_def.code,
+            label_nl=path_def.label.get("nl"),
+            label_en=path_def.label.get("en"),
+        )
         session.add(pathway)
         session.flush()
         for node_def in path_def.nodes:
-            node = PathwayNode(pathway_id=pathway.id, code=node_def.code, level=node_def.level,
-                               label_nl=node_def.label.get("nl"),
-                               label_en=node_def.label.get("en"))
+            node = PathwayNode(
+                pathway_id=pathway.id,
+                code=node_def.code,
+                level=node_def.level,
+                label_nl=node_def.label.get("nl"),
+                label_en=node_def.label.get("en"),
+            )
             session.add(node)
             nodes[f"{path_def.code}.{node_def.code}"] = node
         session.flush()
         for link in path_def.links:
-            session.add(PathwayLink(
-                pathway_id=pathway.id, relation=link.relation, confidence=link.confidence,
-                source_id=nodes[f"{path_def.code}.{link.source}"].id,
-                target_id=nodes[f"{path_def.code}.{link.target}"].id))
+            session.add(
+                PathwayLink(
+                    pathway_id=pathway.id,
+                    relation=link.relation,
+                    confidence=link.confidence,
+                    source_id=nodes[f"{path_def.code}.{link.source}"].id,
+                    target_id=nodes[f"{path_def.code}.{link.target}"].id,
+                )
+            )
     for kpi_def in definition.kpis:
         spec = definition_json(kpi_def)
-        kpi = Kpi(programme_id=programme.id, node_id=nodes[kpi_def.node].id, code=kpi_def.code,
-                  label_nl=kpi_def.label.get("nl"), label_en=kpi_def.label.get("en"),
-                  definition_nl=kpi_def.definition.get("nl"),
-                  definition_en=kpi_def.definition.get("en"),
-                  estimator=kpi_def.estimator, instrument_code=kpi_def.instrument, spec=spec,
-                  direction=kpi_def.direction,
-                  baseline_year=kpi_def.baseline.year if kpi_def.baseline else None,
-                  baseline_value=kpi_def.baseline.value if kpi_def.baseline else None,
-                  baseline_source=kpi_def.baseline.source if kpi_def.baseline else None)
+        kpi = Kpi(
+            programme_id=programme.id,
+            node_id=nodes[kpi_def.node].id,
+            code=kpi_def.code,
+            label_nl=kpi_def.label.get("nl"),
+            label_en=kpi_def.label.get("en"),
+            definition_nl=kpi_def.definition.get("nl"),
+            definition_en=kpi_def.definition.get("en"),
+            estimator=kpi_def.estimator,
+            instrument_code=kpi_def.instrument,
+            spec=spec,
+            direction=kpi_def.direction,
+            baseline_year=kpi_def.baseline.year if kpi_def.baseline else None,
+            baseline_value=kpi_def.baseline.value if kpi_def.baseline else None,
+            baseline_source=kpi_def.baseline.source if kpi_def.baseline else None,
+        )
         session.add(kpi)
         session.flush()
         for target in kpi_def.targets:
-            session.add(KpiTarget(kpi_id=kpi.id, year=target.year, kind="target",
-                                  value=target.value))
+            session.add(
+                KpiTarget(kpi_id=kpi.id, year=target.year, kind="target", value=target.value)
+            )
         if kpi_def.go_no_go:
             gng = kpi_def.go_no_go
             session.add(KpiTarget(kpi_id=kpi.id, year=gng.year, kind="go", value=gng.go))
@@ -149,24 +172,32 @@ def _replace_pathways_and_kpis(session: Session, programme: Programme,
     session.flush()
 
 
-def publish_instrument(session: Session, survey: InstrumentDefinition, *,
-                       source_path: str | None = None) -> Published:
+def publish_instrument(
+    session: Session, survey: InstrumentDefinition, *, source_path: str | None = None
+) -> Published:
     """Store a new instrument version; refuse to change one that is already published."""
     programme = session.exec(select(Programme).where(Programme.code == survey.programme)).first()
     if programme is None:
-        raise PublishRefused(f"programme {survey.programme!r} is not published; "
-                             f"publish its programme.yaml with it")
-    instrument = session.exec(select(Instrument).where(Instrument.code == survey.instrument)
-                              ).first()
+        raise PublishRefused(
+            f"programme {survey.programme!r} is not published; publish its programme.yaml with it"
+        )
+    instrument = session.exec(
+        select(Instrument).where(Instrument.code == survey.instrument)
+    ).first()
     if instrument is None:
-        instrument = Instrument(programme_id=programme.id, code=survey.instrument,
-                                title_nl="", title_en="")
+        instrument = Instrument(
+            programme_id=programme.id, code=survey.instrument, title_nl="", title_en=""
+        )
     elif instrument.programme_id != programme.id:
         raise PublishRefused(f"instrument {survey.instrument!r} belongs to another programme")
     digest = content_hash(survey)
-    versions = session.exec(select(InstrumentVersion)
-                            .where(InstrumentVersion.instrument_id == instrument.id)
-                            ).all() if instrument.id else []
+    versions = (
+        session.exec(
+            select(InstrumentVersion).where(InstrumentVersion.instrument_id == instrument.id)
+        ).all()
+        if instrument.id
+        else []
+    )
     same = next((v for v in versions if v.version == survey.version), None)
     if same is not None:
         if same.content_hash == digest:
@@ -175,19 +206,27 @@ def publish_instrument(session: Session, survey: InstrumentDefinition, *,
         raise PublishRefused(
             f"instrument {survey.instrument!r} version {survey.version} is already published "
             f"with different content; published versions never change. Set `version: "
-            f"{latest + 1}` to publish the change as a new version.")
+            f"{latest + 1}` to publish the change as a new version."
+        )
     if versions and survey.version < max(v.version for v in versions):
         raise PublishRefused(
             f"instrument {survey.instrument!r} version {survey.version} is older than the "
-            f"published version {max(v.version for v in versions)}")
+            f"published version {max(v.version for v in versions)}"
+        )
     instrument.title_nl = survey.title.get("nl")
     instrument.title_en = survey.title.get("en")
     instrument.respondent = survey.respondent
     session.add(instrument)
     session.flush()
-    session.add(InstrumentVersion(instrument_id=instrument.id, version=survey.version,
-                                  content_hash=digest, definition=definition_json(survey),
-                                  source_path=source_path))
+    session.add(
+        InstrumentVersion(
+            instrument_id=instrument.id,
+            version=survey.version,
+            content_hash=digest,
+            definition=definition_json(survey),
+            source_path=source_path,
+        )
+    )
     session.flush()
     return Published("instrument", survey.instrument, survey.version, "created")
 
@@ -199,7 +238,10 @@ def load_version(version: InstrumentVersion) -> InstrumentDefinition:
 
 def latest_definition(session: Session, code: str) -> InstrumentDefinition | None:
     """The definition of an instrument's newest published version, if any."""
-    version = session.exec(select(InstrumentVersion).join(Instrument)
-                           .where(Instrument.code == code)
-                           .order_by(col(InstrumentVersion.version).desc())).first()
+    version = session.exec(
+        select(InstrumentVersion)
+        .join(Instrument)
+        .where(Instrument.code == code)
+        .order_by(col(InstrumentVersion.version).desc())
+    ).first()
     return None if version is None else load_version(version)

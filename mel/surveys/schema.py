@@ -11,8 +11,17 @@ from mel.surveys.conditions import Condition
 from mel.surveys.text import LocalText, StrictModel
 
 QuestionType = Literal[
-    "select_one", "select_multiple", "likert", "integer", "decimal", "rating", "nps",
-    "yes_no", "text", "date", "note",
+    "select_one",
+    "select_multiple",
+    "likert",
+    "integer",
+    "decimal",
+    "rating",
+    "nps",
+    "yes_no",
+    "text",
+    "date",
+    "note",
 ]
 QUESTION_TYPES: tuple[str, ...] = QuestionType.__args__  # type: ignore[attr-defined]
 NUMERIC_TYPES = ("integer", "decimal", "rating", "nps")
@@ -58,8 +67,9 @@ class Constraint(StrictModel):
 
     def disorder(self) -> tuple[str, str] | None:
         """Return the first (low, high) pair of limits where low exceeds high."""
-        return _disorder(self, ("min", "max"), ("min_length", "max_length"),
-                         ("min_selected", "max_selected"))
+        return _disorder(
+            self, ("min", "max"), ("min_length", "max_length"), ("min_selected", "max_selected")
+        )
 
 
 def _disorder(model: StrictModel, *pairs: tuple[str, str]) -> tuple[str, str] | None:

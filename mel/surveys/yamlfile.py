@@ -21,8 +21,9 @@ class _Loader(yaml.SafeLoader):
 
 # The same with libyaml's parser, about ten times faster; its error messages are terser,
 # so a file it refuses is parsed again by the pure-Python loader to say what is wrong.
-_FastLoader: type[yaml.SafeLoader] = type("_FastLoader", (getattr(
-    yaml, "CSafeLoader", yaml.SafeLoader),), {"__doc__": _Loader.__doc__})
+_FastLoader: type[yaml.SafeLoader] = type(
+    "_FastLoader", (getattr(yaml, "CSafeLoader", yaml.SafeLoader),), {"__doc__": _Loader.__doc__}
+)
 
 for _loader in (_Loader, _FastLoader):
     _loader.yaml_implicit_resolvers = {
@@ -134,9 +135,14 @@ def _walk(node: yaml.Node, location: Location, doc: YamlDocument) -> None:
         for key_node, value_node in node.value:
             key = key_node.value
             if key in seen:
-                doc.duplicates.append(Problem(
-                    str(doc.path), format_location((*location, key)),
-                    f"duplicate key {key!r}", key_node.start_mark.line + 1))
+                doc.duplicates.append(
+                    Problem(
+                        str(doc.path),
+                        format_location((*location, key)),
+                        f"duplicate key {key!r}",
+                        key_node.start_mark.line + 1,
+                    )
+                )
             seen.add(key)
             _walk(value_node, (*location, key), doc)
             doc.lines[(*location, key)] = key_node.start_mark.line + 1

@@ -13,8 +13,7 @@ def setup_database(app: Flask) -> None:
     engine = make_engine(app.config["DATABASE_URL"])
     app.extensions["mel.engine"] = engine
     # The same pool, each statement committing by itself (see `use_autocommit`).
-    app.extensions["mel.autocommit_engine"] = engine.execution_options(
-        isolation_level="AUTOCOMMIT")
+    app.extensions["mel.autocommit_engine"] = engine.execution_options(isolation_level="AUTOCOMMIT")
 
     @app.teardown_appcontext
     def close_session(_exc: BaseException | None) -> None:
@@ -27,7 +26,8 @@ def get_session() -> Session:
     """Return this request's database session (autocommit after `use_autocommit`)."""
     if "db_session" not in g:
         engine = current_app.extensions[
-            "mel.autocommit_engine" if g.get("db_autocommit") else "mel.engine"]
+            "mel.autocommit_engine" if g.get("db_autocommit") else "mel.engine"
+        ]
         g.db_session = Session(engine, expire_on_commit=False)
     return g.db_session
 

@@ -42,6 +42,7 @@ class Serialised:
         def locked(*args: Any, **kwargs: Any) -> Any:
             with self._lock:
                 return method(*args, **kwargs)
+
         return locked
 
 
@@ -104,5 +105,6 @@ def init_app(app: Flask, blueprint: Blueprint) -> None:
     app.config.setdefault("RATELIMIT_SURVEY", "120 per minute")
     app.config.setdefault("RATELIMIT_START", "60 per minute")
     app.extensions["mel.post_limits"] = PostLimits(
-        str(app.config["RATELIMIT_STORAGE_URI"]), str(app.config.get("RATELIMIT_KEY_PREFIX", "")))
+        str(app.config["RATELIMIT_STORAGE_URI"]), str(app.config.get("RATELIMIT_KEY_PREFIX", ""))
+    )
     app.before_request_funcs.setdefault(blueprint.name, []).append(check_post)

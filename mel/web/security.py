@@ -13,8 +13,10 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from mel.i18n import STRINGS
 
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-       "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+)
 HEADERS = {
     "Content-Security-Policy": CSP,
     "X-Content-Type-Options": "nosniff",
@@ -43,8 +45,9 @@ def setup_security(app: Flask) -> None:
         # One pass over the few headers set so far: asking Headers for each missing name
         # raises and catches a KeyError every time, on every request.
         present = {name.lower() for name in response.headers.keys()}
-        response.headers.extend([(name, value) for name, value in HEADERS.items()
-                                 if name.lower() not in present])
+        response.headers.extend(
+            [(name, value) for name, value in HEADERS.items() if name.lower() not in present]
+        )
         return response
 
     @app.errorhandler(CSRFError)
@@ -73,8 +76,11 @@ def error_page(status: int, key: str | None = None, **context: Any) -> ResponseR
     title = f"err_title_{status}" if f"err_title_{status}" in STRINGS else "err_title_400"
     text = key or (f"err_text_{status}" if f"err_text_{status}" in STRINGS else "err_text_400")
     response = current_app.make_response(
-        (render_template("error.html", status=status, title_key=title, text_key=text,
-                         **context), status))
+        (
+            render_template("error.html", status=status, title_key=title, text_key=text, **context),
+            status,
+        )
+    )
     if status == 429:
         response.headers["Retry-After"] = "60"
     return response

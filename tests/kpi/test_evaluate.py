@@ -17,8 +17,9 @@ from tests.reports import factory
 
 
 def _design(data) -> Design:  # type: ignore[no-untyped-def]
-    return Design(data, weights="weight", strata="stratum", psu="unit", fpc="fpc_units",
-                  lonely_psu="adjust")
+    return Design(
+        data, weights="weight", strata="stratum", psu="unit", fpc="fpc_units", lonely_psu="adjust"
+    )
 
 
 @pytest.fixture
@@ -55,8 +56,9 @@ def test_status_target_and_go_no_go(evaluated) -> None:  # type: ignore[no-untyp
     cijfer = results["cijfer"]
     assert cijfer.target == 7.0 and cijfer.year == 2025
     est = cijfer.estimate
-    expected = (Status.MET if est.ci_low >= 7 else Status.NOT_MET if est.ci_high < 7
-                else Status.UNCERTAIN)
+    expected = (
+        Status.MET if est.ci_low >= 7 else Status.NOT_MET if est.ci_high < 7 else Status.UNCERTAIN
+    )
     assert cijfer.status is expected
     assert results["tevreden"].decision is not None
     assert results["leeg"].status is None and results["leeg"].target is None
@@ -66,8 +68,9 @@ def test_change_since_previous_wave(engine: Engine, evaluated) -> None:  # type:
     _, results = evaluated
     change = results["cijfer"].change
     assert change is not None and change.previous_wave == "meting-2023"
-    before = _design(frame(engine, programme="werk", wave="meting-2023",
-                           instrument="werk-monitor")).mean("cijfer")
+    before = _design(
+        frame(engine, programme="werk", wave="meting-2023", instrument="werk-monitor")
+    ).mean("cijfer")
     _same(change.previous, before)
     _same(change.difference, difference(results["cijfer"].estimate, before))
     assert change.significant == (change.difference.ci_low > 0 or change.difference.ci_high < 0)
@@ -83,8 +86,9 @@ def test_kpi_without_answers_has_a_note_not_an_error(evaluated) -> None:  # type
 
 def test_wave_without_responses(engine: Engine, tmp_path: Path) -> None:
     loaded = factory.fill(engine, tmp_path / "surveys", empty=(2025,))
-    results = evaluate_kpis(engine, loaded.programmes["werk"][1], factory.instruments(loaded),
-                            "meting-2025")
+    results = evaluate_kpis(
+        engine, loaded.programmes["werk"][1], factory.instruments(loaded), "meting-2025"
+    )
     assert all(r.estimate is None and r.answered == 0 for r in results)
     # the earlier wave still gives the trend
     assert results[0].history[0][2] is not None and not math.isnan(results[0].history[0][2].se)
@@ -93,5 +97,6 @@ def test_wave_without_responses(engine: Engine, tmp_path: Path) -> None:
 def test_unknown_wave(engine: Engine, tmp_path: Path) -> None:
     loaded = factory.fill(engine, tmp_path / "surveys", years=(2025,))
     with pytest.raises(LookupError, match="no wave 'meting-2031'"):
-        evaluate_kpis(engine, loaded.programmes["werk"][1], factory.instruments(loaded),
-                      "meting-2031")
+        evaluate_kpis(
+            engine, loaded.programmes["werk"][1], factory.instruments(loaded), "meting-2031"
+        )

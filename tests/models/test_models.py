@@ -27,8 +27,9 @@ def _base(session: Session) -> tuple[Programme, Wave, InstrumentVersion]:
     instrument = Instrument(programme_id=programme.id, code="i", title_nl="I", title_en="I")
     session.add_all([wave, instrument])
     session.flush()
-    version = InstrumentVersion(instrument_id=instrument.id, version=1, content_hash="h",
-                                definition={"instrument": "i"})
+    version = InstrumentVersion(
+        instrument_id=instrument.id, version=1, content_hash="h", definition={"instrument": "i"}
+    )
     session.add(version)
     session.flush()
     return programme, wave, version
@@ -38,8 +39,15 @@ def test_client_submission_id_is_unique(engine: Engine) -> None:
     with Session(engine) as session:
         _, wave, version = _base(session)
         for public_id in ("a", "b"):
-            session.add(Response(public_id=public_id, wave_id=wave.id, respondent_id="r",
-                                 instrument_version_id=version.id, client_submission_id="s1"))
+            session.add(
+                Response(
+                    public_id=public_id,
+                    wave_id=wave.id,
+                    respondent_id="r",
+                    instrument_version_id=version.id,
+                    client_submission_id="s1",
+                )
+            )
         with pytest.raises(IntegrityError):
             session.commit()
 
@@ -47,19 +55,34 @@ def test_client_submission_id_is_unique(engine: Engine) -> None:
 def test_instrument_version_number_is_unique(engine: Engine) -> None:
     with Session(engine) as session:
         _, _, version = _base(session)
-        session.add(InstrumentVersion(instrument_id=version.instrument_id, version=1,
-                                      content_hash="other", definition={}))
+        session.add(
+            InstrumentVersion(
+                instrument_id=version.instrument_id, version=1, content_hash="other", definition={}
+            )
+        )
         with pytest.raises(IntegrityError):
             session.commit()
 
 
 def test_answers_round_trip_as_json(engine: Engine) -> None:
-    answers = {"cijfer": 8, "onderwerpen": ["ai", "webshop"], "tevreden__hulp": 4,
-               "toelichting": "Prima hulp – dank je!", "datum": "2025-03-01"}
+    answers = {
+        "cijfer": 8,
+        "onderwerpen": ["ai", "webshop"],
+        "tevreden__hulp": 4,
+        "toelichting": "Prima hulp – dank je!",
+        "datum": "2025-03-01",
+    }
     with Session(engine) as session:
         _, wave, version = _base(session)
-        session.add(Response(public_id="a", wave_id=wave.id, respondent_id="r",
-                             instrument_version_id=version.id, answers=answers))
+        session.add(
+            Response(
+                public_id="a",
+                wave_id=wave.id,
+                respondent_id="r",
+                instrument_version_id=version.id,
+                answers=answers,
+            )
+        )
         session.commit()
     with Session(engine) as session:
         stored = session.exec(select(Response)).one()
@@ -70,12 +93,14 @@ def test_answers_round_trip_as_json(engine: Engine) -> None:
 def test_frame_unit_once_per_wave(engine: Engine) -> None:
     with Session(engine) as session:
         programme, wave, _ = _base(session)
-        unit = Unit(programme_id=programme.id, code="pps-001", name="PPS 1", kind="pps",
-                    stratum="mbo")
+        unit = Unit(
+            programme_id=programme.id, code="pps-001", name="PPS 1", kind="pps", stratum="mbo"
+        )
         session.add(unit)
         session.flush()
-        session.add(WaveStratum(wave_id=wave.id, stratum="mbo", population_size=300,
-                                sample_size=150))
+        session.add(
+            WaveStratum(wave_id=wave.id, stratum="mbo", population_size=300, sample_size=150)
+        )
         session.add(FrameUnit(wave_id=wave.id, unit_id=unit.id, stratum="mbo", base_weight=2.0))
         session.add(FrameUnit(wave_id=wave.id, unit_id=unit.id, stratum="mbo", base_weight=2.0))
         with pytest.raises(IntegrityError):
@@ -88,5 +113,6 @@ def test_no_column_holds_an_ip_address_or_direct_identifier() -> None:
         if table.name in {"user", "useraccount"}:
             continue  # staff accounts are not respondents
         for column in table.columns:
-            assert not any(column.name == f or column.name.endswith(f"_{f}")
-                           for f in forbidden), f"{table.name}.{column.name}"
+            assert not any(column.name == f or column.name.endswith(f"_{f}") for f in forbidden), (
+                f"{table.name}.{column.name}"
+            )

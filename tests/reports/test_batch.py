@@ -18,15 +18,19 @@ from tests.reports.conftest import Built
 needs_chromium = pytest.mark.skipif(find_chromium() is None, reason="Chromium is not installed")
 
 
-def _jobs(built: Built, folder: Path, waves: tuple[str, ...] = ("meting-2025",) * 2,
-          pdf: bool = False) -> list[ReportJob]:
+def _jobs(
+    built: Built, folder: Path, waves: tuple[str, ...] = ("meting-2025",) * 2, pdf: bool = False
+) -> list[ReportJob]:
     url = built.filled.engine.url.render_as_string(hide_password=False)
-    return [ReportJob(url, built.filled.surveys, "werk", wave, folder / f"{n}", pdf=pdf)
-            for n, wave in enumerate(waves)]
+    return [
+        ReportJob(url, built.filled.surveys, "werk", wave, folder / f"{n}", pdf=pdf)
+        for n, wave in enumerate(waves)
+    ]
 
 
-def test_each_report_is_built_in_a_process_that_ends(built: Built, tmp_path: Path,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_each_report_is_built_in_a_process_that_ends(
+    built: Built, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import mel.reports.batch as batch
 
     builders: list[int] = []
@@ -42,15 +46,22 @@ def test_each_report_is_built_in_a_process_that_ends(built: Built, tmp_path: Pat
     # The recording list is the children's own copy: nothing comes back to this process,
     # and no child of the run is left.
     assert builders == []
-    assert not [c for c in psutil.Process().children() if c.name().startswith("python")
-                and c.status() != psutil.STATUS_ZOMBIE]
+    assert not [
+        c
+        for c in psutil.Process().children()
+        if c.name().startswith("python") and c.status() != psutil.STATUS_ZOMBIE
+    ]
 
 
-def test_a_build_process_that_dies_is_a_clear_error(built: Built, tmp_path: Path,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_build_process_that_dies_is_a_clear_error(
+    built: Built, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr("mel.reports.batch._build", lambda *_a, **_k: os._exit(3))
-    with pytest.raises(ReportError, match=r"the process building the werk report "
-                                          r"\(meting-2025\) stopped with exit status 3"):
+    with pytest.raises(
+        ReportError,
+        match=r"the process building the werk report "
+        r"\(meting-2025\) stopped with exit status 3",
+    ):
         run_jobs(_jobs(built, tmp_path), workers=2)
 
 
@@ -72,8 +83,7 @@ def test_an_error_that_cannot_be_pickled_still_arrives() -> None:
 def test_a_failing_report_carries_the_child_traceback(built: Built, tmp_path: Path) -> None:
     with pytest.raises(LookupError) as caught:
         run_jobs(_jobs(built, tmp_path, ("meting-2025", "meting-1999")), workers=2)
-    assert any("Traceback" in note and "build_report" in note
-               for note in caught.value.__notes__)
+    assert any("Traceback" in note and "build_report" in note for note in caught.value.__notes__)
 
 
 @needs_chromium
@@ -108,8 +118,9 @@ def test_a_tab_runs_one_renderer(built: Built, tmp_path: Path) -> None:
 def _targets(browser: Chromium, *, wait_for_none: bool = True) -> list[str]:
     """The browser's targets (by default once closing ones are gone: that takes a moment)."""
     for _attempt in range(50 if wait_for_none else 1):
-        found = [f"{t['type']} {t['url']}"
-                 for t in browser.call("Target.getTargets")["targetInfos"]]
+        found = [
+            f"{t['type']} {t['url']}" for t in browser.call("Target.getTargets")["targetInfos"]
+        ]
         if not found:
             break
         time.sleep(0.1)

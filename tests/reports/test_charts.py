@@ -13,11 +13,15 @@ from tests.reports.factory import survey
 
 def test_weighted_shares_per_statement_and_mark() -> None:
     definition = InstrumentDefinition.model_validate(survey())
-    data = pd.DataFrame({"weight": [1.0, 3.0, 2.0, 2.0],
-                         "tevreden__hulp": [5, 4, np.nan, 5],
-                         "tevreden__snel": [1, 1, 2, np.nan],
-                         "tevreden__lastig": [np.nan] * 4,
-                         "cijfer": [7, 8, 8, np.nan]})
+    data = pd.DataFrame(
+        {
+            "weight": [1.0, 3.0, 2.0, 2.0],
+            "tevreden__hulp": [5, 4, np.nan, 5],
+            "tevreden__snel": [1, 1, 2, np.nan],
+            "tevreden__lastig": [np.nan] * 4,
+            "cijfer": [7, 8, 8, np.nan],
+        }
+    )
     found = answer_shares(data, definition, "tevreden", None, "nl")
     assert found is not None
     items, categories, shares, n = found

@@ -35,16 +35,22 @@ def test_english_report(runner: CliRunner, tmp_path: Path) -> None:
     assert (tmp_path / "werk-meting-2025-en.html").exists()
 
 
-@pytest.mark.parametrize(("change", "message"), [
-    ({"--programme": "nope"}, "unknown programme 'nope' (known: werk)"),
-    ({"--wave": "meting-1999"}, "no wave 'meting-1999' in programme 'werk' (waves: "
-                                "meting-2023, meting-2025)"),
-    ({"--wave": "1999"}, "no wave '1999' in programme 'werk'"),
-    ({"--language": "fr"}, "unknown language 'fr'"),
-    ({"--min-group-size": "0"}, "minimum group size"),
-])
-def test_bad_input_is_one_line(runner: CliRunner, tmp_path: Path, change: dict[str, str],
-                               message: str) -> None:
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"--programme": "nope"}, "unknown programme 'nope' (known: werk)"),
+        (
+            {"--wave": "meting-1999"},
+            "no wave 'meting-1999' in programme 'werk' (waves: meting-2023, meting-2025)",
+        ),
+        ({"--wave": "1999"}, "no wave '1999' in programme 'werk'"),
+        ({"--language": "fr"}, "unknown language 'fr'"),
+        ({"--min-group-size": "0"}, "minimum group size"),
+    ],
+)
+def test_bad_input_is_one_line(
+    runner: CliRunner, tmp_path: Path, change: dict[str, str], message: str
+) -> None:
     args = [*ARGS, "--out", str(tmp_path)]
     for option, value in change.items():
         if option in args:
@@ -58,8 +64,9 @@ def test_bad_input_is_one_line(runner: CliRunner, tmp_path: Path, change: dict[s
 
 
 @pytest.mark.parametrize(("option", "value"), [("--jobs", "0"), ("--pdf-engine", "latex")])
-def test_bad_option_values_are_named(runner: CliRunner, tmp_path: Path, option: str,
-                                     value: str) -> None:
+def test_bad_option_values_are_named(
+    runner: CliRunner, tmp_path: Path, option: str, value: str
+) -> None:
     result = runner.invoke(main, [*ARGS, "--out", str(tmp_path), option, value])
     assert result.exit_code == 2 and f"Invalid value for '{option}'" in result.output
     assert "Traceback" not in result.output
@@ -82,7 +89,9 @@ def test_unwritable_out(runner: CliRunner, tmp_path: Path) -> None:
 
 
 def test_missing_database_file(runner: CliRunner, tmp_path: Path) -> None:
-    result = runner.invoke(main, [*ARGS, "--out", str(tmp_path),
-                                  "--database-url", f"sqlite:///{tmp_path / 'none.sqlite'}"])
+    result = runner.invoke(
+        main,
+        [*ARGS, "--out", str(tmp_path), "--database-url", f"sqlite:///{tmp_path / 'none.sqlite'}"],
+    )
     assert result.exit_code == 1 and "no database at" in result.output
     assert not (tmp_path / "none.sqlite").exists()

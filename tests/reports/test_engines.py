@@ -14,16 +14,24 @@ from mel.reports.render import ReportError, pdf_engine, write_pdf
 from tests.reports.conftest import Built
 from tests.reports.test_pdf import EXPECTED_PAGES
 
-ENGINES = [pytest.param("chromium", marks=pytest.mark.skipif(
-               find_chromium() is None, reason="Chromium is not installed")),
-           "weasyprint"]
+ENGINES = [
+    pytest.param(
+        "chromium",
+        marks=pytest.mark.skipif(find_chromium() is None, reason="Chromium is not installed"),
+    ),
+    "weasyprint",
+]
 
 
 def _contents_numbers(reader: PdfReader) -> list[int]:
     """The page numbers printed in the contents on the cover page, in reading order."""
     text = reader.pages[0].extract_text()
-    return [int(word) for line in text.splitlines() for word in line.split()
-            if word.isdigit() and "/" not in line and len(word) <= 3]
+    return [
+        int(word)
+        for line in text.splitlines()
+        for word in line.split()
+        if word.isdigit() and "/" not in line and len(word) <= 3
+    ]
 
 
 @pytest.mark.parametrize("engine", ENGINES)
@@ -39,8 +47,7 @@ def test_engine_writes_the_report(built: Built, tmp_path: Path, engine: str) -> 
     sections = 5 + len(built.report.kpis)
     assert len(numbers) == sections, texts[0]
     assert numbers == sorted(numbers) and numbers[0] == 2 and numbers[-1] <= EXPECTED_PAGES
-    methodology = next(i for i, text in enumerate(texts)
-                       if i > 0 and "Bijlage: methode" in text)
+    methodology = next(i for i, text in enumerate(texts) if i > 0 and "Bijlage: methode" in text)
     assert numbers[-1] == methodology + 1
 
 
@@ -53,7 +60,8 @@ def test_chromium_pdf_is_tagged_with_an_outline(built: Built, tmp_path: Path) ->
     assert root["/MarkInfo"]["/Marked"] and "/StructTreeRoot" in root
     assert len(reader.outline) >= 1
     assert {"summary", "fieldwork", "methodology"} <= {
-        name.lstrip("/") for name in reader.named_destinations}
+        name.lstrip("/") for name in reader.named_destinations
+    }
 
 
 @pytest.mark.skipif(find_chromium() is None, reason="Chromium is not installed")
@@ -69,9 +77,12 @@ def test_two_tabs_print_at_once_as_one_tab_does(built: Built, tmp_path: Path) ->
         write_pdf(built.report, tmp_path / "alone.pdf", browser=browser)
         tabs = [browser.new_tab(), browser.new_tab()]
         with ThreadPoolExecutor(max_workers=2) as pool:
-            counts = list(pool.map(
-                lambda n: write_pdf(built.report, tmp_path / f"tab{n}.pdf", browser=tabs[n]),
-                range(2)))
+            counts = list(
+                pool.map(
+                    lambda n: write_pdf(built.report, tmp_path / f"tab{n}.pdf", browser=tabs[n]),
+                    range(2),
+                )
+            )
     alone = texts(tmp_path / "alone.pdf")
     assert counts == [len(alone)] * 2 == [EXPECTED_PAGES] * 2
     assert texts(tmp_path / "tab0.pdf") == alone == texts(tmp_path / "tab1.pdf")
@@ -98,13 +109,16 @@ def _fake_chromium(folder: Path, script: str) -> str:
     return str(path)
 
 
-@pytest.mark.parametrize(("script", "message"), [
-    ("exit 3", "Chromium .* stopped unexpectedly"),
-    ("exec cat <&3 >/dev/null", "Chromium did not answer within 1 s"),
-])
-def test_a_broken_chromium_is_a_clear_error(built: Built, tmp_path: Path, script: str,
-                                            message: str, monkeypatch: pytest.MonkeyPatch
-                                            ) -> None:
+@pytest.mark.parametrize(
+    ("script", "message"),
+    [
+        ("exit 3", "Chromium .* stopped unexpectedly"),
+        ("exec cat <&3 >/dev/null", "Chromium did not answer within 1 s"),
+    ],
+)
+def test_a_broken_chromium_is_a_clear_error(
+    built: Built, tmp_path: Path, script: str, message: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("MEL_CHROMIUM", _fake_chromium(tmp_path, script))
     monkeypatch.setattr("mel.reports.chromium.TIMEOUT_SECONDS", 1.0)
     with pytest.raises(ReportError, match=f"cannot make a PDF: {message}"):
@@ -112,8 +126,9 @@ def test_a_broken_chromium_is_a_clear_error(built: Built, tmp_path: Path, script
     assert not (tmp_path / "x.pdf").exists()
 
 
-def test_a_missing_chromium_executable(built: Built, tmp_path: Path,
-                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_missing_chromium_executable(
+    built: Built, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("MEL_CHROMIUM", str(tmp_path / "no-such-chromium"))
     with pytest.raises(ReportError, match="cannot start Chromium .*no-such-chromium"):
         write_pdf(built.report, tmp_path / "x.pdf", engine="chromium")
@@ -125,8 +140,18 @@ def test_parallel_run_prints_every_report(built: Built, tmp_path: Path, engine: 
     from mel.reports.batch import ReportJob, run_jobs
 
     url = built.filled.engine.url.render_as_string(hide_password=False)
-    jobs = [ReportJob(url, built.filled.surveys, "werk", "meting-2025", tmp_path / language,
-                      language, engine=engine) for language in ("nl", "en")]
+    jobs = [
+        ReportJob(
+            url,
+            built.filled.surveys,
+            "werk",
+            "meting-2025",
+            tmp_path / language,
+            language,
+            engine=engine,
+        )
+        for language in ("nl", "en")
+    ]
     labels: list[str] = []
     written = run_jobs(jobs, workers=2, progress=labels.append)
     for job, files in zip(jobs, written, strict=True):
@@ -142,7 +167,9 @@ def test_parallel_run_raises_the_first_failure(built: Built, tmp_path: Path) -> 
     from mel.reports.batch import ReportJob, run_jobs
 
     url = built.filled.engine.url.render_as_string(hide_password=False)
-    jobs = [ReportJob(url, built.filled.surveys, "werk", wave, tmp_path / wave, pdf=False)
-            for wave in ("meting-2025", "meting-1999")]
+    jobs = [
+        ReportJob(url, built.filled.surveys, "werk", wave, tmp_path / wave, pdf=False)
+        for wave in ("meting-2025", "meting-1999")
+    ]
     with pytest.raises(LookupError, match="meting-1999"):
         run_jobs(jobs, workers=2)

@@ -14,13 +14,20 @@ from tests.reports.factory import programme
 
 
 def _figures() -> list[Figure]:
-    rows = [Interval("Totaal", 7.2, 7.0, 7.4, header=True), Interval("Groep", header=True),
-            Interval("a", 7.5, 7.1, 7.9), Interval("b", note="onderdrukt")]
+    rows = [
+        Interval("Totaal", 7.2, 7.0, 7.4, header=True),
+        Interval("Groep", header=True),
+        Interval("a", 7.5, 7.1, 7.9),
+        Interval("b", note="onderdrukt"),
+    ]
     pathway = Pathway.model_validate(programme()["pathways"][0])
     return [
         interval_figure(rows, target=7.0, target_label="Streefwaarde 2025: 7,0"),
-        trend_figure([Interval("2023", 0.61, 0.55, 0.67), Interval("2025", note="geen")],
-                     [("2025", 0.7)], percent=True),
+        trend_figure(
+            [Interval("2023", 0.61, 0.55, 0.67), Interval("2025", note="geen")],
+            [("2025", 0.7)],
+            percent=True,
+        ),
         distribution_figure(["s1", "s2"], ["1", "2", "3"], [[0.2, 0.3, 0.5], [0.1, 0.1, 0.8]]),
         pathway_figure(pathway, {"beter": [NodeKpi("\u2714", "gehaald", "KPI", "#1a7f37")]}),
     ]
@@ -60,17 +67,23 @@ def test_compact_svg_draws_what_matplotlib_drew() -> None:
     from mel.present.svg import SVG_SETTINGS
 
     def drawn(svg: str) -> list[tuple[str, str]]:
-        root = ET.fromstring(svg if "xmlns=" in svg else svg.replace("<svg ", '<svg xmlns="'
-                             'http://www.w3.org/2000/svg" ', 1))
-        return [(el.tag.rsplit("}", 1)[-1], " ".join((el.get("d") or el.text or "").split()))
-                for el in root.iter() if el.tag.rsplit("}", 1)[-1] in ("path", "use", "text")]
+        root = ET.fromstring(
+            svg
+            if "xmlns=" in svg
+            else svg.replace("<svg ", '<svg xmlns="http://www.w3.org/2000/svg" ', 1)
+        )
+        return [
+            (el.tag.rsplit("}", 1)[-1], " ".join((el.get("d") or el.text or "").split()))
+            for el in root.iter()
+            if el.tag.rsplit("}", 1)[-1] in ("path", "use", "text")
+        ]
 
     for i, figure in enumerate(_figures()):
         raw = io.StringIO()
         with mpl.rc_context(SVG_SETTINGS):
             figure.savefig(raw, format="svg")
         compact = inline_svg(figure, "alt", f"c{i}")
-        assert drawn(compact) == drawn(raw.getvalue()[raw.getvalue().index("<svg"):])
+        assert drawn(compact) == drawn(raw.getvalue()[raw.getvalue().index("<svg") :])
         assert len(compact) < 0.8 * len(raw.getvalue())
-        assert compact.count("font-family") == 1 and 'rotate(-0 ' not in compact
+        assert compact.count("font-family") == 1 and "rotate(-0 " not in compact
         assert not re.search(r"<g>|<g id=\"[^\"]+\">", compact)  # no empty wrapper groups

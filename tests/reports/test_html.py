@@ -84,14 +84,23 @@ def test_dutch_numbers_and_status_words(built: Built) -> None:
     assert re.search(r"naar schatting \d\.\d{3} deelnemers", html)
     assert re.search(r"naar schatting \d,\d cijfer", html)
     assert any(word in html for word in ("\u2714 gehaald", "\u2718 niet gehaald", "? onzeker"))
-    assert "Geen antwoorden op deze vraag" in html   # the KPI without answers still renders
-    assert "onderdrukt" in html                      # the 3-unit stratum is suppressed
+    assert "Geen antwoorden op deze vraag" in html  # the KPI without answers still renders
+    assert "onderdrukt" in html  # the 3-unit stratum is suppressed
 
 
 def test_methodology_from_the_design(built: Built) -> None:
     html = built.html
-    for words in ("Taylor-linearisatie", "vrijheidsgraden", "fpc", "Python", "statsmodels",
-                  "matplotlib", "numpy", "pandas", "svydesign"):
+    for words in (
+        "Taylor-linearisatie",
+        "vrijheidsgraden",
+        "fpc",
+        "Python",
+        "statsmodels",
+        "matplotlib",
+        "numpy",
+        "pandas",
+        "svydesign",
+    ):
         assert words in html, words
     design = built.report.methodology[0].table.data.iloc[0]
     assert design["strata"] == 3 and design["psus"] == 41 and design["df"] == 38
@@ -105,8 +114,9 @@ def test_same_inputs_give_identical_html(built: Built) -> None:
 
 def test_english_report(built: Built) -> None:
     f = built.filled
-    html = render_html(build_report(f.engine, f.programme, f.instruments, "meting-2025",
-                                    language="en"))
+    html = render_html(
+        build_report(f.engine, f.programme, f.instruments, "meting-2025", language="en")
+    )
     assert '<html lang="en">' in html
     assert "estimated at" in html and "95% CI" in html
     assert "naar schatting" not in html
@@ -118,8 +128,14 @@ def test_tables_written_as_csv_and_xlsx(built: Built) -> None:
 
     names = {p.name for p in built.files}
     stem = built.report.basename
-    assert {f"{stem}.html", f"{stem}.pdf", f"{stem}.xlsx", f"{stem}-kpis.csv",
-            f"{stem}-fieldwork.csv", f"{stem}-groups.csv"} <= names
+    assert {
+        f"{stem}.html",
+        f"{stem}.pdf",
+        f"{stem}.xlsx",
+        f"{stem}-kpis.csv",
+        f"{stem}-fieldwork.csv",
+        f"{stem}-groups.csv",
+    } <= names
     folder = built.files[0].parent
     kpis = pd.read_csv(folder / f"{stem}-kpis.csv")
     assert kpis["kpi"].tolist() == [k.code for k in built.filled.programme.kpis]

@@ -10,19 +10,21 @@ from mel.present.numbers import Scale, format_number, scale_for
 from mel.surveys.programme_schema import Kpi
 
 
-@pytest.mark.parametrize(("value", "decimals", "language", "expected"), [
-    (124000, 0, "nl", "124.000"),
-    (124000, 0, "en", "124,000"),
-    (1234567.891, 2, "nl", "1.234.567,89"),
-    (7.05, 1, "en", "7.0"),            # round half to even on the float
-    (-3.5, 1, "nl", "\u22123,5"),
-    (-0.04, 1, "nl", "0,0"),           # no negative zero
-    (2.5, 1, "nl", "2,5"),
-    (None, 0, "nl", "\u2014"),
-    (math.nan, 0, "nl", "\u2014"),
-])
-def test_format_number(value: float | None, decimals: int, language: str,
-                       expected: str) -> None:
+@pytest.mark.parametrize(
+    ("value", "decimals", "language", "expected"),
+    [
+        (124000, 0, "nl", "124.000"),
+        (124000, 0, "en", "124,000"),
+        (1234567.891, 2, "nl", "1.234.567,89"),
+        (7.05, 1, "en", "7.0"),  # round half to even on the float
+        (-3.5, 1, "nl", "\u22123,5"),
+        (-0.04, 1, "nl", "0,0"),  # no negative zero
+        (2.5, 1, "nl", "2,5"),
+        (None, 0, "nl", "\u2014"),
+        (math.nan, 0, "nl", "\u2014"),
+    ],
+)
+def test_format_number(value: float | None, decimals: int, language: str, expected: str) -> None:
     assert format_number(value, decimals, language) == expected
 
 
@@ -32,9 +34,18 @@ def test_sign_for_changes() -> None:
 
 
 def _kpi(estimator: str, **extra: object) -> Kpi:
-    return Kpi.model_validate({"code": "x", "label": {"nl": "x"}, "definition": {"nl": "x"},
-                               "node": "p.n", "estimator": estimator, "instrument": "i",
-                               "question": "q", **extra})
+    return Kpi.model_validate(
+        {
+            "code": "x",
+            "label": {"nl": "x"},
+            "definition": {"nl": "x"},
+            "node": "p.n",
+            "estimator": estimator,
+            "instrument": "i",
+            "question": "q",
+            **extra,
+        }
+    )
 
 
 def test_total_rounded_to_its_standard_error() -> None:
@@ -47,8 +58,9 @@ def test_shares_as_percentages() -> None:
     scale = scale_for(_kpi("proportion"), se=0.03)
     assert scale.percent and scale.value(0.6234, "nl") == "62%"
     assert scale.points(0.051, "nl") == "+5 procentpunt"
-    assert scale_for(_kpi("ratio", denominator="d", unit={"nl": "aandeel (0\u20131)"}),
-                     0.01).percent
+    assert scale_for(
+        _kpi("ratio", denominator="d", unit={"nl": "aandeel (0\u20131)"}), 0.01
+    ).percent
 
 
 def test_mean_keeps_decimals_and_interval_with_negative_bound() -> None:

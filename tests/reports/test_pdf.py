@@ -17,8 +17,9 @@ def test_pdf_opens_with_the_expected_pages(built: Built) -> None:
     assert len(reader.pages) == EXPECTED_PAGES
     texts = [page.extract_text() for page in reader.pages]
     assert "Impactmeting Werkprogramma" in texts[0]
-    landscape = [i for i, page in enumerate(reader.pages)
-                 if page.mediabox.width > page.mediabox.height]
+    landscape = [
+        i for i, page in enumerate(reader.pages) if page.mediabox.width > page.mediabox.height
+    ]
     assert len(landscape) == 1 and "Impactpaden" in texts[landscape[0]]
     assert any("Bijlage: methode" in text for text in texts[-3:])
     assert f"{EXPECTED_PAGES} / {EXPECTED_PAGES}" in texts[-1]

@@ -14,8 +14,11 @@ from mel.demo import simulate
 from mel.surveys.loader import load_catalogue
 from mel.surveys.publish import publish_catalogue
 
-WAVES = {"katapult": "impactmeting-2025", "digitale-werkplaatsen": "monitor-2025",
-         "techkwadraat": "meting-2025"}
+WAVES = {
+    "katapult": "impactmeting-2025",
+    "digitale-werkplaatsen": "monitor-2025",
+    "techkwadraat": "meting-2025",
+}
 
 
 @pytest.fixture
@@ -30,17 +33,41 @@ def demo(engine: Engine, surveys_dir: Path) -> Engine:
 def test_every_programme_reports(demo: Engine, db_url: str, tmp_path: Path) -> None:
     runner = CliRunner(env={"MEL_DATABASE_URL": db_url})
     # All three at once, in two worker processes, choosing each programme's 2025 wave.
-    result = runner.invoke(main, ["report", "--programme", "all", "--wave", "2025", "--jobs",
-                                  "2", "--out", str(tmp_path / "all"), "--no-pdf"])
+    result = runner.invoke(
+        main,
+        [
+            "report",
+            "--programme",
+            "all",
+            "--wave",
+            "2025",
+            "--jobs",
+            "2",
+            "--out",
+            str(tmp_path / "all"),
+            "--no-pdf",
+        ],
+    )
     assert result.exit_code == 0, result.output
     for programme, wave in WAVES.items():
         html = (tmp_path / "all" / f"{programme}-{wave}-nl.html").read_text(encoding="utf-8")
         assert "naar schatting" in html and "Bijlage: methode" in html
-        assert "Sinds " in html          # the change since the 2023 wave
+        assert "Sinds " in html  # the change since the 2023 wave
         assert "http" not in html
     # A worker process writes exactly what a run of one programme writes.
-    result = runner.invoke(main, ["report", "--programme", "katapult", "--wave", "latest",
-                                  "--out", str(tmp_path / "one"), "--no-pdf"])
+    result = runner.invoke(
+        main,
+        [
+            "report",
+            "--programme",
+            "katapult",
+            "--wave",
+            "latest",
+            "--out",
+            str(tmp_path / "one"),
+            "--no-pdf",
+        ],
+    )
     assert result.exit_code == 0, result.output
     name = "katapult-impactmeting-2025-nl.html"
     assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "all" / name).read_bytes()

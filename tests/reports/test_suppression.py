@@ -36,14 +36,15 @@ def test_the_small_stratum_and_its_complement(built: Built) -> None:
     hidden = dict(zip(stratum["group"], stratum["suppressed"], strict=True))
     # eiland has 3 units (primary); klein, the smallest shown, hides it from the total.
     assert hidden == {"eiland": True, "klein": True, "groot": False}
-    data = frame(built.filled.engine, programme="werk", wave="meting-2025",
-                 instrument="werk-monitor")
+    data = frame(
+        built.filled.engine, programme="werk", wave="meting-2025", instrument="werk-monitor"
+    )
     assert data["stratum"].value_counts()["eiland"] < K
 
 
 def test_hidden_values_are_not_in_the_html(built: Built) -> None:
     html = built.html
-    table = built.report.kpis[1].charts[0].table   # deelnemers by group
+    table = built.report.kpis[1].charts[0].table  # deelnemers by group
     assert table is not None
     rows = {row[0]: row for row in table.rows}
     assert rows["eiland"][1] == "\u2014" and rows["klein"][1] == "\u2014"

@@ -33,8 +33,9 @@ def published(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
-def simulated(request: pytest.FixtureRequest,
-              tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+def simulated(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Engine]:
     """Every programme simulated at a small scale (read-only: do not change it)."""
     with database(request.param, tmp_path_factory.mktemp("simulated")) as engine:
         publish(engine)

@@ -33,8 +33,11 @@ def publish(engine: Engine, folder: Path | None = None) -> None:
 def database(backend: str, folder: Path) -> Iterator[Engine]:
     """A migrated empty database: a SQLite file in `folder`, or a PostgreSQL schema."""
     with ExitStack() as stack:
-        url = f"sqlite:///{folder / 'sim.sqlite'}" if backend == "sqlite" else \
-            stack.enter_context(postgres_schema(PG_URL or "", "sim"))
+        url = (
+            f"sqlite:///{folder / 'sim.sqlite'}"
+            if backend == "sqlite"
+            else stack.enter_context(postgres_schema(PG_URL or "", "sim"))
+        )
         engine = make_engine(url)
         stack.callback(engine.dispose)
         upgrade(engine)

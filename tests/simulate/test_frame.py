@@ -38,23 +38,29 @@ def test_units_per_programme(simulated: Engine) -> None:
     assert members["consortium"] == 90 and members["region"] == 300
     schools = [u for _, u in units if u.kind == "school"]
     assert len({u.province for u in schools}) == 12
-    assert all(u.province and u.region and u.stratum for _, u in units if u.kind != "consortium"
-               and u.kind != "region")
+    assert all(
+        u.province and u.region and u.stratum
+        for _, u in units
+        if u.kind != "consortium" and u.kind != "region"
+    )
 
 
 def test_waves_and_instruments(simulated: Engine) -> None:
     with Session(simulated) as session:
         waves = session.exec(select(Programme.code, Wave).join(Wave).order_by(Wave.year)).all()
-        links = session.exec(select(WaveInstrument.wave_id, Instrument.code).join(
-            Instrument)).all()
+        links = session.exec(select(WaveInstrument.wave_id, Instrument.code).join(Instrument)).all()
     codes = {(p, w.code) for p, w in waves}
     assert ("katapult", "impactmeting-2025") in codes
     assert ("digitale-werkplaatsen", "monitor-2023") in codes
     assert ("techkwadraat", "meting-2025") in codes
     for programme, wave in waves:
         assert wave.fieldwork_start and wave.fieldwork_end
-        assert date(wave.year, 1, 1) <= wave.fieldwork_start < wave.fieldwork_end <= \
-            date(wave.year, 12, 31)
+        assert (
+            date(wave.year, 1, 1)
+            <= wave.fieldwork_start
+            < wave.fieldwork_end
+            <= date(wave.year, 12, 31)
+        )
         assert wave.status == ("open" if wave.year == 2025 else "closed")
         assert str(wave.year) in wave.label_nl and str(wave.year) in wave.label_en
         assert wave.code.startswith(PROFILES[programme].wave_prefix)
@@ -78,18 +84,23 @@ def test_frame_adds_up(simulated: Engine) -> None:
         sampled = [r for r in rows if r.sampled]
         assert len(rows) == stratum.population_size
         assert len(sampled) == stratum.sample_size >= min(2, stratum.population_size)
-        assert sum(r.base_weight or 0 for r in sampled) == pytest.approx(
-            stratum.population_size)
+        assert sum(r.base_weight or 0 for r in sampled) == pytest.approx(stratum.population_size)
         assert all(r.base_weight is None for r in rows if not r.sampled)
-        assert all(r.inclusion_probability == pytest.approx(
-            stratum.sample_size / stratum.population_size) for r in rows)
+        assert all(
+            r.inclusion_probability == pytest.approx(stratum.sample_size / stratum.population_size)
+            for r in rows
+        )
 
 
 def test_responses_come_from_sampled_units(simulated: Engine) -> None:
     with Session(simulated) as session:
-        rows = session.exec(select(Response.wave_id, Response.unit_id, FrameUnit.sampled).join(
-            FrameUnit, (FrameUnit.unit_id == Response.unit_id)
-            & (FrameUnit.wave_id == Response.wave_id), isouter=True)).all()
+        rows = session.exec(
+            select(Response.wave_id, Response.unit_id, FrameUnit.sampled).join(
+                FrameUnit,
+                (FrameUnit.unit_id == Response.unit_id) & (FrameUnit.wave_id == Response.wave_id),
+                isouter=True,
+            )
+        ).all()
     assert rows and all(sampled is True for _, _, sampled in rows)
 
 
@@ -98,16 +109,19 @@ def test_person_instruments_fit_in_their_unit(simulated: Engine) -> None:
         counts = session.exec(
             select(Response.wave_id, Response.unit_id, Instrument.code, FrameUnitPersons.persons)
             .join(InstrumentVersion, InstrumentVersion.id == Response.instrument_version_id)
-            .join(Instrument).join(FrameUnitPersons, (FrameUnitPersons.unit_id == Response.unit_id)
-                                   & (FrameUnitPersons.wave_id == Response.wave_id)
-                                   & (FrameUnitPersons.instrument_id == Instrument.id),
-                                   isouter=True)
-            .where(col(Instrument.code).in_(["dw-impactmonitor", "tk-leerlingen",
-                                             "tk-docenten"]))).all()
+            .join(Instrument)
+            .join(
+                FrameUnitPersons,
+                (FrameUnitPersons.unit_id == Response.unit_id)
+                & (FrameUnitPersons.wave_id == Response.wave_id)
+                & (FrameUnitPersons.instrument_id == Instrument.id),
+                isouter=True,
+            )
+            .where(col(Instrument.code).in_(["dw-impactmonitor", "tk-leerlingen", "tk-docenten"]))
+        ).all()
     per_unit = Counter((w, u, code) for w, u, code, _ in counts)
     population = {(w, u, code): m for w, u, code, m in counts}
-    assert {code for _, _, code in per_unit} == {"dw-impactmonitor", "tk-leerlingen",
-                                                  "tk-docenten"}
+    assert {code for _, _, code in per_unit} == {"dw-impactmonitor", "tk-leerlingen", "tk-docenten"}
     for key, n in per_unit.items():
         assert population[key] is not None and n <= population[key]
 
@@ -115,18 +129,25 @@ def test_person_instruments_fit_in_their_unit(simulated: Engine) -> None:
 def test_every_person_instrument_has_its_own_persons(simulated: Engine) -> None:
     """Schools count pupils for tk-leerlingen and (fewer) teachers for tk-docenten."""
     with Session(simulated) as session:
-        rows = session.exec(select(FrameUnitPersons.wave_id, FrameUnitPersons.unit_id,
-                                   Instrument.code, FrameUnitPersons.persons)
-                            .join(Instrument)).all()
-        frame_units = session.exec(select(FrameUnit.wave_id, FrameUnit.unit_id, Programme.code)
-                                   .join(Wave, Wave.id == FrameUnit.wave_id)
-                                   .join(Programme)).all()
+        rows = session.exec(
+            select(
+                FrameUnitPersons.wave_id,
+                FrameUnitPersons.unit_id,
+                Instrument.code,
+                FrameUnitPersons.persons,
+            ).join(Instrument)
+        ).all()
+        frame_units = session.exec(
+            select(FrameUnit.wave_id, FrameUnit.unit_id, Programme.code)
+            .join(Wave, Wave.id == FrameUnit.wave_id)
+            .join(Programme)
+        ).all()
     persons = {(w, u, code): m for w, u, code, m in rows}
-    assert {code for _, _, code, _ in rows} == {"dw-impactmonitor", "tk-leerlingen",
-                                                "tk-docenten"}
+    assert {code for _, _, code, _ in rows} == {"dw-impactmonitor", "tk-leerlingen", "tk-docenten"}
     schools = [(w, u) for w, u, programme in frame_units if programme == "techkwadraat"]
-    werkplaatsen = [(w, u) for w, u, programme in frame_units
-                    if programme == "digitale-werkplaatsen"]
+    werkplaatsen = [
+        (w, u) for w, u, programme in frame_units if programme == "digitale-werkplaatsen"
+    ]
     assert schools and werkplaatsen
     assert all(persons[(w, u, "dw-impactmonitor")] > 0 for w, u in werkplaatsen)
     for w, u in schools:
@@ -141,7 +162,10 @@ def test_every_person_instrument_has_its_own_persons(simulated: Engine) -> None:
 
 def test_unit_instruments_answer_once_per_unit(simulated: Engine) -> None:
     with Session(simulated) as session:
-        rows = session.exec(select(Response.wave_id, Response.unit_id).join(
-            InstrumentVersion).join(Instrument).where(
-            col(Instrument.code).in_(["katapult-impactmeting", "tk-scholen"]))).all()
+        rows = session.exec(
+            select(Response.wave_id, Response.unit_id)
+            .join(InstrumentVersion)
+            .join(Instrument)
+            .where(col(Instrument.code).in_(["katapult-impactmeting", "tk-scholen"]))
+        ).all()
     assert rows and max(Counter(rows).values()) == 1

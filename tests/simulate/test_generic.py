@@ -33,44 +33,96 @@ def rich_survey(**overrides: Any) -> dict[str, Any]:
     scale = [{"value": v, "label": {"nl": str(v)}} for v in range(1, 6)]
     topics = [{"value": v, "label": {"nl": v}} for v in ("a", "b", "c", "d", "e")]
     yes_no = [{"value": v, "label": {"nl": v}} for v in ("ja", "nee")]
-    return survey_dict(respondent="person", choices={
-        "ja_nee": yes_no, "schaal": scale, "onderwerpen": topics}, pages=[
-        {"name": "start", "questions": [
-            _q("uitleg", "note"),
-            _q("cijfer", "rating", min=1, max=10, required=True),
-            _q("verder", "select_one", choices="ja_nee", required=True),
-            _q("aantal", "integer"),
-            _q("bedrag", "decimal", min=0, max=99.5),
-            _q("score", "nps"),
-            _q("datum", "date"),
-            _q("jaar", "integer", constraint={"min": 1990, "max": 2030}),
-            _q("postcode", "text", required=True, constraint={"regex": POSTCODE}),
-            _q("onderwerpen", "select_multiple", choices="onderwerpen", required=True,
-               constraint={"min_selected": 2, "max_selected": 3}),
-        ]},
-        {"name": "vervolg", "relevant": {"question": "verder", "equals": "ja"}, "questions": [
-            _q("toelichting", "text", constraint={"max_length": 20}),
-            _q("stellingen", "likert", choices="schaal", required=True, statements=[
-                {"name": "een", "label": LABEL}, {"name": "twee", "label": LABEL},
-                {"name": "drie", "label": LABEL, "reverse": True}]),
-            _q("akkoord", "yes_no", required=True),
-        ]},
-        {"name": "slot", "questions": [
-            _q("hoog", "text", relevant={"all": [{"question": "cijfer", "ge": 8},
-                                                  {"question": "onderwerpen", "selected": "a"}]}),
-            _q("niet_akkoord", "integer", min=0, max=3, required=True,
-               relevant={"not": {"question": "akkoord", "equals": True}}),
-            _q("een_van", "yes_no", required=True,
-               relevant={"any": [{"question": "score", "le": 5}, {"question": "aantal",
-                                                                   "answered": False}]}),
-        ]},
-    ], **overrides)
+    return survey_dict(
+        respondent="person",
+        choices={"ja_nee": yes_no, "schaal": scale, "onderwerpen": topics},
+        pages=[
+            {
+                "name": "start",
+                "questions": [
+                    _q("uitleg", "note"),
+                    _q("cijfer", "rating", min=1, max=10, required=True),
+                    _q("verder", "select_one", choices="ja_nee", required=True),
+                    _q("aantal", "integer"),
+                    _q("bedrag", "decimal", min=0, max=99.5),
+                    _q("score", "nps"),
+                    _q("datum", "date"),
+                    _q("jaar", "integer", constraint={"min": 1990, "max": 2030}),
+                    _q("postcode", "text", required=True, constraint={"regex": POSTCODE}),
+                    _q(
+                        "onderwerpen",
+                        "select_multiple",
+                        choices="onderwerpen",
+                        required=True,
+                        constraint={"min_selected": 2, "max_selected": 3},
+                    ),
+                ],
+            },
+            {
+                "name": "vervolg",
+                "relevant": {"question": "verder", "equals": "ja"},
+                "questions": [
+                    _q("toelichting", "text", constraint={"max_length": 20}),
+                    _q(
+                        "stellingen",
+                        "likert",
+                        choices="schaal",
+                        required=True,
+                        statements=[
+                            {"name": "een", "label": LABEL},
+                            {"name": "twee", "label": LABEL},
+                            {"name": "drie", "label": LABEL, "reverse": True},
+                        ],
+                    ),
+                    _q("akkoord", "yes_no", required=True),
+                ],
+            },
+            {
+                "name": "slot",
+                "questions": [
+                    _q(
+                        "hoog",
+                        "text",
+                        relevant={
+                            "all": [
+                                {"question": "cijfer", "ge": 8},
+                                {"question": "onderwerpen", "selected": "a"},
+                            ]
+                        },
+                    ),
+                    _q(
+                        "niet_akkoord",
+                        "integer",
+                        min=0,
+                        max=3,
+                        required=True,
+                        relevant={"not": {"question": "akkoord", "equals": True}},
+                    ),
+                    _q(
+                        "een_van",
+                        "yes_no",
+                        required=True,
+                        relevant={
+                            "any": [
+                                {"question": "score", "le": 5},
+                                {"question": "aantal", "answered": False},
+                            ]
+                        },
+                    ),
+                ],
+            },
+        ],
+        **overrides,
+    )
 
 
 def _responses(engine: Engine) -> list[tuple[Any, dict[str, Any], str]]:
     with Session(engine) as session:
-        rows = session.exec(select(InstrumentVersion, Response.answers, Response.status).join(
-            Response, Response.instrument_version_id == InstrumentVersion.id)).all()
+        rows = session.exec(
+            select(InstrumentVersion, Response.answers, Response.status).join(
+                Response, Response.instrument_version_id == InstrumentVersion.id
+            )
+        ).all()
     return [(load_version(v), a, s) for v, a, s in rows]
 
 
@@ -118,8 +170,9 @@ def test_realism_survives_changed_questions(fresh: Engine, tmp_path: Path) -> No
 def test_scale_multiplies_responses(fresh: Engine, tmp_path: Path) -> None:
     publish(fresh)
     small = simulate(fresh, seed=1, scale=0.1, programmes=["digitale-werkplaatsen"])
-    big = next(p for p in simulate(fresh, seed=1, scale=0.4, programmes=["techkwadraat"])
-               .programmes)
+    big = next(
+        p for p in simulate(fresh, seed=1, scale=0.4, programmes=["techkwadraat"]).programmes
+    )
     assert small.programmes[0].responses < 0.2 * 3900 * 1.3
     assert big.responses > 0.4 * 10000 * 0.7
 
@@ -136,8 +189,9 @@ def test_refusals(fresh: Engine) -> None:
         simulate(fresh, scale=0.02, programmes=["katapult"])
 
 
-@pytest.mark.parametrize("pattern", [POSTCODE, r"\d{6,8}", r"[a-z]+@[a-z]+\.(nl|com)",
-                                     r"(NL)?\d{2}-\w{3}", r"^ja|nee$"])
+@pytest.mark.parametrize(
+    "pattern", [POSTCODE, r"\d{6,8}", r"[a-z]+@[a-z]+\.(nl|com)", r"(NL)?\d{2}-\w{3}", r"^ja|nee$"]
+)
 def test_text_from_a_pattern(pattern: str) -> None:
     rng = np.random.default_rng(0)
     for _ in range(20):

@@ -26,21 +26,36 @@ def _complete(engine: Engine, instrument: str, wave: str) -> list[dict[str, Any]
     """Complete responses with their unit, stratum, N_h and the unit's persons."""
     with Session(engine) as session:
         rows = session.exec(
-            select(Response.answers, Response.unit_id, FrameUnit.stratum,
-                   FrameUnitPersons.persons, WaveStratum.population_size)
+            select(
+                Response.answers,
+                Response.unit_id,
+                FrameUnit.stratum,
+                FrameUnitPersons.persons,
+                WaveStratum.population_size,
+            )
             .join(InstrumentVersion, InstrumentVersion.id == Response.instrument_version_id)
-            .join(Instrument).join(Wave, Wave.id == Response.wave_id)
-            .join(FrameUnit, (FrameUnit.unit_id == Response.unit_id)
-                  & (FrameUnit.wave_id == Response.wave_id))
-            .outerjoin(FrameUnitPersons, (FrameUnitPersons.unit_id == Response.unit_id)
-                       & (FrameUnitPersons.wave_id == Response.wave_id)
-                       & (FrameUnitPersons.instrument_id == Instrument.id))
-            .join(WaveStratum, (WaveStratum.wave_id == Response.wave_id)
-                  & (WaveStratum.stratum == FrameUnit.stratum))
-            .where(Instrument.code == instrument, Wave.code == wave,
-                   Response.status == "complete")).all()
-    return [{"answers": a, "unit": u, "stratum": h, "persons": m, "units": n}
-            for a, u, h, m, n in rows]
+            .join(Instrument)
+            .join(Wave, Wave.id == Response.wave_id)
+            .join(
+                FrameUnit,
+                (FrameUnit.unit_id == Response.unit_id) & (FrameUnit.wave_id == Response.wave_id),
+            )
+            .outerjoin(
+                FrameUnitPersons,
+                (FrameUnitPersons.unit_id == Response.unit_id)
+                & (FrameUnitPersons.wave_id == Response.wave_id)
+                & (FrameUnitPersons.instrument_id == Instrument.id),
+            )
+            .join(
+                WaveStratum,
+                (WaveStratum.wave_id == Response.wave_id)
+                & (WaveStratum.stratum == FrameUnit.stratum),
+            )
+            .where(Instrument.code == instrument, Wave.code == wave, Response.status == "complete")
+        ).all()
+    return [
+        {"answers": a, "unit": u, "stratum": h, "persons": m, "units": n} for a, u, h, m, n in rows
+    ]
 
 
 def _weights(rows: list[dict[str, Any]], *, persons: bool) -> list[float]:
@@ -49,8 +64,12 @@ def _weights(rows: list[dict[str, Any]], *, persons: bool) -> list[float]:
     for r in rows:
         units[r["stratum"]].add(r["unit"])
     per_unit = Counter(r["unit"] for r in rows)
-    return [r["units"] / len(units[r["stratum"]])
-            * (r["persons"] / per_unit[r["unit"]] if persons else 1.0) for r in rows]
+    return [
+        r["units"]
+        / len(units[r["stratum"]])
+        * (r["persons"] / per_unit[r["unit"]] if persons else 1.0)
+        for r in rows
+    ]
 
 
 def test_digitale_werkplaatsen(published: Engine) -> None:
@@ -61,16 +80,21 @@ def test_digitale_werkplaatsen(published: Engine) -> None:
         marks = [r["answers"]["cijfer_traject"] for r in rows]
         weights = _weights(rows, persons=True)
         assert mean(marks) == pytest.approx(7.1, abs=0.3)
-        assert sum(w * m for w, m in zip(weights, marks, strict=True)) / sum(weights) == \
-            pytest.approx(7.1, abs=0.3)
+        assert sum(w * m for w, m in zip(weights, marks, strict=True)) / sum(
+            weights
+        ) == pytest.approx(7.1, abs=0.3)
         assert 1.0 < pstdev(marks) < 1.6 and len(set(marks)) >= 6
         assert 0.78 <= mean(r["answers"]["aanbevelen"] for r in rows) <= 0.87
         assert 0.80 <= mean(r["answers"]["vervolgstappen"] for r in rows) <= 0.90
         traject = mean(r["answers"]["soort_traject"] == "traject" for r in rows)
         assert traject == pytest.approx(4200 / 12500, abs=0.05)
     with Session(published) as session:
-        helped = session.exec(select(Wave.year, func.sum(FrameUnitPersons.persons)).join(
-            FrameUnitPersons).group_by(Wave.year).order_by(Wave.year)).all()
+        helped = session.exec(
+            select(Wave.year, func.sum(FrameUnitPersons.persons))
+            .join(FrameUnitPersons)
+            .group_by(Wave.year)
+            .order_by(Wave.year)
+        ).all()
     assert [year for year, _ in helped] == [2023, 2025]
     assert all(10_000 < total < 15_000 for _, total in helped)  # 12,500 helped in 2024
 
@@ -93,10 +117,12 @@ def test_katapult_reach(published: Engine) -> None:
     for name, figure in (("docenten", 8_000), ("bedrijven", 12_000)):
         values = total(first, name)
         assert sum(w * v for w, v in zip(weights, values, strict=True)) == pytest.approx(
-            2 * figure, rel=0.2)
+            2 * figure, rel=0.2
+        )
     assert all(r["answers"]["bedrijven_mkb"] <= r["answers"]["bedrijven"] for r in first)
-    later = {r["unit"]: r for r in _complete(published, "katapult-impactmeting",
-                                              "impactmeting-2023")}
+    later = {
+        r["unit"]: r for r in _complete(published, "katapult-impactmeting", "impactmeting-2023")
+    }
     panel = [r for r in first if r["unit"] in later]
     before = sum(total(panel, "studenten_mbo", "studenten_hbo"))
     after = sum(total([later[r["unit"]] for r in panel], "studenten_mbo", "studenten_hbo"))
@@ -113,12 +139,13 @@ def test_techkwadraat_scales(published: Engine) -> None:
     simulate(published, programmes=["techkwadraat"], scale=0.3, waves=(2025,))
     rows = _complete(published, "tk-leerlingen", "meting-2025")
     assert len(rows) > 500
-    for scale, reverse in (("affiniteit", {"saai"}), ("zelfvertrouwen",
-                                                      {"te_moeilijk", "niet_voor_mij"})):
+    for scale, reverse in (
+        ("affiniteit", {"saai"}),
+        ("zelfvertrouwen", {"te_moeilijk", "niet_voor_mij"}),
+    ):
         keys = sorted(k for k in rows[0]["answers"] if k.startswith(f"{scale}__"))
         full = [r["answers"] for r in rows if all(k in r["answers"] for k in keys)]
-        items = [[6 - a[k] if k.split("__")[1] in reverse else a[k] for a in full]
-                 for k in keys]
+        items = [[6 - a[k] if k.split("__")[1] in reverse else a[k] for a in full] for k in keys]
         assert 0.72 <= _alpha(items) <= 0.88
         forward = next(k for k in keys if k.split("__")[1] not in reverse)
         backward = next(k for k in keys if k.split("__")[1] in reverse)

@@ -17,8 +17,13 @@ Dump = dict[str, list[dict[str, Any]]]
 
 def _dump(engine: Engine) -> Dump:
     with engine.connect() as connection:
-        return {table: [dict(row._mapping) for row in connection.execute(
-            text(f'SELECT * FROM "{table}" ORDER BY 1, 2'))] for table in TABLES}
+        return {
+            table: [
+                dict(row._mapping)
+                for row in connection.execute(text(f'SELECT * FROM "{table}" ORDER BY 1, 2'))
+            ]
+            for table in TABLES
+        }
 
 
 def _simulated(folder: Path, **options: Any) -> Dump:

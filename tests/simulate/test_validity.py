@@ -18,8 +18,9 @@ from tests.simulate.validation import answer_problems
 def test_every_answer_is_valid_for_its_instrument(simulated: Engine) -> None:
     with Session(simulated) as session:
         versions = {v.id: load_version(v) for v in session.exec(select(InstrumentVersion))}
-        rows = session.exec(select(Response.instrument_version_id, Response.answers,
-                                   Response.status)).all()
+        rows = session.exec(
+            select(Response.instrument_version_id, Response.answers, Response.status)
+        ).all()
     seen: Counter[str] = Counter()
     problems = []
     for version_id, answers, status in rows:
@@ -33,9 +34,12 @@ def test_every_answer_is_valid_for_its_instrument(simulated: Engine) -> None:
 
 def test_skip_logic_is_exercised_both_ways(simulated: Engine) -> None:
     with Session(simulated) as session:
-        answers = session.exec(select(Response.answers).join(InstrumentVersion).join(
-            Instrument).where(Instrument.code == "dw-impactmonitor",
-                              Response.status == "complete")).all()
+        answers = session.exec(
+            select(Response.answers)
+            .join(InstrumentVersion)
+            .join(Instrument)
+            .where(Instrument.code == "dw-impactmonitor", Response.status == "complete")
+        ).all()
     steps = [a for a in answers if a.get("vervolgstappen") is True]
     no_steps = [a for a in answers if a.get("vervolgstappen") is False]
     assert steps and no_steps
@@ -46,9 +50,12 @@ def test_skip_logic_is_exercised_both_ways(simulated: Engine) -> None:
 
 def test_optional_questions_have_some_nonresponse(simulated: Engine) -> None:
     with Session(simulated) as session:
-        answers = session.exec(select(Response.answers).join(InstrumentVersion).join(
-            Instrument).where(Instrument.code == "dw-impactmonitor",
-                              Response.status == "complete")).all()
+        answers = session.exec(
+            select(Response.answers)
+            .join(InstrumentVersion)
+            .join(Instrument)
+            .where(Instrument.code == "dw-impactmonitor", Response.status == "complete")
+        ).all()
     share = sum("aanbeveling_score" in a for a in answers) / len(answers)
     texts = sum("opmerkingen" in a for a in answers) / len(answers)
     assert 0.9 < share < 1.0
@@ -58,11 +65,16 @@ def test_optional_questions_have_some_nonresponse(simulated: Engine) -> None:
 
 def test_response_metadata(simulated: Engine) -> None:
     with Session(simulated) as session:
-        rows = session.exec(select(Response, InstrumentVersion, Wave).join(
-            InstrumentVersion).join(Wave)).all()
-        latest = dict(session.exec(select(InstrumentVersion.instrument_id,
-                                          func.max(InstrumentVersion.id)).group_by(
-            InstrumentVersion.instrument_id)).all())
+        rows = session.exec(
+            select(Response, InstrumentVersion, Wave).join(InstrumentVersion).join(Wave)
+        ).all()
+        latest = dict(
+            session.exec(
+                select(InstrumentVersion.instrument_id, func.max(InstrumentVersion.id)).group_by(
+                    InstrumentVersion.instrument_id
+                )
+            ).all()
+        )
     statuses = Counter(r.status for r, _, _ in rows)
     assert set(statuses) == {"complete", "in_progress"}
     assert 0.03 < statuses["in_progress"] / len(rows) < 0.12
@@ -92,8 +104,12 @@ def test_text_answers_follow_the_language(simulated: Engine) -> None:
     with Session(simulated) as session:
         rows = session.exec(select(Response.language, Response.answers)).all()
     phrases = {lang: set(bank) for lang, bank in PHRASES.items()}
-    texts = [(lang, v) for lang, answers in rows for v in answers.values()
-             if isinstance(v, str) and (v in phrases["nl"] or v in phrases["en"])]
+    texts = [
+        (lang, v)
+        for lang, answers in rows
+        for v in answers.values()
+        if isinstance(v, str) and (v in phrases["nl"] or v in phrases["en"])
+    ]
     assert {lang for lang, _ in texts} == {"nl", "en"}
     assert all(v in phrases[lang] for lang, v in texts)
 
@@ -101,11 +117,23 @@ def test_text_answers_follow_the_language(simulated: Engine) -> None:
 def test_the_analysis_frame_reads_simulated_waves(simulated: Engine) -> None:
     analysis = pytest.importorskip("mel.data.frame")
     with Session(simulated) as session:
-        complete = session.exec(select(func.count()).select_from(Response).join(
-            InstrumentVersion).join(Instrument).join(Wave, Wave.id == Response.wave_id).where(
-            Instrument.code == "dw-impactmonitor", Wave.code == "monitor-2025",
-            Response.status == "complete")).one()
-    data = analysis.frame(simulated, programme="digitale-werkplaatsen", wave="monitor-2025",
-                          instrument="dw-impactmonitor")
+        complete = session.exec(
+            select(func.count())
+            .select_from(Response)
+            .join(InstrumentVersion)
+            .join(Instrument)
+            .join(Wave, Wave.id == Response.wave_id)
+            .where(
+                Instrument.code == "dw-impactmonitor",
+                Wave.code == "monitor-2025",
+                Response.status == "complete",
+            )
+        ).one()
+    data = analysis.frame(
+        simulated,
+        programme="digitale-werkplaatsen",
+        wave="monitor-2025",
+        instrument="dw-impactmonitor",
+    )
     assert len(data) == complete and (data["weight"] > 0).all()
     assert data["cijfer_traject"].between(1, 10).all()

@@ -12,8 +12,9 @@ from mel.surveys.schema import InstrumentDefinition, Question
 DEFAULT_MAX_CHARS = 2000
 
 
-def answer_problems(survey: InstrumentDefinition, answers: dict[str, Any], *,
-                    complete: bool) -> list[str]:
+def answer_problems(
+    survey: InstrumentDefinition, answers: dict[str, Any], *, complete: bool
+) -> list[str]:
     """Return what is wrong with one response's answers (empty when they are valid)."""
     problems = [f"unknown key {key!r}" for key in answers if key not in set(survey.columns())]
     for page in survey.pages:
@@ -29,8 +30,7 @@ def answer_problems(survey: InstrumentDefinition, answers: dict[str, Any], *,
                     if complete and question.required:
                         problems.append(f"{key}: required but not answered")
                 else:
-                    problems.extend(f"{key}: {p}" for p in value_problems(survey, question,
-                                                                           value))
+                    problems.extend(f"{key}: {p}" for p in value_problems(survey, question, value))
     return problems
 
 
@@ -66,12 +66,14 @@ def value_problems(survey: InstrumentDefinition, question: Question, value: Any)
             found.append("too many selected")
         return found
     if kind in ("integer", "rating", "nps"):
-        ok = isinstance(value, int) and not isinstance(value, bool) and _in_bounds(question,
-                                                                                   value)
+        ok = isinstance(value, int) and not isinstance(value, bool) and _in_bounds(question, value)
         return [] if ok else [f"{value!r} not a whole number in bounds"]
     if kind == "decimal":
-        ok = isinstance(value, int | float) and not isinstance(value, bool) and \
-            _in_bounds(question, value)
+        ok = (
+            isinstance(value, int | float)
+            and not isinstance(value, bool)
+            and _in_bounds(question, value)
+        )
         return [] if ok else [f"{value!r} not a number in bounds"]
     if kind == "yes_no":
         return [] if isinstance(value, bool) else [f"{value!r} not true/false"]
@@ -84,8 +86,7 @@ def value_problems(survey: InstrumentDefinition, question: Question, value: Any)
     if kind == "text":
         if not isinstance(value, str) or not value:
             return [f"{value!r} not text"]
-        high = constraint.max_length if constraint and constraint.max_length else \
-            DEFAULT_MAX_CHARS
+        high = constraint.max_length if constraint and constraint.max_length else DEFAULT_MAX_CHARS
         found = [] if len(value) <= high else ["too long"]
         if constraint and constraint.min_length and len(value) < constraint.min_length:
             found.append("too short")

@@ -47,59 +47,129 @@ def survey(programme: str) -> dict[str, Any]:
     """A survey with every kind of column the staff side handles."""
     scale = [{"value": i, "label": {"nl": f"s{i}", "en": f"s{i}"}} for i in range(1, 6)]
     return {
-        "instrument": f"{programme}-meting", "programme": programme, "version": 1,
+        "instrument": f"{programme}-meting",
+        "programme": programme,
+        "version": 1,
         "title": {"nl": "Meting <b>vet</b>", "en": "Measurement"},
-        "choices": {"soort": [{"value": "klein", "label": {"nl": "Klein", "en": "Small"}},
-                              {"value": "groot", "label": {"nl": "=Groot", "en": "Big"}}],
-                    "schaal": scale},
-        "pages": [{"name": "p1", "questions": [
-            {"name": "cijfer", "type": "rating", "min": 1, "max": 10, "required": True,
-             "label": {"nl": "Cijfer <script>alert(1)</script>", "en": "Mark"}},
-            {"name": "soort", "type": "select_one", "choices": "soort",
-             "label": {"nl": "Soort", "en": "Kind"}},
-            {"name": "tevreden", "type": "likert", "choices": "schaal",
-             "label": {"nl": "Tevredenheid", "en": "Satisfaction"},
-             "statements": [{"name": "a", "label": {"nl": "Over A", "en": "About A"}},
-                            {"name": "b", "label": {"nl": "Over B", "en": "About B"}}]},
-            {"name": "aantal", "type": "integer", "label": {"nl": "Aantal", "en": "Number"}},
-            {"name": "internationaal", "type": "yes_no",
-             "label": {"nl": "Internationaal", "en": "International"}},
-            {"name": "toelichting", "type": "text",
-             "label": {"nl": "Toelichting", "en": "Explanation"}},
-            {"name": "email", "type": "text", "sensitive": True,
-             "label": {"nl": "E-mail", "en": "E-mail"}},
-        ]}],
+        "choices": {
+            "soort": [
+                {"value": "klein", "label": {"nl": "Klein", "en": "Small"}},
+                {"value": "groot", "label": {"nl": "=Groot", "en": "Big"}},
+            ],
+            "schaal": scale,
+        },
+        "pages": [
+            {
+                "name": "p1",
+                "questions": [
+                    {
+                        "name": "cijfer",
+                        "type": "rating",
+                        "min": 1,
+                        "max": 10,
+                        "required": True,
+                        "label": {"nl": "Cijfer <script>alert(1)</script>", "en": "Mark"},
+                    },
+                    {
+                        "name": "soort",
+                        "type": "select_one",
+                        "choices": "soort",
+                        "label": {"nl": "Soort", "en": "Kind"},
+                    },
+                    {
+                        "name": "tevreden",
+                        "type": "likert",
+                        "choices": "schaal",
+                        "label": {"nl": "Tevredenheid", "en": "Satisfaction"},
+                        "statements": [
+                            {"name": "a", "label": {"nl": "Over A", "en": "About A"}},
+                            {"name": "b", "label": {"nl": "Over B", "en": "About B"}},
+                        ],
+                    },
+                    {
+                        "name": "aantal",
+                        "type": "integer",
+                        "label": {"nl": "Aantal", "en": "Number"},
+                    },
+                    {
+                        "name": "internationaal",
+                        "type": "yes_no",
+                        "label": {"nl": "Internationaal", "en": "International"},
+                    },
+                    {
+                        "name": "toelichting",
+                        "type": "text",
+                        "label": {"nl": "Toelichting", "en": "Explanation"},
+                    },
+                    {
+                        "name": "email",
+                        "type": "text",
+                        "sensitive": True,
+                        "label": {"nl": "E-mail", "en": "E-mail"},
+                    },
+                ],
+            }
+        ],
     }
 
 
 def programme_definition(programme: str) -> ProgrammeDefinition:
     """A programme with three KPIs on the survey above."""
     instrument = f"{programme}-meting"
-    kpi = {"label": {"nl": "K", "en": "K"}, "definition": {"nl": "K", "en": "K"},
-           "node": "pad.res", "instrument": instrument,
-           "disaggregations": ["stratum", "province", "sector"]}
-    return ProgrammeDefinition.model_validate({
-        "programme": programme, "label": {"nl": programme.title(), "en": programme.title()},
-        "unit_kinds": ["pps"],
-        "pathways": [{"code": "pad", "label": {"nl": "Pad"}, "nodes": [
-            {"code": "res", "level": "outcome", "label": {"nl": "Resultaat"}}]}],
-        "kpis": [
-            {**kpi, "code": "cijfer", "estimator": "mean", "question": "cijfer",
-             "label": {"nl": "Gemiddeld cijfer", "en": "Mean mark"},
-             "targets": [{"year": 2024, "value": 6.0}, {"year": 2025, "value": 6.5}]},
-            {**kpi, "code": "internationaal", "estimator": "proportion",
-             "question": "internationaal", "targets": [{"year": 2025, "value": 0.9}]},
-            {**kpi, "code": "aantal", "estimator": "total", "question": "aantal"},
-        ]})
+    kpi = {
+        "label": {"nl": "K", "en": "K"},
+        "definition": {"nl": "K", "en": "K"},
+        "node": "pad.res",
+        "instrument": instrument,
+        "disaggregations": ["stratum", "province", "sector"],
+    }
+    return ProgrammeDefinition.model_validate(
+        {
+            "programme": programme,
+            "label": {"nl": programme.title(), "en": programme.title()},
+            "unit_kinds": ["pps"],
+            "pathways": [
+                {
+                    "code": "pad",
+                    "label": {"nl": "Pad"},
+                    "nodes": [{"code": "res", "level": "outcome", "label": {"nl": "Resultaat"}}],
+                }
+            ],
+            "kpis": [
+                {
+                    **kpi,
+                    "code": "cijfer",
+                    "estimator": "mean",
+                    "question": "cijfer",
+                    "label": {"nl": "Gemiddeld cijfer", "en": "Mean mark"},
+                    "targets": [{"year": 2024, "value": 6.0}, {"year": 2025, "value": 6.5}],
+                },
+                {
+                    **kpi,
+                    "code": "internationaal",
+                    "estimator": "proportion",
+                    "question": "internationaal",
+                    "targets": [{"year": 2025, "value": 0.9}],
+                },
+                {**kpi, "code": "aantal", "estimator": "total", "question": "aantal"},
+            ],
+        }
+    )
 
 
 PROVINCES = ["Utrecht"] * 14 + ["Gelderland"] * 14 + ["Zeeland"] * 4
 SECTORS = ["zorg", "techniek"]
 
 
-def seed_programme(engine: Engine, programme: str = "alpha", *, units: int = 32,
-                   seed: int = 1, waves: tuple[tuple[str, int], ...] = (("w2025", 2025),),
-                   text: str = "Goed") -> None:
+def seed_programme(
+    engine: Engine,
+    programme: str = "alpha",
+    *,
+    units: int = 32,
+    seed: int = 1,
+    waves: tuple[tuple[str, int], ...] = (("w2025", 2025),),
+    text: str = "Goed",
+) -> None:
     """Publish the programme and survey; add units, a frame and responses for each wave."""
     rng = random.Random(seed)
     with session_scope(engine) as session:
@@ -109,10 +179,16 @@ def seed_programme(engine: Engine, programme: str = "alpha", *, units: int = 32,
         assert instrument is not None
         rows = []
         for i in range(units):
-            unit = Unit(programme_id=instrument.programme_id, code=f"{programme}-u{i:02d}",
-                        name=f"Eenheid {i}", kind="pps",
-                        province=PROVINCES[i % len(PROVINCES)], region="Midden",
-                        sector=SECTORS[i % 2], stratum="A" if i % 3 else "B")
+            unit = Unit(
+                programme_id=instrument.programme_id,
+                code=f"{programme}-u{i:02d}",
+                name=f"Eenheid {i}",
+                kind="pps",
+                province=PROVINCES[i % len(PROVINCES)],
+                region="Midden",
+                sector=SECTORS[i % 2],
+                stratum="A" if i % 3 else "B",
+            )
             session.add(unit)
             rows.append(unit)
         session.flush()
@@ -123,24 +199,42 @@ def seed_programme(engine: Engine, programme: str = "alpha", *, units: int = 32,
             session.add(wave)
             for stratum in ("A", "B"):
                 sampled = [u for u in rows if u.stratum == stratum]
-                session.add(WaveStratum(wave_id=wave.id, stratum=stratum,
-                                        population_size=2 * len(sampled),
-                                        sample_size=len(sampled)))
+                session.add(
+                    WaveStratum(
+                        wave_id=wave.id,
+                        stratum=stratum,
+                        population_size=2 * len(sampled),
+                        sample_size=len(sampled),
+                    )
+                )
             for i, unit in enumerate(rows):
-                session.add(FrameUnit(wave_id=wave.id, unit_id=unit.id,
-                                      stratum=unit.stratum or "A"))
+                session.add(
+                    FrameUnit(wave_id=wave.id, unit_id=unit.id, stratum=unit.stratum or "A")
+                )
                 status = "in_progress" if i % 8 == 7 else "complete"
-                answers = {"cijfer": rng.randint(4, 10), "soort": rng.choice(["klein", "groot"]),
-                           "tevreden__a": rng.randint(1, 5), "tevreden__b": rng.randint(1, 5),
-                           "aantal": rng.randint(0, 50), "internationaal": rng.random() < 0.5,
-                           "toelichting": text if i % 2 else "=HYPERLINK(\"http://x\")",
-                           "email": f"person{i}@example.org"}
-                session.add(Response(
-                    public_id=str(uuid.uuid4()), respondent_id=str(uuid.uuid4()),
-                    wave_id=wave.id, instrument_version_id=version.id, unit_id=unit.id,
-                    status=status, answers=answers,
-                    client_submission_id=uuid.uuid4().hex if status == "complete" else None,
-                    completed_at=datetime.now(UTC) if status == "complete" else None))
+                answers = {
+                    "cijfer": rng.randint(4, 10),
+                    "soort": rng.choice(["klein", "groot"]),
+                    "tevreden__a": rng.randint(1, 5),
+                    "tevreden__b": rng.randint(1, 5),
+                    "aantal": rng.randint(0, 50),
+                    "internationaal": rng.random() < 0.5,
+                    "toelichting": text if i % 2 else '=HYPERLINK("http://x")',
+                    "email": f"person{i}@example.org",
+                }
+                session.add(
+                    Response(
+                        public_id=str(uuid.uuid4()),
+                        respondent_id=str(uuid.uuid4()),
+                        wave_id=wave.id,
+                        instrument_version_id=version.id,
+                        unit_id=unit.id,
+                        status=status,
+                        answers=answers,
+                        client_submission_id=uuid.uuid4().hex if status == "complete" else None,
+                        completed_at=datetime.now(UTC) if status == "complete" else None,
+                    )
+                )
         session.flush()
 
 
@@ -150,8 +244,9 @@ def make_users(engine: Engine, programme: str = "alpha") -> dict[str, str]:
     with session_scope(engine) as session:
         for role in ROLES:
             email = f"{role}@{programme}.example"
-            accounts.create_user(session, email=email, password=PASSWORD, role=role,
-                                 programmes=[programme])
+            accounts.create_user(
+                session, email=email, password=PASSWORD, role=role, programmes=[programme]
+            )
             emails[role] = email
     return emails
 
@@ -166,8 +261,9 @@ def seeded(engine: Engine) -> Engine:
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
-def shared_app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-               ) -> Iterator[Flask]:
+def shared_app(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Flask]:
     """One seeded app per test module and backend, for many read-only requests."""
     with ExitStack() as stack:
         if request.param == "sqlite":
@@ -181,8 +277,14 @@ def shared_app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPath
         seed_programme(engine, "alpha")
         seed_programme(engine, "beta", seed=2)
         make_users(engine, "alpha")
-        application = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "t",
-                                  "RATELIMIT_STORAGE_URI": "memory://"})
+        application = create_app(
+            {
+                "TESTING": True,
+                "DATABASE_URL": url,
+                "SECRET_KEY": "t",
+                "RATELIMIT_STORAGE_URI": "memory://",
+            }
+        )
         stack.callback(application.extensions["mel.engine"].dispose)
         yield application
 
@@ -203,8 +305,10 @@ class Auth:
     def login(self, email: str, password: str = PASSWORD) -> TestResponse:
         """Post the login form with its CSRF token."""
         page = self.client.get("/staff/login")
-        return self.client.post("/staff/login", data={
-            "email": email, "password": password, "csrf_token": csrf_token(page.text)})
+        return self.client.post(
+            "/staff/login",
+            data={"email": email, "password": password, "csrf_token": csrf_token(page.text)},
+        )
 
     def as_role(self, role: str, programme: str = "alpha") -> TestResponse:
         """Log in as the seeded account of `role`."""
@@ -235,5 +339,6 @@ def wave_of(session: Session, programme: str = "alpha", code: str = "w2025") -> 
     """Return a seeded wave."""
     from mel.models import Programme
 
-    return session.exec(select(Wave).join(Programme).where(
-        Programme.code == programme, Wave.code == code)).one()
+    return session.exec(
+        select(Wave).join(Programme).where(Programme.code == programme, Wave.code == code)
+    ).one()

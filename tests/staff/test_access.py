@@ -66,8 +66,7 @@ def test_anonymous_is_sent_to_login(shared_app: Flask, url: str, allowed: set[st
         assert response.headers["Location"].startswith("/staff/login?next=")
 
 
-@pytest.mark.parametrize(("role", "status"), [("admin", 200), ("researcher", 403),
-                                              ("staff", 403)])
+@pytest.mark.parametrize(("role", "status"), [("admin", 200), ("researcher", 403), ("staff", 403)])
 def test_user_admin_page_is_for_admins(shared_app: Flask, role: str, status: int) -> None:
     client = shared_app.test_client()
     Auth(client).as_role(role)
@@ -89,4 +88,5 @@ def test_programme_list_shows_only_own_programmes(shared_app: Flask) -> None:
     page = client.get("/staff/").text
     assert "/staff/p/alpha/" in page and "/staff/p/beta/" not in page
     assert client.get("/api/v1/programmes").json == {
-        "programmes": [{"code": "alpha", "label": {"nl": "Alpha", "en": "Alpha"}}]}
+        "programmes": [{"code": "alpha", "label": {"nl": "Alpha", "en": "Alpha"}}]
+    }

@@ -23,12 +23,15 @@ from .conftest import PASSWORD, Auth, csrf_token
 
 def audit_actions(engine: Engine) -> list[tuple[str, str]]:
     with Session(engine) as session:
-        return [(e.actor, e.action) for e in session.exec(select(AuditEvent)
-                                                          .order_by(AuditEvent.id)).all()]
+        return [
+            (e.actor, e.action)
+            for e in session.exec(select(AuditEvent).order_by(AuditEvent.id)).all()
+        ]
 
 
-def test_login_rotates_the_session_and_logout_clears_it(seeded: Engine, client: FlaskClient,
-                                                        auth: Auth) -> None:
+def test_login_rotates_the_session_and_logout_clears_it(
+    seeded: Engine, client: FlaskClient, auth: Auth
+) -> None:
     client.get("/staff/login")
     with client.session_transaction() as session:
         session["planted"] = "by an attacker"
@@ -43,18 +46,23 @@ def test_login_rotates_the_session_and_logout_clears_it(seeded: Engine, client: 
     with client.session_transaction() as session:
         assert "uid" not in session
     assert client.get("/staff/").status_code == 302
-    assert audit_actions(seeded)[-2:] == [("researcher@alpha.example", "login"),
-                                          ("researcher@alpha.example", "logout")]
+    assert audit_actions(seeded)[-2:] == [
+        ("researcher@alpha.example", "login"),
+        ("researcher@alpha.example", "logout"),
+    ]
 
 
-def test_wrong_password_is_refused_and_logged(seeded: Engine, client: FlaskClient,
-                                              auth: Auth) -> None:
+def test_wrong_password_is_refused_and_logged(
+    seeded: Engine, client: FlaskClient, auth: Auth
+) -> None:
     response = auth.login("staff@alpha.example", "wrong password!")
     assert response.status_code == 200
     assert "klopt niet" in response.text
     assert auth.login("nobody@alpha.example", "wrong password!").status_code == 200
-    assert audit_actions(seeded) == [("staff@alpha.example", "login_failed"),
-                                     ("unknown", "login_failed")]
+    assert audit_actions(seeded) == [
+        ("staff@alpha.example", "login_failed"),
+        ("unknown", "login_failed"),
+    ]
 
 
 def test_throttle_per_account(seeded: Engine, client: FlaskClient, auth: Auth) -> None:
@@ -122,8 +130,9 @@ def test_throttle_counts_can_live_in_redis() -> None:
 
 def test_login_without_csrf_token_is_refused(seeded: Engine, client: FlaskClient) -> None:
     client.get("/staff/login")
-    response = client.post("/staff/login", data={"email": "admin@alpha.example",
-                                                 "password": PASSWORD})
+    response = client.post(
+        "/staff/login", data={"email": "admin@alpha.example", "password": PASSWORD}
+    )
     assert response.status_code == 400
     with client.session_transaction() as session:
         assert "uid" not in session
@@ -135,18 +144,27 @@ def post_targets(engine: Engine) -> list[tuple[str, dict[str, str]]]:
         assert user is not None
         return [
             ("/staff/logout", {}),
-            ("/staff/password", {"current": PASSWORD, "new": "another long password",
-                                 "confirm": "another long password"}),
-            ("/staff/admin/users", {"email": "new@alpha.example", "role": "staff",
-                                    "programme": "alpha"}),
+            (
+                "/staff/password",
+                {
+                    "current": PASSWORD,
+                    "new": "another long password",
+                    "confirm": "another long password",
+                },
+            ),
+            (
+                "/staff/admin/users",
+                {"email": "new@alpha.example", "role": "staff", "programme": "alpha"},
+            ),
             (f"/staff/admin/users/{user.id}/disable", {}),
             ("/staff/p/alpha/waves/w2025", {"status": "closed"}),
             ("/staff/p/alpha/waves/w2025/invitations", {"instrument": "alpha-meting"}),
         ]
 
 
-def test_every_staff_post_needs_a_csrf_token(seeded: Engine, client: FlaskClient,
-                                             auth: Auth) -> None:
+def test_every_staff_post_needs_a_csrf_token(
+    seeded: Engine, client: FlaskClient, auth: Auth
+) -> None:
     auth.as_role("admin")
     for url, data in post_targets(seeded):
         response = client.post(url, data=data)
@@ -159,8 +177,9 @@ def test_every_staff_post_needs_a_csrf_token(seeded: Engine, client: FlaskClient
     assert client.get("/staff/").status_code == 200  # still logged in
 
 
-def test_every_staff_post_works_with_its_token(seeded: Engine, client: FlaskClient,
-                                               auth: Auth) -> None:
+def test_every_staff_post_works_with_its_token(
+    seeded: Engine, client: FlaskClient, auth: Auth
+) -> None:
     auth.as_role("admin")
     for url, data in reversed(post_targets(seeded)):
         token = csrf_token(client.get("/staff/admin/users").text)
@@ -194,27 +213,46 @@ def test_password_change_ends_other_sessions(seeded: Engine, app: Flask) -> None
     first.as_role("researcher")
     second.as_role("researcher")
     page = first.client.get("/staff/password")
-    wrong = first.client.post("/staff/password", data={
-        "csrf_token": csrf_token(page.text), "current": "not it at all",
-        "new": "a brand new password", "confirm": "a brand new password"})
+    wrong = first.client.post(
+        "/staff/password",
+        data={
+            "csrf_token": csrf_token(page.text),
+            "current": "not it at all",
+            "new": "a brand new password",
+            "confirm": "a brand new password",
+        },
+    )
     assert wrong.status_code == 400
-    done = first.client.post("/staff/password", data={
-        "csrf_token": csrf_token(page.text), "current": PASSWORD,
-        "new": "a brand new password", "confirm": "a brand new password"})
+    done = first.client.post(
+        "/staff/password",
+        data={
+            "csrf_token": csrf_token(page.text),
+            "current": PASSWORD,
+            "new": "a brand new password",
+            "confirm": "a brand new password",
+        },
+    )
     assert done.status_code == 200
     assert first.client.get("/staff/").status_code == 200
     assert second.client.get("/staff/").status_code == 302
     assert second.login("researcher@alpha.example", "a brand new password").status_code == 303
 
 
-@pytest.mark.parametrize("target", ["//evil.example/x", "https://evil.example/",
-                                    "/\\evil.example", "javascript:alert(1)"])
-def test_login_never_redirects_off_site(seeded: Engine, client: FlaskClient,
-                                        target: str) -> None:
+@pytest.mark.parametrize(
+    "target",
+    ["//evil.example/x", "https://evil.example/", "/\\evil.example", "javascript:alert(1)"],
+)
+def test_login_never_redirects_off_site(seeded: Engine, client: FlaskClient, target: str) -> None:
     page = client.get("/staff/login", query_string={"next": target})
-    response = client.post("/staff/login", query_string={"next": target}, data={
-        "email": "admin@alpha.example", "password": PASSWORD,
-        "csrf_token": csrf_token(page.text)})
+    response = client.post(
+        "/staff/login",
+        query_string={"next": target},
+        data={
+            "email": "admin@alpha.example",
+            "password": PASSWORD,
+            "csrf_token": csrf_token(page.text),
+        },
+    )
     assert response.headers["Location"] == "/staff/"
 
 
@@ -222,9 +260,14 @@ def test_login_returns_to_the_page_asked_for(seeded: Engine, client: FlaskClient
     first = client.get("/staff/p/alpha/kpis?by=sector")
     login_url = first.headers["Location"]
     page = client.get(login_url)
-    response = client.post(login_url, data={"email": "admin@alpha.example",
-                                             "password": PASSWORD,
-                                             "csrf_token": csrf_token(page.text)})
+    response = client.post(
+        login_url,
+        data={
+            "email": "admin@alpha.example",
+            "password": PASSWORD,
+            "csrf_token": csrf_token(page.text),
+        },
+    )
     assert response.headers["Location"] == "/staff/p/alpha/kpis?by=sector"
 
 
@@ -233,8 +276,11 @@ def test_cookie_flags(seeded: Engine, client: FlaskClient, db_url: str) -> None:
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
     production = create_app({"DATABASE_URL": db_url, "SECRET_KEY": "x" * 32})
     assert production.config["SESSION_COOKIE_SECURE"] is True
-    cookie = production.test_client().get("/staff/login",
-                                          base_url="https://mel.example").headers["Set-Cookie"]
+    cookie = (
+        production.test_client()
+        .get("/staff/login", base_url="https://mel.example")
+        .headers["Set-Cookie"]
+    )
     assert "Secure" in cookie and "HttpOnly" in cookie
     production.extensions["mel.engine"].dispose()
 

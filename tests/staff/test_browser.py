@@ -14,8 +14,14 @@ from werkzeug.serving import make_server
 from .conftest import PASSWORD
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", "--disable-sync"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian chromium")
 
 
@@ -34,11 +40,16 @@ def test_login_filter_and_download(live_server: str, tmp_path: Path) -> None:
     sync_api = pytest.importorskip("playwright.sync_api")
     problems: list[str] = []
     with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                             args=ARGS)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
         page = browser.new_page(accept_downloads=True, viewport={"width": 1280, "height": 900})
-        page.on("console", lambda m: problems.append(f"{m.text} {m.location.get('url')}")
-                if m.type == "error" and "favicon" not in str(m.location) else None)
+        page.on(
+            "console",
+            lambda m: (
+                problems.append(f"{m.text} {m.location.get('url')}")
+                if m.type == "error" and "favicon" not in str(m.location)
+                else None
+            ),
+        )
         page.goto(f"{live_server}/staff/p/alpha/fieldwork")
         assert "/staff/login" in page.url
         page.fill("#email", "staff@alpha.example")

@@ -27,17 +27,20 @@ def staff(shared_app: Flask) -> FlaskClient:
     return client
 
 
-@pytest.mark.parametrize(("query", "message"), [
-    ("province=Atlantis", "Onbekende waarde &#39;Atlantis&#39; voor province"),
-    ("wave=w1999", "Onbekende waarde &#39;w1999&#39; voor wave"),
-    ("by=colour", "Onbekende waarde &#39;colour&#39; voor by"),
-    ("sector=%3Cscript%3E", "Onbekende waarde &#39;&lt;script&gt;&#39; voor sector"),
-    ("colour=blue", "Onbekende parameter &#39;colour&#39;"),
-])
-@pytest.mark.parametrize("page", ["fieldwork", "kpis", "texts", "fieldwork.csv",
-                                  "kpis/cijfer.png"])
-def test_unknown_filter_values_are_refused(staff: FlaskClient, page: str, query: str,
-                                           message: str) -> None:
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("province=Atlantis", "Onbekende waarde &#39;Atlantis&#39; voor province"),
+        ("wave=w1999", "Onbekende waarde &#39;w1999&#39; voor wave"),
+        ("by=colour", "Onbekende waarde &#39;colour&#39; voor by"),
+        ("sector=%3Cscript%3E", "Onbekende waarde &#39;&lt;script&gt;&#39; voor sector"),
+        ("colour=blue", "Onbekende parameter &#39;colour&#39;"),
+    ],
+)
+@pytest.mark.parametrize("page", ["fieldwork", "kpis", "texts", "fieldwork.csv", "kpis/cijfer.png"])
+def test_unknown_filter_values_are_refused(
+    staff: FlaskClient, page: str, query: str, message: str
+) -> None:
     response = staff.get(f"/staff/p/alpha/{page}?{query}")
     assert response.status_code == 400
     assert message in response.text
@@ -69,12 +72,15 @@ def test_downloads_match_the_table_and_state_the_filters(staff: FlaskClient) -> 
     csv = staff.get(f"/staff/p/alpha/fieldwork.csv?{query}")
     assert csv.headers["Content-Disposition"] == 'attachment; filename="mel-alpha-fieldwork.csv"'
     text = csv.data.decode("utf-8-sig")
-    assert text.startswith("# Titel: Veldwerk — alpha\n# Filters: Meting: Meting 2025 (w2025); "
-                           "Sector: zorg\n# Onderdrukking:")
+    assert text.startswith(
+        "# Titel: Veldwerk — alpha\n# Filters: Meting: Meting 2025 (w2025); "
+        "Sector: zorg\n# Onderdrukking:"
+    )
     table = pd.read_csv(io.StringIO(text), comment="#")
     assert table["Stratum"].tolist() == [r["group"] for r in api["rows"]]
     assert table["Afgerond"].fillna(-1).tolist() == [
-        -1 if r["complete"] is None else r["complete"] for r in api["rows"]]
+        -1 if r["complete"] is None else r["complete"] for r in api["rows"]
+    ]
     book = load_workbook(io.BytesIO(staff.get(f"/staff/p/alpha/fieldwork.xlsx?{query}").data))
     about = [tuple(c.value for c in row) for row in book["toelichting"].iter_rows()]
     assert ("Filters", "Meting: Meting 2025 (w2025); Sector: zorg") in about
@@ -132,9 +138,20 @@ def test_trend_across_waves(engine: Engine, client: FlaskClient, auth: Auth) -> 
 
 def test_pages_have_no_inline_script_or_style(staff: FlaskClient) -> None:
     login = staff.application.test_client().get("/staff/login")
-    for response in [login, *(staff.get(url) for url in (
-            "/staff/", "/staff/p/alpha/", "/staff/p/alpha/fieldwork", "/staff/p/alpha/kpis",
-            "/staff/p/alpha/texts", "/staff/password"))]:
+    for response in [
+        login,
+        *(
+            staff.get(url)
+            for url in (
+                "/staff/",
+                "/staff/p/alpha/",
+                "/staff/p/alpha/fieldwork",
+                "/staff/p/alpha/kpis",
+                "/staff/p/alpha/texts",
+                "/staff/password",
+            )
+        ),
+    ]:
         assert response.status_code == 200, response.request.path
         assert "<script" not in response.text and "style=" not in response.text
         assert "script-src 'self'" in response.headers["Content-Security-Policy"]

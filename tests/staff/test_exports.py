@@ -26,8 +26,7 @@ BASE = "/staff/p/alpha/exports/w2025/alpha-meting"
 
 @pytest.fixture
 def built(seeded: Engine) -> export.WaveExport:
-    return export.build_export(seeded, programme="alpha", wave="w2025",
-                               instrument="alpha-meting")
+    return export.build_export(seeded, programme="alpha", wave="w2025", instrument="alpha-meting")
 
 
 def test_design_variables_and_no_identifiers(built: export.WaveExport, seeded: Engine) -> None:
@@ -50,9 +49,12 @@ def test_csv_round_trip_and_formula_injection(built: export.WaveExport) -> None:
     assert back["cijfer"].tolist() == built.data["cijfer"].tolist()
     assert back["respondent"].tolist() == built.data["respondent"].tolist()
     texts = set(back["toelichting"])
-    assert texts == {"Goed", "'=HYPERLINK(\"http://x\")"}
-    assert not any(str(v).startswith(export.FORMULA_START) for v in back.to_numpy().ravel()
-                   if isinstance(v, str))
+    assert texts == {"Goed", '\'=HYPERLINK("http://x")'}
+    assert not any(
+        str(v).startswith(export.FORMULA_START)
+        for v in back.to_numpy().ravel()
+        if isinstance(v, str)
+    )
 
 
 @pytest.mark.parametrize("value", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"])
@@ -67,7 +69,7 @@ def test_xlsx_has_no_formulas_and_a_codebook(built: export.WaveExport) -> None:
     cells = [c for row in book["data"].iter_rows() for c in row]
     assert not any(c.data_type == "f" for c in cells)
     values = {c.value for c in cells}
-    assert "'=HYPERLINK(\"http://x\")" in values
+    assert '\'=HYPERLINK("http://x")' in values
     codebook = pd.read_excel(io.BytesIO(export.write(built, "xlsx")), sheet_name="codebook")
     row = codebook.set_index("variable").loc["soort"]
     assert row["label"] == "Soort" and row["sav_dta_codes"] == "1 = klein; 2 = groot"
@@ -80,8 +82,11 @@ def test_stat_files_round_trip(built: export.WaveExport, tmp_path: Path, fmt: st
     path.write_bytes(export.write(built, fmt))
     reader = pyreadstat.read_sav if fmt == "sav" else pyreadstat.read_dta
     data, meta = reader(str(path))
-    names = export._stata_names(list(built.data.columns)) if fmt == "dta" else \
-        {c: c for c in built.data.columns}
+    names = (
+        export._stata_names(list(built.data.columns))
+        if fmt == "dta"
+        else {c: c for c in built.data.columns}
+    )
     labels = meta.column_names_to_labels
     assert labels[names["cijfer"]].startswith("Cijfer")
     assert labels[names["tevreden__a"]] == "Tevredenheid: Over A"
@@ -96,7 +101,7 @@ def test_stat_files_round_trip(built: export.WaveExport, tmp_path: Path, fmt: st
     assert data[names["soort"]].tolist() == built.data["soort"].map(codes).tolist()
     labelled, _ = reader(str(path), apply_value_formats=True)
     assert set(labelled[names["soort"]]) == {"Klein", "'=Groot"}
-    assert set(data[names["toelichting"]]) == {"Goed", "'=HYPERLINK(\"http://x\")"}
+    assert set(data[names["toelichting"]]) == {"Goed", '\'=HYPERLINK("http://x")'}
 
 
 def test_stata_names_are_short_and_unique() -> None:
@@ -106,51 +111,61 @@ def test_stata_names_are_short_and_unique() -> None:
     assert len(set(names.values())) == 3 and names["short"] == "short"
 
 
-def test_frame_can_be_analysed_with_the_exported_design(built: export.WaveExport,
-                                                        seeded: Engine) -> None:
+def test_frame_can_be_analysed_with_the_exported_design(
+    built: export.WaveExport, seeded: Engine
+) -> None:
     from mel.analysis import Design
 
     data = pd.read_csv(io.BytesIO(export.write(built, "csv")), encoding="utf-8-sig")
     design = Design(data, weights="weight", strata="stratum", psu="unit", fpc="fpc_units")
     original = frame(seeded, programme="alpha", wave="w2025", instrument="alpha-meting")
-    expected = Design(original, weights="weight", strata="stratum", psu="unit",
-                      fpc="fpc_units").mean("cijfer")
+    expected = Design(
+        original, weights="weight", strata="stratum", psu="unit", fpc="fpc_units"
+    ).mean("cijfer")
     assert design.mean("cijfer").estimate == pytest.approx(expected.estimate)
     assert design.mean("cijfer").se == pytest.approx(expected.se)
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx", "sav", "dta"])
-def test_web_download_is_audited(seeded: Engine, client: FlaskClient, auth: Auth,
-                                 fmt: str) -> None:
+def test_web_download_is_audited(seeded: Engine, client: FlaskClient, auth: Auth, fmt: str) -> None:
     auth.as_role("researcher")
     response = client.get(f"{BASE}/data.{fmt}")
     assert response.status_code == 200
     assert response.headers["Content-Disposition"] == (
-        f'attachment; filename="mel-alpha-w2025-alpha-meting.{fmt}"')
+        f'attachment; filename="mel-alpha-w2025-alpha-meting.{fmt}"'
+    )
     assert response.headers["Cache-Control"] == "no-store"
     with Session(seeded) as session:
         event = session.exec(select(AuditEvent).where(AuditEvent.action == "export")).one()
     assert (event.actor, event.programme, event.target) == (
-        "researcher@alpha.example", "alpha", "w2025/alpha-meting")
+        "researcher@alpha.example",
+        "alpha",
+        "w2025/alpha-meting",
+    )
     assert event.detail == {"format": fmt, "rows": 28}
     assert "Goed" not in repr(event.detail)
 
 
-def test_xss_in_answers_and_labels_is_inert(engine: Engine, client: FlaskClient,
-                                            auth: Auth) -> None:
+def test_xss_in_answers_and_labels_is_inert(
+    engine: Engine, client: FlaskClient, auth: Auth
+) -> None:
     payload = "<script>alert('x')</script><img src=x onerror=alert(1)>"
     seed_programme(engine, "alpha", text=payload)
     from .conftest import make_users
 
     make_users(engine)
     auth.as_role("admin")
-    pages = [client.get("/staff/p/alpha/texts?question=alpha-meting:toelichting"),
-             client.get("/staff/p/alpha/kpis"), client.get("/staff/p/alpha/exports/"),
-             client.get("/staff/p/alpha/fieldwork")]
+    pages = [
+        client.get("/staff/p/alpha/texts?question=alpha-meting:toelichting"),
+        client.get("/staff/p/alpha/kpis"),
+        client.get("/staff/p/alpha/exports/"),
+        client.get("/staff/p/alpha/fieldwork"),
+    ]
     for page in pages:
         assert page.status_code == 200
         assert "<script" not in page.text and "onerror=alert" not in page.text.replace(
-            "onerror=alert(1)&gt;", "")
+            "onerror=alert(1)&gt;", ""
+        )
     assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in pages[0].text
     assert "Meting &lt;b&gt;vet&lt;/b&gt;" in pages[2].text
     svg = client.get("/staff/p/alpha/kpis/cijfer.svg?view=1")
@@ -158,7 +173,8 @@ def test_xss_in_answers_and_labels_is_inert(engine: Engine, client: FlaskClient,
 
 
 def test_exports_page_counts_responses_left_out_of_the_files(
-        seeded: Engine, client: FlaskClient, auth: Auth) -> None:
+    seeded: Engine, client: FlaskClient, auth: Auth
+) -> None:
     from sqlmodel import delete
 
     from mel.db import session_scope
@@ -180,12 +196,19 @@ def test_exports_page_counts_responses_left_out_of_the_files(
     assert f'<td class="num">{28 - dropped}<br>' in page.text
     assert f"{dropped} more from units outside this wave&#39;s frame: not included" in page.text
     # The files hold what the page says.
-    assert len(export.build_export(seeded, programme="alpha", wave="w2025",
-                                   instrument="alpha-meting").data) == 28 - dropped
+    assert (
+        len(
+            export.build_export(
+                seeded, programme="alpha", wave="w2025", instrument="alpha-meting"
+            ).data
+        )
+        == 28 - dropped
+    )
 
 
 def test_kpi_dashboard_says_how_many_responses_it_leaves_out(
-        seeded: Engine, client: FlaskClient, auth: Auth) -> None:
+    seeded: Engine, client: FlaskClient, auth: Auth
+) -> None:
     from sqlmodel import delete
 
     from mel.db import session_scope
@@ -201,5 +224,7 @@ def test_kpi_dashboard_says_how_many_responses_it_leaves_out(
         session.exec(delete(FrameUnit).where(FrameUnit.unit_id == unit_id))
     page = client.get("/staff/p/alpha/kpis")
     assert page.status_code == 200
-    assert (f"{dropped} afgeronde responsen van eenheden buiten de steekproefopzet van deze "
-            "meting tellen niet mee") in page.text
+    assert (
+        f"{dropped} afgeronde responsen van eenheden buiten de steekproefopzet van deze "
+        "meting tellen niet mee"
+    ) in page.text

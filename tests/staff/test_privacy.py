@@ -52,8 +52,9 @@ def finish_and_keep_last_post(participant: Participant, link: str) -> tuple[str,
     return path, data
 
 
-def test_export_shows_everything_held(engine: Engine, cli: CliRunner,
-                                      participant: Participant) -> None:
+def test_export_shows_everything_held(
+    engine: Engine, cli: CliRunner, participant: Participant
+) -> None:
     open_survey(engine, DATA / "consent.yaml")
     (link,) = invite(engine, "web-consent")
     finish_and_keep_last_post(participant, link)
@@ -70,9 +71,9 @@ def test_export_shows_everything_held(engine: Engine, cli: CliRunner,
 
 
 @pytest.mark.parametrize("kind", ["invitation", "open"])
-def test_erasure_leaves_a_tombstone_that_blocks_a_retry(engine: Engine, cli: CliRunner,
-                                                        participant: Participant,
-                                                        kind: str) -> None:
+def test_erasure_leaves_a_tombstone_that_blocks_a_retry(
+    engine: Engine, cli: CliRunner, participant: Participant, kind: str
+) -> None:
     link = open_survey(engine, DATA / "consent.yaml")
     if kind == "invitation":
         (link,) = invite(engine, "web-consent")
@@ -121,8 +122,9 @@ def set_retention(engine: Engine, until: date) -> None:
         session.commit()
 
 
-def test_retention_purge_keeps_counts(engine: Engine, cli: CliRunner,
-                                      client: FlaskClient, auth: Auth) -> None:
+def test_retention_purge_keeps_counts(
+    engine: Engine, cli: CliRunner, client: FlaskClient, auth: Auth
+) -> None:
     seed_programme(engine, "alpha")
     from .conftest import make_users
 

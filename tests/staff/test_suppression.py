@@ -22,8 +22,11 @@ from mel.web.staff.filters import Filters
 from .conftest import Auth, seed_programme, wave_of
 
 K = 10
-VALUES = {"province": ["Utrecht", "Gelderland", "Zeeland"], "sector": ["zorg", "techniek"],
-          "stratum": ["A", "B"]}
+VALUES = {
+    "province": ["Utrecht", "Gelderland", "Zeeland"],
+    "sector": ["zorg", "techniek"],
+    "stratum": ["A", "B"],
+}
 BY = ["province", "sector", "stratum", "unit"]
 
 
@@ -59,9 +62,11 @@ def test_fieldwork_figures_never_reveal_a_small_group(big: Engine) -> None:
         atoms = responses[["unit", "status"]].apply(tuple, axis=1).tolist()
         keys = sorted(set(atoms))
         units = responses.drop_duplicates("unit").set_index("unit")
-        columns = {"unit": np.array([u for u, _ in keys]),
-                   "status": np.array([state for _, state in keys]),
-                   **{d: np.array([str(units.loc[u, d]) for u, _ in keys]) for d in VALUES}}
+        columns = {
+            "unit": np.array([u for u, _ in keys]),
+            "status": np.array([state for _, state in keys]),
+            **{d: np.array([str(units.loc[u, d]) for u, _ in keys]) for d in VALUES},
+        }
         facts, values = [], []
 
         def vector(status: str, conditions: dict[str, str]) -> np.ndarray:
@@ -76,8 +81,7 @@ def test_fieldwork_figures_never_reveal_a_small_group(big: Engine) -> None:
             if result.table is None:
                 continue
             for row in result.table.to_dict("records"):
-                for column, status in (("complete", "complete"), ("in_progress",
-                                                                   "in_progress")):
+                for column, status in (("complete", "complete"), ("in_progress", "in_progress")):
                     if row[column] is not None:
                         facts.append(vector(status, {**conditions, by: row["group"]}))
                         values.append(row[column])
@@ -94,8 +98,10 @@ def test_fieldwork_figures_never_reveal_a_small_group(big: Engine) -> None:
     assert all(v == 0 or v >= K for v in values)  # and none is small
     assert shown > 20  # and the test is not vacuous
     # Every natural group (any conjunction of dimension values, or one unit) per status:
-    groups = [dict(zip(VALUES, picked, strict=True)) for picked in
-              itertools.product(*[[None, *v] for v in VALUES.values()])]
+    groups = [
+        dict(zip(VALUES, picked, strict=True))
+        for picked in itertools.product(*[[None, *v] for v in VALUES.values()])
+    ]
     groups = [{d: v for d, v in g.items() if v is not None} for g in groups]
     groups += [{"unit": unit} for unit in units.index]
     for status in ("complete", "in_progress"):
@@ -109,10 +115,14 @@ def test_fieldwork_figures_never_reveal_a_small_group(big: Engine) -> None:
 def test_protection_is_the_same_whichever_dimension_filters(big: Engine) -> None:
     with Session(big) as session:
         wave = wave_of(session)
-        by_sector = {p: fieldwork(session, Filters(wave, {"province": p}, "sector"), K)
-                     for p in VALUES["province"]}
-        by_province = {s: fieldwork(session, Filters(wave, {"sector": s}, "province"), K)
-                       for s in VALUES["sector"]}
+        by_sector = {
+            p: fieldwork(session, Filters(wave, {"province": p}, "sector"), K)
+            for p in VALUES["province"]
+        }
+        by_province = {
+            s: fieldwork(session, Filters(wave, {"sector": s}, "province"), K)
+            for s in VALUES["sector"]
+        }
     for province, result in by_sector.items():
         for sector, other in by_province.items():
             if result.table is None or other.table is None:
@@ -125,12 +135,16 @@ def test_protection_is_the_same_whichever_dimension_filters(big: Engine) -> None
 def test_nd_protection_agrees_with_disclosure_in_two_dimensions() -> None:
     rng = np.random.default_rng(7)
     for _ in range(40):
-        table = pd.DataFrame(rng.integers(0, 15, size=(4, 5)).astype(float),
-                             index=pd.Index(list("abcd"), name="r"),
-                             columns=pd.Index(list("vwxyz"), name="c"))
+        table = pd.DataFrame(
+            rng.integers(0, 15, size=(4, 5)).astype(float),
+            index=pd.Index(list("abcd"), name="r"),
+            columns=pd.Index(list("vwxyz"), name="c"),
+        )
         flat = table.stack()
-        assert (staff_cells._protect_nd(flat, K).to_numpy() ==
-                disclosure.suppress_2d(table, K).stack().reindex(flat.index).to_numpy()).all()
+        assert (
+            staff_cells._protect_nd(flat, K).to_numpy()
+            == disclosure.suppress_2d(table, K).stack().reindex(flat.index).to_numpy()
+        ).all()
 
 
 def test_nd_protection_hides_two_per_line() -> None:
@@ -145,13 +159,17 @@ def test_nd_protection_hides_two_per_line() -> None:
         assert not (per_line == 1).any()
 
 
-@pytest.mark.parametrize("url", [
-    "/staff/p/alpha/fieldwork?province=Zeeland",
-    "/staff/p/alpha/kpis?province=Zeeland",
-    "/staff/p/alpha/texts?province=Zeeland&question=alpha-meting:toelichting",
-])
-def test_a_too_narrow_selection_shows_only_a_message(seeded: Engine, client: FlaskClient,
-                                                     auth: Auth, url: str) -> None:
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/staff/p/alpha/fieldwork?province=Zeeland",
+        "/staff/p/alpha/kpis?province=Zeeland",
+        "/staff/p/alpha/texts?province=Zeeland&question=alpha-meting:toelichting",
+    ],
+)
+def test_a_too_narrow_selection_shows_only_a_message(
+    seeded: Engine, client: FlaskClient, auth: Auth, url: str
+) -> None:
     auth.as_role("staff")
     page = client.get(url)
     assert page.status_code == 200
@@ -160,8 +178,9 @@ def test_a_too_narrow_selection_shows_only_a_message(seeded: Engine, client: Fla
     assert "Goed" not in page.text  # no open answer
 
 
-def test_too_narrow_downloads_and_api_give_nothing(seeded: Engine, client: FlaskClient,
-                                                   auth: Auth) -> None:
+def test_too_narrow_downloads_and_api_give_nothing(
+    seeded: Engine, client: FlaskClient, auth: Auth
+) -> None:
     auth.as_role("staff")
     assert client.get("/staff/p/alpha/fieldwork.csv?province=Zeeland").status_code == 404
     body = client.get("/api/v1/programmes/alpha/fieldwork?province=Zeeland").json
@@ -189,8 +208,9 @@ def test_kpi_figures_are_protected(seeded: Engine, app: Flask) -> None:
                 assert len(hidden) != 1 or not shown  # never one hidden beside shown ones
 
 
-def test_open_answers_only_for_big_enough_groups(seeded: Engine, client: FlaskClient,
-                                                 auth: Auth) -> None:
+def test_open_answers_only_for_big_enough_groups(
+    seeded: Engine, client: FlaskClient, auth: Auth
+) -> None:
     auth.as_role("staff")
     everyone = client.get("/staff/p/alpha/texts?question=alpha-meting:toelichting")
     assert "Goed" in everyone.text

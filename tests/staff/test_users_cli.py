@@ -22,9 +22,20 @@ def cli(engine: Engine, db_url: str, monkeypatch: pytest.MonkeyPatch) -> CliRunn
 
 
 def test_create_list_disable_enable(engine: Engine, cli: CliRunner, app) -> None:  # noqa: ANN001
-    created = cli.invoke(users_group, ["create", "--email", "Ana@Example.org", "--role",
-                                       "researcher", "--programme", "alpha",
-                                       "--password-stdin"], input=PASSWORD + "\n")
+    created = cli.invoke(
+        users_group,
+        [
+            "create",
+            "--email",
+            "Ana@Example.org",
+            "--role",
+            "researcher",
+            "--programme",
+            "alpha",
+            "--password-stdin",
+        ],
+        input=PASSWORD + "\n",
+    )
     assert created.exit_code == 0, created.output
     assert PASSWORD not in created.output
     listed = cli.invoke(users_group, ["list"])
@@ -39,9 +50,11 @@ def test_create_list_disable_enable(engine: Engine, cli: CliRunner, app) -> None
 
 
 def test_password_prompt_is_hidden_and_confirmed(engine: Engine, cli: CliRunner) -> None:
-    result = cli.invoke(users_group, ["create", "--email", "b@example.org", "--role", "admin",
-                                      "--programme", "*"],
-                        input=f"{PASSWORD}\n{PASSWORD}\n")
+    result = cli.invoke(
+        users_group,
+        ["create", "--email", "b@example.org", "--role", "admin", "--programme", "*"],
+        input=f"{PASSWORD}\n{PASSWORD}\n",
+    )
     assert result.exit_code == 0, result.output
     assert PASSWORD not in result.output
     with Session(engine) as session:
@@ -49,21 +62,36 @@ def test_password_prompt_is_hidden_and_confirmed(engine: Engine, cli: CliRunner)
         assert user is not None and user.all_programmes
 
 
-@pytest.mark.parametrize(("args", "password", "message"), [
-    (["--role", "staff", "--programme", "nope"], PASSWORD, "unknown programme 'nope'"),
-    (["--role", "staff", "--programme", "alpha"], "short", "at least 12 characters"),
-    (["--role", "boss", "--programme", "alpha"], PASSWORD, "Invalid value for '--role'"),
-])
-def test_bad_input_is_explained(cli: CliRunner, args: list[str], password: str,
-                                message: str) -> None:
-    result = cli.invoke(users_group, ["create", "--email", "c@example.org", *args,
-                                      "--password-stdin"], input=password + "\n")
+@pytest.mark.parametrize(
+    ("args", "password", "message"),
+    [
+        (["--role", "staff", "--programme", "nope"], PASSWORD, "unknown programme 'nope'"),
+        (["--role", "staff", "--programme", "alpha"], "short", "at least 12 characters"),
+        (["--role", "boss", "--programme", "alpha"], PASSWORD, "Invalid value for '--role'"),
+    ],
+)
+def test_bad_input_is_explained(
+    cli: CliRunner, args: list[str], password: str, message: str
+) -> None:
+    result = cli.invoke(
+        users_group,
+        ["create", "--email", "c@example.org", *args, "--password-stdin"],
+        input=password + "\n",
+    )
     assert result.exit_code != 0 and message in result.output
 
 
 def test_duplicate_and_unknown_accounts(cli: CliRunner) -> None:
-    args = ["create", "--email", "d@example.org", "--role", "staff", "--programme", "alpha",
-            "--password-stdin"]
+    args = [
+        "create",
+        "--email",
+        "d@example.org",
+        "--role",
+        "staff",
+        "--programme",
+        "alpha",
+        "--password-stdin",
+    ]
     assert cli.invoke(users_group, args, input=PASSWORD + "\n").exit_code == 0
     again = cli.invoke(users_group, args, input=PASSWORD + "\n")
     assert again.exit_code == 1 and "already exists" in again.output
@@ -72,8 +100,20 @@ def test_duplicate_and_unknown_accounts(cli: CliRunner) -> None:
 
 
 def test_no_password_option_exists(cli: CliRunner) -> None:
-    result = cli.invoke(users_group, ["create", "--email", "e@example.org", "--role", "staff",
-                                      "--programme", "alpha", "--password", PASSWORD])
+    result = cli.invoke(
+        users_group,
+        [
+            "create",
+            "--email",
+            "e@example.org",
+            "--role",
+            "staff",
+            "--programme",
+            "alpha",
+            "--password",
+            PASSWORD,
+        ],
+    )
     assert result.exit_code == 2 and "No such option" in result.output
 
 
@@ -81,7 +121,10 @@ def test_demo_users(engine: Engine, app) -> None:  # noqa: ANN001
     seed_programme(engine, "alpha", units=2)
     logins = accounts.create_demo_users(engine)
     assert [(role, programmes) for _, _, role, programmes in logins] == [
-        ("admin", ["*"]), ("researcher", ["*"]), ("staff", ["alpha"])]
+        ("admin", ["*"]),
+        ("researcher", ["*"]),
+        ("staff", ["alpha"]),
+    ]
     again = accounts.create_demo_users(engine)  # a second run resets the passwords
     for email, password, _, _ in again:
         assert Auth(app.test_client()).login(email, password).status_code == 303

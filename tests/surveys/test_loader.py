@@ -32,26 +32,47 @@ def test_real_surveys_validate(surveys_dir: Path) -> None:
     assert len(catalogue.instruments) >= 5
 
 
-@pytest.mark.parametrize(("change", "expected"), [
-    (lambda s: s["pages"][0]["questions"][0].update(type="slider"),
-     ":24: pages[0].questions[0].type: unknown value 'slider'; expected one of 'select_one'"),
-    (lambda s: s["pages"][1]["questions"][0].update(name="cijfer"),
-     "pages[1].questions[0].name: duplicate question name 'cijfer'"),
-    (lambda s: s["pages"][1]["relevant"].update(question="bestaat_niet"),
-     "pages[1].relevant.question: refers to unknown question 'bestaat_niet'"),
-    (lambda s: s["pages"][0]["questions"][1].update(choices="onbekend"),
-     "pages[0].questions[1].choices: unknown choice list 'onbekend'"),
-    (lambda s: s["pages"][0]["questions"][0].update(min=11),
-     "pages[0].questions[0].min: min (11) is greater than max (10)"),
-    (lambda s: s["pages"][0]["questions"][0]["label"].pop("nl"),
-     "pages[0].questions[0].label.nl: missing required field 'nl'"),
-    (lambda s: s["pages"][0]["questions"][0].update(label="Cijfer"),
-     "pages[0].questions[0].label: needs language keys"),
-    (lambda s: s["pages"][1]["relevant"].update(equals="misschien"),
-     "pages[1].relevant.equals: value 'misschien' is not in choice list 'ja_nee'"),
-    (lambda s: s["pages"][0]["questions"][0].update(lable="x"),
-     "pages[0].questions[0].lable: unknown field 'lable'"),
-])
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (
+            lambda s: s["pages"][0]["questions"][0].update(type="slider"),
+            ":24: pages[0].questions[0].type: unknown value 'slider'; expected one of 'select_one'",
+        ),
+        (
+            lambda s: s["pages"][1]["questions"][0].update(name="cijfer"),
+            "pages[1].questions[0].name: duplicate question name 'cijfer'",
+        ),
+        (
+            lambda s: s["pages"][1]["relevant"].update(question="bestaat_niet"),
+            "pages[1].relevant.question: refers to unknown question 'bestaat_niet'",
+        ),
+        (
+            lambda s: s["pages"][0]["questions"][1].update(choices="onbekend"),
+            "pages[0].questions[1].choices: unknown choice list 'onbekend'",
+        ),
+        (
+            lambda s: s["pages"][0]["questions"][0].update(min=11),
+            "pages[0].questions[0].min: min (11) is greater than max (10)",
+        ),
+        (
+            lambda s: s["pages"][0]["questions"][0]["label"].pop("nl"),
+            "pages[0].questions[0].label.nl: missing required field 'nl'",
+        ),
+        (
+            lambda s: s["pages"][0]["questions"][0].update(label="Cijfer"),
+            "pages[0].questions[0].label: needs language keys",
+        ),
+        (
+            lambda s: s["pages"][1]["relevant"].update(equals="misschien"),
+            "pages[1].relevant.equals: value 'misschien' is not in choice list 'ja_nee'",
+        ),
+        (
+            lambda s: s["pages"][0]["questions"][0].update(lable="x"),
+            "pages[0].questions[0].lable: unknown field 'lable'",
+        ),
+    ],
+)
 def test_each_problem_is_located(tmp_path: Path, change, expected: str) -> None:
     data = survey_dict()
     change(data)
@@ -66,8 +87,10 @@ def test_relevant_on_a_later_question_is_refused(tmp_path: Path) -> None:
     data = survey_dict()
     data["pages"][0]["questions"][0]["relevant"] = {"question": "toelichting", "answered": True}
     found = problems_of(write_yaml(tmp_path / "s.yaml", data))
-    assert found == [f"{tmp_path / 's.yaml'}:32: pages[0].questions[0].relevant.question: "
-                     "refers to question 'toelichting' which is not on an earlier page"]
+    assert found == [
+        f"{tmp_path / 's.yaml'}:32: pages[0].questions[0].relevant.question: "
+        "refers to question 'toelichting' which is not on an earlier page"
+    ]
 
 
 def test_several_problems_are_all_reported(tmp_path: Path) -> None:
@@ -121,22 +144,31 @@ def test_missing_path_is_a_problem(tmp_path: Path) -> None:
     assert [p.message for p in catalogue.problems] == ["no such file or folder"]
 
 
-@pytest.mark.parametrize(("relevant", "answers", "expected"), [
-    ({"question": "a", "equals": "x"}, {"a": "x"}, True),
-    ({"question": "a", "equals": "x"}, {}, False),
-    ({"question": "a", "not_equals": "x"}, {}, True),
-    ({"question": "n", "ge": 6}, {"n": 6}, True),
-    ({"question": "n", "lt": 6}, {"n": "7"}, False),
-    ({"question": "m", "selected": "b"}, {"m": ["a", "b"]}, True),
-    ({"question": "a", "in": ["x", "y"]}, {"a": "y"}, True),
-    ({"question": "a", "answered": True}, {"a": ""}, False),
-    ({"all": [{"question": "a", "equals": "x"}, {"question": "n", "gt": 1}]},
-     {"a": "x", "n": 2}, True),
-    ({"any": [{"question": "a", "equals": "z"}, {"question": "n", "gt": 1}]},
-     {"a": "x", "n": 0}, False),
-    ({"not": {"question": "a", "equals": "x"}}, {"a": "y"}, True),
-    ({"question": "b", "equals": True}, {"b": True}, True),
-])
+@pytest.mark.parametrize(
+    ("relevant", "answers", "expected"),
+    [
+        ({"question": "a", "equals": "x"}, {"a": "x"}, True),
+        ({"question": "a", "equals": "x"}, {}, False),
+        ({"question": "a", "not_equals": "x"}, {}, True),
+        ({"question": "n", "ge": 6}, {"n": 6}, True),
+        ({"question": "n", "lt": 6}, {"n": "7"}, False),
+        ({"question": "m", "selected": "b"}, {"m": ["a", "b"]}, True),
+        ({"question": "a", "in": ["x", "y"]}, {"a": "y"}, True),
+        ({"question": "a", "answered": True}, {"a": ""}, False),
+        (
+            {"all": [{"question": "a", "equals": "x"}, {"question": "n", "gt": 1}]},
+            {"a": "x", "n": 2},
+            True,
+        ),
+        (
+            {"any": [{"question": "a", "equals": "z"}, {"question": "n", "gt": 1}]},
+            {"a": "x", "n": 0},
+            False,
+        ),
+        ({"not": {"question": "a", "equals": "x"}}, {"a": "y"}, True),
+        ({"question": "b", "equals": True}, {"b": True}, True),
+    ],
+)
 def test_conditions(relevant: dict, answers: dict, expected: bool) -> None:
     from mel.surveys.conditions import Condition
 
@@ -153,9 +185,9 @@ def _expected(folder: Path) -> list[str]:
 
 
 @pytest.mark.parametrize("path", sorted((DATA / "broken").glob("*.yaml")), ids=lambda p: p.stem)
-def test_each_broken_file_gives_exactly_its_expected_message(path: Path,
-                                                             monkeypatch: pytest.MonkeyPatch
-                                                             ) -> None:
+def test_each_broken_file_gives_exactly_its_expected_message(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(ROOT)
     relative = path.relative_to(ROOT)
     expected = [line for line in _expected(DATA / "broken") if line.startswith(f"{relative}:")]

@@ -31,7 +31,9 @@ def publish(engine: Engine, folder: Path) -> list[str]:
 
 def test_first_publish_creates_everything(engine: Engine, tmp_path: Path) -> None:
     assert publish(engine, write_catalogue(tmp_path)) == [
-        "programme test-programme: created", "instrument test-survey v1: created"]
+        "programme test-programme: created",
+        "instrument test-survey v1: created",
+    ]
     with Session(engine) as session:
         version = session.exec(select(InstrumentVersion)).one()
         assert load_version(version).question("cijfer").max == 10
@@ -39,7 +41,8 @@ def test_first_publish_creates_everything(engine: Engine, tmp_path: Path) -> Non
         assert (kpi.code, kpi.estimator, kpi.baseline_value) == ("cijfer", "mean", 7.1)
         assert kpi.spec["question"] == "cijfer"
         assert [(t.year, t.kind, t.value) for t in session.exec(select(KpiTarget))] == [
-            (2025, "target", 7.2)]
+            (2025, "target", 7.2)
+        ]
         assert len(session.exec(select(PathwayLink)).all()) == 1
 
 
@@ -47,24 +50,29 @@ def test_republishing_the_same_content_changes_nothing(engine: Engine, tmp_path:
     folder = write_catalogue(tmp_path)
     publish(engine, folder)
     assert publish(engine, folder) == [
-        "programme test-programme: unchanged", "instrument test-survey v1: unchanged"]
+        "programme test-programme: unchanged",
+        "instrument test-survey v1: unchanged",
+    ]
 
 
-def test_changed_content_under_a_published_version_is_refused(engine: Engine,
-                                                              tmp_path: Path) -> None:
+def test_changed_content_under_a_published_version_is_refused(
+    engine: Engine, tmp_path: Path
+) -> None:
     publish(engine, write_catalogue(tmp_path))
     changed = survey_dict()
     changed["title"] = {"nl": "Andere titel", "en": "Other title"}
     write_catalogue(tmp_path, survey=changed)
-    with pytest.raises(PublishRefused, match=r"version 1 is already published with different "
-                                             r"content.*Set `version: 2`"):
+    with pytest.raises(
+        PublishRefused,
+        match=r"version 1 is already published with different "
+        r"content.*Set `version: 2`",
+    ):
         publish(engine, tmp_path)
     with Session(engine) as session:
         assert session.exec(select(Instrument)).one().title_nl == "Testvragenlijst"
 
 
-def test_new_version_keeps_old_version_and_its_responses(engine: Engine,
-                                                         tmp_path: Path) -> None:
+def test_new_version_keeps_old_version_and_its_responses(engine: Engine, tmp_path: Path) -> None:
     publish(engine, write_catalogue(tmp_path))
     with session_scope(engine) as session:
         v1 = session.exec(select(InstrumentVersion)).one()
@@ -72,14 +80,24 @@ def test_new_version_keeps_old_version_and_its_responses(engine: Engine,
         wave = Wave(programme_id=programme.id, code="w", label_nl="w", label_en="w", year=2025)
         session.add(wave)
         session.flush()
-        session.add(Response(public_id="r1", wave_id=wave.id, instrument_version_id=v1.id,
-                             respondent_id="p1", answers={"cijfer": 8}, status="complete"))
+        session.add(
+            Response(
+                public_id="r1",
+                wave_id=wave.id,
+                instrument_version_id=v1.id,
+                respondent_id="p1",
+                answers={"cijfer": 8},
+                status="complete",
+            )
+        )
     write_catalogue(tmp_path, survey=survey_dict(version=2, title={"nl": "Nieuw"}))
     assert "instrument test-survey v2: created" in publish(engine, tmp_path)
     with Session(engine) as session:
         versions = session.exec(select(InstrumentVersion).order_by(InstrumentVersion.version))
         assert [(v.version, load_version(v).title.nl) for v in versions] == [
-            (1, "Testvragenlijst"), (2, "Nieuw")]
+            (1, "Testvragenlijst"),
+            (2, "Nieuw"),
+        ]
         response = session.exec(select(Response)).one()
         assert (response.instrument_version_id, response.answers) == (v1.id, {"cijfer": 8})
 

@@ -90,8 +90,14 @@ class Participant:
         assert self.page is not None and self.page.status_code == 200, self.html
         return self.post({})
 
-    def post(self, answers: dict[str, Any], action: str = "next", *, fresh: bool = False,
-             follow: bool = True) -> TestResponse:
+    def post(
+        self,
+        answers: dict[str, Any],
+        action: str = "next",
+        *,
+        fresh: bool = False,
+        follow: bool = True,
+    ) -> TestResponse:
         """Press a button: post the form as shown, with `answers` typed over it.
 
         A list sets all values of a key (checkboxes); `fresh=True` starts from an empty

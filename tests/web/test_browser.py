@@ -21,14 +21,22 @@ from tests.factories import open_survey
 from tests.web.conftest import only_response
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", "--disable-sync"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
 DW_SURVEY = project_path("surveys") / "digitale-werkplaatsen" / "impactmonitor.yaml"
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
-                                reason="Debian's chromium is not installed at /usr/bin/chromium")
-sync_api = pytest.importorskip("playwright.sync_api",
-                               reason="playwright is not installed (pip install playwright)")
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="Debian's chromium is not installed at /usr/bin/chromium"
+)
+sync_api = pytest.importorskip(
+    "playwright.sync_api", reason="playwright is not installed (pip install playwright)"
+)
 
 
 @pytest.fixture
@@ -53,21 +61,27 @@ def live_server(app: Flask) -> Iterator[str]:
 def browser() -> Iterator[object]:
     """Headless Chromium from Debian."""
     with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                              args=ARGS)
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=ARGS
+        )
         yield chromium
         chromium.close()
 
 
 def new_page(browser, width: int = 320):  # type: ignore[no-untyped-def]
     """A page in a fresh context (no cookies) without JavaScript."""
-    context = browser.new_context(viewport={"width": width, "height": 900},
-                                  java_script_enabled=False, locale="nl-NL")
+    context = browser.new_context(
+        viewport={"width": width, "height": 900}, java_script_enabled=False, locale="nl-NL"
+    )
     return context.new_page()
 
 
-def test_dw_impact_monitor_in_a_browser(engine: Engine, live_server: str, browser,  # type: ignore[no-untyped-def]
-                                        tmp_path: Path) -> None:
+def test_dw_impact_monitor_in_a_browser(
+    engine: Engine,
+    live_server: str,
+    browser,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+) -> None:
     link = open_survey(engine, DW_SURVEY)
     page = new_page(browser)
     page.goto(live_server + link)
@@ -79,8 +93,9 @@ def test_dw_impact_monitor_in_a_browser(engine: Engine, live_server: str, browse
     page.get_by_label("Wanneer was de hulp ongeveer afgerond?").fill("2025-03-01")
     page.get_by_role("button", name="Volgende").click()
     summary = page.locator(".error-summary")
-    assert "Welke hulp kreeg u van de Digitale Werkplaats? Kies een antwoord" in \
-        summary.inner_text()
+    assert (
+        "Welke hulp kreeg u van de Digitale Werkplaats? Kies een antwoord" in summary.inner_text()
+    )
     assert page.title().startswith("Fout: ")
     assert page.get_by_label("Data en dashboards").is_checked()  # kept
     page.screenshot(path=str(tmp_path / "error-320.png"), full_page=True)
@@ -106,8 +121,13 @@ def test_dw_impact_monitor_in_a_browser(engine: Engine, live_server: str, browse
     page.goto(resume)
     assert page.locator("h1").inner_text() == "Na de hulp van de werkplaats"
     page.get_by_label("Het advies (gedeeltelijk) uitgevoerd").check()
-    for row, value in (("inzicht", 4), ("vaardigheden", 3), ("nieuwe_toepassingen", 5),
-                       ("weinig_veranderd", 2), ("inbreng_studenten", 4)):
+    for row, value in (
+        ("inzicht", 4),
+        ("vaardigheden", 3),
+        ("nieuwe_toepassingen", 5),
+        ("weinig_veranderd", 2),
+        ("inbreng_studenten", 4),
+    ):
         page.locator(f"label[for=q-effecten__{row}-{value - 1}]").click()
     page.screenshot(path=str(tmp_path / "likert-desktop.png"), full_page=True)
     page.get_by_role("button", name="Volgende").click()
@@ -121,8 +141,7 @@ def test_dw_impact_monitor_in_a_browser(engine: Engine, live_server: str, browse
     page.get_by_label("Other, namely:").press("Enter")
     assert "Also choose ‘Other’" in page.locator(".error-summary").inner_text()
     assert page.locator("html").get_attribute("lang") == "en"
-    page.locator("fieldset", has_text="In which sector").get_by_label("Other", exact=True) \
-        .check()
+    page.locator("fieldset", has_text="In which sector").get_by_label("Other", exact=True).check()
     page.get_by_role("button", name="Submit").click()
     assert page.locator("h1").inner_text() == "Thank you!"
     page.screenshot(path=str(tmp_path / "done-desktop.png"), full_page=True)

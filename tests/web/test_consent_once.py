@@ -16,14 +16,13 @@ CLICKS = 6
 
 
 @pytest.mark.parametrize("kind", ["r", "i"])
-def test_concurrent_consent_posts_start_one_response(engine: Engine, app: Flask,
-                                                     kind: str) -> None:
+def test_concurrent_consent_posts_start_one_response(engine: Engine, app: Flask, kind: str) -> None:
     link = open_survey(engine, DATA / "types.yaml")
     if kind == "i":
         (link,) = invite(engine, "web-types")
     client = app.test_client()
     form = read_form(client.get(link).get_data(as_text=True)).values
-    assert form.get("_start") or kind == "i"   # the open link's form carries a nonce
+    assert form.get("_start") or kind == "i"  # the open link's form carries a nonce
     barrier = threading.Barrier(CLICKS)
 
     def click(_: int) -> tuple[int, str]:
@@ -59,8 +58,7 @@ def test_a_forged_nonce_still_starts_a_response(engine: Engine, app: Flask) -> N
     assert len(responses(engine)) == 1
 
 
-def test_a_nonce_posted_to_another_open_link_starts_that_survey(engine: Engine,
-                                                                 app: Flask) -> None:
+def test_a_nonce_posted_to_another_open_link_starts_that_survey(engine: Engine, app: Flask) -> None:
     first = open_survey(engine, DATA / "types.yaml")
     second = open_survey(engine, DATA / "skip.yaml", wave="w2026")
     client = app.test_client()

@@ -12,13 +12,15 @@ import mel.db
 from mel.db import make_engine, ping_when_idle
 
 
-def test_busy_connections_are_not_pinged_idle_ones_are(tmp_path: Path,
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_busy_connections_are_not_pinged_idle_ones_are(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     engine = create_engine(f"sqlite:///{tmp_path / 'ping.sqlite'}")
     pings: list[int] = []
     real = engine.dialect.do_ping
-    monkeypatch.setattr(engine.dialect, "do_ping",
-                        lambda connection: pings.append(1) or real(connection))
+    monkeypatch.setattr(
+        engine.dialect, "do_ping", lambda connection: pings.append(1) or real(connection)
+    )
     ping_when_idle(engine, idle_seconds=0.2)
     for _ in range(5):  # a connection in steady use: no round trip before each request
         with engine.connect() as connection:
@@ -31,8 +33,9 @@ def test_busy_connections_are_not_pinged_idle_ones_are(tmp_path: Path,
     engine.dispose()
 
 
-def test_a_dropped_idle_connection_is_replaced(db_url: str,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_dropped_idle_connection_is_replaced(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     if not db_url.startswith("postgresql"):
         pytest.skip("SQLite has no server to lose")
     monkeypatch.setattr(mel.db, "PING_AFTER_IDLE_S", 0.1)

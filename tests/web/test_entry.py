@@ -31,28 +31,41 @@ def test_generic_privacy_text_without_consent(engine: Engine, participant: Parti
     assert "We slaan geen IP-adres op" in participant.html
 
 
-def test_consent_of_another_version_is_asked_again(engine: Engine,
-                                                   participant: Participant) -> None:
+def test_consent_of_another_version_is_asked_again(
+    engine: Engine, participant: Participant
+) -> None:
     participant.get(open_survey(engine, DATA / "consent.yaml"))
     page = participant.post({"_consent": "old-version"})
     assert page.status_code == 400 and responses(engine) == []
 
 
-@pytest.mark.parametrize(("status", "code", "text"), [
-    ("closed", 410, "Deze vragenlijst is gesloten."),
-    ("planned", 404, "(nog) niet beschikbaar"),
-])
-def test_wave_not_open(engine: Engine, client: FlaskClient, status: str, code: int,
-                       text: str) -> None:
+@pytest.mark.parametrize(
+    ("status", "code", "text"),
+    [
+        ("closed", 410, "Deze vragenlijst is gesloten."),
+        ("planned", 404, "(nog) niet beschikbaar"),
+    ],
+)
+def test_wave_not_open(
+    engine: Engine, client: FlaskClient, status: str, code: int, text: str
+) -> None:
     link = open_survey(engine, DATA / "skip.yaml", status=status)
     page = client.get(link)
     assert page.status_code == code and text in page.get_data(as_text=True)
     assert client.post(link, data={}).status_code in (400, code)  # no CSRF token: 400
 
 
-@pytest.mark.parametrize("path", ["/s/web-skip/nope", "/s/nope/w2025", "/i/not-a-token",
-                                  "/r/not-a-token", "/r/not-a-token/p/start",
-                                  "/i/not-a-token/done"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/s/web-skip/nope",
+        "/s/nope/w2025",
+        "/i/not-a-token",
+        "/r/not-a-token",
+        "/r/not-a-token/p/start",
+        "/i/not-a-token/done",
+    ],
+)
 def test_unknown_links_get_a_clear_404(engine: Engine, client: FlaskClient, path: str) -> None:
     open_survey(engine, DATA / "skip.yaml")
     page = client.get(path)
@@ -123,7 +136,8 @@ def test_language_switch_on_every_page(engine: Engine, participant: Participant)
 
 
 def test_two_tabs_starting_one_invitation_make_one_response(
-        engine: Engine, client: FlaskClient, participant: Participant) -> None:
+    engine: Engine, client: FlaskClient, participant: Participant
+) -> None:
     open_survey(engine, DATA / "consent.yaml")
     (link,) = invite(engine, "web-consent")
     participant.get(link)
@@ -134,8 +148,9 @@ def test_two_tabs_starting_one_invitation_make_one_response(
     assert len(responses(engine)) == 1 and other.path == participant.path
 
 
-def test_closed_wave_lets_started_respondents_finish(engine: Engine,
-                                                     participant: Participant) -> None:
+def test_closed_wave_lets_started_respondents_finish(
+    engine: Engine, participant: Participant
+) -> None:
     participant.start(open_survey(engine, DATA / "consent.yaml"))
     with session_scope(engine) as session:
         wave = session.exec(select(Wave)).one()

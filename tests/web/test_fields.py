@@ -12,85 +12,157 @@ from tests.factories import open_survey
 from tests.web.conftest import Participant, only_response, read_form
 
 CHOICES = {
-    "kleur": [{"value": "rood", "label": {"nl": "Rood", "en": "Red"}},
-              {"value": "groen", "label": {"nl": "Groen", "en": "Green"}},
-              {"value": "blauw", "label": {"nl": "Blauw", "en": "Blue"}},
-              {"value": 4, "label": {"nl": "Vier", "en": "Four"}}],
-    "eens": [{"value": 1, "label": {"nl": "Oneens", "en": "Disagree"}},
-             {"value": 2, "label": {"nl": "Neutraal", "en": "Neutral"}},
-             {"value": 3, "label": {"nl": "Eens", "en": "Agree"}}],
+    "kleur": [
+        {"value": "rood", "label": {"nl": "Rood", "en": "Red"}},
+        {"value": "groen", "label": {"nl": "Groen", "en": "Green"}},
+        {"value": "blauw", "label": {"nl": "Blauw", "en": "Blue"}},
+        {"value": 4, "label": {"nl": "Vier", "en": "Four"}},
+    ],
+    "eens": [
+        {"value": 1, "label": {"nl": "Oneens", "en": "Disagree"}},
+        {"value": 2, "label": {"nl": "Neutraal", "en": "Neutral"}},
+        {"value": 3, "label": {"nl": "Eens", "en": "Agree"}},
+    ],
 }
 LABEL = {"nl": "De vraag", "en": "The question"}
 
 # type: (question fields, valid post, stored answers, [(invalid post, message)])
-CASES: dict[str, tuple[dict[str, Any], dict[str, Any], dict[str, Any],
-                       list[tuple[dict[str, Any], str]]]] = {
+CASES: dict[
+    str, tuple[dict[str, Any], dict[str, Any], dict[str, Any], list[tuple[dict[str, Any], str]]]
+] = {
     "select_one": (
         {"choices": "kleur", "required": True},
-        {"v": "4"}, {"v": 4},
-        [({}, "Kies een antwoord"), ({"v": "paars"}, "Kies een van de gegeven antwoorden")]),
+        {"v": "4"},
+        {"v": 4},
+        [({}, "Kies een antwoord"), ({"v": "paars"}, "Kies een van de gegeven antwoorden")],
+    ),
     "select_multiple": (
-        {"choices": "kleur", "required": True,
-         "constraint": {"min_selected": 2, "max_selected": 3}},
-        {"v": ["blauw", "rood"]}, {"v": ["rood", "blauw"]},
-        [({}, "Kies minstens één antwoord"), ({"v": ["rood"]}, "Kies er minstens 2"),
-         ({"v": ["rood", "groen", "blauw", "4"]}, "Kies er hoogstens 3"),
-         ({"v": ["rood", "paars"]}, "Kies een van de gegeven antwoorden")]),
+        {
+            "choices": "kleur",
+            "required": True,
+            "constraint": {"min_selected": 2, "max_selected": 3},
+        },
+        {"v": ["blauw", "rood"]},
+        {"v": ["rood", "blauw"]},
+        [
+            ({}, "Kies minstens één antwoord"),
+            ({"v": ["rood"]}, "Kies er minstens 2"),
+            ({"v": ["rood", "groen", "blauw", "4"]}, "Kies er hoogstens 3"),
+            ({"v": ["rood", "paars"]}, "Kies een van de gegeven antwoorden"),
+        ],
+    ),
     "likert": (
-        {"choices": "eens", "required": True, "statements": [
-            {"name": "a", "label": {"nl": "Stelling A", "en": "Statement A"}},
-            {"name": "b", "label": {"nl": "Stelling B", "en": "Statement B"}}]},
-        {"v__a": "1", "v__b": "3"}, {"v__a": 1, "v__b": 3},
-        [({"v__a": "1"}, "Stelling B: Kies een antwoord"),
-         ({"v__a": "1", "v__b": "9"}, "Stelling B: Kies een van de gegeven antwoorden")]),
+        {
+            "choices": "eens",
+            "required": True,
+            "statements": [
+                {"name": "a", "label": {"nl": "Stelling A", "en": "Statement A"}},
+                {"name": "b", "label": {"nl": "Stelling B", "en": "Statement B"}},
+            ],
+        },
+        {"v__a": "1", "v__b": "3"},
+        {"v__a": 1, "v__b": 3},
+        [
+            ({"v__a": "1"}, "Stelling B: Kies een antwoord"),
+            ({"v__a": "1", "v__b": "9"}, "Stelling B: Kies een van de gegeven antwoorden"),
+        ],
+    ),
     "integer": (
         {"min": 0, "max": 500, "required": True},
-        {"v": " 42 "}, {"v": 42},
-        [({"v": ""}, "Vul een antwoord in"), ({"v": "veel"}, "Vul een heel getal in"),
-         ({"v": "3,5"}, "Vul een heel getal in"),
-         ({"v": "600"}, "Vul een getal in van 0 tot en met 500")]),
+        {"v": " 42 "},
+        {"v": 42},
+        [
+            ({"v": ""}, "Vul een antwoord in"),
+            ({"v": "veel"}, "Vul een heel getal in"),
+            ({"v": "3,5"}, "Vul een heel getal in"),
+            ({"v": "600"}, "Vul een getal in van 0 tot en met 500"),
+        ],
+    ),
     "decimal": (
-        {"constraint": {"min": -100, "max": 100,
-                        "message": {"nl": "Een percentage graag.", "en": "A percentage please."}}},
-        {"v": "3,5"}, {"v": 3.5},
-        [({"v": "drie"}, "Vul een getal in, zoals 12 of 3,5"),
-         ({"v": "200"}, "Een percentage graag.")]),
+        {
+            "constraint": {
+                "min": -100,
+                "max": 100,
+                "message": {"nl": "Een percentage graag.", "en": "A percentage please."},
+            }
+        },
+        {"v": "3,5"},
+        {"v": 3.5},
+        [
+            ({"v": "drie"}, "Vul een getal in, zoals 12 of 3,5"),
+            ({"v": "200"}, "Een percentage graag."),
+        ],
+    ),
     "rating": (
         {"min": 1, "max": 10, "required": True},
-        {"v": "8"}, {"v": 8},
-        [({}, "Kies een antwoord"), ({"v": "11"}, "Kies een van de gegeven antwoorden")]),
-    "nps": (
-        {}, {"v": "0"}, {"v": 0},
-        [({"v": "-1"}, "Kies een van de gegeven antwoorden")]),
+        {"v": "8"},
+        {"v": 8},
+        [({}, "Kies een antwoord"), ({"v": "11"}, "Kies een van de gegeven antwoorden")],
+    ),
+    "nps": ({}, {"v": "0"}, {"v": 0}, [({"v": "-1"}, "Kies een van de gegeven antwoorden")]),
     "yes_no": (
-        {"required": True}, {"v": "no"}, {"v": False},
-        [({}, "Kies een antwoord"), ({"v": "misschien"}, "Kies een van de gegeven antwoorden")]),
+        {"required": True},
+        {"v": "no"},
+        {"v": False},
+        [({}, "Kies een antwoord"), ({"v": "misschien"}, "Kies een van de gegeven antwoorden")],
+    ),
     "text": (
-        {"constraint": {"regex": "[1-9][0-9]{3} ?[A-Z]{2}", "min_length": 6,
-                        "message": {"nl": "Een postcode zoals 1234 AB.", "en": "A postcode."}}},
-        {"v": "1234 AB"}, {"v": "1234 AB"},
-        [({"v": "12"}, "Een postcode zoals 1234 AB."),
-         ({"v": "abcdefg"}, "Een postcode zoals 1234 AB."),
-         ({"v": "x" * 2001}, "Gebruik hoogstens 2000 tekens (nu 2001)")]),
+        {
+            "constraint": {
+                "regex": "[1-9][0-9]{3} ?[A-Z]{2}",
+                "min_length": 6,
+                "message": {"nl": "Een postcode zoals 1234 AB.", "en": "A postcode."},
+            }
+        },
+        {"v": "1234 AB"},
+        {"v": "1234 AB"},
+        [
+            ({"v": "12"}, "Een postcode zoals 1234 AB."),
+            ({"v": "abcdefg"}, "Een postcode zoals 1234 AB."),
+            ({"v": "x" * 2001}, "Gebruik hoogstens 2000 tekens (nu 2001)"),
+        ],
+    ),
     "date": (
-        {"required": True}, {"v": "1-3-2025"}, {"v": "2025-03-01"},
-        [({"v": "31-02-2025"}, "Vul een bestaande datum in"),
-         ({"v": "gisteren"}, "Vul een bestaande datum in")]),
+        {"required": True},
+        {"v": "1-3-2025"},
+        {"v": "2025-03-01"},
+        [
+            ({"v": "31-02-2025"}, "Vul een bestaande datum in"),
+            ({"v": "gisteren"}, "Vul een bestaande datum in"),
+        ],
+    ),
 }
 
 
 def one_question(kind: str, extra: dict[str, Any]) -> dict[str, Any]:
     """A two-page survey whose first page asks question `v` of type `kind` and `naam`."""
     return {
-        "instrument": f"t-{kind.replace('_', '-')}", "programme": "web-test", "version": 1,
-        "title": {"nl": "Test", "en": "Test"}, "choices": CHOICES,
+        "instrument": f"t-{kind.replace('_', '-')}",
+        "programme": "web-test",
+        "version": 1,
+        "title": {"nl": "Test", "en": "Test"},
+        "choices": CHOICES,
         "pages": [
-            {"name": "vraag", "title": {"nl": "Vraag", "en": "Question"}, "questions": [
-                {"name": "v", "type": kind, "label": LABEL,
-                 "hint": {"nl": "Een hint.", "en": "A hint."}, **extra},
-                {"name": "naam", "type": "text", "label": {"nl": "Naam", "en": "Name"}}]},
-            {"name": "einde", "questions": [
-                {"name": "slot", "type": "text", "label": {"nl": "Slot", "en": "End"}}]},
+            {
+                "name": "vraag",
+                "title": {"nl": "Vraag", "en": "Question"},
+                "questions": [
+                    {
+                        "name": "v",
+                        "type": kind,
+                        "label": LABEL,
+                        "hint": {"nl": "Een hint.", "en": "A hint."},
+                        **extra,
+                    },
+                    {"name": "naam", "type": "text", "label": {"nl": "Naam", "en": "Name"}},
+                ],
+            },
+            {
+                "name": "einde",
+                "questions": [
+                    {"name": "slot", "type": "text", "label": {"nl": "Slot", "en": "End"}}
+                ],
+            },
         ],
     }
 
@@ -113,7 +185,7 @@ def test_renders_accessibly(engine: Engine, participant: Participant, kind: str)
     if kind in ("select_one", "select_multiple", "likert", "rating", "nps", "yes_no"):
         assert html.count("<fieldset") >= (3 if kind == "likert" else 1)
         assert "<legend" in html
-    assert "De vraag" in html and 'autofocus' not in html
+    assert "De vraag" in html and "autofocus" not in html
 
 
 @pytest.mark.parametrize("kind", list(CASES))
@@ -127,10 +199,12 @@ def test_valid_answer_is_stored(engine: Engine, participant: Participant, kind: 
     assert response.current_page == 1
 
 
-@pytest.mark.parametrize(("kind", "case"), [(k, i) for k, c in CASES.items()
-                                             for i in range(len(c[3]))])
-def test_invalid_answer_explained_and_kept(engine: Engine, participant: Participant,
-                                          kind: str, case: int) -> None:
+@pytest.mark.parametrize(
+    ("kind", "case"), [(k, i) for k, c in CASES.items() for i in range(len(c[3]))]
+)
+def test_invalid_answer_explained_and_kept(
+    engine: Engine, participant: Participant, kind: str, case: int
+) -> None:
     start(engine, participant, kind)
     invalid, message = CASES[kind][3][case]
     page = participant.post({**invalid, "naam": "Ada"})

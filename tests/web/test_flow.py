@@ -15,8 +15,9 @@ from tests.factories import open_survey
 from tests.web.conftest import DATA, Participant, only_response
 
 
-def test_skip_logic_and_dropping_irrelevant_answers(engine: Engine,
-                                                    participant: Participant) -> None:
+def test_skip_logic_and_dropping_irrelevant_answers(
+    engine: Engine, participant: Participant
+) -> None:
     participant.start(open_survey(engine, DATA / "skip.yaml"))
     assert "Pagina 1 van 3" in participant.html  # a page that may follow is counted
     participant.post({"vervolg": "ja", "cijfer": "4"})
@@ -26,7 +27,11 @@ def test_skip_logic_and_dropping_irrelevant_answers(engine: Engine,
     participant.post({"welke": "Een website", "waarom_laag": "Te duur"})
     assert participant.path.endswith("/p/einde")
     assert only_response(engine).answers == {
-        "vervolg": "ja", "cijfer": 4, "welke": "Een website", "waarom_laag": "Te duur"}
+        "vervolg": "ja",
+        "cijfer": 4,
+        "welke": "Een website",
+        "waarom_laag": "Te duur",
+    }
     # Back twice, change the answers: the skipped page's answers are not kept.
     participant.post({}, action="back")
     participant.post({}, action="back")
@@ -38,8 +43,9 @@ def test_skip_logic_and_dropping_irrelevant_answers(engine: Engine,
     assert only_response(engine).answers == {"vervolg": "nee", "cijfer": 8, "opmerking": None}
 
 
-def test_question_hidden_by_condition_is_not_accepted(engine: Engine,
-                                                      participant: Participant) -> None:
+def test_question_hidden_by_condition_is_not_accepted(
+    engine: Engine, participant: Participant
+) -> None:
     participant.start(open_survey(engine, DATA / "skip.yaml"))
     participant.post({"vervolg": "ja", "cijfer": "9"})
     assert "Waarom een laag cijfer?" not in participant.html
@@ -91,10 +97,19 @@ def test_whole_survey_with_final_submit(engine: Engine, participant: Participant
     response = only_response(engine)
     assert response.status == "complete" and response.completed_at is not None
     assert response.answers == {
-        "grootte": "micro", "onderwerpen": ["website", "cyber"], "opnieuw": False,
-        "stellingen__nuttig": 4, "stellingen__snel": 2, "cijfer": 9, "aanbevelen": None,
-        "medewerkers": 7, "omzetgroei": -2.5, "startdatum": "2025-02-01",
-        "postcode": "1234 AB", "toelichting": "Goed\ngedaan"}
+        "grootte": "micro",
+        "onderwerpen": ["website", "cyber"],
+        "opnieuw": False,
+        "stellingen__nuttig": 4,
+        "stellingen__snel": 2,
+        "cijfer": 9,
+        "aanbevelen": None,
+        "medewerkers": 7,
+        "omzetgroei": -2.5,
+        "startdatum": "2025-02-01",
+        "postcode": "1234 AB",
+        "toelichting": "Goed\ngedaan",
+    }
     assert response.consent_version == "mel-privacy-1" and response.language == "nl"
     assert response.client_submission_id and len(response.submission_hash or "") == 64
 
@@ -120,7 +135,8 @@ def test_open_end_follow_up_page(engine: Engine, participant: Participant) -> No
 
 
 def test_required_page_left_open_by_going_back_is_asked_again(
-        engine: Engine, participant: Participant) -> None:
+    engine: Engine, participant: Participant
+) -> None:
     participant.start(open_survey(engine, DATA / "open_end.yaml"))
     participant.post({"tevreden": "yes"})
     assert participant.path.endswith("/submit")
@@ -140,19 +156,38 @@ def test_minimal_survey_with_every_type(engine: Engine, participant: Participant
     if not MINIMAL.exists():
         pytest.skip("the shared per-type survey tests/surveys/data/minimal.yaml is missing")
     participant.start(open_survey(engine, MINIMAL))
-    participant.post({"keuze": "misschien", "meerkeuze": ["ai", "other"],
-                      "meerkeuze__other": "Robots", "stellingen__nuttig": "5",
-                      "stellingen__zinloos": "1", "aantal": "12", "uren": "7,5", "cijfer": "9",
-                      "aanbeveling": "10", "verder": "yes"})
+    participant.post(
+        {
+            "keuze": "misschien",
+            "meerkeuze": ["ai", "other"],
+            "meerkeuze__other": "Robots",
+            "stellingen__nuttig": "5",
+            "stellingen__zinloos": "1",
+            "aantal": "12",
+            "uren": "7,5",
+            "cijfer": "9",
+            "aanbeveling": "10",
+            "verder": "yes",
+        }
+    )
     assert participant.path.endswith("/p/tweede"), participant.html
     participant.post({"toelichting": "Prima", "datum": "2025-06-30"})
     response = only_response(engine)
     assert response.status == "complete"
     assert response.answers == {
-        "keuze": "misschien", "meerkeuze": ["ai", "other"], "meerkeuze__other": "Robots",
-        "stellingen__nuttig": 5, "stellingen__zinloos": 1, "aantal": 12, "uren": 7.5,
-        "cijfer": 9, "aanbeveling": 10, "verder": True, "toelichting": "Prima",
-        "datum": "2025-06-30"}
+        "keuze": "misschien",
+        "meerkeuze": ["ai", "other"],
+        "meerkeuze__other": "Robots",
+        "stellingen__nuttig": 5,
+        "stellingen__zinloos": 1,
+        "aantal": 12,
+        "uren": 7.5,
+        "cijfer": 9,
+        "aanbeveling": 10,
+        "verder": True,
+        "toelichting": "Prima",
+        "datum": "2025-06-30",
+    }
 
 
 def valid_answer(question: Question, html: str) -> list[str]:
@@ -166,16 +201,18 @@ def valid_answer(question: Question, html: str) -> list[str]:
         return ["x" * ((question.constraint.min_length or 1) if question.constraint else 1)]
     options = re.findall(rf'name="{question.name}" value="([^"]*)"', html)
     wanted = question.constraint.min_selected if question.constraint else None
-    return options[:wanted or 1]
+    return options[: wanted or 1]
 
 
-REAL_SURVEYS = sorted(p for p in (DATA.parents[2] / "surveys").glob("*/*.yaml")
-                      if p.name != "programme.yaml")
+REAL_SURVEYS = sorted(
+    p for p in (DATA.parents[2] / "surveys").glob("*/*.yaml") if p.name != "programme.yaml"
+)
 
 
 @pytest.mark.parametrize("path", REAL_SURVEYS, ids=lambda p: f"{p.parent.name}/{p.stem}")
-def test_every_real_instrument_can_be_completed(engine: Engine, participant: Participant,
-                                                path: Path) -> None:
+def test_every_real_instrument_can_be_completed(
+    engine: Engine, participant: Participant, path: Path
+) -> None:
     survey = load_instrument(path)
     participant.start(open_survey(engine, path))
     for _ in range(len(survey.pages) + 1):
@@ -186,8 +223,11 @@ def test_every_real_instrument_can_be_completed(engine: Engine, participant: Par
         for question in page.questions:
             for name in question.columns():
                 if f'name="{name}"' in participant.html:
-                    fake = question if name == question.name else question.model_copy(
-                        update={"name": name, "type": "select_one"})
+                    fake = (
+                        question
+                        if name == question.name
+                        else question.model_copy(update={"name": name, "type": "select_one"})
+                    )
                     answers[name] = valid_answer(fake, participant.html)
         page_response = participant.post(answers)
         assert page_response.status_code == 200, participant.html

@@ -17,8 +17,11 @@ def test_every_string_has_both_languages() -> None:
 def test_participant_templates_use_known_keys() -> None:
     folder = project_path("templates")
     used: set[str] = set()
-    for template in [folder / "base.html", folder / "error.html",
-                     *(folder / "survey").glob("*.html")]:
+    for template in [
+        folder / "base.html",
+        folder / "error.html",
+        *(folder / "survey").glob("*.html"),
+    ]:
         used.update(re.findall(r"\bt\('(\w+)'[,)]", template.read_text(encoding="utf-8")))
     assert used and used <= set(STRINGS), used - set(STRINGS)
 

@@ -31,19 +31,32 @@ def read_links(path: Path) -> list[dict[str, str]]:
 
 
 def create(cli: CliRunner, out: Path, *args: str) -> str:
-    result = cli.invoke(main, ["invitations", "create", "--wave", "w2025",
-                               "--instrument", "web-consent", "--out", str(out), *args])
+    result = cli.invoke(
+        main,
+        [
+            "invitations",
+            "create",
+            "--wave",
+            "w2025",
+            "--instrument",
+            "web-consent",
+            "--out",
+            str(out),
+            *args,
+        ],
+    )
     assert result.exit_code == 0, result.output
     return result.output
 
 
-def test_count_links_without_units(engine: Engine, cli: CliRunner, tmp_path: Path,
-                                   client: FlaskClient) -> None:
+def test_count_links_without_units(
+    engine: Engine, cli: CliRunner, tmp_path: Path, client: FlaskClient
+) -> None:
     open_survey(engine, DATA / "consent.yaml")
     out = tmp_path / "links.csv"
     assert "created 3 invitation links" in create(
-        cli, out, "--count", "3", "--base-url", "https://mel.example.nl/",
-        "--expires", "2099-12-31")
+        cli, out, "--count", "3", "--base-url", "https://mel.example.nl/", "--expires", "2099-12-31"
+    )
     rows = read_links(out)
     assert len(rows) == 3 and len({r["url"] for r in rows}) == 3
     assert all(r["url"].startswith("https://mel.example.nl/i/") for r in rows)
@@ -56,8 +69,9 @@ def test_count_links_without_units(engine: Engine, cli: CliRunner, tmp_path: Pat
     assert client.get(f"/i/{tokens[0]}").status_code == 200
 
 
-def test_links_per_sampled_unit_and_from_csv(engine: Engine, cli: CliRunner,
-                                             tmp_path: Path) -> None:
+def test_links_per_sampled_unit_and_from_csv(
+    engine: Engine, cli: CliRunner, tmp_path: Path
+) -> None:
     open_survey(engine, DATA / "consent.yaml")
     with session_scope(engine) as session:
         wave = session.exec(select(Wave)).one()
@@ -72,17 +86,25 @@ def test_links_per_sampled_unit_and_from_csv(engine: Engine, cli: CliRunner,
     create(cli, tmp_path / "people-links.csv", "--units", str(people))
     rows = read_links(tmp_path / "people-links.csv")
     assert [(r["unit"], r["reference"], r["language"]) for r in rows] == [
-        ("wp-b", "p-17", "en"), ("", "p-18", "nl")]
+        ("wp-b", "p-17", "en"),
+        ("", "p-18", "nl"),
+    ]
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--wave", "nope", "--instrument", "web-consent"], "unknown wave 'nope'"),
-    (["--wave", "w2025", "--instrument", "nope"], "unknown instrument 'nope'"),
-    (["--wave", "w2025", "--instrument", "web-consent", "--units", "sampled"],
-     "no sampled units"),
-])
-def test_errors_are_one_clear_line(engine: Engine, cli: CliRunner, tmp_path: Path,
-                                   args: list[str], message: str) -> None:
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--wave", "nope", "--instrument", "web-consent"], "unknown wave 'nope'"),
+        (["--wave", "w2025", "--instrument", "nope"], "unknown instrument 'nope'"),
+        (
+            ["--wave", "w2025", "--instrument", "web-consent", "--units", "sampled"],
+            "no sampled units",
+        ),
+    ],
+)
+def test_errors_are_one_clear_line(
+    engine: Engine, cli: CliRunner, tmp_path: Path, args: list[str], message: str
+) -> None:
     open_survey(engine, DATA / "consent.yaml")
     out = tmp_path / "links.csv"
     result = cli.invoke(main, ["invitations", "create", *args, "--out", str(out)])
@@ -92,12 +114,22 @@ def test_errors_are_one_clear_line(engine: Engine, cli: CliRunner, tmp_path: Pat
         assert session.exec(select(Invitation)).all() == []
 
 
-def test_refuses_to_overwrite_a_links_file(engine: Engine, cli: CliRunner,
-                                           tmp_path: Path) -> None:
+def test_refuses_to_overwrite_a_links_file(engine: Engine, cli: CliRunner, tmp_path: Path) -> None:
     open_survey(engine, DATA / "consent.yaml")
     out = tmp_path / "links.csv"
     out.write_text("old links\n", encoding="utf-8")
-    result = cli.invoke(main, ["invitations", "create", "--wave", "w2025", "--instrument",
-                               "web-consent", "--out", str(out)])
+    result = cli.invoke(
+        main,
+        [
+            "invitations",
+            "create",
+            "--wave",
+            "w2025",
+            "--instrument",
+            "web-consent",
+            "--out",
+            str(out),
+        ],
+    )
     assert result.exit_code == 1 and "exists" in result.output
     assert out.read_text(encoding="utf-8") == "old links\n"

@@ -37,13 +37,13 @@ def test_limits_are_per_link(engine: Engine, app: Flask) -> None:
     first, second = Participant(app.test_client()), Participant(app.test_client())
     for participant in (first, second):
         participant.start(link)
-    assert [first.post({"vervolg": ""}, follow=False).status_code
-            for _ in range(4)][-1] == 429
+    assert [first.post({"vervolg": ""}, follow=False).status_code for _ in range(4)][-1] == 429
     assert second.post({"vervolg": ""}, follow=False).status_code == 200
 
 
 def test_answers_still_saved_when_the_limit_store_is_down(
-        engine: Engine, app_config: dict[str, object], caplog: pytest.LogCaptureFixture) -> None:
+    engine: Engine, app_config: dict[str, object], caplog: pytest.LogCaptureFixture
+) -> None:
     app = create_app({**app_config, "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:9/0"})
     participant = Participant(app.test_client())
     with caplog.at_level(logging.WARNING):
@@ -77,8 +77,9 @@ def test_in_memory_counts_run_one_at_a_time() -> None:
     assert isinstance(limiter, Serialised)
     stand_in = _Overlap()
     limiter._limiter = stand_in
-    threads = [threading.Thread(target=lambda: [limiter.hit() for _ in range(20)])
-               for _ in range(4)]
+    threads = [
+        threading.Thread(target=lambda: [limiter.hit() for _ in range(20)]) for _ in range(4)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -106,5 +107,6 @@ def test_many_threads_count_in_memory_without_error() -> None:
 
 
 def test_redis_limits_are_not_serialised() -> None:
-    assert not isinstance(make_limiter(FixedWindowRateLimiter, "redis://127.0.0.1:6379/0"),
-                          Serialised)
+    assert not isinstance(
+        make_limiter(FixedWindowRateLimiter, "redis://127.0.0.1:6379/0"), Serialised
+    )

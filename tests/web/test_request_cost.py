@@ -50,8 +50,9 @@ def test_each_survey_request_runs_few_statements(engine: Engine, app: Flask) -> 
         participant.page = client.get(started.headers["Location"])
     assert page == ["SELECT"]  # the response by its token
     with statements(app) as save:
-        participant.post({"grootte": "klein", "onderwerpen": ["webshop"], "opnieuw": "yes"},
-                         follow=False)
+        participant.post(
+            {"grootte": "klein", "onderwerpen": ["webshop"], "opnieuw": "yes"}, follow=False
+        )
     assert participant.page is not None and participant.page.status_code == 303
     assert save == ["SELECT", "UPDATE"]
 
@@ -59,18 +60,20 @@ def test_each_survey_request_runs_few_statements(engine: Engine, app: Flask) -> 
 def test_page_handlers_are_made_once(engine: Engine, app: Flask, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     made: list[str] = []
     real = forms.handler_for
-    monkeypatch.setattr(forms, "handler_for",
-                        lambda question, *args: made.append(question.name) or real(question,
-                                                                                    *args))
+    monkeypatch.setattr(
+        forms,
+        "handler_for",
+        lambda question, *args: made.append(question.name) or real(question, *args),
+    )
     participant = Participant(app.test_client())
     participant.start(open_survey(engine, DATA / "types.yaml"))
     first_page = participant.path
     assert made == ["uitleg", "grootte", "onderwerpen", "opnieuw"]
     for _ in range(3):
         participant.get(first_page)
-        participant.post({"grootte": "micro"}, follow=False)   # re-shown with errors
+        participant.post({"grootte": "micro"}, follow=False)  # re-shown with errors
     assert made == ["uitleg", "grootte", "onderwerpen", "opnieuw"]
-    participant.get(first_page + "?lang=en")                   # other language: own handlers
+    participant.get(first_page + "?lang=en")  # other language: own handlers
     assert made[4:] == ["uitleg", "grootte", "onderwerpen", "opnieuw"]
 
 
@@ -81,10 +84,9 @@ def _without_token(html: str) -> str:
 def test_cached_question_html_equals_fresh_rendering(engine: Engine, app: Flask) -> None:
     participant = Participant(app.test_client())
     participant.start(open_survey(engine, DATA / "types.yaml"))
-    participant.post({"grootte": "klein", "onderwerpen": ["webshop", "cyber"],
-                      "opnieuw": "no"})
+    participant.post({"grootte": "klein", "onderwerpen": ["webshop", "cyber"], "opnieuw": "no"})
     pages = [participant.path.replace("/oordeel", f"/{name}") for name in ("bedrijf", "oordeel")]
-    participant.post({"stellingen__nuttig": "4"}, follow=True)   # errors, shown as posted
+    participant.post({"stellingen__nuttig": "4"}, follow=True)  # errors, shown as posted
     with_errors = _without_token(participant.html)
 
     def views() -> list[str]:
@@ -98,8 +100,8 @@ def test_cached_question_html_equals_fresh_rendering(engine: Engine, app: Flask)
         return shown
 
     first, cached = views(), views()
-    assert app.extensions["mel.cached_html"]["questions"]       # the cache was used
-    app.jinja_env.auto_reload = True                            # bypasses the cache
+    assert app.extensions["mel.cached_html"]["questions"]  # the cache was used
+    app.jinja_env.auto_reload = True  # bypasses the cache
     fresh = views()
     assert first == cached == fresh
     assert "How large" not in first[0] and "To what extent do you agree?" in first[2]
@@ -117,21 +119,21 @@ def test_typed_text_and_errors_are_never_cached(engine: Engine, app: Flask) -> N
     participant.post({"medewerkers": "17", "omzetgroei": "12,5"})
     participant.get(participant.path.replace("/afsluiting", "/cijfers"))
     assert 'value="17"' in participant.html
-    cached = " ".join(str(html) for html in
-                      app.extensions["mel.cached_html"]["questions"].values())
+    cached = " ".join(str(html) for html in app.extensions["mel.cached_html"]["questions"].values())
     assert "zeventien" not in cached and 'value="17"' not in cached and "12,5" not in cached
     assert "error-message" not in cached
     # A posted value that is no option is shown as a fresh rendering, not kept either.
     participant.get(participant.path.replace("/cijfers", "/bedrijf"))
-    participant.client.post(participant.path, data={
-        **participant.form(), "grootte": "x" * 300, "_language": "en"})
-    cached = " ".join(str(html) for html in
-                      app.extensions["mel.cached_html"]["questions"].values())
+    participant.client.post(
+        participant.path, data={**participant.form(), "grootte": "x" * 300, "_language": "en"}
+    )
+    cached = " ".join(str(html) for html in app.extensions["mel.cached_html"]["questions"].values())
     assert "x" * 300 not in cached and len(app.extensions["mel.cached_html"]["options"]) < 20
 
 
 def test_participant_requests_send_no_begin_or_commit(
-        engine: Engine, app: Flask, db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    engine: Engine, app: Flask, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     if not db_url.startswith("postgresql"):
         pytest.skip("counts PostgreSQL protocol commands")
     import psycopg
@@ -140,8 +142,9 @@ def test_participant_requests_send_no_begin_or_commit(
     real = psycopg.Connection._exec_command
 
     def counting(self, command, *args, **kwargs):  # type: ignore[no-untyped-def]
-        commands.append(bytes(command) if isinstance(command, bytes | bytearray)
-                        else str(command).encode())
+        commands.append(
+            bytes(command) if isinstance(command, bytes | bytearray) else str(command).encode()
+        )
         return real(self, command, *args, **kwargs)
 
     participant = Participant(app.test_client())
@@ -150,15 +153,18 @@ def test_participant_requests_send_no_begin_or_commit(
     for _ in range(6):
         participant.get(participant.path)
     participant.post({"grootte": "klein", "onderwerpen": ["webshop"], "opnieuw": "yes"})
-    participant.post({"stellingen__nuttig": "4"})      # shown again with errors
+    participant.post({"stellingen__nuttig": "4"})  # shown again with errors
     assert participant.page is not None and participant.page.status_code == 200
     monkeypatch.undo()
     # Each statement commits by itself: no BEGIN, COMMIT or ROLLBACK round trips.
     assert commands == []
     # and psycopg keeps its prepared statements (a ROLLBACK used to drop them all).
     with app.extensions["mel.engine"].connect() as connection:
-        prepared = connection.exec_driver_sql(
-            "SELECT statement FROM pg_prepared_statements").scalars().all()
+        prepared = (
+            connection.exec_driver_sql("SELECT statement FROM pg_prepared_statements")
+            .scalars()
+            .all()
+        )
     assert any("resume_token_hash" in statement for statement in prepared)
 
 

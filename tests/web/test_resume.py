@@ -22,8 +22,9 @@ def types_survey() -> dict[str, Any]:
     return yaml.safe_load((DATA / "types.yaml").read_text(encoding="utf-8"))
 
 
-def test_open_link_resume_after_restart(engine: Engine, app: Flask,
-                                        app_config: dict[str, object]) -> None:
+def test_open_link_resume_after_restart(
+    engine: Engine, app: Flask, app_config: dict[str, object]
+) -> None:
     first = Participant(app.test_client())
     first.start(open_survey(engine, DATA / "types.yaml"))
     first.post({"grootte": "klein", "onderwerpen": ["webshop"], "opnieuw": "yes"})
@@ -41,8 +42,9 @@ def test_open_link_resume_after_restart(engine: Engine, app: Flask,
     restarted.extensions["mel.engine"].dispose()
 
 
-def test_invitation_resume_after_restart(engine: Engine, app: Flask,
-                                         app_config: dict[str, object]) -> None:
+def test_invitation_resume_after_restart(
+    engine: Engine, app: Flask, app_config: dict[str, object]
+) -> None:
     open_survey(engine, DATA / "types.yaml")
     (link,) = invite(engine, "web-types")
     first = Participant(app.test_client())
@@ -55,8 +57,9 @@ def test_invitation_resume_after_restart(engine: Engine, app: Flask,
     restarted.extensions["mel.engine"].dispose()
 
 
-def test_started_version_is_kept_after_a_new_publish(engine: Engine,
-                                                     participant: Participant) -> None:
+def test_started_version_is_kept_after_a_new_publish(
+    engine: Engine, participant: Participant
+) -> None:
     participant.start(open_survey(engine, DATA / "types.yaml"))
     newer = types_survey()
     newer["version"] = 2
@@ -80,8 +83,9 @@ def test_missing_csrf_token_keeps_everything(engine: Engine, participant: Partic
     saved = dict(only_response(engine).answers)
     form = participant.form()
     del form["csrf_token"]
-    form.update({"cijfer": "6", "stellingen__nuttig": "3", "stellingen__snel": "4",
-                 "_action": "next"})
+    form.update(
+        {"cijfer": "6", "stellingen__nuttig": "3", "stellingen__snel": "4", "_action": "next"}
+    )
     page = participant.client.post(participant.path, data=form)
     html = page.get_data(as_text=True)
     assert page.status_code == 400 and "Uw sessie was verlopen" in html
@@ -99,8 +103,7 @@ def test_expired_session_cookie_mid_survey(engine: Engine, app: Flask) -> None:
     participant.start(open_survey(engine, DATA / "types.yaml"))
     participant.post({"grootte": "middel", "onderwerpen": ["website"], "opnieuw": "yes"})
     participant.client.delete_cookie("session")  # the browser dropped the session
-    page = participant.post({"cijfer": "6", "stellingen__nuttig": "3",
-                             "stellingen__snel": "4"})
+    page = participant.post({"cijfer": "6", "stellingen__nuttig": "3", "stellingen__snel": "4"})
     assert page.status_code == 400 and "Uw sessie was verlopen" in participant.html
     assert only_response(engine).answers["grootte"] == "middel"
     participant.post({})

@@ -32,13 +32,17 @@ def test_stylesheet_is_served(client: FlaskClient) -> None:
     css.close()
 
 
-@pytest.mark.parametrize(("extra", "why"), [
-    ({"cijfer": "7", "welke": "smuggled"}, "a field of another page"),
-    ({"cijfer": "7", "onbekend": "x"}, "an unknown field"),
-    ({"cijfer": ["7", "8"]}, "two values for one answer"),
-])
-def test_tampered_posts_are_refused(engine: Engine, participant: Participant,
-                                    extra: dict[str, object], why: str) -> None:
+@pytest.mark.parametrize(
+    ("extra", "why"),
+    [
+        ({"cijfer": "7", "welke": "smuggled"}, "a field of another page"),
+        ({"cijfer": "7", "onbekend": "x"}, "an unknown field"),
+        ({"cijfer": ["7", "8"]}, "two values for one answer"),
+    ],
+)
+def test_tampered_posts_are_refused(
+    engine: Engine, participant: Participant, extra: dict[str, object], why: str
+) -> None:
     participant.start(open_survey(engine, DATA / "skip.yaml"))
     page = participant.post({"vervolg": "ja", **extra})
     assert page.status_code == 400, why
@@ -111,8 +115,13 @@ def test_rate_limits_can_live_in_redis(engine: Engine, app_config: dict[str, obj
         socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
     except OSError:
         pytest.skip("no Redis on 127.0.0.1:6379")
-    app = create_app({**app_config, "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379",
-                      "RATELIMIT_KEY_PREFIX": f"mel-test-{secrets.token_hex(4)}"})
+    app = create_app(
+        {
+            **app_config,
+            "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379",
+            "RATELIMIT_KEY_PREFIX": f"mel-test-{secrets.token_hex(4)}",
+        }
+    )
     participant = Participant(app.test_client())
     participant.start(open_survey(engine, DATA / "skip.yaml"))
     codes = [participant.post({"vervolg": ""}, follow=False).status_code for _ in range(6)]
@@ -120,16 +129,18 @@ def test_rate_limits_can_live_in_redis(engine: Engine, app_config: dict[str, obj
     app.extensions["mel.engine"].dispose()
 
 
-@pytest.mark.parametrize(("code", "nl", "en"), [
-    (400, "Er ging iets mis met uw verzoek", "Something was wrong with your request"),
-    (403, "Geen toegang", "No access"),
-    (404, "Pagina niet gevonden", "Page not found"),
-    (409, "Al verstuurd", "Already submitted"),
-    (413, "Uw antwoord is te groot", "Your answer is too large"),
-    (429, "Te veel verzoeken", "Too many requests"),
-])
-def test_every_error_status_has_a_bilingual_page(app: Flask, code: int, nl: str,
-                                                 en: str) -> None:
+@pytest.mark.parametrize(
+    ("code", "nl", "en"),
+    [
+        (400, "Er ging iets mis met uw verzoek", "Something was wrong with your request"),
+        (403, "Geen toegang", "No access"),
+        (404, "Pagina niet gevonden", "Page not found"),
+        (409, "Al verstuurd", "Already submitted"),
+        (413, "Uw antwoord is te groot", "Your answer is too large"),
+        (429, "Te veel verzoeken", "Too many requests"),
+    ],
+)
+def test_every_error_status_has_a_bilingual_page(app: Flask, code: int, nl: str, en: str) -> None:
     from flask import abort
 
     @app.get("/status")

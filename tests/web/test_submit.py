@@ -49,8 +49,7 @@ def post_all(tabs: list[Participant], values: list[str]) -> list[int]:
 
 
 @pytest.mark.parametrize("kind", ["r", "i"])
-def test_concurrent_identical_submissions_store_one(engine: Engine, app: Flask,
-                                                    kind: str) -> None:
+def test_concurrent_identical_submissions_store_one(engine: Engine, app: Flask, kind: str) -> None:
     tabs = tabs_on_final_page(engine, app, kind)
     sid = tabs[0].form()["_submission"]
     codes = post_all(tabs, ["7"] * TABS)
@@ -95,8 +94,9 @@ def test_forged_submission_id_is_refused(engine: Engine, app: Flask) -> None:
     assert only_response(engine).status == "in_progress"
 
 
-def test_database_refuses_a_submission_id_held_by_another_response(engine: Engine,
-                                                                   app: Flask) -> None:
+def test_database_refuses_a_submission_id_held_by_another_response(
+    engine: Engine, app: Flask
+) -> None:
     first = tabs_on_final_page(engine, app, "r")[0]
     sid = first.form()["_submission"]
     first.post({"cijfer": "8"})
@@ -106,8 +106,14 @@ def test_database_refuses_a_submission_id_held_by_another_response(engine: Engin
         other = next(r for r in responses(engine) if r.status == "in_progress")
         row = session.get(Response, other.id)
         assert row is not None
-        result = store.submit(session, row, lambda r: {"cijfer": 1}, sid=sid, language="nl",
-                              incomplete=lambda answers: None)
+        result = store.submit(
+            session,
+            row,
+            lambda r: {"cijfer": 1},
+            sid=sid,
+            language="nl",
+            incomplete=lambda answers: None,
+        )
     assert result.outcome == "conflict"
     statuses = sorted(r.status for r in responses(engine))
     assert statuses == ["complete", "in_progress"]

@@ -35,11 +35,28 @@ from mel.surveys.xlsform.pages import (
 from mel.surveys.xlsform.sheets import Row, Workbook
 from mel.surveys.yamlfile import FileProblems, Problem, format_location
 
-TYPES = {"select_one": "select_one", "select_multiple": "select_multiple", "int": "integer",
-         "integer": "integer", "decimal": "decimal", "text": "text", "string": "text",
-         "date": "date", "note": "note", "range": "rating"}
-CONSTRAINT_ORDER = ("min", "max", "min_length", "max_length", "regex", "min_selected",
-                    "max_selected", "message")
+TYPES = {
+    "select_one": "select_one",
+    "select_multiple": "select_multiple",
+    "int": "integer",
+    "integer": "integer",
+    "decimal": "decimal",
+    "text": "text",
+    "string": "text",
+    "date": "date",
+    "note": "note",
+    "range": "rating",
+}
+CONSTRAINT_ORDER = (
+    "min",
+    "max",
+    "min_length",
+    "max_length",
+    "regex",
+    "min_selected",
+    "max_selected",
+    "message",
+)
 
 
 @dataclass
@@ -97,16 +114,20 @@ class _Builder(PageLayout):
         definition = self.header(settings, instrument, programme)
         if self.choices:
             definition["choices"] = self.choices
-        definition["pages"] = [ordered(vars(p), ("name", "title", "relevant", "questions"))
-                               for p in self.pages if p.questions]
+        definition["pages"] = [
+            ordered(vars(p), ("name", "title", "relevant", "questions"))
+            for p in self.pages
+            if p.questions
+        ]
         if not definition["pages"]:
             self.note("survey sheet", "no question could be converted")
             raise FileProblems(self.notes)
         self.final_check(definition)
         return XlsformResult(definition, self.notes)
 
-    def header(self, settings: dict[str, str], instrument: str | None,
-               programme: str | None) -> dict[str, Any]:
+    def header(
+        self, settings: dict[str, str], instrument: str | None, programme: str | None
+    ) -> dict[str, Any]:
         """Build instrument, programme, version and title from the settings sheet."""
         stem = Path(self.book.file).stem
         given = instrument or settings.get("form_id") or stem
@@ -116,15 +137,21 @@ class _Builder(PageLayout):
         if programme is None:
             self.note("settings", "no programme given; wrote 'unassigned' (use --programme)")
         elif slug(programme, "programme") != programme.lower():
-            self.note("settings", f"programme code {programme!r} written as "
-                                  f"{slug(programme, 'programme')!r}")
+            self.note(
+                "settings",
+                f"programme code {programme!r} written as {slug(programme, 'programme')!r}",
+            )
         raw = settings.get("version", "1")
         version = int(raw) if re.fullmatch(r"\d+", raw) and int(raw) >= 1 else 1
         if str(version) != raw:
             self.note("settings row 2", f"version {raw!r} is not a whole number ≥ 1; wrote 1")
         title = settings.get("form_title") or settings.get("form_id") or stem
-        return {"instrument": code, "programme": slug(programme or "unassigned", "programme"),
-                "version": version, "title": {"nl": title}}
+        return {
+            "instrument": code,
+            "programme": slug(programme or "unassigned", "programme"),
+            "version": version,
+            "title": {"nl": title},
+        }
 
     def final_check(self, definition: dict) -> None:
         """List anything mel's loader would still refuse (a safety net; should be empty)."""
@@ -234,21 +261,28 @@ class _Builder(PageLayout):
         if not kind:
             return self.skip(row, "it has no type")
         if mel_type is None or (extra and extra != "or_other"):
-            return self.skip(row, f"type {row.get('type')!r} has no mel equivalent"
-                             + (f" (calculation {row.get('calculation')!r})"
-                                if row.get("calculation") else ""))
+            return self.skip(
+                row,
+                f"type {row.get('type')!r} has no mel equivalent"
+                + (f" (calculation {row.get('calculation')!r})" if row.get("calculation") else ""),
+            )
         if not row.get("name"):
             return self.skip(row, "it has no name")
         if mel_type in ("select_one", "select_multiple") and listname not in self.choices:
             return self.skip(row, f"choice list {listname!r} is not on the choices sheet")
         name = self.name(row, self.names)
-        data = {"name": name, "type": mel_type, "label": self.label(row, name),
-                "hint": self.text(row, "hint"),
-                "required": mel_type != "note" and self.required(row),
-                "relevant": both(inherited, self.condition(row)),
-                "constraint": self.constraint(row, mel_type),
-                "choices": listname or None, "multiline": "multiline" in row.appearance(),
-                "other": extra == "or_other"}
+        data = {
+            "name": name,
+            "type": mel_type,
+            "label": self.label(row, name),
+            "hint": self.text(row, "hint"),
+            "required": mel_type != "note" and self.required(row),
+            "relevant": both(inherited, self.condition(row)),
+            "constraint": self.constraint(row, mel_type),
+            "choices": listname or None,
+            "multiline": "multiline" in row.appearance(),
+            "other": extra == "or_other",
+        }
         if mel_type == "rating":
             data["min"], data["max"] = self.range(row)
         elif row.get("parameters"):
@@ -261,8 +295,9 @@ class _Builder(PageLayout):
         """Read start/end of a range question (default 1 to 10, as pyxform)."""
         found = dict(re.findall(r"(\w+)\s*=\s*([^\s,;]+)", row.get("parameters").lower()))
         try:
-            low, high, step = (number(found.get(k, d)) for k, d in
-                               (("start", "1"), ("end", "10"), ("step", "1")))
+            low, high, step = (
+                number(found.get(k, d)) for k, d in (("start", "1"), ("end", "10"), ("step", "1"))
+            )
         except Unconvertible as exc:
             self.note(row.where, f"parameters {row.get('parameters')!r}: {exc}; 1 to 10 used")
             return 1, 10
@@ -273,7 +308,8 @@ class _Builder(PageLayout):
         return min(low, high), max(low, high)
 
 
-def convert_xlsform(path: Path | str, *, instrument: str | None = None,
-                    programme: str | None = None) -> XlsformResult:
+def convert_xlsform(
+    path: Path | str, *, instrument: str | None = None, programme: str | None = None
+) -> XlsformResult:
     """Convert the XLSForm at `path`; raise FileProblems if it cannot be read at all."""
     return _Builder(Workbook(Path(path))).convert(instrument, programme)

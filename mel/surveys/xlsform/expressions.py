@@ -20,7 +20,8 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-_TOKEN = re.compile(r"""\s*(?:
+_TOKEN = re.compile(
+    r"""\s*(?:
     (?P<ref>\$\{\s*(?P<refname>[^}\s]*)\s*\})
   | (?P<str>'[^']*'|"[^"]*")
   | (?P<num>\d+(?:\.\d+)?|\.\d+)
@@ -29,7 +30,9 @@ _TOKEN = re.compile(r"""\s*(?:
   | (?P<word>[A-Za-z_][A-Za-z0-9_:-]*)
   | (?P<dot>\.(?!\.))
   | (?P<other>\S+?)
-)""", re.VERBOSE)
+)""",
+    re.VERBOSE,
+)
 _KINDS = ("ref", "str", "num", "op", "punct", "word", "dot", "other")
 
 
@@ -192,8 +195,9 @@ def show(node: Node) -> str:
         return f"{node.name}({', '.join(show(a) for a in node.args)})"
     if isinstance(node, Cmp):
         return f"{show(node.left)} {node.op} {show(node.right)}"
-    return f" {node.op} ".join(f"({show(i)})" if isinstance(i, Bool) else show(i)
-                               for i in node.items)
+    return f" {node.op} ".join(
+        f"({show(i)})" if isinstance(i, Bool) else show(i) for i in node.items
+    )
 
 
 def number(text: str) -> int | float:

@@ -155,12 +155,16 @@ def _rule(node: Node, kind: str) -> dict:
                     raise Unconvertible(f"a numeric limit needs a numeric question, not {kind}")
                 return _limit("min", "max", op, number(lit.text), kind in ("decimal",))
             if isinstance(side, Call) and side.args == (Here(),):
-                keys = {"string-length": ("min_length", "max_length"),
-                        "count-selected": ("min_selected", "max_selected")}.get(side.name)
+                keys = {
+                    "string-length": ("min_length", "max_length"),
+                    "count-selected": ("min_selected", "max_selected"),
+                }.get(side.name)
                 if keys:
                     return _limit(*keys, op, number(lit.text), False)
-    raise Unconvertible("no mel equivalent (mel limits only the answer itself: its value, "
-                        "string-length, regex or count-selected)")
+    raise Unconvertible(
+        "no mel equivalent (mel limits only the answer itself: its value, "
+        "string-length, regex or count-selected)"
+    )
 
 
 def _limit(low: str, high: str, op: str, value: int | float, fractional: bool) -> dict:

@@ -18,10 +18,35 @@ from mel.surveys.schema import Question
 from mel.surveys.xlsform.mapping import Target, condition_questions
 from mel.surveys.xlsform.sheets import Row
 
-NOT_KEPT = ("default", "calculation", "choice_filter", "read_only", "trigger", "repeat_count",
-            "required_message", "guidance_hint", "image", "audio", "video", "big-image")
-KEY_ORDER = ("name", "type", "label", "hint", "required", "relevant", "constraint", "choices",
-             "statements", "min", "max", "multiline", "other")
+NOT_KEPT = (
+    "default",
+    "calculation",
+    "choice_filter",
+    "read_only",
+    "trigger",
+    "repeat_count",
+    "required_message",
+    "guidance_hint",
+    "image",
+    "audio",
+    "video",
+    "big-image",
+)
+KEY_ORDER = (
+    "name",
+    "type",
+    "label",
+    "hint",
+    "required",
+    "relevant",
+    "constraint",
+    "choices",
+    "statements",
+    "min",
+    "max",
+    "multiline",
+    "other",
+)
 
 
 @dataclass
@@ -68,8 +93,9 @@ def tree(rows: list[Row], note: Any) -> list[Row | Group]:
 
 def _rows(items: list[Row | Group]) -> list[Row]:
     """Return every row inside `items`, group rows included, in sheet order."""
-    return [r for i in items for r in ([i.row, *_rows(i.children)] if isinstance(i, Group)
-                                       else [i])]
+    return [
+        r for i in items for r in ([i.row, *_rows(i.children)] if isinstance(i, Group) else [i])
+    ]
 
 
 def unique(base: str, used: set[str]) -> str:
@@ -147,12 +173,19 @@ class PageLayout(ABC):
                 self.repeat(item)
             elif isinstance(item, Group):
                 start = len(self.pages)
-                self.open_page(self.name(item.row, self.page_names), self.text(item.row, "label"),
-                               self.condition(item.row), grouped=True)
+                self.open_page(
+                    self.name(item.row, self.page_names),
+                    self.text(item.row, "label"),
+                    self.condition(item.row),
+                    grouped=True,
+                )
                 self.add(item.children, item, None)
                 if not any(page.questions for page in self.pages[start:]):
-                    self.note(item.row.where, f"group {item.row.get('name')!r} has no question "
-                                              "mel can show; no page made")
+                    self.note(
+                        item.row.where,
+                        f"group {item.row.get('name')!r} has no question "
+                        "mel can show; no page made",
+                    )
             else:
                 if not self.pages or self.pages[-1].grouped:
                     self.open_page(self.loose_name(), None, None, False)
@@ -166,8 +199,9 @@ class PageLayout(ABC):
         """Return an unused page name."""
         return unique(base, self.page_names)
 
-    def open_page(self, name: str, title: dict | None, relevant: dict | None,
-                  grouped: bool) -> None:
+    def open_page(
+        self, name: str, title: dict | None, relevant: dict | None, grouped: bool
+    ) -> None:
         """Start a new page; questions are added to the last page."""
         self.pages.append(Page(name, title, relevant, grouped))
 
@@ -183,9 +217,12 @@ class PageLayout(ABC):
             elif isinstance(item, Group):
                 label = self.text(item.row, "label")
                 if label:
-                    self.note(item.row.where, f"group {item.row.get('name')!r} is flattened into "
-                                              f"page {self.pages[-1].name!r}; its label "
-                                              f"{label['nl']!r} is not shown")
+                    self.note(
+                        item.row.where,
+                        f"group {item.row.get('name')!r} is flattened into "
+                        f"page {self.pages[-1].name!r}; its label "
+                        f"{label['nl']!r} is not shown",
+                    )
                 self.add(item.children, item, both(inherited, self.condition(item.row)))
             elif run and group is not None:
                 self.likert(run, group, inherited)
@@ -197,8 +234,10 @@ class PageLayout(ABC):
     def repeat(self, group: Group) -> None:
         """List a repeat and every row inside it (mel has no repeats)."""
         name = group.row.get("name")
-        self.note(group.row.where, f"{group.row.kind()[0]} {name!r} not converted: mel has no "
-                                   "repeats or loops")
+        self.note(
+            group.row.where,
+            f"{group.row.kind()[0]} {name!r} not converted: mel has no repeats or loops",
+        )
         for row in _rows(group.children):
             self.skip(row, f"inside repeat {name!r}")
 
@@ -214,19 +253,26 @@ class PageLayout(ABC):
         name = self.name(header or group.row, self.names)
         required = [self.required(row) for row in statements]
         if any(required) and not all(required):
-            self.note(run[0].where, f"only some statements of {name!r} are required; "
-                                    "the likert question is optional")
+            self.note(
+                run[0].where,
+                f"only some statements of {name!r} are required; the likert question is optional",
+            )
         used: set[str] = set()
         rows = []
         for row in statements:
             self.not_kept(row, ("relevant", "constraint", "hint", *NOT_KEPT))
             rows.append({"name": self.name(row, used), "label": self.label(row, row.get("name"))})
             self.lost[row.get("name")] = f"is a statement of likert question {name!r}"
-        data = {"name": name, "type": "likert",
-                "label": self.text(header, "label") or self.text(group.row, "label")
-                or {"nl": name}, "hint": self.text(header, "hint"), "required": all(required),
-                "relevant": both(inherited, self.condition(header)), "choices": listname,
-                "statements": rows}
+        data = {
+            "name": name,
+            "type": "likert",
+            "label": self.text(header, "label") or self.text(group.row, "label") or {"nl": name},
+            "hint": self.text(header, "hint"),
+            "required": all(required),
+            "relevant": both(inherited, self.condition(header)),
+            "choices": listname,
+            "statements": rows,
+        }
         if header:
             self.not_kept(header)
             self.lost[header.get("name")] = f"is the header row of likert question {name!r}"
@@ -241,9 +287,12 @@ class PageLayout(ABC):
         same = condition_questions(data.get("relevant")) & {q["name"] for q in page.questions}
         if same:
             if page.grouped:
-                self.note(row.where, f"page {page.name!r} split before {data['name']!r}: its "
-                                     f"relevant refers to {', '.join(sorted(same))} on the same "
-                                     "page (mel conditions refer to earlier pages)")
+                self.note(
+                    row.where,
+                    f"page {page.name!r} split before {data['name']!r}: its "
+                    f"relevant refers to {', '.join(sorted(same))} on the same "
+                    "page (mel conditions refer to earlier pages)",
+                )
             name = self.fresh(page.name) if page.grouped else self.loose_name()
             self.open_page(name, page.title, page.relevant, page.grouped)
         self.pages[-1].questions.append(data)
@@ -256,13 +305,19 @@ class PageLayout(ABC):
 def _matrix_run(items: list[Row | Group], index: int) -> list[Row]:
     """Return the rows of an ODK matrix starting at `index` (empty if there is none)."""
     first = items[index]
-    if not isinstance(first, Row) or first.kind()[0] != "select_one" or \
-            not {"label", "list-nolabel"} & first.appearance():
+    if (
+        not isinstance(first, Row)
+        or first.kind()[0] != "select_one"
+        or not {"label", "list-nolabel"} & first.appearance()
+    ):
         return []
     run = [first]
-    for item in items[index + 1:]:
-        if not (isinstance(item, Row) and item.kind()[:2] == first.kind()[:2]
-                and "list-nolabel" in item.appearance()):
+    for item in items[index + 1 :]:
+        if not (
+            isinstance(item, Row)
+            and item.kind()[:2] == first.kind()[:2]
+            and "list-nolabel" in item.appearance()
+        ):
             break
         run.append(item)
     return run if len(run) > 1 else []

@@ -16,15 +16,38 @@ import openpyxl
 
 from mel.surveys.yamlfile import FileProblems, Problem
 
-TEXTS = ("label", "hint", "constraint_message", "required_message", "guidance_hint",
-         "image", "audio", "video", "big-image")
-ALIASES = {"jr:constraintmsg": "constraint_message", "jr:requiredmsg": "required_message",
-           "list name": "list_name", "constraint message": "constraint_message"}
-LANGUAGE_NAMES = {"nederlands": "nl", "dutch": "nl", "nld": "nl", "dut": "nl", "english": "en",
-                  "engels": "en", "eng": "en"}
-TYPE_SPELLINGS = ((r"^(begin|end)[_ ]+", r"\1 "), (r"\s+or\s+specify\s+other$", " or_other"),
-                  (r"^select\s+(one|1)\s+(from\s+)?", "select_one "),
-                  (r"^select\s+(multiple|all\s+that\s+apply)\s+(from\s+)?", "select_multiple "))
+TEXTS = (
+    "label",
+    "hint",
+    "constraint_message",
+    "required_message",
+    "guidance_hint",
+    "image",
+    "audio",
+    "video",
+    "big-image",
+)
+ALIASES = {
+    "jr:constraintmsg": "constraint_message",
+    "jr:requiredmsg": "required_message",
+    "list name": "list_name",
+    "constraint message": "constraint_message",
+}
+LANGUAGE_NAMES = {
+    "nederlands": "nl",
+    "dutch": "nl",
+    "nld": "nl",
+    "dut": "nl",
+    "english": "en",
+    "engels": "en",
+    "eng": "en",
+}
+TYPE_SPELLINGS = (
+    (r"^(begin|end)[_ ]+", r"\1 "),
+    (r"\s+or\s+specify\s+other$", " or_other"),
+    (r"^select\s+(one|1)\s+(from\s+)?", "select_one "),
+    (r"^select\s+(multiple|all\s+that\s+apply)\s+(from\s+)?", "select_multiple "),
+)
 
 
 @dataclass
@@ -90,8 +113,12 @@ class Workbook:
                 warnings.simplefilter("ignore")
                 book = openpyxl.load_workbook(path, read_only=True, data_only=True)
                 try:
-                    self.sheets = {name.strip().lower(): [list(r) for r in book[name].iter_rows(
-                        values_only=True)] for name in book.sheetnames}
+                    self.sheets = {
+                        name.strip().lower(): [
+                            list(r) for r in book[name].iter_rows(values_only=True)
+                        ]
+                        for name in book.sheetnames
+                    }
                 finally:
                     book.close()
         except Exception as exc:  # noqa: BLE001 - any failure means: not a readable .xlsx
@@ -109,20 +136,28 @@ class Workbook:
         rows = self.sheets.get("settings", [])
         if len(rows) < 2:
             return {}
-        return {_text(h).lower(): _text(v) for h, v in zip(rows[0], rows[1], strict=False)
-                if _text(h)}
+        return {
+            _text(h).lower(): _text(v) for h, v in zip(rows[0], rows[1], strict=False) if _text(h)
+        }
 
     def default_language(self, settings: dict[str, str], notes: list[Problem]) -> str:
         """Return the language of columns without one: the setting if nl or en, else nl."""
         lang = language(settings.get("default_language", "")) or "nl"
         if lang not in ("nl", "en"):
-            notes.append(Problem(self.file, "settings row 2", f"default_language {lang!r} is not "
-                                 "nl or en; columns without a language are read as nl"))
+            notes.append(
+                Problem(
+                    self.file,
+                    "settings row 2",
+                    f"default_language {lang!r} is not "
+                    "nl or en; columns without a language are read as nl",
+                )
+            )
             lang = "nl"
         return lang
 
-    def rows(self, sheet: str, needed: tuple[str, ...], default_language: str,
-             notes: list[Problem]) -> list[Row]:
+    def rows(
+        self, sheet: str, needed: tuple[str, ...], default_language: str, notes: list[Problem]
+    ) -> list[Row]:
         """Return the non-blank rows of a sheet; list columns in languages mel lacks."""
         table = self.sheets.get(sheet, [])
         columns: list[tuple[str, str | None]] = []
@@ -135,8 +170,14 @@ class Workbook:
             base = ALIASES.get(parts[0].lower(), parts[0].lower())
             code = language(parts[1]) if len(parts) > 1 else default_language
             if base in TEXTS and code not in ("nl", "en"):
-                notes.append(Problem(self.file, f"{sheet} sheet", f"column {_text(header)!r}: "
-                                     f"language {code!r} is not nl or en; not converted"))
+                notes.append(
+                    Problem(
+                        self.file,
+                        f"{sheet} sheet",
+                        f"column {_text(header)!r}: "
+                        f"language {code!r} is not nl or en; not converted",
+                    )
+                )
             columns.append((base, code if base in TEXTS else None))
         for column in needed:
             if (table or sheet == "survey") and column not in {base for base, _ in columns}:
@@ -153,15 +194,22 @@ class Workbook:
                 rows.append(row)
         return rows
 
-    def dutch_columns(self, sheets: tuple[list[Row], ...],
-                      notes: list[Problem]) -> set[tuple[str, str]]:
+    def dutch_columns(
+        self, sheets: tuple[list[Row], ...], notes: list[Problem]
+    ) -> set[tuple[str, str]]:
         """Return the (sheet, column) texts that have Dutch; list those with English only."""
         nl_columns: set[tuple[str, str]] = set()
         for rows in sheets:
-            found = {(r.sheet, column, code) for r in rows for column, t in r.texts.items()
-                     for code in t}
+            found = {
+                (r.sheet, column, code) for r in rows for column, t in r.texts.items() for code in t
+            }
             nl_columns |= {(sheet, column) for sheet, column, code in found if code == "nl"}
             for sheet, column in sorted({(s, c) for s, c, _ in found} - nl_columns):
-                notes.append(Problem(self.file, f"{sheet} sheet", f"no Dutch (nl) {column} "
-                                     "column; the English texts are used as nl"))
+                notes.append(
+                    Problem(
+                        self.file,
+                        f"{sheet} sheet",
+                        f"no Dutch (nl) {column} column; the English texts are used as nl",
+                    )
+                )
         return nl_columns

@@ -49,8 +49,7 @@ def manageable(user: User) -> bool:
     if me.all_programmes:
         return True
     mine = set(accounts.programme_codes(get_session(), me))
-    return not user.all_programmes and \
-        set(accounts.programme_codes(get_session(), user)) <= mine
+    return not user.all_programmes and set(accounts.programme_codes(get_session(), user)) <= mine
 
 
 @bp.route("/admin/users", methods=["GET", "POST"])
@@ -66,28 +65,52 @@ def users() -> ResponseReturnValue:
         if not form.validate_on_submit():
             abort(400)
         codes = request.form.getlist("programme")
-        if accounts.ALL_PROGRAMMES in codes and not me.all_programmes or \
-                not set(codes) - {accounts.ALL_PROGRAMMES} <= set(mine):
+        if (
+            accounts.ALL_PROGRAMMES in codes
+            and not me.all_programmes
+            or not set(codes) - {accounts.ALL_PROGRAMMES} <= set(mine)
+        ):
             abort(403)
         password = secrets.token_urlsafe(12)
         try:
-            user = accounts.create_user(session, email=request.form.get("email", ""),
-                                        password=password, role=request.form.get("role", ""),
-                                        programmes=codes)
+            user = accounts.create_user(
+                session,
+                email=request.form.get("email", ""),
+                password=password,
+                role=request.form.get("role", ""),
+                programmes=codes,
+            )
         except accounts.AccountError as exc:
             session.rollback()
             flash(str(exc))
         else:
-            record(session, actor(), "user_created", target=user.email, role=user.role,
-                   programmes=codes)
+            record(
+                session,
+                actor(),
+                "user_created",
+                target=user.email,
+                role=user.role,
+                programmes=codes,
+            )
             session.commit()
             created = (user.email, password)
-    rows = [(u, codes, manageable(u)) for u, codes in accounts.list_users(session)
-            if me.all_programmes or u.id == me.id or
-            (codes and set(codes) & set(mine) and accounts.ALL_PROGRAMMES not in codes)]
-    return render_template("staff/users.html", rows=rows, form=form, created=created,
-                           programmes=mine, all_programmes=me.all_programmes,
-                           roles=accounts.ROLES, errors=get_flashed_messages())
+    rows = [
+        (u, codes, manageable(u))
+        for u, codes in accounts.list_users(session)
+        if me.all_programmes
+        or u.id == me.id
+        or (codes and set(codes) & set(mine) and accounts.ALL_PROGRAMMES not in codes)
+    ]
+    return render_template(
+        "staff/users.html",
+        rows=rows,
+        form=form,
+        created=created,
+        programmes=mine,
+        all_programmes=me.all_programmes,
+        roles=accounts.ROLES,
+        errors=get_flashed_messages(),
+    )
 
 
 @bp.post("/admin/users/<int:user_id>/<any(disable, enable):action>")
@@ -107,8 +130,11 @@ def set_active(user_id: int, action: str) -> ResponseReturnValue:
 
 
 def _wave(programme: Programme, wave_code: str) -> Wave:
-    wave = get_session().exec(select(Wave).where(Wave.programme_id == programme.id,
-                                                 Wave.code == wave_code)).first()
+    wave = (
+        get_session()
+        .exec(select(Wave).where(Wave.programme_id == programme.id, Wave.code == wave_code))
+        .first()
+    )
     if wave is None:
         abort(404)
     return wave
@@ -122,13 +148,21 @@ def waves(code: str) -> ResponseReturnValue:
     session = get_session()
     rows = []
     for wave in programme_waves(session, programme):
-        instruments = session.exec(select(Instrument.code).join(
-            WaveInstrument, col(WaveInstrument.instrument_id) == Instrument.id)
-            .where(WaveInstrument.wave_id == wave.id)).all()
+        instruments = session.exec(
+            select(Instrument.code)
+            .join(WaveInstrument, col(WaveInstrument.instrument_id) == Instrument.id)
+            .where(WaveInstrument.wave_id == wave.id)
+        ).all()
         rows.append((wave, sorted(instruments)))
-    return render_template("staff/waves.html", programme=programme, rows=rows,
-                           statuses=WAVE_STATUSES, form=PostForm(), filters=None,
-                           errors=get_flashed_messages())
+    return render_template(
+        "staff/waves.html",
+        programme=programme,
+        rows=rows,
+        statuses=WAVE_STATUSES,
+        form=PostForm(),
+        filters=None,
+        errors=get_flashed_messages(),
+    )
 
 
 @bp.post("/p/<code>/waves/<wave_code>")
@@ -150,8 +184,15 @@ def update_wave(code: str, wave_code: str) -> ResponseReturnValue:
     wave.status = status
     session = get_session()
     session.add(wave)
-    record(session, actor(), "wave_changed", programme=programme.code, target=wave.code,
-           status=status, retention_until=retention or None)
+    record(
+        session,
+        actor(),
+        "wave_changed",
+        programme=programme.code,
+        target=wave.code,
+        status=status,
+        retention_until=retention or None,
+    )
     session.commit()
     return redirect(url_for(".waves", code=programme.code), 303)
 
@@ -165,23 +206,36 @@ def invitations(code: str, wave_code: str) -> ResponseReturnValue:
     programme = programme_or_404(code)
     wave = _wave(programme, wave_code)
     session = get_session()
-    instrument = session.exec(select(Instrument).where(
-        Instrument.code == request.form.get("instrument", ""),
-        Instrument.programme_id == programme.id)).first()
+    instrument = session.exec(
+        select(Instrument).where(
+            Instrument.code == request.form.get("instrument", ""),
+            Instrument.programme_id == programme.id,
+        )
+    ).first()
     if instrument is None or session.get(WaveInstrument, (wave.id, instrument.id)) is None:
         abort(404)
     try:
-        issued = create_invitations(session, wave=wave, instrument=instrument,
-                                    invitees=invitees_from_units(session, wave, "sample"),
-                                    base_url=request.host_url)
+        issued = create_invitations(
+            session,
+            wave=wave,
+            instrument=instrument,
+            invitees=invitees_from_units(session, wave, "sample"),
+            base_url=request.host_url,
+        )
     except InvitationError as exc:
         session.rollback()
         flash(str(exc))
         return redirect(url_for(".waves", code=programme.code), 303)
-    record(session, actor(), "invitations_created", programme=programme.code,
-           target=f"{wave.code}/{instrument.code}", count=len(issued))
+    record(
+        session,
+        actor(),
+        "invitations_created",
+        programme=programme.code,
+        target=f"{wave.code}/{instrument.code}",
+        count=len(issued),
+    )
     session.commit()
-    links = pd.DataFrame([(i.unit or "", i.language, i.url) for i in issued],
-                         columns=["unit", "language", "url"])
-    return download(to_csv(links),
-                    f"mel-{programme.code}-{wave.code}-{instrument.code}-links.csv")
+    links = pd.DataFrame(
+        [(i.unit or "", i.language, i.url) for i in issued], columns=["unit", "language", "url"]
+    )
+    return download(to_csv(links), f"mel-{programme.code}-{wave.code}-{instrument.code}-links.csv")

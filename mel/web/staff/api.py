@@ -51,8 +51,12 @@ def _filters(programme: Programme) -> Filters | ResponseReturnValue:
 
 
 def _selection(filters: Filters) -> dict[str, Any]:
-    return {"wave": filters.wave.code, "filters": filters.values, "by": filters.by,
-            "min_group_size": _k()}
+    return {
+        "wave": filters.wave.code,
+        "filters": filters.values,
+        "by": filters.by,
+        "min_group_size": _k(),
+    }
 
 
 @bp.get("/programmes")
@@ -62,10 +66,14 @@ def programmes() -> ResponseReturnValue:
     user = current_user()
     assert user is not None
     codes = accounts.programme_codes(get_session(), user)
-    rows = get_session().exec(select(Programme).where(col(Programme.code).in_(codes))
-                              .order_by(col(Programme.code))).all()
-    return jsonify(programmes=[{"code": p.code, "label": {"nl": p.label_nl, "en": p.label_en}}
-                               for p in rows])
+    rows = (
+        get_session()
+        .exec(select(Programme).where(col(Programme.code).in_(codes)).order_by(col(Programme.code)))
+        .all()
+    )
+    return jsonify(
+        programmes=[{"code": p.code, "label": {"nl": p.label_nl, "en": p.label_en}} for p in rows]
+    )
 
 
 @bp.get("/programmes/<code>/waves")
@@ -73,12 +81,19 @@ def programmes() -> ResponseReturnValue:
 def waves(code: str) -> ResponseReturnValue:
     """The programme's waves, newest first."""
     programme = programme_or_404(code)
-    return jsonify(waves=[{
-        "code": w.code, "label": {"nl": w.label_nl, "en": w.label_en}, "year": w.year,
-        "status": w.status,
-        "fieldwork_start": w.fieldwork_start.isoformat() if w.fieldwork_start else None,
-        "fieldwork_end": w.fieldwork_end.isoformat() if w.fieldwork_end else None,
-    } for w in programme_waves(get_session(), programme)])
+    return jsonify(
+        waves=[
+            {
+                "code": w.code,
+                "label": {"nl": w.label_nl, "en": w.label_en},
+                "year": w.year,
+                "status": w.status,
+                "fieldwork_start": w.fieldwork_start.isoformat() if w.fieldwork_start else None,
+                "fieldwork_end": w.fieldwork_end.isoformat() if w.fieldwork_end else None,
+            }
+            for w in programme_waves(get_session(), programme)
+        ]
+    )
 
 
 @bp.get("/programmes/<code>/fieldwork")
@@ -109,13 +124,21 @@ def kpis(code: str) -> ResponseReturnValue:
     lang = g.get("lang", "nl")
     items = []
     for card in staff_kpis.cards(get_session(), programme, filters, _k(), lang):
-        items.append({
-            "code": card.code, "label": card.label, "unit": card.unit,
-            "direction": card.direction, "suppressed": card.estimate is None,
-            "result": card.estimate, "target": card.target, "status": card.status_code,
-            "trend": [{"wave": p.wave, "suppressed": p.figures is None, "result": p.figures}
-                      for p in card.trend],
-            "groups": [] if card.groups is None else card.groups.to_dict("records"),
-        })
-    return jsonify(_clean({"programme": programme.code, **_selection(filters),
-                           "kpis": items}))
+        items.append(
+            {
+                "code": card.code,
+                "label": card.label,
+                "unit": card.unit,
+                "direction": card.direction,
+                "suppressed": card.estimate is None,
+                "result": card.estimate,
+                "target": card.target,
+                "status": card.status_code,
+                "trend": [
+                    {"wave": p.wave, "suppressed": p.figures is None, "result": p.figures}
+                    for p in card.trend
+                ],
+                "groups": [] if card.groups is None else card.groups.to_dict("records"),
+            }
+        )
+    return jsonify(_clean({"programme": programme.code, **_selection(filters), "kpis": items}))

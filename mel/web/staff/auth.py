@@ -59,9 +59,13 @@ class PasswordForm(FlaskForm):
     """Change one's own password."""
 
     current = PasswordField("current", validators=[DataRequired(), Length(max=1024)])
-    new = PasswordField("new", validators=[
-        DataRequired(), Length(min=accounts.MIN_PASSWORD_LENGTH,
-                               max=accounts.MAX_PASSWORD_LENGTH)])
+    new = PasswordField(
+        "new",
+        validators=[
+            DataRequired(),
+            Length(min=accounts.MIN_PASSWORD_LENGTH, max=accounts.MAX_PASSWORD_LENGTH),
+        ],
+    )
     confirm = PasswordField("confirm", validators=[EqualTo("new")])
 
 
@@ -120,8 +124,12 @@ def load_user() -> None:
         return
     user = get_session().get(User, uid)
     max_age = float(current_app.config["STAFF_SESSION_HOURS"]) * 3600
-    if (user is None or not user.active or session.get("sv") != user.session_version
-            or time.time() - float(session.get("at", 0)) > max_age):
+    if (
+        user is None
+        or not user.active
+        or session.get("sv") != user.session_version
+        or time.time() - float(session.get("at", 0)) > max_age
+    ):
         session.clear()
         return
     g.user = user
@@ -159,8 +167,7 @@ def programme_or_404(code: str) -> Programme:
     """Return a programme the logged-in account may see; 404 otherwise (no existence leak)."""
     user = current_user()
     programme = get_session().exec(select(Programme).where(Programme.code == code)).first()
-    if user is None or programme is None or not accounts.may_see(get_session(), user,
-                                                                 programme):
+    if user is None or programme is None or not accounts.may_see(get_session(), user, programme):
         if wants_json():
             response = jsonify(error="not found")
             response.status_code = 404
@@ -171,8 +178,13 @@ def programme_or_404(code: str) -> Programme:
 
 def safe_next(target: str | None) -> str:
     """Return a same-site path to go to after login (never another host)."""
-    if target and target.startswith("/") and not target.startswith("//") \
-            and not urlsplit(target).netloc and "\\" not in target:
+    if (
+        target
+        and target.startswith("/")
+        and not target.startswith("//")
+        and not urlsplit(target).netloc
+        and "\\" not in target
+    ):
         return target
     return url_for("dashboard.index")
 
@@ -259,21 +271,24 @@ def password() -> ResponseReturnValue:
             done = True
     elif request.method == "POST":
         error = translate("staff_password_rules", lang, n=accounts.MIN_PASSWORD_LENGTH)
-    return render_template("staff/password.html", form=form, error=error, done=done,
-                           n=accounts.MIN_PASSWORD_LENGTH), 400 if error else 200
+    return render_template(
+        "staff/password.html", form=form, error=error, done=done, n=accounts.MIN_PASSWORD_LENGTH
+    ), 400 if error else 200
 
 
 def init_app(app: Flask) -> None:
     """Register the blueprint, cookie settings, the throttle and the user loader."""
     relaxed = app.debug or app.config.get("TESTING") or app.config.get("DEMO")
-    app.config["SESSION_COOKIE_SECURE"] = bool(app.config.get("SESSION_COOKIE_SECURE")) \
-        or not relaxed
+    app.config["SESSION_COOKIE_SECURE"] = (
+        bool(app.config.get("SESSION_COOKIE_SECURE")) or not relaxed
+    )
     app.config["SESSION_COOKIE_HTTPONLY"] = True
     app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
     app.config.setdefault("STAFF_SESSION_HOURS", 8)
     app.config.setdefault("LOGIN_THROTTLE", "10 per 10 minutes")
-    app.extensions["mel.login_throttle"] = Throttle(app.config["RATELIMIT_STORAGE_URI"],
-                                                    app.config["LOGIN_THROTTLE"])
+    app.extensions["mel.login_throttle"] = Throttle(
+        app.config["RATELIMIT_STORAGE_URI"], app.config["LOGIN_THROTTLE"]
+    )
     app.before_request(load_user)
     app.register_blueprint(bp)
 

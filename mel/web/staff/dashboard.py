@@ -42,8 +42,9 @@ from mel.web.staff.filters import (
     programme_waves,
 )
 
-bp = Blueprint("dashboard", __name__, url_prefix="/staff", static_folder="static",
-               static_url_path="/static")
+bp = Blueprint(
+    "dashboard", __name__, url_prefix="/staff", static_folder="static", static_url_path="/static"
+)
 
 
 def k() -> int:
@@ -58,8 +59,14 @@ def lang() -> str:
 
 def stop(status: int, programme: Programme, message: str) -> NoReturn:
     """End the request with a page that explains `message`."""
-    abort(make_response(render_template("staff/message.html", programme=programme,
-                                        message=message, status=status), status))
+    abort(
+        make_response(
+            render_template(
+                "staff/message.html", programme=programme, message=message, status=status
+            ),
+            status,
+        )
+    )
 
 
 def filters_or_400(programme: Programme) -> Filters:
@@ -73,11 +80,16 @@ def filters_or_400(programme: Programme) -> Filters:
 def filter_context(programme: Programme, filters: Filters) -> dict[str, Any]:
     """What the filter form needs: waves, known values per dimension, groupings."""
     session = get_session()
-    return {"programme": programme, "filters": filters,
-            "waves": programme_waves(session, programme),
-            "options": dimension_values(frame_units(session, filters.wave)),
-            "dimensions": DIMENSIONS, "groupings": GROUPINGS,
-            "description": filters.describe(lang()), "k": k()}
+    return {
+        "programme": programme,
+        "filters": filters,
+        "waves": programme_waves(session, programme),
+        "options": dimension_values(frame_units(session, filters.wave)),
+        "dimensions": DIMENSIONS,
+        "groupings": GROUPINGS,
+        "description": filters.describe(lang()),
+        "k": k(),
+    }
 
 
 def embedded(fmt: str) -> bool:
@@ -99,8 +111,11 @@ def index() -> ResponseReturnValue:
     user = current_user()
     assert user is not None
     codes = accounts.programme_codes(get_session(), user)
-    programmes = get_session().exec(select(Programme).where(col(Programme.code).in_(codes))
-                                    .order_by(col(Programme.code))).all()
+    programmes = (
+        get_session()
+        .exec(select(Programme).where(col(Programme.code).in_(codes)).order_by(col(Programme.code)))
+        .all()
+    )
     return render_template("staff/index.html", programmes=programmes)
 
 
@@ -109,8 +124,9 @@ def index() -> ResponseReturnValue:
 def programme(code: str) -> ResponseReturnValue:
     """A programme's waves with links to its dashboards."""
     row = programme_or_404(code)
-    return render_template("staff/programme.html", programme=row,
-                           waves=programme_waves(get_session(), row))
+    return render_template(
+        "staff/programme.html", programme=row, waves=programme_waves(get_session(), row)
+    )
 
 
 def fieldwork_result(code: str) -> tuple[Programme, Fieldwork]:
@@ -125,8 +141,9 @@ def fieldwork_result(code: str) -> tuple[Programme, Fieldwork]:
 def fieldwork_page(code: str) -> ResponseReturnValue:
     """Responses per group against the frame, with a chart, a table and downloads."""
     row, result = fieldwork_result(code)
-    return render_template("staff/fieldwork.html", result=result,
-                           **filter_context(row, result.filters))
+    return render_template(
+        "staff/fieldwork.html", result=result, **filter_context(row, result.filters)
+    )
 
 
 def fieldwork_table(result: Fieldwork) -> Any:
@@ -134,7 +151,8 @@ def fieldwork_table(result: Fieldwork) -> Any:
     assert result.table is not None
     table = result.table.copy()
     table["suppressed"] = table["suppressed"].map(
-        lambda hidden: translate("yes" if hidden else "no", lang()))
+        lambda hidden: translate("yes" if hidden else "no", lang())
+    )
     names = {c: translate(f"fw_{c}", lang()) for c in table.columns}
     names["group"] = translate(f"dim_{result.filters.by}", lang())
     return table.rename(columns=names)
@@ -152,20 +170,32 @@ def fieldwork_download(code: str, fmt: str) -> ResponseReturnValue:
     title = f"{translate('staff_fieldwork', lang())} — {row.code}"
     description = result.filters.describe(lang())
     if fmt in staff_output.TABLE_TYPES:
-        content = staff_output.table_file(fieldwork_table(result), fmt, title=title,
-                                          filters=description, lang=lang())
+        content = staff_output.table_file(
+            fieldwork_table(result), fmt, title=title, filters=description, lang=lang()
+        )
     else:
         table = result.table
         figure = staff_output.bar_chart(
             [str(g) for g in table["group"]],
-            {translate("fw_complete", lang()): list(table["complete"]),
-             translate("fw_in_progress", lang()): list(table["in_progress"])},
-            title=title, subtitle=description, xlabel=translate("fw_responses", lang()),
-            hidden_text=translate("staff_hidden", lang()))
+            {
+                translate("fw_complete", lang()): list(table["complete"]),
+                translate("fw_in_progress", lang()): list(table["in_progress"]),
+            },
+            title=title,
+            subtitle=description,
+            xlabel=translate("fw_responses", lang()),
+            hidden_text=translate("staff_hidden", lang()),
+        )
         content = staff_output.chart_file(figure, fmt)
     if not embedded(fmt):
-        record(get_session(), actor(), "download", programme=row.code,
-               target=f"fieldwork.{fmt}", filters=result.filters.params())
+        record(
+            get_session(),
+            actor(),
+            "download",
+            programme=row.code,
+            target=f"fieldwork.{fmt}",
+            filters=result.filters.params(),
+        )
         get_session().commit()
     return staff_output.download(content, f"mel-{row.code}-fieldwork.{fmt}")
 
@@ -177,11 +207,13 @@ def kpis_page(code: str) -> ResponseReturnValue:
     row = programme_or_404(code)
     filters = filters_or_400(row)
     if not selection_shown(get_session(), filters, k()):
-        return render_template("staff/kpis.html", cards=[], too_small=True,
-                               **filter_context(row, filters))
+        return render_template(
+            "staff/kpis.html", cards=[], too_small=True, **filter_context(row, filters)
+        )
     cards, left_out = staff_kpis.cards_and_left_out(get_session(), row, filters, k(), lang())
-    return render_template("staff/kpis.html", cards=cards, outside_frame=left_out,
-                           **filter_context(row, filters))
+    return render_template(
+        "staff/kpis.html", cards=cards, outside_frame=left_out, **filter_context(row, filters)
+    )
 
 
 @bp.get("/p/<code>/kpis/<kpi>.<fmt>")
@@ -199,15 +231,24 @@ def kpi_download(code: str, kpi: str, fmt: str) -> ResponseReturnValue:
         abort(404)
     description = filters.describe(lang())
     if fmt in staff_output.TABLE_TYPES:
-        content = staff_output.table_file(staff_kpis.card_table(card, lang()), fmt,
-                                          title=card.label, filters=description,
-                                          lang=lang())
+        content = staff_output.table_file(
+            staff_kpis.card_table(card, lang()),
+            fmt,
+            title=card.label,
+            filters=description,
+            lang=lang(),
+        )
     else:
-        content = staff_output.chart_file(staff_kpis.card_chart(card, description, lang()),
-                                          fmt)
+        content = staff_output.chart_file(staff_kpis.card_chart(card, description, lang()), fmt)
     if not embedded(fmt):
-        record(get_session(), actor(), "download", programme=row.code,
-               target=f"kpi {kpi}.{fmt}", filters=filters.params())
+        record(
+            get_session(),
+            actor(),
+            "download",
+            programme=row.code,
+            target=f"kpi {kpi}.{fmt}",
+            filters=filters.params(),
+        )
         get_session().commit()
     return staff_output.download(content, f"mel-{row.code}-{kpi}.{fmt}")
 
@@ -219,9 +260,9 @@ def texts_page(code: str) -> ResponseReturnValue:
     row = programme_or_404(code)
     filters = filters_or_400(row)
     try:
-        texts = staff_texts.open_answers(get_session(), row, filters, k(),
-                                        request.args.get("question"), lang())
+        texts = staff_texts.open_answers(
+            get_session(), row, filters, k(), request.args.get("question"), lang()
+        )
     except FilterError as exc:
         stop(400, row, str(exc))
-    return render_template("staff/texts.html", texts=texts,
-                           **filter_context(row, filters))
+    return render_template("staff/texts.html", texts=texts, **filter_context(row, filters))

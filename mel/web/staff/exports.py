@@ -30,67 +30,95 @@ def index(code: str) -> ResponseReturnValue:
     rows = []
     for wave in waves:
         instruments = session.exec(
-            select(Instrument).join(WaveInstrument,
-                                    col(WaveInstrument.instrument_id) == Instrument.id)
-            .where(WaveInstrument.wave_id == wave.id).order_by(col(Instrument.code))).all()
-        rows.extend((wave, instrument, *coverage.get((wave.id, instrument.id), (0, 0)))
-                    for instrument in instruments)
-    return render_template("staff/exports.html", programme=programme, rows=rows,
-                           formats=export.FORMATS, filters=None)
+            select(Instrument)
+            .join(WaveInstrument, col(WaveInstrument.instrument_id) == Instrument.id)
+            .where(WaveInstrument.wave_id == wave.id)
+            .order_by(col(Instrument.code))
+        ).all()
+        rows.extend(
+            (wave, instrument, *coverage.get((wave.id, instrument.id), (0, 0)))
+            for instrument in instruments
+        )
+    return render_template(
+        "staff/exports.html", programme=programme, rows=rows, formats=export.FORMATS, filters=None
+    )
 
 
-def _wave_and_instrument(code: str, wave_code: str, instrument_code: str
-                         ) -> tuple[str, Wave, Instrument]:
+def _wave_and_instrument(
+    code: str, wave_code: str, instrument_code: str
+) -> tuple[str, Wave, Instrument]:
     programme = programme_or_404(code)
     session = get_session()
-    wave = session.exec(select(Wave).where(Wave.programme_id == programme.id,
-                                           Wave.code == wave_code)).first()
-    instrument = session.exec(select(Instrument).where(Instrument.code == instrument_code,
-                                                       Instrument.programme_id == programme.id)
-                              ).first()
-    if wave is None or instrument is None or \
-            session.get(WaveInstrument, (wave.id, instrument.id)) is None:
+    wave = session.exec(
+        select(Wave).where(Wave.programme_id == programme.id, Wave.code == wave_code)
+    ).first()
+    instrument = session.exec(
+        select(Instrument).where(
+            Instrument.code == instrument_code, Instrument.programme_id == programme.id
+        )
+    ).first()
+    if (
+        wave is None
+        or instrument is None
+        or session.get(WaveInstrument, (wave.id, instrument.id)) is None
+    ):
         abort(404)
     return programme.code, wave, instrument
 
 
 @bp.get("/<wave_code>/<instrument_code>/data.<fmt>")
 @staff_required(*ROLES)
-def data_file(code: str, wave_code: str, instrument_code: str, fmt: str
-              ) -> ResponseReturnValue:
+def data_file(code: str, wave_code: str, instrument_code: str, fmt: str) -> ResponseReturnValue:
     """The responses of a wave to an instrument as CSV, XLSX, SPSS .sav or Stata .dta."""
     if fmt not in export.FORMATS:
         abort(404)
     programme, wave, instrument = _wave_and_instrument(code, wave_code, instrument_code)
     built = _build(programme, wave, instrument)
     content = export.write(built, fmt)
-    record(get_session(), actor(), "export", programme=programme,
-           target=f"{wave.code}/{instrument.code}", format=fmt, rows=len(built.data))
+    record(
+        get_session(),
+        actor(),
+        "export",
+        programme=programme,
+        target=f"{wave.code}/{instrument.code}",
+        format=fmt,
+        rows=len(built.data),
+    )
     get_session().commit()
-    return download(content, f"mel-{programme}-{wave.code}-{instrument.code}.{fmt}",
-                    export.MEDIA_TYPES[fmt])
+    return download(
+        content, f"mel-{programme}-{wave.code}-{instrument.code}.{fmt}", export.MEDIA_TYPES[fmt]
+    )
 
 
 @bp.get("/<wave_code>/<instrument_code>/codebook.<fmt>")
 @staff_required(*ROLES)
-def codebook_file(code: str, wave_code: str, instrument_code: str, fmt: str
-                  ) -> ResponseReturnValue:
+def codebook_file(code: str, wave_code: str, instrument_code: str, fmt: str) -> ResponseReturnValue:
     """The codebook: variables, labels, value labels, versions asked, Stata names, codes."""
     if fmt not in ("csv", "xlsx"):
         abort(404)
     programme, wave, instrument = _wave_and_instrument(code, wave_code, instrument_code)
     book = export.codebook(_build(programme, wave, instrument))
     content = export.to_csv(book) if fmt == "csv" else export.to_xlsx({"codebook": book})
-    record(get_session(), actor(), "export", programme=programme,
-           target=f"{wave.code}/{instrument.code}", format=f"codebook.{fmt}")
+    record(
+        get_session(),
+        actor(),
+        "export",
+        programme=programme,
+        target=f"{wave.code}/{instrument.code}",
+        format=f"codebook.{fmt}",
+    )
     get_session().commit()
     return download(content, f"mel-{programme}-{wave.code}-{instrument.code}-codebook.{fmt}")
 
 
 def _build(programme: str, wave: Wave, instrument: Instrument) -> export.WaveExport:
     try:
-        return export.build_export(current_app.extensions["mel.engine"], programme=programme,
-                                   wave=wave.code, instrument=instrument.code,
-                                   language=g.get("lang", "nl"))
+        return export.build_export(
+            current_app.extensions["mel.engine"],
+            programme=programme,
+            wave=wave.code,
+            instrument=instrument.code,
+            language=g.get("lang", "nl"),
+        )
     except FrameError as exc:
         abort(409, str(exc))

@@ -11,8 +11,7 @@ from mel.disclosure.cells import UNKNOWN, cell_shown, group_cells, select_cell
 from mel.models import FrameUnit, Response, Unit
 from mel.web.staff.filters import DIMENSIONS, Filters, frame_units
 
-COLUMNS = ["group", "sampled_units", "complete", "in_progress", "response_rate",
-           "suppressed"]
+COLUMNS = ["group", "sampled_units", "complete", "in_progress", "response_rate", "suppressed"]
 
 
 @dataclass(frozen=True)
@@ -31,12 +30,23 @@ class Fieldwork:
 def wave_responses(session: Session, wave_id: int) -> pd.DataFrame:
     """One row per response of the wave: status, unit and the unit's dimensions."""
     rows = session.exec(
-        select(Response.status, Unit.code, Unit.province, Unit.region, Unit.sector,
-               FrameUnit.stratum, Unit.kind)
+        select(
+            Response.status,
+            Unit.code,
+            Unit.province,
+            Unit.region,
+            Unit.sector,
+            FrameUnit.stratum,
+            Unit.kind,
+        )
         .outerjoin(Unit, col(Unit.id) == Response.unit_id)
-        .outerjoin(FrameUnit, (col(FrameUnit.unit_id) == Response.unit_id)
-                   & (col(FrameUnit.wave_id) == Response.wave_id))
-        .where(Response.wave_id == wave_id)).all()
+        .outerjoin(
+            FrameUnit,
+            (col(FrameUnit.unit_id) == Response.unit_id)
+            & (col(FrameUnit.wave_id) == Response.wave_id),
+        )
+        .where(Response.wave_id == wave_id)
+    ).all()
     return pd.DataFrame([tuple(r) for r in rows], columns=["status", "unit", *DIMENSIONS])
 
 
@@ -85,15 +95,27 @@ def fieldwork(session: Session, filters: Filters, k: int) -> Fieldwork:
     for group in sorted(set(done.index) | set(busy.index) | set(sampled.index)):
         finished, started = _count(done, group), _count(busy, group)
         frame_n = int(sampled.get(group, 0))
-        rate = (100.0 * float(responded.get(group, 0)) / frame_n
-                if frame_n and finished is not None else None)
-        rows.append({"group": group, "sampled_units": frame_n, "complete": finished,
-                     "in_progress": started, "response_rate": rate,
-                     "suppressed": finished is None or started is None})
+        rate = (
+            100.0 * float(responded.get(group, 0)) / frame_n
+            if frame_n and finished is not None
+            else None
+        )
+        rows.append(
+            {
+                "group": group,
+                "sampled_units": frame_n,
+                "complete": finished,
+                "in_progress": started,
+                "response_rate": rate,
+                "suppressed": finished is None or started is None,
+            }
+        )
     frame_total = int(len(units))
-    total = {"sampled_units": frame_total, "complete": float(len(chosen)),
-             "in_progress": _total(running, filters, k),
-             "response_rate": 100.0 * chosen["unit"].nunique() / frame_total
-             if frame_total else None}
+    total = {
+        "sampled_units": frame_total,
+        "complete": float(len(chosen)),
+        "in_progress": _total(running, filters, k),
+        "response_rate": 100.0 * chosen["unit"].nunique() / frame_total if frame_total else None,
+    }
     table = pd.DataFrame(rows, columns=COLUMNS).astype(object)
     return Fieldwork(filters, table.where(table.notna(), None), total)

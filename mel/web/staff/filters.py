@@ -48,19 +48,34 @@ class Filters:
 
 def programme_waves(session: Session, programme: Programme) -> list[Wave]:
     """Return the programme's waves, newest first."""
-    return list(session.exec(select(Wave).where(Wave.programme_id == programme.id)
-                             .order_by(col(Wave.year).desc(), col(Wave.id).desc())).all())
+    return list(
+        session.exec(
+            select(Wave)
+            .where(Wave.programme_id == programme.id)
+            .order_by(col(Wave.year).desc(), col(Wave.id).desc())
+        ).all()
+    )
 
 
 def frame_units(session: Session, wave: Wave) -> pd.DataFrame:
     """Return the wave's frame: one row per unit with its dimensions and `sampled`."""
     rows = session.exec(
-        select(Unit.id, Unit.code, Unit.province, Unit.region, Unit.sector, FrameUnit.stratum,
-               Unit.kind, FrameUnit.sampled)
+        select(
+            Unit.id,
+            Unit.code,
+            Unit.province,
+            Unit.region,
+            Unit.sector,
+            FrameUnit.stratum,
+            Unit.kind,
+            FrameUnit.sampled,
+        )
         .join(FrameUnit, col(FrameUnit.unit_id) == Unit.id)
-        .where(FrameUnit.wave_id == wave.id)).all()
-    return pd.DataFrame([tuple(r) for r in rows],
-                        columns=["unit_id", "unit", *DIMENSIONS, "sampled"])
+        .where(FrameUnit.wave_id == wave.id)
+    ).all()
+    return pd.DataFrame(
+        [tuple(r) for r in rows], columns=["unit_id", "unit", *DIMENSIONS, "sampled"]
+    )
 
 
 def dimension_values(units: pd.DataFrame) -> dict[str, list[str]]:
@@ -68,8 +83,9 @@ def dimension_values(units: pd.DataFrame) -> dict[str, list[str]]:
     return {dim: sorted(str(v) for v in units[dim].dropna().unique()) for dim in DIMENSIONS}
 
 
-def parse_filters(session: Session, programme: Programme, args: Mapping[str, str],
-                  lang: str = "nl") -> Filters:
+def parse_filters(
+    session: Session, programme: Programme, args: Mapping[str, str], lang: str = "nl"
+) -> Filters:
     """Check the query parameters and return the filters; FilterError names what is wrong."""
     unknown = sorted(set(args) - ALLOWED)
     if unknown:
@@ -80,19 +96,34 @@ def parse_filters(session: Session, programme: Programme, args: Mapping[str, str
     code = args.get("wave") or waves[0].code
     wave = next((w for w in waves if w.code == code), None)
     if wave is None:
-        raise FilterError(translate("staff_err_value", lang, name="wave", value=code,
-                                    choices=", ".join(w.code for w in waves)))
+        raise FilterError(
+            translate(
+                "staff_err_value",
+                lang,
+                name="wave",
+                value=code,
+                choices=", ".join(w.code for w in waves),
+            )
+        )
     known = dimension_values(frame_units(session, wave))
     values = {}
     for dim in DIMENSIONS:
         value = args.get(dim, "")
         if value:
             if value not in known[dim]:
-                raise FilterError(translate("staff_err_value", lang, name=dim, value=value,
-                                            choices=", ".join(known[dim]) or "—"))
+                raise FilterError(
+                    translate(
+                        "staff_err_value",
+                        lang,
+                        name=dim,
+                        value=value,
+                        choices=", ".join(known[dim]) or "—",
+                    )
+                )
             values[dim] = value
     by = args.get("by") or "stratum"
     if by not in GROUPINGS:
-        raise FilterError(translate("staff_err_value", lang, name="by", value=by,
-                                    choices=", ".join(GROUPINGS)))
+        raise FilterError(
+            translate("staff_err_value", lang, name="by", value=by, choices=", ".join(GROUPINGS))
+        )
     return Filters(wave, values, by)

@@ -80,25 +80,38 @@ class Card:
     groups: pd.DataFrame | None = None
 
 
-def definitions(session: Session, programme: Programme
-                ) -> tuple[ProgrammeDefinition, dict[str, InstrumentDefinition]]:
+def definitions(
+    session: Session, programme: Programme
+) -> tuple[ProgrammeDefinition, dict[str, InstrumentDefinition]]:
     """Rebuild the programme's KPI definitions and its instruments' latest versions."""
-    rows = session.exec(select(Kpi).where(Kpi.programme_id == programme.id)
-                        .order_by(col(Kpi.id))).all()
+    rows = session.exec(
+        select(Kpi).where(Kpi.programme_id == programme.id).order_by(col(Kpi.id))
+    ).all()
     kpis = [KpiDefinition.model_validate(row.spec) for row in rows]
     definition = ProgrammeDefinition.model_construct(
-        programme=programme.code, label={"nl": programme.label_nl, "en": programme.label_en},
-        unit_kinds=[], pathways=[], kpis=kpis)
-    instruments = {code: survey for code in {k.instrument for k in kpis}
-                   if (survey := latest_definition(session, code)) is not None}
+        programme=programme.code,
+        label={"nl": programme.label_nl, "en": programme.label_en},
+        unit_kinds=[],
+        pathways=[],
+        kpis=kpis,
+    )
+    instruments = {
+        code: survey
+        for code in {k.instrument for k in kpis}
+        if (survey := latest_definition(session, code)) is not None
+    }
     return definition, instruments
 
 
 def fielded(session: Session, wave: Wave) -> set[str]:
     """The codes of the instruments a wave fields."""
-    return set(session.exec(select(Instrument.code).join(
-        WaveInstrument, col(WaveInstrument.instrument_id) == Instrument.id)
-        .where(WaveInstrument.wave_id == wave.id)).all())
+    return set(
+        session.exec(
+            select(Instrument.code)
+            .join(WaveInstrument, col(WaveInstrument.instrument_id) == Instrument.id)
+            .where(WaveInstrument.wave_id == wave.id)
+        ).all()
+    )
 
 
 def matches(data: pd.DataFrame, values: dict[str, str]) -> np.ndarray:
@@ -109,8 +122,10 @@ def matches(data: pd.DataFrame, values: dict[str, str]) -> np.ndarray:
 def _as_dict(estimate: Any) -> dict[str, Any]:
     """The seven result figures as plain numbers (NaN as None, for JSON)."""
     values = {name: getattr(estimate, name) for name in RESULT}
-    return {name: None if isinstance(v, float) and v != v else
-            (int(v) if name == "n" else float(v)) for name, v in values.items()}
+    return {
+        name: None if isinstance(v, float) and v != v else (int(v) if name == "n" else float(v))
+        for name, v in values.items()
+    }
 
 
 _CACHE: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
@@ -139,19 +154,38 @@ def fingerprint(session: Session, programme: Programme) -> tuple[Any, ...]:
     instrument version changes it, so cached figures are never stale.
     """
     waves = select(Wave.id).where(Wave.programme_id == programme.id)
-    responses = session.exec(select(func.count(col(Response.id)),
-                                    func.max(Response.updated_at))
-                             .where(col(Response.wave_id).in_(waves))).one()
-    frame_rows = session.exec(select(func.count(col(FrameUnit.id)))
-                              .where(col(FrameUnit.wave_id).in_(waves))).one()
-    strata = session.exec(select(func.sum(WaveStratum.population_size))
-                          .where(col(WaveStratum.wave_id).in_(waves))).one()
-    versions = session.exec(select(func.count(col(InstrumentVersion.id))).join(Instrument)
-                            .where(Instrument.programme_id == programme.id)).one()
-    years = tuple(session.exec(select(Wave.code, Wave.year).where(
-        Wave.programme_id == programme.id).order_by(col(Wave.id))).all())
-    return (str(session.get_bind().url), programme.content_hash, *responses, frame_rows,
-            strata, versions, years)
+    responses = session.exec(
+        select(func.count(col(Response.id)), func.max(Response.updated_at)).where(
+            col(Response.wave_id).in_(waves)
+        )
+    ).one()
+    frame_rows = session.exec(
+        select(func.count(col(FrameUnit.id))).where(col(FrameUnit.wave_id).in_(waves))
+    ).one()
+    strata = session.exec(
+        select(func.sum(WaveStratum.population_size)).where(col(WaveStratum.wave_id).in_(waves))
+    ).one()
+    versions = session.exec(
+        select(func.count(col(InstrumentVersion.id)))
+        .join(Instrument)
+        .where(Instrument.programme_id == programme.id)
+    ).one()
+    years = tuple(
+        session.exec(
+            select(Wave.code, Wave.year)
+            .where(Wave.programme_id == programme.id)
+            .order_by(col(Wave.id))
+        ).all()
+    )
+    return (
+        str(session.get_bind().url),
+        programme.content_hash,
+        *responses,
+        frame_rows,
+        strata,
+        versions,
+        years,
+    )
 
 
 class Evaluator:
@@ -167,33 +201,47 @@ class Evaluator:
         """The wave's analysis frame of `instrument`, or None if the wave does not field it."""
         if instrument not in fielded(self.session, wave) or instrument not in self.instruments:
             return None
-        return cached(("frame", *self.key, wave.code, instrument, self.lang),
-                      lambda: frame(self.engine, programme=self.programme.code,
-                                    wave=wave.code, instrument=instrument,
-                                    language=self.lang))
+        return cached(
+            ("frame", *self.key, wave.code, instrument, self.lang),
+            lambda: frame(
+                self.engine,
+                programme=self.programme.code,
+                wave=wave.code,
+                instrument=instrument,
+                language=self.lang,
+            ),
+        )
 
     def data(self, wave: Wave, kpi: KpiDefinition) -> pd.DataFrame | None:
         """The wave's frame with the KPI variable, or None if the wave does not field it."""
         data = self.frame(wave, kpi.instrument)
-        return None if data is None else \
-            add_kpi_variable(data, kpi, self.instruments[kpi.instrument])
+        return (
+            None if data is None else add_kpi_variable(data, kpi, self.instruments[kpi.instrument])
+        )
 
     def results(self, wave: Wave) -> dict[str, KpiResult]:
         """`evaluate_kpis` for a wave (all KPIs whose instrument the wave fields)."""
         codes = fielded(self.session, wave)
-        kpis = [k for k in self.definition.kpis if k.instrument in codes
-                and k.instrument in self.instruments]
+        kpis = [
+            k
+            for k in self.definition.kpis
+            if k.instrument in codes and k.instrument in self.instruments
+        ]
 
         def evaluate() -> dict[str, KpiResult]:
             subset = self.definition.model_copy(update={"kpis": kpis})
-            found = evaluate_kpis(self.engine, subset, self.instruments, wave.code, self.k) \
-                if kpis else []
+            found = (
+                evaluate_kpis(self.engine, subset, self.instruments, wave.code, self.k)
+                if kpis
+                else []
+            )
             return {r.kpi.code: r for r in found}
 
         return cached(("results", *self.key, wave.code, self.lang, self.k), evaluate)
 
-    def estimate(self, wave: Wave, kpi: KpiDefinition, values: dict[str, str]
-                 ) -> dict[str, Any] | None:
+    def estimate(
+        self, wave: Wave, kpi: KpiDefinition, values: dict[str, str]
+    ) -> dict[str, Any] | None:
         """The KPI in the selected group of a wave, or None when it may not be shown."""
         data = self.data(wave, kpi)
         if data is None:
@@ -223,8 +271,9 @@ class Evaluator:
         for group, cell in cells.iterrows():
             shown = not bool(cell["hidden"]) and cell["n"] > 0 and group in table
             estimate = _as_dict(table[group]) if shown else {}  # type: ignore[index]
-            rows.append({"group": group, **{c: estimate.get(c) for c in RESULT},
-                         "suppressed": not shown})
+            rows.append(
+                {"group": group, **{c: estimate.get(c) for c in RESULT}, "suppressed": not shown}
+            )
         frame = pd.DataFrame(rows, columns=["group", *RESULT, "suppressed"]).astype(object)
         return frame.where(frame.notna(), None)
 
@@ -235,19 +284,25 @@ def _text(value: dict[str, str] | Any, lang: str) -> str:
 
 def _card(ev: Evaluator, kpi: KpiDefinition, filters: Filters, waves: list[Wave]) -> Card:
     lang = ev.lang
-    card = Card(code=kpi.code, label=_text(kpi.label, lang),
-                definition=_text(kpi.definition, lang),
-                unit=_text(kpi.unit, lang) if kpi.unit else "", direction=kpi.direction)
+    card = Card(
+        code=kpi.code,
+        label=_text(kpi.label, lang),
+        definition=_text(kpi.definition, lang),
+        unit=_text(kpi.unit, lang) if kpi.unit else "",
+        direction=kpi.direction,
+    )
     for wave in reversed(waves):
         est = ev.estimate(wave, kpi, filters.values)
-        card.trend.append(Point(wave.code, wave.label_en if lang == "en" else wave.label_nl,
-                                est))
+        card.trend.append(Point(wave.code, wave.label_en if lang == "en" else wave.label_nl, est))
     current = [p for p in card.trend if p.wave == filters.wave.code]
     card.estimate = current[0].figures if current else None
     if card.estimate is None:
         measured = ev.data(filters.wave, kpi) is not None
-        card.message = translate("staff_too_small", lang, k=ev.k) if measured \
+        card.message = (
+            translate("staff_too_small", lang, k=ev.k)
+            if measured
             else translate("staff_not_measured", lang)
+        )
         return card
     if not filters.values:
         result = ev.results(filters.wave).get(kpi.code)
@@ -259,14 +314,16 @@ def _card(ev: Evaluator, kpi: KpiDefinition, filters: Filters, waves: list[Wave]
     return card
 
 
-def cards(session: Session, programme: Programme, filters: Filters, k: int, lang: str
-          ) -> list[Card]:
+def cards(
+    session: Session, programme: Programme, filters: Filters, k: int, lang: str
+) -> list[Card]:
     """Every KPI of the programme as a card for the request's filters."""
     return _cards(Evaluator(session, programme, k, lang), filters)
 
 
-def cards_and_left_out(session: Session, programme: Programme, filters: Filters, k: int,
-                       lang: str) -> tuple[list[Card], int]:
+def cards_and_left_out(
+    session: Session, programme: Programme, filters: Filters, k: int, lang: str
+) -> tuple[list[Card], int]:
     """The cards, and the complete responses of the selected wave their frames leave out.
 
     Those are responses of units outside the wave's frame, as `frame` counts them
@@ -274,8 +331,10 @@ def cards_and_left_out(session: Session, programme: Programme, filters: Filters,
     """
     ev = Evaluator(session, programme, k, lang)
     shown = _cards(ev, filters)
-    frames = (ev.frame(filters.wave, code)
-              for code in dict.fromkeys(kpi.instrument for kpi in ev.definition.kpis))
+    frames = (
+        ev.frame(filters.wave, code)
+        for code in dict.fromkeys(kpi.instrument for kpi in ev.definition.kpis)
+    )
     return shown, sum(int(f.attrs.get("outside_frame", 0)) for f in frames if f is not None)
 
 
@@ -284,32 +343,48 @@ def _cards(ev: Evaluator, filters: Filters) -> list[Card]:
     return [_card(ev, kpi, filters, waves) for kpi in ev.definition.kpis]
 
 
-def card(session: Session, programme: Programme, filters: Filters, k: int, lang: str,
-         code: str) -> Card | None:
+def card(
+    session: Session, programme: Programme, filters: Filters, k: int, lang: str, code: str
+) -> Card | None:
     """One KPI's card, or None when the programme has no such KPI."""
     ev = Evaluator(session, programme, k, lang)
     kpi = next((x for x in ev.definition.kpis if x.code == code), None)
-    return None if kpi is None else _card(ev, kpi, filters, programme_waves(session,
-                                                                            programme))
+    return None if kpi is None else _card(ev, kpi, filters, programme_waves(session, programme))
 
 
 def card_table(card: Card, lang: str) -> pd.DataFrame:
     """A card's figures as one table: the trend, then the groups of the selected wave."""
-    rows = [{"part": translate("staff_trend", lang), "wave_or_group": p.wave,
-             **{c: p.get(c) for c in RESULT}, "suppressed": p.figures is None}
-            for p in card.trend]
+    rows = [
+        {
+            "part": translate("staff_trend", lang),
+            "wave_or_group": p.wave,
+            **{c: p.get(c) for c in RESULT},
+            "suppressed": p.figures is None,
+        }
+        for p in card.trend
+    ]
     if card.groups is not None:
         for row in card.groups.to_dict("records"):
-            rows.append({"part": translate("staff_groups", lang),
-                         "wave_or_group": row["group"], **{c: row[c] for c in RESULT},
-                         "suppressed": row["suppressed"]})
+            rows.append(
+                {
+                    "part": translate("staff_groups", lang),
+                    "wave_or_group": row["group"],
+                    **{c: row[c] for c in RESULT},
+                    "suppressed": row["suppressed"],
+                }
+            )
     return pd.DataFrame(rows, columns=["part", "wave_or_group", *RESULT, "suppressed"])
 
 
 def card_chart(card: Card, description: str, lang: str) -> Figure:
     """The card's trend chart."""
     return staff_output.trend_chart(
-        [p.wave for p in card.trend], [p.get("estimate") for p in card.trend],
-        [p.get("ci_low") for p in card.trend], [p.get("ci_high") for p in card.trend],
-        target=card.target, title=card.label, subtitle=description,
-        target_label=translate("staff_target", lang))
+        [p.wave for p in card.trend],
+        [p.get("estimate") for p in card.trend],
+        [p.get("ci_low") for p in card.trend],
+        [p.get("ci_high") for p in card.trend],
+        target=card.target,
+        title=card.label,
+        subtitle=description,
+        target_label=translate("staff_target", lang),
+    )

@@ -23,8 +23,14 @@ from mel.web.staff.kpis import fielded, matches
 TEXT_LIMIT = 500  # open answers shown on one page
 
 
-def open_answers(session: Session, programme: Programme, filters: Filters, k: int,
-                 question: str | None, lang: str = "nl") -> dict[str, Any]:
+def open_answers(
+    session: Session,
+    programme: Programme,
+    filters: Filters,
+    k: int,
+    question: str | None,
+    lang: str = "nl",
+) -> dict[str, Any]:
     """Text answers of the selection, only when the selection has at least k respondents."""
     choices = []
     for code in sorted(fielded(session, filters.wave)):
@@ -36,11 +42,22 @@ def open_answers(session: Session, programme: Programme, filters: Filters, k: in
     if not question:
         return result
     if question not in {c for c, _ in choices}:
-        raise FilterError(translate("staff_err_value", lang, name="question", value=question,
-                                    choices=", ".join(c for c, _ in choices) or "—"))
+        raise FilterError(
+            translate(
+                "staff_err_value",
+                lang,
+                name="question",
+                value=question,
+                choices=", ".join(c for c, _ in choices) or "—",
+            )
+        )
     instrument, name = question.split(":", 1)
-    data = frame(current_app.extensions["mel.engine"], programme=programme.code,
-                 wave=filters.wave.code, instrument=instrument)
+    data = frame(
+        current_app.extensions["mel.engine"],
+        programme=programme.code,
+        wave=filters.wave.code,
+        instrument=instrument,
+    )
     if not cell_shown(data, filters.values, k):
         result["too_small"] = True
         return result

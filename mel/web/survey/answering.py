@@ -48,12 +48,14 @@ def location(access: Access, survey: InstrumentDefinition, index: int | None) ->
     """Return the URL of page `index`, or of the final check when None."""
     if index is None:
         return url_for("survey.submit", kind=access.kind, token=access.token)
-    return url_for("survey.page", kind=access.kind, token=access.token,
-                   page_name=survey.pages[index].name)
+    return url_for(
+        "survey.page", kind=access.kind, token=access.token, page_name=survey.pages[index].name
+    )
 
 
-def save_page(access: Access, survey: InstrumentDefinition, index: int,
-              final: bool) -> ResponseReturnValue:
+def save_page(
+    access: Access, survey: InstrumentDefinition, index: int, final: bool
+) -> ResponseReturnValue:
     """Check a posted page; store it and go on, or show it again with what was wrong."""
     response = access.response
     assert response is not None
@@ -71,18 +73,24 @@ def save_page(access: Access, survey: InstrumentDefinition, index: int,
 
     switch = request.form.get("_language")
     if switch is not None:
-        return switch_language(access, survey, index, final, switch,
-                               lambda row: (merged(row), row.current_page))
+        return switch_language(
+            access, survey, index, final, switch, lambda row: (merged(row), row.current_page)
+        )
     if request.form.get("_action") == "back":
-        saved = store.save_answers(get_session(), response,
-                                   lambda row: (merged(row), row.current_page), g.lang)
+        saved = store.save_answers(
+            get_session(), response, lambda row: (merged(row), row.current_page), g.lang
+        )
         back = flow.previous_page(survey, index, saved.answers)
         return redirect_to(location(access, survey, index if back is None else back))
     if not valid:
         return render_page(access, survey, index, form, final)
     if final:
-        return finish(access, survey, merged, lambda: render_page(
-            access, survey, index, form, final, "stale_form", 400))
+        return finish(
+            access,
+            survey,
+            merged,
+            lambda: render_page(access, survey, index, form, final, "stale_form", 400),
+        )
 
     def change(row: Any) -> tuple[dict[str, Any], int]:
         """New answers and the furthest page reached, for store.save_answers."""
@@ -96,9 +104,14 @@ def save_page(access: Access, survey: InstrumentDefinition, index: int,
     return redirect_to(location(access, survey, flow.next_page(survey, index, saved.answers)))
 
 
-def switch_language(access: Access, survey: InstrumentDefinition, index: int, final: bool,
-                    language: str, keep: Callable[[Any], tuple[dict[str, Any], int]]
-                    ) -> ResponseReturnValue:
+def switch_language(
+    access: Access,
+    survey: InstrumentDefinition,
+    index: int,
+    final: bool,
+    language: str,
+    keep: Callable[[Any], tuple[dict[str, Any], int]],
+) -> ResponseReturnValue:
     """Show the same page in `language` with everything typed on it still filled in.
 
     Answers that pass their checks are saved (as when going back); the rest is shown again
@@ -108,13 +121,16 @@ def switch_language(access: Access, survey: InstrumentDefinition, index: int, fi
         return error_page(400, "tampered")
     session["lang"] = g.lang = language
     response = store.save_answers(get_session(), access.response, keep, language)
-    form = build_page_form(survey, survey.pages[index], response.answers, language,
-                           request.form)
+    form = build_page_form(survey, survey.pages[index], response.answers, language, request.form)
     return render_page(access, survey, index, form, final, show_errors=False)
 
 
-def finish(access: Access, survey: InstrumentDefinition, change: Callable[[Any], dict],
-           stale: Callable[[], ResponseReturnValue]) -> ResponseReturnValue:
+def finish(
+    access: Access,
+    survey: InstrumentDefinition,
+    change: Callable[[Any], dict],
+    stale: Callable[[], ResponseReturnValue],
+) -> ResponseReturnValue:
     """Complete the response exactly once; a repeat of the same submission is a success."""
     response = access.response
     assert response is not None
@@ -122,8 +138,14 @@ def finish(access: Access, survey: InstrumentDefinition, change: Callable[[Any],
     expected = store.submission_id(secret_key(), response)
     if not hmac.compare_digest(sid.encode(), expected.encode()):
         return stale()
-    result = store.submit(get_session(), response, change, sid=sid, language=g.lang,
-                          incomplete=lambda answers: flow.first_incomplete(survey, answers))
+    result = store.submit(
+        get_session(),
+        response,
+        change,
+        sid=sid,
+        language=g.lang,
+        incomplete=lambda answers: flow.first_incomplete(survey, answers),
+    )
     if result.outcome == "conflict":
         return error_page(409)
     if result.outcome == "incomplete":
@@ -132,37 +154,54 @@ def finish(access: Access, survey: InstrumentDefinition, change: Callable[[Any],
     return redirect_to(url_for("survey.done", kind=access.kind, token=access.token))
 
 
-def render_page(access: Access, survey: InstrumentDefinition, index: int, form: PageForm,
-                final: bool, notice: str | None = None, status: int = 200, *,
-                show_errors: bool = True) -> ResponseReturnValue:
+def render_page(
+    access: Access,
+    survey: InstrumentDefinition,
+    index: int,
+    form: PageForm,
+    final: bool,
+    notice: str | None = None,
+    status: int = 200,
+    *,
+    show_errors: bool = True,
+) -> ResponseReturnValue:
     """Render a survey page with its progress, errors, notices and resume link."""
     response = access.response
     assert response is not None
     page_def = survey.pages[index]
     number, total = flow.progress(survey, index, response.answers)
     notices = [translate(key, g.lang) for key in [notice, *get_flashed_messages()] if key]
-    resume_url = (url_for("survey.resume", token=access.token, _external=True)
-                  if access.kind == "r" else None)
+    resume_url = (
+        url_for("survey.resume", token=access.token, _external=True) if access.kind == "r" else None
+    )
     return render_template(
-        "survey/page.html", survey=survey, page=page_def, items=form.items(),
+        "survey/page.html",
+        survey=survey,
+        page=page_def,
+        items=form.items(),
         errors=form.errors() if request.method == "POST" and show_errors else [],
         notices=notices,
-        number=number, total=total, final=final, resume_url=resume_url,
+        number=number,
+        total=total,
+        final=final,
+        resume_url=resume_url,
         has_previous=flow.previous_page(survey, index, response.answers) is not None,
         submission_id=store.submission_id(secret_key(), response) if final else None,
         title=page_def.title.get(g.lang) if page_def.title else survey.title.get(g.lang),
     ), status
 
 
-
-
-def render_confirm(access: Access, survey: InstrumentDefinition, notice: str | None = None,
-                   status: int = 200) -> ResponseReturnValue:
+def render_confirm(
+    access: Access, survey: InstrumentDefinition, notice: str | None = None, status: int = 200
+) -> ResponseReturnValue:
     """Render the final check with the submission id and a way back to the last page."""
     response = access.response
     assert response is not None
     back = flow.previous_page(survey, len(survey.pages), response.answers)
     return render_template(
-        "survey/confirm.html", survey=survey, notice=notice,
+        "survey/confirm.html",
+        survey=survey,
+        notice=notice,
         back_url=location(access, survey, back) if back is not None else None,
-        submission_id=store.submission_id(secret_key(), response)), status
+        submission_id=store.submission_id(secret_key(), response),
+    ), status

@@ -23,12 +23,16 @@ CACHE_SIZE = 4096  # fragments kept per app and kind (a survey needs a few hundr
 Pieces = tuple[tuple[str, Markup, Markup], ...]
 
 
-def option_inputs(options: Sequence[tuple[str, str]], name: str, id: str, value: Any,
-                  type: str = "radio") -> Markup:
+def option_inputs(
+    options: Sequence[tuple[str, str]], name: str, id: str, value: Any, type: str = "radio"
+) -> Markup:
     """Return the inputs of a choice (radio or checkbox) with the chosen value(s) checked."""
     chosen = value if type == "checkbox" and isinstance(value, list | tuple) else (value,)
-    pieces = _cached("options", (tuple(options), name, id, type),
-                     lambda: _render_options(tuple(options), name, id, type))
+    pieces = _cached(
+        "options",
+        (tuple(options), name, id, type),
+        lambda: _render_options(tuple(options), name, id, type),
+    )
     return Markup("").join([on if option in chosen else off for option, off, on in pieces])
 
 
@@ -62,13 +66,17 @@ def _state(item: Item) -> tuple[Any, ...] | None:
     return values
 
 
-def _render_options(options: tuple[tuple[str, str], ...], name: str, id: str,
-                    type: str) -> Pieces:
+def _render_options(options: tuple[tuple[str, str], ...], name: str, id: str, type: str) -> Pieces:
     """Render each option unchecked and checked: (value, unchecked HTML, checked HTML)."""
     option = _macro("option")
-    return tuple((str(value), option(type, f"{id}-{index}", name, value, label, False),
-                  option(type, f"{id}-{index}", name, value, label, True))
-                 for index, (value, label) in enumerate(options))
+    return tuple(
+        (
+            str(value),
+            option(type, f"{id}-{index}", name, value, label, False),
+            option(type, f"{id}-{index}", name, value, label, True),
+        )
+        for index, (value, label) in enumerate(options)
+    )
 
 
 def _macro(name: str) -> Any:

@@ -52,8 +52,10 @@ class ChoiceHandler(Handler):
         return values
 
     def options(self) -> list[tuple[str, str]]:
-        pairs = [(str(c.value), c.label.get(self.lang))
-                 for c in self.survey.choices[self.question.choices or ""]]
+        pairs = [
+            (str(c.value), c.label.get(self.lang))
+            for c in self.survey.choices[self.question.choices or ""]
+        ]
         if self.has_other() and all(value != OTHER for value, _ in pairs):
             pairs.append((OTHER, translate("other_option", self.lang)))
         return pairs
@@ -92,8 +94,9 @@ class ChoiceHandler(Handler):
             # Never drop typed text silently: ask for "other" to be chosen as well.
             raise ValidationError(translate("err_other_unchosen", self.lang))
         if len(field.parsed) > DEFAULT_MAX_CHARS:
-            raise ValidationError(translate("err_max_length", self.lang, n=DEFAULT_MAX_CHARS,
-                                            count=len(field.parsed)))
+            raise ValidationError(
+                translate("err_max_length", self.lang, n=DEFAULT_MAX_CHARS, count=len(field.parsed))
+            )
 
 
 class YesNoHandler(ChoiceHandler):
@@ -127,8 +130,14 @@ class ScaleHandler(ChoiceHandler):
         if self.question.type == "nps":
             return [translate("hint_nps", self.lang)]
         low, high = self.question.bounds()
-        return [translate("hint_rating", self.lang, low=format_number(low, self.lang),
-                          high=format_number(high, self.lang))]
+        return [
+            translate(
+                "hint_rating",
+                self.lang,
+                low=format_number(low, self.lang),
+                high=format_number(high, self.lang),
+            )
+        ]
 
 
 class MultiHandler(ChoiceHandler):
@@ -161,11 +170,9 @@ class MultiHandler(ChoiceHandler):
         constraint = self.question.constraint
         if constraint is not None:
             if constraint.min_selected is not None and len(chosen) < constraint.min_selected:
-                raise ValidationError(self.message("err_min_selected",
-                                                   n=constraint.min_selected))
+                raise ValidationError(self.message("err_min_selected", n=constraint.min_selected))
             if constraint.max_selected is not None and len(chosen) > constraint.max_selected:
-                raise ValidationError(self.message("err_max_selected",
-                                                   n=constraint.max_selected))
+                raise ValidationError(self.message("err_max_selected", n=constraint.max_selected))
         return chosen
 
 
@@ -176,24 +183,31 @@ class LikertHandler(ChoiceHandler):
 
     def rows(self) -> list[tuple[str, str]]:
         """Return (field name, statement label) per statement."""
-        return [(f"{self.question.name}__{s.name}", s.label.get(self.lang))
-                for s in self.question.statements or []]
+        return [
+            (f"{self.question.name}__{s.name}", s.label.get(self.lang))
+            for s in self.question.statements or []
+        ]
 
     def fields(self) -> list[tuple[str, UnboundField]]:
-        return [(name, RadioField(validate_choice=False, validators=[self._row_check(label)]))
-                for name, label in self.rows()]
+        return [
+            (name, RadioField(validate_choice=False, validators=[self._row_check(label)]))
+            for name, label in self.rows()
+        ]
 
     def to_form(self, answers: dict[str, Any]) -> dict[str, Any]:
-        return {name: None if answers.get(name) is None else str(answers[name])
-                for name, _ in self.rows()}
+        return {
+            name: None if answers.get(name) is None else str(answers[name])
+            for name, _ in self.rows()
+        }
 
     def _row_check(self, statement: str):  # type: ignore[no-untyped-def]
         """Return a validator for one statement whose messages name the statement."""
+
         def check(form: Any, field: Field) -> None:
             try:
                 self._check(form, field)
             except (StopValidation, ValidationError) as exc:
-                message = translate("err_row", self.lang, statement=statement,
-                                    message=str(exc))
+                message = translate("err_row", self.lang, statement=statement, message=str(exc))
                 raise type(exc)(message) from None
+
         return check

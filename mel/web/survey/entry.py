@@ -46,19 +46,27 @@ class Access:
 
 
 # Statements of the participant's hot path, built once (values are bound per request).
-_NEWEST_VERSION = (select(InstrumentVersion.id)
-                   .where(InstrumentVersion.instrument_id == Instrument.id)
-                   .order_by(col(InstrumentVersion.version).desc()).limit(1)
-                   .correlate(Instrument).scalar_subquery())
-_OPEN_LINK = (select(Instrument.id, Wave, _NEWEST_VERSION)
-              .join(Wave, col(Wave.programme_id) == Instrument.programme_id)
-              .join(WaveInstrument, (col(WaveInstrument.wave_id) == Wave.id) &
-                    (col(WaveInstrument.instrument_id) == Instrument.id))
-              .where(Instrument.code == bindparam("instrument"), Wave.code == bindparam("wave")))
+_NEWEST_VERSION = (
+    select(InstrumentVersion.id)
+    .where(InstrumentVersion.instrument_id == Instrument.id)
+    .order_by(col(InstrumentVersion.version).desc())
+    .limit(1)
+    .correlate(Instrument)
+    .scalar_subquery()
+)
+_OPEN_LINK = (
+    select(Instrument.id, Wave, _NEWEST_VERSION)
+    .join(Wave, col(Wave.programme_id) == Instrument.programme_id)
+    .join(
+        WaveInstrument,
+        (col(WaveInstrument.wave_id) == Wave.id)
+        & (col(WaveInstrument.instrument_id) == Instrument.id),
+    )
+    .where(Instrument.code == bindparam("instrument"), Wave.code == bindparam("wave"))
+)
 
 
-def open_link(session: Session, instrument_code: str, wave_code: str
-              ) -> tuple[int, Wave, int]:
+def open_link(session: Session, instrument_code: str, wave_code: str) -> tuple[int, Wave, int]:
     """Return (instrument id, wave, newest version id) of an open link taking participants.
 
     One query: the instrument, its wave of that code fielding it, and its newest version.
@@ -127,9 +135,11 @@ def access(session: Session, kind: str, token: str) -> Access:
 
 def latest_version(session: Session, instrument_id: int) -> int:
     """Return the id of the newest published version of an instrument (404 if none)."""
-    version_id = session.exec(select(InstrumentVersion.id)
-                              .where(InstrumentVersion.instrument_id == instrument_id)
-                              .order_by(col(InstrumentVersion.version).desc())).first()
+    version_id = session.exec(
+        select(InstrumentVersion.id)
+        .where(InstrumentVersion.instrument_id == instrument_id)
+        .order_by(col(InstrumentVersion.version).desc())
+    ).first()
     if version_id is None:
         raise Unavailable(404, "err_not_open")
     return version_id
@@ -141,7 +151,8 @@ def definition(session: Session, version_id: int) -> InstrumentDefinition:
     The cache lives on the app, which is bound to one database, so version ids are unique.
     """
     cache: dict[int, InstrumentDefinition] = current_app.extensions.setdefault(
-        "mel.definitions", {})
+        "mel.definitions", {}
+    )
     cached = cache.get(version_id)
     if cached is not None:
         return cached

@@ -13,8 +13,16 @@ from mel.surveys.schema import InstrumentDefinition, Question
 from mel.web.survey.values import clean_text, format_number
 
 DEFAULT_MAX_CHARS = 2000
-CONSTRAINT_KEYS = {"err_min", "err_max", "err_between", "err_min_length", "err_max_length",
-                   "err_regex", "err_min_selected", "err_max_selected"}
+CONSTRAINT_KEYS = {
+    "err_min",
+    "err_max",
+    "err_between",
+    "err_min_length",
+    "err_max_length",
+    "err_regex",
+    "err_min_selected",
+    "err_max_selected",
+}
 
 
 class Handler:
@@ -53,8 +61,11 @@ class Handler:
 
     def from_form(self, form: Any) -> dict[str, Any]:
         """Return stored answers for every field of this question that passed its checks."""
-        return {name: getattr(form[name], "parsed", None)
-                for name, _ in self.form_fields() if not form[name].errors}
+        return {
+            name: getattr(form[name], "parsed", None)
+            for name, _ in self.form_fields()
+            if not form[name].errors
+        }
 
     def hints(self) -> list[str]:
         """Return hints the interface adds to the question's own hint."""
@@ -100,8 +111,9 @@ class Handler:
         low, high = self.question.bounds()
         if (low is not None and number < low) or (high is not None and number > high):
             lo, hi = format_number(low, self.lang), format_number(high, self.lang)
-            key = "err_between" if low is not None and high is not None else (
-                "err_min" if low is not None else "err_max")
+            key = (
+                "err_between"
+                if low is not None and high is not None
+                else ("err_min" if low is not None else "err_max")
+            )
             raise ValidationError(self.message(key, min=lo, max=hi))
-
-

@@ -138,9 +138,13 @@ def handler_for(question: Question, survey: InstrumentDefinition, lang: str) -> 
     """Return the handler of a question (scales too wide for buttons get a number box)."""
     if question.type in ("rating", "nps"):
         low, high = question.bounds()
-        if low is None or high is None or not (float(low).is_integer() and
-                                               float(high).is_integer()) \
-                or high - low + 1 > MAX_SCALE_OPTIONS:
+        if (
+            low is None
+            or high is None
+            or not (float(low).is_integer() and float(high).is_integer())
+            or high - low + 1 > MAX_SCALE_OPTIONS
+        ):
             return (IntegerHandler if float(low or 0).is_integer() else DecimalHandler)(
-                question, survey, lang)
+                question, survey, lang
+            )
     return HANDLERS[question.type](question, survey, lang)

@@ -20,8 +20,9 @@ def page_index(survey: InstrumentDefinition, name: str) -> int | None:
 
 def shows(page: Page, answers: dict[str, Any]) -> bool:
     """Decide whether a page is shown given the answers so far."""
-    return evaluate(page.relevant, answers) and any(evaluate(q.relevant, answers)
-                                                    for q in page.questions)
+    return evaluate(page.relevant, answers) and any(
+        evaluate(q.relevant, answers) for q in page.questions
+    )
 
 
 def stored_keys(question: Question) -> list[str]:
@@ -45,12 +46,12 @@ def clean_answers(survey: InstrumentDefinition, answers: dict[str, Any]) -> dict
 
 def next_page(survey: InstrumentDefinition, index: int, answers: dict[str, Any]) -> int | None:
     """Return the first page after `index` that shows, or None at the end."""
-    return next((i for i in range(index + 1, len(survey.pages))
-                 if shows(survey.pages[i], answers)), None)
+    return next(
+        (i for i in range(index + 1, len(survey.pages)) if shows(survey.pages[i], answers)), None
+    )
 
 
-def previous_page(survey: InstrumentDefinition, index: int,
-                  answers: dict[str, Any]) -> int | None:
+def previous_page(survey: InstrumentDefinition, index: int, answers: dict[str, Any]) -> int | None:
     """Return the last page before `index` that shows, or None at the start."""
     return next((i for i in range(index - 1, -1, -1) if shows(survey.pages[i], answers)), None)
 
@@ -70,21 +71,24 @@ def _undecided(survey: InstrumentDefinition, index: int, later: int) -> bool:
 
 def is_final(survey: InstrumentDefinition, index: int, answers: dict[str, Any]) -> bool:
     """Whether page `index` is certainly the last one, whatever is answered on it."""
-    return all(not shows(survey.pages[j], answers) and not _undecided(survey, index, j)
-               for j in range(index + 1, len(survey.pages)))
+    return all(
+        not shows(survey.pages[j], answers) and not _undecided(survey, index, j)
+        for j in range(index + 1, len(survey.pages))
+    )
 
 
-def progress(survey: InstrumentDefinition, index: int, answers: dict[str, Any]
-             ) -> tuple[int, int]:
+def progress(survey: InstrumentDefinition, index: int, answers: dict[str, Any]) -> tuple[int, int]:
     """Return (this page's number, expected number of pages) among shown pages."""
     number = sum(1 for i in range(index + 1) if shows(survey.pages[i], answers))
-    ahead = sum(1 for j in range(index + 1, len(survey.pages))
-                if shows(survey.pages[j], answers) or _undecided(survey, index, j))
+    ahead = sum(
+        1
+        for j in range(index + 1, len(survey.pages))
+        if shows(survey.pages[j], answers) or _undecided(survey, index, j)
+    )
     return max(number, 1), max(number, 1) + ahead
 
 
-def resume_page(survey: InstrumentDefinition, current: int, answers: dict[str, Any]
-                ) -> int | None:
+def resume_page(survey: InstrumentDefinition, current: int, answers: dict[str, Any]) -> int | None:
     """Return where a participant continues: the furthest page reached, if it still shows."""
     current = min(max(current, 0), len(survey.pages) - 1)
     if shows(survey.pages[current], answers):
@@ -98,7 +102,10 @@ def first_incomplete(survey: InstrumentDefinition, answers: dict[str, Any]) -> i
         if not shows(page, answers):
             continue
         for question in page.questions:
-            if question.required and evaluate(question.relevant, answers) and any(
-                    answers.get(c) in (None, "", []) for c in question.columns()):
+            if (
+                question.required
+                and evaluate(question.relevant, answers)
+                and any(answers.get(c) in (None, "", []) for c in question.columns())
+            ):
                 return i
     return None

@@ -80,8 +80,11 @@ class PageForm:
 
     def errors(self) -> list[tuple[str, str]]:
         """Return (message, target id) for the error summary, in page order."""
-        return [(message, f"#{anchor}") for item in self.items()
-                for message, anchor in _item_errors(item)]
+        return [
+            (message, f"#{anchor}")
+            for item in self.items()
+            for message, anchor in _item_errors(item)
+        ]
 
     def items(self) -> list[Item]:
         """Return the view of every relevant question, in page order."""
@@ -95,9 +98,11 @@ class PageForm:
         for handler in self.handlers:
             for name, _ in handler.form_fields():
                 allowed[name] = handler.multiple
-        return sorted(key for key in formdata.keys()
-                      if key not in allowed or (not allowed[key] and
-                                                len(formdata.getlist(key)) > 1))
+        return sorted(
+            key
+            for key in formdata.keys()
+            if key not in allowed or (not allowed[key] and len(formdata.getlist(key)) > 1)
+        )
 
 
 def page_handlers(survey: InstrumentDefinition, page: Page, lang: str) -> list[Handler]:
@@ -119,11 +124,17 @@ def page_handlers(survey: InstrumentDefinition, page: Page, lang: str) -> list[H
     return handlers
 
 
-def build_page_form(survey: InstrumentDefinition, page: Page, answers: dict[str, Any],
-                    lang: str, formdata: MultiDict[str, str] | None = None) -> PageForm:
+def build_page_form(
+    survey: InstrumentDefinition,
+    page: Page,
+    answers: dict[str, Any],
+    lang: str,
+    formdata: MultiDict[str, str] | None = None,
+) -> PageForm:
     """Compose the form of a page's relevant questions, filled from a post or from answers."""
-    handlers = [h for h in page_handlers(survey, page, lang)
-                if evaluate(h.question.relevant, answers)]
+    handlers = [
+        h for h in page_handlers(survey, page, lang) if evaluate(h.question.relevant, answers)
+    ]
     form = BaseForm([pair for h in handlers for pair in h.form_fields()])
     if formdata is not None:
         form.process(formdata)
@@ -138,23 +149,42 @@ def build_page_form(survey: InstrumentDefinition, page: Page, answers: dict[str,
 def _item(handler: Handler, form: BaseForm) -> Item:
     """Build the template view of one question from its handler and bound fields."""
     question = handler.question
-    item = Item(handler=handler, kind=handler.kind, name=question.name,
-                id=f"q-{question.name}", label=question.label.get(handler.lang),
-                hint=question.hint.get(handler.lang) if question.hint else None,
-                hints=handler.hints(), required=question.required, errors=[],
-                options=handler.option_list())
+    item = Item(
+        handler=handler,
+        kind=handler.kind,
+        name=question.name,
+        id=f"q-{question.name}",
+        label=question.label.get(handler.lang),
+        hint=question.hint.get(handler.lang) if question.hint else None,
+        hints=handler.hints(),
+        required=question.required,
+        errors=[],
+        options=handler.option_list(),
+    )
     if isinstance(handler, LikertHandler):
-        item.rows = [Row(name=name, id=f"q-{name}", label=label, value=form[name].data,
-                         errors=list(form[name].errors)) for name, label in handler.rows()]
+        item.rows = [
+            Row(
+                name=name,
+                id=f"q-{name}",
+                label=label,
+                value=form[name].data,
+                errors=list(form[name].errors),
+            )
+            for name, label in handler.rows()
+        ]
         item.errors = [e for row in item.rows for e in row.errors]
     elif question.name in form:
         item.value = form[question.name].data
         item.errors = list(form[question.name].errors)
     if isinstance(handler, ChoiceHandler) and handler.has_other():
         name = handler.other_name()
-        item.other = Row(name=name, id=f"q-{name}", value=form[name].data,
-                         label=translate("other_text", handler.lang),
-                         errors=list(form[name].errors))
+        item.other = Row(
+            name=name,
+            id=f"q-{name}",
+            value=form[name].data,
+            label=translate("other_text", handler.lang),
+            errors=list(form[name].errors),
+        )
     return item
 
 

@@ -5,8 +5,10 @@ SURVEY_STRINGS: dict[str, tuple[str, str]] = {
     "skip_to_content": ("Naar de inhoud", "Skip to content"),
     "language": ("Taal", "Language"),
     "language_name": ("Nederlands", "English"),
-    "footer": ("mel — monitoring, evaluatie en leren. We slaan geen IP-adressen op.",
-               "mel — monitoring, evaluation and learning. We do not store IP addresses."),
+    "footer": (
+        "mel — monitoring, evaluatie en leren. We slaan geen IP-adressen op.",
+        "mel — monitoring, evaluation and learning. We do not store IP addresses.",
+    ),
     # Consent
     "consent_heading": ("Voordat u begint", "Before you start"),
     "privacy_generic": (
@@ -17,17 +19,20 @@ SURVEY_STRINGS: dict[str, tuple[str, str]] = {
         "Your answers are treated confidentially and used only to study the results of the "
         "programme. We do not store your IP address. Results are only shown for groups of "
         "at least ten participants, so that nobody can be recognised. Taking part is "
-        "voluntary and you can stop at any time."),
+        "voluntary and you can stop at any time.",
+    ),
     "consent_resume_invitation": (
         "Uw antwoorden worden na elke pagina bewaard. U kunt stoppen en later verdergaan "
         "met de link uit uw uitnodiging.",
         "Your answers are saved after every page. You can stop and continue later with the "
-        "link in your invitation."),
+        "link in your invitation.",
+    ),
     "consent_resume_open": (
         "Uw antwoorden worden na elke pagina bewaard. Op elke pagina staat een link "
         "waarmee u later verder kunt gaan.",
         "Your answers are saved after every page. Every page shows a link with which you "
-        "can continue later."),
+        "can continue later.",
+    ),
     "consent_agree": ("Ik ga akkoord en begin", "I agree, start"),
     "welcome_back": ("Welkom terug", "Welcome back"),
     # Survey pages
@@ -44,35 +49,45 @@ SURVEY_STRINGS: dict[str, tuple[str, str]] = {
         "Uw antwoorden tot en met de vorige pagina zijn bewaard. Bewaar deze link om later "
         "verder te gaan (deel hem met niemand):",
         "Your answers up to the previous page are saved. Keep this link to continue later "
-        "(share it with nobody):"),
+        "(share it with nobody):",
+    ),
     "resume_invitation": (
         "Uw antwoorden tot en met de vorige pagina zijn bewaard. U kunt later verdergaan "
         "met de link uit uw uitnodiging.",
         "Your answers up to the previous page are saved. You can continue later with the "
-        "link in your invitation."),
+        "link in your invitation.",
+    ),
     "csrf_expired": (
         "Uw sessie was verlopen, daarom is deze pagina nog niet opgeslagen. Uw antwoorden "
         "op eerdere pagina's zijn bewaard. Controleer de antwoorden hieronder en klik "
         "nogmaals op de knop.",
         "Your session had expired, so this page has not been saved yet. Your answers on "
-        "earlier pages are kept. Check the answers below and press the button again."),
+        "earlier pages are kept. Check the answers below and press the button again.",
+    ),
     "tampered": (
         "Het formulier bevatte gegevens die niet bij deze pagina horen. Er is niets "
         "opgeslagen; controleer uw antwoorden en probeer het opnieuw.",
         "The form contained data that does not belong to this page. Nothing was saved; "
-        "check your answers and try again."),
+        "check your answers and try again.",
+    ),
     "stale_form": (
         "Deze pagina was verouderd. Controleer uw antwoorden en verstuur opnieuw.",
-        "This page was out of date. Check your answers and submit again."),
+        "This page was out of date. Check your answers and submit again.",
+    ),
     "incomplete": (
         "Deze pagina is nog niet volledig ingevuld. Vul hem aan en ga dan verder.",
-        "This page is not complete yet. Please complete it and continue."),
+        "This page is not complete yet. Please complete it and continue.",
+    ),
     # Hints added by the interface
     "hint_multi": ("Kies alles wat van toepassing is.", "Select all that apply."),
-    "hint_nps": ("0 = zeer onwaarschijnlijk, 10 = zeer waarschijnlijk.",
-                 "0 = very unlikely, 10 = very likely."),
-    "hint_rating": ("{low} is het laagst, {high} het hoogst.",
-                    "{low} is the lowest, {high} the highest."),
+    "hint_nps": (
+        "0 = zeer onwaarschijnlijk, 10 = zeer waarschijnlijk.",
+        "0 = very unlikely, 10 = very likely.",
+    ),
+    "hint_rating": (
+        "{low} is het laagst, {high} het hoogst.",
+        "{low} is the lowest, {high} the highest.",
+    ),
     "hint_max_chars": ("Hoogstens {n} tekens.", "At most {n} characters."),
     "hint_max_selected": ("Kies er hoogstens {n}.", "Choose at most {n}."),
     "other_option": ("Anders", "Other"),
@@ -90,82 +105,113 @@ SURVEY_STRINGS: dict[str, tuple[str, str]] = {
     "err_decimal": ("Vul een getal in, zoals 12 of 3,5", "Enter a number, like 12 or 3.5"),
     "err_min": ("Vul een getal in van {min} of meer", "Enter a number of {min} or more"),
     "err_max": ("Vul een getal in van {max} of minder", "Enter a number of {max} or less"),
-    "err_between": ("Vul een getal in van {min} tot en met {max}",
-                    "Enter a number from {min} to {max}"),
+    "err_between": (
+        "Vul een getal in van {min} tot en met {max}",
+        "Enter a number from {min} to {max}",
+    ),
     "err_min_length": ("Gebruik minstens {n} tekens", "Use at least {n} characters"),
-    "err_max_length": ("Gebruik hoogstens {n} tekens (nu {count})",
-                       "Use at most {n} characters (now {count})"),
-    "err_regex": ("Het antwoord heeft niet de gevraagde vorm",
-                  "The answer is not in the required format"),
+    "err_max_length": (
+        "Gebruik hoogstens {n} tekens (nu {count})",
+        "Use at most {n} characters (now {count})",
+    ),
+    "err_regex": (
+        "Het antwoord heeft niet de gevraagde vorm",
+        "The answer is not in the required format",
+    ),
     "err_min_selected": ("Kies er minstens {n}", "Choose at least {n}"),
     "err_max_selected": ("Kies er hoogstens {n}", "Choose at most {n}"),
-    "err_other_unchosen": ("Kies ook ‘Anders’ als u hier iets invult",
-                           "Also choose ‘Other’ when you fill this in"),
-    "err_date": ("Vul een bestaande datum in, zoals 31-12-2025",
-                 "Enter a real date, like 31-12-2025"),
+    "err_other_unchosen": (
+        "Kies ook ‘Anders’ als u hier iets invult",
+        "Also choose ‘Other’ when you fill this in",
+    ),
+    "err_date": (
+        "Vul een bestaande datum in, zoals 31-12-2025",
+        "Enter a real date, like 31-12-2025",
+    ),
     # End of the survey
     "confirm_heading": ("Klaar om te versturen", "Ready to submit"),
-    "confirm_text": ("U heeft alle vragen beantwoord. Na het versturen kunt u uw antwoorden "
-                     "niet meer wijzigen.",
-                     "You have answered all questions. After submitting you can no longer "
-                     "change your answers."),
+    "confirm_text": (
+        "U heeft alle vragen beantwoord. Na het versturen kunt u uw antwoorden niet meer wijzigen.",
+        "You have answered all questions. After submitting you can no longer change your answers.",
+    ),
     "done_heading": ("Bedankt!", "Thank you!"),
-    "done_text": ("Uw antwoorden zijn verstuurd en opgeslagen. U kunt dit venster sluiten.",
-                  "Your answers have been submitted and saved. You can close this window."),
+    "done_text": (
+        "Uw antwoorden zijn verstuurd en opgeslagen. U kunt dit venster sluiten.",
+        "Your answers have been submitted and saved. You can close this window.",
+    ),
     # Error pages
     "err_title_400": ("Er ging iets mis met uw verzoek", "Something was wrong with your request"),
     "err_text_400": ("Ga terug en probeer het opnieuw.", "Go back and try again."),
     "err_title_403": ("Geen toegang", "No access"),
     "err_text_403": ("U heeft geen toegang tot deze pagina.", "You cannot open this page."),
     "err_title_404": ("Pagina niet gevonden", "Page not found"),
-    "err_text_404": ("Controleer de link. Kreeg u een uitnodiging? Gebruik dan de hele link "
-                     "uit die uitnodiging.",
-                     "Check the link. Did you receive an invitation? Then use the whole link "
-                     "from that invitation."),
+    "err_text_404": (
+        "Controleer de link. Kreeg u een uitnodiging? Gebruik dan de hele link "
+        "uit die uitnodiging.",
+        "Check the link. Did you receive an invitation? Then use the whole link "
+        "from that invitation.",
+    ),
     "err_title_405": ("Dat kan hier niet", "Not possible here"),
-    "err_text_405": ("Ga terug en gebruik de knoppen op de pagina.",
-                     "Go back and use the buttons on the page."),
+    "err_text_405": (
+        "Ga terug en gebruik de knoppen op de pagina.",
+        "Go back and use the buttons on the page.",
+    ),
     "err_title_409": ("Al verstuurd", "Already submitted"),
-    "err_text_409": ("Deze vragenlijst is al verstuurd met andere antwoorden. De antwoorden "
-                     "die het eerst zijn verstuurd, zijn bewaard.",
-                     "This survey was already submitted with other answers. The answers that "
-                     "were submitted first have been kept."),
+    "err_text_409": (
+        "Deze vragenlijst is al verstuurd met andere antwoorden. De antwoorden "
+        "die het eerst zijn verstuurd, zijn bewaard.",
+        "This survey was already submitted with other answers. The answers that "
+        "were submitted first have been kept.",
+    ),
     "err_title_410": ("Deze link is niet meer geldig", "This link is no longer valid"),
-    "err_text_410": ("Deze vragenlijst kan via deze link niet meer worden ingevuld.",
-                     "This survey can no longer be filled in through this link."),
+    "err_text_410": (
+        "Deze vragenlijst kan via deze link niet meer worden ingevuld.",
+        "This survey can no longer be filled in through this link.",
+    ),
     "err_title_413": ("Uw antwoord is te groot", "Your answer is too large"),
-    "err_text_413": ("Maak uw antwoord korter en probeer het opnieuw. Uw antwoorden op "
-                     "eerdere pagina's zijn bewaard.",
-                     "Make your answer shorter and try again. Your answers on earlier pages "
-                     "are kept."),
+    "err_text_413": (
+        "Maak uw antwoord korter en probeer het opnieuw. Uw antwoorden op "
+        "eerdere pagina's zijn bewaard.",
+        "Make your answer shorter and try again. Your answers on earlier pages are kept.",
+    ),
     "err_title_429": ("Te veel verzoeken", "Too many requests"),
-    "err_text_429": ("Wacht een minuut en probeer het dan opnieuw. Uw antwoorden op eerdere "
-                     "pagina's zijn bewaard.",
-                     "Wait a minute and try again. Your answers on earlier pages are kept."),
+    "err_text_429": (
+        "Wacht een minuut en probeer het dan opnieuw. Uw antwoorden op eerdere "
+        "pagina's zijn bewaard.",
+        "Wait a minute and try again. Your answers on earlier pages are kept.",
+    ),
     "err_title_500": ("Er ging iets mis aan onze kant", "Something went wrong on our side"),
-    "err_text_500": ("Uw antwoorden op eerdere pagina's zijn bewaard. Probeer het over een "
-                     "paar minuten opnieuw.",
-                     "Your answers on earlier pages are kept. Please try again in a few "
-                     "minutes."),
-    "err_csrf": ("Uw sessie was verlopen. Ga terug, laad de pagina opnieuw en probeer het "
-                 "nog eens.",
-                 "Your session had expired. Go back, reload the page and try again."),
-    "err_token_unknown": ("Deze link kennen we niet. Controleer of u de hele link uit de "
-                          "uitnodiging heeft gebruikt.",
-                          "We do not know this link. Check that you used the whole link from "
-                          "the invitation."),
-    "err_token_expired": ("Deze uitnodiging is verlopen. Neem contact op met de afzender als "
-                          "u toch wilt meedoen.",
-                          "This invitation has expired. Contact the sender if you would still "
-                          "like to take part."),
-    "err_completed": ("U heeft deze vragenlijst al ingevuld en verstuurd. Dank u wel!",
-                      "You have already completed and submitted this survey. Thank you!"),
+    "err_text_500": (
+        "Uw antwoorden op eerdere pagina's zijn bewaard. Probeer het over een "
+        "paar minuten opnieuw.",
+        "Your answers on earlier pages are kept. Please try again in a few minutes.",
+    ),
+    "err_csrf": (
+        "Uw sessie was verlopen. Ga terug, laad de pagina opnieuw en probeer het nog eens.",
+        "Your session had expired. Go back, reload the page and try again.",
+    ),
+    "err_token_unknown": (
+        "Deze link kennen we niet. Controleer of u de hele link uit de uitnodiging heeft gebruikt.",
+        "We do not know this link. Check that you used the whole link from the invitation.",
+    ),
+    "err_token_expired": (
+        "Deze uitnodiging is verlopen. Neem contact op met de afzender als u toch wilt meedoen.",
+        "This invitation has expired. Contact the sender if you would still like to take part.",
+    ),
+    "err_completed": (
+        "U heeft deze vragenlijst al ingevuld en verstuurd. Dank u wel!",
+        "You have already completed and submitted this survey. Thank you!",
+    ),
     "err_closed": ("Deze vragenlijst is gesloten.", "This survey is closed."),
-    "err_erased": ("Uw antwoorden zijn op uw verzoek verwijderd. Via deze link kunt u niets "
-                   "meer invullen of inzien.",
-                   "Your answers were deleted at your request. This link can no longer be "
-                   "used to answer or to see them."),
-    "err_not_open": ("Deze vragenlijst is (nog) niet beschikbaar.",
-                     "This survey is not available (yet)."),
+    "err_erased": (
+        "Uw antwoorden zijn op uw verzoek verwijderd. Via deze link kunt u niets "
+        "meer invullen of inzien.",
+        "Your answers were deleted at your request. This link can no longer be "
+        "used to answer or to see them.",
+    ),
+    "err_not_open": (
+        "Deze vragenlijst is (nog) niet beschikbaar.",
+        "This survey is not available (yet).",
+    ),
     "continue_link": ("Verdergaan met de vragenlijst", "Continue with the survey"),
 }

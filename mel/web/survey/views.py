@@ -97,14 +97,18 @@ def open_start(instrument_code: str, wave_code: str) -> ResponseReturnValue:
         first = flow.next_page(survey, -1, {})
         # The consent form's nonce fixes the resume token: a double click or a retried
         # POST of the same form finds the response the first one started.
-        token = store.resume_token_for(request.form.get("_start"),
-                                       f"{wave.id}:{instrument_id}")
+        token = store.resume_token_for(request.form.get("_start"), f"{wave.id}:{instrument_id}")
         entry.check_not_erased(session, token)
         try:
             token = store.create_response(
-                session, wave_id=wave.id, version_id=version_id, language=g.lang,
-                consent_version=entry.consent_version(survey), current_page=first or 0,
-                resume_token=token)
+                session,
+                wave_id=wave.id,
+                version_id=version_id,
+                language=g.lang,
+                consent_version=entry.consent_version(survey),
+                current_page=first or 0,
+                resume_token=token,
+            )
         except IntegrityError:
             session.rollback()
         assert token is not None
@@ -131,9 +135,15 @@ def invitation_start(token: str) -> ResponseReturnValue:
     if request.method == "POST" and consent_given(survey):
         try:
             store.create_response(
-                session, wave_id=wave.id or 0, version_id=version_id, language=g.lang,
-                consent_version=entry.consent_version(survey), unit_id=invitation.unit_id,
-                invitation_id=invitation.id, current_page=flow.next_page(survey, -1, {}) or 0)
+                session,
+                wave_id=wave.id or 0,
+                version_id=version_id,
+                language=g.lang,
+                consent_version=entry.consent_version(survey),
+                unit_id=invitation.unit_id,
+                invitation_id=invitation.id,
+                current_page=flow.next_page(survey, -1, {}) or 0,
+            )
         except IntegrityError:  # a second tab started this invitation at the same moment
             session.rollback()
         return continue_response(entry.invitation_access(session, token))
@@ -155,9 +165,9 @@ def continue_response(access: Access) -> ResponseReturnValue:
         use_language(response.language)
         raise Unavailable(410, "err_completed")
     survey = entry.definition(get_session(), response.instrument_version_id)
-    return redirect_to(location(access, survey,
-                                flow.resume_page(survey, response.current_page,
-                                                 response.answers)))
+    return redirect_to(
+        location(access, survey, flow.resume_page(survey, response.current_page, response.answers))
+    )
 
 
 def consent_given(survey: InstrumentDefinition) -> bool:
@@ -172,9 +182,15 @@ def render_consent(survey: InstrumentDefinition, kind: str) -> ResponseReturnVal
         notice = translate("csrf_expired" if csrf_failed() else "stale_form", g.lang)
     text = survey.consent.text.get(g.lang) if survey.consent else None
     nonce = secrets.token_urlsafe(24) if kind == "r" else None
-    return render_template("survey/consent.html", survey=survey, consent_text=text,
-                           consent_version=entry.consent_version(survey), kind=kind,
-                           notice=notice, start_nonce=nonce), 400 if notice else 200
+    return render_template(
+        "survey/consent.html",
+        survey=survey,
+        consent_text=text,
+        consent_version=entry.consent_version(survey),
+        kind=kind,
+        notice=notice,
+        start_nonce=nonce,
+    ), 400 if notice else 200
 
 
 def started(kind: str, token: str) -> tuple[Access, InstrumentDefinition]:
@@ -232,8 +248,12 @@ def submit(kind: str, token: str) -> ResponseReturnValue:
         return render_confirm(access, survey)
     if csrf_failed():
         return render_confirm(access, survey, "csrf_expired", 400)
-    return finish(access, survey, lambda row: flow.clean_answers(survey, row.answers),
-                  lambda: render_confirm(access, survey, "stale_form", 400))
+    return finish(
+        access,
+        survey,
+        lambda row: flow.clean_answers(survey, row.answers),
+        lambda: render_confirm(access, survey, "stale_form", 400),
+    )
 
 
 @bp.get("/<any(i, r):kind>/<token>/done")
