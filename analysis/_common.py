@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
 from mel.db import make_engine
-
-DEMO_URL = f"sqlite:///{Path.cwd() / 'instance' / 'demo.sqlite'}"
+from mel.settings import ConfigError, load_settings
 
 
 def demo_engine() -> Engine:
-    """Engine for MEL_DATABASE_URL, else the database `mel demo` made in ./instance."""
-    url = os.environ.get("MEL_DATABASE_URL", DEMO_URL)
-    if url == DEMO_URL and not Path(url.removeprefix("sqlite:///")).exists():
-        sys.exit("no demo database here: run `mel demo --no-serve` first (or set MEL_DATABASE_URL)")
+    """Engine for the configured database (MEL_DATABASE_URL, else the one `mel demo` fills)."""
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        sys.exit(str(exc))
+    url = settings.database
+    if settings.default_database and not Path(url.removeprefix("sqlite:///")).exists():
+        sys.exit(f"no database at {url}: run `mel demo --no-serve` first (or set MEL_DATABASE_URL)")
     return make_engine(url)
 
 

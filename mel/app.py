@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 from flask import Flask
@@ -13,22 +12,27 @@ from mel.web.database import setup_database
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
-    """Build the app: defaults, then MEL_* environment variables, then `config`."""
+    """Build the app: defaults, then MEL_* environment variables, then `config`.
+
+    `config` uses upper-case names; mel's own settings (see :mod:`mel.settings`) are parsed
+    and checked, other keys (Flask's and extensions' own) go to ``app.config`` as given.
+    """
+    overrides = dict(config or {})
+    current = settings.load_settings(overrides)
     app = Flask(
         "mel",
         template_folder=str(settings.project_path("templates")),
-        instance_relative_config=True,
+        instance_path=str(current.instance_path),
     )
-    app.config.update(settings.defaults(Path(app.instance_path)))
-    app.config.update(settings.environment_settings())
-    app.config.update(config or {})
-    settings.check(app.config, debug=app.debug)
+    app.config.update(current.flask_config())
+    app.config.update({k: v for k, v in overrides.items() if k not in settings.NAMES})
+    settings.check_secret(current, debug=app.debug)
     if not app.config.get("SECRET_KEY"):
         # Debug, demo and test runs get a throw-away key; production refuses above.
         import secrets
 
         app.config["SECRET_KEY"] = secrets.token_hex(32)
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.extensions["mel.settings"] = current
     setup_database(app)
     setup_i18n(app)
     setup_security(app)

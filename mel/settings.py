@@ -1,16 +1,33 @@
-"""Settings: defaults, then `MEL_*` environment variables, then explicit overrides."""
+"""Settings: one typed object for the app, the command line and reports.
+
+Every setting has a default here, may be set by a ``MEL_<NAME>`` environment variable, and
+may be overridden by the caller (``create_app(config)``, tests). Values are parsed by the
+type of their field, and a wrong value is refused with a message naming the variable. An
+unknown ``MEL_*`` variable is refused too, so a typo cannot silently leave a default in
+place (``MEL_TEST_*`` variables belong to the test suite and are ignored).
+
+The instance folder (``MEL_INSTANCE_PATH``) holds the default SQLite database. It does not
+depend on the directory a command runs from: in a source checkout it is ``instance/`` at
+the top of the checkout, for an installed package ``<virtualenv>/var/mel-instance`` (the
+convention of Flask, whose app uses the same folder). So ``mel demo``, ``mel serve`` and
+every other command find the same database wherever they are started.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import os
+import sys
 from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, get_type_hints
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 # PDF engines of `mel report --pdf-engine` and MEL_PDF_ENGINE (here, so that the CLI's
 # option needs no import of the report package and its pandas).
 PDF_ENGINES = ("auto", "chromium", "weasyprint")
+ENV_PREFIX = "MEL_"
 
 
 class ConfigError(RuntimeError):
@@ -29,49 +46,165 @@ def project_path(name: str) -> Path:
     raise ConfigError(f"cannot find the {name!r} folder next to {PACKAGE_DIR}")
 
 
-def defaults(instance_path: Path) -> dict[str, Any]:
-    """Return the default settings; the database is a SQLite file in the instance folder."""
-    return {
-        "DATABASE_URL": f"sqlite:///{instance_path / 'mel.sqlite'}",
-        "SECRET_KEY": None,
-        "SURVEYS_DIR": None,
-        "RATELIMIT_STORAGE_URI": "memory://",
-        "MIN_GROUP_SIZE": 10,
-        "DEMO": False,
-        "MAX_CONTENT_LENGTH": 256 * 1024,
-        "SESSION_COOKIE_HTTPONLY": True,
-        "SESSION_COOKIE_SAMESITE": "Lax",
-    }
+def default_instance_path() -> Path:
+    """The instance folder: `instance/` of a source checkout, else `<prefix>/var/mel-instance`."""
+    checkout = PACKAGE_DIR.parent
+    if (checkout / "pyproject.toml").is_file() and (checkout / "mel").is_dir():
+        return checkout / "instance"
+    return Path(sys.prefix) / "var" / "mel-instance"
 
 
-def environment_settings(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
-    """Read every `MEL_<NAME>` variable as setting `<NAME>` (numbers and booleans parsed)."""
+@dataclass(frozen=True)
+class Settings:
+    """mel's settings; each field is set by the environment variable ``MEL_<FIELD>``."""
+
+    instance_path: Path = field(default_factory=default_instance_path)
+    # Empty: a SQLite file `mel.sqlite` in the instance folder.
+    database_url: str = ""
+    secret_key: str = ""
+    # Empty: the project's `surveys/` folder.
+    surveys_dir: str = ""
+    # Put before the links mel prints or mails (e.g. https://mel.example.org).
+    base_url: str = ""
+    min_group_size: int = 10
+    demo: bool = False
+    testing: bool = False
+    max_content_length: int = 256 * 1024
+    # Rate limits and login throttling: a `limits` storage URI (memory:// or redis://...).
+    ratelimit_storage_uri: str = "memory://"
+    ratelimit_key_prefix: str = ""
+    ratelimit_enabled: bool = True
+    ratelimit_survey: str = "120 per minute"
+    ratelimit_start: str = "60 per minute"
+    login_throttle: str = "10 per 10 minutes"
+    staff_session_hours: float = 8.0
+    # Secure staff cookies are always on outside debug, demo and test runs; this forces them on.
+    session_cookie_secure: bool = False
+    pdf_engine: str = "auto"
+    # Empty: the first of chromium, chromium-browser, google-chrome... on PATH.
+    chromium: str = ""
+
+    @property
+    def database(self) -> str:
+        """The database URL in use (the default SQLite file when none is set)."""
+        return self.database_url or f"sqlite:///{self.instance_path / 'mel.sqlite'}"
+
+    @property
+    def default_database(self) -> bool:
+        """True when no database URL was set (the instance folder's SQLite file is used)."""
+        return not self.database_url
+
+    @property
+    def surveys(self) -> Path:
+        """The folder of survey and programme files."""
+        return Path(self.surveys_dir) if self.surveys_dir else project_path("surveys")
+
+    def flask_config(self) -> dict[str, Any]:
+        """The settings as Flask config keys (upper case), plus Flask's own derived ones."""
+        values = {f.name.upper(): getattr(self, f.name) for f in fields(self)}
+        values["DATABASE_URL"] = self.database
+        values["SECRET_KEY"] = self.secret_key or None
+        values["TESTING"] = self.testing
+        values["SESSION_COOKIE_HTTPONLY"] = True
+        values["SESSION_COOKIE_SAMESITE"] = "Lax"
+        return values
+
+
+_TYPES = get_type_hints(Settings)
+NAMES = {f.name.upper() for f in fields(Settings)}
+
+
+def _parse(name: str, raw: Any, source: str) -> Any:
+    """Parse one value for field `name`, naming `source` (a variable or key) when it is wrong."""
+    kind = _TYPES[name]
+    if not isinstance(raw, str):
+        if kind is float and isinstance(raw, int | float) and not isinstance(raw, bool):
+            return float(raw)
+        if kind is Path and isinstance(raw, os.PathLike):
+            return Path(raw)
+        if isinstance(raw, kind):
+            return raw
+        raise ConfigError(f"{source} must be {_KIND_WORDS[kind]}, not {raw!r}")
+    text = raw.strip()
+    try:
+        if kind is bool:
+            lowered = text.lower()
+            if lowered in ("1", "true", "yes", "on"):
+                return True
+            if lowered in ("0", "false", "no", "off", ""):
+                return False
+            raise ValueError
+        if kind is int:
+            return int(text)
+        if kind is float:
+            return float(text)
+        if kind is Path:
+            return Path(text).expanduser()
+    except ValueError:
+        raise ConfigError(f"{source} must be {_KIND_WORDS[kind]}, not {raw!r}") from None
+    return raw
+
+
+_KIND_WORDS = {
+    bool: "true or false",
+    int: "a whole number",
+    float: "a number",
+    Path: "a folder",
+    str: "text",
+}
+
+
+def load_settings(
+    overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None
+) -> Settings:
+    """Return the settings: defaults, then ``MEL_*`` variables of `environ`, then `overrides`.
+
+    `overrides` uses the upper-case names (``{"DATABASE_URL": ...}``); keys that are not mel
+    settings are ignored here (the app passes them on to Flask).
+    """
     environ = os.environ if environ is None else environ
-    settings: dict[str, Any] = {}
+    values: dict[str, Any] = {}
     for key, raw in environ.items():
-        if key.startswith("MEL_") and not key.startswith("MEL_TEST_"):
-            settings[key[4:]] = _parse(raw)
+        if not key.startswith(ENV_PREFIX) or key.startswith("MEL_TEST_"):
+            continue
+        name = key.removeprefix(ENV_PREFIX)
+        if name not in NAMES:
+            known = ", ".join(f"{ENV_PREFIX}{n}" for n in sorted(NAMES))
+            raise ConfigError(f"unknown setting {key} (known: {known})")
+        values[name.lower()] = _parse(name.lower(), raw, key)
+    for key, raw in (overrides or {}).items():
+        if key in NAMES:
+            values[key.lower()] = _parse(key.lower(), raw, key)
+    settings = Settings(**values)
+    check(settings)
     return settings
 
 
-def _parse(raw: str) -> Any:
-    lowered = raw.strip().lower()
-    if lowered in ("true", "false"):
-        return lowered == "true"
-    try:
-        return int(raw)
-    except ValueError:
-        return raw
+def check(settings: Settings) -> None:
+    """Refuse settings that are wrong whatever the run (a secret is checked by the app)."""
+    if settings.min_group_size < 1:
+        raise ConfigError(
+            f"MEL_MIN_GROUP_SIZE must be a whole number >= 1, not {settings.min_group_size!r}"
+        )
+    if settings.pdf_engine.strip().lower() not in PDF_ENGINES:
+        raise ConfigError(
+            f"MEL_PDF_ENGINE must be one of {', '.join(PDF_ENGINES)}, not {settings.pdf_engine!r}"
+        )
+    if settings.staff_session_hours <= 0:
+        raise ConfigError("MEL_STAFF_SESSION_HOURS must be a number of hours > 0")
 
 
-def check(settings: Mapping[str, Any], *, debug: bool) -> None:
-    """Refuse settings that are unsafe outside debug, demo and test runs."""
-    relaxed = debug or settings.get("TESTING") or settings.get("DEMO")
-    if not settings.get("SECRET_KEY") and not relaxed:
+def check_secret(settings: Settings, *, debug: bool) -> None:
+    """Refuse to serve without MEL_SECRET_KEY outside debug, demo and test runs."""
+    if not settings.secret_key and not (debug or settings.testing or settings.demo):
         raise ConfigError(
             "MEL_SECRET_KEY is not set. Set it to a long random value, e.g.\n"
             "  export MEL_SECRET_KEY=$(python -c 'import secrets; print(secrets.token_hex(32))')"
         )
-    k = settings.get("MIN_GROUP_SIZE")
-    if not isinstance(k, int) or k < 1:
-        raise ConfigError(f"MEL_MIN_GROUP_SIZE must be a whole number >= 1, not {k!r}")
+
+
+def replace(settings: Settings, **changes: Any) -> Settings:
+    """Return `settings` with `changes` (lower-case field names) applied and checked."""
+    new = dataclasses.replace(settings, **changes)
+    check(new)
+    return new

@@ -117,7 +117,7 @@ def test_analyse_prints_an_estimate(db_url: str, tmp_path: Path) -> None:
     bad = runner.invoke(
         main, ["analyse", "--programme", "katapult", "--wave", "x", "--kpi", "kat_studenten"]
     )
-    assert bad.exit_code == 1 and "no wave 'x' in programme 'katapult'" in bad.output
+    assert bad.exit_code == 2 and "no wave 'x' in programme 'katapult'" in bad.output
 
 
 def test_analyse_notes_responses_outside_the_frame(db_url: str) -> None:
@@ -175,24 +175,65 @@ def test_analyse_notes_responses_outside_the_frame(db_url: str) -> None:
     ) in result.output
 
 
-def test_an_empty_default_database_points_at_the_demo(
+def test_demo_then_any_command_uses_the_same_database(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from mel.cli import context
-
     monkeypatch.delenv("MEL_DATABASE_URL", raising=False)
-    monkeypatch.setattr(context, "INSTANCE_PATH", tmp_path)
-    monkeypatch.setattr(
-        context, "defaults", lambda _path: {"DATABASE_URL": f"sqlite:///{tmp_path / 'mel.sqlite'}"}
+    monkeypatch.setenv("MEL_INSTANCE_PATH", str(tmp_path / "instance"))
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    runner = CliRunner()
+    serve = runner.invoke(main, ["serve"])
+    assert serve.exit_code == 1 and "has no tables yet" in serve.output
+    assert "mel demo --no-serve" in serve.output
+    demo = runner.invoke(main, ["demo", "--no-serve", "--scale", "0.02"])
+    assert demo.exit_code == 0, demo.output
+    assert f"sqlite:///{tmp_path / 'instance' / 'mel.sqlite'}" in demo.output
+    monkeypatch.chdir(elsewhere)  # another working directory, the same database
+    create = runner.invoke(
+        main,
+        ["users", "create", "--email", "new@example.org", "--role", "researcher"]
+        + ["--programme", "katapult", "--password-stdin"],
+        input="a long enough password 1\n",
     )
-    args = ["report", "--programme", "katapult", "--wave", "latest", "--out", str(tmp_path / "out")]
-    result = CliRunner().invoke(main, args)
-    assert result.exit_code == 1 and "Traceback" not in result.output
-    assert "cannot use the database" in result.output and "mel demo" not in result.output
-    (tmp_path / "demo.sqlite").touch()
-    result = CliRunner().invoke(main, args)
-    assert f"`mel demo` filled {tmp_path / 'demo.sqlite'}" in result.output
-    with_url = CliRunner().invoke(
-        main, [*args, "--database-url", f"sqlite:///{tmp_path / 'other.sqlite'}"]
+    assert create.exit_code == 0, create.output
+    listed = runner.invoke(main, ["users", "list"])
+    assert "new@example.org" in listed.output and "admin@demo.mel.invalid" in listed.output
+    again = runner.invoke(main, ["demo", "--no-serve", "--scale", "0.02"])
+    assert again.exit_code == 0, again.output  # a demo database may be made afresh
+
+
+def test_demo_leaves_a_database_it_did_not_make_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("MEL_DATABASE_URL", raising=False)
+    monkeypatch.setenv("MEL_INSTANCE_PATH", str(tmp_path))
+    runner = CliRunner()
+    assert runner.invoke(main, ["db", "upgrade"]).exit_code == 0
+    before = (tmp_path / "mel.sqlite").read_bytes()
+    result = runner.invoke(main, ["demo", "--no-serve", "--scale", "0.02"])
+    assert result.exit_code == 1 and "holds data that `mel demo` did not make" in result.output
+    assert (tmp_path / "mel.sqlite").read_bytes() == before
+    monkeypatch.setenv("MEL_DATABASE_URL", f"sqlite:///{tmp_path / 'mel.sqlite'}")
+    result = runner.invoke(main, ["demo", "--no-serve", "--scale", "0.02"])
+    assert result.exit_code == 1 and "MEL_DATABASE_URL is set" in result.output
+
+
+def test_analyse_accepts_a_year_and_latest_as_report_does(db_url: str) -> None:
+    runner = CliRunner(env={"MEL_DATABASE_URL": db_url})
+    demo = runner.invoke(main, ["demo", "--no-serve", "--scale", "0.05", "--database-url", db_url])
+    assert demo.exit_code == 0, demo.output
+    estimates = []
+    for wave in ("monitor-2025", "2025", "latest"):
+        result = runner.invoke(
+            main,
+            ["analyse", "--programme", "digitale-werkplaatsen", "--wave", wave]
+            + ["--kpi", "dw_cijfer"],
+        )
+        assert result.exit_code == 0, result.output
+        estimates.append(result.output)
+    assert estimates[0] == estimates[1] == estimates[2]
+    missing = runner.invoke(
+        main, ["analyse", "--programme", "digitale-werkplaatsen", "--wave", "1999", "--kpi", "x"]
     )
-    assert with_url.exit_code == 1 and "`mel demo` filled" not in with_url.output
+    assert missing.exit_code == 2 and "no wave '1999'" in missing.output

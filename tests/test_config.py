@@ -2,25 +2,62 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from mel.app import create_app
-from mel.settings import ConfigError, environment_settings
+from mel.settings import ConfigError, default_instance_path, load_settings
 
 
-def test_environment_variables_become_settings() -> None:
-    values = environment_settings(
-        {
+def test_environment_variables_become_typed_settings() -> None:
+    values = load_settings(
+        environ={
             "MEL_DATABASE_URL": "sqlite:///x.db",
             "MEL_MIN_GROUP_SIZE": "5",
             "MEL_DEMO": "true",
+            "MEL_STAFF_SESSION_HOURS": "1.5",
             "OTHER": "1",
             "MEL_TEST_DATABASE_URL": "ignored",
         }
     )
-    assert values == {"DATABASE_URL": "sqlite:///x.db", "MIN_GROUP_SIZE": 5, "DEMO": True}
+    assert values.database == "sqlite:///x.db"
+    assert values.min_group_size == 5 and values.demo is True
+    assert values.staff_session_hours == 1.5
+
+
+def test_overrides_win_over_the_environment() -> None:
+    values = load_settings({"MIN_GROUP_SIZE": 3}, environ={"MEL_MIN_GROUP_SIZE": "5"})
+    assert values.min_group_size == 3
+
+
+@pytest.mark.parametrize(
+    ("environ", "message"),
+    [
+        ({"MEL_MIN_GROUP_SIZE": "ten"}, "MEL_MIN_GROUP_SIZE must be a whole number, not 'ten'"),
+        ({"MEL_DEMO": "maybe"}, "MEL_DEMO must be true or false, not 'maybe'"),
+        ({"MEL_DATABSE_URL": "sqlite:///x"}, "unknown setting MEL_DATABSE_URL"),
+        ({"MEL_PDF_ENGINE": "word"}, "MEL_PDF_ENGINE must be one of auto, chromium, weasyprint"),
+    ],
+)
+def test_wrong_settings_are_refused_by_name(environ: dict[str, str], message: str) -> None:
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        load_settings(environ=environ)
+
+
+def test_the_default_database_does_not_depend_on_the_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("MEL_DATABASE_URL", raising=False)
+    monkeypatch.delenv("MEL_INSTANCE_PATH", raising=False)
+    seen = set()
+    for folder in (tmp_path, Path(__file__).parent):
+        monkeypatch.chdir(folder)
+        seen.add(load_settings().database)
+        seen.add(create_app({"TESTING": True}).config["DATABASE_URL"])
+    assert seen == {f"sqlite:///{default_instance_path() / 'mel.sqlite'}"}
+    assert default_instance_path() == Path(__file__).resolve().parents[1] / "instance"
 
 
 def test_production_needs_a_secret_key(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

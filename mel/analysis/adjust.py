@@ -42,12 +42,14 @@ def subset(design: Design, mask: Any) -> Design:
     keep = pd.Series(values).fillna(False).astype(bool).to_numpy()
     w = np.where(keep, design.weights_view, 0.0)
     rep = design.replicate_weights
-    return design._derive(w=w, rep=rep.with_weights(w) if rep is not None else None,
-                          support=design.support & keep)
+    return design._derive(
+        w=w, rep=rep.with_weights(w) if rep is not None else None, support=design.support & keep
+    )
 
 
-def _calibrated(design: Design, w: np.ndarray, layer: Any,
-                per_replicate: Callable[[np.ndarray], np.ndarray]) -> Design:
+def _calibrated(
+    design: Design, w: np.ndarray, layer: Any, per_replicate: Callable[[np.ndarray], np.ndarray]
+) -> Design:
     rep = design.replicate_weights
     if rep is None:
         return design._derive(w=w, layers=(*design.layers, layer), calibrated=True)
@@ -55,28 +57,39 @@ def _calibrated(design: Design, w: np.ndarray, layer: Any,
     new = np.column_stack([per_replicate(old[:, r]) for r in range(old.shape[1])])
     with np.errstate(divide="ignore", invalid="ignore"):
         factors = np.where(w[:, None] > 0, new / w[:, None], 0.0)
-    return design._derive(w=w, rep=ReplicateWeights(rep.method, factors, None, rep.scale,
-                                                    rep.rscales, w, rep.mse))
+    return design._derive(
+        w=w, rep=ReplicateWeights(rep.method, factors, None, rep.scale, rep.rscales, w, rep.mse)
+    )
 
 
-def poststratify(design: Design, by: str | Sequence[str], population: Mapping[Any, float],
-                 *, partial: bool = False) -> Design:
+def poststratify(
+    design: Design,
+    by: str | Sequence[str],
+    population: Mapping[Any, float],
+    *,
+    partial: bool = False,
+) -> Design:
     """See :meth:`Design.poststratify`."""
     names = [by] if isinstance(by, str) else list(by)
     cells, keys = cal.cell_codes(design.data, names)
     w0 = design.weights_view
     w = cal.poststratify_weights(w0, cells, keys, population, by=names, partial=partial)
-    return _calibrated(design, w, cal.PostStratLayer(cells, w0, w),
-                       lambda a: cal.poststratify_weights(a, cells, keys, population,
-                                                          by=names, partial=partial))
+    return _calibrated(
+        design,
+        w,
+        cal.PostStratLayer(cells, w0, w),
+        lambda a: cal.poststratify_weights(a, cells, keys, population, by=names, partial=partial),
+    )
 
 
-def rake(design: Design, margins: Mapping[str, Mapping[Any, float]], *, maxit: int,
-         epsilon: float) -> Design:
+def rake(
+    design: Design, margins: Mapping[str, Mapping[Any, float]], *, maxit: int, epsilon: float
+) -> Design:
     """See :meth:`Design.rake`."""
     specs = [(*cal.cell_codes(design.data, [name]), pop) for name, pop in margins.items()]
-    w, layer, sweeps = cal.rake_weights(design.weights_view, specs, list(margins),
-                                        maxit=maxit, epsilon=epsilon)
+    w, layer, sweeps = cal.rake_weights(
+        design.weights_view, specs, list(margins), maxit=maxit, epsilon=epsilon
+    )
 
     def rake_replicate(a: np.ndarray) -> np.ndarray:
         for _ in range(sweeps):  # as many sweeps as the full-sample weights took
@@ -87,21 +100,20 @@ def rake(design: Design, margins: Mapping[str, Mapping[Any, float]], *, maxit: i
     return _calibrated(design, w, layer, rake_replicate)
 
 
-def adjust_nonresponse(design: Design, responded: str,
-                       classes: str | Sequence[str] | None, *, within_strata: bool
-                       ) -> Design:
+def adjust_nonresponse(
+    design: Design, responded: str, classes: str | Sequence[str] | None, *, within_strata: bool
+) -> Design:
     """See :meth:`Design.adjust_nonresponse`."""
     data = design.data
     if responded not in data.columns:
         raise DesignError(f"responded column {responded!r} is not in the data")
     r = data[responded]
     if r.isna().any() or not set(pd.unique(r.astype(float))) <= {0.0, 1.0}:
-        raise DesignError(f"responded column {responded!r} must be 0/1 or boolean without "
-                          "missing values")
-    names = [] if classes is None else ([classes] if isinstance(classes, str)
-                                        else list(classes))
-    cells, keys = (cal.cell_codes(data, names) if names
-                   else (np.zeros(design.n, np.int64), [()]))
+        raise DesignError(
+            f"responded column {responded!r} must be 0/1 or boolean without missing values"
+        )
+    names = [] if classes is None else ([classes] if isinstance(classes, str) else list(classes))
+    cells, keys = cal.cell_codes(data, names) if names else (np.zeros(design.n, np.int64), [()])
     if within_strata:
         st = design.stages[0]
         strat = st.stratum_of_unit[st.unit]
@@ -111,8 +123,12 @@ def adjust_nonresponse(design: Design, responded: str,
     resp = r.to_numpy(dtype=float)
     w0 = design.weights_view
     w = cal.nonresponse_weights(w0, resp, cells, keys)
-    return _calibrated(design, w, cal.NonresponseLayer(cells, w0, w),
-                       lambda a: cal.nonresponse_weights(a, resp, cells, keys, strict=False))
+    return _calibrated(
+        design,
+        w,
+        cal.NonresponseLayer(cells, w0, w),
+        lambda a: cal.nonresponse_weights(a, resp, cells, keys, strict=False),
+    )
 
 
 def replicate(design: Design, method: str, *, replicates: int, seed: int | None) -> Design:
@@ -120,13 +136,23 @@ def replicate(design: Design, method: str, *, replicates: int, seed: int | None)
     if design.replicate_weights is not None:
         raise DesignError("this design already has replicate weights")
     if design.is_calibrated:
-        raise DesignError("replicate the design first, then calibrate it (the replicates "
-                          "must be calibrated too)")
+        raise DesignError(
+            "replicate the design first, then calibrate it (the replicates must be calibrated too)"
+        )
     if len(design.stages) > 1 and design.has_fpc:
-        warnings.warn("replicate weights use the first-stage fpc only (as R's "
-                      "as.svrepdesign)", DesignWarning, stacklevel=3)
-    rep = make_replicates(design.stages, design.weights_view, method=method,
-                          strata_given=design.strata_column is not None,
-                          has_fpc=design.has_fpc, lonely_psu=design.lonely_psu,
-                          replicates=replicates, seed=seed)
+        warnings.warn(
+            "replicate weights use the first-stage fpc only (as R's as.svrepdesign)",
+            DesignWarning,
+            stacklevel=3,
+        )
+    rep = make_replicates(
+        design.stages,
+        design.weights_view,
+        method=method,
+        strata_given=design.strata_column is not None,
+        has_fpc=design.has_fpc,
+        lonely_psu=design.lonely_psu,
+        replicates=replicates,
+        seed=seed,
+    )
     return design._derive(rep=rep)

@@ -41,8 +41,9 @@ import pandas as pd
 from mel.analysis.errors import DesignError, DesignWarning
 
 
-def _group_mean_cols(x: np.ndarray, codes: np.ndarray, weights: np.ndarray | None,
-                     n_groups: int) -> np.ndarray:
+def _group_mean_cols(
+    x: np.ndarray, codes: np.ndarray, weights: np.ndarray | None, n_groups: int
+) -> np.ndarray:
     out = np.empty((n_groups, x.shape[1]))
     denom = np.bincount(codes, weights=weights, minlength=n_groups)
     for j in range(x.shape[1]):
@@ -108,8 +109,10 @@ def cell_codes(data: pd.DataFrame, by: Sequence[str]) -> tuple[np.ndarray, list[
             raise DesignError(f"calibration column {name!r} is not in the data")
         col = data[name]
         if col.isna().any():
-            raise DesignError(f"calibration column {name!r} has {int(col.isna().sum())} "
-                              "missing values; every row needs a cell")
+            raise DesignError(
+                f"calibration column {name!r} has {int(col.isna().sum())} "
+                "missing values; every row needs a cell"
+            )
         cols.append(col.to_numpy())
     frame = pd.DataFrame(dict(enumerate(cols)))
     codes, uniques = pd.factorize(pd.MultiIndex.from_frame(frame), sort=True)
@@ -118,9 +121,15 @@ def cell_codes(data: pd.DataFrame, by: Sequence[str]) -> tuple[np.ndarray, list[
     return codes.astype(np.int64), keys
 
 
-def poststratify_weights(w: np.ndarray, cells: np.ndarray, keys: list[Any],
-                         population: Mapping[Any, float], *, by: Sequence[str],
-                         partial: bool = False) -> np.ndarray:
+def poststratify_weights(
+    w: np.ndarray,
+    cells: np.ndarray,
+    keys: list[Any],
+    population: Mapping[Any, float],
+    *,
+    by: Sequence[str],
+    partial: bool = False,
+) -> np.ndarray:
     """New weights: w times (population count / weighted sample count) of each cell."""
     sample = np.bincount(cells, weights=w, minlength=len(keys))
     pop = np.full(len(keys), np.nan)
@@ -133,16 +142,23 @@ def poststratify_weights(w: np.ndarray, cells: np.ndarray, keys: list[Any],
     unknown = [k for k in population if k not in keys or sample[keys.index(k)] == 0]
     unknown = [k for k in unknown if float(population[k]) > 0]
     if unknown and not partial:
-        raise DesignError(f"population cell(s) {unknown[:5]} of {list(by)} have no sampled "
-                          "rows; pass partial=True to ignore them")
+        raise DesignError(
+            f"population cell(s) {unknown[:5]} of {list(by)} have no sampled "
+            "rows; pass partial=True to ignore them"
+        )
     with np.errstate(divide="ignore", invalid="ignore"):
         factor = np.where(sample > 0, pop / sample, 1.0)
     return w * factor[cells]
 
 
-def rake_weights(w: np.ndarray, margins: Sequence[tuple[np.ndarray, list[Any], Mapping]],
-                 names: Sequence[str], *, maxit: int, epsilon: float
-                 ) -> tuple[np.ndarray, RakeLayer, int]:
+def rake_weights(
+    w: np.ndarray,
+    margins: Sequence[tuple[np.ndarray, list[Any], Mapping]],
+    names: Sequence[str],
+    *,
+    maxit: int,
+    epsilon: float,
+) -> tuple[np.ndarray, RakeLayer, int]:
     """Iterative proportional fitting as R ``rake`` (same stopping rule, same layer).
 
     Returns the weights, the variance layer and the number of sweeps made (replicate
@@ -173,14 +189,21 @@ def rake_weights(w: np.ndarray, margins: Sequence[tuple[np.ndarray, list[Any], M
         old = new
         iteration += 1
     if not converged:
-        warnings.warn(f"raking did not converge after {iteration} iterations",
-                      DesignWarning, stacklevel=3)
+        warnings.warn(
+            f"raking did not converge after {iteration} iterations", DesignWarning, stacklevel=3
+        )
     sweeps = iteration + 1 if converged else iteration
     return w, RakeLayer(tuple(layer_margins)), sweeps
 
 
-def nonresponse_weights(w: np.ndarray, responded: np.ndarray, classes: np.ndarray,
-                        labels: list[Any], *, strict: bool = True) -> np.ndarray:
+def nonresponse_weights(
+    w: np.ndarray,
+    responded: np.ndarray,
+    classes: np.ndarray,
+    labels: list[Any],
+    *,
+    strict: bool = True,
+) -> np.ndarray:
     """Respondents' weights times sampled/responding weight of their class; 0 otherwise.
 
     With ``strict`` a class with sampled but no responding weight is an error; without
@@ -191,8 +214,10 @@ def nonresponse_weights(w: np.ndarray, responded: np.ndarray, classes: np.ndarra
     responding = np.bincount(classes, weights=w * responded, minlength=g)
     empty = np.flatnonzero((sampled > 0) & (responding == 0))
     if len(empty) and strict:
-        raise DesignError(f"weighting class(es) {[labels[j] for j in empty[:5]]} have no "
-                          "respondents; collapse classes before adjusting")
+        raise DesignError(
+            f"weighting class(es) {[labels[j] for j in empty[:5]]} have no "
+            "respondents; collapse classes before adjusting"
+        )
     with np.errstate(divide="ignore", invalid="ignore"):
         factor = np.where(responding > 0, sampled / responding, 0.0)
     return w * responded * factor[classes]

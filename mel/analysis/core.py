@@ -134,8 +134,9 @@ def numeric_column(design: Design, name: str) -> np.ndarray:
     if pd.api.types.is_bool_dtype(col):
         return col.to_numpy(dtype=float)
     if not pd.api.types.is_numeric_dtype(col):
-        raise DesignError(f"column {name!r} is not numeric ({col.dtype}); use proportion() "
-                          "for categories")
+        raise DesignError(
+            f"column {name!r} is not numeric ({col.dtype}); use proportion() for categories"
+        )
     return col.to_numpy(dtype=float, na_value=np.nan)
 
 
@@ -157,8 +158,9 @@ def column_totals(x: Scores) -> np.ndarray:
     return x.sum(axis=0)
 
 
-def ratio_stat(design: Design, num: Scores, den: Scores | None,
-               present: np.ndarray | None = None) -> Stat:
+def ratio_stat(
+    design: Design, num: Scores, den: Scores | None, present: np.ndarray | None = None
+) -> Stat:
     """Ratios of totals ``sum(num_j) / sum(den_j)`` (totals if ``den`` is None).
 
     ``num`` and ``den`` are weighted values (weight times variable), laid out alike.
@@ -200,8 +202,10 @@ def _domain_df(design: Design, active: np.ndarray, dom: Domains) -> np.ndarray:
         return np.array([design.df])
     if design.replicate_weights is not None:
         keep = active & (dom.codes >= 0)
-        return np.array([design.replicate_weights.df(keep & (dom.codes == d))
-                         for d in range(dom.size)], dtype=float)
+        return np.array(
+            [design.replicate_weights.df(keep & (dom.codes == d)) for d in range(dom.size)],
+            dtype=float,
+        )
     stage = design.stages[0]
     n_units, strat = stage.n_units, stage.stratum_of_unit
     if not dom.by:
@@ -222,13 +226,15 @@ def _domain_df(design: Design, active: np.ndarray, dom: Domains) -> np.ndarray:
     keep = active & (dom.codes >= 0)
     codes, units = dom.codes[keep], stage.unit[keep]
     psus = np.bincount(np.unique(codes * n_units + units) // n_units, minlength=size)
-    strata = np.bincount(np.unique(codes * stage.n_strata + strat[units]) // stage.n_strata,
-                         minlength=size)
+    strata = np.bincount(
+        np.unique(codes * stage.n_strata + strat[units]) // stage.n_strata, minlength=size
+    )
     return (psus - strata).astype(float)
 
 
-def design_effect(var: np.ndarray, s2: np.ndarray, wsum: np.ndarray, n: np.ndarray,
-                  kind: str) -> np.ndarray:
+def design_effect(
+    var: np.ndarray, s2: np.ndarray, wsum: np.ndarray, n: np.ndarray, kind: str
+) -> np.ndarray:
     """Kish's deff as R ``survey``: var over the SRS-without-replacement variance."""
     with np.errstate(divide="ignore", invalid="ignore"):
         vsrs = s2 * (wsum - n) / (wsum * n)

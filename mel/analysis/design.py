@@ -70,10 +70,18 @@ class Design(Questions):
     >>> d.mean("api00", by="stype").to_frame()                       # doctest: +SKIP
     """
 
-    def __init__(self, data: pd.DataFrame, *, weights: str | None = None,
-                 strata: str | None = None, psu: str | None = None, ssu: str | None = None,
-                 fpc: str | Sequence[str] | None = None, nest: bool = False,
-                 lonely_psu: str = "fail") -> None:
+    def __init__(
+        self,
+        data: pd.DataFrame,
+        *,
+        weights: str | None = None,
+        strata: str | None = None,
+        psu: str | None = None,
+        ssu: str | None = None,
+        fpc: str | Sequence[str] | None = None,
+        nest: bool = False,
+        lonely_psu: str = "fail",
+    ) -> None:
         if not isinstance(data, pd.DataFrame):
             raise DesignError(f"data must be a pandas DataFrame, not {type(data).__name__}")
         if ssu is not None and psu is None:
@@ -82,13 +90,30 @@ class Design(Questions):
         ids = [psu] if ssu is None else [psu, ssu]
         stages = build_stages(data, strata=strata, ids=ids, fpc=fpcs, nest=nest)
         check_lonely(stages, lonely_psu, strata)
-        w = (check_weights(data, weights) if weights is not None
-             else base_weights(stages, len(data), fpcs is not None))
-        self._set(data=data.copy(deep=False), w=w, support=w > 0, stages=stages,
-                  lonely=lonely_psu,
-                  layers=(), calibrated=False, rep=None, has_fpc=fpcs is not None,
-                  spec={"weights": weights, "strata": strata, "psu": psu, "ssu": ssu,
-                        "fpc": fpcs, "nest": nest})
+        w = (
+            check_weights(data, weights)
+            if weights is not None
+            else base_weights(stages, len(data), fpcs is not None)
+        )
+        self._set(
+            data=data.copy(deep=False),
+            w=w,
+            support=w > 0,
+            stages=stages,
+            lonely=lonely_psu,
+            layers=(),
+            calibrated=False,
+            rep=None,
+            has_fpc=fpcs is not None,
+            spec={
+                "weights": weights,
+                "strata": strata,
+                "psu": psu,
+                "ssu": ssu,
+                "fpc": fpcs,
+                "nest": nest,
+            },
+        )
 
     # ------------------------------------------------------------------ plumbing
     def _set(self, **attrs: Any) -> None:
@@ -112,8 +137,10 @@ class Design(Questions):
         spec = ", ".join(f"{k}={v!r}" for k, v in self._spec.items() if v)
         kind = "Taylor" if self._rep is None else self._rep.method
         extra = ", calibrated" if self._calibrated else ""
-        return (f"<Design {spec}: {self.n} rows, {self.n_psu} PSUs, {self.n_strata} strata, "
-                f"df={self.df}, variance={kind}{extra}>")
+        return (
+            f"<Design {spec}: {self.n} rows, {self.n_psu} PSUs, {self.n_strata} strata, "
+            f"df={self.df}, variance={kind}{extra}>"
+        )
 
     # ------------------------------------------------------------------ properties
     @property
@@ -218,8 +245,9 @@ class Design(Questions):
         """Linearisation covariance of the totals of weighted scores ``x``."""
         if present is None or (self._calibrated and self._rep is None):
             present = self.frame_rows()
-        return taylor_cov(x, self._stages, lonely_psu=self._lonely,
-                          layers=self._layers, present=present)
+        return taylor_cov(
+            x, self._stages, lonely_psu=self._lonely, layers=self._layers, present=present
+        )
 
     # ------------------------------------------------------------------ derived designs
     def subset(self, mask: Any) -> Design:
@@ -230,8 +258,9 @@ class Design(Questions):
         """
         return adjust.subset(self, mask)
 
-    def poststratify(self, by: str | Sequence[str], population: Mapping[Any, float], *,
-                     partial: bool = False) -> Design:
+    def poststratify(
+        self, by: str | Sequence[str], population: Mapping[Any, float], *, partial: bool = False
+    ) -> Design:
         """Post-stratify to known population counts (R ``postStratify``).
 
         Parameters
@@ -246,8 +275,9 @@ class Design(Questions):
         """
         return adjust.poststratify(self, by, population, partial=partial)
 
-    def rake(self, margins: Mapping[str, Mapping[Any, float]], *, maxit: int = 10,
-             epsilon: float = 1.0) -> Design:
+    def rake(
+        self, margins: Mapping[str, Mapping[Any, float]], *, maxit: int = 10, epsilon: float = 1.0
+    ) -> Design:
         """Rake to known margins (R ``rake``): ``{"stype": {"E": 4421, ...}, ...}``.
 
         Stops, as R, when no cell of the joint table moves by ``epsilon`` (an absolute
@@ -256,8 +286,13 @@ class Design(Questions):
         """
         return adjust.rake(self, margins, maxit=maxit, epsilon=epsilon)
 
-    def adjust_nonresponse(self, responded: str, classes: str | Sequence[str] | None = None,
-                           *, within_strata: bool = True) -> Design:
+    def adjust_nonresponse(
+        self,
+        responded: str,
+        classes: str | Sequence[str] | None = None,
+        *,
+        within_strata: bool = True,
+    ) -> Design:
         """Weighting-class nonresponse adjustment (see :mod:`mel.analysis.calibration`).
 
         ``responded`` is a 0/1 or boolean column; respondents' weights are multiplied by
@@ -265,11 +300,11 @@ class Design(Questions):
         within strata unless ``within_strata=False``); nonrespondents get weight zero
         but stay in the design for the variance and the degrees of freedom.
         """
-        return adjust.adjust_nonresponse(self, responded, classes,
-                                         within_strata=within_strata)
+        return adjust.adjust_nonresponse(self, responded, classes, within_strata=within_strata)
 
-    def replicate(self, method: str = "jk1", *, replicates: int = 50,
-                  seed: int | None = None) -> Design:
+    def replicate(
+        self, method: str = "jk1", *, replicates: int = 50, seed: int | None = None
+    ) -> Design:
         """The same design with replicate-weight variance (R ``as.svrepdesign``).
 
         ``method`` is ``"jk1"`` (unstratified), ``"jkn"`` (stratified) or

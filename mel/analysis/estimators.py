@@ -49,24 +49,36 @@ if TYPE_CHECKING:
     from mel.analysis.questions import By
 
 
-def valid_rows(design: Design, dom: Domains, *columns: np.ndarray, na_rm: bool,
-               names: tuple[str, ...]) -> np.ndarray:
+def valid_rows(
+    design: Design, dom: Domains, *columns: np.ndarray, na_rm: bool, names: tuple[str, ...]
+) -> np.ndarray:
     """Rows in a domain, with a nonzero weight and (with ``na_rm``) no missing value."""
     base = (dom.codes >= 0) & design.positive if dom.by else design.positive
     ok = base.copy()
     for values, name in zip(columns, names, strict=True):
         missing = np.isnan(values)
         if not na_rm and np.any(missing & base):
-            raise DesignError(f"column {name!r} has missing values; pass na_rm=True to "
-                              "leave them out")
+            raise DesignError(
+                f"column {name!r} has missing values; pass na_rm=True to leave them out"
+            )
         ok &= ~missing
     return ok
 
 
-def package(design: Design, dom: Domains, stat: Stat, n: np.ndarray, df: np.ndarray,
-            deff: np.ndarray, *, alpha: float, name: str,
-            rules: Callable[[int], Any] | None = None, method: str = "t",
-            se: np.ndarray | None = None) -> Estimate | EstimateTable:
+def package(
+    design: Design,
+    dom: Domains,
+    stat: Stat,
+    n: np.ndarray,
+    df: np.ndarray,
+    deff: np.ndarray,
+    *,
+    alpha: float,
+    name: str,
+    rules: Callable[[int], Any] | None = None,
+    method: str = "t",
+    se: np.ndarray | None = None,
+) -> Estimate | EstimateTable:
     """Wrap per-domain results into an Estimate (no ``by``) or an EstimateTable.
 
     Without ``rules`` the intervals are t intervals on each domain's df.
@@ -80,9 +92,21 @@ def package(design: Design, dom: Domains, stat: Stat, n: np.ndarray, df: np.ndar
     for d in range(dom.size):
         rule = rules(d) if rules is not None else None
         low, high = rule(alpha) if rule is not None else (lows[d], highs[d])
-        out.append(Estimate(float(stat.estimate[d]), float(ses[d]), float(low), float(high),
-                            int(n[d]), float(df[d]), float(deff[d]), alpha, method, name,
-                            rule))
+        out.append(
+            Estimate(
+                float(stat.estimate[d]),
+                float(ses[d]),
+                float(low),
+                float(high),
+                int(n[d]),
+                float(df[d]),
+                float(deff[d]),
+                alpha,
+                method,
+                name,
+                rule,
+            )
+        )
     if not dom.by:
         return out[0]
     return EstimateTable(dom.by, dom.keys, tuple(out), stat.cov, design.df, name)
@@ -99,8 +123,9 @@ class Linear:
     n: np.ndarray
 
 
-def linear(design: Design, y: np.ndarray, x: np.ndarray | None, dom: Domains,
-           ok: np.ndarray, kind: str) -> Linear:
+def linear(
+    design: Design, y: np.ndarray, x: np.ndarray | None, dom: Domains, ok: np.ndarray, kind: str
+) -> Linear:
     """Estimate ``kind`` ("mean", "ratio" or "total") of ``y`` (over ``x``) per domain.
 
     The influence values are w (y - ybar) / W for a mean, w (y - R x) / X for a ratio and
@@ -142,9 +167,11 @@ def linear(design: Design, y: np.ndarray, x: np.ndarray | None, dom: Domains,
         with np.errstate(invalid="ignore"):
             stat = Stat(est, cov * np.outer(scale, scale))
     else:
-        stat = ratio_stat(design, OneHot(wy, codes, size),
-                          None if kind == "total" else OneHot(w if x is None else w * xv,
-                                                                codes, size))
+        stat = ratio_stat(
+            design,
+            OneHot(wy, codes, size),
+            None if kind == "total" else OneHot(w if x is None else w * xv, codes, size),
+        )
     se = np.sqrt(np.diag(stat.cov))
     if design.lonely_psu == "average" and rep is None and dom.by:
         se = se.copy()  # R counts the strata present in each domain's subset
@@ -159,19 +186,28 @@ def linear(design: Design, y: np.ndarray, x: np.ndarray | None, dom: Domains,
     return Linear(stat, se, s2, wsum, n)
 
 
-def _estimate(design: Design, y: np.ndarray, x: np.ndarray | None, dom: Domains,
-              ok: np.ndarray, kind: str, *, alpha: float, name: str
-              ) -> Estimate | EstimateTable:
+def _estimate(
+    design: Design,
+    y: np.ndarray,
+    x: np.ndarray | None,
+    dom: Domains,
+    ok: np.ndarray,
+    kind: str,
+    *,
+    alpha: float,
+    name: str,
+) -> Estimate | EstimateTable:
     lin = linear(design, y, x, dom, ok, kind)
-    deff = design_effect(lin.se**2, lin.s2, lin.wsum, lin.n,
-                         "mean" if kind == "mean" else "total")
+    deff = design_effect(lin.se**2, lin.s2, lin.wsum, lin.n, "mean" if kind == "mean" else "total")
     df = domain_df(design, design.support, dom)
-    return package(design, dom, lin.stat, lin.n.astype(int), df, deff, alpha=alpha,
-                   name=name, se=lin.se)
+    return package(
+        design, dom, lin.stat, lin.n.astype(int), df, deff, alpha=alpha, name=name, se=lin.se
+    )
 
 
-def mean(design: Design, variable: str, *, by: By = None, na_rm: bool = True,
-         alpha: float = 0.05) -> Estimate | EstimateTable:
+def mean(
+    design: Design, variable: str, *, by: By = None, na_rm: bool = True, alpha: float = 0.05
+) -> Estimate | EstimateTable:
     """Weighted mean of ``variable`` (overall, or per domain of ``by``)."""
     y = numeric_column(design, variable)
     dom = domains(design, by)
@@ -179,22 +215,30 @@ def mean(design: Design, variable: str, *, by: By = None, na_rm: bool = True,
     return _estimate(design, y, None, dom, ok, "mean", alpha=alpha, name=f"mean({variable})")
 
 
-def total(design: Design, variable: str, *, by: By = None, na_rm: bool = True,
-          alpha: float = 0.05) -> Estimate | EstimateTable:
+def total(
+    design: Design, variable: str, *, by: By = None, na_rm: bool = True, alpha: float = 0.05
+) -> Estimate | EstimateTable:
     """Estimated population total of ``variable``."""
     y = numeric_column(design, variable)
     dom = domains(design, by)
     ok = valid_rows(design, dom, y, na_rm=na_rm, names=(variable,))
-    return _estimate(design, y, None, dom, ok, "total", alpha=alpha,
-                     name=f"total({variable})")
+    return _estimate(design, y, None, dom, ok, "total", alpha=alpha, name=f"total({variable})")
 
 
-def ratio(design: Design, numerator: str, denominator: str, *, by: By = None,
-          na_rm: bool = True, alpha: float = 0.05) -> Estimate | EstimateTable:
+def ratio(
+    design: Design,
+    numerator: str,
+    denominator: str,
+    *,
+    by: By = None,
+    na_rm: bool = True,
+    alpha: float = 0.05,
+) -> Estimate | EstimateTable:
     """Ratio of the totals of ``numerator`` and ``denominator`` (complete cases)."""
     y = numeric_column(design, numerator)
     x = numeric_column(design, denominator)
     dom = domains(design, by)
     ok = valid_rows(design, dom, y, x, na_rm=na_rm, names=(numerator, denominator))
-    return _estimate(design, y, x, dom, ok, "ratio", alpha=alpha,
-                     name=f"ratio({numerator}/{denominator})")
+    return _estimate(
+        design, y, x, dom, ok, "ratio", alpha=alpha, name=f"ratio({numerator}/{denominator})"
+    )

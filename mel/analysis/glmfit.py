@@ -14,9 +14,14 @@ import numpy as np
 from mel.analysis.profile import _binomial_deviance, _linkinv, _mu_eta
 
 
-def irls_logistic(y: np.ndarray, x: np.ndarray, wt: np.ndarray,
-                  start: np.ndarray | None = None, epsilon: float = 1e-8,
-                  maxit: int = 25) -> tuple[np.ndarray, np.ndarray]:
+def irls_logistic(
+    y: np.ndarray,
+    x: np.ndarray,
+    wt: np.ndarray,
+    start: np.ndarray | None = None,
+    epsilon: float = 1e-8,
+    maxit: int = 25,
+) -> tuple[np.ndarray, np.ndarray]:
     """Coefficients and final working weights of ``glm(y ~ x, binomial, weights = wt)``."""
     if start is None:
         mu = (wt * y + 0.5) / (wt + 1)

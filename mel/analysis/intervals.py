@@ -42,8 +42,17 @@ from scipy import special
 
 from mel.analysis import dist
 
-__all__ = ["t_quantile", "TInterval", "LogitInterval", "AsinInterval", "BetaInterval",
-           "WilsonInterval", "WoodruffInterval", "expit", "logit"]
+__all__ = [
+    "t_quantile",
+    "TInterval",
+    "LogitInterval",
+    "AsinInterval",
+    "BetaInterval",
+    "WilsonInterval",
+    "WoodruffInterval",
+    "expit",
+    "logit",
+]
 
 
 def t_quantile(q: float, df: float) -> float:
@@ -104,8 +113,7 @@ class AsinInterval:
     def __call__(self, alpha: float) -> tuple[float, float]:
         t = t_quantile(1 - alpha / 2, self.df)
         centre = math.asin(math.sqrt(self.p)) if 0 <= self.p <= 1 else math.nan
-        return (math.sin(centre - t * self.se_asin) ** 2,
-                math.sin(centre + t * self.se_asin) ** 2)
+        return (math.sin(centre - t * self.se_asin) ** 2, math.sin(centre + t * self.se_asin) ** 2)
 
 
 def _effective_n(p: float, var: float) -> float:
@@ -207,10 +215,16 @@ class WoodruffInterval:
     def __call__(self, alpha: float) -> tuple[float, float]:
         with np.errstate(divide="ignore", invalid="ignore"):
             plow, phigh = self.proportion_interval(alpha)
-        low = (math.nan if math.isnan(plow) or plow < 0
-               else qrule_math(self.x_sorted, self.cumw, self.total, plow))
-        high = (math.nan if math.isnan(phigh) or phigh > 1
-                else qrule_math(self.x_sorted, self.cumw, self.total, phigh))
+        low = (
+            math.nan
+            if math.isnan(plow) or plow < 0
+            else qrule_math(self.x_sorted, self.cumw, self.total, plow)
+        )
+        high = (
+            math.nan
+            if math.isnan(phigh) or phigh > 1
+            else qrule_math(self.x_sorted, self.cumw, self.total, phigh)
+        )
         return low, high
 
     def se(self, alpha: float) -> float:

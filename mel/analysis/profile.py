@@ -124,7 +124,8 @@ def _mu_eta(eta: np.ndarray) -> np.ndarray:
 def _binomial_deviance(y: np.ndarray, mu: np.ndarray, wt: np.ndarray) -> float:
     with np.errstate(divide="ignore", invalid="ignore"):
         d = np.where(y > 0, y * np.log(y / mu), 0.0) + np.where(
-            y < 1, (1 - y) * np.log((1 - y) / (1 - mu)), 0.0)
+            y < 1, (1 - y) * np.log((1 - y) / (1 - mu)), 0.0
+        )
     return float(np.sum(2 * wt * d))
 
 

@@ -54,14 +54,19 @@ def indicator(design: Design, variable: str, level: Any) -> tuple[np.ndarray, An
     values = pd.unique(col.dropna())
     if level is None:
         if pd.api.types.is_bool_dtype(col) or (
-                pd.api.types.is_numeric_dtype(col) and set(values) <= {0, 1}):
+            pd.api.types.is_numeric_dtype(col) and set(values) <= {0, 1}
+        ):
             level = True if pd.api.types.is_bool_dtype(col) else 1
         else:
-            raise DesignError(f"column {variable!r} is not 0/1: give the level to count "
-                              f"(values: {sorted(map(str, values))[:10]})")
+            raise DesignError(
+                f"column {variable!r} is not 0/1: give the level to count "
+                f"(values: {sorted(map(str, values))[:10]})"
+            )
     if not any(v == level for v in values):
-        raise DesignError(f"level {level!r} does not occur in column {variable!r} "
-                          f"(values: {sorted(map(str, values))[:10]})")
+        raise DesignError(
+            f"level {level!r} does not occur in column {variable!r} "
+            f"(values: {sorted(map(str, values))[:10]})"
+        )
     y = (col == level).to_numpy(dtype=float)
     y[col.isna().to_numpy()] = np.nan
     return y, level
@@ -76,8 +81,9 @@ def _frame_counts(design: Design, dom: Domains) -> tuple[np.ndarray, list[np.nda
     return np.array([int(m.sum()) for m in masks]), masks
 
 
-def _likelihood(design: Design, y: np.ndarray, w: np.ndarray, frame: np.ndarray,
-                se_logit: float, df: float) -> LikelihoodInterval:
+def _likelihood(
+    design: Design, y: np.ndarray, w: np.ndarray, frame: np.ndarray, se_logit: float, df: float
+) -> LikelihoodInterval:
     """The profile inputs, as R's ``svyglm`` computes them for ``svyciprop``.
 
     ``w`` are the domain's weights and ``frame`` the rows of R's (subsetted) design;
@@ -91,8 +97,9 @@ def _likelihood(design: Design, y: np.ndarray, w: np.ndarray, frame: np.ndarray,
     wtr = wr / mean_frame
     ones, zeros = float(wtr[yr == 1].sum()), float(wtr[yr == 0].sum())
     if not 0 < ones < ones + zeros:
-        return LikelihoodInterval(ones, zeros, math.nan, math.nan, int(rows.sum()),
-                                  se_logit, math.nan, df)
+        return LikelihoodInterval(
+            ones, zeros, math.nan, math.nan, int(rows.sum()), se_logit, math.nan, df
+        )
     beta0, naive = irls_intercept(yr, wtr)
     mu = expit(beta0)
     e2 = (yr - mu) ** 2 / (mu * (1 - mu))
@@ -107,8 +114,7 @@ def _likelihood(design: Design, y: np.ndarray, w: np.ndarray, frame: np.ndarray,
         n = int(nz.sum())
         centre = (wr * presid).sum() / wr.sum()
         dispersion = float((wr * (presid - centre) ** 2).sum() / wr.sum() * n / (n - 1))
-    return LikelihoodInterval(ones, zeros, beta0, naive, int(rows.sum()), se_logit,
-                              dispersion, df)
+    return LikelihoodInterval(ones, zeros, beta0, naive, int(rows.sum()), se_logit, dispersion, df)
 
 
 def _se_logit(design: Design, stat: Stat, ses: np.ndarray) -> np.ndarray:
@@ -120,8 +126,15 @@ def _se_logit(design: Design, stat: Stat, ses: np.ndarray) -> np.ndarray:
         return np.sqrt(np.diag(design.replicate_weights.variance(reps, np.vectorize(logit)(p))))
 
 
-def proportion(design: Design, variable: str, level: Any = None, *, by: By = None,
-               method: str = "logit", alpha: float = 0.05) -> Any:
+def proportion(
+    design: Design,
+    variable: str,
+    level: Any = None,
+    *,
+    by: By = None,
+    method: str = "logit",
+    alpha: float = 0.05,
+) -> Any:
     """Proportion of rows with ``variable == level`` (see the module docstring)."""
     if method not in METHODS:
         raise DesignError(f"method must be one of {METHODS}, got {method!r}")
@@ -157,5 +170,16 @@ def proportion(design: Design, variable: str, level: Any = None, *, by: By = Non
             return _likelihood(design, y, wd, frames[d], float(se_logit[d]), df[d])
 
     name = f"proportion({variable} == {level!r})"
-    return package(design, dom, stat, n_obs, df, deff, alpha=alpha, name=name, rules=rule,
-                   method=method, se=ses)
+    return package(
+        design,
+        dom,
+        stat,
+        n_obs,
+        df,
+        deff,
+        alpha=alpha,
+        name=name,
+        rules=rule,
+        method=method,
+        se=ses,
+    )

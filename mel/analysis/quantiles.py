@@ -44,8 +44,9 @@ if TYPE_CHECKING:
 INTERVALS = ("mean", "xlogit", "asin", "beta")
 
 
-def _sorted_domains(x: np.ndarray, w: np.ndarray, codes: np.ndarray, ok: np.ndarray,
-                    size: int) -> list[tuple[np.ndarray, np.ndarray, float]]:
+def _sorted_domains(
+    x: np.ndarray, w: np.ndarray, codes: np.ndarray, ok: np.ndarray, size: int
+) -> list[tuple[np.ndarray, np.ndarray, float]]:
     """Per domain: values sorted (stably), cumulative weights and total weight, the
     sums accumulated in long double in R's order."""
     rows = np.flatnonzero(ok)
@@ -53,7 +54,7 @@ def _sorted_domains(x: np.ndarray, w: np.ndarray, codes: np.ndarray, ok: np.ndar
     bounds = np.searchsorted(codes[order], np.arange(size + 1))
     out = []
     for d in range(size):
-        idx = order[bounds[d]:bounds[d + 1]]
+        idx = order[bounds[d] : bounds[d + 1]]
         wl = w[idx].astype(np.longdouble)
         cumw = np.cumsum(wl).astype(float)
         in_order = np.sort(idx)  # R sums the weights in data order
@@ -62,9 +63,20 @@ def _sorted_domains(x: np.ndarray, w: np.ndarray, codes: np.ndarray, ok: np.ndar
     return out
 
 
-def _one_quantile(design: Design, q: float, x: np.ndarray, dom: Domains, ok: np.ndarray,
-                  sorted_parts: list, df: np.ndarray, n_obs: np.ndarray, *, alpha: float,
-                  interval: str, name: str) -> list[Estimate]:
+def _one_quantile(
+    design: Design,
+    q: float,
+    x: np.ndarray,
+    dom: Domains,
+    ok: np.ndarray,
+    sorted_parts: list,
+    df: np.ndarray,
+    n_obs: np.ndarray,
+    *,
+    alpha: float,
+    interval: str,
+    name: str,
+) -> list[Estimate]:
     codes = np.where(ok, dom.codes, 0)
     qhat = np.array([qrule_math(xs, cw, tot, q) for xs, cw, tot in sorted_parts])
     below = np.where(ok, x <= qhat[codes], False).astype(float)
@@ -74,19 +86,38 @@ def _one_quantile(design: Design, q: float, x: np.ndarray, dom: Domains, ok: np.
     out = []
     for d, (xs, cumw, total) in enumerate(sorted_parts):
         n_rows = int(frame.sum()) if design.is_calibrated else int(n_obs[d])
-        rule = WoodruffInterval(xs, cumw, total, float(stat.estimate[d]), float(var[d]),
-                                float(df[d]), n_rows, interval)
+        rule = WoodruffInterval(
+            xs, cumw, total, float(stat.estimate[d]), float(var[d]), float(df[d]), n_rows, interval
+        )
         low, high = rule(alpha)
         se = (high - low) / (2 * t_quantile(1 - alpha / 2, df[d]))
-        out.append(Estimate(float(qhat[d]), float(se), float(low), float(high),
-                            int(n_obs[d]), float(df[d]), math.nan, alpha, "woodruff",
-                            name, rule))
+        out.append(
+            Estimate(
+                float(qhat[d]),
+                float(se),
+                float(low),
+                float(high),
+                int(n_obs[d]),
+                float(df[d]),
+                math.nan,
+                alpha,
+                "woodruff",
+                name,
+                rule,
+            )
+        )
     return out
 
 
-def quantile(design: Design, variable: str, q: float | Sequence[float] = 0.5, *,
-             by: By = None, alpha: float = 0.05, interval: str = "mean"
-             ) -> Estimate | EstimateTable:
+def quantile(
+    design: Design,
+    variable: str,
+    q: float | Sequence[float] = 0.5,
+    *,
+    by: By = None,
+    alpha: float = 0.05,
+    interval: str = "mean",
+) -> Estimate | EstimateTable:
     """Quantile(s) ``q`` of ``variable``, overall or by domain.
 
     A single ``q`` gives an Estimate (or a table by domain); several give an
@@ -105,15 +136,29 @@ def quantile(design: Design, variable: str, q: float | Sequence[float] = 0.5, *,
     parts = _sorted_domains(x, design.weights_view, codes, ok, dom.size)
     df = domain_df(design, ok, dom)
     n_obs = np.bincount(codes[ok], minlength=dom.size)
-    results = {p: _one_quantile(design, p, x, dom, ok, parts, df, n_obs, alpha=alpha,
-                                interval=interval, name=f"quantile({variable}, {p:g})")
-               for p in probs}
+    results = {
+        p: _one_quantile(
+            design,
+            p,
+            x,
+            dom,
+            ok,
+            parts,
+            df,
+            n_obs,
+            alpha=alpha,
+            interval=interval,
+            name=f"quantile({variable}, {p:g})",
+        )
+        for p in probs
+    }
     if isinstance(q, int | float):
         ests = results[q]
         if not dom.by:
             return ests[0]
-        return EstimateTable(dom.by, dom.keys, tuple(ests), None, design.df,
-                             f"quantile({variable}, {q:g})")
+        return EstimateTable(
+            dom.by, dom.keys, tuple(ests), None, design.df, f"quantile({variable}, {q:g})"
+        )
     keys, ests = [], []
     for p in probs:
         for key, est in zip(dom.keys, results[p], strict=True):
@@ -122,5 +167,6 @@ def quantile(design: Design, variable: str, q: float | Sequence[float] = 0.5, *,
             else:
                 keys.append(p)
             ests.append(replace(est))
-    return EstimateTable(("quantile", *dom.by), tuple(keys), tuple(ests), None, design.df,
-                         f"quantile({variable})")
+    return EstimateTable(
+        ("quantile", *dom.by), tuple(keys), tuple(ests), None, design.df, f"quantile({variable})"
+    )

@@ -22,8 +22,9 @@ class Questions:
     """Mixin of :class:`~mel.analysis.design.Design`: means, totals, ratios, proportions,
     quantiles, regression and tables, overall or by domain."""
 
-    def mean(self, variable: str, *, by: By = None, na_rm: bool = True,
-             alpha: float = 0.05) -> Estimate | EstimateTable:
+    def mean(
+        self, variable: str, *, by: By = None, na_rm: bool = True, alpha: float = 0.05
+    ) -> Estimate | EstimateTable:
         """Weighted mean (R ``svymean``; with ``by``, ``svyby(..., svymean)``).
 
         Parameters
@@ -44,24 +45,41 @@ class Questions:
             With ``by``, a table keyed by domain with the covariance of the domain means.
         """
         from mel.analysis import estimators
+
         return estimators.mean(self, variable, by=by, na_rm=na_rm, alpha=alpha)
 
-    def total(self, variable: str, *, by: By = None, na_rm: bool = True,
-              alpha: float = 0.05) -> Estimate | EstimateTable:
+    def total(
+        self, variable: str, *, by: By = None, na_rm: bool = True, alpha: float = 0.05
+    ) -> Estimate | EstimateTable:
         """Estimated population total (R ``svytotal``); arguments as :meth:`mean`."""
         from mel.analysis import estimators
+
         return estimators.total(self, variable, by=by, na_rm=na_rm, alpha=alpha)
 
-    def ratio(self, numerator: str, denominator: str, *, by: By = None, na_rm: bool = True,
-              alpha: float = 0.05) -> Estimate | EstimateTable:
+    def ratio(
+        self,
+        numerator: str,
+        denominator: str,
+        *,
+        by: By = None,
+        na_rm: bool = True,
+        alpha: float = 0.05,
+    ) -> Estimate | EstimateTable:
         """Ratio of the totals of two columns (R ``svyratio``), over their complete
         cases; other arguments as :meth:`mean`."""
         from mel.analysis import estimators
-        return estimators.ratio(self, numerator, denominator, by=by, na_rm=na_rm,
-                                alpha=alpha)
 
-    def proportion(self, variable: str, level: Any = None, *, by: By = None,
-                   method: str = "logit", alpha: float = 0.05) -> Estimate | EstimateTable:
+        return estimators.ratio(self, numerator, denominator, by=by, na_rm=na_rm, alpha=alpha)
+
+    def proportion(
+        self,
+        variable: str,
+        level: Any = None,
+        *,
+        by: By = None,
+        method: str = "logit",
+        alpha: float = 0.05,
+    ) -> Estimate | EstimateTable:
         """Proportion of rows with ``variable == level`` (R ``svyciprop``).
 
         Parameters
@@ -84,11 +102,18 @@ class Questions:
         Estimate or EstimateTable
         """
         from mel.analysis import proportions
-        return proportions.proportion(self, variable, level, by=by, method=method,
-                                      alpha=alpha)
 
-    def quantile(self, variable: str, q: float | Sequence[float] = 0.5, *, by: By = None,
-                 alpha: float = 0.05, interval: str = "mean") -> Estimate | EstimateTable:
+        return proportions.proportion(self, variable, level, by=by, method=method, alpha=alpha)
+
+    def quantile(
+        self,
+        variable: str,
+        q: float | Sequence[float] = 0.5,
+        *,
+        by: By = None,
+        alpha: float = 0.05,
+        interval: str = "mean",
+    ) -> Estimate | EstimateTable:
         """Quantile(s) with Woodruff intervals (R ``svyquantile``, default rule).
 
         Parameters
@@ -110,18 +135,21 @@ class Questions:
             ``se`` is R's: the interval width over 2 t(1 - alpha/2, df).
         """
         from mel.analysis import quantiles
-        return quantiles.quantile(self, variable, q, by=by, alpha=alpha,
-                                  interval=interval)
 
-    def glm(self, formula: str, *, family: str = "gaussian",
-            alpha: float = 0.05) -> RegressionResult:
+        return quantiles.quantile(self, variable, q, by=by, alpha=alpha, interval=interval)
+
+    def glm(
+        self, formula: str, *, family: str = "gaussian", alpha: float = 0.05
+    ) -> RegressionResult:
         """Survey-weighted linear or logistic regression; see
         :func:`mel.analysis.regression.svyglm`."""
         from mel.analysis.regression import svyglm
+
         return svyglm(self, formula, family=family, alpha=alpha)
 
     def chisq(self, row: str, col: str, *, statistic: str = "F") -> RaoScottResult:
         """Rao–Scott test of independence of two categorical columns; see
         :func:`mel.analysis.tables.rao_scott`."""
         from mel.analysis.tables import rao_scott
+
         return rao_scott(self, row, col, statistic=statistic)

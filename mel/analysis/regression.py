@@ -92,9 +92,20 @@ class RegressionResult:
         """The coefficients as an EstimateTable keyed by term (with their covariance)."""
         ci = self.conf_int()
         ests = tuple(
-            Estimate(float(b), float(s), float(ci.iloc[i, 0]), float(ci.iloc[i, 1]), self.n,
-                     self.df, math.nan, self.alpha, "t", t)
-            for i, (t, b, s) in enumerate(zip(self.terms, self.params, self.se, strict=True)))
+            Estimate(
+                float(b),
+                float(s),
+                float(ci.iloc[i, 0]),
+                float(ci.iloc[i, 1]),
+                self.n,
+                self.df,
+                math.nan,
+                self.alpha,
+                "t",
+                t,
+            )
+            for i, (t, b, s) in enumerate(zip(self.terms, self.params, self.se, strict=True))
+        )
         return EstimateTable(("term",), self.terms, ests, self.cov, self.df, self.formula)
 
     def to_frame(self) -> pd.DataFrame:
@@ -109,8 +120,9 @@ class RegressionResult:
         return frame
 
 
-def _design_matrices(design: Design, formula: str, family: str
-                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, tuple[str, ...]]:
+def _design_matrices(
+    design: Design, formula: str, family: str
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, tuple[str, ...]]:
     from formulaic import model_matrix  # imported here: it takes a second to load
 
     data = design.data.reset_index(drop=True)
@@ -144,8 +156,9 @@ def _mu(x: np.ndarray, beta: np.ndarray, family: str) -> np.ndarray:
     return eta if family == "gaussian" else 1 / (1 + np.exp(-eta))
 
 
-def svyglm(design: Design, formula: str, *, family: str = "gaussian",
-           alpha: float = 0.05) -> RegressionResult:
+def svyglm(
+    design: Design, formula: str, *, family: str = "gaussian", alpha: float = 0.05
+) -> RegressionResult:
     """Fit ``formula`` (formulaic syntax, e.g. ``"api00 ~ ell + C(stype)"``) to a design.
 
     Parameters
@@ -169,8 +182,7 @@ def svyglm(design: Design, formula: str, *, family: str = "gaussian",
     w = w_all[rows]
     fit_rows = w > 0
     if fit_rows.sum() <= x.shape[1]:
-        raise DesignError(f"{formula!r}: {int(fit_rows.sum())} rows for {x.shape[1]} "
-                          "coefficients")
+        raise DesignError(f"{formula!r}: {int(fit_rows.sum())} rows for {x.shape[1]} coefficients")
     if np.linalg.matrix_rank(x[fit_rows]) < x.shape[1]:
         raise DesignError(f"{formula!r}: the predictors are collinear in the data used")
     scale = w[fit_rows].mean()
@@ -205,18 +217,19 @@ def svyglm(design: Design, formula: str, *, family: str = "gaussian",
             keep = wr > 0
             if family == "gaussian":
                 root = np.sqrt(wr[keep])
-                betas[r] = np.linalg.lstsq(x[keep] * root[:, None], y[keep] * root,
-                                           rcond=None)[0]
+                betas[r] = np.linalg.lstsq(x[keep] * root[:, None], y[keep] * root, rcond=None)[0]
             else:
                 betas[r] = irls_logistic(y[keep], x[keep], wr[keep] / wr[keep].sum(), beta)[0]
         cov = rep.variance(betas, beta)
         df = design.df
     df = df + 1 - x.shape[1]
     naive = a_inv * scale
-    return RegressionResult(formula, family, terms, beta, cov, float(df),
-                            int(fit_rows.sum()), naive, alpha)
+    return RegressionResult(
+        formula, family, terms, beta, cov, float(df), int(fit_rows.sum()), naive, alpha
+    )
 
 
 def _taylor_df(design: Design, rows: np.ndarray) -> float:
     from mel.analysis.structure import degrees_of_freedom
+
     return float(degrees_of_freedom(design.stages[0], rows))

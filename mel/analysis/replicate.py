@@ -72,19 +72,24 @@ class ReplicateWeights:
             if isinstance(x, OneHot) and x.cols is None:
                 psu_totals = np.bincount(self.index, weights=x.values, minlength=n_psu)[:, None]
             elif isinstance(x, OneHot):
-                flat = np.bincount(self.index * x.p + x.cols, weights=x.values,
-                                   minlength=n_psu * x.p)
+                flat = np.bincount(
+                    self.index * x.p + x.cols, weights=x.values, minlength=n_psu * x.p
+                )
                 psu_totals = flat.reshape(n_psu, x.p)
             else:
-                psu_totals = np.column_stack([
-                    np.bincount(self.index, weights=x[:, j], minlength=n_psu)
-                    for j in range(x.shape[1])])
+                psu_totals = np.column_stack(
+                    [
+                        np.bincount(self.index, weights=x[:, j], minlength=n_psu)
+                        for j in range(x.shape[1])
+                    ]
+                )
             return self.factors.T @ psu_totals
         if isinstance(x, OneHot) and x.cols is None:
             return (x.values @ self.factors)[:, None]
         if isinstance(x, OneHot):
-            m = sparse.csr_matrix((x.values, (np.arange(len(x.values)), x.cols)),
-                                  shape=(len(x.values), x.p))
+            m = sparse.csr_matrix(
+                (x.values, (np.arange(len(x.values)), x.cols)), shape=(len(x.values), x.p)
+            )
             return np.asarray((m.T @ self.factors).T)
         return self.factors.T @ x
 
@@ -106,8 +111,7 @@ class ReplicateWeights:
                 if not rows.any():
                     continue
                 sub, rs = reps[rows][:, [i, j]], self.rscales[rows]
-                centre = (np.asarray(estimate)[[i, j]] if self.mse
-                          else sub[rs > 0].mean(axis=0))
+                centre = np.asarray(estimate)[[i, j]] if self.mse else sub[rs > 0].mean(axis=0)
                 dev = (sub - centre) * np.sqrt(rs)[:, None]
                 out[i, j] = out[j, i] = float(dev[:, 0] @ dev[:, 1]) * self.scale
         return out
@@ -143,18 +147,20 @@ def qr_rank(gram: np.ndarray, tol: float = 1e-5) -> int:
     for j in range(size):
         res = math.sqrt(resid2[j]) if resid2[j] > 0 else 0.0
         if res > 0 and res >= tol * orig[j]:
-            coef = (gram[j + 1:, j] - basis[j + 1:, :rank] @ basis[j, :rank]) / res
-            basis[j + 1:, rank] = coef
+            coef = (gram[j + 1 :, j] - basis[j + 1 :, :rank] @ basis[j, :rank]) / res
+            basis[j + 1 :, rank] = coef
             basis[j, rank] = res
-            resid2[j + 1:] -= coef**2
+            resid2[j + 1 :] -= coef**2
             rank += 1
     return rank
 
 
 def _jk1(stage: Stage, strata_given: bool, has_fpc: bool) -> tuple[np.ndarray, float, np.ndarray]:
     if strata_given and stage.n_strata > 1:
-        raise DesignError("jk1 is for unstratified designs; use replicate('jkn') for a "
-                          "stratified one (R: as.svrepdesign(type='JKn'))")
+        raise DesignError(
+            "jk1 is for unstratified designs; use replicate('jkn') for a "
+            "stratified one (R: as.svrepdesign(type='JKn'))"
+        )
     n = stage.n_units
     f = 1.0
     if has_fpc:
@@ -178,8 +184,10 @@ def _jkn(stage: Stage, lonely_psu: str) -> tuple[np.ndarray, float, np.ndarray]:
             continue
         if n_h == 1:
             if lonely_psu == "fail":
-                raise DesignError(f"stratum {stage.labels[h]!r} has only one PSU; choose a "
-                                  "lonely_psu rule for the design")
+                raise DesignError(
+                    f"stratum {stage.labels[h]!r} has only one PSU; choose a "
+                    "lonely_psu rule for the design"
+                )
             if lonely_psu == "adjust":
                 col = np.full(n_psu, stage.n_strata / (stage.n_strata - 1))
                 col[members] = 0.0
@@ -200,8 +208,9 @@ def _jkn(stage: Stage, lonely_psu: str) -> tuple[np.ndarray, float, np.ndarray]:
     return np.column_stack(cols), scale, np.array(rscales)
 
 
-def _bootstrap(stage: Stage, replicates: int, rng: np.random.Generator
-               ) -> tuple[np.ndarray, float, np.ndarray]:
+def _bootstrap(
+    stage: Stage, replicates: int, rng: np.random.Generator
+) -> tuple[np.ndarray, float, np.ndarray]:
     factors = np.zeros((stage.n_units, replicates))
     sizes = []
     for h in range(stage.n_strata):
@@ -221,9 +230,17 @@ def _bootstrap(stage: Stage, replicates: int, rng: np.random.Generator
     return factors, nbar / ((nbar - 1) * (replicates - 1)), np.ones(replicates)
 
 
-def make_replicates(stages: Sequence[Stage], weights: np.ndarray, *, method: str,
-                    strata_given: bool, has_fpc: bool, lonely_psu: str, replicates: int,
-                    seed: int | None) -> ReplicateWeights:
+def make_replicates(
+    stages: Sequence[Stage],
+    weights: np.ndarray,
+    *,
+    method: str,
+    strata_given: bool,
+    has_fpc: bool,
+    lonely_psu: str,
+    replicates: int,
+    seed: int | None,
+) -> ReplicateWeights:
     """Replicate weights for the first stage of a design (later-stage fpc are ignored)."""
     if method not in METHODS:
         raise DesignError(f"replicate method must be one of {METHODS}, got {method!r}")

@@ -146,8 +146,10 @@ class EstimateTable(Mapping[Any, Estimate]):
         estimates are correlated). The interval is t-based on the design df.
         """
         if self.cov is None:
-            raise DesignError(f"{self.name or 'this table'} has no covariance matrix; "
-                              "contrasts need one (quantiles do not provide it)")
+            raise DesignError(
+                f"{self.name or 'this table'} has no covariance matrix; "
+                "contrasts need one (quantiles do not provide it)"
+            )
         c = np.zeros(len(self.keys_))
         for key, coef in coefficients.items():
             if key not in self.keys_:
@@ -156,11 +158,13 @@ class EstimateTable(Mapping[Any, Estimate]):
         est = float(c @ np.array([e.estimate for e in self.estimates]))
         se = float(math.sqrt(max(c @ self.cov @ c, 0.0)))
         low, high = TInterval(est, se, self.df)(alpha)
-        n = sum(e.n for k, e in zip(self.keys_, self.estimates, strict=True)
-                if coefficients.get(k, 0))
+        n = sum(
+            e.n for k, e in zip(self.keys_, self.estimates, strict=True) if coefficients.get(k, 0)
+        )
         label = " ".join(f"{v:+g}*{k}" for k, v in coefficients.items())
-        return Estimate(est, se, low, high, n, self.df, math.nan, alpha, "t",
-                        f"{self.name}: {label}")
+        return Estimate(
+            est, se, low, high, n, self.df, math.nan, alpha, "t", f"{self.name}: {label}"
+        )
 
     def difference(self, a: Any, b: Any, *, alpha: float = 0.05) -> Estimate:
         """Domain ``a`` minus domain ``b``, with the covariance between them."""

@@ -40,9 +40,14 @@ def _items(data: pd.DataFrame, items: Sequence[str]) -> pd.DataFrame:
     return data[list(items)].astype(float)
 
 
-def likert_index(data: pd.DataFrame, items: Sequence[str], *,
-                 min_answered: int | None = None, reverse: Sequence[str] = (),
-                 scale: tuple[float, float] | None = None) -> pd.Series:
+def likert_index(
+    data: pd.DataFrame,
+    items: Sequence[str],
+    *,
+    min_answered: int | None = None,
+    reverse: Sequence[str] = (),
+    scale: tuple[float, float] | None = None,
+) -> pd.Series:
     """Mean of the answered items per row; NaN where fewer than ``min_answered`` were.
 
     Parameters

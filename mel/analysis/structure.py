@@ -80,13 +80,17 @@ def _combine(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 def column(data: pd.DataFrame, name: str, role: str) -> pd.Series:
     """A design column, checked to exist and to have no missing values."""
     if name not in data.columns:
-        raise DesignError(f"{role} column {name!r} is not in the data "
-                          f"(columns: {', '.join(map(str, data.columns[:12]))}...)")
+        raise DesignError(
+            f"{role} column {name!r} is not in the data "
+            f"(columns: {', '.join(map(str, data.columns[:12]))}...)"
+        )
     col = data[name]
     missing = col.isna().to_numpy()
     if missing.any():
-        raise DesignError(f"{role} column {name!r} has {int(missing.sum())} missing values "
-                          f"(first at row {int(np.flatnonzero(missing)[0])})")
+        raise DesignError(
+            f"{role} column {name!r} has {int(missing.sum())} missing values "
+            f"(first at row {int(np.flatnonzero(missing)[0])})"
+        )
     return col
 
 
@@ -106,20 +110,33 @@ def _fpc_matrix(data: pd.DataFrame, fpc: Sequence[str]) -> np.ndarray:
         raise DesignError(
             f"fpc columns {list(fpc)} must be all population sizes (>= 1) or all sampling "
             "fractions (<= 1), as in R; "
-            + ("all values are 1, which is ambiguous: drop fpc for a census stage or give "
-               "population sizes" if np.all(matrix == 1) else "they mix both"))
+            + (
+                "all values are 1, which is ambiguous: drop fpc for a census stage or give "
+                "population sizes"
+                if np.all(matrix == 1)
+                else "they mix both"
+            )
+        )
     return matrix if is_popsize else -matrix  # negative marks fractions
 
 
-def build_stages(data: pd.DataFrame, *, strata: str | None, ids: Sequence[str | None],
-                 fpc: Sequence[str] | None, nest: bool) -> tuple[Stage, ...]:
+def build_stages(
+    data: pd.DataFrame,
+    *,
+    strata: str | None,
+    ids: Sequence[str | None],
+    fpc: Sequence[str] | None,
+    nest: bool,
+) -> tuple[Stage, ...]:
     """Encode strata, ids and fpc into :class:`Stage` objects (see the module docstring)."""
     n = len(data)
     if n == 0:
         raise DesignError("the data have no rows")
     if fpc is not None and len(fpc) != len(ids):
-        raise DesignError(f"fpc has {len(fpc)} column(s) for {len(ids)} stage(s); give one "
-                          "per stage (psu, ssu) or none")
+        raise DesignError(
+            f"fpc has {len(fpc)} column(s) for {len(ids)} stage(s); give one "
+            "per stage (psu, ssu) or none"
+        )
     if strata is not None:
         s_codes, s_labels = _codes(column(data, strata, "strata").to_numpy())
     else:
@@ -145,7 +162,8 @@ def build_stages(data: pd.DataFrame, *, strata: str | None, ids: Sequence[str | 
                     raise DesignError(
                         f"psu column {name!r}: some PSU ids occur in more than one stratum of "
                         f"{strata!r}; give PSU ids that are unique across strata or pass "
-                        "nest=True")
+                        "nest=True"
+                    )
         else:
             assert parent is not None and parent_labels is not None
             unit = _combine(parent, raw)
@@ -168,16 +186,19 @@ def build_stages(data: pd.DataFrame, *, strata: str | None, ids: Sequence[str | 
     return tuple(stages)
 
 
-def _stage_popsize(values: np.ndarray, stratum_row: np.ndarray, sampled: np.ndarray,
-                   name: str, labels: np.ndarray) -> np.ndarray:
+def _stage_popsize(
+    values: np.ndarray, stratum_row: np.ndarray, sampled: np.ndarray, name: str, labels: np.ndarray
+) -> np.ndarray:
     h = len(sampled)
     first = np.full(h, np.nan)
     first[stratum_row[::-1]] = values[::-1]
     varies = np.flatnonzero(values != first[stratum_row])
     if len(varies):
         bad = labels[stratum_row[varies[0]]]
-        raise DesignError(f"fpc column {name!r} varies within stratum {bad!r} "
-                          f"(row {int(varies[0])}); it must be constant within each stratum")
+        raise DesignError(
+            f"fpc column {name!r} varies within stratum {bad!r} "
+            f"(row {int(varies[0])}); it must be constant within each stratum"
+        )
     if np.all(first <= 0):  # sampling fractions (negated by _fpc_matrix)
         with np.errstate(divide="ignore"):
             popsize = sampled / -first
@@ -186,12 +207,17 @@ def _stage_popsize(values: np.ndarray, stratum_row: np.ndarray, sampled: np.ndar
     small = np.flatnonzero(popsize < sampled)
     if len(small):
         j = small[0]
-        raise DesignError(f"fpc column {name!r}: stratum {labels[j]!r} has population size "
-                          f"{popsize[j]:g} but {int(sampled[j])} sampled units (fpc smaller "
-                          "than the sample)")
+        raise DesignError(
+            f"fpc column {name!r}: stratum {labels[j]!r} has population size "
+            f"{popsize[j]:g} but {int(sampled[j])} sampled units (fpc smaller "
+            "than the sample)"
+        )
     if np.any(np.isfinite(popsize) & (popsize > 1e10)):
-        warnings.warn(f"fpc column {name!r} implies a population over ten billion",
-                      DesignWarning, stacklevel=4)
+        warnings.warn(
+            f"fpc column {name!r} implies a population over ten billion",
+            DesignWarning,
+            stacklevel=4,
+        )
     return popsize
 
 
@@ -208,19 +234,26 @@ def check_lonely(stages: Sequence[Stage], lonely_psu: str, strata: str | None) -
         lonely = np.flatnonzero((stage.sampled == 1) & (f >= 1e-7))
         if len(lonely):
             labels = [str(stage.labels[j]) for j in lonely[:5]]
-            where = (f"stratum {', '.join(labels)} of {strata!r}" if k == 0
-                     else f"PSU {', '.join(labels)} (at stage {k + 1})")
+            where = (
+                f"stratum {', '.join(labels)} of {strata!r}"
+                if k == 0
+                else f"PSU {', '.join(labels)} (at stage {k + 1})"
+            )
             raise DesignError(
                 f"{where} has only one sampled unit, so its variance cannot be estimated; "
                 "choose lonely_psu='adjust', 'average', 'remove' or 'certainty' (as R's "
-                "options(survey.lonely.psu=)), or collapse strata")
+                "options(survey.lonely.psu=)), or collapse strata"
+            )
 
 
 def base_weights(stages: Sequence[Stage], n: int, has_fpc: bool) -> np.ndarray:
     """Weights implied by the fpc (R: the product over stages of N/n), or 1 with a warning."""
     if not has_fpc:
-        warnings.warn("no weights or fpc given: assuming equal probability (weights 1)",
-                      DesignWarning, stacklevel=3)
+        warnings.warn(
+            "no weights or fpc given: assuming equal probability (weights 1)",
+            DesignWarning,
+            stacklevel=3,
+        )
         return np.ones(n)
     w = np.ones(n)
     for stage in stages:
@@ -228,8 +261,9 @@ def base_weights(stages: Sequence[Stage], n: int, has_fpc: bool) -> np.ndarray:
         stratum_row = stage.stratum_of_unit[stage.unit]
         w = w * (stage.popsize / stage.sampled)[stratum_row]
     if not np.all(np.isfinite(w)):
-        raise DesignError("weights cannot be computed from fpc given as sampling fractions "
-                          "of 0; give weights")
+        raise DesignError(
+            "weights cannot be computed from fpc given as sampling fractions of 0; give weights"
+        )
     return w
 
 
@@ -238,8 +272,10 @@ def check_weights(data: pd.DataFrame, weights: str) -> np.ndarray:
     w = _numeric(column(data, weights, "weights"), "weights")
     bad = np.flatnonzero(~(w > 0) | ~np.isfinite(w))
     if len(bad):
-        raise DesignError(f"weights column {weights!r}: {len(bad)} weights are zero, negative "
-                          f"or infinite (first at row {int(bad[0])}: {w[bad[0]]!r})")
+        raise DesignError(
+            f"weights column {weights!r}: {len(bad)} weights are zero, negative "
+            f"or infinite (first at row {int(bad[0])}: {w[bad[0]]!r})"
+        )
     return w
 
 
@@ -252,4 +288,3 @@ def degrees_of_freedom(stage: Stage, active: np.ndarray) -> int:
     strata = stage.stratum_of_unit[units]
     n_str = int(np.count_nonzero(np.bincount(strata, minlength=stage.n_strata)))
     return n_psu - n_str
-

@@ -77,8 +77,9 @@ def _interaction_contrasts(nr: int, nc: int) -> np.ndarray:
     main += [(r == i).astype(float) for i in range(1, nr)]
     main += [(c == j).astype(float) for j in range(1, nc)]
     x1 = np.column_stack(main)
-    inter = np.column_stack([((r == i) & (c == j)).astype(float)
-                             for j in range(1, nc) for i in range(1, nr)])
+    inter = np.column_stack(
+        [((r == i) & (c == j)).astype(float) for j in range(1, nc) for i in range(1, nr)]
+    )
     coef = np.linalg.lstsq(x1, inter, rcond=None)[0]
     return inter - x1 @ coef
 
@@ -112,8 +113,9 @@ def rao_scott(design: Design, row: str, col: str, *, statistic: str = "F") -> Ra
     cc, clev = pd.factorize(data[col].where(frame), sort=True)
     nr, nc = len(rlev), len(clev)
     if nr < 2 or nc < 2:
-        raise DesignError(f"a two-way table needs two levels in each of {row!r} ({nr}) and "
-                          f"{col!r} ({nc})")
+        raise DesignError(
+            f"a two-way table needs two levels in each of {row!r} ({nr}) and {col!r} ({nc})"
+        )
     k = nr * nc
     w = design.weights_view
     ok = frame & (rc >= 0) & (cc >= 0) & (w > 0)
@@ -143,13 +145,28 @@ def rao_scott(design: Design, row: str, col: str, *, statistic: str = "F") -> Ra
     delta = np.linalg.solve(denom, numr)
     tr, tr2 = float(np.trace(delta)), float(np.trace(delta @ delta))
     d0 = tr**2 / tr2 if tr2 > 0 else math.nan
-    table = pd.DataFrame(counts, index=pd.Index(rlev, name=row),
-                         columns=pd.Index(clev, name=col))
+    table = pd.DataFrame(counts, index=pd.Index(rlev, name=row), columns=pd.Index(clev, name=col))
     dof = (nr - 1) * (nc - 1)
     if statistic == "F":
         f = chisq / tr
-        return RaoScottResult(f, d0, d0 * nu, float(dist.f_sf(f, d0, d0 * nu)), chisq,
-                              tr / dof, "Rao-Scott F (second order)", table)
+        return RaoScottResult(
+            f,
+            d0,
+            d0 * nu,
+            float(dist.f_sf(f, d0, d0 * nu)),
+            chisq,
+            tr / dof,
+            "Rao-Scott F (second order)",
+            table,
+        )
     p = float(dist.chi2_sf(chisq / (tr / dof), dof))
-    return RaoScottResult(chisq, float(dof), math.inf, p, chisq, tr / dof,
-                          "Rao-Scott chi-squared (first order)", table)
+    return RaoScottResult(
+        chisq,
+        float(dof),
+        math.inf,
+        p,
+        chisq,
+        tr / dof,
+        "Rao-Scott chi-squared (first order)",
+        table,
+    )

@@ -123,8 +123,14 @@ def _stage_cov(x: Scores, stage: Stage, scale: np.ndarray, centre: np.ndarray) -
     return gram - cross - cross.T + corr
 
 
-def taylor_cov(x: Scores, stages: Sequence[Stage], *, lonely_psu: str,
-               layers: Sequence[Layer] = (), present: np.ndarray | None = None) -> np.ndarray:
+def taylor_cov(
+    x: Scores,
+    stages: Sequence[Stage],
+    *,
+    lonely_psu: str,
+    layers: Sequence[Layer] = (),
+    present: np.ndarray | None = None,
+) -> np.ndarray:
     """Covariance matrix of the totals of the score columns (R ``svyrecvar``).
 
     Parameters
@@ -169,8 +175,9 @@ def taylor_cov(x: Scores, stages: Sequence[Stage], *, lonely_psu: str,
         if missing.any():
             scale = np.where(missing, 0.0, scale)
             rows = present if present is not None else np.ones(len(stage.unit), bool)
-            here = np.bincount(stage.stratum_of_unit[stage.unit[rows]],
-                               minlength=stage.n_strata) > 0
+            here = (
+                np.bincount(stage.stratum_of_unit[stage.unit[rows]], minlength=stage.n_strata) > 0
+            )
             n_ok = int(np.count_nonzero(here & ~missing))
             factor = int(np.count_nonzero(here)) / n_ok if n_ok else math.nan
         else:

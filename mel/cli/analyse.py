@@ -23,7 +23,9 @@ ESTIMATORS = ("mean", "total", "proportion", "ratio", "quantile")
 
 @click.command("analyse")
 @click.option("--programme", required=True, help="Programme code, e.g. katapult.")
-@click.option("--wave", required=True, help="Wave code, e.g. impactmeting-2025.")
+@click.option(
+    "--wave", required=True, help="Wave code (e.g. impactmeting-2025), its year (2025) or `latest`."
+)
 @click.option("--kpi", "kpi_code", help="KPI code from the programme file.")
 @click.option("--question", help="Question (column) to estimate, instead of a KPI.")
 @click.option("--instrument", help="Instrument of --question (default: the programme's only).")
@@ -66,6 +68,7 @@ def analyse_command(
     """Estimate a KPI or question for a wave with its confidence interval."""
     if (kpi_code is None) == (question is None):
         raise click.UsageError("give exactly one of --kpi or --question")
+    wave = _wave_code(programme, wave)
     kpi = (
         _kpi(programme, kpi_code)
         if kpi_code
@@ -128,6 +131,16 @@ def _estimate(
     if isinstance(result, Estimate):
         return pd.DataFrame([{"kpi": kpi.code, **result.to_dict()}])
     return result.to_frame()
+
+
+def _wave_code(programme: str, wave: str) -> str:
+    from mel.services.waves import WaveNotFound, resolve_wave_code
+
+    with Session(engine()) as session:
+        try:
+            return resolve_wave_code(session, programme, wave)
+        except WaveNotFound as exc:
+            raise click.BadParameter(str(exc), param_hint="--wave") from None
 
 
 def _kpi(programme: str, code: str) -> KpiDefinition:

@@ -12,41 +12,36 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from mel.db import make_engine
-from mel.settings import ConfigError, defaults, environment_settings, project_path
+from mel.settings import ConfigError, Settings, load_settings
 
 F = TypeVar("F", bound=Callable[..., Any])
-INSTANCE_PATH = Path.cwd() / "instance"
 
 
-def settings() -> dict[str, Any]:
-    """Return defaults overlaid with MEL_* environment variables (no app needed)."""
-    values = defaults(INSTANCE_PATH)
-    values.update(environment_settings())
-    return values
+def settings() -> Settings:
+    """Return the settings (defaults and MEL_* environment variables; no app needed)."""
+    return load_settings()
 
 
-def engine() -> Engine:
-    """Return an engine for MEL_DATABASE_URL (default: instance/mel.sqlite)."""
-    url = settings()["DATABASE_URL"]
+def engine(database_url: str | None = None) -> Engine:
+    """Return an engine for `database_url`, else the configured database.
+
+    The default SQLite file's folder is created; a SQLite URL given explicitly must name an
+    existing file, so that a typo does not create an empty database.
+    """
+    url = database_url or settings().database
     if url.startswith("sqlite:///"):  # relative (sqlite:///x) and absolute (sqlite:////x)
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        path = Path(url.removeprefix("sqlite:///"))
+        if database_url is not None and not path.exists():
+            raise ConfigError(
+                f"no database at {path} (create one with `mel demo` or `mel db upgrade`)"
+            )
+        path.parent.mkdir(parents=True, exist_ok=True)
     return make_engine(url)
 
 
 def surveys_dir() -> Path:
     """Return MEL_SURVEYS_DIR or the project's surveys/ folder."""
-    configured = settings().get("SURVEYS_DIR")
-    return Path(configured) if configured else project_path("surveys")
-
-
-def _demo_hint() -> str:
-    """Point at the demo database when the default one is in use and a demo exists."""
-    demo = INSTANCE_PATH / "demo.sqlite"
-    if "DATABASE_URL" in environment_settings() or not demo.exists():
-        return ""
-    return (
-        f" (`mel demo` filled {demo}: add --database-url sqlite:///{demo} or set MEL_DATABASE_URL)"
-    )
+    return settings().surveys
 
 
 def cli_errors(func: F) -> F:
@@ -62,8 +57,7 @@ def cli_errors(func: F) -> F:
             reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
             raise click.ClickException(
                 f"cannot use the database ({reason}). Check MEL_DATABASE_URL and that "
-                f"`mel db upgrade` has run."
-                f"{'' if kwargs.get('database_url') else _demo_hint()}"
+                f"`mel db upgrade` (or `mel demo`) has run."
             ) from None
 
     return wrapper  # type: ignore[return-value]

@@ -46,7 +46,9 @@ def invitations_group() -> None:
     type=click.DateTime(formats=["%Y-%m-%d"]),
     help="Last day (YYYY-MM-DD, UTC) on which the links work.",
 )
-@click.option("--base-url", help="Put before /i/<token> (default: MEL_BASE_URL, else none).")
+@click.option(
+    "--base-url", help="Address participants open, put before /i/<token> (default: MEL_BASE_URL)."
+)
 @click.option(
     "--out",
     required=True,
@@ -70,7 +72,12 @@ def create_command(
     """
     if out.exists():
         raise click.ClickException(f"{out} exists; choose a new file so that no links are lost")
-    base = base_url if base_url is not None else str(settings().get("BASE_URL") or "")
+    base = (base_url if base_url is not None else settings().base_url).strip()
+    if not base.startswith(("https://", "http://")):
+        raise click.ClickException(
+            "invitation links need the address participants open: give --base-url "
+            "https://mel.example.org or set MEL_BASE_URL" + (f" (not {base!r})" if base else "")
+        )
     database = engine()
     try:
         with session_scope(database) as session:
@@ -101,7 +108,7 @@ def create_command(
         raise
     finally:
         database.dispose()
+    links = "invitation link" if len(issued) == 1 else "invitation links"
     click.echo(
-        f"created {len(issued)} invitation links for {instrument_code} in wave "
-        f"{wave_code}; wrote {out}"
+        f"created {len(issued)} {links} for {instrument_code} in wave {wave_code}; wrote {out}"
     )

@@ -7,34 +7,14 @@ import tempfile
 from pathlib import Path
 
 import click
-from sqlalchemy.engine import Engine, make_url
-from sqlmodel import Session, select
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from mel.cli.context import cli_errors, engine, settings, surveys_dir
-from mel.db import make_engine
-from mel.models import Programme, Wave
-from mel.settings import PDF_ENGINES, ConfigError
+from mel.settings import PDF_ENGINES
 from mel.surveys.loader import load_catalogue
 
 LANGUAGES = ("nl", "en")
-
-
-def _engine(database_url: str | None) -> Engine:
-    """The engine for --database-url (an existing database) or MEL_DATABASE_URL."""
-    if database_url is None:
-        return engine()
-    url = make_url(database_url) if "://" in database_url else None
-    if url is None:
-        raise ConfigError(f"--database-url is not a database URL: {database_url!r}")
-    if (
-        url.get_backend_name() == "sqlite"
-        and url.database not in (None, "", ":memory:")
-        and not Path(url.database).exists()
-    ):
-        raise ConfigError(
-            f"no database at {url.database} (create one with `mel demo` or `mel db upgrade`)"
-        )
-    return make_engine(database_url)
 
 
 def _programmes(requested: tuple[str, ...]) -> list[str]:
@@ -55,29 +35,13 @@ def _programmes(requested: tuple[str, ...]) -> list[str]:
 
 def _wave(eng: Engine, programme: str, wave: str) -> str:
     """The wave code that `wave` names in `programme`: a code, a year, or "latest"."""
+    from mel.services.waves import WaveNotFound, resolve_wave_code
+
     with Session(eng) as session:
-        row = session.exec(select(Programme).where(Programme.code == programme)).first()
-        if row is None:
-            raise click.ClickException(
-                f"programme {programme!r} is not in the database; "
-                f"publish it (`mel surveys publish`) or run `mel demo`"
-            )
-        waves = session.exec(
-            select(Wave).where(Wave.programme_id == row.id).order_by(Wave.year, Wave.code)
-        ).all()
-    codes = [w.code for w in waves]
-    if wave in codes:
-        return wave
-    if wave == "latest" and waves:
-        return waves[-1].code
-    in_year = [w.code for w in waves if wave.isdigit() and w.year == int(wave)]
-    if len(in_year) == 1:
-        return in_year[0]
-    more = f" ({' and '.join(in_year)} are both in {wave}; give the code)" if in_year else ""
-    raise click.ClickException(
-        f"no wave {wave!r} in programme {programme!r} (waves: "
-        f"{', '.join(sorted(codes)) or 'none'}){more}"
-    )
+        try:
+            return resolve_wave_code(session, programme, wave)
+        except WaveNotFound as exc:
+            raise click.ClickException(str(exc)) from None
 
 
 def _check_writable(folder: Path) -> None:
@@ -150,11 +114,11 @@ def report_command(
 
     if language not in LANGUAGES:
         raise click.ClickException(f"unknown language {language!r} (use nl or en)")
-    k = min_group_size if min_group_size is not None else settings().get("MIN_GROUP_SIZE", 10)
-    if not isinstance(k, int) or k < 1:
+    k = min_group_size if min_group_size is not None else settings().min_group_size
+    if k < 1:
         raise click.ClickException(f"the minimum group size must be a whole number >= 1, not {k!r}")
     codes = _programmes(programmes)
-    eng = _engine(database_url)
+    eng = engine(database_url)
     try:
         waves = [_wave(eng, code, wave) for code in codes]
         url = eng.url.render_as_string(hide_password=False)
@@ -162,7 +126,7 @@ def report_command(
         eng.dispose()
     _check_writable(out)
     try:
-        engine_name = resolve_engine(pdf_engine) if pdf else None
+        engine_name = resolve_engine(pdf_engine or settings().pdf_engine) if pdf else None
     except ReportError as exc:
         raise click.ClickException(str(exc)) from None
     report_jobs = [

@@ -23,6 +23,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from mel.settings import load_settings
+
 CANDIDATES = (
     "chromium",
     "chromium-browser",
@@ -38,8 +40,8 @@ class ChromiumError(RuntimeError):
 
 
 def find_chromium() -> str | None:
-    """The Chromium executable: ``MEL_CHROMIUM`` if set, else the first one on PATH."""
-    configured = os.environ.get("MEL_CHROMIUM")
+    """The Chromium executable: the setting ``MEL_CHROMIUM`` if set, else the first on PATH."""
+    configured = load_settings().chromium
     if configured:
         return configured
     return next((found for name in CANDIDATES if (found := shutil.which(name))), None)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import logging
-import os
 import re
 import tempfile
 import zipfile
@@ -19,7 +18,7 @@ from mel.present.svg import svg_data_uri, svg_size
 from mel.reports.chromium import Chromium, ChromiumError, Tab, find_chromium
 from mel.reports.model import Report, Table
 from mel.reports.text import t
-from mel.settings import PDF_ENGINES, project_path
+from mel.settings import PDF_ENGINES, load_settings, project_path
 
 
 class ReportError(RuntimeError):
@@ -64,14 +63,14 @@ def render_html(
 
 
 def pdf_engine(choice: str | None = None) -> str:
-    """Resolve the PDF engine: `choice` or ``MEL_PDF_ENGINE``; "auto" prefers Chromium.
+    """Resolve the PDF engine: `choice` or the setting ``MEL_PDF_ENGINE``; "auto" prefers Chromium.
 
     Raises
     ------
     ReportError
         For an unknown engine name, or "chromium" when no Chromium can be found.
     """
-    name = (choice or os.environ.get("MEL_PDF_ENGINE") or "auto").strip().lower()
+    name = (choice or load_settings().pdf_engine).strip().lower()
     if name not in PDF_ENGINES:
         raise ReportError(f"unknown PDF engine {name!r} (use {', '.join(PDF_ENGINES)})")
     if name == "weasyprint":

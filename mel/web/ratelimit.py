@@ -101,9 +101,6 @@ def check_post() -> None:
 
 def init_app(app: Flask, blueprint: Blueprint) -> None:
     """Count the blueprint's POSTs in the configured store."""
-    app.config.setdefault("RATELIMIT_ENABLED", True)
-    app.config.setdefault("RATELIMIT_SURVEY", "120 per minute")
-    app.config.setdefault("RATELIMIT_START", "60 per minute")
     app.extensions["mel.post_limits"] = PostLimits(
         str(app.config["RATELIMIT_STORAGE_URI"]), str(app.config.get("RATELIMIT_KEY_PREFIX", ""))
     )

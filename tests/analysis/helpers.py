@@ -39,13 +39,21 @@ def design(name: str, lonely_psu: str = "fail") -> Design:
         "clus2_wr": lambda: Design(clus2, weights="pw", psu="dnum", ssu="snum"),
         "srs": lambda: Design(srs, fpc="fpc"),
         "srs_wr": lambda: Design(srs, weights="pw"),
-        "stratclus": lambda: Design(clus1, weights="pw", strata="region", psu="dnum",
-                                    fpc="fpc_region"),
+        "stratclus": lambda: Design(
+            clus1, weights="pw", strata="region", psu="dnum", fpc="fpc_region"
+        ),
         "stratclus_wr": lambda: Design(clus1, weights="pw", strata="region", psu="dnum"),
-        "lonely": lambda: Design(clus1, weights="pw", strata="lonely", psu="dnum",
-                                 fpc="fpc_lonely", lonely_psu=lonely_psu),
-        "lonely_wr": lambda: Design(clus1, weights="pw", strata="lonely", psu="dnum",
-                                    lonely_psu=lonely_psu),
+        "lonely": lambda: Design(
+            clus1,
+            weights="pw",
+            strata="lonely",
+            psu="dnum",
+            fpc="fpc_lonely",
+            lonely_psu=lonely_psu,
+        ),
+        "lonely_wr": lambda: Design(
+            clus1, weights="pw", strata="lonely", psu="dnum", lonely_psu=lonely_psu
+        ),
     }
     return make[name]()
 
@@ -61,12 +69,13 @@ def calibrated(name: str) -> Design:
         "clus1_ps": lambda: design("clus1").poststratify("stype", POP_TYPES),
         "clus2_ps": lambda: design("clus2").poststratify("stype", POP_TYPES),
         "strat_ps": lambda: design("strat").poststratify("awards", POP_AWARDS),
-        "clus1_rake": lambda: design("clus1").rake({"stype": POP_TYPES,
-                                                    "sch_wide": POP_SCHWIDE}),
-        "strat_rake": lambda: design("strat_wr").rake({"awards": POP_AWARDS,
-                                                       "sch_wide": POP_SCHWIDE}),
+        "clus1_rake": lambda: design("clus1").rake({"stype": POP_TYPES, "sch_wide": POP_SCHWIDE}),
+        "strat_rake": lambda: design("strat_wr").rake(
+            {"awards": POP_AWARDS, "sch_wide": POP_SCHWIDE}
+        ),
         "clus1_rake_tight": lambda: design("clus1").rake(
-            {"stype": POP_TYPES, "sch_wide": POP_SCHWIDE}, maxit=50, epsilon=1e-9),
+            {"stype": POP_TYPES, "sch_wide": POP_SCHWIDE}, maxit=50, epsilon=1e-9
+        ),
     }
     return make[name]()
 
@@ -77,19 +86,27 @@ def close(a: float, b: float, rtol: float = RTOL) -> bool:
     return math.isclose(a, b, rel_tol=rtol, abs_tol=1e-10)
 
 
-def assert_estimate(est: Estimate, ref: dict[str, Any], rtol: float = RTOL,
-                    fields: tuple[str, ...] = FIELDS) -> None:
+def assert_estimate(
+    est: Estimate, ref: dict[str, Any], rtol: float = RTOL, fields: tuple[str, ...] = FIELDS
+) -> None:
     """Every field of ``est`` equals the R record ``ref`` to ``rtol`` (n exactly)."""
     assert isinstance(est, Estimate), est
-    problems = [f"{f}: mel {getattr(est, f)!r} vs R {ref[f]!r}" for f in fields
-                if f in ref and not close(getattr(est, f), ref[f], rtol)]
+    problems = [
+        f"{f}: mel {getattr(est, f)!r} vs R {ref[f]!r}"
+        for f in fields
+        if f in ref and not close(getattr(est, f), ref[f], rtol)
+    ]
     if "n" in ref and est.n != ref["n"]:
         problems.append(f"n: mel {est.n} vs R {ref['n']}")
     assert not problems, "; ".join(problems)
 
 
-def assert_table(table: EstimateTable, ref: dict[Any, dict[str, Any]], rtol: float = RTOL,
-                 fields: tuple[str, ...] = FIELDS) -> int:
+def assert_table(
+    table: EstimateTable,
+    ref: dict[Any, dict[str, Any]],
+    rtol: float = RTOL,
+    fields: tuple[str, ...] = FIELDS,
+) -> int:
     """Each domain of ``ref`` (except those R failed on) matches; returns how many did."""
     assert isinstance(table, EstimateTable), table
     assert set(map(str, table)) == set(ref), (list(table), list(ref))

@@ -23,6 +23,5 @@ def test_benchmark_mel_figures_agree_with_design() -> None:
     d = Design(pd.DataFrame(data), weights="weight", strata="stratum", psu="psu")
     assert out["se"] == pytest.approx(d.mean("y").se, rel=1e-12)
     table = d.mean("y", by="domain")
-    assert out["by_se"] == pytest.approx([table[k].se for k in range(bench.DOMAINS)],
-                                         rel=1e-12)
+    assert out["by_se"] == pytest.approx([table[k].se for k in range(bench.DOMAINS)], rel=1e-12)
     assert min(out["mean"], out["by"], out["setup"]) > 0

@@ -21,8 +21,7 @@ from .helpers import (
 )
 from .results import calibrated as R
 
-CALIBRATED = ["clus1_ps", "clus2_ps", "strat_ps", "clus1_rake", "strat_rake",
-              "clus1_rake_tight"]
+CALIBRATED = ["clus1_ps", "clus2_ps", "strat_ps", "clus1_rake", "strat_rake", "clus1_rake_tight"]
 Ask = Callable[[Design], Any]
 
 
@@ -37,17 +36,26 @@ def _cases() -> list[tuple[str, str, Ask]]:
             (dn, f"{dn}_total_enroll_by_stype", lambda d: d.total("enroll", by="stype")),
             (dn, f"{dn}_ratio_api_stu_enroll", lambda d: d.ratio("api_stu", "enroll")),
             (dn, f"{dn}_quantile_api00_q050", lambda d: d.quantile("api00", 0.5)),
-            (dn, f"{dn}_quantile_api00_q050_by_stype",
-             lambda d: d.quantile("api00", 0.5, by="stype")),
+            (
+                dn,
+                f"{dn}_quantile_api00_q050_by_stype",
+                lambda d: d.quantile("api00", 0.5, by="stype"),
+            ),
             (dn, f"{dn}_mean_acs_46", lambda d: d.mean("acs_46")),
             (dn, f"{dn}_mean_acs_46_by_stype", lambda d: d.mean("acs_46", by="stype")),
         ]
         for m in ("logit", "likelihood", "beta", "xlogit"):
             cases += [
-                (dn, f"{dn}_prop_comp_imp_{m}",
-                 lambda d, m=m: d.proportion("comp_imp", "Yes", method=m)),
-                (dn, f"{dn}_prop_comp_imp_{m}_by_stype",
-                 lambda d, m=m: d.proportion("comp_imp", "Yes", method=m, by="stype")),
+                (
+                    dn,
+                    f"{dn}_prop_comp_imp_{m}",
+                    lambda d, m=m: d.proportion("comp_imp", "Yes", method=m),
+                ),
+                (
+                    dn,
+                    f"{dn}_prop_comp_imp_{m}_by_stype",
+                    lambda d, m=m: d.proportion("comp_imp", "Yes", method=m, by="stype"),
+                ),
             ]
     return cases
 
@@ -55,8 +63,7 @@ def _cases() -> list[tuple[str, str, Ask]]:
 CASES = _cases()
 
 
-@pytest.mark.parametrize(("design_name", "ref_name", "ask"), CASES,
-                         ids=[c[1] for c in CASES])
+@pytest.mark.parametrize(("design_name", "ref_name", "ask"), CASES, ids=[c[1] for c in CASES])
 def test_matches_r(design_name: str, ref_name: str, ask: Ask) -> None:
     ref = getattr(R, ref_name)
     result = ask(calibrated(design_name))

@@ -16,15 +16,18 @@ from .helpers import assert_estimate, data, design
 from .results import taylor as R
 
 
-@pytest.mark.parametrize(("kwargs", "message"), [
-    ({"weights": "nope"}, "weights column 'nope' is not in the data"),
-    ({"weights": "pw", "strata": "stratum"}, "strata column 'stratum'"),
-    ({"weights": "pw", "psu": "district"}, "psu column 'district'"),
-    ({"weights": "pw", "fpc": "N"}, "fpc column 'N'"),
-    ({"weights": "stype"}, "weights column 'stype' must be numeric"),
-    ({"weights": "pw", "ssu": "snum"}, "ssu needs psu"),
-    ({"weights": "pw", "psu": "dnum", "ssu": "snum", "fpc": "fpc"}, "one per stage"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"weights": "nope"}, "weights column 'nope' is not in the data"),
+        ({"weights": "pw", "strata": "stratum"}, "strata column 'stratum'"),
+        ({"weights": "pw", "psu": "district"}, "psu column 'district'"),
+        ({"weights": "pw", "fpc": "N"}, "fpc column 'N'"),
+        ({"weights": "stype"}, "weights column 'stype' must be numeric"),
+        ({"weights": "pw", "ssu": "snum"}, "ssu needs psu"),
+        ({"weights": "pw", "psu": "dnum", "ssu": "snum", "fpc": "fpc"}, "one per stage"),
+    ],
+)
 def test_bad_arguments_name_the_column(kwargs: dict, message: str) -> None:
     with pytest.raises(DesignError, match=message):
         Design(data("apistrat"), **kwargs)
@@ -41,8 +44,11 @@ def test_bad_values_name_the_column_and_problem() -> None:
         Design(df, weights="pw", strata="stype")
     df = data("apistrat")
     df.loc[df.stype == "H", "fpc"] = 20
-    with pytest.raises(DesignError, match=r"stratum 'H' has population size 20 but 50 "
-                                          r"sampled units \(fpc smaller than the sample\)"):
+    with pytest.raises(
+        DesignError,
+        match=r"stratum 'H' has population size 20 but 50 "
+        r"sampled units \(fpc smaller than the sample\)",
+    ):
         Design(df, weights="pw", strata="stype", fpc="fpc")
     df = data("apistrat")
     df.loc[0, "fpc"] = 4000
@@ -59,8 +65,11 @@ def test_bad_values_name_the_column_and_problem() -> None:
 
 
 def test_lonely_psu_fails_by_default_naming_the_stratum() -> None:
-    with pytest.raises(DesignError, match=r"stratum solo of 'lonely' has only one sampled "
-                                          r"unit.*lonely_psu='adjust'"):
+    with pytest.raises(
+        DesignError,
+        match=r"stratum solo of 'lonely' has only one sampled "
+        r"unit.*lonely_psu='adjust'",
+    ):
         design("lonely")
     with pytest.raises(DesignError, match="lonely_psu must be one of"):
         Design(data("apiclus1"), weights="pw", psu="dnum", lonely_psu="drop")
@@ -94,8 +103,7 @@ def test_fpc_as_fractions_equals_population_sizes() -> None:
 def test_nest_makes_psu_ids_unique_within_strata() -> None:
     df = data("apistrat")
     df["row_in_stratum"] = df.groupby("stype").cumcount()
-    nested = Design(df, weights="pw", strata="stype", psu="row_in_stratum", fpc="fpc",
-                    nest=True)
+    nested = Design(df, weights="pw", strata="stype", psu="row_in_stratum", fpc="fpc", nest=True)
     assert_estimate(nested.mean("api00"), R.strat_mean_api00)
 
 
@@ -115,11 +123,26 @@ def test_subset_keeps_rows_at_zero_weight() -> None:
 def test_multiple_by_columns_give_tuple_keys() -> None:
     d = design("strat")
     table = d.mean("api00", by=["stype", "awards"])
-    assert list(table) == [("E", "No"), ("E", "Yes"), ("H", "No"), ("H", "Yes"),
-                           ("M", "No"), ("M", "Yes")]
+    assert list(table) == [
+        ("E", "No"),
+        ("E", "Yes"),
+        ("H", "No"),
+        ("H", "Yes"),
+        ("M", "No"),
+        ("M", "Yes"),
+    ]
     frame = table.to_frame()
-    assert list(frame.columns) == ["stype", "awards", "estimate", "se", "ci_low", "ci_high",
-                                   "n", "df", "deff"]
+    assert list(frame.columns) == [
+        "stype",
+        "awards",
+        "estimate",
+        "se",
+        "ci_low",
+        "ci_high",
+        "n",
+        "df",
+        "deff",
+    ]
     df = d.data
     alone = d.subset((df.stype == "H") & (df.awards == "Yes")).mean("api00")
     assert table[("H", "Yes")].estimate == pytest.approx(alone.estimate, rel=1e-12)
@@ -130,8 +153,16 @@ def test_estimate_table_mapping_and_frame() -> None:
     table = design("clus1").mean("api00", by="stype")
     assert isinstance(table, EstimateTable)
     assert list(table) == ["E", "H", "M"] and len(table) == 3
-    assert list(table.to_frame().columns) == ["stype", "estimate", "se", "ci_low", "ci_high",
-                                              "n", "df", "deff"]
+    assert list(table.to_frame().columns) == [
+        "stype",
+        "estimate",
+        "se",
+        "ci_low",
+        "ci_high",
+        "n",
+        "df",
+        "deff",
+    ]
     with pytest.raises(KeyError):
         table["X"]
     wider = table.with_alpha(0.01)
@@ -177,8 +208,9 @@ def test_wilson_is_the_score_interval_on_the_effective_sample_size() -> None:
     est = d.proportion("sch_wide", "Yes", method="wilson")
     n_eff = est.estimate * (1 - est.estimate) / est.se**2
     t = stats.t.ppf(0.975, est.df)
-    low, high = proportion_confint(est.estimate * n_eff, n_eff, alpha=2 * stats.norm.sf(t),
-                                   method="wilson")
+    low, high = proportion_confint(
+        est.estimate * n_eff, n_eff, alpha=2 * stats.norm.sf(t), method="wilson"
+    )
     assert (est.ci_low, est.ci_high) == pytest.approx((low, high), rel=1e-10)
     assert est.conf_int(0.5)[0] > est.ci_low
     table = d.proportion("sch_wide", "Yes", method="wilson", by="stype")

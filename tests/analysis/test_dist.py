@@ -25,8 +25,9 @@ def test_normal_beta_chi2_f() -> None:
     np.testing.assert_array_equal(dist.norm_cdf(X), stats.norm.cdf(X))
     for a, b in [(0.5, 3.0), (2.0, 3.0), (40.0, 1.5)]:
         inner = Q[1:-1]  # scipy.stats warns at the extremes (boost's root finding gives up)
-        np.testing.assert_allclose(dist.beta_ppf(inner, a, b), stats.beta.ppf(inner, a, b),
-                                   rtol=1e-13)
+        np.testing.assert_allclose(
+            dist.beta_ppf(inner, a, b), stats.beta.ppf(inner, a, b), rtol=1e-13
+        )
     for k in [1, 2, 7.5]:
         np.testing.assert_allclose(dist.chi2_sf(X, k), stats.chi2.sf(X, k), rtol=1e-13)
     np.testing.assert_allclose(dist.f_sf(X, 2, 5.5), stats.f.sf(X, 2, 5.5), rtol=1e-13)

@@ -26,21 +26,32 @@ from mel.reports.methodology import methodology
 
 
 def test_one_row_per_complete_response(demo: Engine) -> None:
-    data = frame(demo, programme="katapult", wave="impactmeting-2025",
-                 instrument="katapult-impactmeting")
+    data = frame(
+        demo, programme="katapult", wave="impactmeting-2025", instrument="katapult-impactmeting"
+    )
     with Session(demo) as session:
-        complete = session.exec(select(func.count()).select_from(Response).join(Wave).where(
-            Wave.code == "impactmeting-2025", Response.status == "complete")).one()
+        complete = session.exec(
+            select(func.count())
+            .select_from(Response)
+            .join(Wave)
+            .where(Wave.code == "impactmeting-2025", Response.status == "complete")
+        ).one()
     assert len(data) == complete > 0
     assert data["response_id"].is_unique
 
 
 def test_unit_weights_add_up_to_the_population_per_stratum(demo: Engine) -> None:
-    data = frame(demo, programme="katapult", wave="impactmeting-2025",
-                 instrument="katapult-impactmeting")
+    data = frame(
+        demo, programme="katapult", wave="impactmeting-2025", instrument="katapult-impactmeting"
+    )
     with Session(demo) as session:
-        sizes = dict(session.exec(select(WaveStratum.stratum, WaveStratum.population_size)
-                                  .join(Wave).where(Wave.code == "impactmeting-2025")).all())
+        sizes = dict(
+            session.exec(
+                select(WaveStratum.stratum, WaveStratum.population_size)
+                .join(Wave)
+                .where(Wave.code == "impactmeting-2025")
+            ).all()
+        )
     totals = data.groupby("stratum")["weight"].sum()
     for stratum, total in totals.items():
         assert total == pytest.approx(sizes[stratum])
@@ -50,16 +61,25 @@ def test_unit_weights_add_up_to_the_population_per_stratum(demo: Engine) -> None
 def _persons(engine: Engine, wave: str, instrument: str) -> dict[str, int]:
     """The stored persons per unit code of an instrument in a wave."""
     with Session(engine) as session:
-        return dict(session.exec(
-            select(Unit.code, FrameUnitPersons.persons).join(Unit).join(Wave)
-            .join(Instrument, Instrument.id == FrameUnitPersons.instrument_id)
-            .where(Wave.code == wave, Instrument.code == instrument)).all())
+        return dict(
+            session.exec(
+                select(Unit.code, FrameUnitPersons.persons)
+                .join(Unit)
+                .join(Wave)
+                .join(Instrument, Instrument.id == FrameUnitPersons.instrument_id)
+                .where(Wave.code == wave, Instrument.code == instrument)
+            ).all()
+        )
 
 
 def _per_unit(data: pd.DataFrame) -> pd.DataFrame:
-    return data.groupby("unit").agg(w=("weight", "sum"), M=("fpc_persons", "first"),
-                                    N=("fpc_units", "first"), stratum=("stratum", "first"),
-                                    m=("respondent", "size"))
+    return data.groupby("unit").agg(
+        w=("weight", "sum"),
+        M=("fpc_persons", "first"),
+        N=("fpc_units", "first"),
+        stratum=("stratum", "first"),
+        m=("respondent", "size"),
+    )
 
 
 def _check_two_stages(data: pd.DataFrame, persons: dict[str, int]) -> None:
@@ -73,8 +93,9 @@ def _check_two_stages(data: pd.DataFrame, persons: dict[str, int]) -> None:
 
 
 def test_person_weights_are_two_stage(demo: Engine) -> None:
-    data = frame(demo, programme="digitale-werkplaatsen", wave="monitor-2025",
-                 instrument="dw-impactmonitor")
+    data = frame(
+        demo, programme="digitale-werkplaatsen", wave="monitor-2025", instrument="dw-impactmonitor"
+    )
     _check_two_stages(data, _persons(demo, "monitor-2025", "dw-impactmonitor"))
 
 
@@ -82,10 +103,10 @@ def test_teacher_weights_use_teacher_counts(demo: Engine) -> None:
     """tk-docenten and tk-leerlingen share their schools, each with its own persons."""
     teachers = _persons(demo, "meting-2025", "tk-docenten")
     pupils = _persons(demo, "meting-2025", "tk-leerlingen")
-    docenten = frame(demo, programme="techkwadraat", wave="meting-2025",
-                     instrument="tk-docenten")
-    leerlingen = frame(demo, programme="techkwadraat", wave="meting-2025",
-                       instrument="tk-leerlingen")
+    docenten = frame(demo, programme="techkwadraat", wave="meting-2025", instrument="tk-docenten")
+    leerlingen = frame(
+        demo, programme="techkwadraat", wave="meting-2025", instrument="tk-leerlingen"
+    )
     _check_two_stages(docenten, teachers)
     _check_two_stages(leerlingen, pupils)
     schools = set(docenten["unit"])
@@ -94,14 +115,24 @@ def test_teacher_weights_use_teacher_counts(demo: Engine) -> None:
     assert docenten["weight"].sum() < leerlingen["weight"].sum() / 3
 
 
-@pytest.mark.parametrize(("programme", "wave", "instrument", "rows", "weights", "persons"), [
-    ("katapult", "impactmeting-2025", "katapult-impactmeting", 29, 450.0, None),
-    ("digitale-werkplaatsen", "monitor-2025", "dw-impactmonitor", 227, 14485.5, 214940.0),
-    ("techkwadraat", "meting-2025", "tk-leerlingen", 412, 142015.5, 253741.0),
-    ("techkwadraat", "meting-2025", "tk-docenten", 139, 11568.5, 7389.0),
-])
-def test_frames_keep_their_figures(demo: Engine, programme: str, wave: str, instrument: str,
-                                   rows: int, weights: float, persons: float | None) -> None:
+@pytest.mark.parametrize(
+    ("programme", "wave", "instrument", "rows", "weights", "persons"),
+    [
+        ("katapult", "impactmeting-2025", "katapult-impactmeting", 29, 450.0, None),
+        ("digitale-werkplaatsen", "monitor-2025", "dw-impactmonitor", 227, 14485.5, 214940.0),
+        ("techkwadraat", "meting-2025", "tk-leerlingen", 412, 142015.5, 253741.0),
+        ("techkwadraat", "meting-2025", "tk-docenten", 139, 11568.5, 7389.0),
+    ],
+)
+def test_frames_keep_their_figures(
+    demo: Engine,
+    programme: str,
+    wave: str,
+    instrument: str,
+    rows: int,
+    weights: float,
+    persons: float | None,
+) -> None:
     """Katapult, DW and pupils' frames are as before per-instrument persons; tk-docenten's
     weights used to add up to the pupils' 142,015.5 (fpc_persons summed to 92,939)."""
     data = frame(demo, programme=programme, wave=wave, instrument=instrument)
@@ -118,23 +149,36 @@ def test_missing_persons_are_named(demo: Engine) -> None:
     school = data["unit"].iloc[0]
     with session_scope(demo) as session:
         row = session.exec(
-            select(FrameUnitPersons).join(Unit).join(Wave)
+            select(FrameUnitPersons)
+            .join(Unit)
+            .join(Wave)
             .join(Instrument, Instrument.id == FrameUnitPersons.instrument_id)
-            .where(Unit.code == school, Wave.code == "meting-2025",
-                   Instrument.code == "tk-docenten")).one()
+            .where(
+                Unit.code == school, Wave.code == "meting-2025", Instrument.code == "tk-docenten"
+            )
+        ).one()
         session.delete(row)
-    with pytest.raises(FrameError, match=f"unit '{school}' has no persons for instrument "
-                                         f"'tk-docenten' in wave 'meting-2025'"):
+    with pytest.raises(
+        FrameError,
+        match=f"unit '{school}' has no persons for instrument 'tk-docenten' in wave 'meting-2025'",
+    ):
         frame(demo, programme="techkwadraat", wave="meting-2025", instrument="tk-docenten")
     # The pupils' count of the same school does not stand in for its teachers', nor is
     # it affected: the pupils' frame still builds.
-    assert len(frame(demo, programme="techkwadraat", wave="meting-2025",
-                     instrument="tk-leerlingen")) > 0
+    assert (
+        len(frame(demo, programme="techkwadraat", wave="meting-2025", instrument="tk-leerlingen"))
+        > 0
+    )
 
 
 def test_answer_columns_are_typed_and_labelled(demo: Engine) -> None:
-    data = frame(demo, programme="digitale-werkplaatsen", wave="monitor-2025",
-                 instrument="dw-impactmonitor", language="en")
+    data = frame(
+        demo,
+        programme="digitale-werkplaatsen",
+        wave="monitor-2025",
+        instrument="dw-impactmonitor",
+        language="en",
+    )
     assert data["cijfer_traject"].dtype == float
     assert set(data["aanbevelen"].dropna().unique()) <= {0.0, 1.0}
     dummies = [c for c in data.columns if c.startswith("onderwerpen__")]
@@ -145,10 +189,12 @@ def test_answer_columns_are_typed_and_labelled(demo: Engine) -> None:
 
 
 def test_design_total_of_the_frame_matches_the_weighted_sum(demo: Engine) -> None:
-    data = frame(demo, programme="katapult", wave="impactmeting-2025",
-                 instrument="katapult-impactmeting")
-    design = Design(data, weights="weight", strata="stratum", psu="unit", fpc="fpc_units",
-                    lonely_psu="adjust")
+    data = frame(
+        demo, programme="katapult", wave="impactmeting-2025", instrument="katapult-impactmeting"
+    )
+    design = Design(
+        data, weights="weight", strata="stratum", psu="unit", fpc="fpc_units", lonely_psu="adjust"
+    )
     answered = data["docenten"].notna()
     expected = (data.loc[answered, "docenten"] * data.loc[answered, "weight"]).sum()
     assert design.total("docenten").estimate == pytest.approx(expected)
@@ -158,15 +204,15 @@ def test_unknown_wave_and_instrument_are_named(demo: Engine) -> None:
     with pytest.raises(FrameError, match="no wave 'nope' in programme 'katapult'"):
         frame(demo, programme="katapult", wave="nope", instrument="katapult-impactmeting")
     with pytest.raises(FrameError, match="no instrument 'dw-impactmonitor' in programme"):
-        frame(demo, programme="katapult", wave="impactmeting-2025",
-              instrument="dw-impactmonitor")
+        frame(demo, programme="katapult", wave="impactmeting-2025", instrument="dw-impactmonitor")
 
 
 def test_wave_without_responses_gives_an_empty_frame(demo: Engine) -> None:
     with session_scope(demo) as session:
         session.exec(Response.__table__.delete())  # type: ignore[attr-defined]
-    data = frame(demo, programme="katapult", wave="impactmeting-2025",
-                 instrument="katapult-impactmeting")
+    data = frame(
+        demo, programme="katapult", wave="impactmeting-2025", instrument="katapult-impactmeting"
+    )
     assert len(data) == 0 and "docenten" in data
 
 
@@ -177,9 +223,11 @@ def test_example_scripts_run_on_a_simulated_database(demo: Engine, monkeypatch, 
     scripts = Path(__file__).parents[2] / "analysis"
     monkeypatch.setenv("MEL_DATABASE_URL", demo.url.render_as_string(hide_password=False))
     monkeypatch.syspath_prepend(str(scripts))
-    expected = {"katapult_totals.py": "studenten (95%-BI",
-                "dw_impactmonitor.py": "gemiddeld cijfer",
-                "techkwadraat_scale.py": "Cronbach's alpha (weighted)"}
+    expected = {
+        "katapult_totals.py": "studenten (95%-BI",
+        "dw_impactmonitor.py": "gemiddeld cijfer",
+        "techkwadraat_scale.py": "Cronbach's alpha (weighted)",
+    }
     for name, text in expected.items():
         monkeypatch.setattr(sys, "argv", [name])
         runpy.run_path(str(scripts / name), run_name="__main__")
@@ -191,17 +239,24 @@ def test_answer_columns_match_the_stored_answers(demo: Engine) -> None:
 
     from mel.models import Response
 
-    data = frame(demo, programme="digitale-werkplaatsen", wave="monitor-2025",
-                 instrument="dw-impactmonitor").set_index("response_id")
+    data = frame(
+        demo, programme="digitale-werkplaatsen", wave="monitor-2025", instrument="dw-impactmonitor"
+    ).set_index("response_id")
     with Session(demo) as session:
-        stored = {r.public_id: r.answers for r in session.exec(
-            select(Response).where(Response.status == "complete")) if r.public_id in data.index}
+        stored = {
+            r.public_id: r.answers
+            for r in session.exec(select(Response).where(Response.status == "complete"))
+            if r.public_id in data.index
+        }
     assert len(stored) == len(data)
     for public_id, answers in stored.items():
         row = data.loc[public_id]
         mark = answers.get("cijfer_traject")
-        assert (np.isnan(row["cijfer_traject"]) if mark is None
-                else row["cijfer_traject"] == float(mark))
+        assert (
+            np.isnan(row["cijfer_traject"])
+            if mark is None
+            else row["cijfer_traject"] == float(mark)
+        )
         chosen = answers.get("onderwerpen")
         for column in (c for c in data.columns if c.startswith("onderwerpen__")):
             value = column.removeprefix("onderwerpen__")
@@ -210,10 +265,14 @@ def test_answer_columns_match_the_stored_answers(demo: Engine) -> None:
         assert row["opmerkingen"] == answers.get("opmerkingen")  # text; None when missing
 
 
-def test_answers_decoded_in_chunks_give_the_same_frame(demo: Engine,
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    args = {"programme": "digitale-werkplaatsen", "wave": "monitor-2025",
-            "instrument": "dw-impactmonitor"}
+def test_answers_decoded_in_chunks_give_the_same_frame(
+    demo: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    args = {
+        "programme": "digitale-werkplaatsen",
+        "wave": "monitor-2025",
+        "instrument": "dw-impactmonitor",
+    }
     whole = frame(demo, **args)
     monkeypatch.setattr("mel.data.answers.DECODE_CHUNK", 7)
     chunked = frame(demo, **args)
@@ -226,16 +285,30 @@ def _drop_from_frame(engine: Engine, wave: str, unit_code: str) -> int:
     with session_scope(engine) as session:
         wave_row = session.exec(select(Wave).where(Wave.code == wave)).one()
         unit = session.exec(select(Unit).where(Unit.code == unit_code)).one()
-        session.delete(session.exec(select(FrameUnit).where(
-            FrameUnit.wave_id == wave_row.id, FrameUnit.unit_id == unit.id)).one())
-        return session.exec(select(func.count()).select_from(Response).where(
-            Response.wave_id == wave_row.id, Response.unit_id == unit.id,
-            Response.status == "complete")).one()
+        session.delete(
+            session.exec(
+                select(FrameUnit).where(
+                    FrameUnit.wave_id == wave_row.id, FrameUnit.unit_id == unit.id
+                )
+            ).one()
+        )
+        return session.exec(
+            select(func.count())
+            .select_from(Response)
+            .where(
+                Response.wave_id == wave_row.id,
+                Response.unit_id == unit.id,
+                Response.status == "complete",
+            )
+        ).one()
 
 
 def test_responses_outside_the_frame_are_counted_not_silently_dropped(demo: Engine) -> None:
-    args = {"programme": "katapult", "wave": "impactmeting-2025",
-            "instrument": "katapult-impactmeting"}
+    args = {
+        "programme": "katapult",
+        "wave": "impactmeting-2025",
+        "instrument": "katapult-impactmeting",
+    }
     before = frame(demo, **args)
     assert before.attrs["outside_frame"] == 0
     unit = before["unit"].iloc[0]

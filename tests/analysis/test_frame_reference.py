@@ -31,11 +31,13 @@ from mel.models import (
 from mel.surveys.publish import load_version
 from mel.surveys.schema import NUMERIC_TYPES
 
-CASES = [("katapult", "impactmeting-2025", "katapult-impactmeting"),
-         ("digitale-werkplaatsen", "monitor-2025", "dw-impactmonitor"),
-         ("techkwadraat", "meting-2025", "tk-leerlingen"),
-         ("techkwadraat", "meting-2025", "tk-docenten"),
-         ("techkwadraat", "meting-2025", "tk-scholen")]
+CASES = [
+    ("katapult", "impactmeting-2025", "katapult-impactmeting"),
+    ("digitale-werkplaatsen", "monitor-2025", "dw-impactmonitor"),
+    ("techkwadraat", "meting-2025", "tk-leerlingen"),
+    ("techkwadraat", "meting-2025", "tk-docenten"),
+    ("techkwadraat", "meting-2025", "tk-scholen"),
+]
 
 
 def _number(value: Any) -> float:
@@ -63,24 +65,47 @@ def _value(kind: str, value: Any) -> Any:
 def reference(engine: Engine, programme: str, wave: str, instrument: str) -> pd.DataFrame:
     """The frame built the obvious way: ORM rows, one response at a time."""
     with Session(engine) as session:
-        wave_row = session.exec(select(Wave).join(Programme).where(
-            Programme.code == programme, Wave.code == wave)).one()
+        wave_row = session.exec(
+            select(Wave).join(Programme).where(Programme.code == programme, Wave.code == wave)
+        ).one()
         survey = session.exec(select(Instrument).where(Instrument.code == instrument)).one()
-        versions = session.exec(select(InstrumentVersion).where(
-            InstrumentVersion.instrument_id == survey.id).order_by(
-            col(InstrumentVersion.version))).all()
+        versions = session.exec(
+            select(InstrumentVersion)
+            .where(InstrumentVersion.instrument_id == survey.id)
+            .order_by(col(InstrumentVersion.version))
+        ).all()
         number = {v.id: v.version for v in versions}
-        in_frame = {f.unit_id: f for f in session.exec(
-            select(FrameUnit).where(FrameUnit.wave_id == wave_row.id))}
-        sizes = {s.stratum: s.population_size for s in session.exec(
-            select(WaveStratum).where(WaveStratum.wave_id == wave_row.id))}
-        persons = {p.unit_id: p.persons for p in session.exec(select(FrameUnitPersons).where(
-            FrameUnitPersons.wave_id == wave_row.id, FrameUnitPersons.instrument_id == survey.id))}
+        in_frame = {
+            f.unit_id: f
+            for f in session.exec(select(FrameUnit).where(FrameUnit.wave_id == wave_row.id))
+        }
+        sizes = {
+            s.stratum: s.population_size
+            for s in session.exec(select(WaveStratum).where(WaveStratum.wave_id == wave_row.id))
+        }
+        persons = {
+            p.unit_id: p.persons
+            for p in session.exec(
+                select(FrameUnitPersons).where(
+                    FrameUnitPersons.wave_id == wave_row.id,
+                    FrameUnitPersons.instrument_id == survey.id,
+                )
+            )
+        }
         units = {u.id: u for u in session.exec(select(Unit))}
-        responses = [r for r in session.exec(select(Response).where(
-            Response.wave_id == wave_row.id, Response.status == "complete",
-            col(Response.instrument_version_id).in_(list(number))).order_by(col(Response.id)))
-            if r.unit_id in in_frame and in_frame[r.unit_id].stratum in sizes]
+        responses = [
+            r
+            for r in session.exec(
+                select(Response)
+                .where(
+                    Response.wave_id == wave_row.id,
+                    Response.status == "complete",
+                    col(Response.instrument_version_id).in_(list(number)),
+                )
+                .order_by(col(Response.id))
+            )
+            if r.unit_id in in_frame and in_frame[r.unit_id].stratum in sizes
+        ]
     definitions = [load_version(v) for v in versions]
     person = survey.respondent == "person"
     rows = []
@@ -88,19 +113,26 @@ def reference(engine: Engine, programme: str, wave: str, instrument: str) -> pd.
         unit, stratum = units[r.unit_id], in_frame[r.unit_id].stratum
         responding_units = {x.unit_id for x in responses if in_frame[x.unit_id].stratum == stratum}
         weight = sizes[stratum] / len(responding_units)
-        row = {"response_id": r.public_id, "respondent": r.respondent_id, "unit": unit.code,
-               "unit_kind": unit.kind, "stratum": stratum, "province": unit.province,
-               "region": unit.region, "sector": unit.sector,
-               "version": number[r.instrument_version_id], "language": r.language,
-               "fpc_units": float(sizes[stratum])}
+        row = {
+            "response_id": r.public_id,
+            "respondent": r.respondent_id,
+            "unit": unit.code,
+            "unit_kind": unit.kind,
+            "stratum": stratum,
+            "province": unit.province,
+            "region": unit.region,
+            "sector": unit.sector,
+            "version": number[r.instrument_version_id],
+            "language": r.language,
+            "fpc_units": float(sizes[stratum]),
+        }
         if person:
             m = sum(x.unit_id == r.unit_id for x in responses)
             row["fpc_persons"] = float(max(persons[r.unit_id], m))
             weight *= row["fpc_persons"] / m
         row["weight"] = weight
         rows.append(row)
-    design = pd.DataFrame(rows, columns=[c for c in DESIGN_COLUMNS
-                                         if person or c != "fpc_persons"])
+    design = pd.DataFrame(rows, columns=[c for c in DESIGN_COLUMNS if person or c != "fpc_persons"])
     answers: dict[str, pd.Series] = {}
     for q in questions(definitions):
         for key in q.columns():
@@ -108,16 +140,23 @@ def reference(engine: Engine, programme: str, wave: str, instrument: str) -> pd.
             if q.type == "select_multiple":
                 for choice in choice_values(definitions, q):
                     answers[f"{key}__{choice}"] = pd.Series(
-                        [float(str(choice) in {str(v) for v in value})
-                         if isinstance(value, list) else math.nan for value in values],
-                        dtype=float)
+                        [
+                            float(str(choice) in {str(v) for v in value})
+                            if isinstance(value, list)
+                            else math.nan
+                            for value in values
+                        ],
+                        dtype=float,
+                    )
             elif q.type == "date":
-                answers[key] = pd.Series([_value(q.type, v) for v in values],
-                                         dtype="datetime64[us]")
+                answers[key] = pd.Series(
+                    [_value(q.type, v) for v in values], dtype="datetime64[us]"
+                )
             else:
-                answers[key] = pd.Series([_value(q.type, v) for v in values],
-                                         dtype=float if q.type in (*NUMERIC_TYPES, "likert",
-                                                                   "yes_no") else object)
+                answers[key] = pd.Series(
+                    [_value(q.type, v) for v in values],
+                    dtype=float if q.type in (*NUMERIC_TYPES, "likert", "yes_no") else object,
+                )
     return pd.concat([design, pd.DataFrame(answers, index=design.index)], axis=1)
 
 
@@ -132,8 +171,9 @@ def _compare(engine: Engine, programme: str, wave: str, instrument: str) -> None
 
 
 @pytest.mark.parametrize(("programme", "wave", "instrument"), CASES)
-def test_frame_equals_the_reference(demo: Engine, programme: str, wave: str,
-                                    instrument: str) -> None:
+def test_frame_equals_the_reference(
+    demo: Engine, programme: str, wave: str, instrument: str
+) -> None:
     _compare(demo, programme, wave, instrument)
 
 
@@ -150,20 +190,34 @@ def test_odd_answers_and_units_outside_the_frame(demo: Engine) -> None:
     """Answers of unexpected types take the general path; foreign units are left out."""
     with session_scope(demo) as session:
         wave = session.exec(select(Wave).where(Wave.code == "monitor-2025")).one()
-        version = session.exec(select(InstrumentVersion).join(Instrument).where(
-            Instrument.code == "dw-impactmonitor")).one()
-        unit_id = session.exec(select(Response.unit_id).where(
-            Response.wave_id == wave.id, Response.status == "complete")).first()
-        outside = Unit(programme_id=wave.programme_id, code="buiten", name="Buiten",
-                       kind="werkplaats")
+        version = session.exec(
+            select(InstrumentVersion).join(Instrument).where(Instrument.code == "dw-impactmonitor")
+        ).one()
+        unit_id = session.exec(
+            select(Response.unit_id).where(
+                Response.wave_id == wave.id, Response.status == "complete"
+            )
+        ).first()
+        outside = Unit(
+            programme_id=wave.programme_id, code="buiten", name="Buiten", kind="werkplaats"
+        )
         session.add(outside)
         session.flush()
-        for unit, status, answers in ([(unit_id, "complete", a) for a in ODD]
-                                      + [(outside.id, "complete", ODD[0]),
-                                         (unit_id, "in_progress", ODD[0])]):
-            session.add(Response(public_id=str(uuid.uuid4()), respondent_id=str(uuid.uuid4()),
-                                 wave_id=wave.id, instrument_version_id=version.id,
-                                 unit_id=unit, status=status, answers=answers))
+        for unit, status, answers in [(unit_id, "complete", a) for a in ODD] + [
+            (outside.id, "complete", ODD[0]),
+            (unit_id, "in_progress", ODD[0]),
+        ]:
+            session.add(
+                Response(
+                    public_id=str(uuid.uuid4()),
+                    respondent_id=str(uuid.uuid4()),
+                    wave_id=wave.id,
+                    instrument_version_id=version.id,
+                    unit_id=unit,
+                    status=status,
+                    answers=answers,
+                )
+            )
     _compare(demo, "digitale-werkplaatsen", "monitor-2025", "dw-impactmonitor")
 
 
@@ -180,17 +234,20 @@ def _general(kind: str, values: list[Any]) -> pd.Series:
 @pytest.mark.parametrize("seed", range(20))
 def test_fast_columns_equal_the_general_path(seed: int) -> None:
     rng = random.Random(seed)
-    pools = {"integer": [None, 0, 3, -2, 10**12, 2.5, True, False, "4", "x", " 5 ", "nan"],
-             "yes_no": [None, True, False, 1, 0, "ja", 1.0],
-             "select_one": [None, "a", "b", 3, math.nan, ["a"]],
-             "text": [None, "tekst", "", "x y"]}
+    pools = {
+        "integer": [None, 0, 3, -2, 10**12, 2.5, True, False, "4", "x", " 5 ", "nan"],
+        "yes_no": [None, True, False, 1, 0, "ja", 1.0],
+        "select_one": [None, "a", "b", 3, math.nan, ["a"]],
+        "text": [None, "tekst", "", "x y"],
+    }
     for kind, pool in pools.items():
         for n in (0, 1, 7, 50):
             for subset in (pool[:3], pool[:4], pool):
                 values = [rng.choice(subset) for _ in range(n)]
                 index = pd.RangeIndex(n)
-                assert_series_equal(_typed(kind, values, index), _general(kind, values),
-                                    check_exact=True)
+                assert_series_equal(
+                    _typed(kind, values, index), _general(kind, values), check_exact=True
+                )
 
 
 @pytest.mark.parametrize("seed", range(20))
@@ -199,7 +256,14 @@ def test_dummies_equal_the_sets(seed: int) -> None:
     choices = ["a", "b", "1", "c"][: rng.randint(0, 4)]
     pool: list[Any] = [None, "a", ["a"], ["a", "b", "a"], [], [1, "c"], ["z"], [None], 3]
     values = [rng.choice(pool) for _ in range(rng.randint(0, 30))]
-    expected = np.array([[float(c in {str(v) for v in value}) if isinstance(value, list)
-                          else math.nan for c in choices] for value in values],
-                        dtype=float).reshape(len(values), len(choices))
+    expected = np.array(
+        [
+            [
+                float(c in {str(v) for v in value}) if isinstance(value, list) else math.nan
+                for c in choices
+            ]
+            for value in values
+        ],
+        dtype=float,
+    ).reshape(len(values), len(choices))
     np.testing.assert_array_equal(_dummies(values, choices), expected)

@@ -18,27 +18,34 @@ LOGISTIC = 'I(sch_wide == "Yes") ~ ell + meals'
 
 CASES: dict[str, tuple[Callable[[], Design], str, str]] = {
     "strat_linear": (lambda: design("strat"), "api00 ~ ell + meals + mobility", "gaussian"),
-    "strat_wr_linear": (lambda: design("strat_wr"), "api00 ~ ell + meals + mobility",
-                        "gaussian"),
+    "strat_wr_linear": (lambda: design("strat_wr"), "api00 ~ ell + meals + mobility", "gaussian"),
     "clus1_linear": (lambda: design("clus1"), "api00 ~ ell + meals + stype", "gaussian"),
     "clus2_linear": (lambda: design("clus2"), "api00 ~ ell + meals + stype", "gaussian"),
-    "clus2_wr_linear": (lambda: design("clus2_wr"), "api00 ~ ell + meals + stype",
-                        "gaussian"),
+    "clus2_wr_linear": (lambda: design("clus2_wr"), "api00 ~ ell + meals + stype", "gaussian"),
     "stratclus_linear": (lambda: design("stratclus"), LINEAR_ELL_MEALS, "gaussian"),
     "srs_linear": (lambda: design("srs"), LINEAR_ELL_MEALS, "gaussian"),
     "strat_na_linear": (lambda: design("strat"), "api00 ~ acs_46 + meals", "gaussian"),
     "clus1_ps_linear": (lambda: calibrated("clus1_ps"), LINEAR_ELL_MEALS, "gaussian"),
     "clus1_rake_linear": (lambda: calibrated("clus1_rake"), LINEAR_ELL_MEALS, "gaussian"),
-    "clus1_domain_linear": (lambda: design("clus1").subset(data("apiclus1")["stype"] == "E"),
-                            LINEAR_ELL_MEALS, "gaussian"),
+    "clus1_domain_linear": (
+        lambda: design("clus1").subset(data("apiclus1")["stype"] == "E"),
+        LINEAR_ELL_MEALS,
+        "gaussian",
+    ),
     "clus1_logistic": (lambda: design("clus1"), LOGISTIC, "binomial"),
-    "strat_logistic": (lambda: design("strat"), 'I(sch_wide == "Yes") ~ ell + meals + stype',
-                       "binomial"),
+    "strat_logistic": (
+        lambda: design("strat"),
+        'I(sch_wide == "Yes") ~ ell + meals + stype',
+        "binomial",
+    ),
     "clus2_logistic": (lambda: design("clus2"), LOGISTIC, "binomial"),
     "rclus1_linear": (lambda: design("clus1").replicate("jk1"), LINEAR_ELL_MEALS, "gaussian"),
     "rclus1_logistic": (lambda: design("clus1").replicate("jk1"), LOGISTIC, "binomial"),
-    "rstrat_linear": (lambda: design("strat").replicate("jkn"),
-                      "api00 ~ ell + meals + mobility", "gaussian"),
+    "rstrat_linear": (
+        lambda: design("strat").replicate("jkn"),
+        "api00 ~ ell + meals + mobility",
+        "gaussian",
+    ),
 }
 
 
@@ -56,7 +63,8 @@ def test_matches_r(name: str) -> None:
     ref = getattr(R, name)
     fit = svyglm(make(), formula, family=family)
     assert [r_term(t) for t in fit.terms] == [
-        t.replace('I(sch_wide == "Yes")', "") for t in ref["terms"]]
+        t.replace('I(sch_wide == "Yes")', "") for t in ref["terms"]
+    ]
     np.testing.assert_allclose(fit.params, ref["coef"], rtol=1e-6)
     np.testing.assert_allclose(fit.se, ref["se"], rtol=1e-6)
     np.testing.assert_allclose(fit.cov.ravel(), ref["vcov"], rtol=1e-6, atol=1e-12)
@@ -69,14 +77,14 @@ def test_matches_r(name: str) -> None:
 def test_result_vocabulary() -> None:
     fit = design("strat").glm("api00 ~ ell + meals")
     frame = fit.to_frame()
-    assert list(frame.columns) == ["term", "estimate", "se", "ci_low", "ci_high", "n", "df",
-                                   "deff"]
+    assert list(frame.columns) == ["term", "estimate", "se", "ci_low", "ci_high", "n", "df", "deff"]
     assert fit.coefficients["ell"].estimate == pytest.approx(fit.params[1])
     summary = fit.summary_frame()
     assert summary["p_value"].between(0, 1).all()
     wide = fit.conf_int(0.10)
-    assert (wide["ci_high"] - wide["ci_low"] < frame["ci_high"].to_numpy()
-            - frame["ci_low"].to_numpy()).all()
+    assert (
+        wide["ci_high"] - wide["ci_low"] < frame["ci_high"].to_numpy() - frame["ci_low"].to_numpy()
+    ).all()
 
 
 def test_bad_models_are_refused() -> None:

@@ -31,8 +31,9 @@ REPLICATED: dict[str, Callable[[], Design]] = {
     "rstrat": lambda: design("strat").replicate("jkn"),
     "rstratclus": lambda: design("stratclus").replicate("jkn"),
     "rclus1_ps": lambda: design("clus1").replicate("jk1").poststratify("stype", POP_TYPES),
-    "rclus1_rake": lambda: design("clus1").replicate("jk1").rake(
-        {"stype": POP_TYPES, "sch_wide": POP_SCHWIDE}),
+    "rclus1_rake": lambda: (
+        design("clus1").replicate("jk1").rake({"stype": POP_TYPES, "sch_wide": POP_SCHWIDE})
+    ),
 }
 Ask = Callable[[Design], Any]
 
@@ -46,21 +47,33 @@ def _cases() -> list[tuple[str, str, Ask]]:
             (dn, f"{dn}_total_enroll", lambda d: d.total("enroll")),
             (dn, f"{dn}_total_enroll_by_stype", lambda d: d.total("enroll", by="stype")),
             (dn, f"{dn}_ratio_api_stu_enroll", lambda d: d.ratio("api_stu", "enroll")),
-            (dn, f"{dn}_ratio_api_stu_enroll_by_stype",
-             lambda d: d.ratio("api_stu", "enroll", by="stype")),
+            (
+                dn,
+                f"{dn}_ratio_api_stu_enroll_by_stype",
+                lambda d: d.ratio("api_stu", "enroll", by="stype"),
+            ),
         ]
         for m in ("logit", "likelihood", "beta", "mean", "xlogit", "asin"):
             cases += [
-                (dn, f"{dn}_prop_sch_wide_{m}",
-                 lambda d, m=m: d.proportion("sch_wide", "Yes", method=m)),
-                (dn, f"{dn}_prop_sch_wide_{m}_by_stype",
-                 lambda d, m=m: d.proportion("sch_wide", "Yes", method=m, by="stype")),
+                (
+                    dn,
+                    f"{dn}_prop_sch_wide_{m}",
+                    lambda d, m=m: d.proportion("sch_wide", "Yes", method=m),
+                ),
+                (
+                    dn,
+                    f"{dn}_prop_sch_wide_{m}_by_stype",
+                    lambda d, m=m: d.proportion("sch_wide", "Yes", method=m, by="stype"),
+                ),
             ]
         for q, tag in ((0.25, "025"), (0.5, "050")):
             cases += [
                 (dn, f"{dn}_quantile_api00_q{tag}", lambda d, q=q: d.quantile("api00", q)),
-                (dn, f"{dn}_quantile_api00_q{tag}_by_stype",
-                 lambda d, q=q: d.quantile("api00", q, by="stype")),
+                (
+                    dn,
+                    f"{dn}_quantile_api00_q{tag}_by_stype",
+                    lambda d, q=q: d.quantile("api00", q, by="stype"),
+                ),
             ]
     for dn in ("rclus1", "rclus2", "rstrat"):
         cases += [
@@ -73,8 +86,7 @@ def _cases() -> list[tuple[str, str, Ask]]:
 CASES = _cases()
 
 
-@pytest.mark.parametrize(("design_name", "ref_name", "ask"), CASES,
-                         ids=[c[1] for c in CASES])
+@pytest.mark.parametrize(("design_name", "ref_name", "ask"), CASES, ids=[c[1] for c in CASES])
 def test_matches_r(design_name: str, ref_name: str, ask: Ask) -> None:
     ref = getattr(R, ref_name)
     result = ask(REPLICATED[design_name]())

@@ -25,11 +25,18 @@ DESIGNS: dict[str, Callable[[], Design]] = {
     "rclus1": lambda: design("clus1").replicate("jk1"),
     "rstrat": lambda: design("strat").replicate("jkn"),
 }
-TABLES = [("clus1", "sch_wide", "stype"), ("clus1_band", "api_band", "stype"),
-          ("strat", "api_band", "stype"), ("strat_awards", "awards", "acs46_big"),
-          ("clus2", "sch_wide", "stype"), ("srs", "api_band", "awards"),
-          ("stratclus", "api_band", "sch_wide"), ("clus1_ps", "sch_wide", "stype"),
-          ("rclus1", "sch_wide", "stype"), ("rstrat", "api_band", "stype")]
+TABLES = [
+    ("clus1", "sch_wide", "stype"),
+    ("clus1_band", "api_band", "stype"),
+    ("strat", "api_band", "stype"),
+    ("strat_awards", "awards", "acs46_big"),
+    ("clus2", "sch_wide", "stype"),
+    ("srs", "api_band", "awards"),
+    ("stratclus", "api_band", "sch_wide"),
+    ("clus1_ps", "sch_wide", "stype"),
+    ("rclus1", "sch_wide", "stype"),
+    ("rstrat", "api_band", "stype"),
+]
 
 
 @pytest.mark.parametrize(("case", "row", "col"), TABLES, ids=[t[0] for t in TABLES])
@@ -70,13 +77,17 @@ ITEMS = ["q1", "q2", "q3", "q4", "q5"]
 
 def test_cronbach_alpha_matches_r() -> None:
     assert cronbach_alpha(_likert_design(), ITEMS) == pytest.approx(
-        S.likert_alpha_weighted["alpha"], rel=1e-9)
+        S.likert_alpha_weighted["alpha"], rel=1e-9
+    )
     assert cronbach_alpha(data("likert"), ITEMS) == pytest.approx(
-        S.likert_alpha_plain["alpha"], rel=1e-9)
+        S.likert_alpha_plain["alpha"], rel=1e-9
+    )
     assert cronbach_alpha(data("likert"), ITEMS) == pytest.approx(
-        S.likert_alpha_textbook["alpha"], rel=1e-9)
+        S.likert_alpha_textbook["alpha"], rel=1e-9
+    )
     assert cronbach_alpha(_likert_design(), ["q1", "q2", "q3"]) == pytest.approx(
-        S.likert_alpha_weighted_3items["alpha"], rel=1e-9)
+        S.likert_alpha_weighted_3items["alpha"], rel=1e-9
+    )
 
 
 def test_likert_index_matches_r() -> None:

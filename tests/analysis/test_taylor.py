@@ -13,8 +13,18 @@ from mel.analysis import Design
 from .helpers import assert_estimate, assert_matches, assert_table, design
 from .results import taylor as R
 
-DESIGNS = ["strat", "strat_wr", "clus1", "clus1_wr", "clus2", "clus2_wr", "srs", "srs_wr",
-           "stratclus", "stratclus_wr"]
+DESIGNS = [
+    "strat",
+    "strat_wr",
+    "clus1",
+    "clus1_wr",
+    "clus2",
+    "clus2_wr",
+    "srs",
+    "srs_wr",
+    "stratclus",
+    "stratclus_wr",
+]
 PROP_METHODS = ["logit", "likelihood", "asin", "beta", "mean", "xlogit"]
 Ask = Callable[[Design], Any]
 
@@ -29,21 +39,33 @@ def _cases() -> list[tuple[str, str, Ask]]:
             (dn, f"{dn}_total_enroll", lambda d: d.total("enroll")),
             (dn, f"{dn}_total_enroll_by_stype", lambda d: d.total("enroll", by="stype")),
             (dn, f"{dn}_ratio_api_stu_enroll", lambda d: d.ratio("api_stu", "enroll")),
-            (dn, f"{dn}_ratio_api_stu_enroll_by_stype",
-             lambda d: d.ratio("api_stu", "enroll", by="stype")),
+            (
+                dn,
+                f"{dn}_ratio_api_stu_enroll_by_stype",
+                lambda d: d.ratio("api_stu", "enroll", by="stype"),
+            ),
         ]
         for m in PROP_METHODS:
             cases += [
-                (dn, f"{dn}_prop_sch_wide_{m}",
-                 lambda d, m=m: d.proportion("sch_wide", "Yes", method=m)),
-                (dn, f"{dn}_prop_sch_wide_{m}_by_stype",
-                 lambda d, m=m: d.proportion("sch_wide", "Yes", method=m, by="stype")),
+                (
+                    dn,
+                    f"{dn}_prop_sch_wide_{m}",
+                    lambda d, m=m: d.proportion("sch_wide", "Yes", method=m),
+                ),
+                (
+                    dn,
+                    f"{dn}_prop_sch_wide_{m}_by_stype",
+                    lambda d, m=m: d.proportion("sch_wide", "Yes", method=m, by="stype"),
+                ),
             ]
         for q, tag in ((0.25, "025"), (0.5, "050"), (0.75, "075")):
             cases += [
                 (dn, f"{dn}_quantile_api00_q{tag}", lambda d, q=q: d.quantile("api00", q)),
-                (dn, f"{dn}_quantile_api00_q{tag}_by_stype",
-                 lambda d, q=q: d.quantile("api00", q, by="stype")),
+                (
+                    dn,
+                    f"{dn}_quantile_api00_q{tag}_by_stype",
+                    lambda d, q=q: d.quantile("api00", q, by="stype"),
+                ),
             ]
     for dn in ("strat", "clus1", "clus2"):  # domains with missing values
         cases += [
@@ -53,15 +75,24 @@ def _cases() -> list[tuple[str, str, Ask]]:
             (dn, f"{dn}_total_acs_46_by_stype", lambda d: d.total("acs_46", by="stype")),
             (dn, f"{dn}_ratio_acs_46_acs_k3", lambda d: d.ratio("acs_46", "acs_k3")),
             (dn, f"{dn}_quantile_acs_46_q050", lambda d: d.quantile("acs_46", 0.5)),
-            (dn, f"{dn}_quantile_acs_46_q050_by_stype",
-             lambda d: d.quantile("acs_46", 0.5, by="stype")),
+            (
+                dn,
+                f"{dn}_quantile_acs_46_q050_by_stype",
+                lambda d: d.quantile("acs_46", 0.5, by="stype"),
+            ),
         ]
     for m in PROP_METHODS:
         cases += [
-            ("strat", f"strat_prop_acs46_big_{m}",
-             lambda d, m=m: d.proportion("acs46_big", "Yes", method=m)),
-            ("strat", f"strat_prop_acs46_big_{m}_by_stype",
-             lambda d, m=m: d.proportion("acs46_big", "Yes", method=m, by="stype")),
+            (
+                "strat",
+                f"strat_prop_acs46_big_{m}",
+                lambda d, m=m: d.proportion("acs46_big", "Yes", method=m),
+            ),
+            (
+                "strat",
+                f"strat_prop_acs46_big_{m}_by_stype",
+                lambda d, m=m: d.proportion("acs46_big", "Yes", method=m, by="stype"),
+            ),
         ]
     return cases
 
@@ -69,8 +100,7 @@ def _cases() -> list[tuple[str, str, Ask]]:
 CASES = _cases()
 
 
-@pytest.mark.parametrize(("design_name", "ref_name", "ask"), CASES,
-                         ids=[c[1] for c in CASES])
+@pytest.mark.parametrize(("design_name", "ref_name", "ask"), CASES, ids=[c[1] for c in CASES])
 def test_matches_r(design_name: str, ref_name: str, ask: Ask) -> None:
     ref = getattr(R, ref_name)
     result = ask(design(design_name))
@@ -93,8 +123,11 @@ def test_domain_covariance_and_contrast_match_r(dn: str) -> None:
     ref = getattr(R, f"{dn}_mean_api00_by_stype_vcov")["vcov"]
     np.testing.assert_allclose(table.cov.ravel(), ref, rtol=1e-6)
     diff = table.difference("E", "H")
-    assert_estimate(diff, getattr(R, f"{dn}_mean_api00_diff_E_H"),
-                    fields=("estimate", "se", "ci_low", "ci_high", "df"))
+    assert_estimate(
+        diff,
+        getattr(R, f"{dn}_mean_api00_diff_E_H"),
+        fields=("estimate", "se", "ci_low", "ci_high", "df"),
+    )
     totals = d.total("enroll", by="stype")
     ref = np.array(getattr(R, f"{dn}_total_enroll_by_stype_vcov")["vcov"])
     if np.all(np.isfinite(ref)):

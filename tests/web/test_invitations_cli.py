@@ -22,7 +22,7 @@ from tests.web.conftest import DATA
 @pytest.fixture
 def cli(db_url: str) -> CliRunner:
     """A click runner on the test database."""
-    return CliRunner(env={"MEL_DATABASE_URL": db_url})
+    return CliRunner(env={"MEL_DATABASE_URL": db_url, "MEL_BASE_URL": "https://mel.example.org"})
 
 
 def read_links(path: Path) -> list[dict[str, str]]:

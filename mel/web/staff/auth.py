@@ -283,9 +283,6 @@ def init_app(app: Flask) -> None:
         bool(app.config.get("SESSION_COOKIE_SECURE")) or not relaxed
     )
     app.config["SESSION_COOKIE_HTTPONLY"] = True
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
-    app.config.setdefault("STAFF_SESSION_HOURS", 8)
-    app.config.setdefault("LOGIN_THROTTLE", "10 per 10 minutes")
     app.extensions["mel.login_throttle"] = Throttle(
         app.config["RATELIMIT_STORAGE_URI"], app.config["LOGIN_THROTTLE"]
     )

@@ -1,0 +1,43 @@
+"""Waves of a programme as people name them: by code, by year, or `latest`."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from mel.models import Programme, Wave
+
+
+class WaveNotFound(LookupError):
+    """No wave matches what was asked; the message lists the waves there are."""
+
+
+def resolve_wave_code(session: Session, programme: str, wave: str) -> str:
+    """Return the code of the wave `wave` names in `programme`: a code, a year, or "latest".
+
+    Raises
+    ------
+    WaveNotFound
+        For an unknown programme, no such wave, or a year with several waves.
+    """
+    row = session.exec(select(Programme).where(Programme.code == programme)).first()
+    if row is None:
+        raise WaveNotFound(
+            f"programme {programme!r} is not in the database; "
+            f"publish it (`mel surveys publish`) or run `mel demo`"
+        )
+    waves = session.exec(
+        select(Wave).where(Wave.programme_id == row.id).order_by(Wave.year, Wave.code)  # type: ignore[arg-type]
+    ).all()
+    codes = [w.code for w in waves]
+    if wave in codes:
+        return wave
+    if wave == "latest" and waves:
+        return waves[-1].code
+    in_year = [w.code for w in waves if wave.isdigit() and w.year == int(wave)]
+    if len(in_year) == 1:
+        return in_year[0]
+    more = f" ({' and '.join(in_year)} are both in {wave}; give the code)" if in_year else ""
+    raise WaveNotFound(
+        f"no wave {wave!r} in programme {programme!r} (waves: "
+        f"{', '.join(sorted(codes)) or 'none'}){more}"
+    )
