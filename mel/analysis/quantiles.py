@@ -9,8 +9,9 @@ the same rule; its justification for complex samples is Francisco & Fuller (1991
 standard error is R's: the interval width over 2 t(1 - alpha/2, df), with df the design
 df after dropping missing values.
 
-Cumulative weights are summed in extended precision, as R does, so that ties of the
-cumulative share with q are resolved identically.
+A variable (or domain) without observed values gets NaN (the variable also a
+:class:`DesignWarning`). Cumulative weights are summed in extended precision, as R
+does, so that ties of the cumulative share with q are resolved identically.
 
 References
 ----------
@@ -25,6 +26,7 @@ design. *Annals of Statistics* 19, 454-469.
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
@@ -32,7 +34,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .core import Domains, domain_df, domains, numeric_column
-from .errors import DesignError
+from .errors import DesignError, DesignWarning
 from .estimators import linear, valid_rows
 from .intervals import WoodruffInterval, qrule_math, t_quantile
 from .results import Estimate, EstimateTable
@@ -73,7 +75,7 @@ def _one_quantile(design: Design, q: float, x: np.ndarray, dom: Domains, ok: np.
     frame = design.frame_rows()
     out = []
     for d, (xs, cumw, total) in enumerate(sorted_parts):
-        n_rows = int(frame.sum()) if design.is_calibrated else int(n_obs[d])
+        n_rows = int(frame.sum()) if design.keeps_rows else int(n_obs[d])
         rule = WoodruffInterval(xs, cumw, total, float(stat.estimate[d]), float(var[d]),
                                 float(df[d]), n_rows, interval)
         low, high = rule(alpha)
@@ -101,6 +103,9 @@ def quantile(design: Design, variable: str, q: float | Sequence[float] = 0.5, *,
     x = numeric_column(design, variable)
     dom = domains(design, by)
     ok = valid_rows(design, dom, x, na_rm=True, names=(variable,))
+    if not ok.any():
+        warnings.warn(f"quantile({variable}): no observed values among the rows with a "
+                      "weight, so the estimate is NaN", DesignWarning, stacklevel=3)
     codes = np.where(ok, dom.codes, 0)
     parts = _sorted_domains(x, design.weights_view, codes, ok, dom.size)
     df = domain_df(design, ok, dom)
