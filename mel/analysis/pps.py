@@ -20,7 +20,9 @@ inclusion probabilities pi_ij that such samples rarely record:
 
   psum being sum_U pi_k^2 / n over the stratum's population. Without it R (and mel) use
   the sample mean of pi, the Horvitz–Thompson estimate of that sum. As in R, a pair with
-  pi_i + pi_j == 1 gets no joint term, and one stage only (units may be clusters).
+  pi_i + pi_j == 1 gets no joint term, a stratum with one unit contributes
+  (1 - pi) t^2 (``lonely_psu`` does not apply), and there is one stage only (its units may
+  be clusters).
 
 Everything else (means, totals, ratios, proportions, domains, quantiles, calibration,
 regression) works unchanged: estimators only hand their scores to the variance. Domains
