@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from mel.analysis import calibration as cal
+from mel.analysis import greg
 from mel.analysis.errors import DesignError, DesignWarning
 from mel.analysis.replicate import ReplicateWeights, make_replicates
 
@@ -47,16 +48,20 @@ def subset(design: Design, mask: Any) -> Design:
     )
 
 
-def _calibrated(
+def reweighted(
     design: Design, w: np.ndarray, layer: Any, per_replicate: Callable[[np.ndarray], np.ndarray]
 ) -> Design:
+    """The design re-weighted to ``w``: a Taylor design adds the variance ``layer`` (none:
+    the new weights are taken as fixed), a replicate design re-weights every replicate."""
     rep = design.replicate_weights
+    if rep is None and layer is None:
+        return design._derive(w=w)
     if rep is None:
         return design._derive(w=w, layers=(*design.layers, layer), calibrated=True)
     old = rep.row_factors() * design.weights_view[:, None]
     new = np.column_stack([per_replicate(old[:, r]) for r in range(old.shape[1])])
     with np.errstate(divide="ignore", invalid="ignore"):
-        factors = np.where(w[:, None] > 0, new / w[:, None], 0.0)
+        factors = np.where(w[:, None] != 0, new / w[:, None], 0.0)
     return design._derive(
         w=w, rep=ReplicateWeights(rep.method, factors, None, rep.scale, rep.rscales, w, rep.mse)
     )
@@ -74,7 +79,7 @@ def poststratify(
     cells, keys = cal.cell_codes(design.data, names)
     w0 = design.weights_view
     w = cal.poststratify_weights(w0, cells, keys, population, by=names, partial=partial)
-    return _calibrated(
+    return reweighted(
         design,
         w,
         cal.PostStratLayer(cells, w0, w),
@@ -97,7 +102,69 @@ def rake(
                 a = cal.poststratify_weights(a, cells, keys, pop, by=[name])
         return a
 
-    return _calibrated(design, w, layer, rake_replicate)
+    return reweighted(design, w, layer, rake_replicate)
+
+
+def response(design: Design, responded: str) -> np.ndarray:
+    """The response indicator as 0.0/1.0 (error unless 0/1 or boolean, without NA)."""
+    if responded not in design.data.columns:
+        raise DesignError(f"responded column {responded!r} is not in the data")
+    r = design.data[responded]
+    numeric = pd.api.types.is_numeric_dtype(r) or pd.api.types.is_bool_dtype(r)
+    if not numeric or r.isna().any() or not set(pd.unique(r.astype(float))) <= {0.0, 1.0}:
+        raise DesignError(
+            f"responded column {responded!r} must be 0/1 or boolean without missing values"
+        )
+    return r.to_numpy(dtype=float)
+
+
+def calibrate(
+    design: Design,
+    population: greg.Population,
+    *,
+    size: float | None,
+    calfun: str,
+    bounds: tuple[float, float],
+    maxit: int,
+    epsilon: float,
+    force: bool,
+) -> Design:
+    """See :meth:`Design.calibrate`."""
+    if calfun not in greg.CALFUNS:
+        raise DesignError(f"calfun must be one of {greg.CALFUNS}, got {calfun!r}")
+    lower, upper = (float(b) for b in bounds)
+    if not lower <= 1 <= upper:
+        raise DesignError(
+            f"bounds must contain 1 (they bound g = new / old weight), got {bounds!r}"
+        )
+    model = greg.model_matrix(design.data, population, size)
+
+    def factors(old: np.ndarray, strict: bool) -> np.ndarray:
+        g, failed = greg.calibration_factors(
+            model.matrix,
+            old,
+            model.totals,
+            calfun=calfun,
+            bounds=(lower, upper),
+            epsilon=epsilon,
+            maxit=maxit,
+        )
+        if failed and strict and not force:
+            raise DesignError(
+                f"calibration did not converge in {maxit} iterations (misfit "
+                f"{failed:.3g}); loosen the bounds, or pass force=True"
+            )
+        if failed:
+            warnings.warn(
+                f"calibration did not converge (misfit {failed:.3g})", DesignWarning, stacklevel=5
+            )
+        return g
+
+    w0 = design.weights_view
+    g = factors(w0, True)
+    return reweighted(
+        design, w0 * g, greg.GregLayer.build(model.matrix, w0, g), lambda a: a * factors(a, False)
+    )
 
 
 def adjust_nonresponse(
@@ -105,13 +172,7 @@ def adjust_nonresponse(
 ) -> Design:
     """See :meth:`Design.adjust_nonresponse`."""
     data = design.data
-    if responded not in data.columns:
-        raise DesignError(f"responded column {responded!r} is not in the data")
-    r = data[responded]
-    if r.isna().any() or not set(pd.unique(r.astype(float))) <= {0.0, 1.0}:
-        raise DesignError(
-            f"responded column {responded!r} must be 0/1 or boolean without missing values"
-        )
+    resp = response(design, responded)
     names = [] if classes is None else ([classes] if isinstance(classes, str) else list(classes))
     cells, keys = cal.cell_codes(data, names) if names else (np.zeros(design.n, np.int64), [()])
     if within_strata:
@@ -120,10 +181,9 @@ def adjust_nonresponse(
         codes, uniq = pd.factorize(strat * len(keys) + cells, sort=True)
         cells = codes.astype(np.int64)
         keys = [(st.labels[int(u) // len(keys)], keys[int(u) % len(keys)]) for u in uniq]
-    resp = r.to_numpy(dtype=float)
     w0 = design.weights_view
     w = cal.nonresponse_weights(w0, resp, cells, keys)
-    return _calibrated(
+    return reweighted(
         design,
         w,
         cal.NonresponseLayer(cells, w0, w),
@@ -135,6 +195,12 @@ def replicate(design: Design, method: str, *, replicates: int, seed: int | None)
     """See :meth:`Design.replicate`."""
     if design.replicate_weights is not None:
         raise DesignError("this design already has replicate weights")
+    if design.pps is not None:
+        raise DesignError(
+            "replicate weights are not available for pps designs (R's "
+            "as.svrepdesign would ignore the inclusion probabilities); use "
+            "the Taylor variance"
+        )
     if design.is_calibrated:
         raise DesignError(
             "replicate the design first, then calibrate it (the replicates must be calibrated too)"

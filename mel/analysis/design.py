@@ -1,9 +1,11 @@
 """The survey design: define it once, then ask it questions (as R's ``svydesign``).
 
 A :class:`Design` binds a DataFrame to its sampling design: weights, strata, clusters for
-one or two stages and the finite-population correction per stage. It is immutable; every
-method that changes it (``subset``, ``poststratify``, ``rake``, ``adjust_nonresponse``,
-``replicate``) returns a new design. Estimates come back as
+one or two stages and the finite-population correction per stage, or the inclusion
+probabilities of an unequal-probability (pps) sample. It is immutable; every method that
+changes it (``subset``, ``poststratify``, ``rake``, ``calibrate``, ``adjust_nonresponse``,
+``adjust_propensity``, ``replicate``; see :mod:`mel.analysis.reweight`) returns a new
+design. Estimates come back as
 :class:`~mel.analysis.results.Estimate` (or an :class:`~mel.analysis.results.EstimateTable`
 for ``by=`` domains) with standard errors from Taylor linearisation or replicate weights.
 
@@ -24,22 +26,27 @@ Cochran, W. G. (1977). *Sampling Techniques*, 3rd ed. Wiley.
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from mel.analysis import adjust
+from mel.analysis import pps as _pps
 from mel.analysis.errors import DesignError
 from mel.analysis.questions import Questions
 from mel.analysis.replicate import ReplicateWeights
+from mel.analysis.reweight import Reweighting
 from mel.analysis.structure import Stage, base_weights, build_stages, check_lonely, check_weights
 from mel.analysis.structure import degrees_of_freedom as _degf
 from mel.analysis.variance import Scores, taylor_cov
 
 
-class Design(Questions):
+def _names(spec: str | Sequence[str] | None) -> list[str] | None:
+    return [spec] if isinstance(spec, str) else (list(spec) if spec is not None else None)
+
+
+class Design(Questions, Reweighting):
     """A complex survey design over a DataFrame.
 
     Parameters
@@ -63,11 +70,21 @@ class Design(Questions):
     lonely_psu : {"fail", "adjust", "average", "remove", "certainty"}
         What to do with strata holding one sampled unit (R's ``survey.lonely.psu``).
         ``fail`` (default) raises a :class:`DesignError` naming the stratum.
+    probs : str or sequence of str, optional
+        Inclusion probabilities, one column per stage (the second given the first).
+        Without ``pps`` they only give the weights 1 / prod(probs), as R's ``probs=``.
+    pps : {"brewer", "hartley-rao"} or HartleyRao, optional
+        Unequal-probability sampling without replacement with this variance
+        approximation (see :mod:`mel.analysis.pps`): R's ``pps="brewer"`` (one or two
+        stages) or ``pps=HR(psum)`` (one stage; ``HartleyRao(psum=...)``). The inclusion
+        probabilities come from ``probs`` or, as in R, from ``fpc`` given as
+        probabilities; the weights default to 1 / prod(probs).
 
     Examples
     --------
     >>> d = Design(df, weights="pw", strata="stype", fpc="fpc")      # doctest: +SKIP
     >>> d.mean("api00", by="stype").to_frame()                       # doctest: +SKIP
+    >>> Design(election, probs="p", pps="brewer").total("Bush")     # doctest: +SKIP
     """
 
     def __init__(
@@ -81,20 +98,31 @@ class Design(Questions):
         fpc: str | Sequence[str] | None = None,
         nest: bool = False,
         lonely_psu: str = "fail",
+        probs: str | Sequence[str] | None = None,
+        pps: _pps.PPS | None = None,
     ) -> None:
         if not isinstance(data, pd.DataFrame):
             raise DesignError(f"data must be a pandas DataFrame, not {type(data).__name__}")
         if ssu is not None and psu is None:
             raise DesignError("ssu needs psu: give the first-stage clusters too")
-        fpcs = [fpc] if isinstance(fpc, str) else (list(fpc) if fpc is not None else None)
+        fpcs, prob_cols = _names(fpc), _names(probs)
+        if pps is not None:
+            prob_cols, fpcs = _pps.probability_columns(prob_cols, fpcs), None
         ids = [psu] if ssu is None else [psu, ssu]
         stages = build_stages(data, strata=strata, ids=ids, fpc=fpcs, nest=nest)
-        check_lonely(stages, lonely_psu, strata)
-        w = (
-            check_weights(data, weights)
-            if weights is not None
-            else base_weights(stages, len(data), fpcs is not None)
-        )
+        hr = None
+        if pps is not None:
+            stages, hr = _pps.setup(data, stages, prob_cols, pps, strata)
+        if hr is None:
+            check_lonely(stages, lonely_psu, strata)
+        if weights is not None and prob_cols is not None and pps is None:
+            raise DesignError("give weights or probs, not both (as R)")
+        if weights is not None:
+            w = check_weights(data, weights)
+        elif prob_cols is not None and pps is None:
+            w = 1 / np.prod(_pps.probabilities(data, prob_cols), axis=0)
+        else:
+            w = base_weights(stages, len(data), fpcs is not None or pps is not None)
         self._set(
             data=data.copy(deep=False),
             w=w,
@@ -104,13 +132,17 @@ class Design(Questions):
             layers=(),
             calibrated=False,
             rep=None,
-            has_fpc=fpcs is not None,
+            has_fpc=fpcs is not None or pps is not None,
+            hr=hr,
+            pps=None if pps is None else ("brewer" if hr is None else "hartley-rao"),
             spec={
                 "weights": weights,
                 "strata": strata,
                 "psu": psu,
                 "ssu": ssu,
                 "fpc": fpcs,
+                "probs": prob_cols,
+                "pps": pps,
                 "nest": nest,
             },
         )
@@ -118,7 +150,7 @@ class Design(Questions):
     # ------------------------------------------------------------------ plumbing
     def _set(self, **attrs: Any) -> None:
         if "w" in attrs:
-            attrs["positive"] = attrs["w"] > 0
+            attrs["positive"] = attrs["w"] != 0
         attrs["cache"] = {}  # derived facts (domains, df) of this design only
         for key, value in attrs.items():
             if isinstance(value, np.ndarray):
@@ -181,13 +213,13 @@ class Design(Questions):
     @property
     def n_psu(self) -> int:
         """Primary sampling units with a nonzero weight."""
-        return int(np.count_nonzero(np.bincount(self._stages[0].unit[self._w > 0])))
+        return int(np.count_nonzero(np.bincount(self._stages[0].unit[self._w != 0])))
 
     @property
     def n_strata(self) -> int:
         """First-stage strata with a nonzero weight."""
         st = self._stages[0]
-        return int(np.count_nonzero(np.bincount(st.stratum_of_unit[st.unit[self._w > 0]])))
+        return int(np.count_nonzero(np.bincount(st.stratum_of_unit[st.unit[self._w != 0]])))
 
     @property
     def support(self) -> np.ndarray:
@@ -200,7 +232,7 @@ class Design(Questions):
     def df(self) -> float:
         """Design degrees of freedom: #PSUs - #strata (replicates: rank - 1), as R's degf."""
         if self._rep is not None:
-            return self.cached("df", lambda: self._rep.df(self._w > 0))
+            return self.cached("df", lambda: self._rep.df(self._w != 0))
         return self.cached("df", lambda: float(_degf(self._stages[0], self._support)))
 
     @property
@@ -225,6 +257,17 @@ class Design(Questions):
         return self._calibrated
 
     @property
+    def pps(self) -> str | None:
+        """``"brewer"`` or ``"hartley-rao"`` for a pps design, else None."""
+        return self._pps
+
+    @property
+    def keeps_rows(self) -> bool:
+        """Whether R's subset of this (Taylor) design keeps every row at zero weight, as it
+        does for calibrated and pps designs (it matters for R's row counts)."""
+        return (self._calibrated or self._pps is not None) and self._rep is None
+
+    @property
     def replicate_weights(self) -> ReplicateWeights | None:
         """The replicate weights of a replicate design (None for Taylor variance)."""
         return self._rep
@@ -235,80 +278,18 @@ class Design(Questions):
         return "taylor" if self._rep is None else self._rep.method
 
     def frame_rows(self) -> np.ndarray:
-        """Rows R's subsetted design object would still hold: all rows of a calibrated
-        Taylor design (R keeps them at zero weight), else the nonzero-weight rows."""
-        if self._calibrated and self._rep is None:
+        """Rows R's subsetted design object would still hold: all rows of a calibrated or
+        pps Taylor design (R keeps them at zero weight), else the nonzero-weight rows."""
+        if self.keeps_rows:
             return np.ones(self.n, bool)
-        return self._w > 0
+        return self._w != 0
 
     def taylor_cov(self, x: Scores, present: np.ndarray | None = None) -> np.ndarray:
         """Linearisation covariance of the totals of weighted scores ``x``."""
-        if present is None or (self._calibrated and self._rep is None):
+        if self._hr is not None:
+            return self._hr.cov(x, self._stages, self._layers)
+        if present is None or self.keeps_rows:
             present = self.frame_rows()
         return taylor_cov(
             x, self._stages, lonely_psu=self._lonely, layers=self._layers, present=present
         )
-
-    # ------------------------------------------------------------------ derived designs
-    def subset(self, mask: Any) -> Design:
-        """The domain where ``mask`` is true; other rows stay, with weight zero.
-
-        ``mask`` is a boolean array or Series of the data's length (NaN counts as false),
-        or the name of a boolean column.
-        """
-        return adjust.subset(self, mask)
-
-    def poststratify(
-        self, by: str | Sequence[str], population: Mapping[Any, float], *, partial: bool = False
-    ) -> Design:
-        """Post-stratify to known population counts (R ``postStratify``).
-
-        Parameters
-        ----------
-        by : str or sequence of str
-            The post-stratification column(s).
-        population : mapping
-            Population count of each cell: keyed by value, or by tuple of values for
-            several columns.
-        partial : bool
-            Allow population cells without sampled rows (they are ignored).
-        """
-        return adjust.poststratify(self, by, population, partial=partial)
-
-    def rake(
-        self, margins: Mapping[str, Mapping[Any, float]], *, maxit: int = 10, epsilon: float = 1.0
-    ) -> Design:
-        """Rake to known margins (R ``rake``): ``{"stype": {"E": 4421, ...}, ...}``.
-
-        Stops, as R, when no cell of the joint table moves by ``epsilon`` (an absolute
-        weight if >= 1, else a fraction of the total weight) or after ``maxit`` sweeps
-        (with a :class:`DesignWarning`).
-        """
-        return adjust.rake(self, margins, maxit=maxit, epsilon=epsilon)
-
-    def adjust_nonresponse(
-        self,
-        responded: str,
-        classes: str | Sequence[str] | None = None,
-        *,
-        within_strata: bool = True,
-    ) -> Design:
-        """Weighting-class nonresponse adjustment (see :mod:`mel.analysis.calibration`).
-
-        ``responded`` is a 0/1 or boolean column; respondents' weights are multiplied by
-        the sampled over the responding weight of their class (the cells of ``classes``,
-        within strata unless ``within_strata=False``); nonrespondents get weight zero
-        but stay in the design for the variance and the degrees of freedom.
-        """
-        return adjust.adjust_nonresponse(self, responded, classes, within_strata=within_strata)
-
-    def replicate(
-        self, method: str = "jk1", *, replicates: int = 50, seed: int | None = None
-    ) -> Design:
-        """The same design with replicate-weight variance (R ``as.svrepdesign``).
-
-        ``method`` is ``"jk1"`` (unstratified), ``"jkn"`` (stratified) or
-        ``"bootstrap"`` (``replicates`` resamples; ``seed`` for repeatability). Only the
-        first-stage fpc is used, as in R. Calibrate after replicating, not before.
-        """
-        return adjust.replicate(self, method, replicates=replicates, seed=seed)

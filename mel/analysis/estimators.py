@@ -9,7 +9,12 @@ freedom of the domain (R's ``degf`` of the subset), design effects are R's ``def
 
 Missing values: with ``na_rm=True`` (default) rows with a missing analysis value drop out
 of the estimate but keep their PSU and stratum, as ``svymean(..., na.rm = TRUE)``; ``n``
-counts the rows that contributed.
+counts the rows that contributed. A domain without observed values gets NaN (R gives a
+total of 0 with SE 0 there), and a variable without any observed value also a
+:class:`DesignWarning`.
+
+Totals may take ``interval="log"``: exp(log T ± t se/T), which stays above zero for a
+nonnegative variable (see :mod:`mel.analysis.intervals`).
 
 References
 ----------
@@ -22,8 +27,9 @@ Lumley, T. (2010). *Complex Surveys: A Guide to Analysis Using R*, ch. 2-3.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
-from dataclasses import dataclass
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -40,9 +46,12 @@ from mel.analysis.core import (
     ratio_stat,
     take,
 )
-from mel.analysis.errors import DesignError
+from mel.analysis.errors import DesignError, DesignWarning
+from mel.analysis.intervals import LogInterval
 from mel.analysis.results import Estimate, EstimateTable
 from mel.analysis.variance import OneHot
+
+INTERVALS = ("t", "log")
 
 if TYPE_CHECKING:
     from mel.analysis.design import Design
@@ -65,6 +74,31 @@ def valid_rows(
     return ok
 
 
+def no_values(
+    stat: Stat, se: np.ndarray, deff: np.ndarray, n: np.ndarray, ok: np.ndarray, name: str
+) -> tuple[Stat, np.ndarray, np.ndarray]:
+    """NaN estimate, SE and deff for domains without an observed value (never 0 with
+    SE 0); a :class:`DesignWarning` when the variable has no observed value at all."""
+    empty = n == 0
+    if not empty.any():
+        return stat, se, deff
+    if not ok.any():
+        warnings.warn(
+            f"{name}: no observed values among the rows with a weight, so the estimate is NaN",
+            DesignWarning,
+            stacklevel=5,
+        )
+    est = np.where(empty, np.nan, stat.estimate)
+    cov = stat.cov.copy()
+    cov[empty, :] = np.nan
+    cov[:, empty] = np.nan
+    return (
+        replace(stat, estimate=est, cov=cov),
+        np.where(empty, np.nan, se),
+        np.where(empty, np.nan, deff),
+    )
+
+
 def package(
     design: Design,
     dom: Domains,
@@ -76,12 +110,13 @@ def package(
     alpha: float,
     name: str,
     rules: Callable[[int], Any] | None = None,
-    method: str = "t",
+    method: str | Sequence[str] = "t",
     se: np.ndarray | None = None,
 ) -> Estimate | EstimateTable:
     """Wrap per-domain results into an Estimate (no ``by``) or an EstimateTable.
 
-    Without ``rules`` the intervals are t intervals on each domain's df.
+    Without ``rules`` the intervals are t intervals on each domain's df; ``method`` may
+    name each domain's interval method.
     """
     ses = np.sqrt(np.diag(stat.cov)) if se is None else se
     if rules is None:
@@ -92,6 +127,7 @@ def package(
     for d in range(dom.size):
         rule = rules(d) if rules is not None else None
         low, high = rule(alpha) if rule is not None else (lows[d], highs[d])
+        how = method if isinstance(method, str) else method[d]
         out.append(
             Estimate(
                 float(stat.estimate[d]),
@@ -102,7 +138,7 @@ def package(
                 float(df[d]),
                 float(deff[d]),
                 alpha,
-                method,
+                how,
                 name,
                 rule,
             )
@@ -196,12 +232,30 @@ def _estimate(
     *,
     alpha: float,
     name: str,
+    interval: str = "t",
 ) -> Estimate | EstimateTable:
     lin = linear(design, y, x, dom, ok, kind)
     deff = design_effect(lin.se**2, lin.s2, lin.wsum, lin.n, "mean" if kind == "mean" else "total")
+    stat, se, deff = no_values(lin.stat, lin.se, deff, lin.n, ok, name)
     df = domain_df(design, design.support, dom)
+    rules = None
+    if interval == "log":
+
+        def rules(d: int) -> LogInterval:
+            return LogInterval(float(stat.estimate[d]), float(se[d]), float(df[d]))
+
     return package(
-        design, dom, lin.stat, lin.n.astype(int), df, deff, alpha=alpha, name=name, se=lin.se
+        design,
+        dom,
+        stat,
+        lin.n.astype(int),
+        df,
+        deff,
+        alpha=alpha,
+        name=name,
+        se=se,
+        rules=rules,
+        method=interval,
     )
 
 
@@ -216,13 +270,58 @@ def mean(
 
 
 def total(
-    design: Design, variable: str, *, by: By = None, na_rm: bool = True, alpha: float = 0.05
+    design: Design,
+    variable: str,
+    *,
+    by: By = None,
+    na_rm: bool = True,
+    alpha: float = 0.05,
+    interval: str = "t",
 ) -> Estimate | EstimateTable:
-    """Estimated population total of ``variable``."""
+    """Estimated population total of ``variable`` (``interval``: "t" or "log")."""
+    if interval not in INTERVALS:
+        raise DesignError(f"interval must be one of {INTERVALS}, got {interval!r}")
     y = numeric_column(design, variable)
     dom = domains(design, by)
     ok = valid_rows(design, dom, y, na_rm=na_rm, names=(variable,))
-    return _estimate(design, y, None, dom, ok, "total", alpha=alpha, name=f"total({variable})")
+    if interval == "log" and np.any(y[ok] < 0):
+        raise DesignError(
+            f"column {variable!r} has negative values: the log interval is for nonnegative totals"
+        )
+    return _estimate(
+        design, y, None, dom, ok, "total", alpha=alpha, name=f"total({variable})", interval=interval
+    )
+
+
+def count(
+    design: Design,
+    variable: str,
+    level: Any = None,
+    *,
+    by: By = None,
+    alpha: float = 0.05,
+    interval: str = "log",
+) -> Estimate | EstimateTable:
+    """Estimated number of population units with ``variable == level`` (R ``svytotal``
+    of the indicator); missing values are left out."""
+    from mel.analysis.proportions import indicator
+
+    if interval not in INTERVALS:
+        raise DesignError(f"interval must be one of {INTERVALS}, got {interval!r}")
+    y, level = indicator(design, variable, level)
+    dom = domains(design, by)
+    ok = valid_rows(design, dom, y, na_rm=True, names=(variable,))
+    return _estimate(
+        design,
+        y,
+        None,
+        dom,
+        ok,
+        "total",
+        alpha=alpha,
+        name=f"count({variable} == {level!r})",
+        interval=interval,
+    )
 
 
 def ratio(

@@ -8,7 +8,12 @@ created with. The rules follow R ``survey`` (Lumley 2010, ch. 2; ``svyciprop``):
 - ``logit`` / ``xlogit``: a Wald interval on the logit scale, transformed back.
 - ``asin``: a Wald interval for asin(sqrt(p)), transformed back (not clipped, as R).
 - ``beta``: Korn & Graubard (1998): Clopper–Pearson with the effective sample size
-  p(1-p)/var, itself scaled by (t(n-1)/t(df))².
+  p(1-p)/var, itself scaled by (t(n-1)/t(df))². At p = 0 or 1 (variance zero) the
+  effective sample size is the number of observations, as Korn & Graubard (1998) and
+  NCHS (Parker et al. 2017) prescribe; R 4.1.1 returns NaN there (0/0).
+- ``log``: exp(log T ± t · se / T), the delta-method interval for log T transformed
+  back, for nonnegative totals and counts (R: ``confint(svycontrast(total,
+  quote(log(x))))``, exponentiated); it never goes below zero.
 - ``wilson``: the Wilson (1927) score interval with the Kish effective sample size
   p(1-p)/var and the t(df) quantile (Dean & Pagano 2015). R ``survey`` 4.1 has no Wilson
   method; this one is documented rather than R-verified.
@@ -24,6 +29,8 @@ Korn, E. L. and Graubard, B. I. (1998). Confidence intervals for proportions wit
 expected number of positive counts estimated from survey data. *Survey Methodology* 24.
 Wilson, E. B. (1927). Probable inference, the law of succession, and statistical inference.
 *JASA* 22, 209-212.
+Parker, J. D. et al. (2017). National Center for Health Statistics data presentation
+standards for proportions. *Vital Health Stat* 2(175).
 Dean, N. and Pagano, M. (2015). Evaluating confidence interval methods for binomial
 proportions in clustered surveys. *J. Survey Stat. Methodol.* 3, 484-503.
 Woodruff, R. S. (1952). Confidence intervals for medians and other position measures.
@@ -50,6 +57,7 @@ __all__ = [
     "BetaInterval",
     "WilsonInterval",
     "WoodruffInterval",
+    "LogInterval",
     "expit",
     "logit",
 ]
@@ -89,6 +97,22 @@ class TInterval:
 
 
 @dataclass(frozen=True)
+class LogInterval:
+    """exp(log T ± t · se / T): a positive interval for a positive total T (NaN if T <= 0,
+    where the log is undefined, as in R)."""
+
+    estimate: float
+    se: float
+    df: float
+
+    def __call__(self, alpha: float) -> tuple[float, float]:
+        if not self.estimate > 0:
+            return math.nan, math.nan
+        half = t_quantile(1 - alpha / 2, self.df) * self.se / self.estimate
+        return self.estimate * math.exp(-half), self.estimate * math.exp(half)
+
+
+@dataclass(frozen=True)
 class LogitInterval:
     """expit(logit(p) ± t · se_logit)."""
 
@@ -123,15 +147,22 @@ def _effective_n(p: float, var: float) -> float:
 
 @dataclass(frozen=True)
 class BetaInterval:
-    """Korn–Graubard: Clopper–Pearson on the df-adjusted effective sample size."""
+    """Korn–Graubard: Clopper–Pearson on the df-adjusted effective sample size.
+
+    ``n_rows`` are the rows of R's design (for the t ratio), ``n_obs`` the observations
+    behind p, the effective sample size when p is 0 or 1 (default ``n_rows``).
+    """
 
     p: float
     var: float
     n_rows: int
     df: float
+    n_obs: int | None = None
 
     def __call__(self, alpha: float) -> tuple[float, float]:
         n_eff = _effective_n(self.p, self.var)
+        if self.p in (0.0, 1.0) and self.var == 0:
+            n_eff = float(self.n_rows if self.n_obs is None else self.n_obs)
         ratio = t_quantile(alpha / 2, self.n_rows - 1) / t_quantile(alpha / 2, self.df)
         n_eff *= ratio**2
         p = self.p
@@ -148,14 +179,18 @@ class BetaInterval:
 
 @dataclass(frozen=True)
 class WilsonInterval:
-    """Wilson score interval with the Kish effective sample size and t(df)."""
+    """Wilson score interval with the Kish effective sample size and t(df); at p = 0 or 1
+    (variance zero) the effective sample size is ``n_obs``, as for Korn–Graubard."""
 
     p: float
     var: float
     df: float
+    n_obs: int | None = None
 
     def __call__(self, alpha: float) -> tuple[float, float]:
         n = _effective_n(self.p, self.var)
+        if self.p in (0.0, 1.0) and self.var == 0 and self.n_obs is not None:
+            n = float(self.n_obs)
         z = t_quantile(1 - alpha / 2, self.df)
         if not n > 0 or math.isinf(n):
             return (self.p, self.p) if math.isinf(n) else (math.nan, math.nan)

@@ -5,7 +5,23 @@ error is that of the mean. The interval methods (see :mod:`mel.analysis.interval
 those of R ``survey`` 4.1 — ``logit`` (default; the Wald interval of the intercept of a
 survey-weighted logistic model), ``likelihood`` (its profile likelihood), ``beta``
 (Korn & Graubard 1998), ``xlogit``, ``asin`` and ``mean`` — plus ``wilson`` (Wilson score
-with the Kish effective sample size; not in R). Domains work as for means.
+with the Kish effective sample size; not in R) and ``auto``. Domains work as for means.
+
+At the edges: p = 0 or 1 is an estimate like any other (a 0/1 or boolean column where
+the counted value does not occur gives p = 0, no error). Its variance is zero, so the
+intervals that divide by p(1 - p) -- ``logit``, ``xlogit``, ``asin``, ``likelihood`` --
+are NaN there (R 4.1.1 gives NaN, or a logistic fit that does not converge), ``mean``
+is (p, p), and ``beta`` (and ``wilson``) follow Korn & Graubard's rule (effective
+sample size = the number of observations), a proper one-sided interval such as
+[0, 0.07].
+
+``auto`` chooses per estimate (see :func:`auto_method`): ``beta`` where p is 0 or 1 or
+the effective sample size p(1 - p)/var is below :data:`AUTO_MIN_NEFF` (30, the minimum
+effective sample size of the NCHS standards for proportions, Parker et al. 2017), else
+``logit``. The Estimate's ``method`` says which was used.
+
+A column with no observed values gives NaN (with a :class:`DesignWarning`), as does a
+domain without observed values, never 0 with a zero standard error.
 
 References
 ----------
@@ -14,6 +30,8 @@ expected number of positive counts estimated from survey data. *Survey Methodolo
 Rao, J. N. K. and Scott, A. J. (1984). On chi-squared tests for multiway contingency
 tables with cell proportions estimated from survey data. *Annals of Statistics* 12.
 Lumley, T. (2010). *Complex Surveys: A Guide to Analysis Using R*, 2.3.1.
+Parker, J. D. et al. (2017). National Center for Health Statistics data presentation
+standards for proportions. *Vital Health Stat* 2(175).
 """
 
 from __future__ import annotations
@@ -26,7 +44,7 @@ import pandas as pd
 
 from mel.analysis.core import Domains, Stat, design_effect, domain_df, domains
 from mel.analysis.errors import DesignError
-from mel.analysis.estimators import linear, package, valid_rows
+from mel.analysis.estimators import linear, no_values, package, valid_rows
 from mel.analysis.intervals import (
     AsinInterval,
     BetaInterval,
@@ -42,7 +60,20 @@ if TYPE_CHECKING:
     from mel.analysis.design import Design
     from mel.analysis.questions import By
 
-METHODS = ("logit", "likelihood", "beta", "wilson", "xlogit", "asin", "mean")
+METHODS = ("logit", "likelihood", "beta", "wilson", "xlogit", "asin", "mean", "auto")
+
+#: below this effective sample size ``method="auto"`` uses Korn–Graubard (NCHS: 30)
+AUTO_MIN_NEFF = 30.0
+
+
+def auto_method(p: float, var: float, *, min_neff: float = AUTO_MIN_NEFF) -> str:
+    """The interval ``method="auto"`` uses: ``"beta"`` (Korn–Graubard) where ``p`` is 0
+    or 1 or the effective sample size p(1 - p)/var is below ``min_neff``, else
+    ``"logit"``. NaN estimates get ``"beta"`` too (their interval is NaN either way)."""
+    if not 0 < p < 1:
+        return "beta"
+    n_eff = p * (1 - p) / var if var > 0 else math.inf
+    return "beta" if n_eff < min_neff else "logit"
 
 
 def indicator(design: Design, variable: str, level: Any) -> tuple[np.ndarray, Any]:
@@ -52,17 +83,19 @@ def indicator(design: Design, variable: str, level: Any) -> tuple[np.ndarray, An
         raise DesignError(f"column {variable!r} is not in the data")
     col = data[variable]
     values = pd.unique(col.dropna())
+    binary = pd.api.types.is_bool_dtype(col) or (
+        pd.api.types.is_numeric_dtype(col) and set(values) <= {0, 1}
+    )
     if level is None:
-        if pd.api.types.is_bool_dtype(col) or (
-            pd.api.types.is_numeric_dtype(col) and set(values) <= {0, 1}
-        ):
+        if binary:
             level = True if pd.api.types.is_bool_dtype(col) else 1
         else:
             raise DesignError(
                 f"column {variable!r} is not 0/1: give the level to count "
                 f"(values: {sorted(map(str, values))[:10]})"
             )
-    if not any(v == level for v in values):
+    # a 0/1 column without ones is p = 0, not a typo; so is a column without any value
+    if not any(v == level for v in values) and len(values) and not (binary and level in (0, 1)):
         raise DesignError(
             f"level {level!r} does not occur in column {variable!r} "
             f"(values: {sorted(map(str, values))[:10]})"
@@ -74,7 +107,7 @@ def indicator(design: Design, variable: str, level: Any) -> tuple[np.ndarray, An
 
 def _frame_counts(design: Design, dom: Domains) -> tuple[np.ndarray, list[np.ndarray]]:
     frame = design.frame_rows()
-    if design.is_calibrated and design.replicate_weights is None:
+    if design.keeps_rows:
         masks = [frame for _ in range(dom.size)]
     else:
         masks = [frame & (dom.codes == d) for d in range(dom.size)]
@@ -107,10 +140,10 @@ def _likelihood(
         dispersion = float((wr * e2).sum() / mean_frame)
     else:
         # rows of design[-nas, ]: the model rows, or all rows if R keeps them (calibrated)
-        n_design = design.n if design.is_calibrated else int(rows.sum())
+        n_design = design.n if design.keeps_rows else int(rows.sum())
         c = (wr.sum() / n_design) / mean_frame
         presid = np.sqrt(e2 * c) * np.sign(yr - mu)
-        nz = wr > 0
+        nz = wr != 0
         n = int(nz.sum())
         centre = (wr * presid).sum() / wr.sum()
         dispersion = float((wr * (presid - centre) ** 2).sum() / wr.sum() * n / (n - 1))
@@ -146,30 +179,36 @@ def proportion(
     deff = design_effect(ses**2, lin.s2, lin.wsum, lin.n, "mean")
     df = domain_df(design, design.support, dom)
     n_obs = lin.n.astype(int)
+    name = f"proportion({variable} == {level!r})"
+    stat, ses, deff = no_values(stat, ses, deff, n_obs, ok, name)
     p = stat.estimate
     se_logit = _se_logit(design, stat, ses)
     n_rows, frames = _frame_counts(design, dom)
+    methods = [
+        auto_method(float(p[d]), float(ses[d]) ** 2) if method == "auto" else method
+        for d in range(dom.size)
+    ]
 
     def rule(d: int) -> Any:
-        pd_, se, v = float(p[d]), float(ses[d]), float(ses[d]) ** 2
+        pd_, se, v = np.float64(p[d]), np.float64(ses[d]), float(ses[d]) ** 2
+        how = methods[d]
         with np.errstate(divide="ignore", invalid="ignore"):
-            if method == "mean":
+            if how == "mean":
                 return TInterval(pd_, se, df[d])
-            if method in ("logit", "xlogit"):
-                sl = se_logit[d] if method == "logit" else se / (pd_ * (1 - pd_))
+            if how in ("logit", "xlogit"):
+                sl = se_logit[d] if how == "logit" else se / (pd_ * (1 - pd_))
                 return LogitInterval(pd_, float(sl), df[d])
-            if method == "asin":
-                return AsinInterval(pd_, se / (2 * math.sqrt(pd_ * (1 - pd_))), df[d])
-            if method == "beta":
-                return BetaInterval(pd_, v, int(n_rows[d]), df[d])
-            if method == "wilson":
-                return WilsonInterval(pd_, v, df[d])
+            if how == "asin":
+                return AsinInterval(pd_, float(se / (2 * np.sqrt(pd_ * (1 - pd_)))), df[d])
+            if how == "beta":
+                return BetaInterval(float(pd_), v, int(n_rows[d]), df[d], int(n_obs[d]))
+            if how == "wilson":
+                return WilsonInterval(float(pd_), v, df[d], int(n_obs[d]))
             wd = design.weights_view
             if dom.by:
                 wd = np.where(dom.codes == d, wd, 0.0)
             return _likelihood(design, y, wd, frames[d], float(se_logit[d]), df[d])
 
-    name = f"proportion({variable} == {level!r})"
     return package(
         design,
         dom,
@@ -180,6 +219,6 @@ def proportion(
         alpha=alpha,
         name=name,
         rules=rule,
-        method=method,
+        method=methods,
         se=ses,
     )

@@ -9,8 +9,9 @@ the same rule; its justification for complex samples is Francisco & Fuller (1991
 standard error is R's: the interval width over 2 t(1 - alpha/2, df), with df the design
 df after dropping missing values.
 
-Cumulative weights are summed in extended precision, as R does, so that ties of the
-cumulative share with q are resolved identically.
+A variable (or domain) without observed values gets NaN (the variable also a
+:class:`DesignWarning`). Cumulative weights are summed in extended precision, as R
+does, so that ties of the cumulative share with q are resolved identically.
 
 References
 ----------
@@ -25,6 +26,7 @@ design. *Annals of Statistics* 19, 454-469.
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
@@ -32,7 +34,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from mel.analysis.core import Domains, domain_df, domains, numeric_column
-from mel.analysis.errors import DesignError
+from mel.analysis.errors import DesignError, DesignWarning
 from mel.analysis.estimators import linear, valid_rows
 from mel.analysis.intervals import WoodruffInterval, qrule_math, t_quantile
 from mel.analysis.results import Estimate, EstimateTable
@@ -85,7 +87,7 @@ def _one_quantile(
     frame = design.frame_rows()
     out = []
     for d, (xs, cumw, total) in enumerate(sorted_parts):
-        n_rows = int(frame.sum()) if design.is_calibrated else int(n_obs[d])
+        n_rows = int(frame.sum()) if design.keeps_rows else int(n_obs[d])
         rule = WoodruffInterval(
             xs, cumw, total, float(stat.estimate[d]), float(var[d]), float(df[d]), n_rows, interval
         )
@@ -132,6 +134,13 @@ def quantile(
     x = numeric_column(design, variable)
     dom = domains(design, by)
     ok = valid_rows(design, dom, x, na_rm=True, names=(variable,))
+    if not ok.any():
+        warnings.warn(
+            f"quantile({variable}): no observed values among the rows with a "
+            "weight, so the estimate is NaN",
+            DesignWarning,
+            stacklevel=3,
+        )
     codes = np.where(ok, dom.codes, 0)
     parts = _sorted_domains(x, design.weights_view, codes, ok, dom.size)
     df = domain_df(design, ok, dom)

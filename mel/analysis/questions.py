@@ -6,7 +6,7 @@ delegates to the module that implements it (and whose docstring gives the refere
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from mel.analysis.results import Estimate, EstimateTable
@@ -49,12 +49,38 @@ class Questions:
         return estimators.mean(self, variable, by=by, na_rm=na_rm, alpha=alpha)
 
     def total(
-        self, variable: str, *, by: By = None, na_rm: bool = True, alpha: float = 0.05
+        self,
+        variable: str,
+        *,
+        by: By = None,
+        na_rm: bool = True,
+        alpha: float = 0.05,
+        interval: str = "t",
     ) -> Estimate | EstimateTable:
-        """Estimated population total (R ``svytotal``); arguments as :meth:`mean`."""
+        """Estimated population total (R ``svytotal``); arguments as :meth:`mean`.
+
+        ``interval="log"`` gives exp(log T ± t se/T), which cannot go below zero (for
+        nonnegative variables; R: ``svycontrast(total, quote(log(x)))``, exponentiated).
+        """
         from mel.analysis import estimators
 
-        return estimators.total(self, variable, by=by, na_rm=na_rm, alpha=alpha)
+        return estimators.total(self, variable, by=by, na_rm=na_rm, alpha=alpha, interval=interval)
+
+    def count(
+        self,
+        variable: str,
+        level: Any = None,
+        *,
+        by: By = None,
+        alpha: float = 0.05,
+        interval: str = "log",
+    ) -> Estimate | EstimateTable:
+        """Estimated number of population units with ``variable == level`` (R
+        ``svytotal(~I(variable == level))``), with the log interval by default
+        (``interval="t"`` for the symmetric one); ``level`` as in :meth:`proportion`."""
+        from mel.analysis import estimators
+
+        return estimators.count(self, variable, level, by=by, alpha=alpha, interval=interval)
 
     def ratio(
         self,
@@ -87,13 +113,17 @@ class Questions:
         variable : str
             Any column; missing values are left out.
         level : optional
-            The value counted; defaults to 1/True for 0/1 and boolean columns. A level
-            that does not occur raises a :class:`DesignError`.
+            The value counted; defaults to 1/True for 0/1 and boolean columns. In such
+            columns a value that does not occur gives p = 0; in others a level that
+            does not occur raises a :class:`DesignError` (it is probably misspelt).
         by : str or sequence of str, optional
             Domain column(s).
-        method : {"logit", "likelihood", "beta", "wilson", "xlogit", "asin", "mean"}
+        method : {"logit", "likelihood", "beta", "wilson", "xlogit", "asin", "mean", "auto"}
             The interval (see :mod:`mel.analysis.intervals`); ``beta`` is
-            Korn–Graubard.
+            Korn–Graubard. ``auto`` takes ``beta`` where p is 0 or 1 or the effective
+            sample size p(1 - p)/var is below 30, else ``logit`` (see
+            :func:`mel.analysis.proportions.auto_method`). At p = 0 or 1 only ``beta``,
+            ``wilson`` and ``mean`` give an interval (the others are NaN).
         alpha : float
             1 minus the confidence level.
 
@@ -137,6 +167,49 @@ class Questions:
         from mel.analysis import quantiles
 
         return quantiles.quantile(self, variable, q, by=by, alpha=alpha, interval=interval)
+
+    def contrast(
+        self,
+        variable: str,
+        by: str | Sequence[str],
+        coefficients: Mapping[Any, float],
+        *,
+        statistic: str = "mean",
+        level: Any = None,
+        alpha: float = 0.05,
+    ) -> Estimate:
+        """A linear combination of domain estimates, e.g. ``{2025: 1, 2024: -1}``.
+
+        The domain estimates (``statistic``: ``"mean"``, ``"total"``, ``"proportion"``
+        or ``"count"`` of ``level``) share PSUs, so their covariance enters the
+        variance (R: ``svycontrast(svyby(..., covmat = TRUE), ...)``); the interval is
+        t on the design df. For waves stacked in one design (see
+        :mod:`mel.analysis.change`) this is the change with its panel covariance.
+        """
+        from mel.analysis import change
+
+        return change.contrast(
+            self, variable, by, coefficients, statistic=statistic, level=level, alpha=alpha
+        )
+
+    def difference_by(
+        self,
+        variable: str,
+        by: str | Sequence[str],
+        a: Any,
+        b: Any,
+        *,
+        statistic: str = "mean",
+        level: Any = None,
+        alpha: float = 0.05,
+    ) -> Estimate:
+        """Domain ``a`` minus domain ``b`` of ``by`` (e.g. the wave column of a stacked
+        design: the change from wave ``b`` to wave ``a``); see :meth:`contrast`."""
+        from mel.analysis import change
+
+        return change.difference_by(
+            self, variable, by, a, b, statistic=statistic, level=level, alpha=alpha
+        )
 
     def glm(
         self, formula: str, *, family: str = "gaussian", alpha: float = 0.05

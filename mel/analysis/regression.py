@@ -180,6 +180,11 @@ def svyglm(
     y, x, rows, terms = _design_matrices(design, formula, family)
     w_all = design.weights_view
     w = w_all[rows]
+    if np.any(w < 0):
+        raise DesignError(
+            f"{formula!r}: the design has negative weights (from "
+            "calibration); regression needs nonnegative ones (as R's svyglm)"
+        )
     fit_rows = w > 0
     if fit_rows.sum() <= x.shape[1]:
         raise DesignError(f"{formula!r}: {int(fit_rows.sum())} rows for {x.shape[1]} coefficients")

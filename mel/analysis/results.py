@@ -18,13 +18,16 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from mel.analysis.errors import DesignError
 from mel.analysis.intervals import TInterval
+
+if TYPE_CHECKING:
+    from mel.analysis.quality import Quality
 
 COLUMNS = ["estimate", "se", "ci_low", "ci_high", "n", "df", "deff"]
 
@@ -96,6 +99,13 @@ class Estimate:
     def to_dict(self) -> dict[str, Any]:
         """The seven result columns as a plain dict."""
         return {c: getattr(self, c) for c in COLUMNS}
+
+    def quality(self, **thresholds: Any) -> Quality:
+        """The quality grade A–E of this estimate; see :func:`mel.analysis.quality.grade`
+        for the table and the ``thresholds`` it takes."""
+        from mel.analysis.quality import grade
+
+        return grade(self, **thresholds)
 
 
 @dataclass(frozen=True, eq=False)

@@ -103,7 +103,7 @@ def cronbach_alpha(data: Design | pd.DataFrame, items: Sequence[str]) -> float:
     else:
         frame, w = _items(data, items), np.ones(len(data))
     values = frame.to_numpy()
-    ok = ~np.isnan(values).any(axis=1) & (w > 0)
+    ok = ~np.isnan(values).any(axis=1) & (w != 0)
     if ok.sum() < 2:
         raise DesignError("Cronbach's alpha needs at least two complete rows")
     x, w = values[ok], w[ok]

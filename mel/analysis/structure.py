@@ -8,6 +8,10 @@ encoded as integer codes so that variances reduce to ``np.bincount`` over sorted
 
 Stage k > 1 is stratified by the units of stage k - 1 (R's ``svydesign`` interacts the
 strata with the earlier ids), and its ids are nested in those units.
+
+Unequal-probability (pps) stages carry each unit's inclusion probability instead of a
+population size per stratum (see :mod:`mel.analysis.pps`); R's ``as.fpc(..., pps = TRUE)``
+does the same with a population size n/pi per unit.
 """
 
 from __future__ import annotations
@@ -38,9 +42,13 @@ class Stage:
     sampled : ndarray of float, shape (n_strata,)
         Units sampled per stratum (R's ``fpc$sampsize``).
     popsize : ndarray of float or None, shape (n_strata,)
-        Units in the population per stratum (R's ``fpc$popsize``); None without fpc.
+        Units in the population per stratum (R's ``fpc$popsize``); None without fpc and
+        for pps stages.
     labels : ndarray, shape (n_strata,)
         A printable label for each stratum (for error messages).
+    unit_prob : ndarray of float or None, shape (n_units,)
+        Inclusion probability of each unit at this stage (given the earlier stages), for
+        unequal-probability sampling without replacement; None otherwise.
     """
 
     unit: np.ndarray
@@ -48,6 +56,7 @@ class Stage:
     sampled: np.ndarray
     popsize: np.ndarray | None
     labels: np.ndarray
+    unit_prob: np.ndarray | None = None
 
     @property
     def n_units(self) -> int:
@@ -57,6 +66,11 @@ class Stage:
     def n_strata(self) -> int:
         return len(self.sampled)
 
+    @property
+    def has_fpc(self) -> bool:
+        """Whether the stage is sampled without replacement (an fpc or pps probabilities)."""
+        return self.popsize is not None or self.unit_prob is not None
+
     def fraction_remaining(self) -> np.ndarray:
         """Per stratum, (N - n) / N, or 1 without fpc (R's ``onestrat`` ``f``)."""
         if self.popsize is None:
@@ -64,6 +78,33 @@ class Stage:
         with np.errstate(divide="ignore", invalid="ignore"):
             f = (self.popsize - self.sampled) / self.popsize
         return np.where(np.isinf(self.popsize), 1.0, f)
+
+    def _unit_popsize(self) -> np.ndarray:
+        """R's pps population size per unit: the stratum's sample size over pi."""
+        assert self.unit_prob is not None
+        return self.sampled[self.stratum_of_unit] / self.unit_prob
+
+    def unit_fraction_remaining(self) -> np.ndarray:
+        """Per unit, the stratum's (N - n) / N, or 1 - pi for a pps stage (Brewer)."""
+        if self.unit_prob is None:
+            return self.fraction_remaining()[self.stratum_of_unit]
+        pop = self._unit_popsize()
+        return (pop - self.sampled[self.stratum_of_unit]) / pop
+
+    def unit_sampling_fraction(self) -> np.ndarray:
+        """Per unit, n / N of its stratum (pi for a pps stage; 1 without fpc): the factor
+        of the next stage's variance."""
+        if self.unit_prob is not None:
+            return self.sampled[self.stratum_of_unit] / self._unit_popsize()
+        if self.popsize is None:
+            return np.ones(self.n_units)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return (self.sampled / self.popsize)[self.stratum_of_unit]
+
+    def census(self) -> np.ndarray:
+        """Per stratum, whether every unit was taken with certainty (f < 1e-7, as R)."""
+        small = self.unit_fraction_remaining() < 1e-7
+        return np.bincount(self.stratum_of_unit, weights=~small, minlength=self.n_strata) == 0
 
 
 def _codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -228,10 +269,9 @@ def check_lonely(stages: Sequence[Stage], lonely_psu: str, strata: str | None) -
     if lonely_psu != "fail":
         return
     for k, stage in enumerate(stages):
-        if k > 0 and stage.popsize is None:
+        if k > 0 and not stage.has_fpc:
             break
-        f = stage.fraction_remaining()
-        lonely = np.flatnonzero((stage.sampled == 1) & (f >= 1e-7))
+        lonely = np.flatnonzero((stage.sampled == 1) & ~stage.census())
         if len(lonely):
             labels = [str(stage.labels[j]) for j in lonely[:5]]
             where = (
@@ -257,6 +297,9 @@ def base_weights(stages: Sequence[Stage], n: int, has_fpc: bool) -> np.ndarray:
         return np.ones(n)
     w = np.ones(n)
     for stage in stages:
+        if stage.unit_prob is not None:
+            w = w / stage.unit_prob[stage.unit]
+            continue
         assert stage.popsize is not None
         stratum_row = stage.stratum_of_unit[stage.unit]
         w = w * (stage.popsize / stage.sampled)[stratum_row]

@@ -118,7 +118,7 @@ def rao_scott(design: Design, row: str, col: str, *, statistic: str = "F") -> Ra
         )
     k = nr * nc
     w = design.weights_view
-    ok = frame & (rc >= 0) & (cc >= 0) & (w > 0)
+    ok = frame & (rc >= 0) & (cc >= 0) & (w != 0)
     cell = np.where(ok, rc + nr * cc, 0)
     wv = np.where(ok, w, 0.0)
     num = np.zeros((design.n, k))
