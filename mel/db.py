@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,29 +15,43 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DisconnectionError
 from sqlmodel import Session, create_engine
 
+from mel.db_timeouts import CLIENT_GRACE_S, Timeouts, postgres_connect_args, watch_statements
 from mel.settings import ConfigError, project_path
 
-SQLITE_BUSY_TIMEOUT_MS = 10_000
 # A pooled PostgreSQL connection idle longer than this is pinged before use (see below).
 PING_AFTER_IDLE_S = 5.0
 
 
-def make_engine(url: str) -> Engine:
-    """Create an engine; SQLite gets WAL, a busy timeout and enforced foreign keys."""
+def make_engine(url: str, timeouts: Timeouts | None = None) -> Engine:
+    """Create an engine with time limits (see `mel.db_timeouts`; default: a command's).
+
+    SQLite gets WAL, a bounded busy timeout and enforced foreign keys; PostgreSQL a connect
+    timeout and server-side statement limits.
+    """
+    timeouts = timeouts or Timeouts()
     try:
         parsed = make_url(url)
     except Exception as exc:  # sqlalchemy raises ArgumentError with a terse message
         raise ConfigError(f"MEL_DATABASE_URL is not a database URL: {url!r} ({exc})") from None
+    pool_wait = {"pool_timeout": timeouts.connect} if timeouts.connect else {}
     if parsed.get_backend_name() == "sqlite":
+        busy = timeouts.sqlite_busy
         engine = create_engine(
-            url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+            url, connect_args={"check_same_thread": False, "timeout": busy}, **pool_wait
         )
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", functools.partial(_sqlite_pragmas, busy_s=busy))
+        if timeouts.statement:
+            watch_statements(engine, timeouts.statement, "sqlite")
         return engine
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
-    engine = create_engine(parsed)
+    connect_args = {}
+    if parsed.get_backend_name() == "postgresql":
+        connect_args = postgres_connect_args(parsed, timeouts)
+    engine = create_engine(parsed, connect_args=connect_args, **pool_wait)
     ping_when_idle(engine, PING_AFTER_IDLE_S)
+    if timeouts.statement and parsed.get_driver_name() == "psycopg":
+        watch_statements(engine, timeouts.statement + CLIENT_GRACE_S, "postgresql")
     return engine
 
 
@@ -73,10 +88,10 @@ def ping_when_idle(engine: Engine, idle_seconds: float = PING_AFTER_IDLE_S) -> N
     event.listen(engine, "checkout", checkout)
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+def _sqlite_pragmas(dbapi_connection, _record, *, busy_s: float) -> None:  # type: ignore[no-untyped-def]
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute(f"PRAGMA busy_timeout={round(busy_s * 1000)}")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()

@@ -19,6 +19,14 @@ DEFAULT_LANGUAGE = "nl"
 
 STRINGS: dict[str, tuple[str, str]] = {
     **SURVEY_STRINGS,
+    # The database did not answer in time (mel.web.security.database_unavailable)
+    "err_title_503": ("Het lukt even niet", "Not possible right now"),
+    "err_text_503": (
+        "Er is nu een storing bij ons. Probeer het over een minuut opnieuw. Uw antwoorden "
+        "op eerdere pagina's zijn bewaard; ga terug en verstuur deze pagina nog eens.",
+        "We have a problem on our side right now. Please try again in a minute. Your "
+        "answers on earlier pages are kept; go back and send this page once more.",
+    ),
     # Staff side: login, dashboards, downloads, exports, admin (mel.web.staff.auth, dashboard, ...)
     "staff_site": ("medewerkers", "staff"),
     "staff_menu": ("Menu medewerkers", "Staff menu"),

@@ -76,8 +76,32 @@ class Settings:
     ratelimit_enabled: bool = True
     ratelimit_survey: str = "120 per minute"
     ratelimit_start: str = "60 per minute"
+    # Failed staff logins: per account, and (much higher, so that colleagues behind one
+    # address are not locked out by an attack on one account) per address.
     login_throttle: str = "10 per 10 minutes"
+    login_throttle_address: str = "100 per 10 minutes"
     staff_session_hours: float = 8.0
+    # Reverse proxies in front of mel that set X-Forwarded-For/-Proto (0: none; their
+    # headers are then ignored, so a client cannot pick its own address).
+    trusted_proxies: int = 0
+    # Seconds to wait for a database connection (libpq connect_timeout, at least 2; also
+    # the wait for a free pooled connection).
+    db_connect_timeout: int = 5
+    # Seconds a web request's SQL statement may run (PostgreSQL statement_timeout; a SQLite
+    # statement is interrupted); 0: no limit.
+    db_statement_timeout: float = 15.0
+    # The same for commands (`mel ...`) and reports, which read more at once.
+    db_command_statement_timeout: float = 600.0
+    # Seconds a web request waits for a lock another connection holds (PostgreSQL
+    # lock_timeout, SQLite busy timeout, at most 10 s): a blocked table fails fast; 0: up to
+    # the statement timeout.
+    db_lock_timeout: float = 5.0
+    # Seconds a web request may leave a PostgreSQL transaction idle (its locks held) before
+    # the server ends the session; 0: no limit.
+    db_idle_in_transaction_timeout: float = 60.0
+    # Seconds a request may run under gunicorn (mel/web/gunicorn_conf.py) before its worker
+    # is replaced; a backstop for what no timeout above catches.
+    request_timeout: float = 45.0
     # Secure staff cookies are always on outside debug, demo and test runs; this forces them on.
     session_cookie_secure: bool = False
     pdf_engine: str = "auto"
@@ -192,6 +216,19 @@ def check(settings: Settings) -> None:
         )
     if settings.staff_session_hours <= 0:
         raise ConfigError("MEL_STAFF_SESSION_HOURS must be a number of hours > 0")
+    for name in (
+        "trusted_proxies",
+        "db_connect_timeout",
+        "db_statement_timeout",
+        "db_command_statement_timeout",
+        "db_lock_timeout",
+        "db_idle_in_transaction_timeout",
+    ):
+        value = getattr(settings, name)
+        if value < 0:
+            raise ConfigError(f"MEL_{name.upper()} must be 0 or more, not {value!r}")
+    if settings.request_timeout <= 0:
+        raise ConfigError("MEL_REQUEST_TIMEOUT must be a number of seconds > 0")
 
 
 def check_secret(settings: Settings, *, debug: bool) -> None:

@@ -1,4 +1,4 @@
-"""WSGI entry point for gunicorn: `gunicorn 'mel.wsgi:app'` (settings from MEL_*)."""
+"""WSGI entry point: `gunicorn -c python:mel.web.gunicorn_conf 'mel.wsgi:app'` (settings: MEL_*)."""
 
 from mel.app import create_app
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,6 +26,7 @@ from tests.factories import postgres_schema
 os.environ.setdefault("MPLBACKEND", "Agg")
 PG_URL = os.environ.get("MEL_TEST_DATABASE_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
+REDIS_URL = "redis://127.0.0.1:6379/15"
 
 
 @pytest.fixture(params=BACKENDS)
@@ -98,3 +101,34 @@ def client(app: Flask) -> FlaskClient:
 def runner(app: Flask) -> FlaskCliRunner:
     """A CLI runner for `app`."""
     return app.test_cli_runner()
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """The local Redis (database 15); tests that need it are skipped where none runs."""
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
+    except OSError:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    return REDIS_URL
+
+
+@pytest.fixture
+def black_hole() -> Iterator[socket.socket]:
+    """A listening socket that never accepts: connecting succeeds, no answer ever comes.
+
+    It closes itself after a minute (resetting the waiting connections), so that code
+    without a timeout makes its test fail instead of hang.
+    """
+    listener = socket.create_server(("127.0.0.1", 0), backlog=64)
+    guard = threading.Timer(60, listener.close)
+    guard.start()
+    yield listener
+    guard.cancel()
+    listener.close()
+
+
+def closed_port() -> int:
+    """A local TCP port nothing listens on (connections are refused at once)."""
+    with socket.create_server(("127.0.0.1", 0)) as probe:
+        return probe.getsockname()[1]

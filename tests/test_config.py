@@ -39,6 +39,8 @@ def test_overrides_win_over_the_environment() -> None:
         ({"MEL_DEMO": "maybe"}, "MEL_DEMO must be true or false, not 'maybe'"),
         ({"MEL_DATABSE_URL": "sqlite:///x"}, "unknown setting MEL_DATABSE_URL"),
         ({"MEL_PDF_ENGINE": "word"}, "MEL_PDF_ENGINE must be one of auto, chromium, weasyprint"),
+        ({"MEL_DB_STATEMENT_TIMEOUT": "-1"}, "MEL_DB_STATEMENT_TIMEOUT must be 0 or more"),
+        ({"MEL_TRUSTED_PROXIES": "one"}, "MEL_TRUSTED_PROXIES must be a whole number"),
     ],
 )
 def test_wrong_settings_are_refused_by_name(environ: dict[str, str], message: str) -> None:

@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from mel.db import make_engine
+from mel.db_timeouts import Timeouts
 from mel.settings import ConfigError, Settings, load_settings
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -28,7 +29,8 @@ def engine(database_url: str | None = None) -> Engine:
     The default SQLite file's folder is created; a SQLite URL given explicitly must name an
     existing file, so that a typo does not create an empty database.
     """
-    url = database_url or settings().database
+    current = settings()
+    url = database_url or current.database
     if url.startswith("sqlite:///"):  # relative (sqlite:///x) and absolute (sqlite:////x)
         path = Path(url.removeprefix("sqlite:///"))
         if database_url is not None and not path.exists():
@@ -36,7 +38,7 @@ def engine(database_url: str | None = None) -> Engine:
                 f"no database at {path} (create one with `mel demo` or `mel db upgrade`)"
             )
         path.parent.mkdir(parents=True, exist_ok=True)
-    return make_engine(url)
+    return make_engine(url, Timeouts.for_commands(current))
 
 
 def surveys_dir() -> Path:

@@ -1,6 +1,6 @@
 """mel's database tables (SQLModel); import from here."""
 
-from mel.models.accounts import AuditEvent, Membership, Tombstone, User
+from mel.models.accounts import AuditEvent, Membership, StaffSession, Tombstone, User
 from mel.models.base import utcnow
 from mel.models.fieldwork import (
     FrameUnit,
@@ -35,6 +35,7 @@ __all__ = [
     "utcnow",
     "AuditEvent",
     "Membership",
+    "StaffSession",
     "Tombstone",
     "User",
 ]

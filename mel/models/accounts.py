@@ -27,6 +27,18 @@ class User(SQLModel, table=True):
     last_login_at: datetime | None = None
 
 
+class StaffSession(SQLModel, table=True):
+    """A staff login: the signed cookie holds a random key, this table its hash.
+
+    Deleting the row ends the login at once (logout, password change, disabling).
+    """
+
+    key_hash: str = Field(primary_key=True, max_length=64)
+    user_id: int = Field(foreign_key="useraccount.id", index=True, ondelete="CASCADE")
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime = Field(index=True)
+
+
 class Membership(SQLModel, table=True):
     """A staff account's access to one programme."""
 

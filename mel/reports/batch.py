@@ -16,10 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from mel.db import make_engine
+from mel.db_timeouts import Timeouts
 from mel.reports.build import build_report, steps
 from mel.reports.chromium import Chromium, find_chromium
 from mel.reports.model import Report
 from mel.reports.render import ReportError, pdf_engine, write_pdf, write_report
+from mel.settings import load_settings
 from mel.surveys.loader import SurveyCatalogue, load_catalogue
 
 Step = Callable[[str], None]
@@ -71,7 +73,7 @@ def _build(job: ReportJob, catalogue: SurveyCatalogue, step: Step) -> Report:
         for name, (_, survey) in catalogue.instruments.items()
         if survey.programme == job.programme
     }
-    engine = make_engine(job.database_url)
+    engine = make_engine(job.database_url, Timeouts.for_commands(load_settings()))
     try:
         return build_report(
             engine, definition, instruments, job.wave, language=job.language, k=job.k, progress=step

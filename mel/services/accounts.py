@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 from mel.db import session_scope
 from mel.models import Programme, utcnow
 from mel.models.accounts import Membership, User
+from mel.services import staff_sessions
 
 ROLES = ("admin", "researcher", "staff")
 ALL_PROGRAMMES = "*"
@@ -103,15 +104,17 @@ def set_active(session: Session, email: str, active: bool) -> User:
     user.active = active
     user.session_version += 1
     session.add(user)
+    staff_sessions.end_all(session, user)
     session.flush()
     return user
 
 
 def set_password(session: Session, user: User, password: str) -> None:
-    """Store a new password and end the account's other sessions."""
+    """Store a new password and end the account's sessions (the caller may start a new one)."""
     user.password_hash = hash_password(password)
     user.session_version += 1
     session.add(user)
+    staff_sessions.end_all(session, user)
     session.flush()
 
 

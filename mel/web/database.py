@@ -6,11 +6,14 @@ from flask import Flask, current_app, g
 from sqlmodel import Session
 
 from mel.db import make_engine
+from mel.db_timeouts import Timeouts
 
 
 def setup_database(app: Flask) -> None:
-    """Create the engine and give each request its own session."""
-    engine = make_engine(app.config["DATABASE_URL"])
+    """Create the engine (with the web's time limits) and give each request its own session."""
+    engine = make_engine(
+        app.config["DATABASE_URL"], Timeouts.for_web(app.extensions["mel.settings"])
+    )
     app.extensions["mel.engine"] = engine
     # The same pool, each statement committing by itself (see `use_autocommit`).
     app.extensions["mel.autocommit_engine"] = engine.execution_options(isolation_level="AUTOCOMMIT")

@@ -10,7 +10,9 @@ nothing here. This is one `limits` call per post; Flask-Limiter did the same wit
 from __future__ import annotations
 
 import functools
+import logging
 import threading
+import time
 from typing import Any
 
 from flask import Blueprint, Flask, abort, current_app, request
@@ -22,6 +24,12 @@ from mel.services.invitations import hash_token
 from mel.web.security import client_key
 
 START_ENDPOINTS = {"survey.open_start", "survey.invitation_start"}
+# A shared store (Redis) must answer quickly: a hung store must not hang requests.
+STORE_TIMEOUT_S = 1.0
+# After the shared store failed, this process counts by itself for this long, then retries.
+STORE_RETRY_S = 10.0
+
+log = logging.getLogger(__name__)
 
 
 class Serialised:
@@ -46,11 +54,83 @@ class Serialised:
         return locked
 
 
+class WithFallback:
+    """A limiter on a shared store that counts in this process while the store is down.
+
+    A login must neither fail (a 500) nor go unthrottled because Redis is unreachable:
+    while it is, counts are kept in memory (per process, so somewhat more attempts get
+    through across workers), with a warning in the log; the shared store is tried again
+    every `STORE_RETRY_S` seconds.
+    """
+
+    def __init__(self, shared: RateLimiter, strategy: type[RateLimiter], where: str) -> None:
+        self._shared = shared
+        self._local = Serialised(strategy(MemoryStorage()))
+        self._where = where
+        self._down_until = 0.0
+        self._lock = threading.Lock()
+
+    @property
+    def storage(self) -> Any:
+        """The shared store."""
+        return self._shared.storage
+
+    def __getattr__(self, name: str) -> Any:
+        shared, local = getattr(self._shared, name), getattr(self._local, name)
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            if time.monotonic() >= self._down_until:
+                try:
+                    result = shared(*args, **kwargs)
+                except Exception as exc:  # noqa: BLE001 - any failure of the store
+                    self._store_failed(exc)
+                else:
+                    self._store_answered()
+                    return result
+            return local(*args, **kwargs)
+
+        return call
+
+    def _store_failed(self, exc: Exception) -> None:
+        with self._lock:
+            first = self._down_until == 0.0
+            self._down_until = time.monotonic() + STORE_RETRY_S
+        if first:
+            log.warning(
+                "rate-limit store unavailable (%s at %s); counting in this process instead "
+                "until it answers again",
+                type(exc).__name__,
+                self._where,
+            )
+
+    def _store_answered(self) -> None:
+        if self._down_until:
+            with self._lock:
+                self._down_until = 0.0
+            log.warning("rate-limit store at %s answers again", self._where)
+
+
 def make_limiter(strategy: type[RateLimiter], storage_uri: str) -> Any:
-    """Return a `strategy` limiter on the store at `storage_uri` (serialised in memory)."""
-    storage = storage_from_string(storage_uri)
+    """Return a `strategy` limiter on the store at `storage_uri`.
+
+    In memory its calls are serialised; a shared store (Redis) gets short socket timeouts
+    and falls back to counting in memory while it is down.
+    """
+    scheme = storage_uri.split(":", 1)[0].lower()
+    options = {}
+    if scheme.startswith(("redis", "valkey")):
+        options = {"socket_timeout": STORE_TIMEOUT_S, "socket_connect_timeout": STORE_TIMEOUT_S}
+    storage = storage_from_string(storage_uri, **options)
     limiter = strategy(storage)
-    return Serialised(limiter) if isinstance(storage, MemoryStorage) else limiter
+    if isinstance(storage, MemoryStorage):
+        return Serialised(limiter)
+    return WithFallback(limiter, strategy, _where(storage_uri))
+
+
+def _where(storage_uri: str) -> str:
+    """The store's address without a password, for the log."""
+    scheme, _, rest = storage_uri.partition("://")
+    return f"{scheme}://{rest.rsplit('@', 1)[-1]}"
 
 
 class PostLimits:

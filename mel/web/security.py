@@ -5,10 +5,13 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from flask import Flask, current_app, g, render_template, request
+from flask import Flask, current_app, g, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from mel.i18n import STRINGS
@@ -25,7 +28,10 @@ HEADERS = {
     "Referrer-Policy": "no-referrer",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
-ERROR_STATUSES = (400, 403, 404, 405, 409, 410, 413, 429, 500)
+ERROR_STATUSES = (400, 403, 404, 405, 409, 410, 413, 429, 500, 503)
+# Staff pages and the API show personal or unpublished data: never kept by any cache.
+PRIVATE_PATHS = ("/staff", "/api/")
+RETRY_AFTER_S = {429: "60", 503: "30"}
 
 
 def client_key() -> str:
@@ -38,6 +44,10 @@ def client_key() -> str:
 def setup_security(app: Flask) -> None:
     """Install CSRF checks, headers and the error pages (rate limits: `ratelimit`)."""
     CSRFProtect(app)
+    proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if proxies:
+        # Behind N proxies: the address and scheme the N-th proxy from here saw.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
 
     @app.after_request
     def security_headers(response: WerkzeugResponse) -> WerkzeugResponse:
@@ -48,7 +58,29 @@ def setup_security(app: Flask) -> None:
         response.headers.extend(
             [(name, value) for name, value in HEADERS.items() if name.lower() not in present]
         )
+        if request.path.startswith(PRIVATE_PATHS) and not (request.endpoint or "").endswith(
+            "static"
+        ):
+            response.headers["Cache-Control"] = "no-store"
         return response
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(PoolTimeout)
+    def database_unavailable(exc: Exception) -> ResponseReturnValue:
+        """The database did not answer in time (or at all): ask to try again shortly."""
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+        current_app.logger.warning(
+            "database unavailable for %s %s: %s",
+            request.method,
+            request.path,
+            reason[0] if reason else type(exc).__name__,
+        )
+        if request.path.startswith("/api/"):
+            response = jsonify(error="database unavailable, try again shortly")
+            response.status_code = 503
+            response.headers["Retry-After"] = RETRY_AFTER_S[503]
+            return response
+        return error_page(503)
 
     @app.errorhandler(CSRFError)
     def csrf_failed(exc: CSRFError) -> ResponseReturnValue:
@@ -81,6 +113,6 @@ def error_page(status: int, key: str | None = None, **context: Any) -> ResponseR
             status,
         )
     )
-    if status == 429:
-        response.headers["Retry-After"] = "60"
+    if status in RETRY_AFTER_S:
+        response.headers["Retry-After"] = RETRY_AFTER_S[status]
     return response

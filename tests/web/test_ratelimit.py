@@ -13,6 +13,7 @@ from sqlalchemy.engine import Engine
 
 from mel.app import create_app
 from mel.web.ratelimit import PostLimits, Serialised, make_limiter
+from tests.conftest import closed_port
 from tests.factories import open_survey
 from tests.web.conftest import DATA, Participant, only_response
 
@@ -52,6 +53,17 @@ def test_answers_still_saved_when_the_limit_store_is_down(
     assert participant.page is not None and participant.page.status_code == 200
     assert only_response(engine).answers["vervolg"] == "nee"
     assert "rate-limit store unavailable" in caplog.text
+    app.extensions["mel.engine"].dispose()
+
+
+def test_posts_are_still_limited_when_the_limit_store_is_down(
+    engine: Engine, app_config: dict[str, object]
+) -> None:
+    app = create_app({**app_config, "RATELIMIT_STORAGE_URI": f"redis://127.0.0.1:{closed_port()}"})
+    participant = Participant(app.test_client())
+    participant.start(open_survey(engine, DATA / "skip.yaml"))
+    codes = [participant.post({"vervolg": ""}, follow=False).status_code for _ in range(4)]
+    assert codes == [200, 200, 200, 429]  # counted in the process meanwhile
     app.extensions["mel.engine"].dispose()
 
 

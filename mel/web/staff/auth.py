@@ -29,7 +29,7 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
-from limits import parse
+from limits import RateLimitItem, parse
 from limits.strategies import MovingWindowRateLimiter
 from sqlmodel import select
 from wtforms import EmailField, PasswordField
@@ -38,7 +38,7 @@ from wtforms.validators import DataRequired, EqualTo, Length
 from mel.i18n import translate
 from mel.models import Programme
 from mel.models.accounts import User
-from mel.services import accounts
+from mel.services import accounts, staff_sessions
 from mel.services.privacy import record
 from mel.web.database import get_session
 from mel.web.ratelimit import make_limiter
@@ -74,14 +74,18 @@ class PostForm(FlaskForm):
 
 
 class Throttle:
-    """At most N failed logins per window per account and per (hashed) address.
+    """Failed logins: at most so many per account, and (many more) per (hashed) address.
 
-    Counts live in the rate-limit store (memory, or Redis shared by all workers);
-    addresses only ever appear there as keyed hashes, never in the database.
+    The two limits are separate, so that an attack on one account locks out that account
+    only, not the colleagues who share its office's address. Counts live in the rate-limit
+    store (Redis shared by all workers, or memory; with Redis down, this process counts
+    for a while: see `mel.web.ratelimit`). Addresses only ever appear there as keyed
+    hashes, never in the database.
     """
 
-    def __init__(self, storage_uri: str, limit: str) -> None:
-        self.item = parse(limit)
+    def __init__(self, storage_uri: str, account_limit: str, address_limit: str) -> None:
+        self.account_item = parse(account_limit)
+        self.address_item = parse(address_limit)
         self.limiter = make_limiter(MovingWindowRateLimiter, storage_uri)
 
     @staticmethod
@@ -91,18 +95,22 @@ class Throttle:
         account = hashlib.sha256(f"{secret}|login|{email.strip().lower()}".encode())
         return "login:a:" + account.hexdigest()[:24], "login:" + client_key()
 
+    def _limits(self, email: str) -> tuple[tuple[RateLimitItem, str], ...]:
+        account, address = self.keys(email)
+        return (self.account_item, account), (self.address_item, address)
+
     def allowed(self, email: str) -> bool:
         """Whether another attempt may be checked now."""
-        return all(self.limiter.test(self.item, key) for key in self.keys(email))
+        return all(self.limiter.test(item, key) for item, key in self._limits(email))
 
     def failed(self, email: str) -> None:
         """Count a failed attempt against the account and the address."""
-        for key in self.keys(email):
-            self.limiter.hit(self.item, key)
+        for item, key in self._limits(email):
+            self.limiter.hit(item, key)
 
     def succeeded(self, email: str) -> None:
         """Forget the account's failures (the address keeps its count)."""
-        self.limiter.clear(self.item, self.keys(email)[0])
+        self.limiter.clear(self.account_item, self.keys(email)[0])
 
 
 def current_user() -> User | None:
@@ -117,16 +125,23 @@ def actor() -> str:
 
 
 def load_user() -> None:
-    """Find the account of this session; end sessions of disabled or changed accounts."""
+    """Find the account of this session's login; end logins that ended or expired.
+
+    A login lives in the `staffsession` table (see `mel.services.staff_sessions`); a cookie
+    whose row is gone (logout, password change, disabling, expiry) is cleared.
+    """
     g.user = None
-    uid = session.get("uid")
-    if uid is None:
+    key = session.get("sid")
+    if key is None:
+        if "uid" in session:  # a login from before server-side sessions
+            session.clear()
         return
-    user = get_session().get(User, uid)
+    user = staff_sessions.user_of(get_session(), str(key))
     max_age = float(current_app.config["STAFF_SESSION_HOURS"]) * 3600
     if (
         user is None
         or not user.active
+        or session.get("uid") != user.id
         or session.get("sv") != user.session_version
         or time.time() - float(session.get("at", 0)) > max_age
     ):
@@ -217,8 +232,8 @@ def login() -> ResponseReturnValue:
             else:
                 throttle.succeeded(email)
                 record(db, user.email, "login", role=user.role)
-                db.commit()
                 start_session(user, lang)
+                db.commit()
                 return redirect(safe_next(request.args.get("next")), 303)
     elif request.method == "POST":
         error, status = translate("staff_login_failed", lang), 400
@@ -226,8 +241,11 @@ def login() -> ResponseReturnValue:
 
 
 def start_session(user: User, lang: str) -> None:
-    """Replace whatever the session held (no fixation) with this account's login."""
+    """Replace whatever the session held (no fixation) with a new login (caller commits)."""
+    hours = float(current_app.config["STAFF_SESSION_HOURS"])
+    key = staff_sessions.start(get_session(), user, hours)
     session.clear()
+    session["sid"] = key
     session["uid"] = user.id
     session["sv"] = user.session_version
     session["at"] = time.time()
@@ -240,9 +258,12 @@ def logout() -> ResponseReturnValue:
     if not PostForm().validate_on_submit():
         abort(400)
     user = current_user()
+    key = session.get("sid")
+    if key is not None:
+        staff_sessions.end(get_session(), str(key))
     if user is not None:
         record(get_session(), user.email, "logout")
-        get_session().commit()
+    get_session().commit()
     session.clear()
     return redirect(url_for("auth.login"), 303)
 
@@ -264,10 +285,10 @@ def password() -> ResponseReturnValue:
             throttle.failed(user.email)
             error = translate("staff_password_wrong", lang)
         else:
-            accounts.set_password(get_session(), user, form.new.data or "")
+            accounts.set_password(get_session(), user, form.new.data or "")  # ends every login
             record(get_session(), user.email, "password_changed")
-            get_session().commit()
             start_session(user, lang)
+            get_session().commit()
             done = True
     elif request.method == "POST":
         error = translate("staff_password_rules", lang, n=accounts.MIN_PASSWORD_LENGTH)
@@ -284,7 +305,9 @@ def init_app(app: Flask) -> None:
     )
     app.config["SESSION_COOKIE_HTTPONLY"] = True
     app.extensions["mel.login_throttle"] = Throttle(
-        app.config["RATELIMIT_STORAGE_URI"], app.config["LOGIN_THROTTLE"]
+        app.config["RATELIMIT_STORAGE_URI"],
+        app.config["LOGIN_THROTTLE"],
+        app.config["LOGIN_THROTTLE_ADDRESS"],
     )
     app.before_request(load_user)
     app.register_blueprint(bp)

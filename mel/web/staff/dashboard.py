@@ -97,13 +97,6 @@ def embedded(fmt: str) -> bool:
     return fmt == "svg" and bool(request.args.get("view"))
 
 
-@bp.after_request
-def never_cache(response: Any) -> Any:
-    """Staff pages hold unpublished figures: keep them out of shared caches."""
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 @bp.get("/")
 @staff_required()
 def index() -> ResponseReturnValue:
