@@ -16,9 +16,10 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, ProgrammingError
 
 from mel.cli import main
-from mel.db import _sqlite_pragmas, make_engine, session_scope
+from mel.db import _sqlite_pragmas, make_engine, session_scope, upgrade
 from mel.models import Invitation, Response
 from tests.factories import make_wave, publish_survey, survey_dict
+from tests.services.helpers import create_url_schema
 
 
 def add_response(engine: Engine, answer: str, reference: str, *, expired: bool = False) -> str:
@@ -104,9 +105,29 @@ def held(engine: Engine, request: pytest.FixtureRequest) -> bytes:
 
 
 @pytest.fixture
-def cli(engine: Engine, db_url: str) -> CliRunner:
-    """A CLI runner on the test database."""
-    return CliRunner(env={"MEL_DATABASE_URL": db_url})
+def own(fresh_url: str) -> Iterator[tuple[Engine, str]]:
+    """A migrated database of its own, and its URL.
+
+    On PostgreSQL a database, not only a schema: dead rows are kept for every transaction
+    of the same database, so other tests' transactions in a shared one could keep them.
+    """
+    engine = make_engine(fresh_url)
+    create_url_schema(engine)
+    upgrade(engine)
+    yield engine, fresh_url
+    engine.dispose()
+
+
+@pytest.fixture
+def engine(own: tuple[Engine, str]) -> Engine:
+    """The engine of the test's own database."""
+    return own[0]
+
+
+@pytest.fixture
+def cli(own: tuple[Engine, str]) -> CliRunner:
+    """A CLI runner on the test's own database."""
+    return CliRunner(env={"MEL_DATABASE_URL": own[1]})
 
 
 def test_erasure_leaves_no_readable_answer(
@@ -150,3 +171,22 @@ def test_every_sqlite_connection_deletes_securely(tmp_path: Path) -> None:
     with engine.connect() as pooled:
         assert pooled.exec_driver_sql("PRAGMA secure_delete").scalar() == 1
     engine.dispose()
+
+
+def test_a_transaction_older_than_the_erasure_is_named(
+    engine: Engine, cli: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL keeps deleted rows for older transactions")
+    monkeypatch.setattr("mel.services.scrub.WAIT_FOR_OLDER_TRANSACTIONS_S", 0.5)
+    respondent = add_response(engine, "ANTWOORD", "ref-1")
+    with engine.connect() as reader:  # a long report, say, that began before the erasure
+        reader.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"))
+        assert reader.execute(text("SELECT count(*) FROM response")).scalar() == 12
+        result = cli.invoke(main, ["respondents", "erase", respondent, "--yes"])
+        assert result.exit_code == 0, result.output
+        assert "warning: transactions that began before the deletion were still running (" in (
+            result.output
+        )
+        assert "run `VACUUM FULL response, invitation`" in result.output
+        assert reader.execute(text("SELECT count(*) FROM response")).scalar() == 12
