@@ -65,8 +65,9 @@ def table_counts(engine: Engine) -> dict[str, int]:
 
 
 def describe(counts: dict[str, int]) -> str:
-    """'response 1,234, unit 450, ...' for the tables that hold rows."""
-    return ", ".join(f"{name} {count:,}" for name, count in counts.items() if count)
+    """'response 1,234, unit 450, ...': the tables that hold rows, the fullest first."""
+    filled = sorted((item for item in counts.items() if item[1]), key=lambda item: -item[1])
+    return ", ".join(f"{name} {count:,}" for name, count in filled)
 
 
 def _kind(engine: Engine) -> str:
@@ -104,6 +105,8 @@ def backup_database(
             sqlite.backup(engine, partial)
         else:
             postgres.backup(engine, partial, tools)
+        with partial.open("rb+") as handle:  # on disk before it replaces an older backup
+            os.fsync(handle.fileno())
         os.replace(partial, path)
     finally:
         partial.unlink(missing_ok=True)
@@ -159,8 +162,8 @@ def restore_database(
     filled = {name: n for name, n in counts.items() if n and name != "alembic_version"}
     if filled and not force:
         raise BackupError(
-            f"the database {engine.url.render_as_string()} is not empty: it holds "
-            f"{describe(filled)} rows (revision {current_revision(engine)}). Restoring "
+            f"the database {engine.url.render_as_string()} is not empty: it holds rows "
+            f"({describe(filled)}; revision {current_revision(engine)}). Restoring "
             f"replaces all of it with the backup (revision {revision}); give --force to do so"
         )
     start = time.perf_counter()
