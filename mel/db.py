@@ -91,6 +91,10 @@ def ping_when_idle(engine: Engine, idle_seconds: float = PING_AFTER_IDLE_S) -> N
 def _sqlite_pragmas(dbapi_connection, _record, *, busy_s: float) -> None:  # type: ignore[no-untyped-def]
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
+    # Deleted rows are overwritten with zeros, so erased answers leave no readable bytes
+    # (the WAL keeps old page images until a checkpoint: see mel.services.scrub). Some
+    # builds (Debian's) have this on by default, most (macOS, Windows) do not.
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.execute(f"PRAGMA busy_timeout={round(busy_s * 1000)}")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")

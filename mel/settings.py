@@ -107,6 +107,9 @@ class Settings:
     pdf_engine: str = "auto"
     # Empty: the first of chromium, chromium-browser, google-chrome... on PATH.
     chromium: str = ""
+    # Folder of pg_dump, pg_restore and psql for `mel db backup/restore` on PostgreSQL.
+    # Empty: the one on PATH or under /usr/lib/postgresql/*/bin that matches the server.
+    pg_bin_dir: str = ""
 
     @property
     def database(self) -> str:

@@ -7,9 +7,25 @@ from pathlib import Path
 
 import click
 
-from mel.cli.context import cli_errors
+from mel.cli.context import cli_errors, engine
 from mel.cli.users import cli_actor, database
+from mel.models import Invitation, Response
 from mel.services.privacy import erase_respondent, key_hash, record, respondent_data
+from mel.services.scrub import scrub
+
+# The tables in which erasure and retention delete or empty answers and references.
+ERASED_TABLES = (Response.__tablename__, Invitation.__tablename__)
+
+
+def scrub_deleted() -> None:
+    """After the commit: leave no readable copy of deleted answers; warn when that failed."""
+    eng = engine()
+    try:
+        notes = scrub(eng, ERASED_TABLES)
+    finally:
+        eng.dispose()
+    for note in notes:
+        click.echo(f"warning: {note}", err=True)
 
 
 def _reference(respondent_id: str) -> str:
@@ -70,4 +86,5 @@ def erase_command(respondent_id: str, yes: bool) -> None:
                 f"no responses for respondent {respondent_id!r} (unknown, or already erased)"
             )
         record(session, cli_actor(), "erasure", target=_reference(respondent_id), responses=count)
+    scrub_deleted()
     click.echo(f"erased {count} response(s) of respondent {respondent_id}")

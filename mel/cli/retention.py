@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 import click
 
 from mel.cli.context import cli_errors
+from mel.cli.respondents import scrub_deleted
 from mel.cli.users import cli_actor, database
 from mel.services.privacy import purge_expired, record
 
@@ -41,6 +42,8 @@ def purge_command(dry_run: bool, today: datetime | None) -> None:
                         responses=purge.responses,
                         retention_until=purge.retention_until.isoformat(),
                     )
+    if not dry_run and any(purge.responses for purge in purges):
+        scrub_deleted()
     verb = "would empty" if dry_run else "emptied"
     for purge in purges:
         click.echo(

@@ -13,6 +13,7 @@ from pathlib import Path
 from sqlmodel import Session, col, select
 
 from mel.models import FrameUnit, Instrument, Invitation, Unit, Wave, WaveInstrument
+from mel.services.references import reference_problem
 
 TOKEN_BYTES = 32
 
@@ -116,16 +117,21 @@ def invitees_from_csv(session: Session, wave: Wave, path: Path) -> list[Invitee]
             language = (row.get("language") or "nl").strip() or "nl"
             if language not in ("nl", "en"):
                 raise InvitationError(f"{path}:{line}: language must be nl or en")
+            reference = (row.get("reference") or "").strip() or None
+            check_reference(reference, f"{path}:{line}: column 'reference'")
             invitees.append(
-                Invitee(
-                    unit=units[code] if code else None,
-                    reference=(row.get("reference") or "").strip() or None,
-                    language=language,
-                )
+                Invitee(unit=units[code] if code else None, reference=reference, language=language)
             )
     if not invitees:
         raise InvitationError(f"{path}: no rows")
     return invitees
+
+
+def check_reference(reference: str | None, where: str = "reference") -> None:
+    """Refuse a reference that is contact details, not a pseudonymous code (see references)."""
+    problem = reference_problem(reference) if reference else None
+    if problem:
+        raise InvitationError(f"{where}: {reference!r} {problem}")
 
 
 def create_invitations(
@@ -141,6 +147,9 @@ def create_invitations(
     """Store `count` invitations per invitee and return them with their links."""
     if count < 1:
         raise InvitationError("count must be at least 1")
+    invitees = list(invitees)
+    for invitee in invitees:  # every way in (CSV, web, API) passes here before storing
+        check_reference(invitee.reference)
     expires_at = expiry_moment(expires) if expires else None
     issued: list[IssuedInvitation] = []
     for invitee in invitees:
