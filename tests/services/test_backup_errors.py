@@ -9,11 +9,12 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from alembic.script import ScriptDirectory
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from mel.db import make_engine
+from mel.db import alembic_config, make_engine
 from mel.models import Unit
 from mel.models.accounts import AuditEvent
 from mel.services.backup.pgtools import choose, find_tools
@@ -34,7 +35,8 @@ def test_refuses_to_overwrite_unless_forced(engine: Engine, db_url: str, tmp_pat
     with Session(engine) as session:
         (entry,) = session.exec(select(AuditEvent)).all()
     assert (entry.action, entry.target) == ("backup", str(backup))
-    assert entry.detail["revision"] == "0004" and entry.detail["bytes"] == backup.stat().st_size
+    head = ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
+    assert entry.detail["revision"] == head and entry.detail["bytes"] == backup.stat().st_size
     before = digest(backup)
     again = mel(db_url, "db", "backup", str(backup))
     assert again.exit_code == 1

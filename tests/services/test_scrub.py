@@ -164,7 +164,7 @@ def test_every_sqlite_connection_deletes_securely(tmp_path: Path) -> None:
     # off as those builds start, and see mel's connection set-up switch it on.
     connection = sqlite3.connect(tmp_path / "x.sqlite")
     connection.execute("PRAGMA secure_delete=OFF")
-    _sqlite_pragmas(connection, None)
+    _sqlite_pragmas(connection, None, busy_s=1.0)
     assert connection.execute("PRAGMA secure_delete").fetchone() == (1,)
     connection.close()
     engine = make_engine(f"sqlite:///{tmp_path / 'x.sqlite'}")
