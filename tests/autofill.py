@@ -42,7 +42,7 @@ class _Form(HTMLParser):
             elif kind == "checkbox":
                 self.boxes.setdefault(name, []).append(a.get("value", ""))
             elif kind == "number" or a.get("inputmode") in ("numeric", "decimal"):
-                self.numbers[name] = a.get("min") or "1"
+                self.numbers[name] = a.get("min") or ("2020" if "jaar" in name else "1")
             elif kind == "date":
                 self.dates.add(name)
             elif kind not in ("submit", "search"):

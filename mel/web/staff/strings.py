@@ -83,10 +83,12 @@ STAFF_STRINGS: dict[str, tuple[str, str]] = {
         "{n} more from units that had already answered: not included",
     ),
     "staff_unit_answered_waiting": (
-        "{n} responsen konden niet worden verstuurd omdat hun eenheid deze vragenlijst al "
-        "had ingevuld; ze staan bij 'bezig', met de antwoorden bewaard.",
-        "{n} responses could not be submitted because their unit had already completed "
-        "this questionnaire; they are counted as 'in progress', with their answers kept.",
+        "{n} lopende responsen horen bij een eenheid die deze vragenlijst al heeft ingevuld "
+        "en kunnen niet meer worden verstuurd; ze tellen bij 'bezig', met hun antwoorden "
+        "bewaard.",
+        "{n} responses in progress belong to a unit that has already completed this "
+        "questionnaire and can no longer be submitted; they count as 'in progress', with "
+        "their answers kept.",
     ),
     # Open links per wave and instrument (mel.web.staff.open_links)
     "staff_open_links": ("Open links", "Open links"),
