@@ -5,8 +5,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pandas as pd
 from sqlalchemy.engine import Engine
 
+from mel.data.coverage import left_out_notes
 from mel.db import make_engine
 from mel.settings import ConfigError, load_settings
 
@@ -27,3 +29,9 @@ def fmt(value: float, digits: int = 0) -> str:
     """Dutch number format: 124.000 and 7,1."""
     text = f"{value:,.{digits}f}"
     return text.replace(",", "_").replace(".", ",").replace("_", ".")
+
+
+def say_left_out(data: pd.DataFrame) -> None:
+    """Say (on stderr) which complete responses the frame left out, and why."""
+    for note in left_out_notes(data.attrs):
+        print(note, file=sys.stderr)

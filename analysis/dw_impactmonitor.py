@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import sys
 
-from _common import demo_engine, fmt
+from _common import demo_engine, fmt, say_left_out
 
 from mel.analysis import Design
 from mel.data.frame import frame
@@ -23,6 +23,7 @@ def main(wave: str = "monitor-2025") -> None:
     data = frame(
         demo_engine(), programme="digitale-werkplaatsen", wave=wave, instrument="dw-impactmonitor"
     )
+    say_left_out(data)
     design = Design(
         data,
         weights="weight",

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import sys
 
-from _common import demo_engine, fmt
+from _common import demo_engine, fmt, say_left_out
 
 from mel.analysis import Design
 from mel.data.frame import frame
@@ -21,6 +21,7 @@ from mel.data.frame import frame
 def main(wave: str = "impactmeting-2025") -> None:
     """Print the three headline totals with their intervals."""
     data = frame(demo_engine(), programme="katapult", wave=wave, instrument="katapult-impactmeting")
+    say_left_out(data)
     data["studenten"] = data[["studenten_mbo", "studenten_hbo"]].sum(axis=1, min_count=1)
     design = Design(
         data, weights="weight", strata="stratum", psu="unit", fpc="fpc_units", lonely_psu="adjust"

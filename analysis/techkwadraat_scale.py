@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import sys
 
-from _common import demo_engine, fmt
+from _common import demo_engine, fmt, say_left_out
 from sqlmodel import Session
 
 from mel.analysis import Design, cronbach_alpha, likert_index
@@ -24,6 +24,7 @@ def main(wave: str = "meting-2025", question: str = "affiniteit") -> None:
     """Print alpha, the index mean overall and by province."""
     engine = demo_engine()
     data = frame(engine, programme="techkwadraat", wave=wave, instrument="tk-leerlingen")
+    say_left_out(data)
     with Session(engine) as session:
         survey = latest_definition(session, "tk-leerlingen")
     likert = survey.question(question)

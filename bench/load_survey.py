@@ -165,7 +165,7 @@ def prepare(url: str) -> str:
     upgrade(engine)
     with session_scope(engine) as session:
         publish_catalogue(session, load_catalogue([DW]))
-        make_wave(session, "dw-impactmonitor", code="bench")
+        make_wave(session, "dw-impactmonitor", code="bench", open_link=True)
     engine.dispose()
     return "/s/dw-impactmonitor/bench"
 

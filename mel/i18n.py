@@ -12,13 +12,17 @@ from urllib.parse import urlencode
 
 from flask import Flask, g, request, session
 
+from mel.web.staff.strings import STAFF_STRINGS
 from mel.web.survey.strings import SURVEY_STRINGS
+from mel.web.survey.unit_strings import UNIT_STRINGS
 
 LANGUAGES = ("nl", "en")
 DEFAULT_LANGUAGE = "nl"
 
 STRINGS: dict[str, tuple[str, str]] = {
     **SURVEY_STRINGS,
+    **UNIT_STRINGS,
+    **STAFF_STRINGS,
     # The database did not answer in time (mel.web.security.database_unavailable)
     "err_title_503": ("Het lukt even niet", "Not possible right now"),
     "err_text_503": (
@@ -235,10 +239,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "staff_save": ("Opslaan", "Save"),
     "staff_invite": ("Uitnodigingen maken", "Create invitations"),
     "staff_invite_hint": (
-        "Eén uitnodiging per eenheid in de steekproef; de links worden één "
-        "keer als CSV-bestand gedownload en niet bewaard.",
-        "One invitation per sampled unit; the links are downloaded once as "
-        "a CSV file and not stored.",
+        "Eén uitnodiging per eenheid in de steekproef (behalve eenheden die een "
+        "vragenlijst voor eenheden al hebben ingevuld); de links worden één keer als "
+        "CSV-bestand gedownload en niet bewaard.",
+        "One invitation per sampled unit (except units that have already completed a "
+        "questionnaire answered for units); the links are downloaded once as a CSV file "
+        "and not stored.",
     ),
 }
 

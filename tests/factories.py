@@ -168,9 +168,19 @@ def publish_survey(session: Session, survey: dict[str, Any] | Path) -> Instrumen
 
 
 def make_wave(
-    session: Session, instrument_code: str, *, code: str = "w2025", status: str = "open"
+    session: Session,
+    instrument_code: str,
+    *,
+    code: str = "w2025",
+    status: str = "open",
+    open_link: bool = False,
+    ask_unit: bool = False,
 ) -> Wave:
-    """Create a wave of the instrument's programme that fields the instrument."""
+    """Create a wave of the instrument's programme that fields the instrument.
+
+    Its open link is off unless `open_link` (as in production); `ask_unit` makes it ask
+    for the unit (needed once the wave has a frame).
+    """
     instrument = session.exec(select(Instrument).where(Instrument.code == instrument_code)).one()
     wave = Wave(
         programme_id=instrument.programme_id,
@@ -182,7 +192,11 @@ def make_wave(
     )
     session.add(wave)
     session.flush()
-    session.add(WaveInstrument(wave_id=wave.id, instrument_id=instrument.id))
+    session.add(
+        WaveInstrument(
+            wave_id=wave.id, instrument_id=instrument.id, open_link=open_link, ask_unit=ask_unit
+        )
+    )
     session.flush()
     return wave
 
@@ -209,12 +223,12 @@ def make_unit(
 def open_survey(
     engine: Engine, survey: dict[str, Any] | Path, *, wave: str = "w2025", status: str = "open"
 ) -> str:
-    """Publish a survey with an open wave; return its open link path."""
+    """Publish a survey with an open wave (no frame) and its open link on; return the link."""
     with session_scope(engine) as session:
         version = publish_survey(session, survey)
         instrument = session.get(Instrument, version.instrument_id)
         assert instrument is not None
-        make_wave(session, instrument.code, code=wave, status=status)
+        make_wave(session, instrument.code, code=wave, status=status, open_link=True)
         return f"/s/{instrument.code}/{wave}"
 
 

@@ -15,6 +15,7 @@ from mel.cli.retention import retention_group
 from mel.cli.simulate import simulate_command
 from mel.cli.surveys import surveys_group
 from mel.cli.users import audit_group, users_group
+from mel.cli.waves import waves_group
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -31,6 +32,7 @@ main.add_command(surveys_group)
 main.add_command(demo_command)
 main.add_command(serve_command)
 main.add_command(invitations_group)
+main.add_command(waves_group)
 main.add_command(report_command)
 main.add_command(simulate_command)
 main.add_command(analyse_command)

@@ -103,6 +103,7 @@ def _estimate(
     import pandas as pd
 
     from mel.analysis import DesignError, Estimate
+    from mel.data.coverage import left_out_notes
     from mel.data.frame import FrameError, frame
     from mel.kpi.frames import design_for, estimate_kpi
     from mel.kpi.variables import KpiVariableError, add_kpi_variable
@@ -110,14 +111,8 @@ def _estimate(
     eng = engine()
     try:
         data = frame(eng, programme=programme, wave=wave, instrument=kpi.instrument)
-        outside = int(data.attrs.get("outside_frame", 0))
-        if outside:
-            click.echo(
-                f"note: {outside} complete response(s) to {kpi.instrument!r} in wave "
-                f"{wave!r} come from units outside the wave's sampling frame; they "
-                f"have no stratum or weight and are left out",
-                err=True,
-            )
+        for note in left_out_notes(data.attrs):
+            click.echo(note, err=True)
         data = add_kpi_variable(data, kpi, _survey(kpi.instrument))
         if by is not None and by not in data.columns:
             raise click.BadParameter(f"no column {by!r} in the frame", param_hint="--by")

@@ -16,6 +16,7 @@ from mel.services.invitations import (
     invitees_from_csv,
     invitees_from_units,
     resolve_wave,
+    without_answered,
     write_links,
 )
 
@@ -47,6 +48,12 @@ def invitations_group() -> None:
     help="Last day (YYYY-MM-DD, UTC) on which the links work.",
 )
 @click.option(
+    "--include-answered",
+    is_flag=True,
+    help="Also invite units that have already completed this unit-level instrument in "
+    "the wave (skipped by default: a unit answers it once per wave).",
+)
+@click.option(
     "--base-url", help="Address participants open, put before /i/<token> (default: MEL_BASE_URL)."
 )
 @click.option(
@@ -62,6 +69,7 @@ def create_command(
     units: str | None,
     count: int,
     expires: datetime | None,
+    include_answered: bool,
     base_url: str | None,
     out: Path,
 ) -> None:
@@ -88,6 +96,15 @@ def create_command(
                 invitees, per = invitees_from_units(session, wave, units), count
             else:
                 invitees, per = invitees_from_csv(session, wave, Path(units)), count
+            skipped = 0
+            if not include_answered:
+                invitees, skipped = without_answered(session, wave, instrument, invitees)
+                if not invitees:
+                    raise InvitationError(
+                        f"every unit asked for has already completed {instrument_code} in "
+                        f"wave {wave_code} ({skipped} skipped); --include-answered invites "
+                        f"them anyway"
+                    )
             issued = create_invitations(
                 session,
                 wave=wave,
@@ -112,3 +129,8 @@ def create_command(
     click.echo(
         f"created {len(issued)} {links} for {instrument_code} in wave {wave_code}; wrote {out}"
     )
+    if skipped:
+        click.echo(
+            f"skipped {skipped} unit(s) that have already completed {instrument_code} in "
+            f"this wave (--include-answered invites them anyway)"
+        )

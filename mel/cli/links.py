@@ -4,22 +4,27 @@ from __future__ import annotations
 
 import click
 from flask import Flask
-from sqlmodel import Session, select
+from sqlmodel import Session
 
-from mel.models import Instrument, Programme, Wave, WaveInstrument
+from mel.services.open_links import open_link_rows
 
 
 def print_links(app: Flask, base: str) -> None:
-    """Echo the open survey link of every instrument in every open wave."""
+    """Echo the open links that take participants in every open wave, and how to reach the rest.
+
+    Only links that work are printed: an instrument whose open link is off (or would be
+    refused) is reached through invitations, and the command that makes them is shown.
+    """
     with Session(app.extensions["mel.engine"]) as session:
-        rows = session.exec(
-            select(Programme.code, Wave.code, Instrument.code)
-            .join(Wave, Wave.programme_id == Programme.id)
-            .join(WaveInstrument, WaveInstrument.wave_id == Wave.id)
-            .join(Instrument, Instrument.id == WaveInstrument.instrument_id)
-            .where(Wave.status == "open")
-            .order_by(Programme.code, Wave.code, Instrument.code)
-        ).all()
+        rows = open_link_rows(session, wave_status="open")
     click.echo("survey links (open waves):")
-    for programme, wave, instrument in rows:
-        click.echo(f"  {programme:24} {base}/s/{instrument}/{wave}")
+    for row in rows:
+        if row.works:
+            asks = "  (asks for the unit)" if row.ask_unit and row.has_frame else ""
+            click.echo(f"  {row.programme:24} {base}{row.path}{asks}")
+        else:
+            click.echo(
+                f"  {row.programme:24} {row.instrument}: by invitation only: mel invitations "
+                f"create --wave {row.wave} --instrument {row.instrument} --units sampled "
+                f"--out links.csv"
+            )

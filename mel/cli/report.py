@@ -146,3 +146,14 @@ def report_command(
     for files in written:
         for path in files:
             click.echo(str(path))
+    problems = [
+        f"  {job.programme} {job.wave}: {problem}"
+        for job, files in zip(report_jobs, written, strict=True)
+        for problem in files.problems
+    ]
+    if problems:
+        # The files say why at each KPI; a run that could not compute must not pass as done.
+        raise click.ClickException(
+            f"{len(problems)} KPI(s) could not be computed (the reports say so where they "
+            f"stand):\n" + "\n".join(problems)
+        )

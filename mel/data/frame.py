@@ -10,8 +10,12 @@ One row per complete response, with the design variables a `Design` needs:
   responding units stand for all N_h units (a weighting-class nonresponse adjustment, as
   R's ``svydesign(fpc=~N)`` implies) and within a unit the responding persons for all M_i.
 
-Complete responses of units outside the wave's frame are left out; their number is in
-``frame.attrs["outside_frame"]`` (``mel analyse`` and the report's methodology say so).
+Complete responses that cannot stand for part of the population are left out and counted,
+never dropped silently (``mel analyse``, the dashboards, the exports page and the report's
+methodology say how many): those of units outside the wave's frame in
+``frame.attrs["outside_frame"]``, those without a unit (e.g. an open link that did not ask
+for one) in ``frame.attrs["without_unit"]``, and for a unit-level instrument every complete
+response of a unit after its first in ``frame.attrs["duplicate_unit"]``.
 Answer columns follow the instrument: numbers as floats, yes/no as 1/0, Likert rows as
 ``question__statement``, select_multiple as 0/1 columns ``question__value``. Variable and
 value labels are in ``frame.attrs["variable_labels"]`` / ``["value_labels"]``.
@@ -24,11 +28,12 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, Text, case, cast, func, null
+from sqlalchemy import Connection, Text, cast, null
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from mel.data.answers import answer_columns
+from mel.data.coverage import LEFT_OUT
 from mel.models import (
     FrameUnit,
     FrameUnitPersons,
@@ -98,9 +103,8 @@ def frame(
     Raises
     ------
     FrameError
-        The wave or instrument does not exist, a complete response has no unit, or (for a
-        person instrument) a responding unit has no persons for the instrument in the
-        wave's frame (``FrameUnitPersons``).
+        The wave or instrument does not exist, or (for a person instrument) a responding
+        unit has no persons for the instrument in the wave's frame (``FrameUnitPersons``).
     """
     with Session(engine) as session:
         wave_row, instrument_row = _lookup(session, programme, wave, instrument)
@@ -131,17 +135,7 @@ def frame(
             )
             .order_by(col(Response.id))
         ).all()
-    missing = next((r[0] for r in rows if r[5] is None), None)
-    if missing is not None:
-        raise FrameError(
-            f"response {missing} in wave {wave!r} has no unit; every response "
-            f"needs a unit of the wave's frame to be analysed"
-        )
-    # As an inner join would: responses of units outside the wave's frame are not analysed
-    # (they have no stratum and no weight). How many is kept in attrs["outside_frame"].
-    inside = [r for r in rows if r[5] in units]
-    outside = len(rows) - len(inside)
-    rows = inside
+    rows, left_out = _analysed(rows, units, once_per_unit=not person)
     definitions = [load_version(v) for v in versions]
     design = _design(rows, units, {v.id: v.version for v in versions})
     if person:
@@ -157,44 +151,35 @@ def frame(
             "wave": wave,
             "instrument": instrument,
             "respondent": instrument_row.respondent,
-            "outside_frame": outside,
+            **left_out,
         }
     )
     return result
 
 
-def frame_coverage(
-    session: Session, wave_ids: Sequence[int]
-) -> dict[tuple[int, int], tuple[int, int]]:
-    """Complete responses per (wave id, instrument id): how many, and how many `frame` leaves out.
+def _analysed(
+    rows: Sequence[Any], units: dict[int, UnitRow], *, once_per_unit: bool
+) -> tuple[list[Any], dict[str, int]]:
+    """The rows a design can use, and how many were left out for which reason.
 
-    Left out are, as in `frame`, responses without a unit or of a unit that is not in the
-    wave's frame (with a stratum of the wave); one grouped query for all the waves.
+    Without a unit or with a unit outside the wave's frame a response has no stratum and
+    no weight; a unit-level instrument counts one response per unit (its first, by id).
     """
-    inside = (
-        select(FrameUnit.unit_id)
-        .join(
-            WaveStratum,
-            (WaveStratum.wave_id == FrameUnit.wave_id) & (WaveStratum.stratum == FrameUnit.stratum),
-        )
-        .where(FrameUnit.wave_id == Response.wave_id, FrameUnit.unit_id == Response.unit_id)
-        .exists()
-    )
-    rows = session.connection().execute(
-        select(
-            Response.wave_id,
-            InstrumentVersion.instrument_id,
-            func.count(),
-            func.sum(case((inside, 0), else_=1)),
-        )
-        .join(InstrumentVersion, InstrumentVersion.id == Response.instrument_version_id)
-        .where(Response.status == "complete", col(Response.wave_id).in_(list(wave_ids)))
-        .group_by(Response.wave_id, InstrumentVersion.instrument_id)
-    )
-    return {
-        (int(wave), int(instrument)): (int(total), int(outside or 0))
-        for wave, instrument, total, outside in rows
-    }
+    kept: list[Any] = []
+    seen: set[int] = set()
+    left_out = dict.fromkeys(LEFT_OUT, 0)
+    for row in rows:
+        unit = row[5]
+        if unit is None:
+            left_out["without_unit"] += 1
+        elif unit not in units:
+            left_out["outside_frame"] += 1
+        elif once_per_unit and unit in seen:
+            left_out["duplicate_unit"] += 1
+        else:
+            seen.add(unit)
+            kept.append(row)
+    return kept, left_out
 
 
 def _lookup(

@@ -72,8 +72,13 @@ def store_wave(
     *,
     last: bool,
     instrument_ids: list[int],
+    open_links: frozenset[int] = frozenset(),
 ) -> Wave:
-    """Create a wave (closed, or open when it is the last) and link its instruments."""
+    """Create a wave (closed, or open when it is the last) and link its instruments.
+
+    The open wave's open link of each instrument in `open_links` is on and asks for the
+    unit (the wave has a frame); every other open link is off, as in production.
+    """
     code = f"{profile.wave_prefix}-{year}"
     if session.exec(
         select(Wave.id).where(Wave.programme_id == programme_id, Wave.code == code)
@@ -95,7 +100,12 @@ def store_wave(
     session.add(wave)
     session.flush()
     for instrument_id in instrument_ids:
-        session.add(WaveInstrument(wave_id=wave.id, instrument_id=instrument_id))
+        link = last and instrument_id in open_links
+        session.add(
+            WaveInstrument(
+                wave_id=wave.id, instrument_id=instrument_id, open_link=link, ask_unit=link
+            )
+        )
     session.flush()
     return wave
 

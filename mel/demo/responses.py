@@ -36,6 +36,7 @@ class Fielding:
     english: float
     loading: float  # how much of the latent attitude a unit shares (intra-cluster correlation)
     shift: float  # latent change since the programme's base year
+    unit_once: int | None = None  # instrument id of a unit-level survey (one per unit)
 
 
 def insert_responses(
@@ -140,6 +141,7 @@ def _rows(
                 "started_at": started[i],
                 "updated_at": ended[i],
                 "completed_at": ended[i] if finished else None,
+                "unit_once_instrument_id": fielding.unit_once if finished else None,
             }
         )
     return rows

@@ -139,6 +139,9 @@ def _programme(
             year,
             last=year == years[-1],
             instrument_ids=[int(i.id or 0) for i, _, _ in instruments],
+            # Persons (entrepreneurs, pupils, teachers) come through an open link that asks
+            # for their unit; a unit-level survey is sent to each unit by invitation.
+            open_links=frozenset(int(i.id or 0) for i in person),
         )
         sample = draw_sample(stream(seed, programme.code, year, "sample"), drafts, profile, scale)
         # Every person instrument has its own second stage: pupils and teachers of a school.
@@ -166,6 +169,7 @@ def _programme(
                 profile.english,
                 0.75 if survey.respondent == "unit" else 0.3,
                 profile.trend * (year - profile.base_year),
+                int(instrument.id or 0) if survey.respondent == "unit" else None,
             )
             responses += insert_responses(session, fielding, seed, drafts, unit_ids, unit_of, done)
             complete += int(done.sum())

@@ -56,6 +56,11 @@ class KpiResult:
     answered: int = 0
     history: tuple[tuple[str, int, Estimate | None], ...] = ()
 
+    @property
+    def failed(self) -> bool:
+        """True when the KPI could not be computed (an error met, not a lack of answers)."""
+        return self.estimate is None and self.note not in (None, "no answers")
+
 
 def waves_of(engine: Engine, programme: str, code: str) -> tuple[Wave, list[Wave]]:
     """Return the wave `code` of `programme` and its earlier waves, oldest first."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import UniqueConstraint
+from sqlalchemy import false as sa_false
 from sqlmodel import Field, SQLModel
 
 from mel.models.base import utcnow
@@ -44,10 +45,18 @@ class Wave(SQLModel, table=True):
 
 
 class WaveInstrument(SQLModel, table=True):
-    """An instrument fielded in a wave (a wave may field several)."""
+    """An instrument fielded in a wave (a wave may field several), and its open link.
+
+    The open link ``/s/<instrument>/<wave>`` takes anonymous participants only when
+    `open_link` is on (off by default: responses belong to units, and invitations carry
+    theirs). In a wave with a frame every response needs a unit, so an open link there
+    works only with `ask_unit`: the participant chooses the unit from the wave's sample.
+    """
 
     wave_id: int = Field(foreign_key="wave.id", primary_key=True)
     instrument_id: int = Field(foreign_key="instrument.id", primary_key=True)
+    open_link: bool = Field(default=False, sa_column_kwargs={"server_default": sa_false()})
+    ask_unit: bool = Field(default=False, sa_column_kwargs={"server_default": sa_false()})
 
 
 class WaveStratum(SQLModel, table=True):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from mel.models.base import json_field, utcnow
@@ -17,7 +18,18 @@ class Response(SQLModel, table=True):
     a page save is one row update and extraction reads one row per respondent. The
     unique `client_submission_id` makes a retried final submission recognisable, and
     `lock_version` lets concurrent page saves (two tabs) detect each other.
+
+    A unit answers a unit-level instrument (``respondent: unit``) once per wave: completing
+    such a response sets `unit_once_instrument_id` to its instrument, and (wave, unit,
+    that instrument) is unique. Other responses leave it NULL, which a unique constraint
+    never compares, so they are not limited (SQLite and PostgreSQL alike).
     """
+
+    __table_args__ = (
+        UniqueConstraint(
+            "wave_id", "unit_id", "unit_once_instrument_id", name="uq_response_unit_once"
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     public_id: str = Field(max_length=36, unique=True, index=True)
@@ -41,3 +53,4 @@ class Response(SQLModel, table=True):
     started_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
     completed_at: datetime | None = None
+    unit_once_instrument_id: int | None = Field(default=None, foreign_key="instrument.id")

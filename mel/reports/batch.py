@@ -42,6 +42,19 @@ class ReportJob:
     engine: str | None = None
 
 
+class Written(list[Path]):
+    """The files of one report (a list of paths), and the KPIs it could not compute.
+
+    `problems` are the report's `Report.problems` ("code: reason"): the files are written
+    either way, and the caller decides what a run with problems means (`mel report`
+    fails).
+    """
+
+    def __init__(self, files: list[Path] | None = None, problems: list[str] | None = None):
+        super().__init__(files or [])
+        self.problems = list(problems or [])
+
+
 @functools.lru_cache(maxsize=4)
 def _catalogue(surveys: Path) -> SurveyCatalogue:
     """The survey files, read once per process (forked workers inherit them)."""
@@ -56,13 +69,14 @@ def job_steps(job: ReportJob) -> int:
 
 def run_job(
     job: ReportJob, progress: Step | None = None, browser: Chromium | None = None
-) -> list[Path]:
-    """Build and write one report; return the files written."""
+) -> Written:
+    """Build and write one report; return the files written (and its problems)."""
     step = progress or (lambda _label: None)
     report = _build(job, _catalogue(job.surveys), step)
-    return write_report(
+    files = write_report(
         report, job.out, pdf=job.pdf, progress=step, engine=job.engine, browser=browser
     )
+    return Written(files, report.problems)
 
 
 def _build(job: ReportJob, catalogue: SurveyCatalogue, step: Step) -> Report:
@@ -84,7 +98,7 @@ def _build(job: ReportJob, catalogue: SurveyCatalogue, step: Step) -> Report:
 
 def run_jobs(
     jobs: list[ReportJob], *, workers: int = 1, progress: Step | None = None
-) -> list[list[Path]]:
+) -> list[Written]:
     """Write every job's report and return their files, in the order of `jobs`.
 
     With ``workers > 1`` up to that many reports are in hand at once, each built in a
@@ -125,16 +139,17 @@ def run_jobs(
             ) as pool,
         ):
 
-            def write_one(job: ReportJob) -> list[Path]:
+            def write_one(job: ReportJob) -> Written:
                 if not print_here:
-                    return builders.build(job, return_report=False)[0]
+                    return Written(*builders.build(job, return_report=False))
                 files, report = builders.build(replace(job, pdf=False), return_report=True)
-                if job.pdf and report is not None:
+                assert report is not None
+                if job.pdf:
                     path = job.out / f"{report.basename}.pdf"
                     write_pdf(report, path, browser=browser)
                     locked_step("PDF")
                     files.insert(1, path)
-                return files
+                return Written(files, report.problems)
 
             # The biggest reports first, so that no worker is left with one at the end.
             order = sorted(range(len(jobs)), key=lambda i: -job_steps(jobs[i]))
@@ -166,8 +181,11 @@ class _Builders:
         self._running: set[Any] = set()
         self._stopped = False
 
-    def build(self, job: ReportJob, *, return_report: bool) -> tuple[list[Path], Report | None]:
-        """Build and write `job` in a new process; its files, and its report if asked."""
+    def build(self, job: ReportJob, *, return_report: bool) -> tuple[list[Path], Any]:
+        """Build and write `job` in a new process; its files, and its report if asked.
+
+        Without the report the second item is the report's problems (`Report.problems`).
+        """
         reader, writer = self._context.Pipe(duplex=False)
         child = self._context.Process(
             target=_build_in_child,
@@ -219,7 +237,8 @@ def _build_in_child(job: ReportJob, return_report: bool, answer: Any, labels: An
                 (write_report(report, job.out, pdf=False, progress=step), report),
             )
         else:
-            result = ("done", (run_job(job, step), None))
+            written = run_job(job, step)
+            result = ("done", (list(written), written.problems))
     except BaseException as exc:  # noqa: BLE001 (handed to the parent, which raises it)
         exc.add_note("".join(traceback.format_exception(exc)))
         result = ("failed", _picklable(exc))

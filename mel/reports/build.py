@@ -296,7 +296,9 @@ def build_report(
         if current.fieldwork_start and current.fieldwork_end
         else t("subtitle_no_dates", lang, wave=wave_labels[current.code])
     )
-    notes = [] if any(r.answered for r in results) else [t("empty_wave", lang)]
+    # Said from the complete responses themselves, not from the KPIs (which may have failed).
+    totals = fieldwork.data[fieldwork.data["stratum"].isna()]
+    notes = [] if int(totals["responses"].fillna(0).sum()) else [t("empty_wave", lang)]
     return Report(
         language=lang,
         programme=programme.programme,
@@ -314,6 +316,7 @@ def build_report(
         notes=notes,
         footer=t("footer", lang, version=_version()),
         tables=exported,
+        problems=[f"{r.kpi.code}: {r.note}" for r in results if r.failed],
     )
 
 

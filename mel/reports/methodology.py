@@ -9,6 +9,7 @@ from importlib import metadata
 import pandas as pd
 
 from mel.analysis.design import Design
+from mel.data.coverage import LEFT_OUT
 from mel.kpi.evaluate import KpiResult
 from mel.present.numbers import format_number
 from mel.reports.model import MethodSection, Table
@@ -85,7 +86,7 @@ def design_summary(
         "weight_max": float(weights.max()) if len(weights) else float("nan"),
         "weight_sum": float(weights.sum()),
         "kish_deff": 1 + cv**2,
-        "outside_frame": int(data.attrs.get("outside_frame", 0)),
+        **{reason: int(data.attrs.get(reason, 0)) for reason in LEFT_OUT},
     }
     if design is not None:
         summary.update(
@@ -168,22 +169,40 @@ def _design_section(
             "fpc_persons, weights = ~weight); with one stage id = ~unit and fpc = ~fpc_units.",
         ),
     ]
-    outside = {code: n for code, n in ((r["instrument"], r["outside_frame"]) for r in records) if n}
-    if outside:
-        listed = ", ".join(
-            f"{code} ({format_number(n, 0, lang)})" for code, n in sorted(outside.items())
-        )
-        paragraphs.append(
-            _(
-                lang,
-                f"Volledige responsen van eenheden die niet in het steekproefkader van de "
-                f"meting staan, hebben geen stratum en geen gewicht en zijn niet meegenomen: "
-                f"{listed}.",
-                f"Complete responses from units that are not in the wave's sampling frame have no "
-                f"stratum and no weight and are left out: {listed}.",
+    for reason in LEFT_OUT:
+        counts = {r["instrument"]: r[reason] for r in records if r[reason]}
+        if counts:
+            listed = ", ".join(
+                f"{code} ({format_number(n, 0, lang)})" for code, n in sorted(counts.items())
             )
-        )
+            nl, en = LEFT_OUT_TEXT[reason]
+            paragraphs.append(_(lang, f"{nl}: {listed}.", f"{en}: {listed}."))
     return MethodSection(_(lang, "Steekproefopzet", "Sample design"), paragraphs, table)
+
+
+# Why complete responses are not in the estimates (mel.data.coverage.LEFT_OUT), nl and en.
+LEFT_OUT_TEXT = {
+    "outside_frame": (
+        "Volledige responsen van eenheden die niet in het steekproefkader van de meting "
+        "staan, hebben geen stratum en geen gewicht en zijn niet meegenomen",
+        "Complete responses from units that are not in the wave's sampling frame have no "
+        "stratum and no weight and are left out",
+    ),
+    "without_unit": (
+        "Volledige responsen zonder eenheid (bijvoorbeeld via een open link die niet naar de "
+        "eenheid vroeg) hebben geen stratum en geen gewicht; ze zijn geteld maar niet "
+        "meegenomen in de schattingen",
+        "Complete responses without a unit (for instance through an open link that did not "
+        "ask for it) have no stratum and no weight; they are counted but left out of the "
+        "estimates",
+    ),
+    "duplicate_unit": (
+        "Per eenheid telt één respons op een vragenlijst voor eenheden; latere volledige "
+        "responsen van dezelfde eenheid zijn geteld maar niet meegenomen",
+        "One response per unit counts for a questionnaire answered for units; later complete "
+        "responses of the same unit are counted but left out",
+    ),
+}
 
 
 def _weighting_section(language: str, calibrated: bool) -> MethodSection:

@@ -94,6 +94,9 @@ class Report:
     notes: list[str]
     footer: str
     tables: list[Table] = field(default_factory=list)
+    # KPIs that could not be computed, as "code: reason" (the report says so at each KPI;
+    # `mel report` also fails with them, so that no run hides them).
+    problems: list[str] = field(default_factory=list)
 
     @property
     def basename(self) -> str:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from sqlmodel import Session, col, select
 
-from mel.models import FrameUnit, Instrument, Invitation, Unit, Wave, WaveInstrument
+from mel.models import FrameUnit, Instrument, Invitation, Response, Unit, Wave, WaveInstrument
 from mel.services.references import reference_problem
 
 TOKEN_BYTES = 32
@@ -97,6 +97,29 @@ def invitees_from_units(session: Session, wave: Wave, which: str) -> list[Invite
     if not units:
         raise InvitationError(f"no {which} units for wave {wave.code!r}")
     return [Invitee(unit=u) for u in units]
+
+
+def without_answered(
+    session: Session, wave: Wave, instrument: Instrument, invitees: list[Invitee]
+) -> tuple[list[Invitee], int]:
+    """Drop invitees whose unit has completed this unit-level instrument in the wave.
+
+    A unit answers a ``respondent: unit`` instrument once per wave, so a new link for it
+    would only lead to a page saying so. Returns the invitees kept and how many were
+    dropped; a person instrument keeps everyone.
+    """
+    if instrument.respondent != "unit":
+        return invitees, 0
+    answered = set(
+        session.exec(
+            select(Response.unit_id).where(
+                Response.wave_id == wave.id,
+                Response.unit_once_instrument_id == instrument.id,
+            )
+        ).all()
+    )
+    kept = [i for i in invitees if i.unit is None or i.unit.id not in answered]
+    return kept, len(invitees) - len(kept)
 
 
 def invitees_from_csv(session: Session, wave: Wave, path: Path) -> list[Invitee]:

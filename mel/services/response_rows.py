@@ -30,6 +30,8 @@ class ResponseRow:
     answers: dict[str, Any]
     client_submission_id: str | None
     submission_hash: str | None
+    wave_id: int
+    unit_id: int | None
 
 
 COLUMNS = tuple(f.name for f in fields(ResponseRow))

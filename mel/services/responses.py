@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import Update, bindparam, insert, update
+from sqlalchemy import Update, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -43,7 +43,7 @@ class StaleResponse(Exception):
 class Submission:
     """Outcome of a final submission."""
 
-    outcome: str  # completed | duplicate | conflict | incomplete
+    outcome: str  # completed | duplicate | conflict | incomplete | unit_answered
     response: Row
     page: int | None = None
 
@@ -95,6 +95,7 @@ _COMPLETE = _guarded(
     "updated_at",
     "client_submission_id",
     "submission_hash",
+    "unit_once_instrument_id",
     "lock_version",
 )
 
@@ -215,11 +216,18 @@ def submit(
     sid: str,
     language: str,
     incomplete: Callable[[Answers], int | None],
+    unit_instrument: int | None = None,
 ) -> Submission:
     """Complete a response exactly once under submission id `sid`.
 
     A repeat with the same id and the same answers is a `duplicate` (answered as success);
     with other answers, or an id another response holds, it is a `conflict` (409).
+
+    `unit_instrument` is the instrument id when the response answers a unit-level
+    instrument for its unit: the database lets a unit complete that once per wave
+    (``uq_response_unit_once``). When another response of the unit was completed first,
+    the answers are saved, the response stays in progress (nothing typed is lost, and
+    staff see it) and the outcome is `unit_answered`.
     """
     assert response.id is not None
     for _ in range(ATTEMPTS):
@@ -243,6 +251,7 @@ def submit(
             "updated_at": now,
             "client_submission_id": sid,
             "submission_hash": answers_digest(answers),
+            "unit_once_instrument_id": unit_instrument,
             "lock_version": response.lock_version + 1,
         }
         try:
@@ -251,8 +260,34 @@ def submit(
                 return Submission("completed", updated(response, values))
             session.rollback()
         except IntegrityError:
-            # The unique client_submission_id belongs to another response already.
+            # The unique client_submission_id belongs to another response already, or the
+            # unit has completed this instrument in this wave with another response.
             session.rollback()
-            return Submission("conflict", _reload(session, response.id))
+            fresh = _reload(session, response.id)
+            if unit_instrument is not None and unit_answered(
+                session, fresh.wave_id, fresh.unit_id, unit_instrument
+            ):
+                keep = save_answers(session, fresh, lambda r: (change(r), r.current_page), language)
+                return Submission("unit_answered", keep)
+            return Submission("conflict", fresh)
         response = _reload(session, response.id)
     raise StaleResponse(response.public_id)
+
+
+_UNIT_ANSWERED = (
+    select(Response.id)
+    .where(
+        Response.wave_id == bindparam("wave"),
+        Response.unit_id == bindparam("unit"),
+        Response.unit_once_instrument_id == bindparam("instrument"),
+    )
+    .limit(1)
+)
+
+
+def unit_answered(session: Session, wave_id: int, unit_id: int | None, instrument_id: int) -> bool:
+    """Whether the unit has completed the unit-level instrument in the wave."""
+    if unit_id is None:
+        return False
+    params = {"wave": wave_id, "unit": unit_id, "instrument": instrument_id}
+    return session.connection().execute(_UNIT_ANSWERED, params).first() is not None

@@ -14,7 +14,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from mel.i18n import STRINGS
+from mel.i18n import STRINGS, translate
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -29,8 +29,8 @@ HEADERS = {
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
 ERROR_STATUSES = (400, 403, 404, 405, 409, 410, 413, 429, 500, 503)
-# Staff pages and the API show personal or unpublished data: never kept by any cache.
-PRIVATE_PATHS = ("/staff", "/api/")
+# The staff side: its own error texts, and (personal or unpublished data) never cached.
+STAFF_PATHS = ("/staff", "/api/")
 RETRY_AFTER_S = {429: "60", 503: "30"}
 
 
@@ -58,9 +58,7 @@ def setup_security(app: Flask) -> None:
         response.headers.extend(
             [(name, value) for name, value in HEADERS.items() if name.lower() not in present]
         )
-        if request.path.startswith(PRIVATE_PATHS) and not (request.endpoint or "").endswith(
-            "static"
-        ):
+        if request.path.startswith(STAFF_PATHS) and not (request.endpoint or "").endswith("static"):
             response.headers["Cache-Control"] = "no-store"
         return response
 
@@ -103,16 +101,34 @@ def setup_security(app: Flask) -> None:
         return error_page(code)
 
 
+def staff_request() -> bool:
+    """Whether the request is on the staff side (pages under /staff/, the API under /api/)."""
+    return request.path.startswith(STAFF_PATHS)
+
+
 def error_page(status: int, key: str | None = None, **context: Any) -> ResponseReturnValue:
-    """Render the friendly page for an HTTP status, optionally with a specific message."""
-    title = f"err_title_{status}" if f"err_title_{status}" in STRINGS else "err_title_400"
-    text = key or (f"err_text_{status}" if f"err_text_{status}" in STRINGS else "err_text_400")
-    response = current_app.make_response(
-        (
-            render_template("error.html", status=status, title_key=title, text_key=text, **context),
-            status,
+    """Render the friendly page for an HTTP status, optionally with a specific message.
+
+    The texts of a status are written for participants ("your answers are kept"); the
+    staff side gets its own (``staff_err_*``), and the API a JSON error, so that no
+    participant's message ever explains a staff request.
+    """
+    prefix = "staff_err" if staff_request() else "err"
+    title = f"{prefix}_title_{status}"
+    title = title if title in STRINGS else f"{prefix}_title_400"
+    text = key or f"{prefix}_text_{status}"
+    text = text if text in STRINGS else f"{prefix}_text_400"
+    if request.path.startswith("/api/"):
+        response = current_app.make_response((jsonify(error=translate(text, "en")), status))
+    else:
+        response = current_app.make_response(
+            (
+                render_template(
+                    "error.html", status=status, title_key=title, text_key=text, **context
+                ),
+                status,
+            )
         )
-    )
     if status in RETRY_AFTER_S:
         response.headers["Retry-After"] = RETRY_AFTER_S[status]
     return response

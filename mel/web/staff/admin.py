@@ -23,7 +23,13 @@ from mel.models import Instrument, Programme, Wave, WaveInstrument
 from mel.models.accounts import User
 from mel.services import accounts
 from mel.services.exports import to_csv
-from mel.services.invitations import InvitationError, create_invitations, invitees_from_units
+from mel.services.invitations import (
+    InvitationError,
+    create_invitations,
+    invitees_from_units,
+    without_answered,
+)
+from mel.services.open_links import STATES, OpenLinkRow, open_link_rows
 from mel.services.privacy import record
 from mel.web.database import get_session
 from mel.web.staff.auth import PostForm, actor, current_user, programme_or_404, staff_required
@@ -154,10 +160,15 @@ def waves(code: str) -> ResponseReturnValue:
             .where(WaveInstrument.wave_id == wave.id)
         ).all()
         rows.append((wave, sorted(instruments)))
+    links: dict[str, list[OpenLinkRow]] = {}
+    for link in open_link_rows(session, programme_id=programme.id):
+        links.setdefault(link.wave, []).append(link)
     return render_template(
         "staff/waves.html",
         programme=programme,
         rows=rows,
+        links=links,
+        link_states=STATES,
         statuses=WAVE_STATUSES,
         form=PostForm(),
         filters=None,
@@ -215,11 +226,16 @@ def invitations(code: str, wave_code: str) -> ResponseReturnValue:
     if instrument is None or session.get(WaveInstrument, (wave.id, instrument.id)) is None:
         abort(404)
     try:
+        invitees, _answered = without_answered(
+            session, wave, instrument, invitees_from_units(session, wave, "sample")
+        )
+        if not invitees:
+            raise InvitationError(f"every sampled unit has already completed {instrument.code}")
         issued = create_invitations(
             session,
             wave=wave,
             instrument=instrument,
-            invitees=invitees_from_units(session, wave, "sample"),
+            invitees=invitees,
             base_url=request.host_url,
         )
     except InvitationError as exc:

@@ -21,6 +21,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from sqlmodel import col, select
 
+from mel.data.coverage import blocked_by_answered_unit
 from mel.i18n import translate
 from mel.models import Programme
 from mel.services import accounts
@@ -134,8 +135,12 @@ def fieldwork_result(code: str) -> tuple[Programme, Fieldwork]:
 def fieldwork_page(code: str) -> ResponseReturnValue:
     """Responses per group against the frame, with a chart, a table and downloads."""
     row, result = fieldwork_result(code)
+    assert result.filters.wave.id is not None
     return render_template(
-        "staff/fieldwork.html", result=result, **filter_context(row, result.filters)
+        "staff/fieldwork.html",
+        result=result,
+        blocked=blocked_by_answered_unit(get_session(), result.filters.wave.id),
+        **filter_context(row, result.filters),
     )
 
 
@@ -205,7 +210,7 @@ def kpis_page(code: str) -> ResponseReturnValue:
         )
     cards, left_out = staff_kpis.cards_and_left_out(get_session(), row, filters, k(), lang())
     return render_template(
-        "staff/kpis.html", cards=cards, outside_frame=left_out, **filter_context(row, filters)
+        "staff/kpis.html", cards=cards, left_out=left_out, **filter_context(row, filters)
     )
 
 

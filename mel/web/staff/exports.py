@@ -6,12 +6,15 @@ from flask import Blueprint, abort, current_app, g, render_template
 from flask.typing import ResponseReturnValue
 from sqlmodel import col, select
 
-from mel.data.frame import FrameError, frame_coverage
+from mel.data.coverage import Coverage, frame_coverage
+from mel.data.frame import FrameError
+from mel.i18n import translate
 from mel.models import Instrument, Wave, WaveInstrument
 from mel.services import exports as export
 from mel.services.privacy import record
 from mel.web.database import get_session
 from mel.web.staff.auth import actor, programme_or_404, staff_required
+from mel.web.staff.dashboard import lang, stop
 from mel.web.staff.filters import programme_waves
 from mel.web.staff.output import download
 
@@ -36,7 +39,7 @@ def index(code: str) -> ResponseReturnValue:
             .order_by(col(Instrument.code))
         ).all()
         rows.extend(
-            (wave, instrument, *coverage.get((wave.id, instrument.id), (0, 0)))
+            (wave, instrument, coverage.get((wave.id, instrument.id), Coverage()))
             for instrument in instruments
         )
     return render_template(
@@ -121,4 +124,5 @@ def _build(programme: str, wave: Wave, instrument: Instrument) -> export.WaveExp
             language=g.get("lang", "nl"),
         )
     except FrameError as exc:
-        abort(409, str(exc))
+        # A staff page that says why, never the participant's error page.
+        stop(409, programme_or_404(programme), translate("staff_export_failed", lang(), reason=exc))

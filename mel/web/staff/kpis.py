@@ -21,7 +21,8 @@ from flask import current_app
 from matplotlib.figure import Figure
 from sqlmodel import Session, col, func, select
 
-from mel.data.frame import frame
+from mel.data.coverage import LEFT_OUT
+from mel.data.frame import FrameError, frame
 from mel.disclosure.cells import UNKNOWN, cell_shown, group_cells, select_cell
 from mel.i18n import translate
 from mel.kpi import KpiResult, evaluate_kpis
@@ -198,19 +199,32 @@ class Evaluator:
         self.key = fingerprint(session, programme)
 
     def frame(self, wave: Wave, instrument: str) -> pd.DataFrame | None:
-        """The wave's analysis frame of `instrument`, or None if the wave does not field it."""
+        """The wave's analysis frame of `instrument`; None if not fielded or not buildable.
+
+        Why a frame cannot be built (`FrameError`) is kept for the card (`problem`).
+        """
         if instrument not in fielded(self.session, wave) or instrument not in self.instruments:
             return None
-        return cached(
-            ("frame", *self.key, wave.code, instrument, self.lang),
-            lambda: frame(
-                self.engine,
-                programme=self.programme.code,
-                wave=wave.code,
-                instrument=instrument,
-                language=self.lang,
-            ),
-        )
+
+        def build() -> pd.DataFrame | str:
+            try:
+                return frame(
+                    self.engine,
+                    programme=self.programme.code,
+                    wave=wave.code,
+                    instrument=instrument,
+                    language=self.lang,
+                )
+            except FrameError as exc:
+                return str(exc)
+
+        built = cached(("frame", *self.key, wave.code, instrument, self.lang), build)
+        return None if isinstance(built, str) else built
+
+    def problem(self, wave: Wave, instrument: str) -> str | None:
+        """Why the frame of `instrument` in `wave` could not be built (None when it could)."""
+        built = _CACHE.get(("frame", *self.key, wave.code, instrument, self.lang))
+        return built if isinstance(built, str) else None
 
     def data(self, wave: Wave, kpi: KpiDefinition) -> pd.DataFrame | None:
         """The wave's frame with the KPI variable, or None if the wave does not field it."""
@@ -298,8 +312,11 @@ def _card(ev: Evaluator, kpi: KpiDefinition, filters: Filters, waves: list[Wave]
     card.estimate = current[0].figures if current else None
     if card.estimate is None:
         measured = ev.data(filters.wave, kpi) is not None
+        problem = ev.problem(filters.wave, kpi.instrument)
         card.message = (
-            translate("staff_too_small", lang, k=ev.k)
+            translate("staff_kpi_failed", lang, reason=problem)
+            if problem
+            else translate("staff_too_small", lang, k=ev.k)
             if measured
             else translate("staff_not_measured", lang)
         )
@@ -323,19 +340,24 @@ def cards(
 
 def cards_and_left_out(
     session: Session, programme: Programme, filters: Filters, k: int, lang: str
-) -> tuple[list[Card], int]:
+) -> tuple[list[Card], dict[str, int]]:
     """The cards, and the complete responses of the selected wave their frames leave out.
 
-    Those are responses of units outside the wave's frame, as `frame` counts them
-    (``attrs["outside_frame"]``), over the instruments the KPIs are measured with.
+    Counted by reason as `frame` counts them (``attrs[reason]`` for each reason in
+    `LEFT_OUT`: outside the frame, without a unit, a unit's second response), over the
+    instruments the KPIs are measured with.
     """
     ev = Evaluator(session, programme, k, lang)
     shown = _cards(ev, filters)
-    frames = (
+    frames = [
         ev.frame(filters.wave, code)
         for code in dict.fromkeys(kpi.instrument for kpi in ev.definition.kpis)
-    )
-    return shown, sum(int(f.attrs.get("outside_frame", 0)) for f in frames if f is not None)
+    ]
+    left_out = {
+        reason: sum(int(f.attrs.get(reason, 0)) for f in frames if f is not None)
+        for reason in LEFT_OUT
+    }
+    return shown, left_out
 
 
 def _cards(ev: Evaluator, filters: Filters) -> list[Card]:

@@ -24,7 +24,7 @@ from mel.services import responses as store
 from mel.surveys.schema import InstrumentDefinition
 from mel.web.database import get_session
 from mel.web.security import error_page
-from mel.web.survey import flow
+from mel.web.survey import entry, flow, units
 from mel.web.survey.entry import Access
 from mel.web.survey.forms import PageForm, build_page_form
 
@@ -138,16 +138,23 @@ def finish(
     expected = store.submission_id(secret_key(), response)
     if not hmac.compare_digest(sid.encode(), expected.encode()):
         return stale()
+    db = get_session()
+    # A unit answers a unit-level survey once per wave (the database holds it to that).
+    once = survey.respondent == "unit" and response.unit_id is not None
     result = store.submit(
-        get_session(),
+        db,
         response,
         change,
         sid=sid,
         language=g.lang,
         incomplete=lambda answers: flow.first_incomplete(survey, answers),
+        unit_instrument=entry.instrument_of(db, response.instrument_version_id) if once else None,
     )
     if result.outcome == "conflict":
         return error_page(409)
+    if result.outcome == "unit_answered":
+        assert response.unit_id is not None
+        return units.render_answered(db, survey, response.wave_id, response.unit_id, kept=True)
     if result.outcome == "incomplete":
         flash("incomplete")
         return redirect_to(location(access, survey, result.page))

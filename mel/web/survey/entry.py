@@ -9,6 +9,7 @@ from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from mel.models import (
+    FrameUnit,
     Instrument,
     InstrumentVersion,
     Invitation,
@@ -54,8 +55,16 @@ _NEWEST_VERSION = (
     .correlate(Instrument)
     .scalar_subquery()
 )
+_HAS_FRAME = select(FrameUnit.id).where(FrameUnit.wave_id == Wave.id).correlate(Wave).exists()
 _OPEN_LINK = (
-    select(Instrument.id, Wave, _NEWEST_VERSION)
+    select(
+        Instrument.id,
+        Wave,
+        _NEWEST_VERSION,
+        WaveInstrument.open_link,
+        WaveInstrument.ask_unit,
+        _HAS_FRAME,
+    )
     .join(Wave, col(Wave.programme_id) == Instrument.programme_id)
     .join(
         WaveInstrument,
@@ -66,20 +75,40 @@ _OPEN_LINK = (
 )
 
 
-def open_link(session: Session, instrument_code: str, wave_code: str) -> tuple[int, Wave, int]:
-    """Return (instrument id, wave, newest version id) of an open link taking participants.
+@dataclass(frozen=True)
+class OpenLink:
+    """An open link taking participants: its instrument, wave, version, and unit question.
 
-    One query: the instrument, its wave of that code fielding it, and its newest version.
+    `ask_unit`: the participant chooses the unit from the wave's sample (a wave with a
+    frame needs one for every response; without a frame there is nothing to choose).
+    """
+
+    instrument_id: int
+    wave: Wave
+    version_id: int
+    ask_unit: bool
+
+
+def open_link(session: Session, instrument_code: str, wave_code: str) -> OpenLink:
+    """Return the open link of an instrument in a wave, if it takes participants.
+
+    One query: the instrument, its wave of that code fielding it (with the link's
+    setting and whether the wave has a frame), and its newest version.
     """
     params = {"instrument": instrument_code, "wave": wave_code}
     row = session.exec(_OPEN_LINK, params=params).first()  # type: ignore[call-overload]
     if row is None:
         raise Unavailable(404, "err_text_404")
-    instrument_id, wave, version_id = row
+    instrument_id, wave, version_id, is_open, ask_unit, has_frame = row
     check_wave_open(wave)
+    if not is_open:
+        raise Unavailable(403, "err_open_link_off")
+    if has_frame and not ask_unit:
+        # Every response of a wave with a frame belongs to one of its units.
+        raise Unavailable(403, "err_open_link_needs_unit")
     if version_id is None:
         raise Unavailable(404, "err_not_open")
-    return instrument_id, wave, version_id
+    return OpenLink(instrument_id, wave, version_id, bool(has_frame))
 
 
 def check_wave_open(wave: Wave) -> None:
@@ -164,6 +193,20 @@ def definition(session: Session, version_id: int) -> InstrumentDefinition:
         cache.clear()
     cache[version_id] = parsed  # a race only parses twice: both results are equal
     return parsed
+
+
+def instrument_of(session: Session, version_id: int) -> int:
+    """Return the instrument id of a version, looked up once per app (versions never change)."""
+    cache: dict[int, int] = current_app.extensions.setdefault("mel.version_instruments", {})
+    found = cache.get(version_id)
+    if found is None:
+        found = session.exec(
+            select(InstrumentVersion.instrument_id).where(InstrumentVersion.id == version_id)
+        ).one()
+        if len(cache) >= _CACHE_SIZE:
+            cache.clear()
+        cache[version_id] = found
+    return found
 
 
 def consent_version(survey: InstrumentDefinition) -> str:

@@ -35,7 +35,7 @@ from mel.surveys.schema import InstrumentDefinition
 from mel.web import ratelimit
 from mel.web.database import get_session, use_autocommit
 from mel.web.security import error_page
-from mel.web.survey import cached_html, entry, flow
+from mel.web.survey import cached_html, entry, flow, units
 from mel.web.survey.answering import (
     csrf_failed,
     finish,
@@ -88,31 +88,54 @@ bp.before_request(use_autocommit)
 @bp.route("/s/<instrument_code>/<wave_code>", methods=["GET", "POST"])
 @survey_view
 def open_start(instrument_code: str, wave_code: str) -> ResponseReturnValue:
-    """Consent page of an open link; agreeing starts a new response."""
+    """An open link: which unit (when the wave has a frame), then consent; agreeing starts.
+
+    The unit travels as ``?unit=<code>`` from the choice page to the consent form (which
+    posts to its own address), so that choosing needs no JavaScript and no session.
+    """
     session = get_session()
-    instrument_id, wave, version_id = entry.open_link(session, instrument_code, wave_code)
+    link = entry.open_link(session, instrument_code, wave_code)
+    wave = link.wave
     assert wave.id is not None
-    survey = entry.definition(session, version_id)
+    survey = entry.definition(session, link.version_id)
+    unit = None
+    if link.ask_unit:
+        unit = units.chosen(session, wave.id, request.args.get("unit"))
+        if unit is None:
+            return units.render_choice(session, wave, survey, invalid="unit" in request.args)
+        change = units.choice_url(instrument_code, wave_code)
+        taken = units.answered_page_if_taken(
+            session, survey, wave.id, unit.id, link.instrument_id, change
+        )
+        if taken is not None:
+            return taken
     if request.method == "POST" and consent_given(survey):
         first = flow.next_page(survey, -1, {})
         # The consent form's nonce fixes the resume token: a double click or a retried
         # POST of the same form finds the response the first one started.
-        token = store.resume_token_for(request.form.get("_start"), f"{wave.id}:{instrument_id}")
+        token = store.resume_token_for(
+            request.form.get("_start"), f"{wave.id}:{link.instrument_id}"
+        )
         entry.check_not_erased(session, token)
         try:
             token = store.create_response(
                 session,
                 wave_id=wave.id,
-                version_id=version_id,
+                version_id=link.version_id,
                 language=g.lang,
                 consent_version=entry.consent_version(survey),
                 current_page=first or 0,
                 resume_token=token,
+                unit_id=unit.id if unit is not None else None,
             )
         except IntegrityError:
             session.rollback()
         assert token is not None
         return redirect_to(location(Access("r", token, None), survey, first))
+    if unit is not None:
+        return render_consent(
+            survey, "r", unit=unit.name, change_url=units.choice_url(instrument_code, wave_code)
+        )
     return render_consent(survey, "r")
 
 
@@ -132,6 +155,11 @@ def invitation_start(token: str) -> ResponseReturnValue:
     entry.check_wave_open(wave)
     version_id = entry.latest_version(session, invitation.instrument_id)
     survey = entry.definition(session, version_id)
+    taken = units.answered_page_if_taken(
+        session, survey, invitation.wave_id, invitation.unit_id, invitation.instrument_id
+    )
+    if taken is not None:
+        return taken
     if request.method == "POST" and consent_given(survey):
         try:
             store.create_response(
@@ -175,15 +203,26 @@ def consent_given(survey: InstrumentDefinition) -> bool:
     return not csrf_failed() and request.form.get("_consent") == entry.consent_version(survey)
 
 
-def render_consent(survey: InstrumentDefinition, kind: str) -> ResponseReturnValue:
-    """Show the consent/privacy page (again, with a notice, after a failed POST)."""
+def render_consent(
+    survey: InstrumentDefinition,
+    kind: str,
+    *,
+    unit: str | None = None,
+    change_url: str | None = None,
+) -> ResponseReturnValue:
+    """Show the consent/privacy page (again, with a notice, after a failed POST).
+
+    With `unit` (an open link's chosen unit) the page says which, with `change_url`.
+    """
     notice = None
     if request.method == "POST":
         notice = translate("csrf_expired" if csrf_failed() else "stale_form", g.lang)
     text = survey.consent.text.get(g.lang) if survey.consent else None
     nonce = secrets.token_urlsafe(24) if kind == "r" else None
     return render_template(
-        "survey/consent.html",
+        "survey/consent_unit.html" if unit is not None else "survey/consent.html",
+        unit_name=unit,
+        change_url=change_url,
         survey=survey,
         consent_text=text,
         consent_version=entry.consent_version(survey),
