@@ -2,7 +2,7 @@
 and disabling, instead of living on in its signed cookie
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0005
 Create Date: 2026-12-07 01:17:10.980449
 
 Logins made before this revision carry no session key and are asked to log in again.
