@@ -84,7 +84,7 @@ def open_link_command(wave_code: str, instrument_code: str, on: bool, ask_unit: 
             state=state,
         )
         status = wave.status
-    base = str(settings().get("BASE_URL") or "").rstrip("/")
+    base = settings().base_url.rstrip("/")
     path = f"{base}/s/{instrument_code}/{wave_code}"
     click.echo(f"open link of {instrument_code} in wave {wave_code}: {STATE_WORDS[state]}")
     if on:
