@@ -26,5 +26,5 @@ def print_links(app: Flask, base: str) -> None:
             click.echo(
                 f"  {row.programme:24} {row.instrument}: by invitation only: mel invitations "
                 f"create --wave {row.wave} --instrument {row.instrument} --units sampled "
-                f"--out links.csv"
+                f"--base-url {base} --out links.csv"
             )
