@@ -94,3 +94,13 @@ def test_bad_database_url_is_named() -> None:
 def test_health_check_answers(tmp_path: Path) -> None:
     app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'd.db'}"})
     assert app.test_client().get("/healthz").get_json() == {"status": "ok"}
+
+
+def test_cookies_are_secure_except_on_this_machines_development_server(tmp_path: Path) -> None:
+    base = {"DATABASE_URL": f"sqlite:///{tmp_path / 'e.db'}", "SECRET_KEY": "s" * 40}
+    assert create_app(base).config["SESSION_COOKIE_SECURE"] is True
+    # `mel serve`: Flask's server over plain http, where Secure cookies would never come back.
+    local = create_app({**base, "MEL_LOCAL_SERVER": True})
+    assert local.config["SESSION_COOKIE_SECURE"] is False
+    forced = create_app({**base, "MEL_LOCAL_SERVER": True, "SESSION_COOKIE_SECURE": True})
+    assert forced.config["SESSION_COOKIE_SECURE"] is True

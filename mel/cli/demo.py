@@ -139,8 +139,14 @@ def serve_command(host: str, port: int) -> None:
             f"the database {current.database} has no tables yet: run `mel demo --no-serve` "
             f"for a demo, or `mel db upgrade` and `mel surveys publish` for a real one"
         )
-    config = {} if current.secret_key else {"SECRET_KEY": instance_secret()}
+    config: dict[str, object] = {"MEL_LOCAL_SERVER": True}
+    if not current.secret_key:
+        config["SECRET_KEY"] = instance_secret()
     click.echo(f"serving {current.database} on http://{host}:{port} (Ctrl+C stops)")
+    click.echo(
+        "  Flask's development server over plain http, for this machine; in production run "
+        "gunicorn behind TLS (see the README)"
+    )
     create_app(config).run(host=host, port=port, use_reloader=False, threaded=True)
 
 

@@ -299,7 +299,14 @@ def password() -> ResponseReturnValue:
 
 def init_app(app: Flask) -> None:
     """Register the blueprint, cookie settings, the throttle and the user loader."""
-    relaxed = app.debug or app.config.get("TESTING") or app.config.get("DEMO")
+    # Debug, test and demo runs, and `mel serve` (Flask's server on plain http, this
+    # machine only), keep their cookies without the Secure flag so that http works.
+    relaxed = (
+        app.debug
+        or app.config.get("TESTING")
+        or app.config.get("DEMO")
+        or app.config.get("MEL_LOCAL_SERVER")
+    )
     app.config["SESSION_COOKIE_SECURE"] = (
         bool(app.config.get("SESSION_COOKIE_SECURE")) or not relaxed
     )
