@@ -2,6 +2,7 @@
 
 from mel.models.accounts import AuditEvent, Membership, StaffSession, Tombstone, User
 from mel.models.base import utcnow
+from mel.models.cases import Case, Contact, Mail
 from mel.models.fieldwork import (
     FrameUnit,
     FrameUnitPersons,
@@ -16,6 +17,9 @@ from mel.models.programme import ImpactPathway, Kpi, KpiTarget, PathwayLink, Pat
 from mel.models.response import Response
 
 __all__ = [
+    "Case",
+    "Contact",
+    "Mail",
     "FrameUnit",
     "FrameUnitPersons",
     "ImpactPathway",

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import UniqueConstraint
 from sqlalchemy import false as sa_false
+from sqlalchemy import true as sa_true
 from sqlmodel import Field, SQLModel
 
-from mel.models.base import utcnow
+from mel.models.base import json_field, utcnow
 
 
 class Unit(SQLModel, table=True):
@@ -25,6 +27,11 @@ class Unit(SQLModel, table=True):
     region: str | None = Field(default=None, max_length=64)
     sector: str | None = Field(default=None, max_length=64)
     stratum: str | None = Field(default=None, max_length=64)
+    # A unit a wave refers to is never deleted: a units file without it marks it inactive.
+    active: bool = Field(default=True, sa_column_kwargs={"server_default": sa_true()})
+    # Size measures by name ({"students": 812, "teachers": 41}): the M_i of person surveys
+    # and the measure of size for sampling proportional to size.
+    sizes: dict[str, Any] = json_field(default_factory=dict)
 
 
 class Wave(SQLModel, table=True):
@@ -42,6 +49,14 @@ class Wave(SQLModel, table=True):
     status: str = Field(default="open", max_length=16)  # planned | open | closed
     retention_until: date | None = None
     created_at: datetime = Field(default_factory=utcnow)
+    # The validated wave file (instruments, fieldwork, design) it was created from, if any.
+    design: dict[str, Any] = json_field(default_factory=dict)
+    source_path: str | None = Field(default=None, max_length=500)
+    content_hash: str | None = Field(default=None, max_length=64)
+    # The sample: drawn with this seed, then frozen once the first invitation went out.
+    sample_seed: int | None = None
+    sample_drawn_at: datetime | None = None
+    frozen_at: datetime | None = None
 
 
 class WaveInstrument(SQLModel, table=True):

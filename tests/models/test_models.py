@@ -112,7 +112,19 @@ def test_no_column_holds_an_ip_address_or_direct_identifier() -> None:
     for table in SQLModel.metadata.tables.values():
         if table.name in {"user", "useraccount"}:
             continue  # staff accounts are not respondents
+        if table.name == "contact":
+            continue  # where invitations go: apart from answers (see the next test)
         for column in table.columns:
             assert not any(column.name == f or column.name.endswith(f"_{f}") for f in forbidden), (
                 f"{table.name}.{column.name}"
             )
+
+
+def test_contact_details_are_linked_to_answers_only_through_cases() -> None:
+    """Contacts hold e-mail addresses; no table of answers may point at them."""
+    for table in SQLModel.metadata.tables.values():
+        targets = {key.column.table.name for key in table.foreign_keys}
+        if "contact" in targets:
+            assert table.name in {"wavecase", "mail"}, table.name
+    response = SQLModel.metadata.tables["response"]
+    assert not {"contact_id", "email", "name"} & set(response.columns.keys())
