@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 
 from mel.db import make_engine
+from mel.present.numbers import format_number
 
 DEMO_URL = f"sqlite:///{Path.cwd() / 'instance' / 'demo.sqlite'}"
 
@@ -22,6 +23,5 @@ def demo_engine() -> Engine:
 
 
 def fmt(value: float, digits: int = 0) -> str:
-    """Dutch number format: 124.000 and 7,1."""
-    text = f"{value:,.{digits}f}"
-    return text.replace(",", "_").replace(".", ",").replace("_", ".")
+    """Dutch number format: 124.000 and 7,1 (mel's own formatter, as in the reports)."""
+    return format_number(value, digits, "nl")

@@ -14,17 +14,15 @@ import sys
 
 from _common import demo_engine, fmt
 
-from mel.analysis import Design
 from mel.data.frame import frame
+from mel.kpi.frames import design_for
 
 
 def main(wave: str = "impactmeting-2025") -> None:
     """Print the three headline totals with their intervals."""
     data = frame(demo_engine(), programme="katapult", wave=wave, instrument="katapult-impactmeting")
     data["studenten"] = data[["studenten_mbo", "studenten_hbo"]].sum(axis=1, min_count=1)
-    design = Design(
-        data, weights="weight", strata="stratum", psu="unit", fpc="fpc_units", lonely_psu="adjust"
-    )
+    design = design_for(data)  # the design every KPI uses (mel.kpi.frames)
     print(
         f"Katapult {wave}: {len(data)} pps'en responded in {data['stratum'].nunique()} "
         f"strata (design df {design.df:g})"
