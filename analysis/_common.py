@@ -10,6 +10,7 @@ from sqlalchemy.engine import Engine
 
 from mel.data.coverage import left_out_notes
 from mel.db import make_engine
+from mel.present.numbers import format_number
 from mel.settings import ConfigError, load_settings
 
 
@@ -26,9 +27,8 @@ def demo_engine() -> Engine:
 
 
 def fmt(value: float, digits: int = 0) -> str:
-    """Dutch number format: 124.000 and 7,1."""
-    text = f"{value:,.{digits}f}"
-    return text.replace(",", "_").replace(".", ",").replace("_", ".")
+    """Dutch number format: 124.000 and 7,1 (mel's own formatter, as in the reports)."""
+    return format_number(value, digits, "nl")
 
 
 def say_left_out(data: pd.DataFrame) -> None:

@@ -14,8 +14,8 @@ import sys
 
 from _common import demo_engine, fmt, say_left_out
 
-from mel.analysis import Design
 from mel.data.frame import frame
+from mel.kpi.frames import design_for
 
 
 def main(wave: str = "monitor-2025") -> None:
@@ -24,15 +24,7 @@ def main(wave: str = "monitor-2025") -> None:
         demo_engine(), programme="digitale-werkplaatsen", wave=wave, instrument="dw-impactmonitor"
     )
     say_left_out(data)
-    design = Design(
-        data,
-        weights="weight",
-        strata="stratum",
-        psu="unit",
-        ssu="respondent",
-        fpc=("fpc_units", "fpc_persons"),
-        lonely_psu="adjust",
-    )
+    design = design_for(data)  # the design every KPI uses (mel.kpi.frames)
     mark = design.mean("cijfer_traject")
     print(
         f"Digitale Werkplaatsen {wave}: {len(data)} ondernemers in "

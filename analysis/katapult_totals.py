@@ -14,8 +14,8 @@ import sys
 
 from _common import demo_engine, fmt, say_left_out
 
-from mel.analysis import Design
 from mel.data.frame import frame
+from mel.kpi.frames import design_for
 
 
 def main(wave: str = "impactmeting-2025") -> None:
@@ -23,9 +23,7 @@ def main(wave: str = "impactmeting-2025") -> None:
     data = frame(demo_engine(), programme="katapult", wave=wave, instrument="katapult-impactmeting")
     say_left_out(data)
     data["studenten"] = data[["studenten_mbo", "studenten_hbo"]].sum(axis=1, min_count=1)
-    design = Design(
-        data, weights="weight", strata="stratum", psu="unit", fpc="fpc_units", lonely_psu="adjust"
-    )
+    design = design_for(data)  # the design every KPI uses (mel.kpi.frames)
     print(
         f"Katapult {wave}: {len(data)} pps'en responded in {data['stratum'].nunique()} "
         f"strata (design df {design.df:g})"

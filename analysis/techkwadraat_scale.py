@@ -15,8 +15,9 @@ import sys
 from _common import demo_engine, fmt, say_left_out
 from sqlmodel import Session
 
-from mel.analysis import Design, cronbach_alpha, likert_index
+from mel.analysis import cronbach_alpha, likert_index
 from mel.data.frame import frame
+from mel.kpi.frames import design_for
 from mel.surveys.publish import latest_definition
 
 
@@ -35,15 +36,7 @@ def main(wave: str = "meting-2025", question: str = "affiniteit") -> None:
     for column in reverse:  # mirror reverse-worded items before alpha and the index
         data[column] = low + high - data[column]
     data["index"] = likert_index(data, items)
-    design = Design(
-        data,
-        weights="weight",
-        strata="stratum",
-        psu="unit",
-        ssu="respondent",
-        fpc=("fpc_units", "fpc_persons"),
-        lonely_psu="adjust",
-    )
+    design = design_for(data)  # the design every KPI uses (mel.kpi.frames)
     alpha = cronbach_alpha(design, items)
     mean = design.mean("index")
     print(

@@ -112,12 +112,22 @@ def test_analyse_prints_an_estimate(db_url: str, tmp_path: Path) -> None:
         ],
     )
     assert result.exit_code == 0, result.output
-    header = out.read_text().splitlines()[0]
+    header = out.read_text(encoding="utf-8-sig").splitlines()[0]
     assert header == "kpi,estimate,se,ci_low,ci_high,n,df,deff"
     bad = runner.invoke(
         main, ["analyse", "--programme", "katapult", "--wave", "x", "--kpi", "kat_studenten"]
     )
     assert bad.exit_code == 2 and "no wave 'x' in programme 'katapult'" in bad.output
+
+
+def test_analyse_refuses_an_unsafe_question_or_instrument_in_one_line() -> None:
+    result = CliRunner().invoke(
+        main,
+        ["analyse", "--programme", "p", "--wave", "w", "--question", "a b", "--instrument", "i x"],
+    )
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "--question: invalid code 'a b'" in result.output
+    assert "--instrument: invalid code 'i x'" in result.output
 
 
 def test_analyse_notes_responses_outside_the_frame(db_url: str) -> None:

@@ -7,10 +7,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
+from pydantic import ValidationError
 from sqlmodel import Session, select
 
 from mel.cli.context import cli_errors, engine
 from mel.models import Instrument, Kpi, Programme
+from mel.present.tables import write_csv
 from mel.surveys.programme_schema import Kpi as KpiDefinition
 from mel.surveys.publish import latest_definition
 from mel.surveys.schema import InstrumentDefinition
@@ -72,7 +74,7 @@ def analyse_command(
     kpi = (
         _kpi(programme, kpi_code)
         if kpi_code
-        else KpiDefinition.model_validate(
+        else _question_kpi(
             {
                 "code": question,
                 "label": {"nl": question},
@@ -90,7 +92,7 @@ def analyse_command(
     table = _estimate(programme, wave, kpi, by, alpha)
     click.echo(table.to_string(index=False, float_format=lambda v: f"{v:,.6g}"))
     if csv_path:
-        table.to_csv(csv_path, index=False)
+        write_csv(csv_path, table)
     if json_path:
         json_path.write_text(
             json.dumps(table.to_dict(orient="records"), indent=2, default=str), encoding="utf-8"
@@ -136,6 +138,19 @@ def _wave_code(programme: str, wave: str) -> str:
             return resolve_wave_code(session, programme, wave)
         except WaveNotFound as exc:
             raise click.BadParameter(str(exc), param_hint="--wave") from None
+
+
+def _question_kpi(spec: dict[str, object]) -> KpiDefinition:
+    """A KPI for one question (--question), or one clear line on what is wrong with it."""
+    try:
+        return KpiDefinition.model_validate(spec)
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            field = str(error["loc"][0]) if error["loc"] else "question"
+            option = "--question" if field == "code" else f"--{field}"  # the code is its name
+            problems.append(f"{option}: {str(error['msg']).removeprefix('Value error, ')}")
+        raise click.UsageError("; ".join(problems)) from None
 
 
 def _kpi(programme: str, code: str) -> KpiDefinition:

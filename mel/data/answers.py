@@ -17,7 +17,13 @@ import numpy as np
 import orjson
 import pandas as pd
 
-from mel.surveys.schema import NUMERIC_TYPES, InstrumentDefinition, Question
+from mel.surveys.schema import (
+    NUMERIC_TYPES,
+    OTHER,
+    OTHER_TEXT,
+    InstrumentDefinition,
+    Question,
+)
 
 DECODE_CHUNK = 2048
 _PLAIN_NUMBERS = {int, float, bool, NoneType}
@@ -52,22 +58,32 @@ def answer_values(texts: Sequence[str | None], keys: Sequence[str]) -> dict[str,
 def answer_columns(
     texts: Sequence[str | None], index: pd.Index, definitions: list[InstrumentDefinition]
 ) -> pd.DataFrame:
-    """Typed answer columns for the union of questions across versions, from JSON texts."""
+    """Typed answer columns for the union of questions across versions, from JSON texts.
+
+    A choice question that offers "other" (in any version) also gets the typed text as
+    ``<question>__other_text``, and a select_multiple its 0/1 column ``<question>__other``.
+    """
     asked = questions(definitions)
-    found = answer_values(texts, [key for question in asked for key in question.columns()])
+    offered = with_other(definitions)
+    keys = [key for question in asked for key in question.columns()]
+    keys += [f"{name}__{OTHER}" for name in offered]  # where the survey stores the text
+    found = answer_values(texts, keys)
     columns: dict[str, Any] = {}
     for question in asked:
         for key in question.columns():
             values = found[key]
             if question.type == "select_multiple":
-                choices = [str(value) for value in choice_values(definitions, question)]
-                dummies = _dummies(values, choices)
-                for position, value in enumerate(choice_values(definitions, question)):
+                choices = choice_values(definitions, question)
+                dummies = _dummies(values, [str(value) for value in choices])
+                for position, value in enumerate(choices):
                     columns[f"{key}__{value}"] = pd.Series(
                         dummies[:, position], index=index, copy=False
                     )
                 continue
             columns[key] = _typed(question.type, values, index)
+        if question.name in offered:
+            text = found[f"{question.name}__{OTHER}"]
+            columns[f"{question.name}__{OTHER_TEXT}"] = _typed("text", text, index)
     return pd.DataFrame(columns, index=index)
 
 
@@ -118,11 +134,20 @@ def questions(definitions: list[InstrumentDefinition]) -> list[Question]:
     return list(seen.values())
 
 
+def with_other(definitions: list[InstrumentDefinition]) -> list[str]:
+    """Names of the choice questions that offer "other" in any version."""
+    names = [q.name for d in reversed(definitions) for q in d.questions() if q.has_other]
+    return list(dict.fromkeys(names))
+
+
 def choice_values(definitions: list[InstrumentDefinition], question: Question) -> list[Any]:
-    """The values of a question's choices across versions, latest version's first."""
+    """The values of a question's choices across versions, latest version's first; then
+    "other" when the question offers it (in any version) and its list has no such value."""
     values: list[Any] = []
     for definition in reversed(definitions):
         for choice in definition.choices.get(question.choices or "", []):
             if choice.value not in values:
                 values.append(choice.value)
+    if question.name in with_other(definitions) and OTHER not in map(str, values):
+        values.append(OTHER)
     return values

@@ -17,8 +17,9 @@ methodology say how many): those of units outside the wave's frame in
 for one) in ``frame.attrs["without_unit"]``, and for a unit-level instrument every complete
 response of a unit after its first in ``frame.attrs["duplicate_unit"]``.
 Answer columns follow the instrument: numbers as floats, yes/no as 1/0, Likert rows as
-``question__statement``, select_multiple as 0/1 columns ``question__value``. Variable and
-value labels are in ``frame.attrs["variable_labels"]`` / ``["value_labels"]``.
+``question__statement``, select_multiple as 0/1 columns ``question__value``, the text of
+"other" as ``question__other_text``. Variable and value labels are in
+``frame.attrs["variable_labels"]`` / ``["value_labels"]``.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ from mel.models import (
     WaveStratum,
 )
 from mel.surveys.publish import load_version
-from mel.surveys.schema import InstrumentDefinition
+from mel.surveys.schema import OTHER, OTHER_LABELS, OTHER_TEXT, InstrumentDefinition
 
 DESIGN_COLUMNS = [
     "response_id",
@@ -294,6 +295,15 @@ class Labels(dict):
     clear = pop = popitem = setdefault = update = _read_only
 
 
+def _merge(value_labels: dict[str, dict[Any, str]], key: str, choices: dict[Any, str]) -> None:
+    """Add the choices of an older version that the newer ones no longer list (its answers
+    are still in the frame and need their labels and codes)."""
+    known = value_labels.setdefault(key, {})
+    for value, label in choices.items():
+        if str(value) not in map(str, known):
+            known[value] = label
+
+
 def _labels(definitions: list[InstrumentDefinition], language: str) -> dict[str, Any]:
     variable_labels: dict[str, str] = {}
     value_labels: dict[str, dict[Any, str]] = {}
@@ -302,13 +312,20 @@ def _labels(definitions: list[InstrumentDefinition], language: str) -> dict[str,
             choices = {
                 c.value: c.label.get(language) for c in definition.choices.get(q.choices or "", [])
             }
+            if q.has_other:  # "other" is a choice too, and its text a variable of its own
+                other, namely = OTHER_LABELS.get(language, OTHER_LABELS["nl"])
+                if OTHER not in map(str, choices):
+                    choices[OTHER] = other
+                variable_labels.setdefault(
+                    f"{q.name}__{OTHER_TEXT}", f"{q.label.get(language)}: {namely}"
+                )
             if q.type == "likert":
                 for s in q.statements or []:
                     key = f"{q.name}__{s.name}"
                     variable_labels.setdefault(
                         key, f"{q.label.get(language)}: {s.label.get(language)}"
                     )
-                    value_labels.setdefault(key, choices)
+                    _merge(value_labels, key, choices)
             elif q.type == "select_multiple":
                 for value, label in choices.items():
                     variable_labels.setdefault(
@@ -317,7 +334,7 @@ def _labels(definitions: list[InstrumentDefinition], language: str) -> dict[str,
             elif q.type != "note":
                 variable_labels.setdefault(q.name, q.label.get(language))
                 if choices:
-                    value_labels.setdefault(q.name, choices)
+                    _merge(value_labels, q.name, choices)
                 if q.type == "yes_no":
                     value_labels.setdefault(
                         q.name,

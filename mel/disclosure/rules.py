@@ -20,11 +20,14 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from mel.analysis.results import COLUMNS
+
 Nesting = dict[tuple[str, str], dict[str, str]]  # (fine, coarse) -> fine group -> coarse group
 
 DEFAULT_K = 10
-# What a hidden group of a table of domain estimates loses.
-SUPPRESSED_COLUMNS = ("estimate", "se", "ci_low", "ci_high", "n", "deff")
+# What a hidden group of a table of domain estimates loses: every result figure but the
+# design degrees of freedom, which belong to the design, not to the group.
+SUPPRESSED_COLUMNS = tuple(c for c in COLUMNS if c != "df")
 
 
 def primary(counts: pd.Series | pd.DataFrame, k: int = DEFAULT_K) -> pd.Series | pd.DataFrame:

@@ -1,28 +1,45 @@
-"""Report charts as functions that return a matplotlib Figure (never shown, never global).
+"""Charts as functions that return a matplotlib Figure (never shown, never global).
 
-Every chart has its numbers in a table beside it in the report, and a text alternative
-made by the caller; the charts use shapes and words as well as colour.
+The one set of charts of mel, one function per kind: intervals per group (a forest plot),
+a trend across waves, and stacked bars (answer shares, or counts per group). Reports draw
+them inline; dashboards serve them as SVG/PNG downloads, with a title and the filters
+drawn in (``title``/``subtitle``), since a downloaded image travels without its page.
+Every chart has its numbers in a table beside it and a text alternative made by the
+caller; the charts use shapes and words as well as colour.
 """
 
 from __future__ import annotations
 
 import math
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from matplotlib import colormaps
+from matplotlib.axes import Axes
+from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
-from matplotlib.ticker import Formatter, MaxNLocator
+from matplotlib.ticker import MaxNLocator
 
+from mel.present.chart_style import (
+    FONT,
+    HATCHES,
+    INK,
+    MUTED,
+    POINT,
+    SERIES_COLOURS,
+    TARGET,
+    draw_heading,
+    formatter,
+    heading_height,
+    heading_lines,
+    label_width,
+    margins,
+    plain,
+    style,
+)
 from mel.present.numbers import format_number
-
-INK = "#1f2933"
-POINT = "#0b4f8a"
-TARGET = "#b35806"
-MUTED = "#7b8794"
-FONT = 8.5
 
 
 @dataclass(frozen=True)
@@ -40,56 +57,6 @@ class Interval:
     def shown(self) -> bool:
         """True when there is a point to draw."""
         return self.estimate is not None and not math.isnan(self.estimate)
-
-
-class _Ticks(Formatter):
-    """Tick labels with Dutch/English separators and as few decimals as the ticks need."""
-
-    def __init__(self, percent: bool, language: str) -> None:
-        self.percent = percent
-        self.language = language
-        self.decimals = 0
-
-    def set_locs(self, locs: Sequence[float]) -> None:
-        """Choose the decimals that show every tick exactly (up to four)."""
-        super().set_locs(locs)
-        shown = [round(v * 100 if self.percent else v, 9) for v in locs]
-        self.decimals = 0
-        while self.decimals < 4 and any(abs(round(v, self.decimals) - v) > 1e-9 for v in shown):
-            self.decimals += 1
-
-    def __call__(self, value: float, pos: int | None = None) -> str:
-        shown = value * 100 if self.percent else value
-        text = format_number(shown, self.decimals, self.language)
-        return f"{text}%" if self.percent else text
-
-
-def _formatter(percent: bool, language: str) -> Formatter:
-    """Axis tick labels with Dutch/English separators (percentages from shares)."""
-    return _Ticks(percent, language)
-
-
-def _style(figure: Figure) -> None:
-    for ax in figure.axes:
-        ax.spines[["top", "right"]].set_visible(False)
-        ax.tick_params(labelsize=FONT, colors=INK)
-        for spine in ax.spines.values():
-            spine.set_color(MUTED)
-
-
-def _margins(
-    figure: Figure, *, left: float, bottom: float, top: float = 0.3, right: float = 0.25
-) -> None:
-    """Fixed margins in inches (faster than a layout engine, and the same every time)."""
-    width, height = figure.get_size_inches()
-    figure.subplots_adjust(
-        left=left / width, right=1 - right / width, bottom=bottom / height, top=1 - top / height
-    )
-
-
-def _label_width(labels: Sequence[str], size: float = FONT) -> float:
-    """Approximate width in inches of the longest label (DejaVu Sans averages 0.6 em)."""
-    return max((len(label) for label in labels), default=0) * size * 0.6 / 72
 
 
 def interval_figure(
@@ -113,11 +80,11 @@ def interval_figure(
     percent : bool
         Values are shares, labelled as percentages.
     """
-    labels = [textwrap.shorten(r.label, 44, placeholder="…") for r in rows]
+    labels = [textwrap.shorten(plain(r.label), 44, placeholder="…") for r in rows]
     # At most about 9.5 inches, so the chart fits an A4 page however many groups it has.
     height = 0.75 + min(0.22, 8.8 / max(len(rows), 1)) * max(len(rows), 1)
     figure = Figure(figsize=(6.6, height))
-    _margins(figure, left=_label_width(labels) + 0.2, bottom=0.45 if xlabel else 0.35)
+    margins(figure, left=label_width(labels) + 0.2, bottom=0.45 if xlabel else 0.35)
     ax = figure.add_subplot()
     y = np.arange(len(rows))[::-1]
     for header in (True, False):  # one artist per kind of row keeps drawing fast
@@ -181,12 +148,12 @@ def interval_figure(
             ha="right" if to_left else "left",
         )
     ax.set_ylim(-0.7, len(rows) - 0.3)
-    ax.xaxis.set_major_formatter(_formatter(percent, language))
+    ax.xaxis.set_major_formatter(formatter(percent, language))
     ax.xaxis.set_major_locator(MaxNLocator(6))
     ax.set_xlabel(xlabel, fontsize=FONT, color=INK)
     ax.grid(axis="x", color="#e4e7eb", linewidth=0.6)
     ax.set_axisbelow(True)
-    _style(figure)
+    style(figure)
     return figure
 
 
@@ -198,19 +165,27 @@ def trend_figure(
     language: str = "nl",
     ylabel: str = "",
     target_label: str = "",
+    title: str = "",
+    subtitle: str = "",
 ) -> Figure:
     """Estimates with 95% intervals across waves, with the targets as open diamonds.
 
     Parameters
     ----------
     points : sequence of Interval
-        One per wave, oldest first; `label` is the wave's name on the x axis.
+        One per wave, oldest first; `label` is the wave's name on the x axis, and a point
+        without an estimate shows its note (e.g. "hidden").
     targets : sequence of (label, value)
         Targets on the same x labels (labels not among the points are added).
+    title, subtitle : str
+        Drawn above the chart (for a chart downloaded on its own).
     """
     labels = list(dict.fromkeys([p.label for p in points] + [t[0] for t in targets]))
-    figure = Figure(figsize=(5.2, 2.8))
-    _margins(figure, left=0.75, bottom=0.45)
+    heading = heading_lines(title, subtitle, 80)
+    top = heading_height(heading)
+    figure = Figure(figsize=(5.2, 2.8 + top))
+    margins(figure, left=0.75, bottom=0.45, top=0.3 + top)
+    draw_heading(figure, heading)
     ax = figure.add_subplot()
     x = {label: i for i, label in enumerate(labels)}
     shown = [p for p in points if p.shown]
@@ -255,83 +230,130 @@ def trend_figure(
         )
         if target_label:
             ax.legend(fontsize=FONT - 0.5, frameon=False, loc="best")
-    ax.set_xticks(range(len(labels)), labels)
+    ax.set_xticks(range(len(labels)), [plain(label) for label in labels])
     ax.set_xlim(-0.5, len(labels) - 0.5)
-    ax.yaxis.set_major_formatter(_formatter(percent, language))
+    ax.yaxis.set_major_formatter(formatter(percent, language))
     ax.yaxis.set_major_locator(MaxNLocator(5))
     ax.set_ylabel(ylabel, fontsize=FONT, color=INK)
     ax.grid(axis="y", color="#e4e7eb", linewidth=0.6)
     ax.set_axisbelow(True)
-    _style(figure)
+    style(figure)
     return figure
 
 
-def distribution_figure(
-    items: Sequence[str],
-    categories: Sequence[str],
-    shares: Sequence[Sequence[float]],
+def bar_figure(
+    groups: Sequence[str],
+    series: Mapping[str, Sequence[float | None]],
     *,
+    shares: bool = False,
+    scale: bool = False,
     language: str = "nl",
     xlabel: str = "",
+    hidden_text: str = "",
+    title: str = "",
+    subtitle: str = "",
 ) -> Figure:
-    """Answer distribution: stacked bars of the shares per answer, one bar per item.
+    """Horizontal stacked bars, one per group, one segment per series; the legend below.
 
     Parameters
     ----------
-    items : sequence of str
-        Statements (one bar each) or a single question.
-    categories : sequence of str
-        Answer labels in scale order; the legend lists them.
-    shares : sequence of sequence of float
-        ``shares[i][j]`` is the (weighted) share of answer j to item i; rows sum to 1.
+    groups : sequence of str
+        The bars, top to bottom (statements or a question; groups of units).
+    series : mapping of str to sequence of float or None
+        The segments in legend order, each with one value per group. A None value draws
+        nothing; the bar gets `hidden_text` beside it instead.
+    shares : bool
+        The values are shares of each bar (rows sum to 1): an axis from 0 to 100% and the
+        percentage written in every segment wide enough for it.
+    scale : bool
+        The series are an ordered answer scale: a diverging colour ramp. Otherwise the
+        series are told apart by hatching as well as colour.
+    title, subtitle : str
+        Drawn above the chart (for a chart downloaded on its own).
     """
-    data = np.nan_to_num(np.asarray(shares, dtype=float).reshape(len(items), len(categories)))
-    item_labels = [textwrap.shorten(item, 50, placeholder="…") for item in items]
-    legend_rows = math.ceil(len(categories) / 5)
-    height = 0.8 + 0.42 * len(items) + 0.2 * legend_rows
-    figure = Figure(figsize=(6.6, height))
-    _margins(
-        figure, left=_label_width(item_labels) + 0.2, bottom=0.45 + 0.2 * legend_rows, top=0.15
+    names = list(series)
+    values = (
+        np.array(
+            [[np.nan if v is None else float(v) for v in series[name]] for name in names],
+            dtype=float,
+        )
+        .reshape(len(names), len(groups))
+        .T
     )
+    data = np.nan_to_num(values)
+    labels = [textwrap.shorten(plain(group), 50, placeholder="…") for group in groups]
+    legend_rows = math.ceil(len(names) / 5) if len(names) > 1 or shares else 0
+    heading = heading_lines(title, subtitle, 100)
+    top = heading_height(heading)
+    bottom = (0.45 if xlabel or shares else 0.35) + 0.2 * legend_rows
+    height = 0.8 + 0.42 * max(len(groups), 1) + 0.2 * legend_rows + top
+    figure = Figure(figsize=(6.6, height))
+    margins(figure, left=label_width(labels) + 0.2, bottom=bottom, top=0.15 + top)
+    draw_heading(figure, heading)
     ax = figure.add_subplot()
-    colours = colormaps["RdYlBu"](np.linspace(0.1, 0.9, len(categories)))
-    left = np.zeros(len(items))
-    y = np.arange(len(items))[::-1]
-    for j, category in enumerate(categories):
+    if scale:
+        colours = list(colormaps["RdYlBu"](np.linspace(0.1, 0.9, len(names))))
+    else:
+        colours = [SERIES_COLOURS[j % len(SERIES_COLOURS)] for j in range(len(names))]
+    left = np.zeros(len(groups))
+    y = np.arange(len(groups))[::-1]
+    for j, name in enumerate(names):
         ax.barh(
             y,
             data[:, j],
             left=left,
             color=colours[j],
-            edgecolor="white",
+            edgecolor="white" if scale else INK,
             linewidth=0.6,
-            label=category,
+            hatch=None if scale else HATCHES[j % len(HATCHES)] or None,
+            label=name,
             height=0.62,
         )
-        for i, share in enumerate(data[:, j]):
-            if share >= 0.06:
-                red, green, blue = colours[j][:3]
-                light = 0.2126 * red + 0.7152 * green + 0.0722 * blue > 0.45
-                ax.text(
-                    left[i] + share / 2,
-                    y[i],
-                    format_number(share * 100, 0, language),
-                    ha="center",
-                    va="center",
-                    fontsize=FONT - 1.5,
-                    color=INK if light else "white",
-                )
+        if shares:
+            _segment_labels(ax, y, left, data[:, j], colours[j], language)
         left += data[:, j]
-    ax.set_yticks(y, item_labels)
-    ax.set_xlim(0, 1)
-    ax.xaxis.set_major_formatter(_formatter(True, language))
+    hidden = np.isnan(values) if hidden_text else np.zeros_like(values, dtype=bool)
+    for i in np.flatnonzero(hidden.any(axis=1)):
+        note = (
+            hidden_text
+            if hidden[i].all()
+            else ", ".join(f"{names[j].lower()}: {hidden_text}" for j in np.flatnonzero(hidden[i]))
+        )
+        ax.text(left[i], y[i], f"  {note}", va="center", fontsize=FONT - 1, color=MUTED)
+    ax.set_yticks(y, labels)
+    if shares:
+        ax.set_xlim(0, 1)
+    else:  # counts: whole-number ticks, and room for the notes of hidden figures
+        ax.set_xlim(0, max(float(left.max(initial=0.0)), 1.0) * (1.25 if hidden.any() else 1.05))
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.xaxis.set_major_formatter(formatter(shares, language))
     ax.set_xlabel(xlabel, fontsize=FONT, color=INK)
-    figure.legend(
-        fontsize=FONT - 1,
-        frameon=False,
-        loc="lower center",
-        ncols=min(len(categories), 5),
-        bbox_to_anchor=(0.5, 0.0),
-    )
-    _style(figure)
+    if legend_rows:
+        figure.legend(
+            fontsize=FONT - 1,
+            frameon=False,
+            loc="lower center",
+            ncols=min(len(names), 5),
+            bbox_to_anchor=(0.5, 0.0),
+        )
+    style(figure)
     return figure
+
+
+def _segment_labels(
+    ax: Axes, y: np.ndarray, left: np.ndarray, widths: np.ndarray, colour: object, language: str
+) -> None:
+    """Write the percentage in each segment of at least 6%, dark or light for contrast."""
+    red, green, blue = to_rgb(colour)  # type: ignore[arg-type]
+    light = 0.2126 * red + 0.7152 * green + 0.0722 * blue > 0.45
+    for i, share in enumerate(widths):
+        if share >= 0.06:
+            ax.text(
+                left[i] + share / 2,
+                y[i],
+                format_number(share * 100, 0, language),
+                ha="center",
+                va="center",
+                fontsize=FONT - 1.5,
+                color=INK if light else "white",
+            )

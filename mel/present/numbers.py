@@ -1,9 +1,20 @@
-"""Numbers in words: Dutch or English formatting, rounded to what the interval supports."""
+"""Numbers in words: Dutch or English formatting, rounded to what the interval supports.
+
+The one family of number formatters of mel: `format_number` (fixed decimals, thousands
+separators, a true minus sign), `format_percent` (shares as percentages), `format_figure`
+(dashboard figures, decimals by size) and `format_plain` (a stored answer as a participant
+types it). Reports, charts, dashboards, exports and the survey pages use these; the
+separators come from Babel's CLDR data for the language.
+"""
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+
+from babel.numbers import get_decimal_symbol, get_group_symbol
 
 from mel.surveys.programme_schema import Kpi
 
@@ -11,10 +22,41 @@ MINUS = "\u2212"
 DASH = "\u2013"
 
 
+def _locale(language: str) -> str:
+    """The Babel locale of a report/dashboard language (anything but Dutch is English)."""
+    return "nl" if language == "nl" else "en"
+
+
+@lru_cache(maxsize=8)
+def separators(language: str) -> tuple[str, str]:
+    """The (decimal, group) separators of `language` from Babel's CLDR data (nl: "," and ".")."""
+    locale = _locale(language)
+    return get_decimal_symbol(locale), get_group_symbol(locale)
+
+
+def _digits(value: float, decimals: int, language: str, grouping: bool = True) -> str:
+    """|value| (already rounded) with the language's separators.
+
+    Python writes the digits (as fast as an f-string: charts format every tick) and the
+    separators are swapped for the language's; nl and en both group by three.
+    """
+    text = f"{abs(value):{',' if grouping else ''}.{decimals}f}"
+    decimal, group = separators(language)
+    return text.replace(",", "\x00").replace(".", decimal).replace("\x00", group)
+
+
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
 def format_number(
     value: float | None, decimals: int = 0, language: str = "nl", *, sign: bool = False
 ) -> str:
     """Format `value` with thousands separators (nl: 124.000,5; en: 124,000.5).
+
+    The one number formatter of reports, dashboards and charts (the family below builds
+    on it). Rounding is Python's ``round`` on the float (half to even on its binary
+    value); the separators are the language's (Babel).
 
     Parameters
     ----------
@@ -27,16 +69,59 @@ def format_number(
     sign : bool
         Show a plus sign before positive numbers (for changes).
     """
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if _missing(value):
         return "\u2014"
-    rounded = round(float(value), decimals)
+    rounded = round(float(value), decimals)  # type: ignore[arg-type]
     if rounded == 0:
         rounded = 0.0  # no "-0"
-    text = f"{abs(rounded):,.{decimals}f}"
-    if language == "nl":
-        text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    if math.isinf(rounded):
+        text = "\u221e"
+    else:
+        text = _digits(rounded, decimals, language)
     prefix = MINUS if rounded < 0 else ("+" if sign and rounded > 0 else "")
     return prefix + text
+
+
+def format_percent(
+    share: float | None, decimals: int = 0, language: str = "nl", *, sign: bool = False
+) -> str:
+    """Format a share (0.654) as a percentage ("65%"); None or NaN gives an em dash."""
+    if _missing(share):
+        return "\u2014"
+    return format_number(float(share) * 100, decimals, language, sign=sign) + "%"  # type: ignore[arg-type]
+
+
+def figure_decimals(value: float) -> int:
+    """Decimals of a dashboard figure: none from 100, one from 10, else two."""
+    size = abs(value)
+    return 0 if size >= 100 else 1 if size >= 10 else 2
+
+
+def format_figure(value: float | None, language: str = "nl") -> str:
+    """Format a dashboard figure: fewer decimals for bigger numbers (1.234.568; 12,3; 0,65)."""
+    if _missing(value):
+        return "\u2014"
+    return format_number(float(value), figure_decimals(float(value)), language)  # type: ignore[arg-type]
+
+
+def format_plain(value: float | None, language: str = "nl") -> str:
+    """Write a stored answer back as a participant would type it: every digit it has, no
+    thousands separator, no trailing ".0", an ASCII minus; "" for None.
+
+    What it writes, `mel.web.survey.values.parse_decimal` reads back to the same number.
+    """
+    if _missing(value):
+        return ""
+    number = float(value) if not isinstance(value, int) else value  # type: ignore[arg-type]
+    if isinstance(number, float) and number.is_integer():
+        number = int(number)
+    if isinstance(number, int):
+        digits = str(abs(number))
+    else:
+        exact = Decimal(repr(abs(number)))  # the shortest decimal that reads back the same
+        places = max(0, -int(exact.as_tuple().exponent))
+        digits = _digits(abs(number), places, language, grouping=False)
+    return ("-" if number < 0 else "") + digits
 
 
 def step_for(se: float | None) -> float | None:

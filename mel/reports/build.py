@@ -13,7 +13,7 @@ from mel.analysis.errors import DesignError
 from mel.kpi.evaluate import KpiResult, evaluate_kpis, waves_of
 from mel.kpi.frames import Frames
 from mel.models import Wave
-from mel.present.numbers import format_number
+from mel.present.numbers import format_number, format_percent
 from mel.present.svg import inline_svg
 from mel.reports.fieldwork import fieldwork_table, wave_instruments
 from mel.reports.kpis import KpiContext, kpi_section, overview_row, sentence, shown
@@ -71,7 +71,7 @@ def fieldwork_section(engine: Engine, wave: Wave, language: str) -> Table:
                 count(record.responding_units),
                 "\u2014"
                 if pd.isna(record.response_rate)
-                else format_number(record.response_rate * 100, 0, lang) + "%",
+                else format_percent(float(record.response_rate), 0, lang),
             ]
         )
         emphasis.append(total)

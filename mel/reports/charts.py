@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from mel.analysis.results import COLUMNS
 from mel.disclosure.rules import SUPPRESSED_COLUMNS, Nesting, apply, suppress_linked
 from mel.kpi.evaluate import KpiResult
-from mel.present.figures import Interval, distribution_figure, interval_figure, trend_figure
-from mel.present.numbers import Scale, format_number
+from mel.present.figures import Interval, bar_figure, interval_figure, trend_figure
+from mel.present.numbers import Scale, format_number, format_percent
 from mel.present.svg import inline_svg
 from mel.reports.model import Chart, Table
 from mel.reports.text import t
@@ -70,18 +71,7 @@ def domain_frame(result: KpiResult, k: int, nested: Nesting | None = None) -> pd
         )
         data.insert(0, "disaggregation", variable)
         parts.append(data)
-    columns = [
-        "disaggregation",
-        "group",
-        "estimate",
-        "se",
-        "ci_low",
-        "ci_high",
-        "n",
-        "df",
-        "deff",
-        "suppressed",
-    ]
+    columns = ["disaggregation", "group", *COLUMNS, "suppressed"]
     if not parts:
         return pd.DataFrame(columns=columns)
     data = pd.concat(parts, ignore_index=True)
@@ -199,10 +189,7 @@ def trend_chart(result: KpiResult, ctx: ChartContext) -> Chart | None:
                 "year": year,
                 "target": target,
                 **(
-                    {
-                        c: getattr(estimate, c)
-                        for c in ("estimate", "se", "ci_low", "ci_high", "n", "df")
-                    }
+                    {c: getattr(estimate, c) for c in COLUMNS}
                     if shown and estimate is not None
                     else {}
                 ),
@@ -228,18 +215,7 @@ def trend_chart(result: KpiResult, ctx: ChartContext) -> Chart | None:
     ]
     data = pd.DataFrame(
         records,
-        columns=[
-            "wave",
-            "year",
-            "estimate",
-            "se",
-            "ci_low",
-            "ci_high",
-            "n",
-            "df",
-            "target",
-            "suppressed",
-        ],
+        columns=["wave", "year", *COLUMNS, "target", "suppressed"],
     )
     table = Table(
         f"{result.kpi.code}-trend",
@@ -319,11 +295,17 @@ def distribution_chart(
         return None
     items, categories, shares, n = found
     lang = ctx.language
-    figure = distribution_figure(items, categories, shares, language=lang)
+    figure = bar_figure(
+        items,
+        {category: shares[:, j] for j, category in enumerate(categories)},
+        shares=True,
+        scale=True,
+        language=lang,
+    )
     body = [
         [
             item,
-            *[format_number(s * 100, 0, lang) + "%" if np.isfinite(s) else "\u2014" for s in row],
+            *[format_percent(s, 0, lang) for s in row],
         ]
         for item, row in zip(items, shares, strict=True)
     ]

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from mel.analysis.results import COLUMNS
 from mel.disclosure.rules import nesting
 from mel.kpi.evaluate import KpiResult
 from mel.present.numbers import Scale, format_number, scale_for, unit_text
@@ -171,10 +172,7 @@ def overview_row(result: KpiResult, language: str, k: int) -> tuple[list[str], d
         "label": result.kpi.label.get(language),
         "wave": result.wave,
         "estimator": result.kpi.estimator,
-        **{
-            c: getattr(est, c) if est else None
-            for c in ("estimate", "se", "ci_low", "ci_high", "n", "df", "deff")
-        },
+        **{c: getattr(est, c) if est else None for c in COLUMNS},
         "method": est.method if est else None,
         "target": result.target,
         "status": result.status.value if visible and result.status else None,

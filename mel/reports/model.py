@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from mel.present.tables import file_name
+
 
 @dataclass(frozen=True)
 class Table:
@@ -100,5 +102,6 @@ class Report:
 
     @property
     def basename(self) -> str:
-        """File name stem of the report's outputs, e.g. ``katapult-impactmeting-2025-nl``."""
-        return f"{self.programme}-{self.wave}-{self.language}"
+        """File name stem of the report's outputs, e.g. ``katapult-impactmeting-2025-nl``
+        (codes reduced to characters safe in a file name, see `file_name`)."""
+        return file_name(self.programme, self.wave, self.language)

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import io
 import logging
-import re
 import tempfile
-import zipfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-import pandas as pd
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from pypdf import PdfReader
 
 from mel.present.svg import svg_data_uri, svg_size
+from mel.present.tables import file_name, write_csv, write_xlsx
 from mel.reports.chromium import Chromium, ChromiumError, Tab, find_chromium
 from mel.reports.model import Report, Table
 from mel.reports.text import t
@@ -180,52 +178,20 @@ def _weasyprint_pdf(html: str, path: Path) -> int:
     return len(document.pages)
 
 
-def _sheet(name: str, used: set[str]) -> str:
-    base = name[:31]
-    candidate, i = base, 2
-    while candidate in used:
-        candidate = f"{base[:28]}~{i}"
-        i += 1
-    used.add(candidate)
-    return candidate
-
-
 def write_tables(report: Report, folder: Path) -> list[Path]:
-    """Write each exported table as CSV and all of them as sheets of one XLSX workbook."""
-    written = []
+    """Write each exported table as CSV and all of them as sheets of one XLSX workbook.
+
+    Both through `mel.present.tables`: defused against formulas, and the same tables give
+    the same bytes.
+    """
     tables: list[Table] = [tab for tab in report.tables if not tab.data.empty]
-    for table in tables:
-        path = folder / f"{report.basename}-{table.name}.csv"
-        table.data.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
-        written.append(path)
-    path = folder / f"{report.basename}.xlsx"
-    used: set[str] = set()
-    with pd.ExcelWriter(path, engine="openpyxl") as writer:
-        for table in tables:
-            table.data.to_excel(writer, sheet_name=_sheet(table.name, used), index=False)
-        if not tables:
-            pd.DataFrame().to_excel(writer, sheet_name="empty", index=False)
-    _without_timestamps(path)
-    written.append(path)
+    written = [
+        write_csv(folder / file_name(report.basename, table.name, suffix="csv"), table.data)
+        for table in tables
+    ]
+    sheets = {table.name: table.data for table in tables}
+    written.append(write_xlsx(folder / file_name(report.basename, suffix="xlsx"), sheets))
     return written
-
-
-def _without_timestamps(path: Path) -> None:
-    """Rewrite the XLSX (a ZIP) without the times openpyxl stamps, so the same tables give
-    the same bytes: entries dated 1980-01-01 and no created/modified in docProps/core.xml."""
-    with zipfile.ZipFile(path) as source:
-        entries = [(info.filename, source.read(info)) for info in source.infolist()]
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
-        for name, data in entries:
-            if name == "docProps/core.xml":
-                data = re.sub(
-                    rb"<dcterms:(created|modified)[^>]*>[^<]*</dcterms:\1>", b"", data
-                ).replace(b"<dc:creator>openpyxl<", b"<dc:creator>mel<")
-            target.writestr(
-                zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0)),
-                data,
-                compress_type=zipfile.ZIP_DEFLATED,
-            )
 
 
 def write_report(

@@ -8,15 +8,17 @@ The columns are the union over the instrument's versions; the codebook says in w
 versions each variable was asked. No invitation tokens, resume tokens, response ids or
 questions marked ``sensitive`` are exported; ``respondent`` is the pseudonymous id.
 
-Text cells that a spreadsheet would run as a formula (starting with ``= + - @``, tab or
-carriage return) get a leading apostrophe. In .sav/.dta files text choices are coded
-1..n in choice-list order, with the labels as value labels; the codebook lists the codes.
+Every file is written by `mel.present.tables` (CSV, XLSX) or pyreadstat (.sav, .dta) from
+defused cells: text a spreadsheet would run as a formula gets a leading apostrophe. In
+.sav/.dta files text choices are coded 1..n in choice-list order ("other" included), with
+the labels as value labels; the codebook lists the codes. The text typed after "other" is
+the column ``<question>__other_text``. Variable names that SPSS or Stata refuse (Stata:
+more than 32 characters) are shortened reproducibly (`mel.services.stat_names`); the full
+name stays in the variable label and the codebook.
 """
 
 from __future__ import annotations
 
-import io
-import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +30,9 @@ from sqlmodel import Session, col, select
 
 from mel.data.frame import frame
 from mel.models import Instrument, InstrumentVersion
+from mel.present.numbers import format_plain
+from mel.present.tables import csv_bytes, defuse, defuse_frame, xlsx_bytes
+from mel.services.stat_names import stat_names, variable_label
 from mel.surveys.publish import load_version
 from mel.surveys.schema import InstrumentDefinition
 
@@ -69,28 +74,6 @@ DESIGN_LABELS = {
         "weight": "Weight",
     },
 }
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
-def neutralise(value: Any) -> Any:
-    """Make a text cell inert in spreadsheets; other values pass unchanged."""
-    if not isinstance(value, str):
-        return value
-    value = ILLEGAL_XML.sub("", value)
-    return "'" + value if value.startswith(FORMULA_START) else value
-
-
-def neutralise_frame(data: pd.DataFrame) -> pd.DataFrame:
-    """Return `data` with every text cell and column name neutralised."""
-    result = data.copy()
-    for name in result.columns:
-        if not pd.api.types.is_numeric_dtype(
-            result[name]
-        ) and not pd.api.types.is_datetime64_any_dtype(result[name]):
-            result[name] = result[name].astype(object).map(neutralise)
-    result.columns = [neutralise(str(c)) for c in result.columns]
-    return result
 
 
 @dataclass
@@ -171,48 +154,63 @@ def build_export(
 
 
 def to_csv(data: pd.DataFrame) -> bytes:
-    """Write a table as UTF-8 CSV (with BOM, so Excel reads the accents) after neutralising."""
-    return neutralise_frame(data).to_csv(index=False).encode("utf-8-sig")
+    """Write a table as defused UTF-8 CSV (with BOM, so Excel reads the accents)."""
+    return csv_bytes(data)
 
 
 def to_xlsx(sheets: dict[str, pd.DataFrame]) -> bytes:
-    """Write tables as sheets of one workbook after neutralising every text cell."""
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        for name, table in sheets.items():
-            neutralise_frame(table).to_excel(writer, sheet_name=name[:31], index=False)
-    return buffer.getvalue()
+    """Write tables as the defused sheets of one workbook."""
+    return xlsx_bytes(sheets)
 
 
-def _stat_ready(
-    export: WaveExport, stata: bool
-) -> tuple[pd.DataFrame, dict[str, str], dict[str, dict[Any, str]], dict[str, str]]:
-    """Data with coded text choices and (for Stata) names of at most 32 characters."""
-    data = neutralise_frame(export.data)
+def _codes(
+    export: WaveExport,
+) -> tuple[pd.DataFrame, dict[str, dict[Any, str]], dict[str, dict[Any, int]]]:
+    """Data with text choices coded 1..n, the value labels of every labelled column, and the
+    codes given to each text choice (values found in the data but in no choice list are
+    coded after the listed ones, labelled with themselves: no answer becomes missing)."""
+    data = export.data.copy()
     value_labels: dict[str, dict[Any, str]] = {}
+    coded: dict[str, dict[Any, int]] = {}
     for name, labels in export.value_labels.items():
         if not labels:
             continue
         if all(_is_number(k) for k in labels):
-            value_labels[name] = {
-                int(float(k)) if float(k).is_integer() else float(k): str(neutralise(v))
-                for k, v in labels.items()
-            }
+            value_labels[name] = {_number(k): str(defuse(v)) for k, v in labels.items()}
             continue
-        codes = {value: number for number, value in enumerate(labels, start=1)}
-        data[name] = data[name].map(lambda v, codes=codes: codes.get(v)).astype(float)
-        value_labels[name] = {codes[k]: str(neutralise(v)) for k, v in labels.items()}
+        codes = {str(value): number for number, value in enumerate(labels, start=1)}
+        texts = {str(value): str(defuse(label)) for value, label in labels.items()}
+        for value in data[name].dropna().astype(str).unique():
+            if value not in codes:
+                codes[value] = len(codes) + 1
+                texts[value] = str(defuse(value))
+        data[name] = data[name].map(lambda v, c=codes: None if _absent(v) else c[str(v)])
+        data[name] = data[name].astype(float)
+        value_labels[name] = {codes[v]: texts[v] for v in codes}
+        coded[name] = codes
+    return data, value_labels, coded
+
+
+def _stat_ready(
+    export: WaveExport, fmt: str
+) -> tuple[pd.DataFrame, dict[str, str], dict[str, dict[Any, str]], dict[str, str]]:
+    """Data, variable labels, value labels and names as a .sav or .dta file holds them."""
+    data, value_labels, _ = _codes(export)
+    data = defuse_frame(data)
     for name in data.columns:
         if data[name].dtype == object:  # text: readstat wants str, not None/NaN
-            data[name] = data[name].map(lambda v: "" if v is None or v != v else str(v))
-    names = {c: c for c in data.columns}
-    if stata:
-        names = _stata_names(list(data.columns))
+            data[name] = data[name].map(lambda v: "" if _absent(v) else str(v))
+    names = stat_names(list(export.data.columns), fmt, labelled=set(value_labels))
     labels = {
-        names[c]: str(neutralise(export.variable_labels.get(c, c)))[:80] for c in data.columns
+        names[c]: variable_label(c, names[c], str(defuse(export.variable_labels.get(c, c))), fmt)
+        for c in export.data.columns
     }
-    data = data.rename(columns=names)
+    data.columns = [names[c] for c in export.data.columns]
     return data, labels, {names[c]: v for c, v in value_labels.items()}, names
+
+
+def _absent(value: Any) -> bool:
+    return value is None or value != value
 
 
 def _is_number(value: Any) -> bool:
@@ -223,18 +221,9 @@ def _is_number(value: Any) -> bool:
     return True
 
 
-def _stata_names(columns: list[str]) -> dict[str, str]:
-    """Map names to unique Stata names (at most 32 characters)."""
-    result: dict[str, str] = {}
-    taken: set[str] = set()
-    for name in columns:
-        candidate, number = name[:32], 1
-        while candidate in taken:
-            suffix = f"_{number}"
-            candidate, number = name[: 32 - len(suffix)] + suffix, number + 1
-        taken.add(candidate)
-        result[name] = candidate
-    return result
+def _number(value: Any) -> int | float:
+    number = float(value)
+    return int(number) if number.is_integer() else number
 
 
 def write(export: WaveExport, fmt: str) -> bytes:
@@ -247,7 +236,7 @@ def write(export: WaveExport, fmt: str) -> bytes:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
     import pyreadstat
 
-    data, labels, value_labels, _ = _stat_ready(export, stata=fmt == "dta")
+    data, labels, value_labels, _ = _stat_ready(export, fmt)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"export.{fmt}"
         if fmt == "sav":
@@ -270,15 +259,21 @@ def write(export: WaveExport, fmt: str) -> bytes:
 
 
 def codebook(export: WaveExport) -> pd.DataFrame:
-    """Return the codebook, with the Stata name and the .sav/.dta codes of text choices."""
+    """Return the codebook, with the SPSS and Stata names and the .sav/.dta codes."""
     book = export.codebook.copy()
-    book["stata_name"] = book["variable"].map(_stata_names(list(export.data.columns)))
-    coded = []
-    for name in book["variable"]:
-        labels = export.value_labels.get(name) or {}
-        if labels and not all(_is_number(k) for k in labels):
-            coded.append("; ".join(f"{i} = {k}" for i, k in enumerate(labels, start=1)))
-        else:
-            coded.append("")
-    book["sav_dta_codes"] = coded
+    _, value_labels, coded = _codes(export)
+    columns = list(export.data.columns)
+    book["value_labels"] = [
+        "; ".join(
+            f"{format_plain(k, 'en') if _is_number(k) else k} = {v}"
+            for k, v in export.value_labels.get(name, {}).items()
+        )
+        for name in book["variable"]
+    ]
+    book["spss_name"] = book["variable"].map(stat_names(columns, "sav", set(value_labels)))
+    book["stata_name"] = book["variable"].map(stat_names(columns, "dta", set(value_labels)))
+    book["sav_dta_codes"] = [
+        "; ".join(f"{code} = {value}" for value, code in coded.get(name, {}).items())
+        for name in book["variable"]
+    ]
     return book

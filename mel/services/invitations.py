@@ -13,6 +13,7 @@ from pathlib import Path
 from sqlmodel import Session, col, select
 
 from mel.models import FrameUnit, Instrument, Invitation, Response, Unit, Wave, WaveInstrument
+from mel.present.tables import rows_csv_bytes
 from mel.services.references import reference_problem
 
 TOKEN_BYTES = 32
@@ -204,17 +205,15 @@ def create_invitations(
 
 
 def write_links(path: Path, issued: list[IssuedInvitation]) -> None:
-    """Write the links as CSV: unit, reference, language, expires_at, url."""
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["unit", "reference", "language", "expires_at", "url"])
-        for item in issued:
-            writer.writerow(
-                [
-                    item.unit or "",
-                    item.reference or "",
-                    item.language,
-                    item.expires_at.isoformat() if item.expires_at else "",
-                    item.url,
-                ]
-            )
+    """Write the links as defused CSV: unit, reference, language, expires_at, url."""
+    rows = [
+        (
+            item.unit or "",
+            item.reference or "",
+            item.language,
+            item.expires_at.isoformat() if item.expires_at else "",
+            item.url,
+        )
+        for item in issued
+    ]
+    path.write_bytes(rows_csv_bytes(["unit", "reference", "language", "expires_at", "url"], rows))

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
-from mel.surveys.schema import InstrumentDefinition
+from mel.surveys.schema import InstrumentDefinition, check_code, check_programme_code
 from mel.surveys.text import LocalText, StrictModel
 
 Level = Literal["input", "activity", "output", "outcome", "impact"]
@@ -21,6 +21,8 @@ class Node(StrictModel):
     code: str
     level: Level
     label: LocalText
+
+    _code = field_validator("code")(classmethod(lambda cls, v: check_code(v)))
 
 
 class Link(StrictModel):
@@ -39,6 +41,8 @@ class Pathway(StrictModel):
     label: LocalText
     nodes: list[Node] = Field(min_length=1)
     links: list[Link] = Field(default_factory=list)
+
+    _code = field_validator("code")(classmethod(lambda cls, v: check_code(v)))
 
 
 class Expression(StrictModel):
@@ -116,6 +120,9 @@ class Kpi(StrictModel):
     targets: list[Target] = Field(default_factory=list)
     go_no_go: GoNoGo | None = None
 
+    _code = field_validator("code")(classmethod(lambda cls, v: check_code(v)))
+    _instrument = field_validator("instrument")(classmethod(lambda cls, v: check_programme_code(v)))
+
     @model_validator(mode="after")
     def _variable(self) -> Kpi:
         if (self.question is None) == (self.expression is None):
@@ -149,6 +156,8 @@ class ProgrammeDefinition(StrictModel):
     unit_kinds: list[Literal["pps", "werkplaats", "school", "consortium", "region"]]
     pathways: list[Pathway] = Field(default_factory=list)
     kpis: list[Kpi] = Field(default_factory=list)
+
+    _code = field_validator("programme")(classmethod(lambda cls, v: check_programme_code(v)))
 
 
 __all__ = ["ProgrammeDefinition", "Kpi", "Pathway", "InstrumentDefinition", "LEVELS"]

@@ -28,6 +28,35 @@ NUMERIC_TYPES = ("integer", "decimal", "rating", "nps")
 CHOICE_TYPES = ("select_one", "select_multiple")
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 NAME_RULE = "names use lower-case letters, digits and _ and start with a letter"
+# XLSForm's or_other: a choice question with `other: true` offers "other" (stored as this
+# value) and a text box, stored as `<question>__other`. The analysis frame and the exports
+# call the text `<question>__other_text` (a select_multiple's `<question>__other` is the
+# 0/1 column of the choice, like every other choice's).
+OTHER = "other"
+OTHER_TEXT = "other_text"
+OTHER_LABELS = {"nl": ("Anders", "Anders, namelijk"), "en": ("Other", "Other, namely")}
+
+
+# Codes end up in URLs, file names, Content-Disposition headers, sheet names and HTML ids:
+# only characters that are safe in all of them (and at most the 64 the database holds).
+CODE_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")
+CODE_RULE = "use letters, digits, _ and -, start with a letter, at most 64 characters"
+PROGRAMME_CODE = re.compile(r"^[a-z][a-z0-9-]{0,63}$")
+PROGRAMME_RULE = "use lower-case letters, digits and -, start with a letter, at most 64 characters"
+
+
+def check_code(value: str) -> str:
+    """Validator of a KPI, pathway or node code (see CODE_PATTERN)."""
+    if not isinstance(value, str) or not CODE_PATTERN.match(value):
+        raise ValueError(f"invalid code {value!r}: {CODE_RULE}")
+    return value
+
+
+def check_programme_code(value: str) -> str:
+    """Validator of a programme or instrument code (see PROGRAMME_CODE)."""
+    if not isinstance(value, str) or not PROGRAMME_CODE.match(value):
+        raise ValueError(f"invalid code {value!r}: {PROGRAMME_RULE}")
+    return value
 
 
 def _check_name(value: str) -> str:
@@ -136,6 +165,11 @@ class Question(StrictModel):
         """Return ("min", "max") when min exceeds max."""
         return _disorder(self, ("min", "max"))
 
+    @property
+    def has_other(self) -> bool:
+        """Whether the question offers "other" with a text box."""
+        return self.other and self.type in CHOICE_TYPES
+
     def bounds(self) -> tuple[float | None, float | None]:
         """Return the (min, max) an answer must respect, type defaults included."""
         low, high = self.min, self.max
@@ -186,12 +220,9 @@ class InstrumentDefinition(StrictModel):
     choices: dict[str, list[Choice]] = Field(default_factory=dict)
     pages: list[Page] = Field(min_length=1)
 
-    @field_validator("instrument", "programme")
-    @classmethod
-    def _code(cls, value: str) -> str:
-        if not re.match(r"^[a-z][a-z0-9-]*$", value):
-            raise ValueError(f"invalid code {value!r}: use lower-case letters, digits and -")
-        return value
+    _code = field_validator("instrument", "programme")(
+        classmethod(lambda cls, v: check_programme_code(v))
+    )
 
     def questions(self) -> list[Question]:
         """Return all questions in page order."""

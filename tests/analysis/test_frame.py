@@ -258,7 +258,12 @@ def test_answer_columns_match_the_stored_answers(demo: Engine) -> None:
             else row["cijfer_traject"] == float(mark)
         )
         chosen = answers.get("onderwerpen")
-        for column in (c for c in data.columns if c.startswith("onderwerpen__")):
+        assert row["onderwerpen__other_text"] == answers.get("onderwerpen__other")
+        for column in (
+            c
+            for c in data.columns
+            if c.startswith("onderwerpen__") and c != "onderwerpen__other_text"
+        ):
             value = column.removeprefix("onderwerpen__")
             expected = np.nan if not isinstance(chosen, list) else float(value in chosen)
             assert row[column] == expected or (np.isnan(expected) and np.isnan(row[column]))

@@ -157,6 +157,14 @@ def reference(engine: Engine, programme: str, wave: str, instrument: str) -> pd.
                     [_value(q.type, v) for v in values],
                     dtype=float if q.type in (*NUMERIC_TYPES, "likert", "yes_no") else object,
                 )
+        if any(
+            x.other and x.name == q.name and x.type in ("select_one", "select_multiple")
+            for d in definitions
+            for x in d.questions()
+        ):  # the text typed after "other"
+            answers[f"{q.name}__other_text"] = pd.Series(
+                [r.answers.get(f"{q.name}__other") for r in responses], dtype=object
+            )
     return pd.concat([design, pd.DataFrame(answers, index=design.index)], axis=1)
 
 
@@ -182,6 +190,12 @@ ODD = [
     {"onderwerpen": [], "cijfer_traject": "zeven", "aanbevelen": "ja", "opmerkingen": 12},
     {"onderwerpen": "cybersecurity", "cijfer_traject": True, "datum_afgerond": "2025-13-45"},
     {"onderwerpen": None, "aanbeveling_score": 9.5, "effecten__omzet": "4"},
+    {
+        "onderwerpen": ["other"],
+        "onderwerpen__other": "Iets anders",
+        "sector_bedrijf": "other",
+        "sector_bedrijf__other": "=1+1",
+    },
     {},
 ]
 

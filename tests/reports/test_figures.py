@@ -6,7 +6,7 @@ import re
 
 from matplotlib.figure import Figure
 
-from mel.present.figures import Interval, distribution_figure, interval_figure, trend_figure
+from mel.present.figures import Interval, bar_figure, interval_figure, trend_figure
 from mel.present.svg import inline_svg
 from mel.reports.pathway import NodeKpi, pathway_figure
 from mel.surveys.programme_schema import Pathway
@@ -28,7 +28,26 @@ def _figures() -> list[Figure]:
             [("2025", 0.7)],
             percent=True,
         ),
-        distribution_figure(["s1", "s2"], ["1", "2", "3"], [[0.2, 0.3, 0.5], [0.1, 0.1, 0.8]]),
+        bar_figure(
+            ["s1", "s2"],
+            {"1": [0.2, 0.1], "2": [0.3, 0.1], "3": [0.5, 0.8]},
+            shares=True,
+            scale=True,
+        ),
+        bar_figure(
+            ["Utrecht", "Zeeland"],
+            {"afgerond": [12, None], "bezig": [3, None]},
+            hidden_text="verborgen",
+            title="Veldwerk",
+            subtitle="Meting 2025; provincie",
+        ),
+        trend_figure(
+            [Interval("w2023", 6.8, 6.5, 7.1), Interval("w2025", note="verborgen")],
+            [("w2025", 7.0)],
+            target_label="Streefwaarde",
+            title="Gemiddeld cijfer",
+            subtitle="Filters: geen",
+        ),
         pathway_figure(pathway, {"beter": [NodeKpi("\u2714", "gehaald", "KPI", "#1a7f37")]}),
     ]
 

@@ -12,11 +12,12 @@ from flask.testing import FlaskClient
 from openpyxl import load_workbook
 from sqlalchemy.engine import Engine
 
+from mel.analysis.results import COLUMNS
 from mel.web.staff.setup import fmtnum
 
 from .conftest import Auth
 
-RESULT = {"estimate", "se", "ci_low", "ci_high", "n", "df", "deff"}
+RESULT = set(COLUMNS)
 
 
 @pytest.fixture
@@ -72,9 +73,9 @@ def test_downloads_match_the_table_and_state_the_filters(staff: FlaskClient) -> 
     csv = staff.get(f"/staff/p/alpha/fieldwork.csv?{query}")
     assert csv.headers["Content-Disposition"] == 'attachment; filename="mel-alpha-fieldwork.csv"'
     text = csv.data.decode("utf-8-sig")
-    assert text.startswith(
-        "# Titel: Veldwerk — alpha\n# Filters: Meting: Meting 2025 (w2025); "
-        "Sector: zorg\n# Onderdrukking:"
+    assert text.startswith(  # CRLF line ends (RFC 4180), as every CSV of mel
+        "# Titel: Veldwerk — alpha\r\n# Filters: Meting: Meting 2025 (w2025); "
+        "Sector: zorg\r\n# Onderdrukking:"
     )
     table = pd.read_csv(io.StringIO(text), comment="#")
     assert table["Stratum"].tolist() == [r["group"] for r in api["rows"]]

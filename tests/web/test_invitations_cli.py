@@ -26,7 +26,7 @@ def cli(db_url: str) -> CliRunner:
 
 
 def read_links(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8") as handle:
+    with path.open(encoding="utf-8-sig", newline="") as handle:  # with BOM, for Excel
         return list(csv.DictReader(handle))
 
 
@@ -89,6 +89,26 @@ def test_links_per_sampled_unit_and_from_csv(
         ("wp-b", "p-17", "en"),
         ("", "p-18", "nl"),
     ]
+
+
+def test_links_file_is_defused(engine: Engine, cli: CliRunner, tmp_path: Path) -> None:
+    open_survey(engine, DATA / "consent.yaml")
+    with session_scope(engine) as session:
+        wave = session.exec(select(Wave)).one()
+        make_unit(session, "web-test", "+1", wave=wave)
+    people = tmp_path / "people.csv"
+    people.write_text(
+        'unit,reference,language\n+1,"=HYPERLINK(""x"")",en\n,@SUM(1),\n,-1+2,\n',
+        encoding="utf-8",
+    )
+    create(cli, tmp_path / "links.csv", "--units", str(people))
+    rows = read_links(tmp_path / "links.csv")
+    assert [(r["unit"], r["reference"]) for r in rows] == [
+        ("'+1", '\'=HYPERLINK("x")'),
+        ("", "'@SUM(1)"),
+        ("", "'-1+2"),
+    ]
+    assert all("/i/" in r["url"] for r in rows)
 
 
 @pytest.mark.parametrize(

@@ -21,8 +21,8 @@ from sqlmodel import col, select
 
 from mel.models import Instrument, Programme, Wave, WaveInstrument
 from mel.models.accounts import User
+from mel.present.tables import csv_bytes
 from mel.services import accounts
-from mel.services.exports import to_csv
 from mel.services.invitations import (
     InvitationError,
     create_invitations,
@@ -254,4 +254,6 @@ def invitations(code: str, wave_code: str) -> ResponseReturnValue:
     links = pd.DataFrame(
         [(i.unit or "", i.language, i.url) for i in issued], columns=["unit", "language", "url"]
     )
-    return download(to_csv(links), f"mel-{programme.code}-{wave.code}-{instrument.code}-links.csv")
+    return download(
+        csv_bytes(links), f"mel-{programme.code}-{wave.code}-{instrument.code}-links.csv"
+    )

@@ -24,6 +24,7 @@ from sqlmodel import col, select
 from mel.data.coverage import blocked_by_answered_unit
 from mel.i18n import translate
 from mel.models import Programme
+from mel.present.figures import bar_figure
 from mel.services import accounts
 from mel.services.privacy import record
 from mel.web.database import get_session
@@ -173,12 +174,13 @@ def fieldwork_download(code: str, fmt: str) -> ResponseReturnValue:
         )
     else:
         table = result.table
-        figure = staff_output.bar_chart(
+        figure = bar_figure(
             [str(g) for g in table["group"]],
             {
                 translate("fw_complete", lang()): list(table["complete"]),
                 translate("fw_in_progress", lang()): list(table["in_progress"]),
             },
+            language=lang(),
             title=title,
             subtitle=description,
             xlabel=translate("fw_responses", lang()),

@@ -21,12 +21,13 @@ from flask import current_app
 from matplotlib.figure import Figure
 from sqlmodel import Session, col, func, select
 
+from mel.analysis.results import COLUMNS
 from mel.data.coverage import LEFT_OUT
 from mel.data.frame import FrameError, frame
 from mel.disclosure.cells import UNKNOWN, cell_shown, group_cells, select_cell
 from mel.i18n import translate
 from mel.kpi import KpiResult, evaluate_kpis
-from mel.kpi.evaluate import design_for, estimate_kpi
+from mel.kpi.frames import design_for, estimate_kpi
 from mel.kpi.variables import add_kpi_variable, kpi_column
 from mel.models import (
     FrameUnit,
@@ -39,15 +40,15 @@ from mel.models import (
     WaveInstrument,
     WaveStratum,
 )
+from mel.present.figures import Interval, trend_figure
 from mel.surveys.programme_schema import Kpi as KpiDefinition
 from mel.surveys.programme_schema import ProgrammeDefinition
 from mel.surveys.publish import latest_definition
 from mel.surveys.schema import InstrumentDefinition
-from mel.web.staff import output as staff_output
 from mel.web.staff.filters import Filters, programme_waves
 
 OUT = "\x00out"  # the domain of rows outside the filters
-RESULT = ("estimate", "se", "ci_low", "ci_high", "n", "df", "deff")
+RESULT = tuple(COLUMNS)  # the result vocabulary, declared in mel.analysis.results
 
 
 @dataclass
@@ -79,6 +80,7 @@ class Card:
     status_code: str | None = None
     trend: list[Point] = field(default_factory=list)
     groups: pd.DataFrame | None = None
+    wave: str = ""  # the selected wave (its code)
 
 
 def definitions(
@@ -304,6 +306,7 @@ def _card(ev: Evaluator, kpi: KpiDefinition, filters: Filters, waves: list[Wave]
         definition=_text(kpi.definition, lang),
         unit=_text(kpi.unit, lang) if kpi.unit else "",
         direction=kpi.direction,
+        wave=filters.wave.code,
     )
     for wave in reversed(waves):
         est = ev.estimate(wave, kpi, filters.values)
@@ -399,14 +402,21 @@ def card_table(card: Card, lang: str) -> pd.DataFrame:
 
 
 def card_chart(card: Card, description: str, lang: str) -> Figure:
-    """The card's trend chart."""
-    return staff_output.trend_chart(
-        [p.wave for p in card.trend],
-        [p.get("estimate") for p in card.trend],
-        [p.get("ci_low") for p in card.trend],
-        [p.get("ci_high") for p in card.trend],
-        target=card.target,
+    """The card's trend chart: the report's trend figure, titled with the KPI and filters."""
+    hidden = translate("staff_hidden", lang)
+    points = [
+        Interval(p.label, p.get("estimate"), p.get("ci_low"), p.get("ci_high"))
+        if p.figures
+        else Interval(p.label, note=hidden)
+        for p in card.trend
+    ]
+    selected = next((p.label for p in card.trend if p.wave == card.wave), None)
+    targets = [(selected, card.target)] if card.target is not None and selected else []
+    return trend_figure(
+        points,
+        targets,
+        language=lang,
+        target_label=translate("staff_target", lang),
         title=card.label,
         subtitle=description,
-        target_label=translate("staff_target", lang),
     )

@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-import math
-
 from flask import Flask, g
+
+from mel.present.numbers import format_figure
 
 
 def fmtnum(value: float | int | None) -> str:
-    """Format a figure for a table: fewer decimals for bigger numbers, Dutch or English."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "—"
-    size = abs(float(value))
-    decimals = 0 if size >= 100 else 1 if size >= 10 else 2
-    text = f"{float(value):,.{decimals}f}"
-    if g.get("lang", "nl") == "nl":
-        text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-    return text
+    """Format a figure for a table in the request's language (`format_figure`)."""
+    return format_figure(value, g.get("lang", "nl"))
 
 
 def init_app(app: Flask) -> None:

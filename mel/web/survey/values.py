@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from mel.present.numbers import format_plain
+
 _INTEGER = re.compile(r"[+-]?\d{1,15}")
 _GROUPED = re.compile(r"[+-]?\d{1,3}(?:([.,])\d{3})(?:\1\d{3})*")
 _DECIMAL = re.compile(r"[+-]?(?:\d{1,15}(?:[.,]\d{1,10})?|[.,]\d{1,10})")
@@ -47,13 +49,12 @@ def parse_date(text: str) -> date | None:
 
 
 def format_number(value: float | int | None, lang: str) -> str:
-    """Format a number for display: no trailing .0, decimal comma in Dutch."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = f"{value:g}" if isinstance(value, float) else str(value)
-    return text.replace(".", ",") if lang == "nl" else text
+    """Format a number for a form field or hint: every digit, decimal comma in Dutch, no
+    trailing .0, no thousands separator (`format_plain`; what `parse_decimal` reads back).
+    A stored value that is no number (an older answer) is shown as it is."""
+    if isinstance(value, bool) or not isinstance(value, int | float | None):
+        return str(value)
+    return format_plain(value, lang)
 
 
 def clean_text(text: str | None) -> str:
