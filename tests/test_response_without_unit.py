@@ -47,13 +47,13 @@ def demo_without_unit(db_url: str, tmp_path: Path) -> tuple[Flask, str]:
     )
     assert result.exit_code == 0, result.output
     links = tmp_path / "links.csv"
-    made = CliRunner(env={"MEL_DATABASE_URL": db_url}).invoke(
+    made = CliRunner(env={"MEL_DATABASE_URL": db_url, "MEL_BASE_URL": "http://localhost"}).invoke(
         main,
         ["invitations", "create", "--wave", "monitor-2025", "--instrument", "dw-impactmonitor"]
         + ["--out", str(links)],
     )
     assert made.exit_code == 0, made.output
-    with links.open(encoding="utf-8") as handle:
+    with links.open(encoding="utf-8-sig") as handle:
         (row,) = list(csv.DictReader(handle))
     assert row["unit"] == ""
     app = create_app({"DATABASE_URL": db_url, "SECRET_KEY": "test-secret"})

@@ -39,7 +39,7 @@ def cli(engine: Engine, db_url: str) -> CliRunner:
                 unit_once_instrument_id=version.instrument_id,
             )
         )
-    return CliRunner(env={"MEL_DATABASE_URL": db_url})
+    return CliRunner(env={"MEL_DATABASE_URL": db_url, "MEL_BASE_URL": "http://localhost"})
 
 
 def link_state(engine: Engine) -> tuple[bool, bool]:
@@ -81,7 +81,7 @@ def test_invitations_skip_units_that_have_answered(
     assert made.exit_code == 0, made.output
     assert "created 2 invitation links" in made.output
     assert "skipped 1 unit(s) that have already completed web-consent" in made.output
-    with (tmp_path / "a.csv").open(encoding="utf-8") as handle:
+    with (tmp_path / "a.csv").open(encoding="utf-8-sig") as handle:
         assert sorted(row["unit"] for row in csv.DictReader(handle)) == ["wp-1", "wp-2"]
     every = cli.invoke(
         main,
