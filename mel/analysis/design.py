@@ -73,12 +73,13 @@ class Design(Questions, Reweighting):
     probs : str or sequence of str, optional
         Inclusion probabilities, one column per stage (the second given the first).
         Without ``pps`` they only give the weights 1 / prod(probs), as R's ``probs=``.
-    pps : {"brewer", "hartley-rao"} or HartleyRao, optional
+    pps : str or HartleyRao, optional
         Unequal-probability sampling without replacement with this variance
-        approximation (see :mod:`mel.analysis.pps`): R's ``pps="brewer"`` (one or two
-        stages) or ``pps=HR(psum)`` (one stage; ``HartleyRao(psum=...)``). The inclusion
-        probabilities come from ``probs`` or, as in R, from ``fpc`` given as
-        probabilities; the weights default to 1 / prod(probs).
+        approximation (see :mod:`mel.analysis.pps`): ``"brewer"``, R's ``pps="brewer"``
+        (one or two stages), or ``"hartley-rao"``, R's ``pps=HR(psum)`` (one stage;
+        ``HartleyRao(psum=...)`` to give psum). The inclusion probabilities come from
+        ``probs`` or, as in R, from ``fpc`` given as probabilities; the weights default
+        to 1 / prod(probs).
 
     Examples
     --------
