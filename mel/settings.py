@@ -58,28 +58,44 @@ def default_instance_path() -> Path:
 class Settings:
     """mel's settings; each field is set by the environment variable ``MEL_<FIELD>``."""
 
+    # Folder of the default SQLite database and the development server's key.
     instance_path: Path = field(default_factory=default_instance_path)
-    # Empty: a SQLite file `mel.sqlite` in the instance folder.
+    # SQLAlchemy URL, e.g. postgresql+psycopg://user@host/db. Empty: a SQLite file
+    # `mel.sqlite` in the instance folder.
     database_url: str = ""
+    # Signs sessions and forms; required by `gunicorn 'mel.wsgi:app'`. Empty: `mel serve`
+    # and `mel demo` keep a development key in the instance folder.
     secret_key: str = ""
-    # Empty: the project's `surveys/` folder.
+    # Where survey and programme files live. Empty: the project's `surveys/` folder.
     surveys_dir: str = ""
-    # Put before the links mel prints or mails (e.g. https://mel.example.org).
+    # Address participants open, put before the links mel prints or mails (e.g.
+    # https://mel.example.org).
     base_url: str = ""
+    # No figure is shown for a group with fewer respondents.
     min_group_size: int = 10
+    # A demo run (`mel demo`): throw-away secret key, relaxed cookies.
     demo: bool = False
+    # A test run: throw-away secret key, relaxed cookies.
     testing: bool = False
+    # Largest request body in bytes.
     max_content_length: int = 256 * 1024
-    # Rate limits and login throttling: a `limits` storage URI (memory:// or redis://...).
+    # Rate limits and login throttling: a `limits` storage URI (memory:// or redis://...);
+    # use Redis when several workers run.
     ratelimit_storage_uri: str = "memory://"
+    # Prefix of the rate-limit keys, for a store shared with other applications.
     ratelimit_key_prefix: str = ""
+    # Switch the participants' rate limits off.
     ratelimit_enabled: bool = True
+    # Answer posts allowed per link.
     ratelimit_survey: str = "120 per minute"
+    # Survey starts allowed per address.
     ratelimit_start: str = "60 per minute"
     # Failed staff logins: per account, and (much higher, so that colleagues behind one
     # address are not locked out by an attack on one account) per address.
     login_throttle: str = "10 per 10 minutes"
+    # Failed staff logins allowed per address.
     login_throttle_address: str = "100 per 10 minutes"
+    # A staff login lasts this long (hours).
     staff_session_hours: float = 8.0
     # Reverse proxies in front of mel that set X-Forwarded-For/-Proto (0: none; their
     # headers are then ignored, so a client cannot pick its own address).
@@ -104,8 +120,11 @@ class Settings:
     request_timeout: float = 45.0
     # Secure staff cookies are always on outside debug, demo and test runs; this forces them on.
     session_cookie_secure: bool = False
+    # How PDF reports are printed: chromium (tagged PDF with bookmarks), weasyprint (needs
+    # `pip install 'mel[pdf]'` and Pango), or auto: Chromium when found, else WeasyPrint.
     pdf_engine: str = "auto"
-    # Empty: the first of chromium, chromium-browser, google-chrome... on PATH.
+    # The Chromium that prints PDFs. Empty: the first of chromium, chromium-browser,
+    # google-chrome... on PATH.
     chromium: str = ""
     # Folder of pg_dump, pg_restore and psql for `mel db backup/restore` on PostgreSQL.
     # Empty: the one on PATH or under /usr/lib/postgresql/*/bin that matches the server.

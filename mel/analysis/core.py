@@ -69,8 +69,8 @@ def _factorize(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
         levels = np.flatnonzero(seen)
         lookup = np.cumsum(seen) - 1
         return lookup[arr], levels
-    codes, levels = pd.factorize(values, sort=True)
-    return codes.astype(np.int64), np.asarray(levels)
+    codes, found = pd.factorize(values, sort=True)
+    return codes.astype(np.int64), np.asarray(found)
 
 
 def domains(design: Design, by: str | Sequence[str] | None) -> Domains:
@@ -115,7 +115,7 @@ def _domains(design: Design, by: str | Sequence[str] | None) -> Domains:
     if not design.support.all():
         codes = np.where(design.support, codes, -1)
     keys = []
-    for value in present:
+    for value in present.tolist():
         parts = []
         for levels in reversed(uniques):
             value, code = divmod(int(value), len(levels))

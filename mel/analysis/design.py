@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from mel.analysis import pps as _pps
+from mel.analysis import pps as pps_methods
 from mel.analysis.errors import DesignError
 from mel.analysis.questions import Questions
 from mel.analysis.replicate import ReplicateWeights
@@ -73,12 +73,13 @@ class Design(Questions, Reweighting):
     probs : str or sequence of str, optional
         Inclusion probabilities, one column per stage (the second given the first).
         Without ``pps`` they only give the weights 1 / prod(probs), as R's ``probs=``.
-    pps : {"brewer", "hartley-rao"} or HartleyRao, optional
+    pps : str or HartleyRao, optional
         Unequal-probability sampling without replacement with this variance
-        approximation (see :mod:`mel.analysis.pps`): R's ``pps="brewer"`` (one or two
-        stages) or ``pps=HR(psum)`` (one stage; ``HartleyRao(psum=...)``). The inclusion
-        probabilities come from ``probs`` or, as in R, from ``fpc`` given as
-        probabilities; the weights default to 1 / prod(probs).
+        approximation (see :mod:`mel.analysis.pps`): ``"brewer"``, R's ``pps="brewer"``
+        (one or two stages), or ``"hartley-rao"``, R's ``pps=HR(psum)`` (one stage;
+        ``HartleyRao(psum=...)`` to give psum). The inclusion probabilities come from
+        ``probs`` or, as in R, from ``fpc`` given as probabilities; the weights default
+        to 1 / prod(probs).
 
     Examples
     --------
@@ -86,6 +87,22 @@ class Design(Questions, Reweighting):
     >>> d.mean("api00", by="stype").to_frame()                       # doctest: +SKIP
     >>> Design(election, probs="p", pps="brewer").total("Bush")     # doctest: +SKIP
     """
+
+    # Set once per design by _set (a Design is immutable: see __setattr__).
+    _data: pd.DataFrame
+    _w: np.ndarray
+    _positive: np.ndarray
+    _support: np.ndarray
+    _stages: tuple[Stage, ...]
+    _lonely: str
+    _layers: tuple[Any, ...]
+    _calibrated: bool
+    _rep: ReplicateWeights | None
+    _has_fpc: bool
+    _hr: pps_methods.HRVariance | None
+    _pps: str | None
+    _spec: dict[str, Any]
+    _cache: dict[Any, Any]
 
     def __init__(
         self,
@@ -99,7 +116,7 @@ class Design(Questions, Reweighting):
         nest: bool = False,
         lonely_psu: str = "fail",
         probs: str | Sequence[str] | None = None,
-        pps: _pps.PPS | None = None,
+        pps: pps_methods.PPS | None = None,
     ) -> None:
         if not isinstance(data, pd.DataFrame):
             raise DesignError(f"data must be a pandas DataFrame, not {type(data).__name__}")
@@ -107,12 +124,13 @@ class Design(Questions, Reweighting):
             raise DesignError("ssu needs psu: give the first-stage clusters too")
         fpcs, prob_cols = _names(fpc), _names(probs)
         if pps is not None:
-            prob_cols, fpcs = _pps.probability_columns(prob_cols, fpcs), None
+            prob_cols, fpcs = pps_methods.probability_columns(prob_cols, fpcs), None
         ids = [psu] if ssu is None else [psu, ssu]
         stages = build_stages(data, strata=strata, ids=ids, fpc=fpcs, nest=nest)
         hr = None
         if pps is not None:
-            stages, hr = _pps.setup(data, stages, prob_cols, pps, strata)
+            assert prob_cols is not None  # probability_columns above returned them
+            stages, hr = pps_methods.setup(data, stages, prob_cols, pps, strata)
         if hr is None:
             check_lonely(stages, lonely_psu, strata)
         if weights is not None and prob_cols is not None and pps is None:
@@ -120,7 +138,7 @@ class Design(Questions, Reweighting):
         if weights is not None:
             w = check_weights(data, weights)
         elif prob_cols is not None and pps is None:
-            w = 1 / np.prod(_pps.probabilities(data, prob_cols), axis=0)
+            w = 1 / np.prod(pps_methods.probabilities(data, prob_cols), axis=0)
         else:
             w = base_weights(stages, len(data), fpcs is not None or pps is not None)
         self._set(

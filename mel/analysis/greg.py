@@ -86,8 +86,9 @@ def model_matrix(data: pd.DataFrame, population: Population, size: float | None)
     """The model matrix and totals of ``population`` (see the module docstring)."""
     if not population:
         raise DesignError("calibrate needs at least one population total")
-    categorical = [k for k, v in population.items() if isinstance(v, Mapping)]
-    sizes = {k: math.fsum(float(c) for c in population[k].values()) for k in categorical}
+    margins = {k: v for k, v in population.items() if isinstance(v, Mapping)}
+    categorical = list(margins)
+    sizes = {k: math.fsum(float(c) for c in margin.values()) for k, margin in margins.items()}
     if size is None and categorical:
         size = sizes[categorical[0]]
     for key, total in sizes.items():

@@ -5,15 +5,15 @@ trust it (Statistics Canada's quality indicators, e.g. the CCHS and LFS release 
 Statistics Netherlands' publication rules; the NCHS standards for proportions). mel's
 default table follows Statistics Canada's cut-offs on the CV = se / |estimate|:
 
-=====  =======================  ==========================================
-grade  CV                       meaning
-=====  =======================  ==========================================
-A      below 5%                 excellent
-B      5% to below 10%          very good
-C      10% to below 16.5%       good
-D      16.5% to 33.3%           acceptable: use with caution
-E      above 33.3%              too unreliable to publish
-=====  =======================  ==========================================
+    =====  =======================  ==========================================
+    grade  CV                       meaning
+    =====  =======================  ==========================================
+    A      below 5%                 excellent
+    B      5% to below 10%          very good
+    C      10% to below 16.5%       good
+    D      16.5% to 33.3%           acceptable: use with caution
+    E      above 33.3%              too unreliable to publish
+    =====  =======================  ==========================================
 
 An estimate is also graded E (not published) when its design degrees of freedom are
 below ``min_df`` (default 8, the NCHS threshold: with fewer the variance itself is too

@@ -29,7 +29,7 @@ import math
 import warnings
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -168,7 +168,8 @@ def quantile(
         return EstimateTable(
             dom.by, dom.keys, tuple(ests), None, design.df, f"quantile({variable}, {q:g})"
         )
-    keys, ests = [], []
+    keys: list[Any] = []
+    ests = []
     for p in probs:
         for key, est in zip(dom.keys, results[p], strict=True):
             if dom.by:

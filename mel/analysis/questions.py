@@ -7,11 +7,12 @@ delegates to the module that implements it (and whose docstring gives the refere
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from mel.analysis.results import Estimate, EstimateTable
 
 if TYPE_CHECKING:
+    from mel.analysis.design import Design
     from mel.analysis.regression import RegressionResult
     from mel.analysis.tables import RaoScottResult
 
@@ -46,7 +47,7 @@ class Questions:
         """
         from mel.analysis import estimators
 
-        return estimators.mean(self, variable, by=by, na_rm=na_rm, alpha=alpha)
+        return estimators.mean(cast("Design", self), variable, by=by, na_rm=na_rm, alpha=alpha)
 
     def total(
         self,
@@ -64,7 +65,9 @@ class Questions:
         """
         from mel.analysis import estimators
 
-        return estimators.total(self, variable, by=by, na_rm=na_rm, alpha=alpha, interval=interval)
+        return estimators.total(
+            cast("Design", self), variable, by=by, na_rm=na_rm, alpha=alpha, interval=interval
+        )
 
     def count(
         self,
@@ -80,7 +83,9 @@ class Questions:
         (``interval="t"`` for the symmetric one); ``level`` as in :meth:`proportion`."""
         from mel.analysis import estimators
 
-        return estimators.count(self, variable, level, by=by, alpha=alpha, interval=interval)
+        return estimators.count(
+            cast("Design", self), variable, level, by=by, alpha=alpha, interval=interval
+        )
 
     def ratio(
         self,
@@ -95,7 +100,9 @@ class Questions:
         cases; other arguments as :meth:`mean`."""
         from mel.analysis import estimators
 
-        return estimators.ratio(self, numerator, denominator, by=by, na_rm=na_rm, alpha=alpha)
+        return estimators.ratio(
+            cast("Design", self), numerator, denominator, by=by, na_rm=na_rm, alpha=alpha
+        )
 
     def proportion(
         self,
@@ -133,7 +140,9 @@ class Questions:
         """
         from mel.analysis import proportions
 
-        return proportions.proportion(self, variable, level, by=by, method=method, alpha=alpha)
+        return proportions.proportion(
+            cast("Design", self), variable, level, by=by, method=method, alpha=alpha
+        )
 
     def quantile(
         self,
@@ -166,7 +175,9 @@ class Questions:
         """
         from mel.analysis import quantiles
 
-        return quantiles.quantile(self, variable, q, by=by, alpha=alpha, interval=interval)
+        return quantiles.quantile(
+            cast("Design", self), variable, q, by=by, alpha=alpha, interval=interval
+        )
 
     def contrast(
         self,
@@ -189,7 +200,13 @@ class Questions:
         from mel.analysis import change
 
         return change.contrast(
-            self, variable, by, coefficients, statistic=statistic, level=level, alpha=alpha
+            cast("Design", self),
+            variable,
+            by,
+            coefficients,
+            statistic=statistic,
+            level=level,
+            alpha=alpha,
         )
 
     def difference_by(
@@ -208,7 +225,7 @@ class Questions:
         from mel.analysis import change
 
         return change.difference_by(
-            self, variable, by, a, b, statistic=statistic, level=level, alpha=alpha
+            cast("Design", self), variable, by, a, b, statistic=statistic, level=level, alpha=alpha
         )
 
     def glm(
@@ -218,11 +235,11 @@ class Questions:
         :func:`mel.analysis.regression.svyglm`."""
         from mel.analysis.regression import svyglm
 
-        return svyglm(self, formula, family=family, alpha=alpha)
+        return svyglm(cast("Design", self), formula, family=family, alpha=alpha)
 
     def chisq(self, row: str, col: str, *, statistic: str = "F") -> RaoScottResult:
         """Rao–Scott test of independence of two categorical columns; see
         :func:`mel.analysis.tables.rao_scott`."""
         from mel.analysis.tables import rao_scott
 
-        return rao_scott(self, row, col, statistic=statistic)
+        return rao_scott(cast("Design", self), row, col, statistic=statistic)

@@ -90,13 +90,13 @@ class RegressionResult:
     @property
     def coefficients(self) -> EstimateTable:
         """The coefficients as an EstimateTable keyed by term (with their covariance)."""
-        ci = self.conf_int()
+        ci = self.conf_int().to_numpy(dtype=float)
         ests = tuple(
             Estimate(
                 float(b),
                 float(s),
-                float(ci.iloc[i, 0]),
-                float(ci.iloc[i, 1]),
+                float(ci[i, 0]),
+                float(ci[i, 1]),
                 self.n,
                 self.df,
                 math.nan,

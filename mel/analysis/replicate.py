@@ -227,7 +227,7 @@ def _bootstrap(
                 draw = rng.choice(pseudo, size=n_h, replace=False)
             factors[members, r] = np.bincount(draw, minlength=n_h)
     nbar = 1 / np.mean(1 / np.array(sizes, dtype=float))
-    return factors, nbar / ((nbar - 1) * (replicates - 1)), np.ones(replicates)
+    return factors, float(nbar / ((nbar - 1) * (replicates - 1))), np.ones(replicates)
 
 
 def make_replicates(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from mel.analysis import adjust
 
@@ -23,16 +23,16 @@ if TYPE_CHECKING:
 class Reweighting:
     """Mixin of :class:`~mel.analysis.design.Design`: the methods that re-weight it."""
 
-    def subset(self: Design, mask: Any) -> Design:
+    def subset(self, mask: Any) -> Design:
         """The domain where ``mask`` is true; other rows stay, with weight zero.
 
         ``mask`` is a boolean array or Series of the data's length (NaN counts as false),
         or the name of a boolean column.
         """
-        return adjust.subset(self, mask)
+        return adjust.subset(cast("Design", self), mask)
 
     def poststratify(
-        self: Design,
+        self,
         by: str | Sequence[str],
         population: Mapping[Any, float],
         *,
@@ -50,10 +50,10 @@ class Reweighting:
         partial : bool
             Allow population cells without sampled rows (they are ignored).
         """
-        return adjust.poststratify(self, by, population, partial=partial)
+        return adjust.poststratify(cast("Design", self), by, population, partial=partial)
 
     def rake(
-        self: Design,
+        self,
         margins: Mapping[str, Mapping[Any, float]],
         *,
         maxit: int = 10,
@@ -65,10 +65,10 @@ class Reweighting:
         weight if >= 1, else a fraction of the total weight) or after ``maxit`` sweeps
         (with a :class:`DesignWarning`).
         """
-        return adjust.rake(self, margins, maxit=maxit, epsilon=epsilon)
+        return adjust.rake(cast("Design", self), margins, maxit=maxit, epsilon=epsilon)
 
     def calibrate(
-        self: Design,
+        self,
         population: Population,
         *,
         size: float | None = None,
@@ -109,7 +109,7 @@ class Reweighting:
             Variances use the calibration residuals (Taylor) or re-calibrated replicates.
         """
         return adjust.calibrate(
-            self,
+            cast("Design", self),
             population,
             size=size,
             calfun=calfun,
@@ -120,7 +120,7 @@ class Reweighting:
         )
 
     def adjust_nonresponse(
-        self: Design,
+        self,
         responded: str,
         classes: str | Sequence[str] | None = None,
         *,
@@ -133,10 +133,12 @@ class Reweighting:
         within strata unless ``within_strata=False``); nonrespondents get weight zero
         but stay in the design for the variance and the degrees of freedom.
         """
-        return adjust.adjust_nonresponse(self, responded, classes, within_strata=within_strata)
+        return adjust.adjust_nonresponse(
+            cast("Design", self), responded, classes, within_strata=within_strata
+        )
 
     def adjust_propensity(
-        self: Design, responded: str, covariates: str | Sequence[str], *, classes: int | None = None
+        self, responded: str, covariates: str | Sequence[str], *, classes: int | None = None
     ) -> Design:
         """Nonresponse adjustment by estimated response propensities.
 
@@ -149,10 +151,10 @@ class Reweighting:
         """
         from mel.analysis.propensity import adjust_propensity
 
-        return adjust_propensity(self, responded, covariates, classes=classes)
+        return adjust_propensity(cast("Design", self), responded, covariates, classes=classes)
 
     def replicate(
-        self: Design, method: str = "jk1", *, replicates: int = 50, seed: int | None = None
+        self, method: str = "jk1", *, replicates: int = 50, seed: int | None = None
     ) -> Design:
         """The same design with replicate-weight variance (R ``as.svrepdesign``).
 
@@ -160,4 +162,4 @@ class Reweighting:
         ``"bootstrap"`` (``replicates`` resamples; ``seed`` for repeatability). Only the
         first-stage fpc is used, as in R. Calibrate after replicating, not before.
         """
-        return adjust.replicate(self, method, replicates=replicates, seed=seed)
+        return adjust.replicate(cast("Design", self), method, replicates=replicates, seed=seed)

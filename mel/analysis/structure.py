@@ -218,7 +218,7 @@ def build_stages(
         stratum_of_unit[unit] = stratum_row
         sampled = np.bincount(stratum_of_unit, minlength=len(labels)).astype(float)
         popsize = None
-        if fpcm is not None:
+        if fpcm is not None and fpc is not None:
             popsize = _stage_popsize(fpcm[:, k], stratum_row, sampled, fpc[k], labels)
         stages.append(Stage(unit, stratum_of_unit, sampled, popsize, labels))
         parent = unit

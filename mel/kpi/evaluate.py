@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from mel.analysis.errors import DesignError
 from mel.analysis.results import Estimate, EstimateTable, difference
@@ -73,8 +73,8 @@ def waves_of(engine: Engine, programme: str, code: str) -> tuple[Wave, list[Wave
         earlier = session.exec(
             select(Wave)
             .where(Wave.programme_id == current.programme_id, Wave.year < current.year)
-            .order_by(Wave.year, Wave.code)
-        ).all()  # type: ignore[arg-type]
+            .order_by(col(Wave.year), col(Wave.code))
+        ).all()
     return current, list(earlier)
 
 
@@ -156,7 +156,7 @@ def _evaluate_one(frames: Frames, kpi: Kpi, wave: Wave, k: int) -> KpiResult:
     except DesignError as exc:
         return KpiResult(kpi, wave.code, wave.year, None, note=str(exc), answered=answered)
     assert isinstance(estimate, Estimate)
-    by = {}
+    by: dict[str, EstimateTable] = {}
     for variable in kpi.disaggregations:
         if variable in data and data.loc[data[column].notna(), variable].notna().any():
             table = estimate_kpi(design, kpi, by=variable)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 from sqlalchemy.engine import Engine
@@ -40,9 +40,9 @@ def estimate_kpi(design: Design, kpi: Kpi, by: str | None = None) -> Estimate | 
     if kpi.estimator == "total":
         return design.total(column, by=by)
     if kpi.estimator == "ratio":
-        return design.ratio(column, kpi.denominator, by=by)
+        return design.ratio(column, cast(str, kpi.denominator), by=by)
     if kpi.estimator == "quantile":
-        return design.quantile(column, kpi.quantile, by=by)
+        return design.quantile(column, cast(float, kpi.quantile), by=by)
     level = 1.0 if kpi.level is None or isinstance(kpi.level, bool) else kpi.level
     return design.proportion(column, level=level, by=by)
 

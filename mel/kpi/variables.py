@@ -78,9 +78,12 @@ def scale_index(
     low, high = min(scale), max(scale)
     columns = []
     for statement in statements:
-        values = pd.to_numeric(data.get(f"{question}__{statement.name}"), errors="coerce")
-        if values is None:
-            values = pd.Series(np.nan, index=data.index)
+        raw = data.get(f"{question}__{statement.name}")
+        values = (
+            pd.Series(np.nan, index=data.index)
+            if raw is None
+            else pd.to_numeric(raw, errors="coerce")
+        )
         columns.append(low + high - values if statement.reverse else values)
     block = pd.concat(columns, axis=1)
     needed = min_answered or -(-len(statements) // 2)

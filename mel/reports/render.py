@@ -167,7 +167,7 @@ def _weasyprint_pdf(html: str, path: Path) -> int:
     except (ImportError, OSError) as exc:  # OSError: Pango missing
         raise ReportError(
             f"cannot make a PDF: WeasyPrint is not usable here ({exc}); "
-            f"install it (pip install weasyprint) and Pango, install Chromium, "
+            f"install it (pip install 'mel[pdf]') and Pango, install Chromium, "
             f"or use --no-pdf"
         ) from None
     # WeasyPrint logs every CSS property it ignores; the report's CSS also serves browsers.
