@@ -20,7 +20,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import Update, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
@@ -112,16 +111,17 @@ def submission_id(secret: str, response: Row) -> str:
     return mac.hexdigest()[:40]
 
 
-def resume_token_for(nonce: str | None, scope: str) -> str:
+def resume_token_for(secret: str, nonce: str | None, scope: str) -> str:
     """The resume token a consent form's nonce stands for (a random one without a nonce).
 
-    A keyed hash (the app's secret key) of the nonce and `scope` (the open link's wave and
-    instrument): the same form always starts the same response, the same nonce posted to
-    another open link starts that survey, and nobody can work out a token without the secret.
+    A keyed hash (`secret`, the app's secret key) of the nonce and `scope` (the open link's
+    wave and instrument): the same form always starts the same response, the same nonce
+    posted to another open link starts that survey, and nobody can work out a token without
+    the secret.
     """
     if nonce is None or not NONCE.fullmatch(nonce):
         return secrets.token_urlsafe(24)
-    key = str(current_app.config["SECRET_KEY"]).encode()
+    key = secret.encode()
     digest = hmac.new(key, f"resume:{scope}:{nonce}".encode(), hashlib.sha256).digest()
     return base64.urlsafe_b64encode(digest[:24]).decode().rstrip("=")
 

@@ -44,6 +44,7 @@ from mel.web.survey.answering import (
     render_confirm,
     render_page,
     save_page,
+    secret_key,
 )
 from mel.web.survey.entry import Access, Unavailable
 from mel.web.survey.forms import build_page_form
@@ -114,7 +115,7 @@ def open_start(instrument_code: str, wave_code: str) -> ResponseReturnValue:
         # The consent form's nonce fixes the resume token: a double click or a retried
         # POST of the same form finds the response the first one started.
         token = store.resume_token_for(
-            request.form.get("_start"), f"{wave.id}:{link.instrument_id}"
+            secret_key(), request.form.get("_start"), f"{wave.id}:{link.instrument_id}"
         )
         entry.check_not_erased(session, token)
         try:
