@@ -7,15 +7,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
-from pydantic import ValidationError
-from sqlmodel import Session, select
 
 from mel.cli.context import cli_errors, engine
-from mel.models import Instrument, Kpi, Programme
-from mel.present.tables import write_csv
-from mel.surveys.programme_schema import Kpi as KpiDefinition
-from mel.surveys.publish import latest_definition
-from mel.surveys.schema import InstrumentDefinition
+
+if TYPE_CHECKING:
+    from mel.surveys.programme_schema import Kpi as KpiDefinition
+    from mel.surveys.schema import InstrumentDefinition
 
 if TYPE_CHECKING:  # pandas and mel.analysis load only when a command estimates something
     import pandas as pd
@@ -68,6 +65,8 @@ def analyse_command(
     json_path: Path | None,
 ) -> None:
     """Estimate a KPI or question for a wave with its confidence interval."""
+    from mel.present.tables import write_csv
+
     if (kpi_code is None) == (question is None):
         raise click.UsageError("give exactly one of --kpi or --question")
     wave = _wave_code(programme, wave)
@@ -131,6 +130,8 @@ def _estimate(
 
 
 def _wave_code(programme: str, wave: str) -> str:
+    from sqlmodel import Session
+
     from mel.services.waves import WaveNotFound, resolve_wave_code
 
     with Session(engine()) as session:
@@ -142,6 +143,10 @@ def _wave_code(programme: str, wave: str) -> str:
 
 def _question_kpi(spec: dict[str, object]) -> KpiDefinition:
     """A KPI for one question (--question), or one clear line on what is wrong with it."""
+    from pydantic import ValidationError
+
+    from mel.surveys.programme_schema import Kpi as KpiDefinition
+
     try:
         return KpiDefinition.model_validate(spec)
     except ValidationError as exc:
@@ -154,6 +159,11 @@ def _question_kpi(spec: dict[str, object]) -> KpiDefinition:
 
 
 def _kpi(programme: str, code: str) -> KpiDefinition:
+    from sqlmodel import Session, select
+
+    from mel.models import Kpi, Programme
+    from mel.surveys.programme_schema import Kpi as KpiDefinition
+
     with Session(engine()) as session:
         row = session.exec(
             select(Kpi).join(Programme).where(Programme.code == programme, Kpi.code == code)
@@ -170,6 +180,10 @@ def _kpi(programme: str, code: str) -> KpiDefinition:
 
 
 def _only_instrument(programme: str) -> str:
+    from sqlmodel import Session, select
+
+    from mel.models import Instrument, Programme
+
     with Session(engine()) as session:
         codes = session.exec(
             select(Instrument.code).join(Programme).where(Programme.code == programme)
@@ -183,6 +197,10 @@ def _only_instrument(programme: str) -> str:
 
 
 def _survey(code: str) -> InstrumentDefinition:
+    from sqlmodel import Session
+
+    from mel.surveys.publish import latest_definition
+
     with Session(engine()) as session:
         survey = latest_definition(session, code)
     if survey is None:

@@ -5,15 +5,14 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from mel.db import make_engine
-from mel.db_timeouts import Timeouts
 from mel.settings import ConfigError, Settings, load_settings
+
+if TYPE_CHECKING:  # SQLAlchemy loads when a command uses the database, not for --help
+    from sqlalchemy.engine import Engine
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -29,6 +28,9 @@ def engine(database_url: str | None = None) -> Engine:
     The default SQLite file's folder is created; a SQLite URL given explicitly must name an
     existing file, so that a typo does not create an empty database.
     """
+    from mel.db import make_engine
+    from mel.db_timeouts import Timeouts
+
     current = settings()
     url = database_url or current.database
     if url.startswith("sqlite:///"):  # relative (sqlite:///x) and absolute (sqlite:////x)
@@ -55,7 +57,11 @@ def cli_errors(func: F) -> F:
             return func(*args, **kwargs)
         except ConfigError as exc:
             raise click.ClickException(str(exc)) from None
-        except (OperationalError, ProgrammingError) as exc:
+        except Exception as exc:
+            from sqlalchemy.exc import OperationalError, ProgrammingError
+
+            if not isinstance(exc, OperationalError | ProgrammingError):
+                raise
             reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
             raise click.ClickException(
                 f"cannot use the database ({reason}). Check MEL_DATABASE_URL and that "

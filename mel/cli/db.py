@@ -5,14 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from alembic import command
-from alembic.script import ScriptDirectory
 
 from mel.cli.context import cli_errors, engine, settings
 from mel.cli.users import cli_actor
-from mel.db import alembic_config, current_revision, session_scope, upgrade
-from mel.services.backup import BackupError, backup_database, describe, restore_database
-from mel.services.privacy import record
 
 
 @click.group("db")
@@ -25,6 +20,8 @@ def db_group() -> None:
 @cli_errors
 def upgrade_command(revision: str) -> None:
     """Apply migrations up to REVISION (creates the schema on an empty database)."""
+    from mel.db import current_revision, upgrade
+
     eng = engine()
     upgrade(eng, revision)
     click.echo(f"database at revision {current_revision(eng)} ({eng.url.render_as_string()})")
@@ -34,6 +31,8 @@ def upgrade_command(revision: str) -> None:
 @cli_errors
 def current_command() -> None:
     """Print the database's current revision."""
+    from mel.db import current_revision
+
     click.echo(current_revision(engine()) or "empty (run `mel db upgrade`)")
 
 
@@ -42,6 +41,10 @@ def current_command() -> None:
 @cli_errors
 def revision_command(message: str) -> None:
     """Autogenerate a migration from the difference between models and database."""
+    from alembic import command
+
+    from mel.db import alembic_config, upgrade
+
     eng = engine()
     upgrade(eng)
     command.revision(alembic_config(eng), message=message, autogenerate=True)
@@ -62,6 +65,10 @@ def backup_command(file: Path, force: bool) -> None:
     pg_dump's custom format of the schema mel's tables are in (restore with `mel db
     restore`). The file holds every answer: keep it as safe as the database.
     """
+    from mel.db import session_scope
+    from mel.services.backup import BackupError, backup_database
+    from mel.services.privacy import record
+
     eng = engine()
     try:
         try:
@@ -99,6 +106,12 @@ def restore_command(file: Path, force: bool) -> None:
     Stop the app first. The database is left at the backup's migration revision; `mel db
     upgrade` brings it up to date with this version of mel.
     """
+    from alembic.script import ScriptDirectory
+
+    from mel.db import alembic_config, session_scope
+    from mel.services.backup import BackupError, describe, restore_database
+    from mel.services.privacy import record
+
     eng = engine()
     try:
         try:

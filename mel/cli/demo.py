@@ -8,10 +8,7 @@ import click
 
 from mel.cli.context import cli_errors, settings, surveys_dir
 from mel.cli.context import engine as default_engine
-from mel.db import make_engine, session_scope, upgrade
 from mel.settings import ConfigError
-from mel.surveys.loader import load_catalogue
-from mel.surveys.publish import publish_catalogue
 
 DEMO_ACTION = "demo.create"
 
@@ -78,7 +75,10 @@ def demo_command(
     database_url: str | None, seed: int, scale: float, host: str, port: int, serve: bool
 ) -> None:
     """Create a demo database with every instrument and simulated waves, then serve it."""
+    from mel.db import make_engine, session_scope, upgrade
     from mel.demo import simulate
+    from mel.surveys.loader import load_catalogue
+    from mel.surveys.publish import publish_catalogue
 
     if database_url is None:
         if not settings().default_database:

@@ -8,17 +8,6 @@ from pathlib import Path
 import click
 
 from mel.cli.context import cli_errors, engine, settings
-from mel.db import session_scope
-from mel.services.invitations import (
-    InvitationError,
-    Invitee,
-    create_invitations,
-    invitees_from_csv,
-    invitees_from_units,
-    resolve_wave,
-    without_answered,
-    write_links,
-)
 
 
 @click.group("invitations")
@@ -78,6 +67,18 @@ def create_command(
     The tokens cannot be recovered later: keep the file safe, and send each link only to
     the unit or person it is for.
     """
+    from mel.db import session_scope
+    from mel.services.invitations import (
+        InvitationError,
+        Invitee,
+        create_invitations,
+        invitees_from_csv,
+        invitees_from_units,
+        resolve_wave,
+        without_answered,
+        write_links,
+    )
+
     if out.exists():
         raise click.ClickException(f"{out} exists; choose a new file so that no links are lost")
     base = (base_url if base_url is not None else settings().base_url).strip()

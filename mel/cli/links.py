@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import click
-from flask import Flask
-from sqlmodel import Session
+from typing import TYPE_CHECKING
 
-from mel.services.open_links import open_link_rows
+import click
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def print_links(app: Flask, base: str) -> None:
@@ -15,6 +16,10 @@ def print_links(app: Flask, base: str) -> None:
     Only links that work are printed: an instrument whose open link is off (or would be
     refused) is reached through invitations, and the command that makes them is shown.
     """
+    from sqlmodel import Session
+
+    from mel.services.open_links import open_link_rows
+
     with Session(app.extensions["mel.engine"]) as session:
         rows = open_link_rows(session, wave_status="open")
     click.echo("survey links (open waves):")

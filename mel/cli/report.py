@@ -5,20 +5,23 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from sqlalchemy.engine import Engine
-from sqlmodel import Session
 
 from mel.cli.context import cli_errors, engine, settings, surveys_dir
 from mel.settings import PDF_ENGINES
-from mel.surveys.loader import load_catalogue
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 LANGUAGES = ("nl", "en")
 
 
 def _programmes(requested: tuple[str, ...]) -> list[str]:
     """The programme codes asked for ("all" means every programme in the survey files)."""
+    from mel.surveys.loader import load_catalogue
+
     catalogue = load_catalogue([surveys_dir()])
     codes = sorted(catalogue.programmes) if "all" in requested else list(dict.fromkeys(requested))
     for code in codes:
@@ -35,6 +38,8 @@ def _programmes(requested: tuple[str, ...]) -> list[str]:
 
 def _wave(eng: Engine, programme: str, wave: str) -> str:
     """The wave code that `wave` names in `programme`: a code, a year, or "latest"."""
+    from sqlmodel import Session
+
     from mel.services.waves import WaveNotFound, resolve_wave_code
 
     with Session(eng) as session:

@@ -4,21 +4,24 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from mel.cli.context import cli_errors, engine
 from mel.cli.users import cli_actor, database
-from mel.models import Invitation, Response
-from mel.services.privacy import erase_respondent, key_hash, record, respondent_data
-from mel.services.scrub import scrub
+
+if TYPE_CHECKING:
+    pass
 
 # The tables in which erasure and retention delete or empty answers and references.
-ERASED_TABLES = (Response.__tablename__, Invitation.__tablename__)
+ERASED_TABLES = ("response", "invitation")  # the tables erasure deletes rows from
 
 
 def scrub_deleted() -> None:
     """After the commit: leave no readable copy of deleted answers; warn when that failed."""
+    from mel.services.scrub import scrub
+
     eng = engine()
     try:
         notes = scrub(eng, ERASED_TABLES)
@@ -30,6 +33,8 @@ def scrub_deleted() -> None:
 
 def _reference(respondent_id: str) -> str:
     """How the audit log names a respondent: a hash, so the log keeps no pseudonym."""
+    from mel.services.privacy import key_hash
+
     return "respondent#" + key_hash("respondent", respondent_id)[:16]
 
 
@@ -48,6 +53,8 @@ def respondents_group() -> None:
 @cli_errors
 def export_command(respondent_id: str, out: Path | None) -> None:
     """Print everything held about RESPONDENT_ID as JSON (a subject access request)."""
+    from mel.services.privacy import record, respondent_data
+
     with database() as session:
         data = respondent_data(session, respondent_id)
         if data is None:
@@ -75,6 +82,8 @@ def export_command(respondent_id: str, out: Path | None) -> None:
 @cli_errors
 def erase_command(respondent_id: str, yes: bool) -> None:
     """Delete RESPONDENT_ID's responses for good; a tombstone stops them coming back."""
+    from mel.services.privacy import erase_respondent, record
+
     if not yes:
         click.confirm(
             f"Erase every response of respondent {respondent_id}? This cannot be undone", abort=True

@@ -9,7 +9,6 @@ import click
 from mel.cli.context import cli_errors
 from mel.cli.respondents import scrub_deleted
 from mel.cli.users import cli_actor, database
-from mel.services.privacy import purge_expired, record
 
 
 @click.group("retention")
@@ -27,6 +26,8 @@ def retention_group() -> None:
 @cli_errors
 def purge_command(dry_run: bool, today: datetime | None) -> None:
     """Delete the answers of waves whose retention_until has passed; counts are kept."""
+    from mel.services.privacy import purge_expired, record
+
     day: date = today.date() if today else datetime.now(UTC).date()
     with database() as session:
         purges = purge_expired(session, day, dry_run=dry_run)

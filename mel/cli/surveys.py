@@ -7,10 +7,6 @@ from pathlib import Path
 import click
 
 from mel.cli.context import cli_errors, engine, surveys_dir
-from mel.db import session_scope
-from mel.surveys.loader import load_catalogue
-from mel.surveys.publish import PublishRefused, publish_catalogue
-from mel.surveys.yamlfile import FileProblems
 
 
 @click.group("surveys")
@@ -26,6 +22,8 @@ def _paths(paths: tuple[Path, ...]) -> list[Path]:
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 def validate_command(paths: tuple[Path, ...]) -> None:
     """Check survey and programme files; print one line per problem (default: surveys/)."""
+    from mel.surveys.loader import load_catalogue
+
     catalogue = load_catalogue(_paths(paths))
     for problem in catalogue.problems:
         click.echo(str(problem), err=True)
@@ -41,6 +39,10 @@ def validate_command(paths: tuple[Path, ...]) -> None:
 @cli_errors
 def publish_command(paths: tuple[Path, ...]) -> None:
     """Validate, then store programmes and new instrument versions in the database."""
+    from mel.db import session_scope
+    from mel.surveys.loader import load_catalogue
+    from mel.surveys.publish import PublishRefused, publish_catalogue
+
     catalogue = load_catalogue(_paths(paths))
     for problem in catalogue.problems:
         click.echo(str(problem), err=True)
@@ -70,6 +72,7 @@ def import_xlsform_command(
 ) -> None:
     """Convert an ODK/KoboToolbox XLSForm into mel YAML; list what could not be converted."""
     from mel.surveys.xlsform.convert import convert_xlsform
+    from mel.surveys.yamlfile import FileProblems
 
     try:
         result = convert_xlsform(form, instrument=instrument, programme=programme)

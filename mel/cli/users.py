@@ -8,19 +8,22 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import click
-from sqlmodel import Session
 
 from mel.cli.context import cli_errors, engine
-from mel.db import session_scope
-from mel.services import accounts
-from mel.services.privacy import audit_events, record
+from mel.services.roles import ROLES
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 
 @contextmanager
 def database() -> Iterator[Session]:
     """A session on MEL_DATABASE_URL that commits on success; the engine is closed after."""
+    from mel.db import session_scope
+
     eng = engine()
     try:
         with session_scope(eng) as session:
@@ -51,7 +54,7 @@ def users_group() -> None:
 
 @users_group.command("create")
 @click.option("--email", required=True, help="Login e-mail address.")
-@click.option("--role", required=True, type=click.Choice(accounts.ROLES))
+@click.option("--role", required=True, type=click.Choice(ROLES))
 @click.option(
     "--programme",
     "programmes",
@@ -69,6 +72,9 @@ def create_command(
     email: str, role: str, programmes: tuple[str, ...], password_stdin: bool
 ) -> None:
     """Create a staff account (the password is asked for, never given as an argument)."""
+    from mel.services import accounts
+    from mel.services.privacy import record
+
     password = read_password(password_stdin)
     try:
         with database() as session:
@@ -92,6 +98,8 @@ def create_command(
 @cli_errors
 def list_command() -> None:
     """List accounts with role, programmes, status and last login."""
+    from mel.services import accounts
+
     with database() as session:
         rows = accounts.list_users(session)
         for user, codes in rows:
@@ -105,6 +113,9 @@ def list_command() -> None:
 
 
 def _set_active(email: str, active: bool) -> None:
+    from mel.services import accounts
+    from mel.services.privacy import record
+
     try:
         with database() as session:
             user = accounts.set_active(session, email, active)
@@ -141,6 +152,9 @@ def enable_command(email: str) -> None:
 @cli_errors
 def set_password_command(email: str, password_stdin: bool) -> None:
     """Set an account's password (ends its sessions)."""
+    from mel.services import accounts
+    from mel.services.privacy import record
+
     password = read_password(password_stdin)
     try:
         with database() as session:
@@ -170,6 +184,8 @@ def audit_list_command(
     action: str | None, actor: str | None, since: datetime | None, limit: int, as_json: bool
 ) -> None:
     """Show audit events, newest first."""
+    from mel.services.privacy import audit_events
+
     with database() as session:
         events = audit_events(session, action=action, actor=actor, since=since, limit=limit)
         for event in events:

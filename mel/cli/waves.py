@@ -3,14 +3,9 @@
 from __future__ import annotations
 
 import click
-from sqlmodel import select
 
 from mel.cli.context import cli_errors, settings
 from mel.cli.users import cli_actor, database
-from mel.models import Programme
-from mel.services.invitations import InvitationError, resolve_wave
-from mel.services.open_links import OpenLinkError, open_link_rows, set_open_link
-from mel.services.privacy import record
 
 STATE_WORDS = {"off": "off", "ask_unit": "on, asks for the unit", "no_unit": "on, no unit asked"}
 
@@ -25,6 +20,11 @@ def waves_group() -> None:
 @cli_errors
 def list_command(programme: str | None) -> None:
     """List each wave's instruments with their open link (off unless switched on)."""
+    from sqlmodel import select
+
+    from mel.models import Programme
+    from mel.services.open_links import open_link_rows
+
     with database() as session:
         programme_id = None
         if programme is not None:
@@ -64,6 +64,11 @@ def list_command(programme: str | None) -> None:
 @cli_errors
 def open_link_command(wave_code: str, instrument_code: str, on: bool, ask_unit: bool) -> None:
     """Switch an instrument's open link in a wave on or off (recorded in the audit log)."""
+    from mel.models import Programme
+    from mel.services.invitations import InvitationError, resolve_wave
+    from mel.services.open_links import OpenLinkError, set_open_link
+    from mel.services.privacy import record
+
     if not on and ask_unit:
         raise click.UsageError("--ask-unit goes with --on")
     state = "off" if not on else "ask_unit" if ask_unit else "no_unit"

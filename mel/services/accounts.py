@@ -15,8 +15,8 @@ from mel.db import session_scope
 from mel.models import Programme, utcnow
 from mel.models.accounts import Membership, User
 from mel.services import staff_sessions
+from mel.services.roles import ROLES
 
-ROLES = ("admin", "researcher", "staff")
 ALL_PROGRAMMES = "*"
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 1024
