@@ -69,7 +69,6 @@ def analyse_command(
 
     if (kpi_code is None) == (question is None):
         raise click.UsageError("give exactly one of --kpi or --question")
-    wave = _wave_code(programme, wave)
     kpi = (
         _kpi(programme, kpi_code)
         if kpi_code
@@ -88,7 +87,7 @@ def analyse_command(
             }
         )
     )
-    table = _estimate(programme, wave, kpi, by, alpha)
+    table = _estimate(programme, _wave_code(programme, wave), kpi, by, alpha)
     click.echo(table.to_string(index=False, float_format=lambda v: f"{v:,.6g}"))
     if csv_path:
         write_csv(csv_path, table)
