@@ -244,6 +244,7 @@ def test_analyse_accepts_a_year_and_latest_as_report_does(db_url: str) -> None:
         estimates.append(result.output)
     assert estimates[0] == estimates[1] == estimates[2]
     missing = runner.invoke(
-        main, ["analyse", "--programme", "digitale-werkplaatsen", "--wave", "1999", "--kpi", "x"]
+        main,
+        ["analyse", "--programme", "digitale-werkplaatsen", "--wave", "1999", "--kpi", "dw_cijfer"],
     )
     assert missing.exit_code == 2 and "no wave '1999'" in missing.output
