@@ -2,7 +2,9 @@
 
 Question texts come from the survey files; every other word a person reads in mel comes
 from here, so that nothing on a page stays Dutch when English was chosen. Templates call
-`t("key", n=3)`; Python code calls `translate("key", lang, n=3)`.
+`t("key", n=3)`; Python code calls `translate("key", lang, n=3)`. A survey's address form
+("je" or "u", see `InstrumentDefinition.address`) picks between the formal and informal
+Dutch of the participant strings; survey views keep it in `g.address`, which `t` follows.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from urllib.parse import urlencode
 from flask import Flask, g, request, session
 
 from mel.web.staff.strings import STAFF_STRINGS
-from mel.web.survey.strings import SURVEY_STRINGS
+from mel.web.survey.strings import INFORMAL_NL, SURVEY_STRINGS
 from mel.web.survey.unit_strings import UNIT_STRINGS
 
 LANGUAGES = ("nl", "en")
@@ -249,16 +251,29 @@ STRINGS: dict[str, tuple[str, str]] = {
 }
 
 
-def translate(key: str, lang: str = DEFAULT_LANGUAGE, **values: Any) -> str:
-    """Return interface string `key` in `lang` with `{name}` placeholders filled in."""
+def translate(
+    key: str, lang: str = DEFAULT_LANGUAGE, *, address: str | None = None, **values: Any
+) -> str:
+    """Return interface string `key` in `lang` with `{name}` placeholders filled in.
+
+    `address="je"` gives the informal Dutch where a string addresses the reader.
+    """
     nl, en = STRINGS[key]
-    text = en if lang == "en" else nl
+    if lang == "en":
+        text = en
+    else:
+        text = INFORMAL_NL.get(key, nl) if address == "je" else nl
     return text.format(**values) if values else text
 
 
 def current_language() -> str:
     """Return the language of the page being built (nl outside a request)."""
     return g.get("lang", DEFAULT_LANGUAGE)
+
+
+def current_address() -> str | None:
+    """Return the address form ("je"/"u") of the survey being shown, if any."""
+    return g.get("address")
 
 
 def chosen_language() -> str | None:
@@ -291,6 +306,10 @@ def setup_i18n(app: Flask) -> None:
         lang = current_language()
         return {"lang": lang, "other_lang": "en" if lang == "nl" else "nl"}
 
-    app.jinja_env.globals["t"] = lambda key, **values: translate(key, current_language(), **values)
-    app.jinja_env.globals["translate"] = translate
+    app.jinja_env.globals["t"] = lambda key, **values: translate(
+        key, current_language(), address=current_address(), **values
+    )
+    app.jinja_env.globals["translate"] = lambda key, lang, **values: translate(
+        key, lang, address=current_address(), **values
+    )
     app.jinja_env.globals["language_url"] = language_url

@@ -83,7 +83,7 @@ def test_demo_fills_a_database_and_prints_links_and_logins(db_url: str) -> None:
         main, ["demo", "--no-serve", "--scale", "0.05", "--database-url", db_url]
     )
     assert result.exit_code == 0, result.output
-    assert "instrument dw-impactmonitor v1: created" in result.output
+    assert "instrument dw-impactmonitor v2: created" in result.output
     assert "/s/dw-impactmonitor/monitor-2025" in result.output
     assert "staff@demo.mel.invalid  password: " in result.output
 

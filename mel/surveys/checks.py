@@ -64,7 +64,7 @@ def check_instrument(survey: InstrumentDefinition) -> Iterator[Finding]:
                     low, high = (getattr(model, n) for n in pair)
                     yield (
                         (*owner, pair[0]),
-                        (f"{pair[0]} ({low:g}) is greater than {pair[1]} ({high:g})"),
+                        (f"{pair[0]} ({_show(low)}) is greater than {pair[1]} ({_show(high)})"),
                     )
             if question.choices and question.choices not in survey.choices:
                 yield (*where, "choices"), f"unknown choice list {question.choices!r}"
@@ -80,6 +80,11 @@ def check_instrument(survey: InstrumentDefinition) -> Iterator[Finding]:
         for question in page.questions:
             earlier[question.name] = question
     yield from _duplicates(names, "question name")
+
+
+def _show(value: object) -> str:
+    """Write a limit as in the file: 7, 2.5 or 2025-12-31."""
+    return f"{value:g}" if isinstance(value, float | int) else str(value)
 
 
 def _duplicates(items: list[tuple[Location, str]], what: str) -> Iterator[Finding]:

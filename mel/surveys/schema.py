@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from typing import Literal
+from datetime import date, datetime
+from typing import Annotated, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, PlainValidator, field_validator, model_validator
 
 from mel.surveys.conditions import Condition
 from mel.surveys.text import LocalText, StrictModel
@@ -57,6 +58,34 @@ def check_programme_code(value: str) -> str:
     if not isinstance(value, str) or not PROGRAMME_CODE.match(value):
         raise ValueError(f"invalid code {value!r}: {PROGRAMME_RULE}")
     return value
+
+
+TODAY = "today"
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# What a date question accepts when its file gives no min/max: any date a person could mean
+# (a birth year, a plan), and nothing like 0001-01-01 or 9999-12-31.
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2100, 12, 31)
+AddressForm = Literal["je", "u"]
+
+
+def _bound(value: object) -> float | date | str:
+    """Read a min/max: a number, or (for date questions) a date like 2025-12-31 or 'today'."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str):
+        if value == TODAY:
+            return value
+        try:
+            return date.fromisoformat(value) if ISO_DATE.fullmatch(value) else float(value)
+        except ValueError:
+            pass
+    raise ValueError(f"expected a number, a date like 2025-12-31 or 'today', not {value!r}")
+
+
+Bound = Annotated[float | date | str, PlainValidator(_bound)]
 
 
 def _check_name(value: str) -> str:
@@ -131,8 +160,8 @@ class Question(StrictModel):
     constraint: Constraint | None = None
     choices: str | None = None
     statements: list[Statement] | None = None
-    min: float | None = None
-    max: float | None = None
+    min: Bound | None = None
+    max: Bound | None = None
     multiline: bool = False
     other: bool = False
     sensitive: bool = False
@@ -153,8 +182,13 @@ class Question(StrictModel):
             raise ValueError(f"'choices' does not apply to a {kind} question")
         if kind != "likert" and self.statements:
             raise ValueError(f"'statements' does not apply to a {kind} question")
-        if (self.min is not None or self.max is not None) and kind not in NUMERIC_TYPES:
+        limits = [v for v in (self.min, self.max) if v is not None]
+        if limits and kind not in (*NUMERIC_TYPES, "date"):
             raise ValueError(f"'min'/'max' do not apply to a {kind} question")
+        if kind == "date" and any(isinstance(v, float) for v in limits):
+            raise ValueError("'min'/'max' of a date question are dates like 2025-12-31 or 'today'")
+        if kind != "date" and any(not isinstance(v, float) for v in limits):
+            raise ValueError(f"'min'/'max' of a {kind} question are numbers")
         if kind == "rating" and (self.min is None or self.max is None):
             raise ValueError("a rating question needs 'min' and 'max' (e.g. 1 and 10)")
         if kind == "note" and self.required:
@@ -162,7 +196,9 @@ class Question(StrictModel):
         return self
 
     def disorder(self) -> tuple[str, str] | None:
-        """Return ("min", "max") when min exceeds max."""
+        """Return ("min", "max") when min exceeds max ('today' is compared with nothing)."""
+        if isinstance(self.min, str) or isinstance(self.max, str):
+            return None
         return _disorder(self, ("min", "max"))
 
     @property
@@ -171,13 +207,22 @@ class Question(StrictModel):
         return self.other and self.type in CHOICE_TYPES
 
     def bounds(self) -> tuple[float | None, float | None]:
-        """Return the (min, max) an answer must respect, type defaults included."""
-        low, high = self.min, self.max
+        """Return the (min, max) a number must respect, type defaults included."""
+        low = self.min if isinstance(self.min, float) else None
+        high = self.max if isinstance(self.max, float) else None
         if self.type == "nps":
             low, high = 0 if low is None else low, 10 if high is None else high
         if self.constraint is not None:
             low = self.constraint.min if self.constraint.min is not None else low
             high = self.constraint.max if self.constraint.max is not None else high
+        return low, high
+
+    def date_bounds(self, today: date) -> tuple[date, date]:
+        """Return the first and last date a date question accepts, 'today' being `today`."""
+        low, high = (
+            today if bound == TODAY else bound if isinstance(bound, date) else default
+            for bound, default in ((self.min, EARLIEST_DATE), (self.max, LATEST_DATE))
+        )
         return low, high
 
     def columns(self) -> list[str]:
@@ -216,6 +261,9 @@ class InstrumentDefinition(StrictModel):
     title: LocalText
     description: LocalText | None = None
     respondent: Literal["unit", "person"] = "unit"
+    # How the interface addresses participants in Dutch: informal "je" (e.g. pupils) or
+    # formal "u" (the default); question texts are the file's own and should match it.
+    address_form: AddressForm | None = None
     consent: Consent | None = None
     choices: dict[str, list[Choice]] = Field(default_factory=dict)
     pages: list[Page] = Field(min_length=1)
@@ -223,6 +271,11 @@ class InstrumentDefinition(StrictModel):
     _code = field_validator("instrument", "programme")(
         classmethod(lambda cls, v: check_programme_code(v))
     )
+
+    @property
+    def address(self) -> AddressForm:
+        """Return the address form of the interface strings: "je" or "u"."""
+        return self.address_form or "u"
 
     def questions(self) -> list[Question]:
         """Return all questions in page order."""

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template, send_from_directory
+from flask.typing import ResponseReturnValue
 from sqlalchemy import text
 
 from mel.web.database import get_session
@@ -14,6 +15,17 @@ bp = Blueprint("home", __name__)
 def index() -> str:
     """Show what this mel instance is."""
     return render_template("home.html")
+
+
+@bp.get("/favicon.ico")
+def favicon() -> ResponseReturnValue:
+    """Serve the site icon where browsers look for it (and base.html links it)."""
+    return send_from_directory(
+        str(current_app.static_folder),
+        "favicon.ico",
+        mimetype="image/vnd.microsoft.icon",
+        max_age=7 * 24 * 3600,
+    )
 
 
 @bp.get("/healthz")

@@ -149,9 +149,17 @@ def programme_definition(programme: str) -> ProgrammeDefinition:
                     "code": "internationaal",
                     "estimator": "proportion",
                     "question": "internationaal",
+                    "label": {"nl": "Internationaal", "en": "International"},
                     "targets": [{"year": 2025, "value": 0.9}],
                 },
-                {**kpi, "code": "aantal", "estimator": "total", "question": "aantal"},
+                {
+                    **kpi,
+                    "code": "aantal",
+                    "estimator": "total",
+                    "question": "aantal",
+                    # KPI cards are landmarks named by their labels: each label its own
+                    "label": {"nl": "Aantal", "en": "Number"},
+                },
             ],
         }
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,11 @@ from mel.surveys.conditions import evaluate
 from mel.surveys.loader import load_catalogue, load_instrument
 from mel.surveys.yamlfile import FileProblems
 from tests.factories import programme_dict, survey_dict, write_catalogue, write_yaml
+
+
+def date_question(**limits: object) -> dict[str, object]:
+    """A date question with the given min/max."""
+    return {"name": "datum", "type": "date", "label": {"nl": "Datum"}, **limits}
 
 
 def problems_of(path: Path) -> list[str]:
@@ -71,6 +77,29 @@ def test_real_surveys_validate(surveys_dir: Path) -> None:
             lambda s: s["pages"][0]["questions"][0].update(lable="x"),
             "pages[0].questions[0].lable: unknown field 'lable'",
         ),
+        (
+            lambda s: s.update(address_form="jij"),
+            "address_form: unknown value 'jij'; expected one of 'je' or 'u'",
+        ),
+        (
+            lambda s: s["pages"][1]["questions"].append(date_question(min="2020-13-01")),
+            "pages[1].questions[1].min: expected a number, a date like 2025-12-31 or 'today', "
+            "not '2020-13-01'",
+        ),
+        (
+            lambda s: s["pages"][1]["questions"].append(date_question(min=2020)),
+            "pages[1].questions[1]: 'min'/'max' of a date question are dates like 2025-12-31",
+        ),
+        (
+            lambda s: s["pages"][0]["questions"][0].update(max="today"),
+            "pages[0].questions[0]: 'min'/'max' of a rating question are numbers",
+        ),
+        (
+            lambda s: s["pages"][1]["questions"].append(
+                date_question(min=date(2025, 1, 1), max=date(2024, 12, 31))
+            ),
+            "pages[1].questions[1].min: min (2025-01-01) is greater than max (2024-12-31)",
+        ),
     ],
 )
 def test_each_problem_is_located(tmp_path: Path, change, expected: str) -> None:
@@ -81,6 +110,22 @@ def test_each_problem_is_located(tmp_path: Path, change, expected: str) -> None:
     assert len(found) == 1, found
     assert found[0].startswith(str(path) + ":")
     assert expected in found[0]
+
+
+def test_date_limits_and_address_form(tmp_path: Path) -> None:
+    data = survey_dict(address_form="je")
+    data["pages"][1]["questions"] += [
+        date_question(min=date(2019, 1, 1), max="today"),  # written unquoted, read as a date
+        {**date_question(), "name": "open"},
+    ]
+    survey = load_instrument(write_yaml(tmp_path / "s.yaml", data))
+    assert "min: 2019-01-01" in (tmp_path / "s.yaml").read_text()
+    today = date(2025, 6, 30)
+    assert survey.question("datum").date_bounds(today) == (date(2019, 1, 1), today)
+    assert survey.question("open").date_bounds(today) == (date(1900, 1, 1), date(2100, 12, 31))
+    assert survey.question("datum").bounds() == (None, None)
+    assert survey.address == "je"
+    assert load_instrument(write_yaml(tmp_path / "u.yaml", survey_dict())).address == "u"
 
 
 def test_relevant_on_a_later_question_is_refused(tmp_path: Path) -> None:

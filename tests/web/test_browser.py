@@ -90,7 +90,9 @@ def test_dw_impact_monitor_in_a_browser(
 
     # Page 1 with one validation error: no kind of help chosen.
     page.get_by_label("Data en dashboards").check()
-    page.get_by_label("Wanneer was de hulp ongeveer afgerond?").fill("2025-03-01")
+    when = page.get_by_role("group", name="Wanneer was de hulp ongeveer afgerond?")
+    for part, typed in (("Dag", "01"), ("Maand", "03"), ("Jaar", "2025")):
+        when.get_by_label(part).fill(typed)
     page.get_by_role("button", name="Volgende").click()
     summary = page.locator(".error-summary")
     assert (
@@ -98,6 +100,7 @@ def test_dw_impact_monitor_in_a_browser(
     )
     assert page.title().startswith("Fout: ")
     assert page.get_by_label("Data en dashboards").is_checked()  # kept
+    assert when.get_by_label("Maand").input_value() == "03"  # kept as typed
     page.screenshot(path=str(tmp_path / "error-320.png"), full_page=True)
     summary.get_by_role("link").first.click()
     page.get_by_label("Traject waarin studenten een aantal weken").check()
@@ -105,9 +108,9 @@ def test_dw_impact_monitor_in_a_browser(
 
     # Page 2, then stop.
     assert "Pagina 2 van 4" in page.inner_text("main")
-    page.locator("label[for=q-cijfer_traject-7]").click()  # mark 8
+    page.check("#q-cijfer_traject-7")  # mark 8: the radio button lies over its numbered box
     page.locator("fieldset", has_text="Zou u andere ondernemers").get_by_label("Ja").check()
-    page.locator("label[for=q-aanbeveling_score-9]").click()
+    page.check("#q-aanbeveling_score-9")
     page.locator("fieldset", has_text="verdere stappen gezet").get_by_label("Ja").check()
     page.screenshot(path=str(tmp_path / "scale-320.png"), full_page=True)
     page.get_by_role("button", name="Volgende").click()
@@ -151,6 +154,7 @@ def test_dw_impact_monitor_in_a_browser(
     assert response.consent_version == "dw-impactmonitor-2025.1"
     assert response.answers["soort_traject"] == "traject"
     assert response.answers["cijfer_traject"] == 8
+    assert response.answers["datum_afgerond"] == "2025-03-01"  # day first, whatever the locale
     assert response.answers["effecten__weinig_veranderd"] == 2
     assert response.answers["sector_bedrijf__other"] == "Fietsenmaker"
     assert "reden_geen_stappen" not in response.answers  # skipped by the condition

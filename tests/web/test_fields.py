@@ -26,6 +26,12 @@ CHOICES = {
 }
 LABEL = {"nl": "De vraag", "en": "The question"}
 
+
+def boxes(day: str, month: str, year: str) -> dict[str, str]:
+    """The three boxes of date question `v` as posted."""
+    return {"v__day": day, "v__month": month, "v__year": year}
+
+
 # type: (question fields, valid post, stored answers, [(invalid post, message)])
 CASES: dict[
     str, tuple[dict[str, Any], dict[str, Any], dict[str, Any], list[tuple[dict[str, Any], str]]]
@@ -124,11 +130,17 @@ CASES: dict[
     ),
     "date": (
         {"required": True},
-        {"v": "1-3-2025"},
+        {"v__day": "1", "v__month": "3", "v__year": "2025"},
         {"v": "2025-03-01"},
         [
-            ({"v": "31-02-2025"}, "Vul een bestaande datum in"),
-            ({"v": "gisteren"}, "Vul een bestaande datum in"),
+            ({}, "Vul een datum in"),
+            (boxes("31", "2", "2025"), "Deze datum bestaat niet: februari heeft geen 31"),
+            (boxes("1", "13", "2025"), "De maand moet een getal van 1 tot en met 12 zijn"),
+            (boxes("1", "", "2025"), "Vul ook de maand in"),
+            (boxes("1", "maart", "25"), "De maand moet een getal van 1 tot en met 12"),
+            (boxes("1", "3", "25"), "Het jaar moet uit vier cijfers bestaan"),
+            (boxes("1", "1", "0001"), "Vul een datum in van 1 januari 1900 tot en met"),
+            (boxes("31", "12", "9999"), "tot en met 31 december 2100"),
         ],
     ),
 }
@@ -217,8 +229,10 @@ def test_invalid_answer_explained_and_kept(
     assert "<title>Fout: " in html
     form = participant.form()
     assert form.get("naam") == "Ada"  # other answers stay filled in
-    if kind in ("integer", "decimal", "text", "date") and invalid.get("v"):
+    if kind in ("integer", "decimal", "text") and invalid.get("v"):
         assert form.get("v") == invalid["v"].strip()
+    for box, typed in invalid.items() if kind == "date" else ():
+        assert form.get(box) == typed  # each date box keeps what was typed
     assert only_response(engine).answers == {}  # nothing of the page was stored
 
 

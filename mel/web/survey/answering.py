@@ -177,7 +177,11 @@ def render_page(
     assert response is not None
     page_def = survey.pages[index]
     number, total = flow.progress(survey, index, response.answers)
-    notices = [translate(key, g.lang) for key in [notice, *get_flashed_messages()] if key]
+    notices = [
+        translate(key, g.lang, address=survey.address)
+        for key in [notice, *get_flashed_messages()]
+        if key
+    ]
     resume_url = (
         url_for("survey.resume", token=access.token, _external=True) if access.kind == "r" else None
     )

@@ -14,7 +14,6 @@ from wtforms import Field, RadioField, SelectMultipleField, StringField
 from wtforms.fields.core import UnboundField
 from wtforms.validators import StopValidation, ValidationError
 
-from mel.i18n import translate
 from mel.web.survey.field_base import DEFAULT_MAX_CHARS, Handler
 from mel.web.survey.values import clean_text, format_number
 
@@ -57,7 +56,7 @@ class ChoiceHandler(Handler):
             for c in self.survey.choices[self.question.choices or ""]
         ]
         if self.has_other() and all(value != OTHER for value, _ in pairs):
-            pairs.append((OTHER, translate("other_option", self.lang)))
+            pairs.append((OTHER, self.text("other_option")))
         return pairs
 
     def to_form(self, answers: dict[str, Any]) -> dict[str, Any]:
@@ -92,10 +91,10 @@ class ChoiceHandler(Handler):
         picked = form[self.question.name].data
         if OTHER not in (picked if isinstance(picked, list) else [picked]):
             # Never drop typed text silently: ask for "other" to be chosen as well.
-            raise ValidationError(translate("err_other_unchosen", self.lang))
+            raise ValidationError(self.text("err_other_unchosen"))
         if len(field.parsed) > DEFAULT_MAX_CHARS:
             raise ValidationError(
-                translate("err_max_length", self.lang, n=DEFAULT_MAX_CHARS, count=len(field.parsed))
+                self.text("err_max_length", n=DEFAULT_MAX_CHARS, count=len(field.parsed))
             )
 
 
@@ -106,7 +105,7 @@ class YesNoHandler(ChoiceHandler):
         return {"yes": True, "no": False}
 
     def options(self) -> list[tuple[str, str]]:
-        return [("yes", translate("yes", self.lang)), ("no", translate("no", self.lang))]
+        return [("yes", self.text("yes")), ("no", self.text("no"))]
 
     def show(self, value: Any) -> str:
         return "yes" if value else "no"
@@ -128,12 +127,11 @@ class ScaleHandler(ChoiceHandler):
         if self.question.hint:  # the author's hint explains the scale already
             return []
         if self.question.type == "nps":
-            return [translate("hint_nps", self.lang)]
+            return [self.text("hint_nps")]
         low, high = self.question.bounds()
         return [
-            translate(
+            self.text(
                 "hint_rating",
-                self.lang,
                 low=format_number(low, self.lang),
                 high=format_number(high, self.lang),
             )
@@ -151,9 +149,9 @@ class MultiHandler(ChoiceHandler):
 
     def hints(self) -> list[str]:
         constraint = self.question.constraint
-        hints = [] if self.question.hint else [translate("hint_multi", self.lang)]
+        hints = [] if self.question.hint else [self.text("hint_multi")]
         if constraint is not None and constraint.max_selected is not None:
-            hints.append(translate("hint_max_selected", self.lang, n=constraint.max_selected))
+            hints.append(self.text("hint_max_selected", n=constraint.max_selected))
         return hints
 
     def show(self, value: Any) -> list[str]:
@@ -207,7 +205,7 @@ class LikertHandler(ChoiceHandler):
             try:
                 self._check(form, field)
             except (StopValidation, ValidationError) as exc:
-                message = translate("err_row", self.lang, statement=statement, message=str(exc))
+                message = self.text("err_row", statement=statement, message=str(exc))
                 raise type(exc)(message) from None
 
         return check

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import current_app
+from flask import current_app, g
 from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
@@ -178,12 +178,14 @@ def definition(session: Session, version_id: int) -> InstrumentDefinition:
     """Return the typed definition of a version, parsed once per app (versions never change).
 
     The cache lives on the app, which is bound to one database, so version ids are unique.
+    The request's pages (error pages too) then address the participant as the survey does.
     """
     cache: dict[int, InstrumentDefinition] = current_app.extensions.setdefault(
         "mel.definitions", {}
     )
     cached = cache.get(version_id)
     if cached is not None:
+        g.address = cached.address
         return cached
     version = session.get(InstrumentVersion, version_id)
     if version is None:
@@ -192,6 +194,7 @@ def definition(session: Session, version_id: int) -> InstrumentDefinition:
     if len(cache) >= _CACHE_SIZE:
         cache.clear()
     cache[version_id] = parsed  # a race only parses twice: both results are equal
+    g.address = parsed.address
     return parsed
 
 

@@ -22,6 +22,7 @@ CONSTRAINT_KEYS = {
     "err_regex",
     "err_min_selected",
     "err_max_selected",
+    "err_date_between",
 }
 
 
@@ -88,7 +89,11 @@ class Handler:
         constraint = self.question.constraint
         if key in CONSTRAINT_KEYS and constraint is not None and constraint.message is not None:
             return constraint.message.get(self.lang)
-        return translate(key, self.lang, **values)
+        return self.text(key, **values)
+
+    def text(self, key: str, **values: Any) -> str:
+        """Return an interface string in the page's language and the survey's address form."""
+        return translate(key, self.lang, address=self.survey.address, **values)
 
     def required_message(self) -> str:
         """Return the message for a required question left empty."""

@@ -8,7 +8,6 @@ here, the picked kinds in `choice_fields`.
 
 from __future__ import annotations
 
-import functools
 import re
 from typing import Any
 
@@ -16,7 +15,6 @@ from wtforms import StringField, TextAreaField
 from wtforms.fields.core import UnboundField
 from wtforms.validators import ValidationError
 
-from mel.i18n import translate
 from mel.surveys.schema import InstrumentDefinition, Question
 from mel.web.survey.choice_fields import (
     ChoiceHandler,
@@ -25,8 +23,9 @@ from mel.web.survey.choice_fields import (
     ScaleHandler,
     YesNoHandler,
 )
+from mel.web.survey.date_field import DateHandler
 from mel.web.survey.field_base import DEFAULT_MAX_CHARS, Handler
-from mel.web.survey.values import format_number, parse_date, parse_decimal, parse_integer
+from mel.web.survey.values import format_number, parse_decimal, parse_integer
 
 MAX_SCALE_OPTIONS = 21  # wider integer scales get a number box instead of radio buttons
 
@@ -50,13 +49,13 @@ class TextHandler(Handler):
         return DEFAULT_MAX_CHARS
 
     def hints(self) -> list[str]:
-        return [translate("hint_max_chars", self.lang, n=self.max_chars())]
+        return [self.text("hint_max_chars", n=self.max_chars())]
 
     def parse(self, raw: str) -> str:
         constraint = self.question.constraint
         if len(raw) > self.max_chars():
             own = constraint is not None and constraint.max_length is not None
-            message = self.message if own else functools.partial(translate, lang=self.lang)
+            message = self.message if own else self.text
             raise ValidationError(message("err_max_length", n=self.max_chars(), count=len(raw)))
         if constraint is not None:
             if constraint.min_length is not None and len(raw) < constraint.min_length:
@@ -93,18 +92,6 @@ class DecimalHandler(IntegerHandler):
             raise ValidationError(self.message("err_decimal"))
         self._bounds(number)
         return number
-
-
-class DateHandler(Handler):
-    """A date; stored as ISO text (YYYY-MM-DD)."""
-
-    kind = "date"
-
-    def parse(self, raw: str) -> str:
-        parsed = parse_date(raw)
-        if parsed is None:
-            raise ValidationError(self.message("err_date"))
-        return parsed.isoformat()
 
 
 class NoteHandler(Handler):

@@ -8,11 +8,12 @@ from typing import Any
 from werkzeug.datastructures import MultiDict
 from wtforms.form import BaseForm
 
-from mel.i18n import translate
 from mel.surveys.conditions import evaluate
 from mel.surveys.schema import InstrumentDefinition, Page
 from mel.web.survey.choice_fields import ChoiceHandler, LikertHandler
+from mel.web.survey.date_field import DateHandler
 from mel.web.survey.fields import Handler, handler_for
+from mel.web.survey.values import DATE_PARTS
 
 # Form keys that are not answers: CSRF token, the pressed button, the final submission id.
 CONTROL_FIELDS = ("csrf_token", "_action", "_submission")
@@ -37,6 +38,7 @@ class Item:
     options: tuple[tuple[str, str], ...] = ()
     rows: list[Row] = field(default_factory=list)
     other: Row | None = None
+    parts: list[Part] = field(default_factory=list)
 
     @property
     def described_by(self) -> str:
@@ -58,6 +60,17 @@ class Row:
     label: str
     value: Any
     errors: list[str]
+
+
+@dataclass
+class Part:
+    """One box of a date (day, month or year); `invalid` marks the boxes to correct."""
+
+    name: str
+    id: str
+    label: str
+    value: str
+    invalid: bool
 
 
 @dataclass
@@ -173,6 +186,22 @@ def _item(handler: Handler, form: BaseForm) -> Item:
             for name, label in handler.rows()
         ]
         item.errors = [e for row in item.rows for e in row.errors]
+    elif isinstance(handler, DateHandler):
+        day = form[handler.part_name("day")]
+        wrong = getattr(day, "wrong", ()) if day.errors else ()
+        item.parts = [
+            Part(
+                name=handler.part_name(part),
+                id=f"{item.id}-{part}",
+                label=handler.text(f"date_{part}"),
+                value=form[handler.part_name(part)].data or "",
+                invalid=part in wrong,
+            )
+            for part in DATE_PARTS
+        ]
+        typed = [p.value for p in item.parts if p.value]
+        item.value = typed or None  # None while empty: the question's HTML can be cached
+        item.errors = list(day.errors)
     elif question.name in form:
         item.value = form[question.name].data
         item.errors = list(form[question.name].errors)
@@ -182,7 +211,7 @@ def _item(handler: Handler, form: BaseForm) -> Item:
             name=name,
             id=f"q-{name}",
             value=form[name].data,
-            label=translate("other_text", handler.lang),
+            label=handler.text("other_text"),
             errors=list(form[name].errors),
         )
     return item
@@ -192,7 +221,8 @@ def _item_errors(item: Item) -> list[tuple[str, str]]:
     """Pair each message, named after its question, with the first control it concerns."""
     if item.rows:  # row messages already name their statement
         return [(message, f"{row.id}-0") for row in item.rows for message in row.errors]
-    first = f"{item.id}-0" if item.options else item.id
+    wrong = [part.id for part in item.parts if part.invalid] or [part.id for part in item.parts]
+    first = wrong[0] if wrong else f"{item.id}-0" if item.options else item.id
     found = [(_named(item.label, message), first) for message in item.errors]
     if item.other is not None:
         found += [(_named(item.label, message), item.other.id) for message in item.other.errors]

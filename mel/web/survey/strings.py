@@ -1,4 +1,9 @@
-"""Participant-side interface strings (Dutch, English): survey pages and error pages."""
+"""Participant-side interface strings (Dutch, English): survey pages and error pages.
+
+`SURVEY_STRINGS` address participants formally in Dutch ("u"); `INFORMAL_NL` holds the
+informal ("je") Dutch of every one of them that addresses the reader, for surveys whose file
+says `address_form: je` (English has one form for both).
+"""
 
 SURVEY_STRINGS: dict[str, tuple[str, str]] = {
     # Page frame
@@ -128,6 +133,42 @@ SURVEY_STRINGS: dict[str, tuple[str, str]] = {
         "Vul een bestaande datum in, zoals 31-12-2025",
         "Enter a real date, like 31-12-2025",
     ),
+    # A date in three boxes (day, month, year)
+    "hint_date": ("Bijvoorbeeld 27 3 2025", "For example, 27 3 2025"),
+    "date_day": ("Dag", "Day"),
+    "date_month": ("Maand", "Month"),
+    "date_year": ("Jaar", "Year"),
+    "date_the_day": ("de dag", "the day"),
+    "date_the_month": ("de maand", "the month"),
+    "date_the_year": ("het jaar", "the year"),
+    "date_and": (" en ", " and "),
+    "date_today": ("vandaag", "today"),
+    "months": (
+        "januari februari maart april mei juni juli augustus september oktober november december",
+        "January February March April May June July August September October November December",
+    ),
+    "err_required_date": ("Vul een datum in", "Enter a date"),
+    "err_date_missing": ("Vul ook {parts} in", "Also enter {parts}"),
+    "err_date_day": (
+        "De dag moet een getal van 1 tot en met 31 zijn",
+        "The day must be a number from 1 to 31",
+    ),
+    "err_date_month": (
+        "De maand moet een getal van 1 tot en met 12 zijn",
+        "The month must be a number from 1 to 12",
+    ),
+    "err_date_year": (
+        "Het jaar moet uit vier cijfers bestaan, zoals 2025",
+        "The year must have four digits, like 2025",
+    ),
+    "err_date_exists": (
+        "Deze datum bestaat niet: {month} heeft geen {day} dagen",
+        "This date does not exist: {month} does not have {day} days",
+    ),
+    "err_date_between": (
+        "Vul een datum in van {min} tot en met {max}",
+        "Enter a date from {min} to {max}",
+    ),
     # End of the survey
     "confirm_heading": ("Klaar om te versturen", "Ready to submit"),
     "confirm_text": (
@@ -214,4 +255,77 @@ SURVEY_STRINGS: dict[str, tuple[str, str]] = {
         "This survey is not available (yet).",
     ),
     "continue_link": ("Verdergaan met de vragenlijst", "Continue with the survey"),
+}
+
+
+# The informal Dutch ("je") of every string above that addresses the participant.
+INFORMAL_NL: dict[str, str] = {
+    "consent_heading": "Voordat je begint",
+    "privacy_generic": (
+        "Je antwoorden worden vertrouwelijk verwerkt en alleen gebruikt om de resultaten "
+        "van het programma te onderzoeken. We slaan geen IP-adres op. Resultaten tonen we "
+        "alleen voor groepen van ten minste tien deelnemers, zodat niemand herkenbaar is. "
+        "Meedoen is vrijwillig en je kunt op elk moment stoppen."
+    ),
+    "consent_resume_invitation": (
+        "Je antwoorden worden na elke pagina bewaard. Je kunt stoppen en later verdergaan "
+        "met de link uit je uitnodiging."
+    ),
+    "consent_resume_open": (
+        "Je antwoorden worden na elke pagina bewaard. Op elke pagina staat een link "
+        "waarmee je later verder kunt gaan."
+    ),
+    "resume_open": (
+        "Je antwoorden tot en met de vorige pagina zijn bewaard. Bewaar deze link om later "
+        "verder te gaan (deel hem met niemand):"
+    ),
+    "resume_invitation": (
+        "Je antwoorden tot en met de vorige pagina zijn bewaard. Je kunt later verdergaan "
+        "met de link uit je uitnodiging."
+    ),
+    "csrf_expired": (
+        "Je sessie was verlopen, daarom is deze pagina nog niet opgeslagen. Je antwoorden "
+        "op eerdere pagina's zijn bewaard. Controleer de antwoorden hieronder en klik "
+        "nogmaals op de knop."
+    ),
+    "tampered": (
+        "Het formulier bevatte gegevens die niet bij deze pagina horen. Er is niets "
+        "opgeslagen; controleer je antwoorden en probeer het opnieuw."
+    ),
+    "stale_form": "Deze pagina was verouderd. Controleer je antwoorden en verstuur opnieuw.",
+    "err_other_unchosen": "Kies ook ‘Anders’ als je hier iets invult",
+    "confirm_text": (
+        "Je hebt alle vragen beantwoord. Na het versturen kun je je antwoorden niet meer wijzigen."
+    ),
+    "done_text": "Je antwoorden zijn verstuurd en opgeslagen. Je kunt dit venster sluiten.",
+    "err_title_400": "Er ging iets mis met je verzoek",
+    "err_text_403": "Je hebt geen toegang tot deze pagina.",
+    "err_text_404": (
+        "Controleer de link. Kreeg je een uitnodiging? Gebruik dan de hele link "
+        "uit die uitnodiging."
+    ),
+    "err_title_413": "Je antwoord is te groot",
+    "err_text_413": (
+        "Maak je antwoord korter en probeer het opnieuw. Je antwoorden op "
+        "eerdere pagina's zijn bewaard."
+    ),
+    "err_text_429": (
+        "Wacht een minuut en probeer het dan opnieuw. Je antwoorden op eerdere "
+        "pagina's zijn bewaard."
+    ),
+    "err_text_500": (
+        "Je antwoorden op eerdere pagina's zijn bewaard. Probeer het over een paar minuten opnieuw."
+    ),
+    "err_csrf": "Je sessie was verlopen. Ga terug, laad de pagina opnieuw en probeer het nog eens.",
+    "err_token_unknown": (
+        "Deze link kennen we niet. Controleer of je de hele link uit de uitnodiging hebt gebruikt."
+    ),
+    "err_token_expired": (
+        "Deze uitnodiging is verlopen. Neem contact op met de afzender als je toch wilt meedoen."
+    ),
+    "err_completed": "Je hebt deze vragenlijst al ingevuld en verstuurd. Dank je wel!",
+    "err_erased": (
+        "Je antwoorden zijn op jouw verzoek verwijderd. Via deze link kun je niets "
+        "meer invullen of inzien."
+    ),
 }

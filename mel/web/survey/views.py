@@ -190,10 +190,10 @@ def continue_response(access: Access) -> ResponseReturnValue:
     """Redirect to the furthest page reached, or say the survey was already completed."""
     response = access.response
     assert response is not None
+    survey = entry.definition(get_session(), response.instrument_version_id)
     if response.status == "complete":
         use_language(response.language)
         raise Unavailable(410, "err_completed")
-    survey = entry.definition(get_session(), response.instrument_version_id)
     return redirect_to(
         location(access, survey, flow.resume_page(survey, response.current_page, response.answers))
     )
@@ -217,7 +217,8 @@ def render_consent(
     """
     notice = None
     if request.method == "POST":
-        notice = translate("csrf_expired" if csrf_failed() else "stale_form", g.lang)
+        key = "csrf_expired" if csrf_failed() else "stale_form"
+        notice = translate(key, g.lang, address=survey.address)
     text = survey.consent.text.get(g.lang) if survey.consent else None
     nonce = secrets.token_urlsafe(24) if kind == "r" else None
     return render_template(
