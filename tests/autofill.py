@@ -14,6 +14,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.test import TestResponse
 
 MAX_PAGES = 40
+DATE_PARTS = {"day": "1", "month": "3", "year": "2025"}  # 1 March 2025 in any date question
 
 
 class _Form(HTMLParser):
@@ -41,6 +42,8 @@ class _Form(HTMLParser):
                 self.radios.setdefault(name, []).append(a.get("value", ""))
             elif kind == "checkbox":
                 self.boxes.setdefault(name, []).append(a.get("value", ""))
+            elif name.endswith(("__day", "__month", "__year")):  # a date in three boxes
+                self.numbers[name] = DATE_PARTS[name.rpartition("__")[2]]
             elif kind == "number" or a.get("inputmode") in ("numeric", "decimal"):
                 self.numbers[name] = a.get("min") or ("2020" if "jaar" in name else "1")
             elif kind == "date":
