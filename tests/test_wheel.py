@@ -99,7 +99,12 @@ def test_the_installed_demo_serves_pages_and_prints_a_pdf(
     mel = str(target / "bin" / "mel")
     output = run([mel, "demo", "--no-serve", "--scale", "0.02"], cwd=tmp_path, env=env)
     assert f"sqlite:///{target / 'var' / 'mel-instance' / 'mel.sqlite'}" in output
-    link = next(line.split()[-1] for line in output.splitlines() if "/s/dw-impactmonitor/" in line)
+    link = next(
+        word
+        for line in output.splitlines()
+        for word in line.split()
+        if word.startswith("http") and "/s/dw-impactmonitor/" in word
+    )
     pages = run(
         [
             str(target / "bin" / "python"),
