@@ -4,16 +4,20 @@ The one family of number formatters of mel: `format_number` (fixed decimals, tho
 separators, a true minus sign), `format_percent` (shares as percentages), `format_figure`
 (dashboard figures, decimals by size) and `format_plain` (a stored answer as a participant
 types it). Reports, charts, dashboards, exports and the survey pages use these; the
-separators come from Babel's CLDR data for the language.
+separators come from Babel's CLDR data for the language. Dates are written here too
+(`format_date`, `month_name`), by Babel's CLDR patterns.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 
+from babel.dates import format_date as babel_format_date
+from babel.dates import get_month_names
 from babel.numbers import get_decimal_symbol, get_group_symbol
 
 from mel.surveys.programme_schema import Kpi
@@ -188,3 +192,24 @@ def unit_text(kpi: Kpi, language: str) -> str:
     if is_share(kpi) or kpi.unit is None:
         return ""
     return kpi.unit.get(language)
+
+
+# CLDR date patterns per style: "long" for people ("27 maart 2025", "27 March 2025"),
+# "numeric" for tables (day first in Dutch, ISO order in English).
+DATE_PATTERNS = {
+    "long": {"nl": "d MMMM y", "en": "d MMMM y"},
+    "numeric": {"nl": "dd-MM-yyyy", "en": "yyyy-MM-dd"},
+}
+
+
+def format_date(value: date | None, language: str = "nl", style: str = "long") -> str:
+    """Write a date in Dutch or English in one of the `DATE_PATTERNS` styles ("" for None)."""
+    if value is None:
+        return ""
+    locale = _locale(language)
+    return babel_format_date(value, DATE_PATTERNS[style][locale], locale=locale)
+
+
+def month_name(month: int, language: str = "nl") -> str:
+    """The name of a month (1-12) as it stands in a date, e.g. "maart", "March"."""
+    return str(get_month_names("wide", "format", _locale(language))[month])
