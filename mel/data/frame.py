@@ -343,8 +343,8 @@ def _labels(definitions: list[InstrumentDefinition], language: str) -> dict[str,
                     value_labels.setdefault(
                         q.name,
                         {
-                            1.0: "ja" if language == "nl" else "yes",
-                            0.0: "nee" if language == "nl" else "no",
+                            1.0: translate("value_yes", language),
+                            0.0: translate("value_no", language),
                         },
                     )
     return {

@@ -20,6 +20,7 @@ from babel.dates import format_date as babel_format_date
 from babel.dates import get_month_names
 from babel.numbers import get_decimal_symbol, get_group_symbol
 
+from mel.i18n import translate
 from mel.surveys.programme_schema import Kpi
 
 MINUS = "\u2212"
@@ -158,7 +159,7 @@ class Scale:
         text = Scale(False, self.decimals, self.step).value(
             None if value is None else value * 100, language, sign=True
         )
-        return f"{text} {'procentpunt' if language == 'nl' else 'percentage points'}"
+        return f"{text} {translate('percentage_points', language)}"
 
     def interval(
         self, low: float | None, high: float | None, language: str = "nl", *, sign: bool = False
@@ -166,7 +167,7 @@ class Scale:
         """Format an interval as "low–high" (with "tot"/"to" when a bound is negative)."""
         a, b = self.value(low, language, sign=sign), self.value(high, language, sign=sign)
         if a.startswith((MINUS, "+")) or b.startswith((MINUS, "+")):
-            return f"{a} {'tot' if language == 'nl' else 'to'} {b}"
+            return f"{a} {translate('to', language)} {b}"
         return f"{a}{DASH}{b}"
 
 

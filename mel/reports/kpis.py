@@ -136,7 +136,7 @@ def change_text(
         sign=True,
     )
     if scale.percent:
-        interval += " " + ("procentpunt" if language == "nl" else "percentage points")
+        interval += " " + (translate("percentage_points", language))
     significance = translate("significant" if change.significant else "not_significant", language)
     return translate(
         "change_sentence",
