@@ -195,20 +195,19 @@ def unit_text(kpi: Kpi, language: str) -> str:
     return kpi.unit.get(language)
 
 
-# CLDR date patterns per style: "long" for people ("27 maart 2025", "27 March 2025"),
-# "numeric" for tables (day first in Dutch, ISO order in English).
-DATE_PATTERNS = {
-    "long": {"nl": "d MMMM y", "en": "d MMMM y"},
-    "numeric": {"nl": "dd-MM-yyyy", "en": "yyyy-MM-dd"},
-}
+# CLDR date patterns: "long" for people ("27 maart 2025", "27 March 2025"), "numeric" for
+# tables (day first in Dutch, ISO order in English).
+LONG_DATE = "d MMMM y"
+NUMERIC_DATE = {"nl": "dd-MM-yyyy", "en": "yyyy-MM-dd"}
 
 
 def format_date(value: date | None, language: str = "nl", style: str = "long") -> str:
-    """Write a date in Dutch or English in one of the `DATE_PATTERNS` styles ("" for None)."""
+    """Write a date in Dutch or English, "long" or "numeric" ("" for None)."""
     if value is None:
         return ""
     locale = _locale(language)
-    return babel_format_date(value, DATE_PATTERNS[style][locale], locale=locale)
+    pattern = LONG_DATE if style == "long" else NUMERIC_DATE[locale]
+    return babel_format_date(value, pattern, locale=locale)
 
 
 def month_name(month: int, language: str = "nl") -> str:

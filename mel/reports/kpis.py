@@ -137,7 +137,11 @@ def change_text(
     )
     if scale.percent:
         interval += " " + (translate("percentage_points", language))
-    significance = translate("significant" if change.significant else "not_significant", language)
+    significance = (
+        translate("significant", language)
+        if change.significant
+        else translate("not_significant", language)
+    )
     return translate(
         "change_sentence",
         language,

@@ -142,9 +142,10 @@ def _weighting_section(language: str, calibrated: bool) -> MethodSection:
         [
             translate("method_weighting_inverse_inclusion", lang)
             + " "
-            + translate(
-                "method_weighting_calibrated" if calibrated else "method_weighting_not_calibrated",
-                lang,
+            + (
+                translate("method_weighting_calibrated", lang)
+                if calibrated
+                else translate("method_weighting_not_calibrated", lang)
             ),
         ],
     )
