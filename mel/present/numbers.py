@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
 
 from babel.dates import format_date as babel_format_date
+from babel.dates import format_datetime as babel_format_datetime
 from babel.dates import get_month_names
 from babel.numbers import get_decimal_symbol, get_group_symbol
 
@@ -199,6 +200,7 @@ def unit_text(kpi: Kpi, language: str) -> str:
 # tables (day first in Dutch, ISO order in English).
 LONG_DATE = "d MMMM y"
 NUMERIC_DATE = {"nl": "dd-MM-yyyy", "en": "yyyy-MM-dd"}
+TIMESTAMP = "yyyy-MM-dd HH:mm"  # a moment on staff pages (last login), the same in both
 
 
 def format_date(value: date | None, language: str = "nl", style: str = "long") -> str:
@@ -213,3 +215,10 @@ def format_date(value: date | None, language: str = "nl", style: str = "long") -
 def month_name(month: int, language: str = "nl") -> str:
     """The name of a month (1-12) as it stands in a date, e.g. "maart", "March"."""
     return str(get_month_names("wide", "format", _locale(language))[month])
+
+
+def format_timestamp(value: datetime | None, language: str = "nl") -> str:
+    """Write a moment as `TIMESTAMP` (a dash for None), e.g. "2026-12-07 04:24"."""
+    if value is None:
+        return "\u2014"
+    return babel_format_datetime(value, TIMESTAMP, tzinfo=value.tzinfo, locale=_locale(language))

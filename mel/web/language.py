@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from flask import Flask, g, request, session
 
 from mel.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
+from mel.present.numbers import format_date, format_timestamp
 
 
 def current_language() -> str:
@@ -37,7 +38,8 @@ def language_url(lang: str) -> str:
 
 
 def setup_i18n(app: Flask) -> None:
-    """Pick each request's language and give templates `t`, `lang` and `other_lang`."""
+    """Pick each request's language; give templates `t`, `lang`, `other_lang` and the
+    `timestamp` and `date` filters (Babel, in the page's language)."""
 
     @app.before_request
     def pick_language() -> None:
@@ -57,3 +59,7 @@ def setup_i18n(app: Flask) -> None:
         key, lang, address=current_address(), **values
     )
     app.jinja_env.globals["language_url"] = language_url
+    app.jinja_env.filters["timestamp"] = lambda value: format_timestamp(value, current_language())
+    app.jinja_env.filters["date"] = lambda value, style="long": format_date(
+        value, current_language(), style
+    )
