@@ -35,7 +35,6 @@ NAME_RULE = "names use lower-case letters, digits and _ and start with a letter"
 # 0/1 column of the choice, like every other choice's).
 OTHER = "other"
 OTHER_TEXT = "other_text"
-OTHER_LABELS = {"nl": ("Anders", "Anders, namelijk"), "en": ("Other", "Other, namely")}
 
 
 # Codes end up in URLs, file names, Content-Disposition headers, sheet names and HTML ids:
