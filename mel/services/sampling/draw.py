@@ -1,0 +1,121 @@
+"""Drawing samples of units: stratified SRS and PPS (systematic, Brewer), reproducibly.
+
+Units arrive sorted by code, and every draw uses one ``numpy.random.Generator(PCG64(seed))``
+stepping through the strata in sorted order, so the same seed gives the same sample on any
+database. Inclusion probabilities: n_h / N_h for SRS; for PPS n·x_i / X, with units whose
+probability would reach one taken with certainty and the rest recomputed, repeatedly
+(Särndal, Swensson and Wretman, *Model Assisted Survey Sampling*, 3.6). Brewer's method
+(Brewer 1975; Tillé, *Sampling Algorithms*, 7.2) draws n units one by one with
+probabilities that give exactly these inclusion probabilities.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from mel.services.sampling import SamplingError
+
+CERTAINTY = "take-all"
+
+
+@dataclass(frozen=True)
+class Drawn:
+    """A drawn sample: for every frame unit its stratum, whether sampled, and π_i."""
+
+    strata: np.ndarray  # stratum name per frame unit
+    sampled: np.ndarray  # bool per frame unit
+    probability: np.ndarray  # inclusion probability per frame unit
+
+    def population(self) -> dict[str, tuple[int, int]]:
+        """N_h and n_h by stratum, sorted by stratum name."""
+        names, where = np.unique(self.strata, return_inverse=True)
+        big = np.bincount(where, minlength=len(names))
+        small = np.bincount(where, weights=self.sampled, minlength=len(names))
+        return {str(h): (int(big[i]), int(small[i])) for i, h in enumerate(names)}
+
+
+def generator(seed: int) -> np.random.Generator:
+    """The random generator every draw uses (PCG64, the same stream on every platform)."""
+    return np.random.Generator(np.random.PCG64(seed))
+
+
+def stratified(strata: Sequence[str], sizes: dict[str, int], seed: int) -> Drawn:
+    """Draw n_h units without replacement in each stratum (units in frame order)."""
+    labels = np.asarray(strata, dtype=object)
+    rng = generator(seed)
+    sampled = np.zeros(len(labels), dtype=bool)
+    probability = np.zeros(len(labels))
+    names, where = np.unique(labels.astype(str), return_inverse=True)
+    order = np.argsort(where, kind="stable")
+    bounds = np.searchsorted(where[order], np.arange(len(names) + 1))
+    for i, name in enumerate(names):
+        members = order[bounds[i] : bounds[i + 1]]
+        n = sizes.get(str(name), 0)
+        if n > len(members):
+            raise SamplingError(
+                f"stratum {name!r}: sample size {n} exceeds its {len(members)} units"
+            )
+        chosen = members[rng.choice(len(members), size=n, replace=False)] if n else members[:0]
+        sampled[chosen] = True
+        probability[members] = n / len(members)
+    return Drawn(labels, sampled, probability)
+
+
+def pps_probabilities(size: np.ndarray, n: int) -> np.ndarray:
+    """π_i = n·x_i / X, certainty units (π_i ≥ 1) set to one and the rest recomputed."""
+    size = np.asarray(size, dtype=float)
+    if n > len(size):
+        raise SamplingError(f"sample size {n} exceeds the {len(size)} units of the frame")
+    if np.any(size <= 0) or not np.all(np.isfinite(size)):
+        raise SamplingError("every unit needs a positive size measure for PPS")
+    certain = np.zeros(len(size), dtype=bool)
+    while True:
+        rest = n - certain.sum()
+        pi = np.where(certain, 1.0, rest * size / size[~certain].sum())
+        newly = (pi >= 1.0) & ~certain
+        if not newly.any():
+            return np.minimum(pi, 1.0)
+        certain |= newly
+
+
+def pps(size: Sequence[float], n: int, seed: int, selection: str) -> Drawn:
+    """Draw n units with probability proportional to `size`, systematically or by Brewer."""
+    pi = pps_probabilities(np.asarray(size, dtype=float), n)
+    rng = generator(seed)
+    certain = pi >= 1.0 - 1e-12
+    rest = np.flatnonzero(~certain)
+    m = n - int(certain.sum())
+    sampled = certain.copy()
+    if m > 0:
+        picks = _systematic(pi[rest], m, rng) if selection == "systematic" else None
+        if selection == "brewer":
+            picks = _brewer(pi[rest], m, rng)
+        if picks is None:
+            raise SamplingError(f"unknown PPS selection {selection!r}")
+        sampled[rest[picks]] = True
+    strata = np.where(certain, CERTAINTY, "pps").astype(object)
+    return Drawn(strata, sampled, pi)
+
+
+def _systematic(pi: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
+    """Systematic PPS: a random start in [0, 1) and steps of one along cumulated π."""
+    cumulated = np.concatenate([[0.0], np.cumsum(pi)])
+    cumulated *= n / cumulated[-1]  # guard against rounding in the sum
+    points = rng.uniform() + np.arange(n)
+    return np.searchsorted(cumulated, points, side="right") - 1
+
+
+def _brewer(pi: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
+    """Brewer's draw-by-draw method: step i picks k ∝ π_k(n−a−π_k)/(n−a−π_k(n−i+1))."""
+    chosen = np.zeros(len(pi), dtype=bool)
+    for step in range(1, n + 1):
+        a = pi[chosen].sum()
+        weight = pi * (n - a - pi) / (n - a - pi * (n - step + 1))
+        weight[chosen] = 0.0
+        weight = np.clip(weight, 0.0, None)
+        k = int(np.searchsorted(np.cumsum(weight), rng.uniform() * weight.sum(), side="right"))
+        chosen[min(k, len(pi) - 1)] = True
+    return np.flatnonzero(chosen)

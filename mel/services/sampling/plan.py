@@ -1,0 +1,289 @@
+"""Precision planning: the 95% CI half-width a wave's sample buys for each KPI.
+
+For a KPI measured in the previous wave, the variance per responding unit K comes from
+that wave's design-based standard error: se² = K (1/n − 1/N), with n the responding units
+and N the frame (Cochran 2.9 and 5A.2 with a design effect folded in). Without a previous
+estimate K rests on a stated assumption. The expected half-width for the new wave is
+z·√(K (1/n' − 1/N')), n' = sample size × expected response rate, normal approximation;
+the sample size that lets the interval decide the target is the smallest n' whose
+half-width is below |last estimate − target|.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from mel.models import Instrument, Unit, Wave, WaveStratum
+from mel.services.sampling import SamplingError
+from mel.services.sampling.store import wave_design
+from mel.services.sampling.wavefile import Census, Stratified, WaveFile
+
+Z = 1.959963984540054
+ASSUMED_CV = 1.0  # coefficient of variation between units, without a previous wave
+ASSUMED_DEFF = {"unit": 1.0, "person": 2.0}  # persons cluster in units
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    """The planning figures of one KPI in one wave."""
+
+    kpi: str
+    estimator: str
+    sample_size: int
+    expected_respondents: float
+    population: int
+    half_width: float | None
+    last_estimate: float | None
+    last_from: str | None
+    target: float | None
+    target_year: int | None
+    distance: float | None
+    decides: bool | None
+    needed_sample_size: int | None
+    basis: str
+
+    def as_dict(self) -> dict[str, object]:
+        """The row as plain JSON values."""
+        return asdict(self)
+
+
+def _catalogue(surveys: Path, programme: str):  # type: ignore[no-untyped-def]
+    """The programme definition and its instruments from the survey files."""
+    from mel.surveys.loader import load_catalogue
+
+    catalogue = load_catalogue([surveys / programme])
+    if programme not in catalogue.programmes:
+        raise SamplingError(f"no programme.yaml for {programme!r} under {surveys}")
+    instruments = {code: survey for code, (_, survey) in catalogue.instruments.items()}
+    return catalogue.programmes[programme][1], instruments
+
+
+def _frames(session: Session, surveys: Path, programme: str):  # type: ignore[no-untyped-def]
+    from mel.kpi.frames import Frames
+
+    definition, instruments = _catalogue(surveys, programme)
+    return definition, Frames(session.get_bind(), definition, instruments)  # type: ignore[arg-type]
+
+
+def neyman_sds(session: Session, spec: WaveFile, surveys: Path) -> dict[str, float] | None:
+    """Each stratum's SD of the Neyman KPI in the previous wave (pooled where it had none)."""
+    design = spec.design
+    if not isinstance(design, Stratified) or design.neyman is None or design.neyman.sd:
+        return None
+    source = design.neyman
+    definition, frames = _frames(session, surveys, spec.programme)
+    kpi = next((k for k in definition.kpis if k.code == source.kpi), None)
+    if kpi is None:
+        raise SamplingError(f"design.neyman.kpi: no KPI {source.kpi!r} in {spec.programme!r}")
+    from mel.kpi.variables import kpi_column
+
+    data, problem = frames.data(str(source.wave), kpi)
+    values = data[[kpi_column(kpi), "stratum"]].dropna() if not problem else None
+    if values is None or len(values) < 2:
+        raise SamplingError(
+            f"design.neyman: wave {source.wave!r} has no answers for {source.kpi!r} to take "
+            f"standard deviations from{f' ({problem})' if problem else ''}"
+        )
+    column = kpi_column(kpi)
+    pooled = float(values[column].astype(float).std(ddof=1))
+    by = values.groupby("stratum")[column].agg(lambda s: s.astype(float).std(ddof=1))
+    sds = {str(h): float(v) for h, v in by.items() if not math.isnan(v)}
+    units = session.exec(
+        select(Unit.stratum).where(
+            Unit.programme_id == _programme_id(session, spec), col(Unit.active)
+        )
+    ).all()
+    return {str(h): sds.get(str(h), pooled) for h in set(units) if h}
+
+
+def _programme_id(session: Session, spec: WaveFile) -> int:
+    from mel.services.sampling.units import programme_row
+
+    return int(programme_row(session, spec.programme).id or 0)
+
+
+def _sizes(session: Session, wave: Wave, spec: WaveFile) -> tuple[int, int]:
+    """(n, N): planned sample size and frame size in units."""
+    drawn = session.exec(
+        select(func.sum(WaveStratum.sample_size), func.sum(WaveStratum.population_size)).where(
+            WaveStratum.wave_id == wave.id
+        )
+    ).one()
+    if wave.sample_drawn_at is not None and drawn[1]:
+        return int(drawn[0]), int(drawn[1])
+    query = select(func.count(col(Unit.id))).where(
+        Unit.programme_id == wave.programme_id, col(Unit.active)
+    )
+    if spec.design.unit_kinds:
+        query = query.where(col(Unit.kind).in_(spec.design.unit_kinds))
+    population = int(session.exec(query).one())
+    design = spec.design
+    if isinstance(design, Census):
+        return population, population
+    if isinstance(design, Stratified) and design.sample_size is None:
+        return sum((design.sizes or {}).values()), population
+    return int(design.sample_size or 0), population
+
+
+def plan_wave(session: Session, wave: Wave, surveys: Path) -> list[PlanRow]:
+    """Planning figures for every KPI of the instruments the wave fields."""
+    from mel.kpi.evaluate import waves_of
+
+    spec = wave_design(wave)
+    n, population = _sizes(session, wave, spec)
+    if population == 0:
+        raise SamplingError(f"wave {wave.code!r}: no active units in the frame to plan for")
+    definition, frames = _frames(session, surveys, spec.programme)
+    fielded = {i.code for i in spec.instruments}
+    respondent = dict(
+        session.exec(
+            select(Instrument.code, Instrument.respondent).where(col(Instrument.code).in_(fielded))
+        ).all()
+    )
+    _, earlier = waves_of(session.get_bind(), spec.programme, wave.code)  # type: ignore[arg-type]
+    previous = earlier[-1] if earlier else None
+    rate = spec.expected_response_rate
+    rows = []
+    for kpi in definition.kpis:
+        if kpi.instrument not in fielded:
+            continue
+        last, last_from, K, basis = _variance(session, frames, kpi, previous, respondent)
+        if last is None and kpi.baseline is not None:
+            last, last_from = kpi.baseline.value, f"baseline {kpi.baseline.year}"
+        target = _target(kpi, spec.year)
+        if K is None:
+            K, basis = _assumed(kpi, last, target, population, respondent.get(kpi.instrument))
+        respondents = n * rate
+        half = _half_width(K, respondents, population)
+        distance = abs(last - target[1]) if last is not None and target else None
+        rows.append(
+            PlanRow(
+                kpi=kpi.code,
+                estimator=kpi.estimator,
+                sample_size=n,
+                expected_respondents=round(respondents, 1),
+                population=population,
+                half_width=half,
+                last_estimate=last,
+                last_from=last_from,
+                target=target[1] if target else None,
+                target_year=target[0] if target else None,
+                distance=distance,
+                decides=None if distance is None or half is None else half < distance,
+                needed_sample_size=_needed(K, distance, population, rate),
+                basis=f"{basis}; expected response rate {rate:.0%}",
+            )
+        )
+    return rows
+
+
+def _target(kpi, year: int) -> tuple[int, float] | None:  # type: ignore[no-untyped-def]
+    """The target of the wave's year, else the next one, else the last."""
+    targets = sorted((t.year, t.value) for t in kpi.targets)
+    later = [t for t in targets if t[0] >= year]
+    return later[0] if later else (targets[-1] if targets else None)
+
+
+def _variance(session, frames, kpi, previous, respondent):  # type: ignore[no-untyped-def]
+    """(last estimate, its wave, K, basis) from the previous wave, or Nones."""
+    if previous is None:
+        return None, None, None, ""
+    from mel.analysis.errors import DesignError
+    from mel.kpi.frames import estimate_kpi
+    from mel.kpi.variables import kpi_column
+
+    data, problem = frames.data(previous.code, kpi)
+    if problem or int(data[kpi_column(kpi)].notna().sum()) == 0:
+        return None, None, None, ""
+    try:
+        estimate = estimate_kpi(frames.design(previous.code, kpi.instrument), kpi)
+    except DesignError:
+        return None, None, None, ""
+    units = int(data.loc[data[kpi_column(kpi)].notna(), "unit"].nunique())
+    frame_size = session.exec(
+        select(func.sum(WaveStratum.population_size)).where(WaveStratum.wave_id == previous.id)
+    ).one()
+    big = int(frame_size or units)
+    se = float(estimate.se)
+    K = se**2 / (1 / units - 1 / big) if units < big else se**2 * units
+    deff = (
+        "" if estimate.deff is None or math.isnan(estimate.deff) else f", deff {estimate.deff:.2f}"
+    )
+    basis = (
+        f"previous wave {previous.code}: se {se:.4g}{deff} from {units} responding units of {big}"
+    )
+    return float(estimate.estimate), f"wave {previous.code}", K, basis
+
+
+def _assumed(kpi, last, target, population, respondent):  # type: ignore[no-untyped-def]
+    """K under a stated assumption when no previous wave measured the KPI."""
+    deff = ASSUMED_DEFF.get(respondent or "unit", 1.0)
+    reference = last if last is not None else (target[1] if target else None)
+    if kpi.estimator == "proportion":
+        p = reference if reference is not None and 0 < reference < 1 else 0.5
+        return deff * p * (1 - p), f"assumption: p = {p:.2f}, deff {deff:g} (no previous wave)"
+    if reference is None:
+        return None, "no previous wave, baseline or target to assume a spread from"
+    scale = abs(reference)
+    K = deff * (ASSUMED_CV * scale) ** 2
+    if kpi.estimator != "total":
+        basis = f"assumption: SD between units = {ASSUMED_CV:g} × {scale:.4g}, deff {deff:g}"
+    else:
+        basis = (
+            f"assumption: SD between units = {ASSUMED_CV:g} × the mean per unit "
+            f"({scale / population:.4g}), deff {deff:g}"
+        )
+    return K, f"{basis} (no previous wave)"
+
+
+def _half_width(K: float | None, respondents: float, population: int) -> float | None:
+    if K is None or respondents <= 0:
+        return None
+    return Z * math.sqrt(max(K * (1 / respondents - 1 / population), 0.0))
+
+
+def _needed(K: float | None, distance: float | None, population: int, rate: float) -> int | None:
+    """Smallest sample size (units, before nonresponse) whose half-width < distance."""
+    if K is None or distance is None or distance <= 0:
+        return None
+    if K == 0:
+        return 1
+    respondents = 1 / (distance**2 / (Z**2 * K) + 1 / population)
+    needed = math.ceil(respondents / rate)
+    return needed if needed <= population else None
+
+
+def plan_table(rows: list[PlanRow]) -> str:
+    """A readable table of planning rows, with each basis stated below it."""
+    if not rows:
+        return "the wave measures no KPI of its programme"
+    head = (
+        f"{'KPI':26} {'n':>6} {'±95% CI':>12} {'last':>12} {'target':>12} "
+        f"{'distance':>12} {'decides':>8} {'n needed':>9}"
+    )
+    lines = [head, "-" * len(head)]
+    for r in rows:
+        needed = str(r.needed_sample_size) if r.needed_sample_size else "—"
+        if r.needed_sample_size is None and r.distance:
+            needed = f">{r.population}"
+        decides = "—" if r.decides is None else ("yes" if r.decides else "no")
+        lines.append(
+            f"{r.kpi:26} {r.sample_size:>6} {_num(r.half_width):>12} {_num(r.last_estimate):>12} "
+            f"{_num(r.target):>12} {_num(r.distance):>12} {decides:>8} {needed:>9}"
+        )
+    lines.append("")
+    for r in rows:
+        last = f"last estimate from {r.last_from}; " if r.last_from else ""
+        lines.append(f"{r.kpi}: {last}{r.basis}")
+    return "\n".join(lines)
+
+
+def _num(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value:.3g}" if abs(value) < 10 else f"{value:,.0f}"

@@ -1,0 +1,325 @@
+"""Waves from wave files, their drawn samples in the database, and freezing a sample.
+
+A drawn sample is stored the way the analysis frame reads it: ``WaveStratum`` (N_h, n_h),
+``FrameUnit`` (every frame unit, sampled or not, with π_i and 1/π_i),
+``FrameUnitPersons`` (M_i of each sampled unit for each person instrument) and one
+``Case`` per sampled unit and unit instrument (key ``u:<unit id>``). Person cases belong
+to contacts and are made when contacts are imported.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from sqlalchemy import delete, insert
+from sqlmodel import Session, col, select
+
+from mel.models import (
+    Case,
+    FrameUnit,
+    FrameUnitPersons,
+    Instrument,
+    Programme,
+    Unit,
+    Wave,
+    WaveInstrument,
+    WaveStratum,
+)
+from mel.models.base import utcnow
+from mel.services.sampling import SamplingError
+from mel.services.sampling.design import draw_frame
+from mel.services.sampling.draw import Drawn
+from mel.services.sampling.wavefile import WaveFile, load_wave_file
+from mel.surveys.yamlfile import FileProblems, Problem
+
+
+@dataclass(frozen=True)
+class Created:
+    """What `create_wave` did: ``created``, ``updated`` or ``unchanged``; sample discarded?"""
+
+    wave: Wave
+    action: str
+    discarded_sample: bool = False
+
+
+@dataclass(frozen=True)
+class DrawSummary:
+    """A stored draw: N_h and n_h by stratum, and the sum of the inclusion probabilities."""
+
+    wave: str
+    seed: int
+    strata: dict[str, tuple[int, int]]
+    probability_sum: float
+
+    @property
+    def sample_size(self) -> int:
+        """Units sampled in all strata."""
+        return sum(n for _, n in self.strata.values())
+
+
+def wave_design(wave: Wave) -> WaveFile:
+    """The validated wave file a wave was created from; SamplingError for other waves."""
+    if not wave.design:
+        raise SamplingError(
+            f"wave {wave.code!r} has no wave file (create it with `mel waves create FILE`)"
+        )
+    return WaveFile.model_validate(wave.design)
+
+
+def find_wave(session: Session, code: str, programme: str | None = None) -> Wave:
+    """The wave `code` (of `programme` when given); SamplingError if none or ambiguous."""
+    query = select(Wave).where(Wave.code == code)
+    if programme is not None:
+        query = query.join(Programme).where(Programme.code == programme)
+    waves = session.exec(query).all()
+    if not waves:
+        raise SamplingError(f"unknown wave {code!r}")
+    if len(waves) > 1:
+        raise SamplingError(f"several programmes have a wave {code!r}; add --programme")
+    return waves[0]
+
+
+def create_wave(session: Session, path: Path | str) -> Created:
+    """Store the wave of a wave file, or update it while its sample is not frozen.
+
+    Raises
+    ------
+    FileProblems
+        The file is invalid, or names a programme or instrument mel does not know.
+    SamplingError
+        The wave's sample is frozen and the file changed.
+    """
+    path = Path(path)
+    spec, digest = load_wave_file(path)
+    programme, instruments = _references(session, path, spec)
+    wave = session.exec(
+        select(Wave).where(Wave.programme_id == programme.id, Wave.code == spec.wave)
+    ).first()
+    design = spec.model_dump(mode="json")
+    if wave is not None and wave.content_hash == digest:
+        return Created(wave, "unchanged")
+    if wave is not None and wave.frozen_at is not None:
+        raise SamplingError(
+            f"wave {spec.wave!r}: its sample was frozen at {wave.frozen_at:%Y-%m-%d %H:%M} "
+            "(invitations went out), so its file can no longer change"
+        )
+    discarded = False
+    action = "created" if wave is None else "updated"
+    if wave is None:
+        wave = Wave(
+            programme_id=programme.id or 0, code=spec.wave, label_nl="", label_en="", year=0
+        )
+    elif wave.sample_drawn_at is not None and wave.design.get("design") != design["design"]:
+        _clear_sample(session, wave)
+        wave.sample_drawn_at = wave.sample_seed = None
+        discarded = True
+    wave.label_nl, wave.label_en = spec.label.nl, spec.label.en or spec.label.nl
+    wave.year = spec.year
+    wave.fieldwork_start, wave.fieldwork_end = spec.fieldwork.start, spec.fieldwork.end
+    wave.design, wave.source_path, wave.content_hash = design, str(path), digest
+    session.add(wave)
+    session.flush()
+    for instrument in instruments:
+        if session.get(WaveInstrument, (wave.id, instrument.id)) is None:
+            session.add(WaveInstrument(wave_id=wave.id or 0, instrument_id=instrument.id or 0))
+    session.flush()
+    return Created(wave, action, discarded)
+
+
+def _references(session: Session, path: Path, spec: WaveFile) -> tuple[Programme, list[Instrument]]:
+    """The programme and instruments a wave file names, or FileProblems locating each."""
+    problems: list[Problem] = []
+    programme = session.exec(select(Programme).where(Programme.code == spec.programme)).first()
+    if programme is None:
+        problems.append(Problem(str(path), "programme", f"unknown programme {spec.programme!r}"))
+        raise FileProblems(problems)
+    instruments = []
+    for i, item in enumerate(spec.instruments):
+        row = session.exec(select(Instrument).where(Instrument.code == item.code)).first()
+        where = f"instruments[{i}]"
+        if row is None or row.programme_id != programme.id:
+            problems.append(
+                Problem(
+                    str(path),
+                    f"{where}.code",
+                    f"no published instrument {item.code!r} in programme {spec.programme!r}",
+                )
+            )
+            continue
+        if row.respondent == "person" and item.persons is None:
+            problems.append(
+                Problem(
+                    str(path),
+                    where,
+                    f"{item.code!r} asks persons: say who is invited "
+                    "('persons: {size: ..., select: all}')",
+                )
+            )
+        if row.respondent != "person" and item.persons is not None:
+            problems.append(
+                Problem(str(path), f"{where}.persons", f"{item.code!r} asks units, not persons")
+            )
+        instruments.append(row)
+    if problems:
+        raise FileProblems(problems)
+    return programme, instruments
+
+
+def _clear_sample(session: Session, wave: Wave) -> None:
+    """Remove a wave's drawn sample (frame, strata, persons and its unit cases)."""
+    for table in (FrameUnitPersons, FrameUnit, WaveStratum):
+        session.execute(delete(table).where(col(table.wave_id) == wave.id))
+    session.execute(
+        delete(Case).where(col(Case.wave_id) == wave.id, col(Case.key).startswith("u:"))
+    )
+
+
+def draw_sample(
+    session: Session, wave: Wave, seed: int, *, sd: dict[str, float] | None = None
+) -> DrawSummary:
+    """Draw the wave's sample with `seed` and store it (replacing an unfrozen one).
+
+    `sd`: each stratum's standard deviation, for Neyman allocation from a previous wave.
+    """
+    if wave.frozen_at is not None:
+        raise SamplingError(
+            f"wave {wave.code!r}: the sample drawn with seed {wave.sample_seed} was frozen at "
+            f"{wave.frozen_at:%Y-%m-%d %H:%M} UTC when invitations went out; it cannot be "
+            "drawn again"
+        )
+    spec = wave_design(wave)
+    units = _frame(session, wave, spec)
+    drawn = draw_frame(spec, units, seed, sd)
+    _clear_sample(session, wave)
+    strata = drawn.population()
+    _insert(
+        session,
+        WaveStratum,
+        [
+            {"wave_id": wave.id, "stratum": h, "population_size": big, "sample_size": small}
+            for h, (big, small) in strata.items()
+        ],
+    )
+    ids = np.array([u.id for u in units])
+    pi = drawn.probability
+    _insert(
+        session,
+        FrameUnit,
+        [
+            {
+                "wave_id": wave.id,
+                "unit_id": int(ids[i]),
+                "stratum": str(drawn.strata[i]),
+                "sampled": bool(drawn.sampled[i]),
+                "base_weight": float(1 / pi[i]) if drawn.sampled[i] else None,
+                "inclusion_probability": float(pi[i]),
+            }
+            for i in range(len(units))
+        ],
+    )
+    chosen = np.flatnonzero(drawn.sampled)
+    _store_cases(session, wave, spec, [units[i] for i in chosen], drawn, chosen)
+    wave.sample_seed, wave.sample_drawn_at = seed, utcnow()
+    session.add(wave)
+    session.flush()
+    total = float(pi.sum())
+    return DrawSummary(wave.code, seed, strata, total)
+
+
+def _frame(session: Session, wave: Wave, spec: WaveFile) -> list[Unit]:
+    """The wave's frame: the programme's active units of the design's kinds, by code."""
+    query = select(Unit).where(Unit.programme_id == wave.programme_id, col(Unit.active))
+    if spec.design.unit_kinds:
+        query = query.where(col(Unit.kind).in_(spec.design.unit_kinds))
+    units = list(session.exec(query.order_by(col(Unit.code))).all())
+    if not units:
+        raise SamplingError(
+            f"wave {wave.code!r}: the programme has no active units to sample "
+            "(import them with `mel units import`)"
+        )
+    return units
+
+
+def _store_cases(
+    session: Session,
+    wave: Wave,
+    spec: WaveFile,
+    sampled: list[Unit],
+    drawn: Drawn,
+    chosen: np.ndarray,
+) -> None:
+    """A case per sampled unit for unit instruments, M_i per sampled unit for persons."""
+    strata, pi = drawn.strata, drawn.probability
+    by_code = {
+        i.code: i
+        for i in session.exec(
+            select(Instrument).where(col(Instrument.code).in_([s.code for s in spec.instruments]))
+        ).all()
+    }
+    for item in spec.instruments:
+        instrument = by_code[item.code]
+        if item.persons is None:
+            _insert(
+                session,
+                Case,
+                [
+                    {
+                        "wave_id": wave.id,
+                        "instrument_id": instrument.id,
+                        "key": f"u:{unit.id}",
+                        "unit_id": unit.id,
+                        "stratum": str(strata[i]),
+                        "inclusion_probability": float(pi[i]),
+                    }
+                    for unit, i in zip(sampled, chosen, strict=True)
+                ],
+            )
+            continue
+        size = item.persons.size
+        missing = [u.code for u in sampled if size not in u.sizes]
+        if missing:
+            raise SamplingError(
+                f"{item.code}: sampled units without size measure {size!r} (M_i): "
+                f"{', '.join(missing[:5])}{' …' if len(missing) > 5 else ''}; add "
+                f"size_{size} to the units file"
+            )
+        _insert(
+            session,
+            FrameUnitPersons,
+            [
+                {
+                    "wave_id": wave.id,
+                    "unit_id": unit.id,
+                    "instrument_id": instrument.id,
+                    "persons": int(unit.sizes[size]),
+                }
+                for unit in sampled
+            ],
+        )
+
+
+def _insert(session: Session, table: type, rows: list[dict[str, object]]) -> None:
+    """Insert many rows in one statement (none: nothing to do)."""
+    if rows:
+        session.execute(insert(table), rows)
+
+
+def freeze_sample(session: Session, wave: Wave) -> Wave:
+    """Freeze the wave's drawn sample (when invitations go out); idempotent.
+
+    Raises
+    ------
+    SamplingError
+        When the wave has no drawn sample.
+    """
+    if wave.sample_drawn_at is None:
+        raise SamplingError(
+            f"wave {wave.code!r} has no drawn sample to freeze (`mel sample draw` first)"
+        )
+    if wave.frozen_at is None:
+        wave.frozen_at = utcnow()
+        session.add(wave)
+        session.flush()
+    return wave
