@@ -9,6 +9,8 @@ import click
 from mel.cli.context import cli_errors
 from mel.cli.users import cli_actor, database
 
+LIST_AT_MOST = 50
+
 
 @click.group("units")
 def units_group() -> None:
@@ -53,11 +55,14 @@ def import_command(programme: str, dry_run: bool, file: Path) -> None:
         ) from None
     except SamplingError as exc:
         raise click.ClickException(str(exc)) from None
-    for code in changes.new:
-        click.echo(f"  new      {code}")
-    for code, fields in changes.changed.items():
-        click.echo(f"  changed  {code} ({', '.join(fields)})")
+    # A first import of 450 units needs no list of them; --dry-run always shows each one.
+    if dry_run or len(changes.new) + len(changes.changed) <= LIST_AT_MOST:
+        for code in changes.new:
+            click.echo(f"  new      {code}")
+        for code, fields in changes.changed.items():
+            click.echo(f"  changed  {code} ({', '.join(fields)})")
     for code in changes.gone:
         click.echo(f"  gone     {code} (marked inactive)")
     verb = "would import" if dry_run else "imported"
     click.echo(f"{verb} {file.name} into {programme}: {changes.summary()}")
+

@@ -157,7 +157,10 @@ def plan_wave(session: Session, wave: Wave, surveys: Path) -> list[PlanRow]:
             last, last_from = kpi.baseline.value, f"baseline {kpi.baseline.year}"
         target = _target(kpi, spec.year)
         if K is None:
-            K, basis = _assumed(kpi, last, target, population, respondent.get(kpi.instrument))
+            scale = _scale(frames.instruments.get(kpi.instrument), kpi)
+            K, basis = _assumed(
+                kpi, last, target, population, respondent.get(kpi.instrument), scale
+            )
         respondents = n * rate
         half = _half_width(K, respondents, population)
         distance = abs(last - target[1]) if last is not None and target else None
@@ -220,13 +223,30 @@ def _variance(session, frames, kpi, previous, respondent):  # type: ignore[no-un
     return float(estimate.estimate), f"wave {previous.code}", K, basis
 
 
-def _assumed(kpi, last, target, population, respondent):  # type: ignore[no-untyped-def]
+def _scale(survey, kpi) -> tuple[float, float] | None:  # type: ignore[no-untyped-def]
+    """The (min, max) of the KPI's question when it is a bounded number (a mark, a score)."""
+    if survey is None or kpi.question is None or kpi.estimator not in ("mean", "quantile"):
+        return None
+    try:
+        low, high = survey.question(kpi.question).bounds()
+    except (KeyError, ValueError, AttributeError):
+        return None
+    return (float(low), float(high)) if low is not None and high is not None else None
+
+
+def _assumed(kpi, last, target, population, respondent, scale):  # type: ignore[no-untyped-def]
     """K under a stated assumption when no previous wave measured the KPI."""
     deff = ASSUMED_DEFF.get(respondent or "unit", 1.0)
     reference = last if last is not None else (target[1] if target else None)
     if kpi.estimator == "proportion":
         p = reference if reference is not None and 0 < reference < 1 else 0.5
         return deff * p * (1 - p), f"assumption: p = {p:.2f}, deff {deff:g} (no previous wave)"
+    if scale is not None:
+        sd = (scale[1] - scale[0]) / 4
+        return deff * sd**2, (
+            f"assumption: SD = range/4 = {sd:.3g} on the {scale[0]:g}–{scale[1]:g} scale, "
+            f"deff {deff:g} (no previous wave)"
+        )
     if reference is None:
         return None, "no previous wave, baseline or target to assume a spread from"
     scale = abs(reference)

@@ -97,14 +97,14 @@ def read_units(path: Path) -> list[UnitRow]:
             continue
         number = offset + 2
         values = {name: raw[i] if i < len(raw) else None for i, name in enumerate(header)}
+        code = _text(values.get("code"))
+        if code is not None and code in seen:
+            problems.append(f"{path}:{number}:code: {code!r} is also on row {seen[code]}")
+        elif code is not None:
+            seen[code] = number
         row = _check_row(path, number, values, problems)
-        if row is None:
-            continue
-        if row.code in seen:
-            problems.append(f"{path}:{number}:code: {row.code!r} is also on row {seen[row.code]}")
-            continue
-        seen[row.code] = number
-        units.append(row)
+        if row is not None:
+            units.append(row)
     for unit in units:
         if unit.parent == unit.code:
             problems.append(f"{path}:{unit.row}:parent: a unit cannot be its own parent")
