@@ -65,4 +65,3 @@ def import_command(programme: str, dry_run: bool, file: Path) -> None:
         click.echo(f"  gone     {code} (marked inactive)")
     verb = "would import" if dry_run else "imported"
     click.echo(f"{verb} {file.name} into {programme}: {changes.summary()}")
-

@@ -25,7 +25,7 @@ from pydantic import Field, model_validator
 
 from mel.surveys.loader import parse
 from mel.surveys.text import LocalText, StrictModel
-from mel.surveys.yamlfile import read_yaml
+from mel.surveys.yamlfile import FileProblems, Problem, read_yaml
 
 Code = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")]
 
@@ -127,6 +127,7 @@ class Pps(StrictModel):
     selection: Literal["systematic", "brewer"] = "systematic"
 
 
+METHODS = ("census", "stratified", "pps")
 Design = Annotated[Census | Stratified | Pps, Field(discriminator="method")]
 
 
@@ -164,5 +165,18 @@ def load_wave_file(path: Path | str) -> tuple[WaveFile, str]:
         Listing every problem as ``file:line: path: what is wrong``.
     """
     path = Path(path)
-    wave = parse(read_yaml(path), WaveFile)
+    try:
+        wave = parse(read_yaml(path), WaveFile)
+    except FileProblems as exc:
+        # pydantic names the design's method in the path (design.pps.size); the file does not.
+        raise FileProblems([_untagged(p) for p in exc.problems]) from None
     return wave, content_hash(path.read_text(encoding="utf-8"))
+
+
+def _untagged(problem: Problem) -> Problem:
+    for method in METHODS:
+        tag = f"design.{method}"
+        if problem.location == tag or problem.location.startswith(f"{tag}."):
+            location = "design" + problem.location.removeprefix(tag)
+            return Problem(problem.file, location, problem.message, problem.line)
+    return problem

@@ -24,7 +24,9 @@ def unit_rows(strata: dict[str, int]) -> list[list[Any]]:
     for stratum, count in strata.items():
         for _ in range(count):
             k += 1
-            rows.append([f"u-{k:03d}", f"Werkplaats {k}", "werkplaats", "", "west", stratum, 10 * k])
+            rows.append(
+                [f"u-{k:03d}", f"Werkplaats {k}", "werkplaats", "", "west", stratum, 10 * k]
+            )
     return rows
 
 

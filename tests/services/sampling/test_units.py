@@ -83,7 +83,11 @@ def test_bad_file_reports_every_problem_and_imports_nothing(
     rows = unit_rows({"a": 2})
     rows[1][3] = "u-999"
     parent = mel(
-        db_url, "units", "import", "--programme", PROGRAMME,
+        db_url,
+        "units",
+        "import",
+        "--programme",
+        PROGRAMME,
         str(write_units(tmp_path / "p.csv", rows)),
     )
     assert f"{tmp_path / 'p.csv'}:3:parent: no unit 'u-999'" in parent.output
