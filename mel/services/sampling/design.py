@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
-from mel.models import Unit
 from mel.services.sampling import SamplingError
 from mel.services.sampling.allocation import allocate, check_explicit
-from mel.services.sampling.draw import Drawn, pps, stratified
+from mel.services.sampling.draw import Drawn, factorize, pps, stratified
 from mel.services.sampling.wavefile import Census, Pps, Stratified, WaveFile
 
 ALL = "all"
@@ -45,17 +45,17 @@ def stratum_sizes(
 
 
 def draw_frame(
-    spec: WaveFile, units: Sequence[Unit], seed: int, sd: Mapping[str, float] | None = None
+    spec: WaveFile, units: Sequence[Any], seed: int, sd: Mapping[str, float] | None = None
 ) -> Drawn:
-    """Draw `spec`'s sample from `units` (sorted by code) with `seed`.
+    """Draw `spec`'s sample from `units` (rows with code, stratum, sizes; by code) with `seed`.
 
     `sd` holds each stratum's standard deviation for Neyman allocation from a previous
     wave (see `mel.services.sampling.plan.stratum_sds`).
     """
     design = spec.design
     if isinstance(design, Census):
-        labels = np.array([u.stratum or ALL for u in units], dtype=object)
-        return Drawn(labels, np.ones(len(units), dtype=bool), np.ones(len(units)))
+        names, where = factorize([u.stratum or ALL for u in units])
+        return Drawn(names, where, np.ones(len(units), dtype=bool), np.ones(len(units)))
     if isinstance(design, Stratified):
         missing = [u.code for u in units if not u.stratum]
         if missing:

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from mel.services.sampling import SamplingError
 
@@ -23,18 +24,32 @@ CERTAINTY = "take-all"
 
 @dataclass(frozen=True)
 class Drawn:
-    """A drawn sample: for every frame unit its stratum, whether sampled, and π_i."""
+    """A drawn sample: for every frame unit its stratum, whether sampled, and π_i.
 
-    strata: np.ndarray  # stratum name per frame unit
+    Strata are held as `names` (sorted) and each unit's position in them (`index`).
+    """
+
+    names: tuple[str, ...]
+    index: np.ndarray  # position of each frame unit's stratum in `names`
     sampled: np.ndarray  # bool per frame unit
     probability: np.ndarray  # inclusion probability per frame unit
 
+    @property
+    def strata(self) -> np.ndarray:
+        """The stratum name of each frame unit."""
+        return np.asarray(self.names, dtype=object)[self.index]
+
     def population(self) -> dict[str, tuple[int, int]]:
         """N_h and n_h by stratum, sorted by stratum name."""
-        names, where = np.unique(self.strata, return_inverse=True)
-        big = np.bincount(where, minlength=len(names))
-        small = np.bincount(where, weights=self.sampled, minlength=len(names))
-        return {str(h): (int(big[i]), int(small[i])) for i, h in enumerate(names)}
+        big = np.bincount(self.index, minlength=len(self.names))
+        small = np.bincount(self.index, weights=self.sampled, minlength=len(self.names))
+        return {h: (int(big[i]), int(small[i])) for i, h in enumerate(self.names)}
+
+
+def factorize(labels: Sequence[str]) -> tuple[tuple[str, ...], np.ndarray]:
+    """Sorted distinct labels and each label's position among them."""
+    index, names = pd.factorize(pd.Series(labels, dtype=object), sort=True)
+    return tuple(str(h) for h in names), index.astype(np.intp)
 
 
 def generator(seed: int) -> np.random.Generator:
@@ -44,16 +59,15 @@ def generator(seed: int) -> np.random.Generator:
 
 def stratified(strata: Sequence[str], sizes: dict[str, int], seed: int) -> Drawn:
     """Draw n_h units without replacement in each stratum (units in frame order)."""
-    labels = np.asarray(strata, dtype=object)
+    names, where = factorize(strata)
     rng = generator(seed)
-    sampled = np.zeros(len(labels), dtype=bool)
-    probability = np.zeros(len(labels))
-    names, where = np.unique(labels.astype(str), return_inverse=True)
+    sampled = np.zeros(len(where), dtype=bool)
+    probability = np.zeros(len(where))
     order = np.argsort(where, kind="stable")
     bounds = np.searchsorted(where[order], np.arange(len(names) + 1))
     for i, name in enumerate(names):
         members = order[bounds[i] : bounds[i + 1]]
-        n = sizes.get(str(name), 0)
+        n = sizes.get(name, 0)
         if n > len(members):
             raise SamplingError(
                 f"stratum {name!r}: sample size {n} exceeds its {len(members)} units"
@@ -61,7 +75,7 @@ def stratified(strata: Sequence[str], sizes: dict[str, int], seed: int) -> Drawn
         chosen = members[rng.choice(len(members), size=n, replace=False)] if n else members[:0]
         sampled[chosen] = True
         probability[members] = n / len(members)
-    return Drawn(labels, sampled, probability)
+    return Drawn(names, where, sampled, probability)
 
 
 def pps_probabilities(size: np.ndarray, n: int) -> np.ndarray:
@@ -96,8 +110,8 @@ def pps(size: Sequence[float], n: int, seed: int, selection: str) -> Drawn:
         if picks is None:
             raise SamplingError(f"unknown PPS selection {selection!r}")
         sampled[rest[picks]] = True
-    strata = np.where(certain, CERTAINTY, "pps").astype(object)
-    return Drawn(strata, sampled, pi)
+    names, where = factorize(np.where(certain, CERTAINTY, "pps").tolist())
+    return Drawn(names, where, sampled, pi)
 
 
 def _systematic(pi: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from sqlalchemy import delete, insert
@@ -202,21 +203,22 @@ def draw_sample(
             for h, (big, small) in strata.items()
         ],
     )
-    ids = np.array([u.id for u in units])
-    pi = drawn.probability
+    labels = drawn.strata.tolist()
+    pi = drawn.probability.tolist()
+    sampled = drawn.sampled.tolist()
     _insert(
         session,
         FrameUnit,
         [
             {
                 "wave_id": wave.id,
-                "unit_id": int(ids[i]),
-                "stratum": str(drawn.strata[i]),
-                "sampled": bool(drawn.sampled[i]),
-                "base_weight": float(1 / pi[i]) if drawn.sampled[i] else None,
-                "inclusion_probability": float(pi[i]),
+                "unit_id": unit.id,
+                "stratum": labels[i],
+                "sampled": sampled[i],
+                "base_weight": 1 / pi[i] if sampled[i] else None,
+                "inclusion_probability": pi[i],
             }
-            for i in range(len(units))
+            for i, unit in enumerate(units)
         ],
     )
     chosen = np.flatnonzero(drawn.sampled)
@@ -224,13 +226,17 @@ def draw_sample(
     wave.sample_seed, wave.sample_drawn_at = seed, utcnow()
     session.add(wave)
     session.flush()
-    total = float(pi.sum())
-    return DrawSummary(wave.code, seed, strata, total)
+    return DrawSummary(wave.code, seed, strata, float(drawn.probability.sum()))
 
 
-def _frame(session: Session, wave: Wave, spec: WaveFile) -> list[Unit]:
-    """The wave's frame: the programme's active units of the design's kinds, by code."""
-    query = select(Unit).where(Unit.programme_id == wave.programme_id, col(Unit.active))
+def _frame(session: Session, wave: Wave, spec: WaveFile) -> list[Any]:
+    """The wave's frame: the programme's active units of the design's kinds, by code.
+
+    Rows of (id, code, stratum, sizes), not whole units: a frame may hold 100,000.
+    """
+    query = select(Unit.id, Unit.code, Unit.stratum, Unit.sizes).where(
+        Unit.programme_id == wave.programme_id, col(Unit.active)
+    )
     if spec.design.unit_kinds:
         query = query.where(col(Unit.kind).in_(spec.design.unit_kinds))
     units = list(session.exec(query.order_by(col(Unit.code))).all())
@@ -246,12 +252,12 @@ def _store_cases(
     session: Session,
     wave: Wave,
     spec: WaveFile,
-    sampled: list[Unit],
+    sampled: list[Any],
     drawn: Drawn,
     chosen: np.ndarray,
 ) -> None:
     """A case per sampled unit for unit instruments, M_i per sampled unit for persons."""
-    strata, pi = drawn.strata, drawn.probability
+    strata, pi = drawn.strata, drawn.probability.tolist()
     by_code = {
         i.code: i
         for i in session.exec(
@@ -271,7 +277,7 @@ def _store_cases(
                         "key": f"u:{unit.id}",
                         "unit_id": unit.id,
                         "stratum": str(strata[i]),
-                        "inclusion_probability": float(pi[i]),
+                        "inclusion_probability": pi[i],
                     }
                     for unit, i in zip(sampled, chosen, strict=True)
                 ],

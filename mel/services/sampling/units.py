@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy import insert, update
 from sqlmodel import Session, select
 
 from mel.models import Programme, Unit
@@ -76,13 +77,14 @@ def import_units(
     if problems:
         raise UnitFileProblems(problems)
     changes = UnitChanges()
+    code_of = {u.id: c for c, u in existing.items()}
     for r in rows:
         unit = existing.get(r.code)
         if unit is None:
             changes.new.append(r.code)
             continue
-        fields = [f for f in FIELDS if getattr(unit, f) != _value(r, f)]
-        if _parent_code(unit, existing) != r.parent:
+        fields = [f for f in FIELDS if getattr(unit, f) != getattr(r, f)]
+        if code_of.get(unit.parent_id) != r.parent:
             fields.append("parent")
         if not unit.active:
             fields.append("active")
@@ -94,16 +96,6 @@ def import_units(
     if not dry_run:
         _apply(session, owner, rows, existing, changes)
     return changes
-
-
-def _value(row: UnitRow, name: str) -> object:
-    return getattr(row, name)
-
-
-def _parent_code(unit: Unit, existing: dict[str, Unit]) -> str | None:
-    if unit.parent_id is None:
-        return None
-    return next((c for c, u in existing.items() if u.id == unit.parent_id), None)
 
 
 def _cycles(path: Path, rows: list[UnitRow]) -> list[str]:
@@ -128,20 +120,36 @@ def _apply(
     existing: dict[str, Unit],
     changes: UnitChanges,
 ) -> None:
-    """Write the rows: new units first (so parents exist), then parents, then the gone."""
-    units = dict(existing)
+    """Write the rows: new units in one statement, changed ones, parents, then the gone."""
+    fresh = [
+        {"programme_id": owner.id, "code": r.code, "active": True}
+        | {name: getattr(r, name) for name in FIELDS}
+        for r in rows
+        if r.code not in existing
+    ]
+    if fresh:
+        session.execute(insert(Unit), fresh)
     for r in rows:
-        unit = units.get(r.code)
-        if unit is None:
-            unit = Unit(programme_id=owner.id or 0, code=r.code, name=r.name, kind=r.kind)
-            units[r.code] = unit
-        for name in FIELDS:
-            setattr(unit, name, _value(r, name))
-        unit.active = True
-        session.add(unit)
+        unit = existing.get(r.code)
+        if unit is not None and r.code in changes.changed:
+            for name in FIELDS:
+                setattr(unit, name, getattr(r, name))
+            unit.active = True
+            session.add(unit)
     session.flush()
-    for r in rows:
-        units[r.code].parent_id = units[r.parent].id if r.parent else None
+    ids = dict(session.exec(select(Unit.code, Unit.id).where(Unit.programme_id == owner.id)).all())
+    parents = [
+        {"id": ids[r.code], "parent_id": ids[r.parent] if r.parent else None}
+        for r in rows
+        if (ids[r.parent] if r.parent else None) != _current_parent(existing.get(r.code))
+    ]
+    if parents:
+        session.execute(update(Unit), parents)
     for code in changes.gone:
-        units[code].active = False
+        existing[code].active = False
+        session.add(existing[code])
     session.flush()
+
+
+def _current_parent(unit: Unit | None) -> int | None:
+    return None if unit is None else unit.parent_id
