@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sqlalchemy import delete, insert
+from sqlalchemy import delete, true
 from sqlmodel import Session, col, select
 
 from mel.models import (
@@ -32,7 +32,7 @@ from mel.models.base import utcnow
 from mel.services.sampling import SamplingError
 from mel.services.sampling.design import draw_frame
 from mel.services.sampling.draw import Drawn
-from mel.services.sampling.wavefile import WaveFile, load_wave_file
+from mel.services.sampling.wavefile import Pps, WaveFile, load_wave_file
 from mel.surveys.yamlfile import FileProblems, Problem
 
 
@@ -234,12 +234,15 @@ def _frame(session: Session, wave: Wave, spec: WaveFile) -> list[Any]:
 
     Rows of (id, code, stratum, sizes), not whole units: a frame may hold 100,000.
     """
-    query = select(Unit.id, Unit.code, Unit.stratum, Unit.sizes).where(
-        Unit.programme_id == wave.programme_id, col(Unit.active)
+    table = Unit.__table__.c  # type: ignore[attr-defined]
+    sized = isinstance(spec.design, Pps) or any(i.persons for i in spec.instruments)
+    columns = [table.id, table.code, table.stratum] + ([table.sizes] if sized else [])
+    query = select(*columns).where(
+        table.programme_id == wave.programme_id, table.active.is_(true())
     )
     if spec.design.unit_kinds:
-        query = query.where(col(Unit.kind).in_(spec.design.unit_kinds))
-    units = list(session.exec(query.order_by(col(Unit.code))).all())
+        query = query.where(table.kind.in_(spec.design.unit_kinds))
+    units = list(session.connection().execute(query.order_by(table.code)).all())
     if not units:
         raise SamplingError(
             f"wave {wave.code!r}: the programme has no active units to sample "
@@ -306,10 +309,14 @@ def _store_cases(
         )
 
 
-def _insert(session: Session, table: type, rows: list[dict[str, object]]) -> None:
-    """Insert many rows in one statement (none: nothing to do)."""
+def _insert(session: Session, model: Any, rows: list[dict[str, object]]) -> None:
+    """Insert many rows as one Core executemany (none: nothing to do).
+
+    Core, not the ORM's bulk insert: that one splits the rows into a statement per run of
+    rows with the same columns set to None, which is one per unit in a frame.
+    """
     if rows:
-        session.execute(insert(table), rows)
+        session.connection().execute(model.__table__.insert(), rows)
 
 
 def freeze_sample(session: Session, wave: Wave) -> Wave:

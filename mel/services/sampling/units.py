@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import insert, update
+from sqlalchemy import update
 from sqlmodel import Session, select
 
 from mel.models import Programme, Unit
@@ -128,7 +128,8 @@ def _apply(
         if r.code not in existing
     ]
     if fresh:
-        session.execute(insert(Unit), fresh)
+        # Core executemany: the ORM's bulk insert splits rows at each change of None columns.
+        session.connection().execute(Unit.__table__.insert(), fresh)  # type: ignore[attr-defined]
     for r in rows:
         unit = existing.get(r.code)
         if unit is not None and r.code in changes.changed:
