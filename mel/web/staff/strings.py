@@ -115,4 +115,78 @@ STAFF_STRINGS: dict[str, tuple[str, str]] = {
         "Wave {wave} has a sampling frame: every response to {instrument} belongs to a "
         "unit. Choose 'on, asks for the unit'.",
     ),
+    # A wave's design and drawn sample (mel.web.staff.sample)
+    "sample_waves": ("Steekproeven", "Samples"),
+    "sample_wave": ("Meting", "Wave"),
+    "sample_state": ("Steekproef", "Sample"),
+    "sample_title": ("Ontwerp en steekproef", "Design and sample"),
+    "sample_design": ("Steekproefontwerp", "Sampling design"),
+    "sample_drawn": ("Getrokken steekproef", "Drawn sample"),
+    "sample_strata": ("Strata: populatie en steekproef", "Strata: population and sample"),
+    "sample_units": ("Getrokken eenheden", "Units drawn"),
+    "sample_download": (
+        "Steekproef downloaden (zonder contactgegevens)",
+        "Download the sample (without contact details)",
+    ),
+    "sample_no_file": ("geen golfbestand", "no wave file"),
+    "sample_no_file_hint": (
+        "Deze meting heeft geen golfbestand. Maak het met `mel waves create BESTAND`.",
+        "This wave has no wave file. Create it with `mel waves create FILE`.",
+    ),
+    "sample_not_drawn": ("Nog niet getrokken.", "Not drawn yet."),
+    "sample_drawn_short": ("getrokken", "drawn"),
+    "sample_frozen_short": ("vastgelegd", "frozen"),
+    "sample_drawn_at": (
+        "Getrokken met seed {seed} op {at} UTC. Opnieuw trekken kan tot de uitnodigingen "
+        "verstuurd zijn.",
+        "Drawn with seed {seed} at {at} UTC. It can be drawn again until the invitations go out.",
+    ),
+    "sample_frozen": (
+        "Getrokken met seed {seed}; vastgelegd op {at} UTC toen de uitnodigingen verstuurd "
+        "werden. Opnieuw trekken kan niet meer.",
+        "Drawn with seed {seed}; frozen at {at} UTC when the invitations went out. It can "
+        "no longer be drawn again.",
+    ),
+    "sample_seed": ("seed {seed}", "seed {seed}"),
+    "sample_seed_label": ("Seed (een geheel getal; noteer het)", "Seed (a whole number; note it)"),
+    "sample_draw_button": ("Steekproef trekken", "Draw the sample"),
+    "sample_redraw_button": ("Opnieuw trekken", "Draw again"),
+    "sample_draw_hint": (
+        "Dezelfde seed geeft dezelfde steekproef. De trekking komt in het auditlogboek.",
+        "The same seed gives the same sample. The draw is recorded in the audit log.",
+    ),
+    "sample_bad_seed": (
+        "De seed moet een geheel getal van 0 of meer zijn (niet ‘{value}’).",
+        "The seed must be a whole number of 0 or more (not ‘{value}’).",
+    ),
+    "sample_refused": ("Niet getrokken: {reason}", "Not drawn: {reason}"),
+    "sample_first_rows": (
+        "De eerste {n} staan hierboven; de download bevat alle.",
+        "The first {n} are shown; the download holds all.",
+    ),
+    "sample_col_code": ("Code", "Code"),
+    "sample_col_name": ("Naam", "Name"),
+    "sample_method_census": ("census (alle eenheden)", "census (every unit)"),
+    "sample_method_stratified": (
+        "gestratificeerde aselecte steekproef",
+        "stratified simple random sample",
+    ),
+    "sample_method_pps": (
+        "kans evenredig aan omvang (PPS)",
+        "probability proportional to size (PPS)",
+    ),
+    "sample_term_method": ("Ontwerp", "Design"),
+    "sample_term_unit_kinds": ("Soorten eenheden", "Kinds of units"),
+    "sample_term_sample_size": ("Steekproefomvang", "Sample size"),
+    "sample_term_allocation": ("Verdeling over strata", "Allocation"),
+    "sample_term_neyman": ("Neyman: vorige meting / KPI", "Neyman: previous wave / KPI"),
+    "sample_term_sizes": ("Omvang per stratum", "Size per stratum"),
+    "sample_term_take_all": ("Strata volledig mee", "Take-all strata"),
+    "sample_term_minimum": ("Minimum per stratum", "Minimum per stratum"),
+    "sample_term_size": ("Omvangsmaat", "Size measure"),
+    "sample_term_selection": ("Trekkingsmethode", "Selection"),
+    "sample_term_instrument": ("Vragenlijst", "Instrument"),
+    "sample_term_fieldwork": ("Veldwerk", "Fieldwork"),
+    "sample_term_response_rate": ("Verwachte respons", "Expected response rate"),
+    "sample_term_file": ("Golfbestand", "Wave file"),
 }
