@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import statistics
 import uuid
 from pathlib import Path
 
@@ -13,7 +14,8 @@ from sqlmodel import Session, col, select
 
 from mel.db import session_scope
 from mel.kpi.evaluate import evaluate_kpis
-from mel.models import InstrumentVersion, Response, Unit, Wave
+from mel.models import InstrumentVersion, Response, Unit, Wave, WaveStratum
+from mel.services.sampling.allocation import allocate
 from mel.surveys.loader import load_catalogue
 from tests.services.helpers import mel
 from tests.services.sampling.conftest import (
@@ -25,7 +27,8 @@ from tests.services.sampling.conftest import (
 )
 
 Z = 1.959963984540054
-MARKS = [6, 7, 8, 7, 9, 5, 8, 7]  # of the first eight units (strata a and b)
+MARKS = [6, 7, 8, 7, 9, 5, 8, 7]
+ANSWERING = [0, 1, 2, 3, 4, 10, 11, 12]  # five units of stratum a, three of b, none of c
 
 
 @pytest.fixture
@@ -44,7 +47,8 @@ def waves(published: Engine, db_url: str, surveys: Path, tmp_path: Path) -> Path
         wave = session.exec(select(Wave).where(Wave.code == "w2025")).one()
         version = session.exec(select(InstrumentVersion)).one()
         units = session.exec(select(Unit).order_by(col(Unit.code))).all()
-        for unit, mark in zip(units, MARKS, strict=False):
+        answering = [units[i] for i in ANSWERING]
+        for unit, mark in zip(answering, MARKS, strict=True):
             session.add(
                 Response(
                     public_id=str(uuid.uuid4()),
@@ -113,3 +117,31 @@ def test_plan_without_a_previous_wave_states_its_assumption(
     assert "assumption: SD = range/4 = 2.25 on the 1–10 scale" in row["basis"]
     with Session(published) as session:
         assert session.exec(select(Wave).where(Wave.code == "w2027")).one().sample_drawn_at is None
+
+
+def test_neyman_allocation_takes_stratum_sds_from_the_previous_wave(
+    waves: Path, published: Engine, db_url: str
+) -> None:
+    design = {
+        "method": "stratified",
+        "sample_size": 8,
+        "allocation": "neyman",
+        "neyman": {"wave": "w2025", "kpi": "cijfer"},
+        "minimum_per_stratum": 1,
+    }
+    path = write_wave(waves / PROGRAMME, {**wave_dict(**design), "wave": "w2028", "year": 2028})
+    env = {"MEL_SURVEYS_DIR": str(waves)}
+    assert mel(db_url, "waves", "create", str(path), env=env).exit_code == 0
+    result = mel(db_url, "sample", "draw", "--wave", "w2028", "--seed", "4", env=env)
+    assert result.exit_code == 0, result.output
+    sd_a, sd_b = statistics.stdev(MARKS[:5]), statistics.stdev(MARKS[5:])
+    sd_c = statistics.stdev(MARKS)  # no answers in c: the pooled SD
+    expected = allocate(
+        {"a": 10, "b": 5, "c": 2}, 8, "neyman", sd={"a": sd_a, "b": sd_b, "c": sd_c}, minimum=1
+    )
+    with Session(published) as session:
+        wave = session.exec(select(Wave).where(Wave.code == "w2028")).one()
+        drawn = session.exec(select(WaveStratum).where(WaveStratum.wave_id == wave.id)).all()
+    assert {s.stratum: s.sample_size for s in drawn} == expected
+    # N_h S_h = 11.4, 7.6, 2.5: c (0.93 of 8) is held at 1, a and b share 7 → 4.2, 2.8
+    assert expected == {"a": 4, "b": 3, "c": 1}
