@@ -242,7 +242,9 @@ def _frame(session: Session, wave: Wave, spec: WaveFile) -> list[Any]:
     )
     if spec.design.unit_kinds:
         query = query.where(table.kind.in_(spec.design.unit_kinds))
-    units = list(session.connection().execute(query.order_by(table.code)).all())
+    # Sorted here, by code point: PostgreSQL's ORDER BY follows the database's collation
+    # (en_US puts "u-10" and "U1" elsewhere than SQLite does), and the draw must not.
+    units = sorted(session.connection().execute(query).all(), key=lambda row: row.code)
     if not units:
         raise SamplingError(
             f"wave {wave.code!r}: the programme has no active units to sample "

@@ -207,3 +207,19 @@ def test_missing_stratum_and_no_units(
     assert mel(db_url, "sample", "draw", "--wave", "nope", "--seed", "1").output.endswith(
         "unknown wave 'nope'\n"
     )
+
+
+def test_draw_orders_units_by_code_point_on_every_database(
+    published: Engine, db_url: str, surveys: Path, tmp_path: Path
+) -> None:
+    # Codes a collation orders differently from code points (case, '-', '_', digits).
+    codes = ["b-10", "B1", "b_2", "b-2", "a10", "A-1", "a2", "b1", "a-1", "Z9", "z-0", "a_1"]
+    rows = [[c, f"Eenheid {c}", "school", "", "", "s", 1] for c in codes]
+    write_units(tmp_path / "units.csv", rows)
+    mel(db_url, "units", "import", "--programme", PROGRAMME, str(tmp_path / "units.csv"))
+    create(db_url, surveys, wave_dict(method="stratified", sample_size=5))
+    assert mel(db_url, "sample", "draw", "--wave", "w2027", "--seed", "11").exit_code == 0
+    ordered = sorted(codes)
+    expected = stratified(["s"] * len(codes), {"s": 5}, 11).sampled
+    chosen = {code for code, keep in zip(ordered, expected, strict=True) if keep}
+    assert {r[0] for r in sample(published) if r[2]} == chosen
