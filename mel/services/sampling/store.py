@@ -119,6 +119,8 @@ def create_wave(session: Session, path: Path | str) -> Created:
     wave.label_nl, wave.label_en = spec.label.nl, spec.label.en or spec.label.nl
     wave.year = spec.year
     wave.fieldwork_start, wave.fieldwork_end = spec.fieldwork.start, spec.fieldwork.end
+    if spec.retention_until is not None:  # else the date staff set on the Waves page stays
+        wave.retention_until = spec.retention_until
     wave.design, wave.source_path, wave.content_hash = design, str(path), digest
     session.add(wave)
     session.flush()

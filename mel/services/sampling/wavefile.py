@@ -142,12 +142,17 @@ class WaveFile(StrictModel):
     instruments: list[WaveInstrumentSpec] = Field(min_length=1)
     design: Design
     expected_response_rate: float = Field(default=0.7, gt=0, le=1)
+    retention_until: date | None = Field(
+        default=None, description="answers are emptied after this date (`mel retention purge`)"
+    )
 
     @model_validator(mode="after")
     def _unique(self) -> WaveFile:
         codes = [i.code for i in self.instruments]
         if len(codes) != len(set(codes)):
             raise ValueError("an instrument is listed twice")
+        if self.retention_until is not None and self.retention_until < self.fieldwork.end:
+            raise ValueError("retention_until lies before the end of fieldwork")
         return self
 
 

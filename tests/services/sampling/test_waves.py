@@ -91,7 +91,7 @@ def test_create_draw_reproducibly_refuse_after_freeze(
     with Session(with_units) as session:
         wave = session.exec(select(Wave)).one()
         assert wave.design["design"]["sample_size"] == 6 and len(wave.content_hash or "") == 64
-        assert str(wave.fieldwork_start) == "2027-03-01"
+        assert str(wave.fieldwork_start) == "2027-03-01" and wave.retention_until is None
         assert session.exec(select(WaveInstrument)).one().wave_id == wave.id
     drawn = mel(db_url, "sample", "draw", "--wave", "w2027", "--seed", "42")
     assert drawn.exit_code == 0, drawn.output
@@ -134,6 +134,8 @@ def test_create_draw_reproducibly_refuse_after_freeze(
         and "cannot be drawn again" in refused.output
     )
     assert sample(with_units) == first
+    late = create(db_url, surveys, {**wave_dict(), "retention_until": "2027-01-01"})
+    assert "retention_until lies before the end of fieldwork" in late.output
     changed = create(db_url, surveys, {**wave_dict(), "year": 2028})
     assert changed.exit_code == 1 and "can no longer change" in changed.output
 
@@ -143,9 +145,12 @@ def test_changed_design_discards_an_unfrozen_sample(
 ) -> None:
     create(db_url, surveys, wave_dict())
     mel(db_url, "sample", "draw", "--wave", "w2027", "--seed", "1")
-    relabelled = {**wave_dict(), "label": {"nl": "Andere naam"}}
+    relabelled = {**wave_dict(), "label": {"nl": "Andere naam"}, "retention_until": "2032-12-31"}
     kept = create(db_url, surveys, relabelled)
     assert "updated" in kept.output and "discarded" not in kept.output
+    with Session(with_units) as session:
+        wave = session.exec(select(Wave)).one()
+        assert (wave.label_en, str(wave.retention_until)) == ("Andere naam", "2032-12-31")
     assert len(sample(with_units)) == 17
     census = create(db_url, surveys, {**relabelled, "design": {"method": "census"}})
     assert "discarded" in census.output and sample(with_units) == []
