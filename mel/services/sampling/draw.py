@@ -123,13 +123,27 @@ def _systematic(pi: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
 
 
 def _brewer(pi: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
-    """Brewer's draw-by-draw method: step i picks k ∝ π_k(n−a−π_k)/(n−a−π_k(n−i+1))."""
-    chosen = np.zeros(len(pi), dtype=bool)
+    """Brewer's draw-by-draw method: step i picks k ∝ π_k(n−a−π_k)/(n−a−π_k(n−i+1)).
+
+    a is the sum of π over the units already chosen; their weight is set to zero. The
+    arithmetic runs in place in two buffers (a step costs a few passes over the frame).
+    """
+    chosen: list[int] = []
+    a = 0.0
+    weight = np.empty_like(pi)
+    scratch = np.empty_like(pi)
     for step in range(1, n + 1):
-        a = pi[chosen].sum()
-        weight = pi * (n - a - pi) / (n - a - pi * (n - step + 1))
+        c = n - a
+        np.subtract(c, pi, out=weight)
+        weight *= pi
+        np.multiply(pi, n - step + 1, out=scratch)
+        np.subtract(c, scratch, out=scratch)
+        weight /= scratch
         weight[chosen] = 0.0
-        weight = np.clip(weight, 0.0, None)
-        k = int(np.searchsorted(np.cumsum(weight), rng.uniform() * weight.sum(), side="right"))
-        chosen[min(k, len(pi) - 1)] = True
-    return np.flatnonzero(chosen)
+        np.clip(weight, 0.0, None, out=weight)
+        np.cumsum(weight, out=scratch)
+        k = int(np.searchsorted(scratch, rng.uniform() * scratch[-1], side="right"))
+        k = min(k, len(pi) - 1)
+        chosen.append(k)
+        a += float(pi[k])
+    return np.sort(np.asarray(chosen, dtype=np.intp))
