@@ -52,7 +52,7 @@ class PlanRow:
         return asdict(self)
 
 
-def _catalogue(surveys: Path, programme: str):  # type: ignore[no-untyped-def]
+def _catalogue(surveys: Path, programme: str):
     """The programme definition and its instruments from the survey files."""
     from mel.surveys.loader import load_catalogue
 
@@ -63,7 +63,7 @@ def _catalogue(surveys: Path, programme: str):  # type: ignore[no-untyped-def]
     return catalogue.programmes[programme][1], instruments
 
 
-def _frames(session: Session, surveys: Path, programme: str):  # type: ignore[no-untyped-def]
+def _frames(session: Session, surveys: Path, programme: str):
     from mel.kpi.frames import Frames
 
     definition, instruments = _catalogue(surveys, programme)
@@ -185,14 +185,14 @@ def plan_wave(session: Session, wave: Wave, surveys: Path) -> list[PlanRow]:
     return rows
 
 
-def _target(kpi, year: int) -> tuple[int, float] | None:  # type: ignore[no-untyped-def]
+def _target(kpi, year: int) -> tuple[int, float] | None:
     """The target of the wave's year, else the next one, else the last."""
     targets = sorted((t.year, t.value) for t in kpi.targets)
     later = [t for t in targets if t[0] >= year]
     return later[0] if later else (targets[-1] if targets else None)
 
 
-def _variance(session, frames, kpi, previous, respondent):  # type: ignore[no-untyped-def]
+def _variance(session, frames, kpi, previous, respondent):
     """(last estimate, its wave, K, basis) from the previous wave, or Nones."""
     if previous is None:
         return None, None, None, ""
@@ -223,7 +223,7 @@ def _variance(session, frames, kpi, previous, respondent):  # type: ignore[no-un
     return float(estimate.estimate), f"wave {previous.code}", K, basis
 
 
-def _scale(survey, kpi) -> tuple[float, float] | None:  # type: ignore[no-untyped-def]
+def _scale(survey, kpi) -> tuple[float, float] | None:
     """The (min, max) of the KPI's question when it is a bounded number (a mark, a score)."""
     if survey is None or kpi.question is None or kpi.estimator not in ("mean", "quantile"):
         return None
@@ -234,7 +234,7 @@ def _scale(survey, kpi) -> tuple[float, float] | None:  # type: ignore[no-untype
     return (float(low), float(high)) if low is not None and high is not None else None
 
 
-def _assumed(kpi, last, target, population, respondent, scale):  # type: ignore[no-untyped-def]
+def _assumed(kpi, last, target, population, respondent, scale):
     """K under a stated assumption when no previous wave measured the KPI."""
     deff = ASSUMED_DEFF.get(respondent or "unit", 1.0)
     reference = last if last is not None else (target[1] if target else None)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
+from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
 from mel.models import FrameUnit, Unit, Wave, WaveStratum
@@ -22,6 +24,8 @@ SAMPLE_COLUMNS = [
     "base_weight",
 ]
 
+FRAME_COLUMNS = {"stratum", "inclusion_probability", "base_weight"}
+
 
 @dataclass(frozen=True)
 class SampleView:
@@ -37,7 +41,7 @@ class SampleView:
 def design_terms(spec: WaveFile) -> list[tuple[str, str]]:
     """The design in (term key, value) pairs; term keys are `sample_term_<key>` strings."""
     design = spec.design
-    terms = [("method", design.method)]
+    terms: list[tuple[str, str]] = [("method", design.method)]
     if design.unit_kinds:
         terms.append(("unit_kinds", ", ".join(design.unit_kinds)))
     if isinstance(design, Stratified):
@@ -92,20 +96,14 @@ def sample_view(session: Session, wave: Wave) -> SampleView:
 
 def sampled_units(session: Session, wave: Wave) -> pd.DataFrame:
     """The sampled units of the wave with stratum and π_i, by code; no contact details."""
-    rows = session.exec(
-        select(
-            Unit.code,
-            Unit.name,
-            Unit.kind,
-            Unit.region,
-            Unit.province,
-            Unit.sector,
-            FrameUnit.stratum,
-            FrameUnit.inclusion_probability,
-            FrameUnit.base_weight,
-        )
+    # The columns come from SAMPLE_COLUMNS by name, so a contact column cannot slip in.
+    columns: list[Any] = [
+        getattr(FrameUnit if name in FRAME_COLUMNS else Unit, name) for name in SAMPLE_COLUMNS
+    ]
+    rows = session.execute(
+        core_select(*columns)
         .join(FrameUnit, col(FrameUnit.unit_id) == Unit.id)
-        .where(FrameUnit.wave_id == wave.id, col(FrameUnit.sampled))
+        .where(col(FrameUnit.wave_id) == wave.id, col(FrameUnit.sampled))
         .order_by(col(Unit.code))
     ).all()
     return pd.DataFrame([tuple(r) for r in rows], columns=SAMPLE_COLUMNS)
