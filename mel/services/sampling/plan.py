@@ -282,8 +282,9 @@ def plan_table(rows: list[PlanRow]) -> str:
     """A readable table of planning rows, with each basis stated below it."""
     if not rows:
         return "the wave measures no KPI of its programme"
+    width = max(26, *(len(r.kpi) for r in rows))
     head = (
-        f"{'KPI':26} {'n':>6} {'±95% CI':>12} {'last':>12} {'target':>12} "
+        f"{'KPI':{width}} {'n':>6} {'±95% CI':>12} {'last':>12} {'target':>12} "
         f"{'distance':>12} {'decides':>8} {'n needed':>9}"
     )
     lines = [head, "-" * len(head)]
@@ -293,8 +294,9 @@ def plan_table(rows: list[PlanRow]) -> str:
             needed = f">{r.population}"
         decides = "—" if r.decides is None else ("yes" if r.decides else "no")
         lines.append(
-            f"{r.kpi:26} {r.sample_size:>6} {_num(r.half_width):>12} {_num(r.last_estimate):>12} "
-            f"{_num(r.target):>12} {_num(r.distance):>12} {decides:>8} {needed:>9}"
+            f"{r.kpi:{width}} {r.sample_size:>6} {_num(r.half_width):>12} "
+            f"{_num(r.last_estimate):>12} {_num(r.target):>12} {_num(r.distance):>12} "
+            f"{decides:>8} {needed:>9}"
         )
     lines.append("")
     for r in rows:
