@@ -125,3 +125,22 @@ def test_xlsx_with_numbers_as_cells(published: Engine, db_url: str, tmp_path: Pa
     stored = units(published)
     assert stored["u-1"].sizes == {"students": 812, "teachers": 41}
     assert stored["u-2"].sizes == {"teachers": 7}
+
+
+def test_semicolon_csv_from_dutch_excel(published: Engine, db_url: str, tmp_path: Path) -> None:
+    path = tmp_path / "eenheden.csv"
+    path.write_text(
+        "\ufeffcode;name;kind;province;size_students\r\n"
+        "pps-001;Pps Zorg Utrecht;pps;Utrecht;1 204\r\n"
+        "pps-002;Pps Water, Delta;pps;Zeeland;\r\n",
+        encoding="utf-8",
+    )
+    result = mel(db_url, "units", "import", "--programme", PROGRAMME, str(path))
+    assert result.exit_code == 0, result.output
+    stored = units(published)
+    assert stored["pps-001"].sizes == {"students": 1204} and stored["pps-001"].province == "Utrecht"
+    assert stored["pps-002"].name == "Pps Water, Delta" and stored["pps-002"].sizes == {}
+    wrong = tmp_path / "units.txt"
+    wrong.write_text("code\n", encoding="utf-8")
+    refused = mel(db_url, "units", "import", "--programme", PROGRAMME, str(wrong))
+    assert refused.exit_code == 1 and "must be .csv or .xlsx" in refused.output
