@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from mel.cli.context import cli_errors, surveys_dir
@@ -76,3 +78,57 @@ def plan_command(wave_code: str, programme: str | None, as_json: bool) -> None:
         click.echo(json.dumps([r.as_dict() for r in rows], indent=2, ensure_ascii=False))
     else:
         click.echo(plan_table(rows))
+
+
+@sample_group.command("show")
+@click.option("--wave", "wave_code", required=True, help="Wave code, e.g. impactmeting-2027.")
+@click.option("--programme", help="Programme code (needed when two programmes share the code).")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the sampled units (code, name, stratum, π_i; no contact details) to this CSV.",
+)
+@cli_errors
+def show_command(wave_code: str, programme: str | None, out: Path | None) -> None:
+    """Print the wave's design and strata; write its drawn sample to a CSV file."""
+    from mel.present.tables import csv_bytes
+    from mel.services.privacy import record
+    from mel.services.sampling import SamplingError
+    from mel.services.sampling.store import find_wave
+    from mel.services.sampling.view import sample_view
+
+    try:
+        with database() as session:
+            wave = find_wave(session, wave_code, programme)
+            view = sample_view(session, wave)
+            if out is not None and not view.units.empty:
+                record(
+                    session,
+                    cli_actor(),
+                    "download",
+                    programme=wave.design.get("programme"),
+                    target=f"{wave.code}/sample.csv",
+                )
+    except SamplingError as exc:
+        raise click.ClickException(str(exc)) from None
+    for term, value in view.design:
+        click.echo(f"{term:16} {value}")
+    if wave.frozen_at is not None:
+        click.echo(
+            f"sample drawn with seed {wave.sample_seed}, "
+            f"frozen at {wave.frozen_at:%Y-%m-%d %H:%M} UTC"
+        )
+    elif wave.sample_drawn_at is not None:
+        click.echo(f"sample drawn with seed {wave.sample_seed} (not frozen: it can be drawn again)")
+    else:
+        click.echo("no sample drawn yet")
+    if view.strata:
+        click.echo(f"{'stratum':24} {'N_h':>8} {'n_h':>8}")
+        for stratum, big, small in view.strata:
+            click.echo(f"{stratum:24} {big:>8} {small:>8}")
+    if out is not None:
+        if view.units.empty:
+            raise click.ClickException(f"wave {wave_code!r} has no drawn sample to write")
+        heading = [("wave", wave.code), ("seed", str(wave.sample_seed))]
+        out.write_bytes(csv_bytes(view.units, heading=heading))
+        click.echo(f"wrote {len(view.units)} sampled units to {out}")

@@ -228,3 +228,25 @@ def test_draw_orders_units_by_code_point_on_every_database(
     expected = stratified(["s"] * len(codes), {"s": 5}, 11).sampled
     chosen = {code for code, keep in zip(ordered, expected, strict=True) if keep}
     assert {r[0] for r in sample(published) if r[2]} == chosen
+
+
+def test_show_prints_design_and_writes_the_sample(
+    with_units: Engine, db_url: str, surveys: Path, tmp_path: Path
+) -> None:
+    create(db_url, surveys, wave_dict())
+    before = mel(db_url, "sample", "show", "--wave", "w2027")
+    assert "method           stratified" in before.output and "no sample drawn yet" in before.output
+    empty = mel(db_url, "sample", "show", "--wave", "w2027", "--out", str(tmp_path / "s.csv"))
+    assert empty.exit_code == 1 and "no drawn sample to write" in empty.output
+    mel(db_url, "sample", "draw", "--wave", "w2027", "--seed", "42")
+    out = tmp_path / "sample.csv"
+    shown = mel(db_url, "sample", "show", "--wave", "w2027", "--out", str(out))
+    assert shown.exit_code == 0, shown.output
+    assert "seed 42 (not frozen" in shown.output and "wrote 6 sampled units" in shown.output
+    lines = out.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[:2] == ["# wave: w2027", "# seed: 42"]
+    assert lines[2].startswith(
+        "code,name,kind,region,province,sector,stratum,inclusion_probability"
+    )
+    codes = {line.split(",")[0] for line in lines[3:]}
+    assert codes == {r[0] for r in sample(with_units) if r[2]}
