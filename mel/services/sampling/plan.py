@@ -4,9 +4,9 @@ For a KPI measured in the previous wave, the variance per responding unit K come
 that wave's design-based standard error: se² = K (1/n − 1/N), with n the responding units
 and N the frame (Cochran 2.9 and 5A.2 with a design effect folded in). Without a previous
 estimate K rests on a stated assumption. The expected half-width for the new wave is
-z·√(K (1/n' − 1/N')), n' = sample size × expected response rate, normal approximation;
-the sample size that lets the interval decide the target is the smallest n' whose
-half-width is below |last estimate − target|.
+t·√(K (1/n' − 1/N')), n' = sample size × expected response rate, t on the design's
+degrees of freedom n' − H (H strata); the sample size that lets the interval decide the
+target is the smallest one whose half-width is below |last estimate − target|.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from sqlmodel import Session, col, select
 from mel.models import Instrument, Unit, Wave, WaveStratum
 from mel.services.sampling import SamplingError
 from mel.services.sampling.store import wave_design
-from mel.services.sampling.wavefile import Census, Stratified, WaveFile
+from mel.services.sampling.wavefile import Census, Pps, Stratified, WaveFile
 
 Z = 1.959963984540054
 ASSUMED_CV = 1.0  # coefficient of variation between units, without a previous wave
@@ -130,12 +130,30 @@ def _sizes(session: Session, wave: Wave, spec: WaveFile) -> tuple[int, int]:
     return int(design.sample_size or 0), population
 
 
+def _strata(session: Session, wave: Wave, spec: WaveFile) -> int:
+    """H: strata of the drawn sample, else of the frame (one for PPS)."""
+    drawn = session.exec(
+        select(func.count(col(WaveStratum.id))).where(WaveStratum.wave_id == wave.id)
+    ).one()
+    if drawn:
+        return int(drawn)
+    if isinstance(spec.design, Pps):
+        return 1
+    query = select(func.count(func.distinct(Unit.stratum))).where(
+        Unit.programme_id == wave.programme_id, col(Unit.active)
+    )
+    if spec.design.unit_kinds:
+        query = query.where(col(Unit.kind).in_(spec.design.unit_kinds))
+    return max(1, int(session.exec(query).one()))
+
+
 def plan_wave(session: Session, wave: Wave, surveys: Path) -> list[PlanRow]:
     """Planning figures for every KPI of the instruments the wave fields."""
     from mel.kpi.evaluate import waves_of
 
     spec = wave_design(wave)
     n, population = _sizes(session, wave, spec)
+    strata = _strata(session, wave, spec)
     if population == 0:
         raise SamplingError(f"wave {wave.code!r}: no active units in the frame to plan for")
     definition, frames = _frames(session, surveys, spec.programme)
@@ -162,7 +180,7 @@ def plan_wave(session: Session, wave: Wave, surveys: Path) -> list[PlanRow]:
                 kpi, last, target, population, respondent.get(kpi.instrument), scale
             )
         respondents = n * rate
-        half = _half_width(K, respondents, population)
+        half = _half_width(K, respondents, population, strata)
         distance = abs(last - target[1]) if last is not None and target else None
         rows.append(
             PlanRow(
@@ -178,8 +196,11 @@ def plan_wave(session: Session, wave: Wave, surveys: Path) -> list[PlanRow]:
                 target_year=target[0] if target else None,
                 distance=distance,
                 decides=None if distance is None or half is None else half < distance,
-                needed_sample_size=_needed(K, distance, population, rate),
-                basis=f"{basis}; expected response rate {rate:.0%}",
+                needed_sample_size=_needed(K, distance, population, rate, strata),
+                basis=(
+                    f"{basis}; expected response rate {rate:.0%}; t on "
+                    f"{_df(respondents, strata)} df ({strata} strata)"
+                ),
             )
         )
     return rows
@@ -261,21 +282,34 @@ def _assumed(kpi, last, target, population, respondent, scale):
     return K, f"{basis} (no previous wave)"
 
 
-def _half_width(K: float | None, respondents: float, population: int) -> float | None:
-    if K is None or respondents <= 0:
+def _df(respondents: float, strata: int) -> int:
+    """Design degrees of freedom: responding units (PSUs) minus strata, at least one."""
+    return max(1, math.floor(respondents) - strata)
+
+
+def _half_width(K: float | None, respondents: float, population: int, strata: int) -> float | None:
+    """z·se with t on the design df: t(0.975, n' − H) · √(K (1/n' − 1/N))."""
+    if K is None or respondents < 1:
         return None
-    return Z * math.sqrt(max(K * (1 / respondents - 1 / population), 0.0))
+    from scipy.stats import t
+
+    quantile = float(t.ppf(0.975, _df(respondents, strata)))
+    return quantile * math.sqrt(max(K * (1 / respondents - 1 / population), 0.0))
 
 
-def _needed(K: float | None, distance: float | None, population: int, rate: float) -> int | None:
+def _needed(
+    K: float | None, distance: float | None, population: int, rate: float, strata: int
+) -> int | None:
     """Smallest sample size (units, before nonresponse) whose half-width < distance."""
     if K is None or distance is None or distance <= 0:
         return None
-    if K == 0:
-        return 1
-    respondents = 1 / (distance**2 / (Z**2 * K) + 1 / population)
-    needed = math.ceil(respondents / rate)
-    return needed if needed <= population else None
+    # The normal approximation gives a lower bound; t on fewer df only widens the interval.
+    start = math.ceil(1 / (distance**2 / (Z**2 * K) + 1 / population) / rate) if K else 1
+    for n in range(max(1, start), population + 1):
+        half = _half_width(K, n * rate, population, strata)
+        if half is not None and half < distance:
+            return n
+    return None
 
 
 def plan_table(rows: list[PlanRow]) -> str:

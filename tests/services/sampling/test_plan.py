@@ -9,6 +9,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from scipy.stats import t
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -26,7 +27,14 @@ from tests.services.sampling.conftest import (
     write_wave,
 )
 
-Z = 1.959963984540054
+STRATA = 3  # a, b and c: the design df of n' responding units is n' − 3
+
+
+def t95(respondents: float) -> float:
+    """t(0.975) on the design df of `respondents` responding units in three strata."""
+    return float(t.ppf(0.975, max(1, math.floor(respondents) - STRATA)))
+
+
 MARKS = [6, 7, 8, 7, 9, 5, 8, 7]
 ANSWERING = [0, 1, 2, 3, 4, 10, 11, 12]  # five units of stratum a, three of b, none of c
 
@@ -79,17 +87,18 @@ def test_plan_from_the_previous_wave(waves: Path, published: Engine, db_url: str
     k = se**2 / (1 / 8 - 1 / 17)  # eight responding units of a frame of 17
     assert row["sample_size"] == 6 and row["population"] == 17
     assert row["expected_respondents"] == pytest.approx(4.2)
-    assert row["half_width"] == pytest.approx(Z * math.sqrt(k * (1 / 4.2 - 1 / 17)))
+    assert row["half_width"] == pytest.approx(t95(4.2) * math.sqrt(k * (1 / 4.2 - 1 / 17)))
     assert row["target"] == 7.6 and row["target_year"] == 2027
     assert row["distance"] == pytest.approx(abs(last - 7.6))
     assert row["decides"] is (row["half_width"] < row["distance"])
 
     def half(n: int) -> float:
-        return Z * math.sqrt(k * (1 / (0.7 * n) - 1 / 17))
+        return t95(0.7 * n) * math.sqrt(k * (1 / (0.7 * n) - 1 / 17))
 
     needed = row["needed_sample_size"]
     assert needed is not None and half(needed) < row["distance"] <= half(needed - 1)
     assert "previous wave w2025: se" in row["basis"] and "8 responding units of 17" in row["basis"]
+    assert row["basis"].endswith("t on 1 df (3 strata)")
     table = mel(db_url, "sample", "plan", "--wave", "w2027", env=env)
     assert table.exit_code == 0 and "±95% CI" in table.output
     assert f"{needed:>9}" in table.output.splitlines()[2]
@@ -112,7 +121,7 @@ def test_plan_without_a_previous_wave_states_its_assumption(
     )
     (row,) = json.loads(result.output)
     # A mark from 1 to 10: SD assumed (10 − 1)/4 = 2.25; last known value is the baseline.
-    assert row["half_width"] == pytest.approx(Z * math.sqrt(2.25**2 * (1 / 4.2 - 1 / 17)))
+    assert row["half_width"] == pytest.approx(t95(4.2) * math.sqrt(2.25**2 * (1 / 4.2 - 1 / 17)))
     assert row["last_estimate"] == 7.1 and row["last_from"] == "baseline 2024"
     assert "assumption: SD = range/4 = 2.25 on the 1–10 scale" in row["basis"]
     with Session(published) as session:
