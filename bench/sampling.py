@@ -90,8 +90,9 @@ def end_to_end(frame: pd.DataFrame, n: int, seed: int) -> dict[str, float]:
     """Import the frame as katapult's units into a fresh SQLite database, then draw."""
     from mel.db import make_engine, session_scope, upgrade
     from mel.models import Wave
-    from mel.services.sampling.store import create_wave, draw_sample
+    from mel.services.sampling.store import draw_sample
     from mel.services.sampling.units import import_units
+    from mel.services.sampling.waves import create_wave
     from mel.settings import project_path
     from mel.surveys.loader import load_catalogue
     from mel.surveys.publish import publish_catalogue

@@ -65,7 +65,8 @@ def plan_command(wave_code: str, programme: str | None, as_json: bool) -> None:
     import json
 
     from mel.services.sampling import SamplingError
-    from mel.services.sampling.plan import plan_table, plan_wave
+    from mel.services.sampling.plan import plan_wave
+    from mel.services.sampling.plan_table import plan_table
     from mel.services.sampling.store import find_wave
 
     try:

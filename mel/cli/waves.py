@@ -110,7 +110,7 @@ def create_command(file: Path) -> None:
     """
     from mel.services.privacy import record
     from mel.services.sampling import SamplingError
-    from mel.services.sampling.store import create_wave
+    from mel.services.sampling.waves import create_wave
     from mel.surveys.yamlfile import FileProblems
 
     try:

@@ -13,7 +13,8 @@ from sqlmodel import Session, col, select
 
 from mel.db import session_scope
 from mel.models import AuditEvent, Contact, FrameUnit, Instrument, Wave
-from mel.services.sampling.store import create_wave, draw_sample, find_wave, freeze_sample
+from mel.services.sampling.store import draw_sample, find_wave, freeze_sample
+from mel.services.sampling.waves import create_wave
 from tests.factories import write_yaml
 
 from .conftest import Auth, csrf_token

@@ -1,4 +1,4 @@
-"""Waves from wave files, their drawn samples in the database, and freezing a sample.
+"""Drawn samples of waves in the database: find a wave, draw and store, clear, freeze.
 
 A drawn sample is stored the way the analysis frame reads it: ``WaveStratum`` (N_h, n_h),
 ``FrameUnit`` (every frame unit, sampled or not, with π_i and 1/π_i),
@@ -10,7 +10,6 @@ to contacts and are made when contacts are imported.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -25,24 +24,13 @@ from mel.models import (
     Programme,
     Unit,
     Wave,
-    WaveInstrument,
     WaveStratum,
 )
 from mel.models.base import utcnow
 from mel.services.sampling import SamplingError
 from mel.services.sampling.design import draw_frame
 from mel.services.sampling.draw import Drawn
-from mel.services.sampling.wavefile import Pps, WaveFile, load_wave_file
-from mel.surveys.yamlfile import FileProblems, Problem
-
-
-@dataclass(frozen=True)
-class Created:
-    """What `create_wave` did: ``created``, ``updated`` or ``unchanged``; sample discarded?"""
-
-    wave: Wave
-    action: str
-    discarded_sample: bool = False
+from mel.services.sampling.wavefile import Pps, WaveFile
 
 
 @dataclass(frozen=True)
@@ -82,95 +70,7 @@ def find_wave(session: Session, code: str, programme: str | None = None) -> Wave
     return waves[0]
 
 
-def create_wave(session: Session, path: Path | str) -> Created:
-    """Store the wave of a wave file, or update it while its sample is not frozen.
-
-    Raises
-    ------
-    FileProblems
-        The file is invalid, or names a programme or instrument mel does not know.
-    SamplingError
-        The wave's sample is frozen and the file changed.
-    """
-    path = Path(path)
-    spec, digest = load_wave_file(path)
-    programme, instruments = _references(session, path, spec)
-    wave = session.exec(
-        select(Wave).where(Wave.programme_id == programme.id, Wave.code == spec.wave)
-    ).first()
-    design = spec.model_dump(mode="json")
-    if wave is not None and wave.content_hash == digest:
-        return Created(wave, "unchanged")
-    if wave is not None and wave.frozen_at is not None:
-        raise SamplingError(
-            f"wave {spec.wave!r}: its sample was frozen at {wave.frozen_at:%Y-%m-%d %H:%M} "
-            "(invitations went out), so its file can no longer change"
-        )
-    discarded = False
-    action = "created" if wave is None else "updated"
-    if wave is None:
-        wave = Wave(
-            programme_id=programme.id or 0, code=spec.wave, label_nl="", label_en="", year=0
-        )
-    elif wave.sample_drawn_at is not None and wave.design.get("design") != design["design"]:
-        _clear_sample(session, wave)
-        wave.sample_drawn_at = wave.sample_seed = None
-        discarded = True
-    wave.label_nl, wave.label_en = spec.label.nl, spec.label.en or spec.label.nl
-    wave.year = spec.year
-    wave.fieldwork_start, wave.fieldwork_end = spec.fieldwork.start, spec.fieldwork.end
-    if spec.retention_until is not None:  # else the date staff set on the Waves page stays
-        wave.retention_until = spec.retention_until
-    wave.design, wave.source_path, wave.content_hash = design, str(path), digest
-    session.add(wave)
-    session.flush()
-    for instrument in instruments:
-        if session.get(WaveInstrument, (wave.id, instrument.id)) is None:
-            session.add(WaveInstrument(wave_id=wave.id or 0, instrument_id=instrument.id or 0))
-    session.flush()
-    return Created(wave, action, discarded)
-
-
-def _references(session: Session, path: Path, spec: WaveFile) -> tuple[Programme, list[Instrument]]:
-    """The programme and instruments a wave file names, or FileProblems locating each."""
-    problems: list[Problem] = []
-    programme = session.exec(select(Programme).where(Programme.code == spec.programme)).first()
-    if programme is None:
-        problems.append(Problem(str(path), "programme", f"unknown programme {spec.programme!r}"))
-        raise FileProblems(problems)
-    instruments = []
-    for i, item in enumerate(spec.instruments):
-        row = session.exec(select(Instrument).where(Instrument.code == item.code)).first()
-        where = f"instruments[{i}]"
-        if row is None or row.programme_id != programme.id:
-            problems.append(
-                Problem(
-                    str(path),
-                    f"{where}.code",
-                    f"no published instrument {item.code!r} in programme {spec.programme!r}",
-                )
-            )
-            continue
-        if row.respondent == "person" and item.persons is None:
-            problems.append(
-                Problem(
-                    str(path),
-                    where,
-                    f"{item.code!r} asks persons: say who is invited "
-                    "('persons: {size: ..., select: all}')",
-                )
-            )
-        if row.respondent != "person" and item.persons is not None:
-            problems.append(
-                Problem(str(path), f"{where}.persons", f"{item.code!r} asks units, not persons")
-            )
-        instruments.append(row)
-    if problems:
-        raise FileProblems(problems)
-    return programme, instruments
-
-
-def _clear_sample(session: Session, wave: Wave) -> None:
+def clear_sample(session: Session, wave: Wave) -> None:
     """Remove a wave's drawn sample (frame, strata, persons and its unit cases)."""
     for table in (FrameUnitPersons, FrameUnit, WaveStratum):
         session.execute(delete(table).where(col(table.wave_id) == wave.id))
@@ -195,7 +95,7 @@ def draw_sample(
     spec = wave_design(wave)
     units = _frame(session, wave, spec)
     drawn = draw_frame(spec, units, seed, sd)
-    _clear_sample(session, wave)
+    clear_sample(session, wave)
     strata = drawn.population()
     _insert(
         session,

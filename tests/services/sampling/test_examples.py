@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from mel.db import session_scope
-from mel.services.sampling.store import create_wave
+from mel.services.sampling.waves import create_wave
 from mel.surveys.loader import load_catalogue
 from mel.surveys.publish import publish_catalogue
 
