@@ -12,8 +12,10 @@ from mel.cli.invitations import invitations_group
 from mel.cli.report import report_command
 from mel.cli.respondents import respondents_group
 from mel.cli.retention import retention_group
+from mel.cli.sample import sample_group
 from mel.cli.simulate import simulate_command
 from mel.cli.surveys import surveys_group
+from mel.cli.units import units_group
 from mel.cli.users import audit_group, users_group
 from mel.cli.waves import waves_group
 
@@ -33,6 +35,8 @@ main.add_command(demo_command)
 main.add_command(serve_command)
 main.add_command(invitations_group)
 main.add_command(waves_group)
+main.add_command(units_group)
+main.add_command(sample_group)
 main.add_command(report_command)
 main.add_command(simulate_command)
 main.add_command(analyse_command)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from mel.cli.context import cli_errors, settings
@@ -95,3 +97,44 @@ def open_link_command(wave_code: str, instrument_code: str, on: bool, ask_unit: 
     if on:
         closed = "" if status == "open" else f" (the wave is {status}: it takes nobody yet)"
         click.echo(f"  {path}{closed}")
+
+
+@waves_group.command("create")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@cli_errors
+def create_command(file: Path) -> None:
+    """Create (or update) the wave a wave file defines: instruments, dates and design.
+
+    Re-running it with a changed file updates the wave while its sample is not frozen; a
+    changed design discards a sample already drawn (draw it again).
+    """
+    from mel.services.privacy import record
+    from mel.services.sampling import SamplingError
+    from mel.services.sampling.waves import create_wave
+    from mel.surveys.yamlfile import FileProblems
+
+    try:
+        with database() as session:
+            created = create_wave(session, file)
+            if created.action != "unchanged":
+                record(
+                    session,
+                    cli_actor(),
+                    f"wave_{created.action}",
+                    programme=created.wave.design.get("programme"),
+                    target=created.wave.code,
+                    content_hash=created.wave.content_hash,
+                )
+    except FileProblems as exc:
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        raise click.ClickException(
+            f"{len(exc.problems)} problem(s) in {file}; no wave stored"
+        ) from None
+    except SamplingError as exc:
+        raise click.ClickException(str(exc)) from None
+    wave = created.wave
+    design = wave.design["design"]["method"]
+    click.echo(f"wave {wave.code} ({wave.year}, design {design}): {created.action}")
+    if created.discarded_sample:
+        click.echo("the design changed: the sample drawn before was discarded; draw it again")

@@ -16,6 +16,7 @@ from mel.surveys.schema import InstrumentDefinition
 from mel.surveys.yamlfile import FileProblems, Problem, YamlDocument, read_yaml
 
 PROGRAMME_FILE = "programme.yaml"
+WAVES_DIR = "waves"
 Model = TypeVar("Model", bound=BaseModel)
 
 
@@ -97,8 +98,11 @@ def discover(paths: Iterable[Path | str]) -> list[Path]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found.update(p for p in path.rglob("*.yaml") if p.is_file())
-            found.update(p for p in path.rglob("*.yml") if p.is_file())
+            for pattern in ("*.yaml", "*.yml"):
+                # Wave files (<programme>/waves/) are not surveys: `mel waves create` reads them.
+                found.update(
+                    p for p in path.rglob(pattern) if p.is_file() and WAVES_DIR not in p.parts
+                )
         else:
             found.add(path)
     return sorted(found)

@@ -21,6 +21,8 @@ PAGES = {
     "exports": "/staff/p/alpha/exports",
     "users": "/staff/admin/users",
     "waves": "/staff/p/alpha/waves",
+    "samples": "/staff/p/alpha/samples",
+    "sample": "/staff/p/alpha/waves/w2025/sample",
     "password": "/staff/password",
 }
 
