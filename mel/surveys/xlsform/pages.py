@@ -18,20 +18,6 @@ from mel.surveys.schema import Question
 from mel.surveys.xlsform.mapping import Target, condition_questions
 from mel.surveys.xlsform.sheets import Row
 
-NOT_KEPT = (
-    "default",
-    "calculation",
-    "choice_filter",
-    "read_only",
-    "trigger",
-    "repeat_count",
-    "required_message",
-    "guidance_hint",
-    "image",
-    "audio",
-    "video",
-    "big-image",
-)
 KEY_ORDER = (
     "name",
     "type",
@@ -46,6 +32,7 @@ KEY_ORDER = (
     "max",
     "multiline",
     "other",
+    "sensitive",
 )
 
 
@@ -159,7 +146,7 @@ class PageLayout(ABC):
         """Read a row's `required`."""
 
     @abstractmethod
-    def not_kept(self, row: Row, columns: tuple[str, ...] = NOT_KEPT) -> None:
+    def not_kept(self, row: Row, columns: tuple[str, ...] = ()) -> None:
         """List the filled columns of a converted row that mel has no place for."""
 
     @abstractmethod
@@ -260,8 +247,11 @@ class PageLayout(ABC):
         used: set[str] = set()
         rows = []
         for row in statements:
-            self.not_kept(row, ("relevant", "constraint", "hint", *NOT_KEPT))
-            rows.append({"name": self.name(row, used), "label": self.label(row, row.get("name"))})
+            self.not_kept(row, ("relevant", "constraint", "hint"))
+            statement = {"name": self.name(row, used), "label": self.label(row, row.get("name"))}
+            if row.get("mel_reverse").lower() in ("yes", "true", "1"):
+                statement["reverse"] = True
+            rows.append(statement)
             self.lost[row.get("name")] = f"is a statement of likert question {name!r}"
         data = {
             "name": name,

@@ -1,0 +1,83 @@
+"""Reading only the used cells of a workbook, in bounded memory whatever produced it.
+
+A workbook saved by LibreOffice often declares a used range of all 1,048,576 rows and
+1,024 columns; a reader that trusts that declaration builds a billion empty cells. Here
+.xlsx/.xlsm files are streamed with openpyxl's read-only reader with the declared range
+ignored, each row cut after its last non-empty cell and empty rows dropped; .xls, .xlsb
+and .ods files (at most 65,536 × 256 cells for .xls) are read with python-calamine.
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+Cells = list[tuple[int, list[object]]]
+
+
+def letter(index: int) -> str:
+    """Return the spreadsheet letter of a 0-based column index (0 → A, 27 → AB)."""
+    name = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        name = chr(65 + rest) + name
+    return name
+
+
+def _used(values: tuple | list) -> list[object]:
+    """Cut a row after its last non-empty cell."""
+    end = len(values)
+    while end and (values[end - 1] is None or values[end - 1] == ""):
+        end -= 1
+    return list(values[:end])
+
+
+def read_cells(path: Path) -> dict[str, Cells]:
+    """Return {sheet name (stripped, lower-case): [(row number, values)]} of non-empty rows."""
+    with path.open("rb") as handle:
+        magic = handle.read(4)
+    if magic == b"PK\x03\x04" and path.suffix.lower() not in (".ods", ".xlsb"):
+        return _read_xlsx(path)
+    return _read_calamine(path)
+
+
+def _read_xlsx(path: Path) -> dict[str, Cells]:
+    """Stream an .xlsx with openpyxl, ignoring the declared dimension."""
+    import openpyxl
+
+    with warnings.catch_warnings():  # openpyxl warns about styles it cannot read
+        warnings.simplefilter("ignore")
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        sheets: dict[str, Cells] = {}
+        for name in book.sheetnames:
+            sheet = book[name]
+            if not hasattr(sheet, "reset_dimensions"):  # a chart sheet has no cells
+                continue
+            sheet.reset_dimensions()
+            rows: Cells = []
+            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+                if values and (used := _used(values)):
+                    rows.append((number, used))
+            sheets[name.strip().lower()] = rows
+        return sheets
+    finally:
+        book.close()
+
+
+def _read_calamine(path: Path) -> dict[str, Cells]:
+    """Read an .xls, .xlsb or .ods workbook with python-calamine."""
+    from python_calamine import CalamineWorkbook
+
+    book = CalamineWorkbook.from_path(str(path))
+    sheets: dict[str, Cells] = {}
+    for name in book.sheet_names:
+        sheet = book.get_sheet_by_name(name)
+        first, left = sheet.start or (0, 0)
+        rows: Cells = []
+        for number, values in enumerate(sheet.iter_rows(), start=first + 1):
+            if used := _used([None] * left + list(values)):
+                rows.append((number, used))
+        sheets[name.strip().lower()] = rows
+    return sheets
