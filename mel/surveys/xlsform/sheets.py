@@ -93,6 +93,7 @@ class Workbook:
     def __init__(self, path: Path, language_option: str | None = None) -> None:
         self.file = str(path)
         self.language_option = language_option
+        self.unlabelled: list[tuple[str, str]] = []
         try:
             self.sheets = read_cells(path)
         except Exception as exc:  # noqa: BLE001 - any failure means: not a readable workbook
@@ -174,13 +175,8 @@ class Workbook:
             if column in TEXTS:
                 code = language(suffix) if suffix else default_language
                 if code is None:
-                    raise self.fail(
-                        where,
-                        f"column {header!r} has no language: give it with --language nl|en "
-                        "(or default_language on the settings sheet, or write "
-                        "'label::Nederlands (nl)')",
-                    )
-                if code not in ("nl", "en"):
+                    self.unlabelled.append((where, header))
+                elif code not in ("nl", "en"):
                     notes.append(
                         Problem(
                             self.file,
@@ -212,6 +208,14 @@ class Workbook:
         for column in needed:
             if (table or sheet == "survey") and column not in {base for base, _ in columns}:
                 raise self.fail(f"{sheet} sheet", f"no {column!r} column in row 1")
+        if self.unlabelled:
+            where, header = self.unlabelled[0]
+            raise self.fail(
+                where,
+                f"column {header!r} has no language: give it with --language nl|en "
+                "(or default_language on the settings sheet, or write "
+                "'label::Nederlands (nl)')",
+            )
         rows = []
         for line, values in table:
             if line == 1:
