@@ -103,6 +103,7 @@ class _Builder(PageLayout):
         self.lost: dict[str, str] = {}
         self.pages: list[Page] = []
         self.choices: dict[str, list[dict]] = {}
+        self.choice_values: dict[str, set[str]] = {}
         self.nl_columns: set[tuple[str, str]] = set()
 
     def note(self, where: str, message: str) -> None:
@@ -189,9 +190,10 @@ class _Builder(PageLayout):
             for column in (*row.cells, *row.texts):
                 if why := status("choices", column):
                     self.note(row.where, f"column {column!r} not converted: mel has no {why}")
-            if any(str(e["value"]) == value for e in entries):
+            if value in self.choice_values.setdefault(listname, set()):
                 self.note(row.where, f"duplicate value {value!r} in list {listname!r}; skipped")
                 continue
+            self.choice_values[listname].add(value)
             number = row.get("mel_integer").lower() in ("yes", "true", "1")
             if number and re.fullmatch(r"-?\d+", value):
                 entries.append({"value": int(value), "label": self.label(row, value)})

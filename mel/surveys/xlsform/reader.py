@@ -10,7 +10,9 @@ and .ods files (at most 65,536 × 256 cells for .xls) are read with python-calam
 from __future__ import annotations
 
 import warnings
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 Cells = list[tuple[int, list[object]]]
 
@@ -56,14 +58,45 @@ def _read_xlsx(path: Path) -> dict[str, Cells]:
             if not hasattr(sheet, "reset_dimensions"):  # a chart sheet has no cells
                 continue
             sheet.reset_dimensions()
-            rows: Cells = []
-            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-                if values and (used := _used(values)):
-                    rows.append((number, used))
-            sheets[name.strip().lower()] = rows
+            sheets[name.strip().lower()] = [
+                (number, used) for number, values in _rows(book, sheet) if (used := _used(values))
+            ]
         return sheets
     finally:
         book.close()
+
+
+def _rows(book: Any, sheet: Any) -> Iterator[tuple[int, Sequence[object]]]:
+    """Yield (row number, values) of the rows a sheet's XML has, skipping the gaps.
+
+    openpyxl's public iter_rows() yields an empty row for every row number missing from
+    the file (a million for a cell in the last row); its sheet parser, used by iter_rows
+    itself, yields only the rows that are there. Should its internals change, iter_rows()
+    is used instead.
+    """
+    try:
+        from openpyxl.worksheet._reader import WorkSheetParser
+
+        source = sheet._get_source()
+        parser = WorkSheetParser(
+            source,
+            sheet._shared_strings,
+            data_only=True,
+            epoch=book.epoch,
+            date_formats=book._date_formats,
+            timedelta_formats=book._timedelta_formats,
+        )
+    except (ImportError, AttributeError, TypeError):
+        yield from enumerate(sheet.iter_rows(values_only=True), start=1)
+        return
+    with source:
+        for number, cells in parser.parse():
+            values: list[object] = []
+            for cell in cells:
+                if cell["value"] is not None and cell["value"] != "":
+                    values.extend([None] * (cell["column"] - 1 - len(values)))
+                    values.append(cell["value"])
+            yield number, values
 
 
 def _read_calamine(path: Path) -> dict[str, Cells]:
