@@ -236,7 +236,7 @@ class _Builder(PageLayout):
                 + (
                     f" ({original!r} is reserved for mel's analysis columns; "
                     "the label keeps the question's text)"
-                    if reserved and default != "page"
+                    if reserved and used is self.names
                     else ""
                 ),
             )
