@@ -150,6 +150,10 @@ class PageLayout(ABC):
         """List the filled columns of a converted row that mel has no place for."""
 
     @abstractmethod
+    def appearance(self, row: Row, honoured: tuple[str, ...]) -> None:
+        """List the appearance words mel does not honour for this row."""
+
+    @abstractmethod
     def question(self, row: Row, inherited: dict | None) -> None:
         """Convert one question row and place it on the current page."""
 
@@ -166,6 +170,7 @@ class PageLayout(ABC):
                     self.condition(item.row),
                     grouped=True,
                 )
+                self.group_columns(item.row)
                 self.add(item.children, item, None)
                 if not any(page.questions for page in self.pages[start:]):
                     self.note(
@@ -177,6 +182,11 @@ class PageLayout(ABC):
                 if not self.pages or self.pages[-1].grouped:
                     self.open_page(self.loose_name(), None, None, False)
                 self.add([item], None, None)
+
+    def group_columns(self, row: Row) -> None:
+        """List what a group row has that mel does not convert for groups."""
+        self.not_kept(row, ("hint", "required", "constraint", "parameters"))
+        self.appearance(row, ("field-list",))
 
     def loose_name(self) -> str:
         """Name a page of questions outside groups by its place among the pages."""
@@ -210,6 +220,7 @@ class PageLayout(ABC):
                         f"page {self.pages[-1].name!r}; its label "
                         f"{label['nl']!r} is not shown",
                     )
+                self.group_columns(item.row)
                 self.add(item.children, item, both(inherited, self.condition(item.row)))
             elif run and group is not None:
                 self.likert(run, group, inherited)
