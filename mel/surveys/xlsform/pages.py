@@ -273,6 +273,8 @@ class PageLayout(ABC):
             "relevant": both(inherited, self.condition(header)),
             "choices": listname,
             "statements": rows,
+            "sensitive": header is not None
+            and header.get("mel_sensitive").lower() in ("yes", "true", "1"),
         }
         if header:
             self.not_kept(header)
