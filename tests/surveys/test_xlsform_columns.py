@@ -179,11 +179,6 @@ def test_every_survey_column_is_converted_or_names_its_feature() -> None:
             "column E",
             "duplicate column 'relevance': column D ('relevant')",
         ),
-        (
-            ["type", "name", "label::nl", "label::Dutch (nl)"],
-            "column D",
-            "duplicate column 'label::Dutch (nl)': column C ('label::nl')",
-        ),
     ],
 )
 def test_duplicate_headers_are_refused_with_their_place(
@@ -375,3 +370,36 @@ def test_a_workbook_declaring_the_whole_grid_is_read_in_little_memory(tmp_path: 
         tracemalloc.stop()
     assert [q["name"] for q in questions(result)] == ["a"]
     assert peak < 50 * 2**20  # trusting the declaration builds ~10^9 cells
+
+
+def test_two_spellings_of_one_language_keep_the_first(tmp_path: Path) -> None:
+    survey = [["type", "name", "label::nl", "label::Dutch (nl)"], ["text", "a", "A", "B"]]
+    result = convert(form(tmp_path / "f.xlsx", survey, None))
+    assert questions(result)[0]["label"] == {"nl": "A"}
+    assert notes(result) == [
+        (
+            "survey sheet row 1 column D",
+            "column 'label::Dutch (nl)' is the same column and language as column C "
+            "('label::nl'); not converted",
+        )
+    ]
+
+
+def test_typographic_quotes_in_expressions_are_read_as_quotes(tmp_path: Path) -> None:
+    survey = [
+        ["type", "name", "label", "relevant"],
+        ["select_one jn", "klant", "Klant?"],
+        ["text", "waarom", "Waarom?", "${klant} = \u2018j\u2019"],
+    ]
+    result = convert(form(tmp_path / "f.xlsx", survey))
+    assert questions(result)[1]["relevant"] == {"question": "klant", "equals": "j"}
+    assert notes(result) == []
+
+
+def test_unknown_settings_are_listed(tmp_path: Path) -> None:
+    settings = [["form_id", "xml_root"], ["f", "data"]]
+    survey = [["type", "name", "label"], ["text", "a", "A"]]
+    result = convert(form(tmp_path / "f.xlsx", survey, None, settings))
+    assert notes(result) == [
+        ("settings row 2 column B", "xml_root 'data' not converted: not a setting mel knows")
+    ]

@@ -58,9 +58,13 @@ def _read_xlsx(path: Path) -> dict[str, Cells]:
             if not hasattr(sheet, "reset_dimensions"):  # a chart sheet has no cells
                 continue
             sheet.reset_dimensions()
-            sheets[name.strip().lower()] = [
-                (number, used) for number, values in _rows(book, sheet) if (used := _used(values))
-            ]
+            with warnings.catch_warnings():  # and about extensions it drops
+                warnings.simplefilter("ignore")
+                sheets[name.strip().lower()] = [
+                    (number, used)
+                    for number, values in _rows(book, sheet)
+                    if (used := _used(values))
+                ]
         return sheets
     finally:
         book.close()

@@ -17,6 +17,9 @@ from mel.surveys.xlsform.columns import TEXTS, resolve, snake, status
 from mel.surveys.xlsform.reader import letter, read_cells
 from mel.surveys.yamlfile import FileProblems, Problem
 
+# pyxform reads typographic quotes in cells as plain ones (Excel's autocorrect puts them in).
+QUOTES = {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'}
+SMART_QUOTES = re.compile("|".join(QUOTES))
 LANGUAGE_NAMES = {
     "nederlands": "nl",
     "dutch": "nl",
@@ -116,16 +119,17 @@ class Workbook:
             if not _text(header):
                 continue
             column, _ = resolve("settings", _text(header), False)
-            column = column or snake(_text(header))
-            why = status("settings", column)
-            if why and _text(value):
+            why = status("settings", column) if column else ""
+            if (why or not column) and _text(value):
                 notes.append(
                     Problem(
                         self.file,
                         f"settings row 2 column {letter(index)}",
-                        f"{_text(header)} {_text(value)!r} not converted: mel has no {why}",
+                        f"{_text(header)} {_text(value)!r} not converted: "
+                        + (f"mel has no {why}" if why else "not a setting mel knows"),
                     )
                 )
+            column = column or snake(_text(header))
             found[column] = _text(value)
         return found
 
@@ -155,6 +159,7 @@ class Workbook:
         double = any("::" in h for h in headers)
         columns: list[tuple[str, str | None]] = []
         seen: dict[tuple[str, str | None], int] = {}
+        spelt: dict[tuple[str, str], int] = {}
         for index, header in enumerate(headers):
             where = f"{sheet} sheet row 1 column {letter(index)}"
             if not header:
@@ -184,13 +189,26 @@ class Workbook:
                             f"column {header!r}: language {code!r} is not nl or en; not converted",
                         )
                     )
-            key = (column, code)
-            if key in seen:
+            spelled = (column, (suffix or "").strip().lower())
+            if spelled in spelt:  # pyxform refuses these too
                 raise self.fail(
                     where,
-                    f"duplicate column {header!r}: column {letter(seen[key])} "
-                    f"({headers[seen[key]]!r}) is the same column",
+                    f"duplicate column {header!r}: column {letter(spelt[spelled])} "
+                    f"({headers[spelt[spelled]]!r}) is the same column",
                 )
+            spelt[spelled] = index
+            key = (column, code)
+            if key in seen:  # e.g. 'label' read as English beside 'label::English (en)'
+                notes.append(
+                    Problem(
+                        self.file,
+                        where,
+                        f"column {header!r} is the same column and language as column "
+                        f"{letter(seen[key])} ({headers[seen[key]]!r}); not converted",
+                    )
+                )
+                columns.append(("", None))
+                continue
             seen[key] = index
             columns.append((column, code))
         return columns
@@ -228,7 +246,7 @@ class Workbook:
                     if code in ("nl", "en"):
                         row.texts.setdefault(base, {})[code] = text
                     continue
-                row.cells[base] = text
+                row.cells[base] = SMART_QUOTES.sub(lambda m: QUOTES[m.group()], text)
             if row.cells or row.texts:
                 rows.append(row)
         return rows
