@@ -1,10 +1,12 @@
-"""Convert an ODK/KoboToolbox XLSForm (.xlsx) into a mel survey definition.
+"""Convert an XLSForm (ODK, KoboToolbox, SurveyCTO; .xlsx or .xls) into a mel definition.
 
 What mel cannot express (repeats, calculations, media, expressions outside the subset in
-`xlsform_expressions`) is listed in `XlsformResult.unconverted`, by sheet and row, never
-dropped silently. See https://xlsform.org for the format. The work is split over
-`xlsform_sheets` (reading the workbook), `xlsform_pages` (groups, pages and likert
-questions) and `xlsform_expressions`/`xlsform_mapping` (relevant and constraint).
+`expressions`) is listed in `XlsformResult.unconverted`, by sheet and row, never dropped
+silently; `XlsformResult.valid` says whether the definition passes mel's own checks. See
+https://xlsform.org for the format. The work is split over `reader` and `sheets` (the
+workbook; `columns` is the table of what is converted), `pages` (groups, pages and likert
+questions), `rowfields` (required, constraint, parameters, appearance), `expressions` and
+`mapping` (relevant and constraint), and `melcolumns` (what `export` adds for mel).
 """
 
 from __future__ import annotations
@@ -21,8 +23,8 @@ from pydantic import ValidationError
 from mel.surveys.checks import RESERVED_NAMES, check_instrument
 from mel.surveys.schema import InstrumentDefinition
 from mel.surveys.xlsform.columns import status
-from mel.surveys.xlsform.expressions import Unconvertible, number
-from mel.surveys.xlsform.mapping import Target, to_condition, to_constraint
+from mel.surveys.xlsform.expressions import Unconvertible
+from mel.surveys.xlsform.mapping import Target, to_condition
 from mel.surveys.xlsform.melcolumns import YES_NO_LIST, bound, mel_settings
 from mel.surveys.xlsform.pages import (
     KEY_ORDER,
@@ -33,6 +35,7 @@ from mel.surveys.xlsform.pages import (
     tree,
     unique,
 )
+from mel.surveys.xlsform.rowfields import RowFields
 from mel.surveys.xlsform.sheets import Row, Workbook
 from mel.surveys.yamlfile import FileProblems, Problem, format_location
 
@@ -51,16 +54,6 @@ TYPES = {
 # What `mel surveys export-xlsform` writes in `mel_type` for mel types XLSForm lacks, by
 # the XLSForm type it writes in `type`.
 MEL_TYPES = {"select_one": ("yes_no",), "rating": ("nps",)}
-CONSTRAINT_ORDER = (
-    "min",
-    "max",
-    "min_length",
-    "max_length",
-    "regex",
-    "min_selected",
-    "max_selected",
-    "message",
-)
 
 
 @dataclass
@@ -90,7 +83,7 @@ def slug(text: str, prefix: str) -> str:
     return code if re.match(r"^[a-z]", code) else f"{prefix}-{code}".rstrip("-")
 
 
-class _Builder(PageLayout):
+class _Builder(RowFields, PageLayout):
     """Turns the rows of one workbook into a mel definition, noting what is lost."""
 
     def __init__(self, book: Workbook) -> None:
@@ -266,64 +259,6 @@ class _Builder(PageLayout):
             self.note(row.where, f"relevant {text!r} not converted ({exc}); always shown")
             return None
 
-    def constraint(self, row: Row, kind: str) -> dict | None:
-        """Convert a row's `constraint`, listing each part that has no mel equivalent."""
-        text = row.get("constraint")
-        if not text:
-            return None
-        fields, failures = to_constraint(text, kind)
-        for failure in failures:
-            self.note(row.where, f"constraint {text!r} not converted: {failure}")
-        if fields:
-            fields["message"] = self.text(row, "constraint_message")
-        return ordered(fields, CONSTRAINT_ORDER) or None
-
-    def required(self, row: Row) -> bool:
-        """Read `required`: yes/true/true()/1; an expression is listed and read as no."""
-        value = row.get("required")
-        if value.lower() in ("yes", "true", "true()", "1"):
-            return True
-        if value.lower() not in ("", "no", "false", "false()", "0"):
-            self.note(row.where, f"required {value!r} not converted; the question is optional")
-        return False
-
-    def not_kept(self, row: Row, columns: tuple[str, ...] = ()) -> None:
-        """List the filled columns of a converted row that mel has no place for.
-
-        Those are the columns `columns.SURVEY` marks as needing a feature mel lacks, and
-        `columns` (converted elsewhere, but not for this row).
-        """
-        for column in (*row.cells, *row.texts):
-            why = status("survey", column)
-            if why or column in columns:
-                value = row.get(column) or next(iter(row.texts.get(column, {}).values()), "")
-                self.note(
-                    row.where,
-                    f"column {column!r} ({value!r}) not converted"
-                    + (f": mel has no {why}" if why else ""),
-                )
-
-    def appearance(self, row: Row, honoured: tuple[str, ...]) -> None:
-        """List the appearance words mel does not honour for this row."""
-        text = row.get("appearance")
-        if re.search(r"search\s*\(", text):
-            self.note(
-                row.where,
-                f"appearance {text!r}: choices from search() are not converted "
-                "(mel offers the choice list on the choices sheet)",
-            )
-            text = re.sub(r"search\s*\([^)]*\)", " ", text)
-        for word in text.split():
-            if word.lower() in honoured:
-                continue
-            if word.lower() in ("month-year", "year"):
-                self.note(
-                    row.where,
-                    f"appearance {word!r} not converted: mel asks a full date (day, month, year)",
-                )
-            else:
-                self.note(row.where, f"appearance {word!r} not converted (mel has its own layout)")
-
     def question(self, row: Row, inherited: dict | None) -> None:
         """Convert one question row and place it on the current page."""
         kind, listname, extra = row.kind()
@@ -367,22 +302,6 @@ class _Builder(PageLayout):
         self.not_kept(row)
         values = frozenset(str(c["value"]) for c in self.choices.get(listname, []))
         self.place(row, ordered(data, KEY_ORDER), Target(name, mel_type, values or None))
-
-    def range(self, row: Row) -> tuple[int | float, int | float]:
-        """Read start/end of a range question (default 1 to 10, as pyxform)."""
-        found = dict(re.findall(r"(\w+)\s*=\s*([^\s,;]+)", row.get("parameters").lower()))
-        try:
-            low, high, step = (
-                number(found.get(k, d)) for k, d in (("start", "1"), ("end", "10"), ("step", "1"))
-            )
-        except Unconvertible as exc:
-            self.note(row.where, f"parameters {row.get('parameters')!r}: {exc}; 1 to 10 used")
-            return 1, 10
-        if step != 1:
-            self.note(row.where, f"range step {step} not converted (mel ratings step by 1)")
-        if low > high:
-            self.note(row.where, f"range runs from {low} down to {high}; written as {high}–{low}")
-        return min(low, high), max(low, high)
 
 
 def convert_xlsform(
