@@ -278,7 +278,7 @@ class _Builder(RowFields, PageLayout):
         name = self.name(row, self.names)
         if row.get("mel_type") in MEL_TYPES.get(mel_type, ()):
             mel_type, listname = row.get("mel_type"), ("" if mel_type != "rating" else listname)
-        data = {
+        data: dict[str, Any] = {
             "name": name,
             "type": mel_type,
             "label": self.label(row, row.get("name")),

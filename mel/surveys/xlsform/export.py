@@ -102,7 +102,8 @@ def _bound(value: Any) -> str:
 
 def _question(q: Question) -> list[list[Any]]:
     """Return the survey rows of one question."""
-    kind, mel_type, params = q.type, "", ""
+    kind: str = q.type
+    mel_type, params = "", ""
     if q.type in ("select_one", "select_multiple"):
         kind = f"{q.type} {q.choices}" + (" or_other" if q.other else "")
     elif q.type == "yes_no":

@@ -259,7 +259,10 @@ class PageLayout(ABC):
         rows = []
         for row in statements:
             self.not_kept(row, ("relevant", "constraint", "hint"))
-            statement = {"name": self.name(row, used), "label": self.label(row, row.get("name"))}
+            statement: dict[str, Any] = {
+                "name": self.name(row, used),
+                "label": self.label(row, row.get("name")),
+            }
             if row.get("mel_reverse").lower() in ("yes", "true", "1"):
                 statement["reverse"] = True
             rows.append(statement)

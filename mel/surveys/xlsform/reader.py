@@ -27,7 +27,7 @@ def letter(index: int) -> str:
     return name
 
 
-def _used(values: tuple | list) -> list[object]:
+def _used(values: Sequence[object]) -> list[object]:
     """Cut a row after its last non-empty cell."""
     end = len(values)
     while end and (values[end - 1] is None or values[end - 1] == ""):
