@@ -3,8 +3,10 @@
 A workbook saved by LibreOffice often declares a used range of all 1,048,576 rows and
 1,024 columns; a reader that trusts that declaration builds a billion empty cells. Here
 .xlsx/.xlsm files are streamed with openpyxl's read-only reader with the declared range
-ignored, each row cut after its last non-empty cell and empty rows dropped; .xls, .xlsb
-and .ods files (at most 65,536 × 256 cells for .xls) are read with python-calamine.
+ignored, each row cut after its last non-empty cell and empty rows dropped; legacy .xls
+files (at most 65,536 × 256 cells) are read with python-calamine. Other formats (.ods,
+.xlsb) are refused: calamine builds the full rectangle of a sheet's cells, and aborts the
+process when a file makes it huge.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 Cells = list[tuple[int, list[object]]]
+OLE2 = b"\xd0\xcf\x11\xe0"  # how an .xls file starts
 
 
 def letter(index: int) -> str:
@@ -39,9 +42,9 @@ def read_cells(path: Path) -> dict[str, Cells]:
     """Return {sheet name (stripped, lower-case): [(row number, values)]} of non-empty rows."""
     with path.open("rb") as handle:
         magic = handle.read(4)
-    if magic == b"PK\x03\x04" and path.suffix.lower() not in (".ods", ".xlsb"):
-        return _read_xlsx(path)
-    return _read_calamine(path)
+    if magic == OLE2:
+        return _read_xls(path)
+    return _read_xlsx(path)
 
 
 def _read_xlsx(path: Path) -> dict[str, Cells]:
@@ -103,8 +106,8 @@ def _rows(book: Any, sheet: Any) -> Iterator[tuple[int, Sequence[object]]]:
             yield number, values
 
 
-def _read_calamine(path: Path) -> dict[str, Cells]:
-    """Read an .xls, .xlsb or .ods workbook with python-calamine."""
+def _read_xls(path: Path) -> dict[str, Cells]:
+    """Read a legacy .xls workbook (at most 65,536 × 256 cells) with python-calamine."""
     from python_calamine import CalamineWorkbook
 
     book = CalamineWorkbook.from_path(str(path))

@@ -91,7 +91,7 @@ def language(suffix: str) -> str:
 
 
 class Workbook:
-    """Reads the sheets of one workbook into rows (.xlsx, .xlsm, .xls, .xlsb or .ods)."""
+    """Reads the sheets of one workbook into rows (.xlsx, .xlsm or .xls)."""
 
     def __init__(self, path: Path, language_option: str | None = None) -> None:
         self.file = str(path)
