@@ -403,3 +403,16 @@ def test_unknown_settings_are_listed(tmp_path: Path) -> None:
     assert notes(result) == [
         ("settings row 2 column B", "xml_root 'data' not converted: not a setting mel knows")
     ]
+
+
+def test_other_sheets_are_listed(tmp_path: Path) -> None:
+    path = form(tmp_path / "f.xlsx", [["type", "name", "label"], ["text", "a", "A"]])
+    book = openpyxl.load_workbook(path)
+    book.create_sheet("entities").append(["list_name", "label"])
+    book.create_sheet("Notities").append(["Nog doen"])
+    book.create_sheet("leeg")
+    book.save(path)
+    assert notes(convert(path)) == [
+        ("entities sheet", "not converted: mel has no entities"),
+        ("notities sheet", "not an XLSForm sheet; not converted"),
+    ]

@@ -106,6 +106,12 @@ SETTINGS = {
     "instance_xmlns": "instance namespaces",
     "name": "the XForm root name",
 }
+# Other sheets pyxform reads, and what they would need.
+OTHER_SHEETS = {
+    "external_choices": "external choice lists (select_one_external)",
+    "entities": "entities",
+    "osm": "OpenStreetMap questions",
+}
 # The spellings pyxform accepts for each column (first part of the header, snake_case).
 SURVEY_ALIASES = {
     "readonly": "read_only",

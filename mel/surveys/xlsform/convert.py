@@ -22,7 +22,7 @@ from pydantic import ValidationError
 
 from mel.surveys.checks import RESERVED_NAMES, check_instrument
 from mel.surveys.schema import InstrumentDefinition
-from mel.surveys.xlsform.columns import status
+from mel.surveys.xlsform.columns import OTHER_SHEETS, status
 from mel.surveys.xlsform.expressions import Unconvertible
 from mel.surveys.xlsform.mapping import Target, to_condition
 from mel.surveys.xlsform.melcolumns import YES_NO_LIST, bound, mel_settings
@@ -110,6 +110,7 @@ class _Builder(RowFields, PageLayout):
         survey = self.book.rows("survey", ("type", "name"), lang, self.notes)
         choices = self.book.rows("choices", ("list_name", "name"), lang, self.notes)
         self.nl_columns = self.book.dutch_columns((survey, choices), self.notes)
+        self.other_sheets()
         self.read_choices(choices)
         self.top(tree(survey, self.note))
         definition = self.header(settings, instrument, programme)
@@ -128,6 +129,19 @@ class _Builder(RowFields, PageLayout):
             raise FileProblems(self.notes)
         self.final_check(definition)
         return XlsformResult(definition, list(dict.fromkeys(self.notes)), self.valid)
+
+    def other_sheets(self) -> None:
+        """List the sheets besides survey, choices and settings that have content."""
+        for sheet, rows in self.book.sheets.items():
+            if sheet in ("survey", "choices", "settings") or not rows:
+                continue
+            why = OTHER_SHEETS.get(sheet)
+            self.note(
+                f"{sheet} sheet",
+                f"not converted: mel has no {why}"
+                if why
+                else "not an XLSForm sheet; not converted",
+            )
 
     def header(
         self, settings: dict[str, str], instrument: str | None, programme: str | None
