@@ -66,7 +66,13 @@ class XlsformResult:
 
     def to_yaml(self) -> str:
         """Return the definition as YAML text (mel's key order, unicode kept)."""
-        return yaml.safe_dump(self.definition, allow_unicode=True, sort_keys=False, width=100)
+        return yaml.dump(  # libyaml's emitter when there is one: ten times faster
+            self.definition,
+            Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper),
+            allow_unicode=True,
+            sort_keys=False,
+            width=100,
+        )
 
 
 def mel_name(original: str) -> str:
