@@ -416,3 +416,10 @@ def test_other_sheets_are_listed(tmp_path: Path) -> None:
         ("entities sheet", "not converted: mel has no entities"),
         ("notities sheet", "not an XLSForm sheet; not converted"),
     ]
+
+
+def test_a_page_split_again_and_again_numbers_its_parts(tmp_path: Path) -> None:
+    survey = [["type", "name", "label", "relevant"], ["begin group", "deel", "Deel"]]
+    survey += [["integer", f"q{i}", f"Q{i}", f"${{q{i - 1}}} > 1" if i else ""] for i in range(4)]
+    result = convert(form(tmp_path / "f.xlsx", [*survey, ["end group"]]))
+    assert [p["name"] for p in result.definition["pages"]] == ["deel", "deel_2", "deel_3", "deel_4"]

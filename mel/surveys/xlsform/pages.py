@@ -54,6 +54,7 @@ class Page:
     relevant: dict | None
     grouped: bool
     questions: list[dict] = field(default_factory=list)
+    base: str = ""  # the group's page name, which the parts of a split page number from
 
 
 def tree(rows: list[Row], note: Any) -> list[Row | Group]:
@@ -299,8 +300,10 @@ class PageLayout(ABC):
                     f"relevant refers to {', '.join(sorted(same))} on the same "
                     "page (mel conditions refer to earlier pages)",
                 )
-            name = self.fresh(page.name) if page.grouped else self.loose_name()
+            base = page.base or page.name
+            name = self.fresh(base) if page.grouped else self.loose_name()
             self.open_page(name, page.title, page.relevant, page.grouped)
+            self.pages[-1].base = base
         self.pages[-1].questions.append(data)
         if target and data["type"] != "note":
             self.known[row.get("name")] = target
