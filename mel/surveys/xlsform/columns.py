@@ -106,6 +106,15 @@ SETTINGS = {
     "instance_xmlns": "instance namespaces",
     "name": "the XForm root name",
 }
+# Features inside cells rather than whole columns, by the same rule: CONVERTED, or what
+# the note says (an engine that gains the feature switches its entry to CONVERTED).
+IN_CELLS = {
+    "piping": "piping earlier answers into texts",  # ${q} in a label, hint or message
+    "month-year": "mel asks a full date (day, month, year)",  # date appearances
+    "year": "mel asks a full date (day, month, year)",
+    "search()": "choices from search() are not converted "
+    "(mel offers the choice list on the choices sheet)",
+}
 # Other sheets pyxform reads, and what they would need.
 OTHER_SHEETS = {
     "external_choices": "external choice lists (select_one_external)",

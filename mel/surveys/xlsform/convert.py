@@ -22,7 +22,7 @@ from pydantic import ValidationError
 
 from mel.surveys.checks import RESERVED_NAMES, check_instrument
 from mel.surveys.schema import InstrumentDefinition
-from mel.surveys.xlsform.columns import OTHER_SHEETS, status
+from mel.surveys.xlsform.columns import IN_CELLS, OTHER_SHEETS, status
 from mel.surveys.xlsform.expressions import Unconvertible
 from mel.surveys.xlsform.mapping import Target, to_condition
 from mel.surveys.xlsform.melcolumns import YES_NO_LIST, bound, mel_settings
@@ -220,11 +220,11 @@ class _Builder(RowFields, PageLayout):
         if not nl and not en:
             return None
         piped = sorted(set(re.findall(r"\$\{\s*([^}\s]*)\s*\}", f"{nl} {en}")))
-        if piped and row:
+        if piped and row and IN_CELLS["piping"]:
             self.note(
                 row.where,
-                f"{column} shows {', '.join(f'${{{p}}}' for p in piped)}: piping earlier "
-                "answers into texts is not converted; the text is shown as written",
+                f"{column} shows {', '.join(f'${{{p}}}' for p in piped)}: "
+                f"{IN_CELLS['piping']} is not converted; the text is shown as written",
             )
         if not nl and row and (row.sheet, column) in self.nl_columns:
             self.note(row.where, f"{column}: no Dutch (nl) text; the English text is used")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from abc import abstractmethod
 
-from mel.surveys.xlsform.columns import status
+from mel.surveys.xlsform.columns import IN_CELLS, status
 from mel.surveys.xlsform.expressions import Unconvertible, number
 from mel.surveys.xlsform.mapping import to_constraint
 from mel.surveys.xlsform.pages import ordered
@@ -79,20 +79,17 @@ class RowFields:
         """List the appearance words mel does not honour for this row."""
         text = row.get("appearance")
         if re.search(r"search\s*\(", text):
-            self.note(
-                row.where,
-                f"appearance {text!r}: choices from search() are not converted "
-                "(mel offers the choice list on the choices sheet)",
-            )
+            if IN_CELLS["search()"]:
+                self.note(row.where, f"appearance {text!r}: {IN_CELLS['search()']}")
             text = re.sub(r"search\s*\([^)]*\)", " ", text)
         for word in text.split():
             if word.lower() in honoured:
                 continue
-            if word.lower() in ("month-year", "year"):
-                self.note(
-                    row.where,
-                    f"appearance {word!r} not converted: mel asks a full date (day, month, year)",
-                )
+            if word.lower() in IN_CELLS:
+                if IN_CELLS[word.lower()]:
+                    self.note(
+                        row.where, f"appearance {word!r} not converted: {IN_CELLS[word.lower()]}"
+                    )
             else:
                 self.note(row.where, f"appearance {word!r} not converted (mel has its own layout)")
 
