@@ -7,10 +7,11 @@ and from the second group on a relevant on the first question) and a 2,000-row c
 sheet, once as openpyxl saves it and once made to look saved by LibreOffice: every sheet
 declares the whole grid (A1:AMJ1048576) as its used range and has an empty cell in its
 last corner, which makes readers that trust the declaration build a billion empty cells
-(issue #17: 191 s and 8.5 GB). Each import runs in its own process, `--repeat` times; the table gives the fastest wall time of the import
-itself and the process's peak memory (max RSS, with the interpreter and imports), for
-`mel surveys import-xlsform`'s converter and for pyxform's xls2xform (no ODK Validate) in
-the same run. Goal: mel within 3× of pyxform's time. Needs `pip install pyxform`.
+(issue #17: 191 s and 8.5 GB). Each import runs in its own process, `--repeat` times;
+the table gives the fastest wall time of the import itself and the process's peak memory
+(max RSS, with the interpreter and imports), for `mel surveys import-xlsform`'s converter
+and for pyxform's xls2xform (no ODK Validate) in the same run. Goal: mel within 3× of
+pyxform's time. Needs `pip install pyxform` (in the `bench` extra).
 """
 
 from __future__ import annotations
