@@ -67,15 +67,29 @@ def publish_command(paths: tuple[Path, ...]) -> None:
 )
 @click.option("--instrument", help="Instrument code (default: the form_id setting).")
 @click.option("--programme", help="Programme code the instrument belongs to.")
+@click.option(
+    "--language",
+    type=click.Choice(["nl", "en"]),
+    help="Language of label/hint columns that name none (default: the settings sheet's).",
+)
 def import_xlsform_command(
-    form: Path, out: Path | None, instrument: str | None, programme: str | None
+    form: Path,
+    out: Path | None,
+    instrument: str | None,
+    programme: str | None,
+    language: str | None,
 ) -> None:
-    """Convert an ODK/KoboToolbox XLSForm into mel YAML; list what could not be converted."""
+    """Convert an XLSForm (.xlsx, .xls) into mel YAML; list what could not be converted.
+
+    Exits with status 1 when the form cannot be read or the YAML would not validate.
+    """
     from mel.surveys.xlsform.convert import convert_xlsform
     from mel.surveys.yamlfile import FileProblems
 
     try:
-        result = convert_xlsform(form, instrument=instrument, programme=programme)
+        result = convert_xlsform(
+            form, instrument=instrument, programme=programme, language=language
+        )
     except FileProblems as exc:
         for problem in exc.problems:
             click.echo(str(problem), err=True)
@@ -88,3 +102,38 @@ def import_xlsform_command(
         click.echo(f"wrote {out}", err=True)
     for problem in result.unconverted:
         click.echo(f"note: {problem}", err=True)
+    if not result.valid:
+        click.echo("error: the YAML written does not validate (see 'still invalid')", err=True)
+        raise SystemExit(1)
+
+
+@surveys_group.command("export-xlsform")
+@click.argument("instrument")
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The .xlsx file to write.",
+)
+def export_xlsform_command(instrument: str, out: Path) -> None:
+    """Write an instrument (a YAML file, or a code in surveys/) as an XLSForm workbook."""
+    from mel.surveys.loader import load_catalogue, load_instrument
+    from mel.surveys.xlsform.export import export_xlsform
+    from mel.surveys.yamlfile import FileProblems
+
+    path = Path(instrument)
+    try:
+        if path.is_file():
+            survey = load_instrument(path)
+        else:
+            catalogue = load_catalogue([surveys_dir()])
+            if instrument not in catalogue.instruments:
+                click.echo(f"{instrument}: no such file, nor instrument in surveys/", err=True)
+                raise SystemExit(1)
+            survey = catalogue.instruments[instrument][1]
+    except FileProblems as exc:
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        raise SystemExit(1) from None
+    export_xlsform(survey, out)
+    click.echo(f"wrote {out}", err=True)

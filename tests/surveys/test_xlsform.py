@@ -652,7 +652,7 @@ def test_everything_mel_cannot_hold_is_listed_by_sheet_and_row(tmp_path: Path) -
     result = convert(tmp_path, survey, choices)
     assert problems(result) == [
         (
-            "survey sheet",
+            "survey sheet row 1 column Q",
             "column 'label::Français (fr)': language 'fr' is not nl or en; not converted",
         ),
         ("choices row 12", "duplicate value 'ai' in list 'onderwerp'; skipped"),
@@ -679,8 +679,12 @@ def test_everything_mel_cannot_hold_is_listed_by_sheet_and_row(tmp_path: Path) -
         ("survey row 9", "begin group 'kind_extra' not converted: inside repeat 'kinderen'"),
         ("survey row 10", "integer 'kind_leeftijd' not converted: inside repeat 'kinderen'"),
         ("survey row 13", "required \"${foto} != ''\" not converted; the question is optional"),
-        ("survey row 13", "column 'default' ('3') not converted"),
-        ("survey row 13", "column 'required_message' ('Verplicht!') not converted"),
+        ("survey row 13", "column 'default' ('3') not converted: mel has no default answers"),
+        (
+            "survey row 13",
+            "column 'required_message' ('Verplicht!') not converted: "
+            "mel has no messages for required questions",
+        ),
         (
             "survey row 14",
             "select_one kleuren 'kleur' not converted: choice list 'kleuren' is "
@@ -717,7 +721,7 @@ def test_label_columns_in_every_spelling(
         ["select_one jn", "naam", *["Naam", "Name"][: len(headers)], "Vul in"],
     ]
     choices = [["list_name", "name", *headers], ["jn", "j", *["Ja", "Yes"][: len(headers)]]]
-    result = convert(tmp_path, survey, choices, None)
+    result = convert(tmp_path, survey, choices, None, language="nl")
     question = result.definition["pages"][0]["questions"][0]
     assert question["label"] == expected
     assert question["hint"] == {"nl": "Vul in"}
@@ -820,8 +824,8 @@ def test_names_are_made_to_fit(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (b"type,name\ntext,naam\n", "cannot read as an .xlsx workbook"),
-        (None, "cannot read as an .xlsx workbook"),
+        (b"type,name\ntext,naam\n", "cannot read as a workbook"),
+        (None, "cannot read as a workbook"),
     ],
 )
 def test_unreadable_file(tmp_path: Path, content: bytes | None, message: str) -> None:
@@ -850,7 +854,7 @@ def test_unreadable_file(tmp_path: Path, content: bytes | None, message: str) ->
         ),
         (
             {
-                "survey": [["type", "name", "label"], ["text", "a", "A"]],
+                "survey": [["type", "name", "label::nl"], ["text", "a", "A"]],
                 "choices": [["name", "label"]],
             },
             Problem("F", "choices sheet", "no 'list_name' column in row 1"),
@@ -966,7 +970,13 @@ def test_select_ones_outside_the_matrix_pattern_stay_select_one(
         ("a", "select_one"),
         ("b", "select_one"),
     ]
-    assert problems(result) == [("survey row 3", "no label; 'kop' is used as label")]
+    group = ("survey row 2", f"appearance {appearance!r} not converted (mel has its own layout)")
+    assert problems(result) == [
+        *([group] if appearance else []),
+        ("survey row 3", "no label; 'kop' is used as label"),
+        ("survey row 3", "appearance 'label' not converted (mel has its own layout)"),
+        ("survey row 4", "appearance 'list-nolabel' not converted (mel has its own layout)"),
+    ]
 
 
 def test_matrix_header_with_a_different_list_ends_the_run(tmp_path: Path) -> None:
@@ -1096,7 +1106,7 @@ def test_sheet_and_column_names_in_any_case(tmp_path: Path) -> None:
     book.create_sheet("Choices").append(["List Name", "Name", "Label"])
     book["Choices"].append(["JN", "j", "Ja"])
     book.save(tmp_path / "Form.xlsx")
-    result = convert_xlsform(tmp_path / "Form.xlsx", programme="katapult")
+    result = convert_xlsform(tmp_path / "Form.xlsx", programme="katapult", language="nl")
     assert result.definition["instrument"] == "form"
     assert [
         [q["name"], q.get("relevant")] for p in result.definition["pages"] for q in p["questions"]
@@ -1147,6 +1157,7 @@ def test_older_type_spellings(tmp_path: Path, kind: str, expected: dict) -> None
         [["type", "name", "label"], [kind, "keuze", "Keuze"]],
         [["list name", "name", "label"], ["jn", "j", "Ja"]],
         None,
+        language="nl",
     )
     assert result.definition["pages"][0]["questions"] == [
         {"name": "keuze", **expected, "label": {"nl": "Keuze"}, "choices": "jn"}

@@ -1,10 +1,12 @@
-"""Convert an ODK/KoboToolbox XLSForm (.xlsx) into a mel survey definition.
+"""Convert an XLSForm (ODK, KoboToolbox, SurveyCTO; .xlsx or .xls) into a mel definition.
 
 What mel cannot express (repeats, calculations, media, expressions outside the subset in
-`xlsform_expressions`) is listed in `XlsformResult.unconverted`, by sheet and row, never
-dropped silently. See https://xlsform.org for the format. The work is split over
-`xlsform_sheets` (reading the workbook), `xlsform_pages` (groups, pages and likert
-questions) and `xlsform_expressions`/`xlsform_mapping` (relevant and constraint).
+`expressions`) is listed in `XlsformResult.unconverted`, by sheet and row, never dropped
+silently; `XlsformResult.valid` says whether the definition passes mel's own checks. See
+https://xlsform.org for the format. The work is split over `reader` and `sheets` (the
+workbook; `columns` is the table of what is converted), `pages` (groups, pages and likert
+questions), `rowfields` (required, constraint, parameters, appearance), `expressions` and
+`mapping` (relevant and constraint), and `melcolumns` (what `export` adds for mel).
 """
 
 from __future__ import annotations
@@ -18,13 +20,14 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from mel.surveys.checks import check_instrument
+from mel.surveys.checks import RESERVED_NAMES, check_instrument
 from mel.surveys.schema import InstrumentDefinition
-from mel.surveys.xlsform.expressions import Unconvertible, number
-from mel.surveys.xlsform.mapping import Target, to_condition, to_constraint
+from mel.surveys.xlsform.columns import IN_CELLS, OTHER_SHEETS, status
+from mel.surveys.xlsform.expressions import Unconvertible
+from mel.surveys.xlsform.mapping import Target, to_condition
+from mel.surveys.xlsform.melcolumns import YES_NO_LIST, bound, mel_settings
 from mel.surveys.xlsform.pages import (
     KEY_ORDER,
-    NOT_KEPT,
     Page,
     PageLayout,
     both,
@@ -32,6 +35,7 @@ from mel.surveys.xlsform.pages import (
     tree,
     unique,
 )
+from mel.surveys.xlsform.rowfields import RowFields
 from mel.surveys.xlsform.sheets import Row, Workbook
 from mel.surveys.yamlfile import FileProblems, Problem, format_location
 
@@ -47,16 +51,9 @@ TYPES = {
     "note": "note",
     "range": "rating",
 }
-CONSTRAINT_ORDER = (
-    "min",
-    "max",
-    "min_length",
-    "max_length",
-    "regex",
-    "min_selected",
-    "max_selected",
-    "message",
-)
+# What `mel surveys export-xlsform` writes in `mel_type` for mel types XLSForm lacks, by
+# the XLSForm type it writes in `type`.
+MEL_TYPES = {"select_one": ("yes_no",), "rating": ("nps",)}
 
 
 @dataclass
@@ -65,17 +62,25 @@ class XlsformResult:
 
     definition: dict[str, Any]
     unconverted: list[Problem] = field(default_factory=list)
+    valid: bool = True
 
     def to_yaml(self) -> str:
         """Return the definition as YAML text (mel's key order, unicode kept)."""
-        return yaml.safe_dump(self.definition, allow_unicode=True, sort_keys=False, width=100)
+        return yaml.dump(  # libyaml's emitter when there is one: ten times faster
+            self.definition,
+            Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper),
+            allow_unicode=True,
+            sort_keys=False,
+            width=100,
+        )
 
 
 def mel_name(original: str) -> str:
     """Make an XLSForm name fit mel's rule (lower-case letters, digits, _; a letter first)."""
     ascii_name = unicodedata.normalize("NFKD", original).encode("ascii", "ignore").decode()
-    name = re.sub(r"[^a-z0-9_]+", "_", ascii_name.strip().lower()).strip("_")
-    return name if re.match(r"^[a-z]", name) else f"q_{name}".rstrip("_")
+    name = re.sub(r"[^a-z0-9_]+|__+", "_", ascii_name.strip().lower()).strip("_")
+    name = name if re.match(r"^[a-z]", name) else f"q_{name}".rstrip("_")
+    return f"q_{name}" if name in RESERVED_NAMES else name
 
 
 def slug(text: str, prefix: str) -> str:
@@ -84,11 +89,12 @@ def slug(text: str, prefix: str) -> str:
     return code if re.match(r"^[a-z]", code) else f"{prefix}-{code}".rstrip("-")
 
 
-class _Builder(PageLayout):
+class _Builder(RowFields, PageLayout):
     """Turns the rows of one workbook into a mel definition, noting what is lost."""
 
     def __init__(self, book: Workbook) -> None:
         self.book = book
+        self.valid = True
         self.notes: list[Problem] = []
         self.names: set[str] = set()
         self.page_names: set[str] = set()
@@ -96,6 +102,7 @@ class _Builder(PageLayout):
         self.lost: dict[str, str] = {}
         self.pages: list[Page] = []
         self.choices: dict[str, list[dict]] = {}
+        self.choice_values: dict[str, set[str]] = {}
         self.nl_columns: set[tuple[str, str]] = set()
 
     def note(self, where: str, message: str) -> None:
@@ -104,14 +111,18 @@ class _Builder(PageLayout):
 
     def convert(self, instrument: str | None, programme: str | None) -> XlsformResult:
         """Read the sheets and build the definition; raise FileProblems if nothing is left."""
-        settings = self.book.settings()
+        settings = self.book.settings(self.notes)
         lang = self.book.default_language(settings, self.notes)
         survey = self.book.rows("survey", ("type", "name"), lang, self.notes)
         choices = self.book.rows("choices", ("list_name", "name"), lang, self.notes)
         self.nl_columns = self.book.dutch_columns((survey, choices), self.notes)
+        self.other_sheets()
         self.read_choices(choices)
         self.top(tree(survey, self.note))
         definition = self.header(settings, instrument, programme)
+        used = {q.get("choices") for p in self.pages for q in p.questions}
+        if YES_NO_LIST not in used:
+            self.choices.pop(YES_NO_LIST, None)  # written by export-xlsform for yes_no
         if self.choices:
             definition["choices"] = self.choices
         definition["pages"] = [
@@ -123,7 +134,20 @@ class _Builder(PageLayout):
             self.note("survey sheet", "no question could be converted")
             raise FileProblems(self.notes)
         self.final_check(definition)
-        return XlsformResult(definition, self.notes)
+        return XlsformResult(definition, list(dict.fromkeys(self.notes)), self.valid)
+
+    def other_sheets(self) -> None:
+        """List the sheets besides survey, choices and settings that have content."""
+        for sheet, rows in self.book.sheets.items():
+            if sheet in ("survey", "choices", "settings") or not rows:
+                continue
+            why = OTHER_SHEETS.get(sheet)
+            self.note(
+                f"{sheet} sheet",
+                f"not converted: mel has no {why}"
+                if why
+                else "not an XLSForm sheet; not converted",
+            )
 
     def header(
         self, settings: dict[str, str], instrument: str | None, programme: str | None
@@ -134,6 +158,7 @@ class _Builder(PageLayout):
         code = slug(given, "form")
         if code != given.lower():
             self.note("settings", f"instrument code {given!r} written as {code!r}")
+        programme = programme or settings.get("programme") or None
         if programme is None:
             self.note("settings", "no programme given; wrote 'unassigned' (use --programme)")
         elif slug(programme, "programme") != programme.lower():
@@ -146,22 +171,25 @@ class _Builder(PageLayout):
         if str(version) != raw:
             self.note("settings row 2", f"version {raw!r} is not a whole number ≥ 1; wrote 1")
         title = settings.get("form_title") or settings.get("form_id") or stem
-        return {
+        header = {
             "instrument": code,
             "programme": slug(programme or "unassigned", "programme"),
             "version": version,
             "title": {"nl": title},
         }
+        return {**header, **mel_settings(settings)}  # mel_title replaces the title
 
     def final_check(self, definition: dict) -> None:
         """List anything mel's loader would still refuse (a safety net; should be empty)."""
         try:
             survey = InstrumentDefinition.model_validate(definition)
         except ValidationError as exc:
+            self.valid = False
             for error in exc.errors():
                 self.note(format_location(error["loc"]), f"still invalid: {error['msg']}")
             return
         for location, message in check_instrument(survey):
+            self.valid = False
             self.note(format_location(location), f"still invalid: {message}")
 
     def read_choices(self, rows: list[Row]) -> None:
@@ -172,10 +200,18 @@ class _Builder(PageLayout):
                 self.note(row.where, "choice without list_name or name; skipped")
                 continue
             entries = self.choices.setdefault(listname, [])
-            if any(e["value"] == value for e in entries):
+            for column in (*row.cells, *row.texts):
+                if why := status("choices", column):
+                    self.note(row.where, f"column {column!r} not converted: mel has no {why}")
+            if value in self.choice_values.setdefault(listname, set()):
                 self.note(row.where, f"duplicate value {value!r} in list {listname!r}; skipped")
                 continue
-            entries.append({"value": value, "label": self.label(row, value)})
+            self.choice_values[listname].add(value)
+            number = row.get("mel_integer").lower() in ("yes", "true", "1")
+            if number and re.fullmatch(r"-?\d+", value):
+                entries.append({"value": int(value), "label": self.label(row, value)})
+            else:
+                entries.append({"value": value, "label": self.label(row, value)})
 
     def text(self, row: Row | None, column: str) -> dict | None:
         """Return the {nl, en} text of a column (English standing in for missing Dutch)."""
@@ -183,6 +219,13 @@ class _Builder(PageLayout):
         nl, en = texts.get("nl"), texts.get("en")
         if not nl and not en:
             return None
+        piped = sorted(set(re.findall(r"\$\{\s*([^}\s]*)\s*\}", f"{nl} {en}")))
+        if piped and row and IN_CELLS["piping"]:
+            self.note(
+                row.where,
+                f"{column} shows {', '.join(f'${{{p}}}' for p in piped)}: "
+                f"{IN_CELLS['piping']} is not converted; the text is shown as written",
+            )
         if not nl and row and (row.sheet, column) in self.nl_columns:
             self.note(row.where, f"{column}: no Dutch (nl) text; the English text is used")
         return {"nl": nl or en, "en": en} if en else {"nl": nl}
@@ -199,7 +242,17 @@ class _Builder(PageLayout):
         original = row.get("name")
         name = unique(mel_name(original) if original else default, used)
         if original and name != original.lower():
-            self.note(row.where, f"name {original!r} renamed to {name!r}")
+            reserved = mel_name(original).removeprefix("q_") in RESERVED_NAMES
+            self.note(
+                row.where,
+                f"name {original!r} renamed to {name!r}"
+                + (
+                    f" ({original!r} is reserved for mel's analysis columns; "
+                    "the label keeps the question's text)"
+                    if reserved and used is self.names
+                    else ""
+                ),
+            )
         return name
 
     def skip(self, row: Row, why: str) -> None:
@@ -226,34 +279,6 @@ class _Builder(PageLayout):
             self.note(row.where, f"relevant {text!r} not converted ({exc}); always shown")
             return None
 
-    def constraint(self, row: Row, kind: str) -> dict | None:
-        """Convert a row's `constraint`, listing each part that has no mel equivalent."""
-        text = row.get("constraint")
-        if not text:
-            return None
-        fields, failures = to_constraint(text, kind)
-        for failure in failures:
-            self.note(row.where, f"constraint {text!r} not converted: {failure}")
-        if fields:
-            fields["message"] = self.text(row, "constraint_message")
-        return ordered(fields, CONSTRAINT_ORDER) or None
-
-    def required(self, row: Row) -> bool:
-        """Read `required`: yes/true/true()/1; an expression is listed and read as no."""
-        value = row.get("required")
-        if value.lower() in ("yes", "true", "true()", "1"):
-            return True
-        if value.lower() not in ("", "no", "false", "false()", "0"):
-            self.note(row.where, f"required {value!r} not converted; the question is optional")
-        return False
-
-    def not_kept(self, row: Row, columns: tuple[str, ...] = NOT_KEPT) -> None:
-        """List the filled columns of a converted row that mel has no place for."""
-        for column in columns:
-            value = row.get(column) or next(iter(row.texts.get(column, {}).values()), "")
-            if value:
-                self.note(row.where, f"column {column!r} ({value!r}) not converted")
-
     def question(self, row: Row, inherited: dict | None) -> None:
         """Convert one question row and place it on the current page."""
         kind, listname, extra = row.kind()
@@ -271,10 +296,12 @@ class _Builder(PageLayout):
         if mel_type in ("select_one", "select_multiple") and listname not in self.choices:
             return self.skip(row, f"choice list {listname!r} is not on the choices sheet")
         name = self.name(row, self.names)
-        data = {
+        if row.get("mel_type") in MEL_TYPES.get(mel_type, ()):
+            mel_type, listname = row.get("mel_type"), ("" if mel_type != "rating" else listname)
+        data: dict[str, Any] = {
             "name": name,
             "type": mel_type,
-            "label": self.label(row, name),
+            "label": self.label(row, row.get("name")),
             "hint": self.text(row, "hint"),
             "required": mel_type != "note" and self.required(row),
             "relevant": both(inherited, self.condition(row)),
@@ -282,34 +309,31 @@ class _Builder(PageLayout):
             "choices": listname or None,
             "multiline": "multiline" in row.appearance(),
             "other": extra == "or_other",
+            "sensitive": row.get("mel_sensitive").lower() in ("yes", "true", "1"),
         }
         if mel_type == "rating":
             data["min"], data["max"] = self.range(row)
-        elif row.get("parameters"):
+        elif row.get("parameters") and mel_type != "nps":
             self.not_kept(row, ("parameters",))
+        for key in ("min", "max"):
+            if row.get(f"mel_{key}"):
+                data[key] = bound(row.get(f"mel_{key}"))
+        self.appearance(row, ("multiline",) if mel_type == "text" else ())
         self.not_kept(row)
         values = frozenset(str(c["value"]) for c in self.choices.get(listname, []))
         self.place(row, ordered(data, KEY_ORDER), Target(name, mel_type, values or None))
 
-    def range(self, row: Row) -> tuple[int | float, int | float]:
-        """Read start/end of a range question (default 1 to 10, as pyxform)."""
-        found = dict(re.findall(r"(\w+)\s*=\s*([^\s,;]+)", row.get("parameters").lower()))
-        try:
-            low, high, step = (
-                number(found.get(k, d)) for k, d in (("start", "1"), ("end", "10"), ("step", "1"))
-            )
-        except Unconvertible as exc:
-            self.note(row.where, f"parameters {row.get('parameters')!r}: {exc}; 1 to 10 used")
-            return 1, 10
-        if step != 1:
-            self.note(row.where, f"range step {step} not converted (mel ratings step by 1)")
-        if low > high:
-            self.note(row.where, f"range runs from {low} down to {high}; written as {high}–{low}")
-        return min(low, high), max(low, high)
-
 
 def convert_xlsform(
-    path: Path | str, *, instrument: str | None = None, programme: str | None = None
+    path: Path | str,
+    *,
+    instrument: str | None = None,
+    programme: str | None = None,
+    language: str | None = None,
 ) -> XlsformResult:
-    """Convert the XLSForm at `path`; raise FileProblems if it cannot be read at all."""
-    return _Builder(Workbook(Path(path))).convert(instrument, programme)
+    """Convert the XLSForm at `path`; raise FileProblems if it cannot be read at all.
+
+    `language` (nl or en) is the language of text columns that name none; without it the
+    settings sheet's default_language is used, and a form with neither is refused.
+    """
+    return _Builder(Workbook(Path(path), language)).convert(instrument, programme)

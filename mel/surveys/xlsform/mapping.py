@@ -26,6 +26,7 @@ from mel.surveys.xlsform.expressions import (
 )
 
 FLIP = {"<": ">", ">": "<", "<=": ">=", ">=": "<=", "=": "=", "!=": "!="}
+YES_NO = {"1": True, "yes": True, "true": True, "0": False, "no": False, "false": False}
 TESTS = {"=": "equals", "!=": "not_equals", ">": "gt", ">=": "ge", "<": "lt", "<=": "le"}
 
 
@@ -56,6 +57,13 @@ def _condition(node: Node, lookup: Callable[[str], Target]) -> dict:
         return {"not": _condition(node.args[0], lookup)}
     if isinstance(node, Call) and node.name == "selected" and len(node.args) == 2:
         ref, lit = node.args
+        if isinstance(ref, Lit) and isinstance(lit, Ref):  # selected(' a b ', ${q}): q in a, b
+            target = lookup(lit.name)
+            if target.type != "select_one":
+                raise Unconvertible("selected(list, ${q}) needs a select_one question")
+            for value in ref.text.split():
+                _check_value(target, value)
+            return {"question": target.name, "in": ref.text.split()}
         if isinstance(ref, Ref) and isinstance(lit, Lit):
             target = lookup(ref.name)
             if target.type not in ("select_one", "select_multiple"):
@@ -82,6 +90,8 @@ def _comparison(node: Cmp, lookup: Callable[[str], Target]) -> dict:
         value: str | int | float = number(lit.text)
     elif op not in ("=", "!="):
         raise Unconvertible(f"{op!r} needs a numeric question, ${{{ref.name}}} is {target.type}")
+    elif target.type == "yes_no" and lit.text.lower() in YES_NO:
+        return {"question": target.name, TESTS[op]: YES_NO[lit.text.lower()]}
     elif target.type == "select_multiple":
         raise Unconvertible(f"'{op}' on select_multiple ${{{ref.name}}} (use selected())")
     else:

@@ -18,20 +18,6 @@ from mel.surveys.schema import Question
 from mel.surveys.xlsform.mapping import Target, condition_questions
 from mel.surveys.xlsform.sheets import Row
 
-NOT_KEPT = (
-    "default",
-    "calculation",
-    "choice_filter",
-    "read_only",
-    "trigger",
-    "repeat_count",
-    "required_message",
-    "guidance_hint",
-    "image",
-    "audio",
-    "video",
-    "big-image",
-)
 KEY_ORDER = (
     "name",
     "type",
@@ -46,6 +32,7 @@ KEY_ORDER = (
     "max",
     "multiline",
     "other",
+    "sensitive",
 )
 
 
@@ -67,6 +54,7 @@ class Page:
     relevant: dict | None
     grouped: bool
     questions: list[dict] = field(default_factory=list)
+    base: str = ""  # the group's page name, which the parts of a split page number from
 
 
 def tree(rows: list[Row], note: Any) -> list[Row | Group]:
@@ -159,8 +147,12 @@ class PageLayout(ABC):
         """Read a row's `required`."""
 
     @abstractmethod
-    def not_kept(self, row: Row, columns: tuple[str, ...] = NOT_KEPT) -> None:
+    def not_kept(self, row: Row, columns: tuple[str, ...] = ()) -> None:
         """List the filled columns of a converted row that mel has no place for."""
+
+    @abstractmethod
+    def appearance(self, row: Row, honoured: tuple[str, ...]) -> None:
+        """List the appearance words mel does not honour for this row."""
 
     @abstractmethod
     def question(self, row: Row, inherited: dict | None) -> None:
@@ -179,6 +171,7 @@ class PageLayout(ABC):
                     self.condition(item.row),
                     grouped=True,
                 )
+                self.group_columns(item.row)
                 self.add(item.children, item, None)
                 if not any(page.questions for page in self.pages[start:]):
                     self.note(
@@ -190,6 +183,11 @@ class PageLayout(ABC):
                 if not self.pages or self.pages[-1].grouped:
                     self.open_page(self.loose_name(), None, None, False)
                 self.add([item], None, None)
+
+    def group_columns(self, row: Row) -> None:
+        """List what a group row has that mel does not convert for groups."""
+        self.not_kept(row, ("hint", "required", "constraint", "parameters"))
+        self.appearance(row, ("field-list",))
 
     def loose_name(self) -> str:
         """Name a page of questions outside groups by its place among the pages."""
@@ -223,6 +221,7 @@ class PageLayout(ABC):
                         f"page {self.pages[-1].name!r}; its label "
                         f"{label['nl']!r} is not shown",
                     )
+                self.group_columns(item.row)
                 self.add(item.children, item, both(inherited, self.condition(item.row)))
             elif run and group is not None:
                 self.likert(run, group, inherited)
@@ -260,8 +259,14 @@ class PageLayout(ABC):
         used: set[str] = set()
         rows = []
         for row in statements:
-            self.not_kept(row, ("relevant", "constraint", "hint", *NOT_KEPT))
-            rows.append({"name": self.name(row, used), "label": self.label(row, row.get("name"))})
+            self.not_kept(row, ("relevant", "constraint", "hint"))
+            statement: dict[str, Any] = {
+                "name": self.name(row, used),
+                "label": self.label(row, row.get("name")),
+            }
+            if row.get("mel_reverse").lower() in ("yes", "true", "1"):
+                statement["reverse"] = True
+            rows.append(statement)
             self.lost[row.get("name")] = f"is a statement of likert question {name!r}"
         data = {
             "name": name,
@@ -272,6 +277,8 @@ class PageLayout(ABC):
             "relevant": both(inherited, self.condition(header)),
             "choices": listname,
             "statements": rows,
+            "sensitive": header is not None
+            and header.get("mel_sensitive").lower() in ("yes", "true", "1"),
         }
         if header:
             self.not_kept(header)
@@ -293,8 +300,10 @@ class PageLayout(ABC):
                     f"relevant refers to {', '.join(sorted(same))} on the same "
                     "page (mel conditions refer to earlier pages)",
                 )
-            name = self.fresh(page.name) if page.grouped else self.loose_name()
+            base = page.base or page.name
+            name = self.fresh(base) if page.grouped else self.loose_name()
             self.open_page(name, page.title, page.relevant, page.grouped)
+            self.pages[-1].base = base
         self.pages[-1].questions.append(data)
         if target and data["type"] != "note":
             self.known[row.get("name")] = target

@@ -1,38 +1,25 @@
 """Reading an XLSForm workbook: its sheets, columns, language columns and settings.
 
 Rows come out as `Row`s: plain cells by column, and texts (label, hint, …) by column and
-language code. Columns in languages mel lacks are listed, never dropped silently.
+language code. Header spellings and what mel converts are in `columns`; unknown columns,
+columns in languages mel lacks and settings mel has no place for are listed, never dropped
+silently; duplicate columns (which pyxform refuses) are refused.
 """
 
 from __future__ import annotations
 
 import re
-import warnings
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-import openpyxl
-
+from mel.surveys.xlsform.columns import TEXTS, resolve, snake, status
+from mel.surveys.xlsform.reader import letter, read_cells
 from mel.surveys.yamlfile import FileProblems, Problem
 
-TEXTS = (
-    "label",
-    "hint",
-    "constraint_message",
-    "required_message",
-    "guidance_hint",
-    "image",
-    "audio",
-    "video",
-    "big-image",
-)
-ALIASES = {
-    "jr:constraintmsg": "constraint_message",
-    "jr:requiredmsg": "required_message",
-    "list name": "list_name",
-    "constraint message": "constraint_message",
-}
+# pyxform reads typographic quotes in cells as plain ones (Excel's autocorrect puts them in).
+QUOTES = {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'}
+SMART_QUOTES = re.compile("|".join(QUOTES))
 LANGUAGE_NAMES = {
     "nederlands": "nl",
     "dutch": "nl",
@@ -104,25 +91,16 @@ def language(suffix: str) -> str:
 
 
 class Workbook:
-    """Reads the sheets of one workbook into rows."""
+    """Reads the sheets of one workbook into rows (.xlsx, .xlsm or .xls)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, language_option: str | None = None) -> None:
         self.file = str(path)
+        self.language_option = language_option
+        self.unlabelled: list[tuple[str, str]] = []
         try:
-            with warnings.catch_warnings():  # openpyxl warns about styles it cannot read
-                warnings.simplefilter("ignore")
-                book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-                try:
-                    self.sheets = {
-                        name.strip().lower(): [
-                            list(r) for r in book[name].iter_rows(values_only=True)
-                        ]
-                        for name in book.sheetnames
-                    }
-                finally:
-                    book.close()
-        except Exception as exc:  # noqa: BLE001 - any failure means: not a readable .xlsx
-            raise self.fail("", f"cannot read as an .xlsx workbook ({exc})") from None
+            self.sheets = read_cells(path)
+        except Exception as exc:  # noqa: BLE001 - any failure means: not a readable workbook
+            raise self.fail("", f"cannot read as a workbook (.xlsx or .xls) ({exc})") from None
         if "survey" not in self.sheets:
             found = ", ".join(self.sheets) or "none"
             raise self.fail("", f"no 'survey' sheet (found: {found})")
@@ -131,65 +109,144 @@ class Workbook:
         """Build the exception for a workbook that cannot be converted at all."""
         return FileProblems([Problem(self.file, where, message)])
 
-    def settings(self) -> dict[str, str]:
-        """Return the settings sheet (headers in row 1, values in row 2)."""
-        rows = self.sheets.get("settings", [])
+    def settings(self, notes: list[Problem]) -> dict[str, str]:
+        """Return the settings sheet (headers in row 1, values in row 2), columns listed."""
+        rows = [values for _, values in self.sheets.get("settings", [])]
         if len(rows) < 2:
             return {}
-        return {
-            _text(h).lower(): _text(v) for h, v in zip(rows[0], rows[1], strict=False) if _text(h)
-        }
+        found: dict[str, str] = {}
+        for index, (header, value) in enumerate(zip(rows[0], rows[1], strict=False)):
+            if not _text(header):
+                continue
+            column, _ = resolve("settings", _text(header), False)
+            why = status("settings", column) if column else ""
+            if (why or not column) and _text(value):
+                notes.append(
+                    Problem(
+                        self.file,
+                        f"settings row 2 column {letter(index)}",
+                        f"{_text(header)} {_text(value)!r} not converted: "
+                        + (f"mel has no {why}" if why else "not a setting mel knows"),
+                    )
+                )
+            column = column or snake(_text(header))
+            found[column] = _text(value)
+        return found
 
-    def default_language(self, settings: dict[str, str], notes: list[Problem]) -> str:
-        """Return the language of columns without one: the setting if nl or en, else nl."""
-        lang = language(settings.get("default_language", "")) or "nl"
+    def default_language(self, settings: dict[str, str], notes: list[Problem]) -> str | None:
+        """Return the language of columns without one: --language, else the setting."""
+        given = self.language_option or settings.get("default_language", "")
+        if not given:
+            return None
+        lang = language(given)
         if lang not in ("nl", "en"):
             notes.append(
                 Problem(
                     self.file,
                     "settings row 2",
-                    f"default_language {lang!r} is not "
-                    "nl or en; columns without a language are read as nl",
+                    f"default language {given!r} is not nl or en; "
+                    "columns without a language are not converted",
                 )
             )
-            lang = "nl"
         return lang
 
-    def rows(
-        self, sheet: str, needed: tuple[str, ...], default_language: str, notes: list[Problem]
-    ) -> list[Row]:
-        """Return the non-blank rows of a sheet; list columns in languages mel lacks."""
+    def header(
+        self, sheet: str, default_language: str | None, notes: list[Problem]
+    ) -> list[tuple[str, str | None]]:
+        """Read row 1 of a sheet into (column, language or None); refuse duplicates."""
         table = self.sheets.get(sheet, [])
+        headers = [_text(h) for h in (table[0][1] if table and table[0][0] == 1 else [])]
+        double = any("::" in h for h in headers)
         columns: list[tuple[str, str | None]] = []
-        for header in table[0] if table else []:
-            parts = [p.strip() for p in _text(header).split("::")]
-            if len(parts) == 1 and parts[0].partition(":")[0].lower() in TEXTS:
-                parts = [p.strip() for p in parts[0].split(":", 1)]  # old 'label:English'
-            if len(parts) > 1 and parts[0].lower() in ("bind", "body", "control", "media"):
-                parts = parts[1:]
-            base = ALIASES.get(parts[0].lower(), parts[0].lower())
-            code = language(parts[1]) if len(parts) > 1 else default_language
-            if base in TEXTS and code not in ("nl", "en"):
+        seen: dict[tuple[str, str | None], int] = {}
+        spelt: dict[tuple[str, str], int] = {}
+        for index, header in enumerate(headers):
+            where = f"{sheet} sheet row 1 column {letter(index)}"
+            if not header:
+                columns.append(("", None))
+                continue
+            column, suffix = resolve(sheet, header, double)
+            if column is None:
                 notes.append(
                     Problem(
                         self.file,
-                        f"{sheet} sheet",
-                        f"column {_text(header)!r}: "
-                        f"language {code!r} is not nl or en; not converted",
+                        where,
+                        f"column {header!r} is not an XLSForm column mel knows; not converted",
                     )
                 )
-            columns.append((base, code if base in TEXTS else None))
+                columns.append(("", None))
+                continue
+            code = None
+            if column in TEXTS:
+                code = language(suffix) if suffix else default_language
+                if code is None:
+                    self.unlabelled.append((where, header))
+                elif code not in ("nl", "en"):
+                    notes.append(
+                        Problem(
+                            self.file,
+                            where,
+                            f"column {header!r}: language {code!r} is not nl or en; not converted",
+                        )
+                    )
+            spelled = (column, (suffix or "").strip().lower())
+            if spelled in spelt:  # pyxform refuses these too
+                raise self.fail(
+                    where,
+                    f"duplicate column {header!r}: column {letter(spelt[spelled])} "
+                    f"({headers[spelt[spelled]]!r}) is the same column",
+                )
+            spelt[spelled] = index
+            key = (column, code)
+            if key in seen:  # e.g. 'label' read as English beside 'label::English (en)'
+                notes.append(
+                    Problem(
+                        self.file,
+                        where,
+                        f"column {header!r} is the same column and language as column "
+                        f"{letter(seen[key])} ({headers[seen[key]]!r}); not converted",
+                    )
+                )
+                columns.append(("", None))
+                continue
+            seen[key] = index
+            columns.append((column, code))
+        return columns
+
+    def rows(
+        self,
+        sheet: str,
+        needed: tuple[str, ...],
+        default_language: str | None,
+        notes: list[Problem],
+    ) -> list[Row]:
+        """Return the non-blank rows of a sheet; list columns mel does not convert."""
+        table = self.sheets.get(sheet, [])
+        columns = self.header(sheet, default_language, notes)
         for column in needed:
             if (table or sheet == "survey") and column not in {base for base, _ in columns}:
                 raise self.fail(f"{sheet} sheet", f"no {column!r} column in row 1")
+        if self.unlabelled:
+            where, header = self.unlabelled[0]
+            raise self.fail(
+                where,
+                f"column {header!r} has no language: give it with --language nl|en "
+                "(or default_language on the settings sheet, or write "
+                "'label::Nederlands (nl)')",
+            )
         rows = []
-        for line, values in enumerate(table[1:], start=2):
+        for line, values in table:
+            if line == 1:
+                continue
             row = Row(sheet, line, {}, {})
             for (base, code), value in zip(columns, values, strict=False):
-                if (text := _text(value)) and code:
-                    row.texts.setdefault(base, {})[code] = text
-                elif text and base:
-                    row.cells[base] = text
+                if not base or not (text := _text(value)):
+                    continue
+                if base in TEXTS:
+                    if code in ("nl", "en"):
+                        row.texts.setdefault(base, {})[code] = text
+                    continue
+                row.cells[base] = SMART_QUOTES.sub(lambda m: QUOTES[m.group()], text)
             if row.cells or row.texts:
                 rows.append(row)
         return rows

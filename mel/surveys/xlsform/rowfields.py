@@ -1,0 +1,110 @@
+"""The fields of one XLSForm row that become parts of a mel question.
+
+`required`, `constraint` and a range's `parameters` are converted; appearances and
+columns mel has no feature for are listed (see `columns`), so nothing changes silently.
+"""
+
+from __future__ import annotations
+
+import re
+from abc import abstractmethod
+
+from mel.surveys.xlsform.columns import IN_CELLS, status
+from mel.surveys.xlsform.expressions import Unconvertible, number
+from mel.surveys.xlsform.mapping import to_constraint
+from mel.surveys.xlsform.pages import ordered
+from mel.surveys.xlsform.sheets import Row
+
+CONSTRAINT_ORDER = (
+    "min",
+    "max",
+    "min_length",
+    "max_length",
+    "regex",
+    "min_selected",
+    "max_selected",
+    "message",
+)
+
+
+class RowFields:
+    """Reads required, constraint, parameters and appearance; lists what is not kept."""
+
+    @abstractmethod
+    def note(self, where: str, message: str) -> None:
+        """List something that was not converted (or had to change)."""
+
+    @abstractmethod
+    def text(self, row: Row | None, column: str) -> dict | None:
+        """Return the {nl, en} text of a column."""
+
+    def constraint(self, row: Row, kind: str) -> dict | None:
+        """Convert a row's `constraint`, listing each part that has no mel equivalent."""
+        text = row.get("constraint")
+        if not text:
+            return None
+        fields, failures = to_constraint(text, kind)
+        for failure in failures:
+            self.note(row.where, f"constraint {text!r} not converted: {failure}")
+        if fields:
+            fields["message"] = self.text(row, "constraint_message")
+        return ordered(fields, CONSTRAINT_ORDER) or None
+
+    def required(self, row: Row) -> bool:
+        """Read `required`: yes/true/true()/1; an expression is listed and read as no."""
+        value = row.get("required")
+        if value.lower() in ("yes", "true", "true()", "1"):
+            return True
+        if value.lower() not in ("", "no", "false", "false()", "0"):
+            self.note(row.where, f"required {value!r} not converted; the question is optional")
+        return False
+
+    def not_kept(self, row: Row, columns: tuple[str, ...] = ()) -> None:
+        """List the filled columns of a converted row that mel has no place for.
+
+        Those are the columns `columns.SURVEY` marks as needing a feature mel lacks, and
+        `columns` (converted elsewhere, but not for this row).
+        """
+        for column in (*row.cells, *row.texts):
+            why = status("survey", column)
+            if why or column in columns:
+                value = row.get(column) or next(iter(row.texts.get(column, {}).values()), "")
+                self.note(
+                    row.where,
+                    f"column {column!r} ({value!r}) not converted"
+                    + (f": mel has no {why}" if why else ""),
+                )
+
+    def appearance(self, row: Row, honoured: tuple[str, ...]) -> None:
+        """List the appearance words mel does not honour for this row."""
+        text = row.get("appearance")
+        if re.search(r"search\s*\(", text):
+            if IN_CELLS["search()"]:
+                self.note(row.where, f"appearance {text!r}: {IN_CELLS['search()']}")
+            text = re.sub(r"search\s*\([^)]*\)", " ", text)
+        for word in text.split():
+            if word.lower() in honoured:
+                continue
+            if word.lower() in IN_CELLS:
+                if IN_CELLS[word.lower()]:
+                    self.note(
+                        row.where, f"appearance {word!r} not converted: {IN_CELLS[word.lower()]}"
+                    )
+            else:
+                self.note(row.where, f"appearance {word!r} not converted (mel has its own layout)")
+
+    def range(self, row: Row) -> tuple[int | float, int | float]:
+        """Read start/end of a range question (default 1 to 10, as pyxform)."""
+        found = dict(re.findall(r"(\w+)\s*=\s*([^\s,;]+)", row.get("parameters").lower()))
+        try:
+            low, high, step = (
+                number(found.get(k, d)) for k, d in (("start", "1"), ("end", "10"), ("step", "1"))
+            )
+        except Unconvertible as exc:
+            self.note(row.where, f"parameters {row.get('parameters')!r}: {exc}; 1 to 10 used")
+            return 1, 10
+        if step != 1:
+            self.note(row.where, f"range step {step} not converted (mel ratings step by 1)")
+        if low > high:
+            self.note(row.where, f"range runs from {low} down to {high}; written as {high}–{low}")
+        return min(low, high), max(low, high)
