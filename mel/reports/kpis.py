@@ -19,6 +19,12 @@ from mel.reports.charts import (
 )
 from mel.reports.model import Chart, Fact, KpiSection
 from mel.reports.text import decision_words, status_words, t
+from mel.reports.trajectory import (
+    pace_facts,
+    pace_sentence,
+    result_trajectory,
+    trajectory_chart,
+)
 from mel.surveys.schema import InstrumentDefinition
 
 
@@ -96,6 +102,9 @@ def sentence(result: KpiResult, language: str, k: int, wave_labels: dict[str, st
                 status=status_words(result.status, language),
             )
         )
+    path = result_trajectory(result, k)
+    if path is not None:
+        parts.append(pace_sentence(path, scale, language, wave_labels))
     change = change_text(result, language, k, wave_labels)
     if change:
         parts.append(change)
@@ -199,7 +208,8 @@ def facts(result: KpiResult, ctx: KpiContext) -> list[Fact]:
             Fact(t("interval", lang), scale.interval(est.ci_low, est.ci_high, lang)),
             Fact(t("respondents", lang), format_number(est.n, 0, lang)),
         ]
-    items.append(Fact(t("target", lang) + f" {result.year}", scale.value(result.target, lang)))
+    if result.target is not None or not result.kpi.targets:
+        items.append(Fact(t("target", lang) + f" {result.year}", scale.value(result.target, lang)))
     items.append(
         Fact(
             t("status", lang),
@@ -212,6 +222,8 @@ def facts(result: KpiResult, ctx: KpiContext) -> list[Fact]:
         items.append(Fact(t("change", lang), change))
     if result.decision is not None and kpi.go_no_go is not None and shown(result, ctx.k):
         items.append(Fact(f"Go/no-go {kpi.go_no_go.year}", decision_words(result.decision, lang)))
+    chart_ctx = ChartContext(lang, ctx.k, scale, kpi.label.get(lang), ctx.wave_labels)
+    items += pace_facts(result, result_trajectory(result, ctx.k), chart_ctx)
     if kpi.baseline is not None:
         items.append(
             Fact(
@@ -243,7 +255,12 @@ def kpi_section(
     missing = missing_text(result, lang, ctx.k)
     if missing is None:  # otherwise the sentence says why there is no estimate
         charts.append(interval_chart(result, domains, chart_ctx))
-    trend = trend_chart(result, chart_ctx)
+    path = result_trajectory(result, ctx.k)
+    trend = (
+        trajectory_chart(result, path, chart_ctx)
+        if path is not None
+        else trend_chart(result, chart_ctx)
+    )
     if trend is not None:
         charts.append(trend)
     if missing is None and data is not None and survey is not None:

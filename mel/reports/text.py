@@ -186,6 +186,48 @@ TEXT: dict[str, tuple[str, str]] = {
     "confidence_medium": ("vertrouwen midden", "confidence medium"),
     "confidence_high": ("vertrouwen hoog", "confidence high"),
     "footer": ("Gemaakt met mel {version}", "Made with mel {version}"),
+    # progress toward a later target (mel.kpi.trajectory)
+    "pace_on_track": ("op koers", "on track"),
+    "pace_behind": ("achter op koers", "behind"),
+    "pace_undecided": ("nog niet te zeggen", "cannot tell yet"),
+    "pace_fact": ("Op weg naar streefwaarde {year}", "Toward target {year}"),
+    "pace_sentence": (
+        "Op weg naar de streefwaarde van {target} in {year}: het pad vanaf {start_words} "
+        "verwacht nu {expected}; {pace}.",
+        "Toward the target of {target} in {year}: the path from {start_words} expects "
+        "{expected} now; {pace}.",
+    ),
+    "pace_start_baseline": ("de nulmeting {year} ({value})", "the {year} baseline ({value})"),
+    "pace_start_wave": ("{wave} ({value})", "{wave} ({value})"),
+    "go_no_go_fact": ("Go/no-go {year}", "Go/no-go {year}"),
+    "go_no_go_thresholds": ("go bij {go}, no-go bij {no_go}", "go at {go}, no-go at {no_go}"),
+    "legend_measured": ("Meting (95%-BI)", "Measured (95% CI)"),
+    "legend_baseline": ("Nulmeting", "Baseline"),
+    "legend_path": ("Pad naar streefwaarde", "Path to target"),
+    "legend_target": ("Streefwaarde", "Target"),
+    "legend_go": ("go", "go"),
+    "legend_no_go": ("no-go", "no-go"),
+    "caption_trajectory": (
+        "Van nulmeting via de metingen naar de streefwaarden. Punt met lijn: schatting met "
+        "95%-betrouwbaarheidsinterval; open rondje: nulmeting; open ruit: streefwaarde; "
+        "gestreepte lijn: het rechte pad naar de volgende streefwaarde; korte balken: go/no-go-"
+        "drempels. Op koers betekent dat het hele interval aan de goede kant van het pad ligt.",
+        "From the baseline through the waves to the targets. Point with line: estimate with "
+        "its 95% confidence interval; open circle: baseline; open diamond: target; dashed "
+        "line: the straight path to the next target; short bars: go/no-go thresholds. On "
+        "track means the whole interval lies on the good side of the path.",
+    ),
+    "alt_trajectory": (
+        "Traject van {kpi}: {items}.",
+        "Trajectory of {kpi}: {items}.",
+    ),
+    "trajectory_title": ("Traject naar de streefwaarden", "Trajectory toward the targets"),
+    "trajectory_year": ("Jaar", "Year"),
+    "trajectory_kind": ("Soort", "Kind"),
+    "trajectory_kind_baseline": ("nulmeting", "baseline"),
+    "trajectory_kind_measured": ("meting", "measured"),
+    "trajectory_kind_target": ("streefwaarde", "target"),
+    "trajectory_kind_expected": ("verwacht op het pad", "expected on the path"),
 }
 
 STATUS_SYMBOL = {Status.MET: "\u2714", Status.NOT_MET: "\u2718", Status.UNCERTAIN: "?"}
