@@ -136,7 +136,7 @@ def trajectory_chart(result: KpiResult, path: Trajectory, ctx: ChartContext) -> 
     ]
     ident = f"{kpi.code}-trajectory"
     table = Table(
-        ident, t("caption_trajectory", lang), header, rows, data, [False, False, True, True]
+        ident, t("trajectory_title", lang), header, rows, data, [False, False, True, True]
     )
     alt = t(
         "alt_trajectory",
