@@ -17,7 +17,7 @@ from mel.reports.charts import (
     interval_chart,
     trend_chart,
 )
-from mel.reports.model import Chart, Fact, KpiSection
+from mel.reports.model import Chart, Fact, KpiSection, Table
 from mel.reports.text import decision_words, status_words, t
 from mel.reports.trajectory import (
     pace_facts,
@@ -217,9 +217,17 @@ def facts(result: KpiResult, ctx: KpiContext) -> list[Fact]:
             status_css(result, ctx.k),
         )
     )
-    change = change_text(result, lang, ctx.k, ctx.wave_labels) if shown(result, ctx.k) else None
-    if change:
-        items.append(Fact(t("change", lang), change))
+    change = result.change if shown(result, ctx.k) else None
+    if change is not None and change.previous.n >= ctx.k:
+        # The sentence above gives the interval; the key figure is the change and its verdict.
+        verdict = t("significant" if change.significant else "not_significant", lang)
+        since = ctx.wave_labels.get(change.previous_wave, change.previous_wave)
+        items.append(
+            Fact(
+                t("change", lang) + f" ({since})",
+                f"{_difference(scale, change.difference.estimate, lang)}: {verdict}",
+            )
+        )
     if result.decision is not None and kpi.go_no_go is not None and shown(result, ctx.k):
         items.append(Fact(f"Go/no-go {kpi.go_no_go.year}", decision_words(result.decision, lang)))
     chart_ctx = ChartContext(lang, ctx.k, scale, kpi.label.get(lang), ctx.wave_labels)
@@ -231,6 +239,46 @@ def facts(result: KpiResult, ctx: KpiContext) -> list[Fact]:
             )
         )
     return items
+
+
+PRIMARY = ("trajectory", "trend", "groups", "answers")
+
+
+def primary_chart(code: str, charts: list[Chart]) -> str:
+    """The chart a KPI's page shows: its way to the targets, else its trend, else its groups."""
+    idents = {c.ident for c in charts}
+    return next((f"{code}-{kind}" for kind in PRIMARY if f"{code}-{kind}" in idents), "")
+
+
+def first_breakdown(groups: Table | None) -> Table | None:
+    """The total and the shortest breakdown with two or more shown groups (None if none).
+
+    The rows come from the chart's table, so suppression is the chart's; every breakdown
+    stays in the exported tables. The shortest keeps one KPI on one page.
+    """
+    if groups is None or len(groups.rows) < 3:
+        return None
+    blocks: list[list[int]] = []
+    for index, emphasised in enumerate(groups.emphasis):
+        if index == 0:
+            continue
+        if emphasised:
+            blocks.append([index])
+        elif blocks:
+            blocks[-1].append(index)
+    shown = [b for b in blocks if sum(groups.rows[i][1] != "\u2014" for i in b[1:]) >= 2]
+    if not shown:
+        return None
+    keep = [0, *min(shown, key=len)]
+    return Table(
+        groups.name,
+        groups.title,
+        groups.header,
+        [groups.rows[i] for i in keep],
+        groups.data,
+        groups.numeric,
+        [groups.emphasis[i] for i in keep],
+    )
 
 
 def kpi_section(
@@ -268,7 +316,8 @@ def kpi_section(
         if answers is not None:
             charts.append(answers)
     if not domains.empty and domains["suppressed"].any():
-        notes.append(t("suppression_note", lang, k=ctx.k))
+        notes.append(t("suppression_short", lang, k=ctx.k))
+    groups = next((c.table for c in charts if c.ident == f"{kpi.code}-groups"), None)
     section = KpiSection(
         f"kpi-{kpi.code}",
         kpi.code,
@@ -280,6 +329,8 @@ def kpi_section(
         charts,
         notes,
         status_css(result, ctx.k),
+        primary_chart(kpi.code, charts),
+        first_breakdown(groups),
     )
     domains.insert(0, "kpi", kpi.code)
     return section, domains

@@ -56,6 +56,15 @@ class KpiSection:
     charts: list[Chart]
     notes: list[str]
     status_css: str
+    # The one chart the page shows (the others' numbers go to the exported tables), and the
+    # groups of one breakdown that pass the disclosure rules, as a compact table.
+    primary: str = ""
+    groups: Table | None = None
+
+    @property
+    def shown_chart(self) -> Chart | None:
+        """The chart the KPI's page shows."""
+        return next((c for c in self.charts if c.ident == self.primary), None)
 
 
 @dataclass(frozen=True)

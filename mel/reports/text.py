@@ -221,6 +221,13 @@ TEXT: dict[str, tuple[str, str]] = {
         "Traject van {kpi}: {items}.",
         "Trajectory of {kpi}: {items}.",
     ),
+    "suppression_short": (
+        "Onderdrukt: een groep van minder dan {k} respondenten, of een groep waaruit een "
+        "verborgen cijfer zou zijn af te leiden (zie de methode).",
+        "Suppressed: a group of fewer than {k} respondents, or one from which a hidden figure "
+        "could be derived (see the methodology).",
+    ),
+    "chart_numbers": ("Cijfers bij de figuur", "Figures behind the chart"),
     "trajectory_title": ("Traject naar de streefwaarden", "Trajectory toward the targets"),
     "trajectory_year": ("Jaar", "Year"),
     "trajectory_kind": ("Soort", "Kind"),

@@ -8,7 +8,7 @@ from tests.reports.conftest import Built
 
 # Cover, summary, fieldwork, one pathway (landscape), five KPIs (two need a second page:
 # cijfer with its groups, deelnemers with its trend; tevreden with its answers), appendix.
-EXPECTED_PAGES = 14
+EXPECTED_PAGES = 11
 
 
 def test_pdf_opens_with_the_expected_pages(built: Built) -> None:
