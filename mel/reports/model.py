@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
@@ -105,6 +106,12 @@ class Report:
     notes: list[str]
     footer: str
     tables: list[Table] = field(default_factory=list)
+    # After the methodology: the KPI definitions and each questionnaire as fielded.
+    appendices: list[MethodSection] = field(default_factory=list)
+    # The cover's organisation, date, version and logo (`mel.reports.cover.Cover`), and the
+    # programme's own conclusions as safe HTML (None when its folder has none).
+    cover: Any = None
+    conclusions: Any = None
     # KPIs that could not be computed, as "code: reason" (the report says so at each KPI;
     # `mel report` also fails with them, so that no run hides them).
     problems: list[str] = field(default_factory=list)

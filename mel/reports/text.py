@@ -227,6 +227,87 @@ TEXT: dict[str, tuple[str, str]] = {
         "Suppressed: a group of fewer than {k} respondents, or one from which a hidden figure "
         "could be derived (see the methodology).",
     ),
+    # the questionnaire as fielded (appendix)
+    "questionnaire": ("De vragenlijst", "The questionnaire"),
+    "questionnaire_of": ("{title}, versie {version}", "{title}, version {version}"),
+    "questionnaire_intro": (
+        "De {count} vragen zoals ze in deze meting werden gesteld (versie {version}), met de "
+        "antwoordmogelijkheden en wanneer een vraag werd gesteld.",
+        "The {count} questions as asked in this wave (version {version}), with their answer "
+        "options and when each question was asked.",
+    ),
+    "number": ("Nr.", "No."),
+    "question": ("Vraag", "Question"),
+    "answers": ("Antwoorden", "Answers"),
+    "skip_logic": ("Gesteld als", "Asked if"),
+    "asked_if": ("{rule}", "{rule}"),
+    "and": ("en", "and"),
+    "or": ("of", "or"),
+    "not": ("niet", "not"),
+    "answered": ("is beantwoord", "is answered"),
+    "not_answered": ("is niet beantwoord", "is not answered"),
+    "one_of": ("is een van", "is one of"),
+    "includes": ("omvat", "includes"),
+    "other_text": ("anders, namelijk …", "other, namely …"),
+    "several_possible": ("meer antwoorden mogelijk", "several answers possible"),
+    "required": ("verplicht", "required"),
+    "type_select_one": ("een keuze", "one choice"),
+    "type_select_multiple": ("meer keuzes", "several choices"),
+    "type_likert": ("stellingen op een schaal", "statements on a scale"),
+    "type_integer": ("geheel getal", "whole number"),
+    "type_decimal": ("getal", "number"),
+    "type_rating": ("cijfer", "mark"),
+    "type_nps": ("aanbevelingsscore", "recommendation score"),
+    "type_yes_no": ("ja of nee", "yes or no"),
+    "type_text": ("open antwoord", "open answer"),
+    "type_date": ("datum", "date"),
+    "type_note": ("toelichting", "note"),
+    # KPI definitions (appendix)
+    "kpi_definitions": ("Definities van de KPI's", "KPI definitions"),
+    "kpi_definitions_intro": (
+        "Wat elke KPI telt, uit welke vragenlijst, met welke schatter en welke streefwaarden.",
+        "What each KPI counts, from which questionnaire, with which estimator and which targets.",
+    ),
+    "estimator": ("Schatter", "Estimator"),
+    "targets": ("Streefwaarden", "Targets"),
+    "estimator_mean": ("gemiddelde", "mean"),
+    "estimator_total": ("totaal", "total"),
+    "estimator_proportion": ("aandeel", "proportion"),
+    "estimator_ratio": ("verhouding", "ratio"),
+    "estimator_quantile": ("kwantiel", "quantile"),
+    "direction_higher": ("hoger is beter", "higher is better"),
+    "direction_lower": ("lager is beter", "lower is better"),
+    "appendices": ("Bijlagen", "Appendices"),
+    "headline_count": (
+        "Dit rapport volgt {n} KPI's; voor {shown} daarvan is er een schatting.",
+        "This report follows {n} KPIs; {shown} of them have an estimate.",
+    ),
+    "headline_status": (
+        "Van de {n} KPI's met een streefwaarde voor {year} is het doel bij {met} gehaald, bij "
+        "{not_met} niet gehaald en bij {uncertain} onzeker (het interval omvat de "
+        "streefwaarde).",
+        "Of the {n} KPIs with a target for {year}, {met} met it, {not_met} did not and "
+        "{uncertain} are uncertain (the interval contains the target).",
+    ),
+    "headline_pace": (
+        "Van de {n} KPI's met een latere streefwaarde zijn er {on} op koers, {behind} achter "
+        "op koers en is het bij {undecided} nog niet te zeggen.",
+        "Of the {n} KPIs with a later target, {on} are on track, {behind} are behind and "
+        "for {undecided} it cannot be told yet.",
+    ),
+    "headline_failed": (
+        "{n} KPI('s) konden niet worden berekend: {kpis}.",
+        "{n} KPI(s) could not be computed: {kpis}.",
+    ),
+    "headline_not_shown": (
+        "{n} KPI('s) hebben te weinig antwoorden (minder dan {k}) om te tonen: {kpis}.",
+        "{n} KPI(s) have too few answers (fewer than {k}) to show: {kpis}.",
+    ),
+    "published_by": ("Uitgegeven door", "Published by"),
+    "date": ("Datum", "Date"),
+    "version": ("Versie", "Version"),
+    "conclusions": ("Conclusies", "Conclusions"),
+    "pathway_as_text": ("Het impactpad in tekst", "The impact pathway as text"),
     "chart_numbers": ("Cijfers bij de figuur", "Figures behind the chart"),
     "trajectory_title": ("Traject naar de streefwaarden", "Trajectory toward the targets"),
     "trajectory_year": ("Jaar", "Year"),
