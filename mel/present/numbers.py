@@ -130,6 +130,17 @@ def format_plain(value: float | None, language: str = "nl") -> str:
     return ("-" if number < 0 else "") + digits
 
 
+def format_exact(value: float | None, language: str = "nl", *, percent: bool = False) -> str:
+    """Format a value exactly as it was set (a target): every decimal it has, none added."""
+    if _missing(value):
+        return "\u2014"
+    shown = float(value) * 100 if percent else float(value)  # type: ignore[arg-type]
+    exact = Decimal(repr(round(shown, 10))).normalize()
+    places = max(0, -int(exact.as_tuple().exponent))
+    text = format_number(shown, places, language)
+    return f"{text}%" if percent else text
+
+
 def step_for(se: float | None) -> float | None:
     """Return the rounding step for a figure with standard error `se` (one digit of se)."""
     if se is None or not math.isfinite(se) or se <= 0:

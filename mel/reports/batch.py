@@ -81,7 +81,7 @@ def run_job(
 
 def _build(job: ReportJob, catalogue: SurveyCatalogue, step: Step) -> Report:
     """Evaluate the job's KPIs and assemble its report."""
-    definition = catalogue.programmes[job.programme][1]
+    path, definition = catalogue.programmes[job.programme]
     instruments = {
         name: survey
         for name, (_, survey) in catalogue.instruments.items()
@@ -90,7 +90,14 @@ def _build(job: ReportJob, catalogue: SurveyCatalogue, step: Step) -> Report:
     engine = make_engine(job.database_url, Timeouts.for_commands(load_settings()))
     try:
         return build_report(
-            engine, definition, instruments, job.wave, language=job.language, k=job.k, progress=step
+            engine,
+            definition,
+            instruments,
+            job.wave,
+            language=job.language,
+            k=job.k,
+            progress=step,
+            folder=path.parent,
         )
     finally:
         engine.dispose()

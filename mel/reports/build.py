@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from importlib import metadata
+from pathlib import Path
 
 import pandas as pd
 from sqlalchemy.engine import Engine
@@ -16,11 +18,15 @@ from mel.kpi.frames import Frames
 from mel.models import Wave
 from mel.present.numbers import format_date, format_number, format_percent
 from mel.present.svg import inline_svg
+from mel.reports.cover import Cover, conclusions_file, logo_uri, render_markdown, report_date
+from mel.reports.definitions import definitions_section
 from mel.reports.fieldwork import fieldwork_table, wave_instruments
-from mel.reports.kpis import KpiContext, kpi_section, overview_row, sentence, shown
+from mel.reports.kpis import KpiContext, kpi_section, overview_row, shown
 from mel.reports.methodology import methodology
 from mel.reports.model import Chart, PathwaySection, Report, Table
 from mel.reports.pathway import NodeKpi, pathway_figure
+from mel.reports.questionnaire import fielded_versions, questionnaire_section
+from mel.reports.summary import headline
 from mel.reports.text import (
     NO_STATUS_COLOUR,
     NO_STATUS_SYMBOL,
@@ -189,6 +195,8 @@ def build_report(
     language: str = "nl",
     k: int = 10,
     progress: Step = _quiet,
+    folder: Path | None = None,
+    today: date | None = None,
 ) -> Report:
     """Evaluate the KPIs of `programme` in `wave` and assemble the report.
 
@@ -207,6 +215,11 @@ def build_report(
         Minimum group size: smaller groups are suppressed (MIN_GROUP_SIZE).
     progress : callable
         Called with a label after each step (see `steps`).
+    folder : pathlib.Path, optional
+        The programme's folder: its logo and its conclusions for the wave
+        (``conclusions-<wave>[.<lang>].md``) are taken from there.
+    today : datetime.date, optional
+        The report's date on the cover (default: today).
 
     Raises
     ------
@@ -297,6 +310,13 @@ def build_report(
         ),
     ]
     exported += [m.table for m in method if m.table is not None]
+    fielded = fielded_versions(
+        engine, current.id or 0, {c: instruments[c] for c in used if c in instruments}
+    )
+    appendices = [definitions_section(programme, instruments, lang)] + [
+        questionnaire_section(fielded[code], lang) for code in used if code in fielded
+    ]
+    exported += [a.table for a in appendices if a.table is not None]
     title = translate("report_title", lang, programme=programme.label.get(lang))
     subtitle = (
         translate(
@@ -320,7 +340,7 @@ def build_report(
         subtitle=subtitle,
         description=programme.description.get(lang) if programme.description else "",
         intro=translate("summary_intro", lang),
-        summary=[sentence(r, lang, k, wave_labels) for r in results],
+        summary=headline(results, lang, k, current.year),
         overview=overview_table,
         fieldwork=fieldwork,
         pathways=pathways,
@@ -330,6 +350,14 @@ def build_report(
         footer=translate("report_footer", lang, version=_version()),
         tables=exported,
         problems=[f"{r.kpi.code}: {r.note}" for r in results if r.failed],
+        appendices=appendices,
+        cover=Cover(
+            programme.organisation.get(lang) if programme.organisation else "",
+            report_date(today or date.today(), lang),
+            _version(),
+            logo_uri(folder, programme),
+        ),
+        conclusions=_conclusions(folder, current.code, lang),
     )
 
 
@@ -355,6 +383,12 @@ def _combined(kind: str, sections: list, title: str) -> Table:  # type: ignore[t
                 parts.append(data.assign(kpi=section.code)[["kpi", *data.columns]])
     data = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["kpi"])
     return Table(kind, title, [], [], data)
+
+
+def _conclusions(folder: Path | None, wave: str, language: str) -> object:
+    """The programme's conclusions for the wave as HTML, or None."""
+    path = conclusions_file(folder, wave, language)
+    return render_markdown(path.read_text(encoding="utf-8")) if path is not None else None
 
 
 def _version() -> str:

@@ -18,8 +18,14 @@ from mel.reports.charts import (
     interval_chart,
     trend_chart,
 )
-from mel.reports.model import Chart, Fact, KpiSection
+from mel.reports.model import Chart, Fact, KpiSection, Table
 from mel.reports.text import decision_words, status_words
+from mel.reports.trajectory import (
+    pace_facts,
+    pace_sentence,
+    result_trajectory,
+    trajectory_chart,
+)
 from mel.surveys.schema import InstrumentDefinition
 
 
@@ -97,6 +103,9 @@ def sentence(result: KpiResult, language: str, k: int, wave_labels: dict[str, st
                 status=status_words(result.status, language),
             )
         )
+    path = result_trajectory(result, k)
+    if path is not None:
+        parts.append(pace_sentence(path, scale, language, wave_labels))
     change = change_text(result, language, k, wave_labels)
     if change:
         parts.append(change)
@@ -206,9 +215,10 @@ def facts(result: KpiResult, ctx: KpiContext) -> list[Fact]:
             Fact(translate("interval", lang), scale.interval(est.ci_low, est.ci_high, lang)),
             Fact(translate("respondents", lang), format_number(est.n, 0, lang)),
         ]
-    items.append(
-        Fact(translate("target", lang) + f" {result.year}", scale.value(result.target, lang))
-    )
+    if result.target is not None or not result.kpi.targets:
+        items.append(
+            Fact(translate("target", lang) + f" {result.year}", scale.value(result.target, lang))
+        )
     items.append(
         Fact(
             translate("status", lang),
@@ -216,11 +226,22 @@ def facts(result: KpiResult, ctx: KpiContext) -> list[Fact]:
             status_css(result, ctx.k),
         )
     )
-    change = change_text(result, lang, ctx.k, ctx.wave_labels) if shown(result, ctx.k) else None
-    if change:
-        items.append(Fact(translate("change", lang), change))
+    change = result.change if shown(result, ctx.k) else None
+    if change is not None and change.previous.n >= ctx.k:
+        # The sentence above gives the interval; the key figure is the change and its verdict.
+        key = "significant" if change.significant else "not_significant"
+        verdict = translate(key, lang)
+        since = ctx.wave_labels.get(change.previous_wave, change.previous_wave)
+        items.append(
+            Fact(
+                translate("change", lang) + f" ({since})",
+                f"{_difference(scale, change.difference.estimate, lang)}: {verdict}",
+            )
+        )
     if result.decision is not None and kpi.go_no_go is not None and shown(result, ctx.k):
         items.append(Fact(f"Go/no-go {kpi.go_no_go.year}", decision_words(result.decision, lang)))
+    chart_ctx = ChartContext(lang, ctx.k, scale, kpi.label.get(lang), ctx.wave_labels)
+    items += pace_facts(result, result_trajectory(result, ctx.k), chart_ctx)
     if kpi.baseline is not None:
         items.append(
             Fact(
@@ -229,6 +250,46 @@ def facts(result: KpiResult, ctx: KpiContext) -> list[Fact]:
             )
         )
     return items
+
+
+PRIMARY = ("trajectory", "trend", "groups", "answers")
+
+
+def primary_chart(code: str, charts: list[Chart]) -> str:
+    """The chart a KPI's page shows: its way to the targets, else its trend, else its groups."""
+    idents = {c.ident for c in charts}
+    return next((f"{code}-{kind}" for kind in PRIMARY if f"{code}-{kind}" in idents), "")
+
+
+def first_breakdown(groups: Table | None) -> Table | None:
+    """The total and the shortest breakdown with two or more shown groups (None if none).
+
+    The rows come from the chart's table, so suppression is the chart's; every breakdown
+    stays in the exported tables. The shortest keeps one KPI on one page.
+    """
+    if groups is None or len(groups.rows) < 3:
+        return None
+    blocks: list[list[int]] = []
+    for index, emphasised in enumerate(groups.emphasis):
+        if index == 0:
+            continue
+        if emphasised:
+            blocks.append([index])
+        elif blocks:
+            blocks[-1].append(index)
+    shown = [b for b in blocks if sum(groups.rows[i][1] != "\u2014" for i in b[1:]) >= 2]
+    if not shown:
+        return None
+    keep = [0, *min(shown, key=len)]
+    return Table(
+        groups.name,
+        groups.title,
+        groups.header,
+        [groups.rows[i] for i in keep],
+        groups.data,
+        groups.numeric,
+        [groups.emphasis[i] for i in keep],
+    )
 
 
 def kpi_section(
@@ -253,7 +314,12 @@ def kpi_section(
     missing = missing_text(result, lang, ctx.k)
     if missing is None:  # otherwise the sentence says why there is no estimate
         charts.append(interval_chart(result, domains, chart_ctx))
-    trend = trend_chart(result, chart_ctx)
+    path = result_trajectory(result, ctx.k)
+    trend = (
+        trajectory_chart(result, path, chart_ctx)
+        if path is not None
+        else trend_chart(result, chart_ctx)
+    )
     if trend is not None:
         charts.append(trend)
     if missing is None and data is not None and survey is not None:
@@ -261,7 +327,8 @@ def kpi_section(
         if answers is not None:
             charts.append(answers)
     if not domains.empty and domains["suppressed"].any():
-        notes.append(translate("suppression_note", lang, k=ctx.k))
+        notes.append(translate("suppression_short", lang, k=ctx.k))
+    groups = next((c.table for c in charts if c.ident == f"{kpi.code}-groups"), None)
     section = KpiSection(
         f"kpi-{kpi.code}",
         kpi.code,
@@ -273,6 +340,8 @@ def kpi_section(
         charts,
         notes,
         status_css(result, ctx.k),
+        primary_chart(kpi.code, charts),
+        first_breakdown(groups),
     )
     domains.insert(0, "kpi", kpi.code)
     return section, domains

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
@@ -56,6 +57,15 @@ class KpiSection:
     charts: list[Chart]
     notes: list[str]
     status_css: str
+    # The one chart the page shows (the others' numbers go to the exported tables), and the
+    # groups of one breakdown that pass the disclosure rules, as a compact table.
+    primary: str = ""
+    groups: Table | None = None
+
+    @property
+    def shown_chart(self) -> Chart | None:
+        """The chart the KPI's page shows."""
+        return next((c for c in self.charts if c.ident == self.primary), None)
 
 
 @dataclass(frozen=True)
@@ -96,6 +106,12 @@ class Report:
     notes: list[str]
     footer: str
     tables: list[Table] = field(default_factory=list)
+    # After the methodology: the KPI definitions and each questionnaire as fielded.
+    appendices: list[MethodSection] = field(default_factory=list)
+    # The cover's organisation, date, version and logo (`mel.reports.cover.Cover`), and the
+    # programme's own conclusions as safe HTML (None when its folder has none).
+    cover: Any = None
+    conclusions: Any = None
     # KPIs that could not be computed, as "code: reason" (the report says so at each KPI;
     # `mel report` also fails with them, so that no run hides them).
     problems: list[str] = field(default_factory=list)

@@ -153,6 +153,10 @@ class ProgrammeDefinition(StrictModel):
     programme: str
     label: LocalText
     description: LocalText | None = None
+    # Who is responsible for the programme and its reports (on the report's cover).
+    organisation: LocalText | None = None
+    # A logo for the report's cover: an SVG or PNG file in the programme's folder.
+    logo: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_.-]+\.(svg|png)$")
     unit_kinds: list[Literal["pps", "werkplaats", "school", "consortium", "region"]]
     pathways: list[Pathway] = Field(default_factory=list)
     kpis: list[Kpi] = Field(default_factory=list)

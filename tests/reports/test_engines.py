@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
 from pathlib import Path
 
@@ -26,11 +27,13 @@ ENGINES = [
 def _contents_numbers(reader: PdfReader) -> list[int]:
     """The page numbers printed in the contents on the cover page, in reading order."""
     text = reader.pages[0].extract_text()
+    # not the page footer ("1 / 13"), nor the imprint's date and version
+    imprint = re.compile(r"/|\d{4}|^mel ")
     return [
         int(word)
         for line in text.splitlines()
         for word in line.split()
-        if word.isdigit() and "/" not in line and len(word) <= 3
+        if word.isdigit() and not imprint.search(line) and len(word) <= 3
     ]
 
 
@@ -44,11 +47,12 @@ def test_engine_writes_the_report(built: Built, tmp_path: Path, engine: str) -> 
     assert "Impactmeting Werkprogramma" in texts[0]
     # Every section in the contents gets the page it starts on.
     numbers = _contents_numbers(reader)
-    sections = 5 + len(built.report.kpis)
+    sections = 5 + len(built.report.kpis) + len(built.report.appendices)
     assert len(numbers) == sections, texts[0]
     assert numbers == sorted(numbers) and numbers[0] == 2 and numbers[-1] <= EXPECTED_PAGES
     methodology = next(i for i, text in enumerate(texts) if i > 0 and "Bijlage: methode" in text)
-    assert numbers[-1] == methodology + 1
+    assert numbers[-1 - len(built.report.appendices)] == methodology + 1
+    assert built.report.appendices[-1].title in texts[numbers[-1] - 1]
 
 
 @pytest.mark.skipif(find_chromium() is None, reason="Chromium is not installed")
