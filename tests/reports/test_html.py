@@ -140,7 +140,7 @@ def test_tables_written_as_csv_and_xlsx(built: Built) -> None:
     folder = built.files[0].parent
     kpis = pd.read_csv(folder / f"{stem}-kpis.csv")
     assert kpis["kpi"].tolist() == [k.code for k in built.filled.programme.kpis]
-    sheets = pd.read_excel(folder / f"{stem}.xlsx", sheet_name=None)
+    sheets = pd.read_excel(folder / f"{stem}.xlsx", sheet_name=None, engine="openpyxl")
     assert {"kpis", "fieldwork", "groups"} <= set(sheets)
 
 

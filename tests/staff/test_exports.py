@@ -64,7 +64,9 @@ def test_xlsx_has_no_formulas_and_a_codebook(built: export.WaveExport) -> None:
     assert not any(c.data_type == "f" for c in cells)
     values = {c.value for c in cells}
     assert '\'=HYPERLINK("http://x")' in values
-    codebook = pd.read_excel(io.BytesIO(export.write(built, "xlsx")), sheet_name="codebook")
+    codebook = pd.read_excel(
+        io.BytesIO(export.write(built, "xlsx")), sheet_name="codebook", engine="openpyxl"
+    )
     row = codebook.set_index("variable").loc["soort"]
     assert row["label"] == "Soort" and row["sav_dta_codes"] == "1 = klein; 2 = groot"
     assert codebook.set_index("variable").loc["tevreden__a", "versions"] == 1

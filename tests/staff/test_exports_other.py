@@ -169,7 +169,9 @@ def test_xlsx_keeps_the_other_text_and_the_codebook_lists_it(built: export.WaveE
     column = header.index("soort__other_text")
     texts = [row[column].value for row in sheet.iter_rows(min_row=2)]
     assert texts == defused(expected_texts())
-    book = pd.read_excel(io.BytesIO(content), sheet_name="codebook").set_index("variable")
+    book = pd.read_excel(io.BytesIO(content), sheet_name="codebook", engine="openpyxl").set_index(
+        "variable"
+    )
     assert book.loc["soort", "sav_dta_codes"] == "1 = klein; 2 = groot; 3 = other"
     assert "other = Anders" in book.loc["soort", "value_labels"]
     assert book.loc["soort__other_text", "label"] == "Soort: Anders, namelijk"
@@ -224,7 +226,7 @@ def test_the_web_download_has_the_other_columns(
     if fmt == "csv":
         assert b"soort__other_text" in response.data and b"Via de buurvrouw" in response.data
     elif fmt == "xlsx":
-        frame = pd.read_excel(io.BytesIO(response.data), sheet_name="data")
+        frame = pd.read_excel(io.BytesIO(response.data), sheet_name="data", engine="openpyxl")
         assert "VIA DE BUURVROUW" in set(frame["kanalen__other_text"].dropna())
     else:
         assert b"soort__other_text" in response.data and b"Via de buurvrouw" in response.data
