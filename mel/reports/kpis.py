@@ -7,16 +7,11 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from mel.analysis.results import COLUMNS
-from mel.disclosure.rules import nesting
+from mel.disclosure.rules import shown_alone
 from mel.kpi.evaluate import KpiResult
+from mel.kpi.protected import CellEstimates
 from mel.present.numbers import Scale, format_number, scale_for, unit_text
-from mel.reports.charts import (
-    ChartContext,
-    distribution_chart,
-    domain_frame,
-    interval_chart,
-    trend_chart,
-)
+from mel.reports.charts import ChartContext, distribution_chart, interval_chart, trend_chart
 from mel.reports.model import Chart, Fact, KpiSection
 from mel.reports.text import decision_words, status_words, t
 from mel.surveys.schema import InstrumentDefinition
@@ -34,8 +29,8 @@ class KpiContext:
 
 
 def shown(result: KpiResult, k: int) -> bool:
-    """True when the KPI's overall estimate may be shown (enough respondents)."""
-    return result.estimate is not None and result.estimate.n >= k
+    """True when the KPI's overall estimate may be shown (`mel.disclosure`)."""
+    return shown_alone(result.estimate, k)
 
 
 def status_css(result: KpiResult, k: int) -> str:
@@ -60,7 +55,7 @@ def missing_text(result: KpiResult, language: str, k: int) -> str | None:
         if result.note in (None, "no answers"):
             return t("no_answers", language)
         return t("kpi_error", language, error=result.note)
-    if result.estimate.n < k:
+    if not shown_alone(result.estimate, k):
         return t("too_few", language, k=k, n=result.estimate.n)
     return None
 
@@ -125,7 +120,7 @@ def change_text(
 ) -> str | None:
     """The change since the previous wave in words, or None when there is none to show."""
     change = result.change
-    if change is None or change.previous.n < k:
+    if change is None or not shown_alone(change.previous, k):
         return None
     scale, diff = _scale(result), change.difference
     interval = Scale(False, scale.decimals, scale.step).interval(
@@ -153,7 +148,11 @@ def overview_row(result: KpiResult, language: str, k: int) -> tuple[list[str], d
     scale = _scale(result)
     visible = shown(result, k)
     est = result.estimate if visible else None
-    change = result.change if visible and result.change and result.change.previous.n >= k else None
+    change = (
+        result.change
+        if visible and result.change and shown_alone(result.change.previous, k)
+        else None
+    )
     cells = [
         result.kpi.label.get(language),
         scale.value(est.estimate, language) if est else "\u2014",
@@ -232,11 +231,10 @@ def kpi_section(
     chart_ctx = ChartContext(
         lang, ctx.k, _scale(result), kpi.label.get(lang), ctx.wave_labels, ctx.group_labels
     )
-    nested = nesting(data, list(result.by)) if data is not None else {}
     domains = (
-        domain_frame(result, ctx.k, nested)
-        if shown(result, ctx.k)
-        else domain_frame(KpiResult(kpi, result.wave, result.year, None), ctx.k)
+        CellEstimates(data, kpi).breakdowns(list(result.by), ctx.k)
+        if shown(result, ctx.k) and data is not None
+        else CellEstimates.empty_breakdowns()
     )
     charts: list[Chart] = []
     notes = []
