@@ -29,7 +29,7 @@ from mel.data.frame import FrameError, frame
 from mel.disclosure.cells import select_cell
 from mel.i18n import translate
 from mel.kpi import KpiResult, evaluate_kpis
-from mel.kpi.definitions import published_kpis
+from mel.kpi.definitions import load_published
 from mel.kpi.protected import CellEstimates, plain
 from mel.kpi.variables import add_kpi_variable
 from mel.models import (
@@ -46,7 +46,6 @@ from mel.present.figures import Interval, trend_figure
 from mel.services.filters import Filters, programme_waves
 from mel.surveys.programme_schema import Kpi as KpiDefinition
 from mel.surveys.programme_schema import ProgrammeDefinition
-from mel.surveys.publish import latest_definition
 from mel.surveys.schema import InstrumentDefinition
 
 RESULT = tuple(COLUMNS)  # the result vocabulary, declared in mel.analysis.results
@@ -87,21 +86,9 @@ class Card:
 def definitions(
     session: Session, programme: Programme
 ) -> tuple[ProgrammeDefinition, dict[str, InstrumentDefinition]]:
-    """The programme's published KPIs and its instruments' latest published versions."""
-    kpis = published_kpis(session, programme)
-    definition = ProgrammeDefinition.model_construct(
-        programme=programme.code,
-        label={"nl": programme.label_nl, "en": programme.label_en},
-        unit_kinds=[],
-        pathways=[],
-        kpis=kpis,
-    )
-    instruments = {
-        code: survey
-        for code in {k.instrument for k in kpis}
-        if (survey := latest_definition(session, code)) is not None
-    }
-    return definition, instruments
+    """The programme's published definition and instruments (`mel.kpi.definitions`)."""
+    published = load_published(session, programme.code)
+    return published.programme, published.instruments
 
 
 def fielded(session: Session, wave: Wave) -> set[str]:
