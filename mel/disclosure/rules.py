@@ -255,3 +255,9 @@ def shown_alone(estimate: Estimate | None, k: int = DEFAULT_K) -> bool:
     counts = pd.Series([float(estimate.n)], index=pd.Index(["*"], name="*"))
     flags = pd.Series([not publishable(estimate)], index=counts.index)
     return not bool(protect(counts, k, unpublishable=flags).iloc[0])
+
+
+def count_shown(n: float, k: int = DEFAULT_K) -> bool:
+    """Whether a figure about `n` respondents (no estimate to grade) may be shown on its own."""
+    counts = pd.Series([float(n)], index=pd.Index(["*"], name="*"))
+    return bool(n) and not bool(protect(counts, k).iloc[0])

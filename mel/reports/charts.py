@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from mel.analysis.results import COLUMNS
-from mel.disclosure.rules import shown_alone
+from mel.disclosure.rules import count_shown, shown_alone
 from mel.kpi.evaluate import KpiResult
 from mel.present.figures import Interval, bar_figure, interval_figure, trend_figure
 from mel.present.numbers import Scale, format_number, format_percent
@@ -259,7 +259,7 @@ def distribution_chart(
         )
     except KeyError:
         return None
-    if found is None or found[3] < ctx.k:
+    if found is None or not count_shown(found[3], ctx.k):
         return None
     items, categories, shares, n = found
     lang = ctx.language

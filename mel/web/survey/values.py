@@ -93,7 +93,7 @@ def format_date(value: date, months: str) -> str:
     return f"{value.day} {months.split()[value.month - 1]} {value.year}"
 
 
-def format_number(value: float | int | None, lang: str) -> str:
+def field_number(value: float | int | None, lang: str) -> str:
     """Format a number for a form field or hint: every digit, decimal comma in Dutch, no
     trailing .0, no thousands separator (`format_plain`; what `parse_decimal` reads back).
     A stored value that is no number (an older answer) is shown as it is."""
