@@ -20,9 +20,10 @@ from mel.models import (
     Programme,
 )
 from mel.surveys.programme_schema import Kpi as KpiDefinition
-from mel.surveys.programme_schema import ProgrammeDefinition
+from mel.surveys.programme_schema import Pathway, ProgrammeDefinition
 from mel.surveys.publish import latest_definition
 from mel.surveys.schema import InstrumentDefinition
+from mel.surveys.text import LocalText
 
 
 class NotPublished(LookupError):
@@ -37,8 +38,8 @@ class Published:
     instruments: dict[str, InstrumentDefinition]
 
 
-def _text(nl: str | None, en: str | None) -> dict[str, str] | None:
-    return {"nl": nl or "", "en": en or ""} if (nl or en) else None
+def _text(nl: str | None, en: str | None) -> dict[str, str | None] | None:
+    return {"nl": nl or en or "", "en": en} if (nl or en) else None
 
 
 def published_kpis(session: Session, programme: Programme) -> list[KpiDefinition]:
@@ -99,18 +100,15 @@ def published_programme(session: Session, code: str) -> ProgrammeDefinition:
             }
         )
     description = _text(programme.description_nl, programme.description_en)
-    return ProgrammeDefinition.model_validate(
-        {
-            "programme": programme.code,
-            "label": {"nl": programme.label_nl, "en": programme.label_en},
-            **({"description": description} if description else {}),
-            "unit_kinds": [],
-            "pathways": pathways,
-            "kpis": [
-                kpi.model_dump(mode="json", by_alias=True, exclude_none=True)
-                for kpi in published_kpis(session, programme)
-            ],
-        }
+    # Each part was validated when it was published; the programme's own fields are taken
+    # as stored (a code from an older mel, or set by hand, must not stop a report).
+    return ProgrammeDefinition.model_construct(
+        programme=programme.code,
+        label=LocalText.model_validate({"nl": programme.label_nl, "en": programme.label_en}),
+        description=LocalText.model_validate(description) if description else None,
+        unit_kinds=[],
+        pathways=[Pathway.model_validate(p) for p in pathways],
+        kpis=published_kpis(session, programme),
     )
 
 
