@@ -36,7 +36,6 @@ from mel.surveys.programme_schema import Kpi
 SEP = "\x1f"
 CELL = "_cell"
 BREAKDOWN_COLUMNS = ["disaggregation", "group", *COLUMNS, "suppressed"]
-OUT = "\x00out"  # the domain of rows outside the cells asked for
 
 
 def plain(estimate: Estimate) -> dict[str, Any]:
@@ -76,11 +75,7 @@ class CellEstimates:
         except DesignError:
             return {}
         assert isinstance(found, EstimateTable)
-        return {
-            (tuple(str(g).split(SEP)) if len(dims) > 1 else str(g)): found[g]
-            for g in found
-            if g != OUT
-        }
+        return {(tuple(str(g).split(SEP)) if len(dims) > 1 else str(g)): found[g] for g in found}
 
     def unpublishable(self, dims: Sequence[str]) -> pd.Series:
         """True for every answered cell of the cross of `dims` whose estimate may not be

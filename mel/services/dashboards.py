@@ -11,17 +11,14 @@ the KPI definitions are the published ones (`mel.kpi.definitions`). The views in
 
 from __future__ import annotations
 
-from collections import OrderedDict
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from threading import Lock
 from typing import Any, cast
 
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 
 from mel.analysis.results import COLUMNS
 from mel.data.coverage import LEFT_OUT
@@ -33,16 +30,13 @@ from mel.kpi.definitions import load_published
 from mel.kpi.protected import CellEstimates, plain
 from mel.kpi.variables import add_kpi_variable
 from mel.models import (
-    FrameUnit,
     Instrument,
-    InstrumentVersion,
     Programme,
-    Response,
     Wave,
     WaveInstrument,
-    WaveStratum,
 )
 from mel.present.figures import Interval, trend_figure
+from mel.services.dashboard_cache import cached, fingerprint, peek
 from mel.services.filters import Filters, programme_waves
 from mel.surveys.programme_schema import Kpi as KpiDefinition
 from mel.surveys.programme_schema import ProgrammeDefinition
@@ -107,66 +101,6 @@ def matches(data: pd.DataFrame, values: dict[str, str]) -> np.ndarray:
     return data.index.isin(select_cell(data, values).index)
 
 
-_CACHE: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
-_CACHE_LOCK = Lock()
-CACHE_SIZE = 64
-
-
-def cached(key: tuple[Any, ...], make: Callable[[], Any]) -> Any:
-    """Return the value cached under `key`, making (and keeping) it when missing."""
-    with _CACHE_LOCK:
-        if key in _CACHE:
-            _CACHE.move_to_end(key)
-            return _CACHE[key]
-    value = make()
-    with _CACHE_LOCK:
-        _CACHE[key] = value
-        while len(_CACHE) > CACHE_SIZE:
-            _CACHE.popitem(last=False)
-    return value
-
-
-def fingerprint(session: Session, programme: Programme) -> tuple[Any, ...]:
-    """What the programme's frames and KPI results depend on, read in a few cheap queries.
-
-    Any new, changed (``updated_at``), erased or purged response, frame change or new
-    instrument version changes it, so cached figures are never stale.
-    """
-    waves = select(Wave.id).where(Wave.programme_id == programme.id)
-    responses = session.exec(
-        select(func.count(col(Response.id)), func.max(Response.updated_at)).where(
-            col(Response.wave_id).in_(waves)
-        )
-    ).one()
-    frame_rows = session.exec(
-        select(func.count(col(FrameUnit.id))).where(col(FrameUnit.wave_id).in_(waves))
-    ).one()
-    strata = session.exec(
-        select(func.sum(WaveStratum.population_size)).where(col(WaveStratum.wave_id).in_(waves))
-    ).one()
-    versions = session.exec(
-        select(func.count(col(InstrumentVersion.id)))
-        .join(Instrument)
-        .where(Instrument.programme_id == programme.id)
-    ).one()
-    years = tuple(
-        session.exec(
-            select(Wave.code, Wave.year)
-            .where(Wave.programme_id == programme.id)
-            .order_by(col(Wave.id))
-        ).all()
-    )
-    return (
-        str(session.get_bind().url),
-        programme.content_hash,
-        *responses,
-        frame_rows,
-        strata,
-        versions,
-        years,
-    )
-
-
 class Evaluator:
     """KPI figures of one programme; frames and evaluations are cached across requests."""
 
@@ -201,7 +135,7 @@ class Evaluator:
 
     def problem(self, wave: Wave, instrument: str) -> str | None:
         """Why the frame of `instrument` in `wave` could not be built (None when it could)."""
-        built = _CACHE.get(("frame", *self.key, wave.code, instrument, self.lang))
+        built = peek(("frame", *self.key, wave.code, instrument, self.lang))
         return built if isinstance(built, str) else None
 
     def data(self, wave: Wave, kpi: KpiDefinition) -> pd.DataFrame | None:
