@@ -261,3 +261,13 @@ def count_shown(n: float, k: int = DEFAULT_K) -> bool:
     """Whether a figure about `n` respondents (no estimate to grade) may be shown on its own."""
     counts = pd.Series([float(n)], index=pd.Index(["*"], name="*"))
     return bool(n) and not bool(protect(counts, k).iloc[0])
+
+
+def why_hidden(estimate: Estimate, k: int = DEFAULT_K) -> tuple[str, str] | None:
+    """Why one estimate is not shown on its own: ("too_few", "") or ("quality", reason
+    from `mel.analysis.quality.grade`, e.g. "df 4 < 8"); None when it is shown."""
+    if shown_alone(estimate, k):
+        return None
+    if not count_shown(estimate.n, k):
+        return ("too_few", "")
+    return ("quality", grade(estimate).reason)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from mel.analysis.results import COLUMNS
-from mel.disclosure.rules import shown_alone
+from mel.disclosure.rules import shown_alone, why_hidden
 from mel.kpi.evaluate import KpiResult
 from mel.kpi.protected import CellEstimates
 from mel.present.numbers import Scale, format_number, scale_for, unit_text
@@ -55,8 +55,11 @@ def missing_text(result: KpiResult, language: str, k: int) -> str | None:
         if result.note in (None, "no answers"):
             return t("no_answers", language)
         return t("kpi_error", language, error=result.note)
-    if not shown_alone(result.estimate, k):
+    hidden = why_hidden(result.estimate, k)
+    if hidden is not None and hidden[0] == "too_few":
         return t("too_few", language, k=k, n=result.estimate.n)
+    if hidden is not None:
+        return t("too_uncertain", language, reason=hidden[1])
     return None
 
 

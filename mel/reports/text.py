@@ -56,6 +56,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "Minder dan {k} respondenten ({n}); de schatting wordt niet getoond.",
         "Fewer than {k} respondents ({n}); the estimate is not shown.",
     ),
+    "too_uncertain": (
+        "De schatting is te onzeker om te publiceren (kwaliteit E: {reason}) en wordt niet "
+        "getoond.",
+        "The estimate is too uncertain to publish (quality grade E: {reason}) and is not shown.",
+    ),
     "kpi_error": (
         "Deze KPI kon niet worden berekend: {error}",
         "This KPI could not be computed: {error}",
