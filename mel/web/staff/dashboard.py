@@ -1,8 +1,10 @@
 """Staff dashboards: programmes, fieldwork progress and KPI cards, with downloads.
 
-Every figure comes from a protected table (`staff_cells`); filters are GET parameters
-checked against the wave (`staff_filters`, 400 on an unknown value); charts are matplotlib
-SVG/PNG served as images with a table beside them, and every download states its filters.
+The views parse the request, check roles and render; every figure comes from
+`mel.services` (`dashboards`, `fieldwork`, `texts`), protected by `mel.disclosure`.
+Filters are GET parameters checked against the wave (`mel.services.filters`, 400 on an
+unknown value); charts are matplotlib SVG/PNG served as images with a table beside them,
+and every download states its filters.
 """
 
 from __future__ import annotations
