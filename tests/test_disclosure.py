@@ -8,8 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from mel.analysis.results import Estimate
 from mel.disclosure import rules as disclosure
-from mel.disclosure.rules import primary, suppress_1d, suppress_2d, suppress_table
+from mel.disclosure.rules import primary, protect, publishable, shown_alone, suppress_table
 
 
 def recoverable_1d(counts: pd.Series, hidden: pd.Series) -> bool:
@@ -24,24 +25,24 @@ def test_primary_keeps_empty_and_large_groups() -> None:
 
 def test_single_small_group_gets_a_complement() -> None:
     counts = pd.Series({"noord": 40, "oost": 4, "zuid": 25, "west": 60})
-    hidden = suppress_1d(counts, 10)
+    hidden = protect(counts, 10)
     assert hidden.to_dict() == {"noord": False, "oost": True, "zuid": True, "west": False}
 
 
 def test_two_small_groups_need_no_complement() -> None:
     counts = pd.Series({"a": 3, "b": 4, "c": 50})
-    assert suppress_1d(counts, 10).tolist() == [True, True, False]
+    assert protect(counts, 10).tolist() == [True, True, False]
 
 
 def test_nothing_hidden_when_all_groups_are_large() -> None:
-    assert not suppress_1d(pd.Series([10, 11, 12]), 10).any()
+    assert not protect(pd.Series([10, 11, 12]), 10).any()
 
 
 @pytest.mark.parametrize("seed", range(25))
 def test_two_way_tables_leave_nothing_derivable(seed: int) -> None:
     rng = np.random.default_rng(seed)
     counts = pd.DataFrame(rng.integers(0, 30, size=(4, 5)))
-    hidden = suppress_2d(counts, 10)
+    hidden = protect(counts, 10)
     assert hidden[primary(counts, 10)].fillna(True).all().all()
     for axis in (0, 1):
         lines = hidden.sum(axis=axis)
@@ -50,7 +51,7 @@ def test_two_way_tables_leave_nothing_derivable(seed: int) -> None:
 
 def test_suppressed_cells_cannot_be_recovered_by_subtraction() -> None:
     counts = pd.Series({"mbo": 120, "hbo": 7, "mbo-hbo": 30})
-    table = pd.DataFrame({"n": counts, "estimate": counts * 2.0})
+    table = pd.DataFrame({"n": counts, "estimate": counts * 2.0, "df": 40.0})
     shown = suppress_table(table, k=10)
     total = table["estimate"].sum()
     hidden = shown.index[shown["suppressed"]]
@@ -61,6 +62,8 @@ def test_suppressed_cells_cannot_be_recovered_by_subtraction() -> None:
         assert others and np.isnan(shown.loc[others, "estimate"]).all()
     assert not np.isnan(total)
     assert shown.loc["mbo", "estimate"] == 240.0
+    # A hidden group shows nothing at all, not even the design df.
+    assert shown.loc[hidden, ["n", "df"]].isna().all().all()
 
 
 def test_k_must_be_positive() -> None:
@@ -70,7 +73,7 @@ def test_k_must_be_positive() -> None:
 
 def test_exhaustive_small_tables() -> None:
     for values in itertools.product([0, 3, 12], repeat=3):
-        hidden = suppress_1d(pd.Series(values), 10)
+        hidden = protect(pd.Series(values), 10)
         # One hidden cell is only possible when it is the only non-empty one, and then
         # the total is itself under k and hidden by primary suppression.
         assert int(hidden.sum()) != 1 or sum(values) < 10
@@ -104,11 +107,11 @@ def test_nesting_is_read_off_the_data() -> None:
 
 def test_a_hidden_province_cannot_be_worked_out_from_its_region() -> None:
     counts, nested = _regions_and_provinces()
-    alone = disclosure.suppress_1d(counts["province"], 10)
+    alone = protect(counts["province"], 10)
     # Unlinked, the province table hides two provinces (a complete line of its own)...
     assert set(alone[alone].index) == {"drenthe", "gelderland"}
     # ...but noord (44) minus groningen and friesland (20 + 20) still gives drenthe's 4.
-    hidden = disclosure.suppress_linked(counts, nested, 10)
+    hidden = protect(counts, 10, nested=nested)
     for region, provinces in (
         ("noord", ["groningen", "friesland", "drenthe"]),
         ("oost", ["overijssel", "gelderland"]),
@@ -123,6 +126,54 @@ def test_a_hidden_province_cannot_be_worked_out_from_its_region() -> None:
 
 def test_unlinked_breakdowns_are_suppressed_as_before() -> None:
     counts, _ = _regions_and_provinces()
-    hidden = disclosure.suppress_linked(counts, {}, 10)
-    assert hidden["province"].equals(disclosure.suppress_1d(counts["province"], 10))
+    hidden = protect(counts, 10)
+    assert hidden["province"].equals(protect(counts["province"], 10))
     assert not hidden["region"].any()
+
+
+def _estimate(value: float, se: float, n: int, df: float = 40.0) -> Estimate:
+    return Estimate(value, se, value - 2 * se, value + 2 * se, n, df, 1.0, name="mean(x)")
+
+
+def test_an_unpublishable_estimate_is_hidden_with_a_complement() -> None:
+    counts = pd.Series({"a": 40.0, "b": 30.0, "c": 50.0})
+    grade_e = pd.Series({"a": False, "b": True, "c": False})
+    hidden = protect(counts, 10, unpublishable=grade_e)
+    # b is large enough but graded E; a (the smallest shown) keeps it from the total.
+    assert hidden.to_dict() == {"a": True, "b": True, "c": False}
+
+
+def test_quality_grade_e_is_not_published() -> None:
+    assert publishable(_estimate(10.0, 0.5, 50))
+    assert not publishable(_estimate(10.0, 5.0, 50))  # CV 50%: grade E
+    assert not publishable(_estimate(10.0, 0.5, 50, df=3))  # df under 8: grade E
+    assert shown_alone(_estimate(10.0, 0.5, 50), 10)
+    assert not shown_alone(_estimate(10.0, 0.5, 7), 10)
+    assert not shown_alone(_estimate(10.0, 5.0, 50), 10)
+    assert not shown_alone(None, 10)
+
+
+def test_n_way_tables_hide_two_per_line_along_every_dimension() -> None:
+    rng = np.random.default_rng(3)
+    cube = rng.integers(0, 25, size=(3, 4, 3)).astype(float)
+    index = pd.MultiIndex.from_product([range(3), range(4), range(3)], names=list("abc"))
+    hidden = protect(pd.Series(cube.ravel(), index=index), 10)
+    mask = hidden.to_numpy().reshape(cube.shape)
+    assert mask[(cube > 0) & (cube < 10)].all()
+    for axis in range(3):
+        assert not (mask.sum(axis=axis) == 1).any()
+
+
+def test_two_way_as_a_series_agrees_with_two_way_as_a_table() -> None:
+    rng = np.random.default_rng(7)
+    for _ in range(40):
+        table = pd.DataFrame(
+            rng.integers(0, 15, size=(4, 5)).astype(float),
+            index=pd.Index(list("abcd"), name="r"),
+            columns=pd.Index(list("vwxyz"), name="c"),
+        )
+        flat = table.stack()
+        assert (
+            protect(flat, 10).to_numpy()
+            == protect(table, 10).stack().reindex(flat.index).to_numpy()
+        ).all()

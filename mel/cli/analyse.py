@@ -158,24 +158,15 @@ def _question_kpi(spec: dict[str, object]) -> KpiDefinition:
 
 
 def _kpi(programme: str, code: str) -> KpiDefinition:
-    from sqlmodel import Session, select
+    from sqlmodel import Session
 
-    from mel.models import Kpi, Programme
-    from mel.surveys.programme_schema import Kpi as KpiDefinition
+    from mel.kpi.definitions import NotPublished, published_kpi
 
     with Session(engine()) as session:
-        row = session.exec(
-            select(Kpi).join(Programme).where(Programme.code == programme, Kpi.code == code)
-        ).first()
-        if row is None:
-            known = session.exec(
-                select(Kpi.code).join(Programme).where(Programme.code == programme)
-            ).all()
-            raise click.BadParameter(
-                f"no KPI {code!r} in programme {programme!r} (known: {', '.join(known) or 'none'})",
-                param_hint="--kpi",
-            )
-    return KpiDefinition.model_validate(row.spec)
+        try:
+            return published_kpi(session, programme, code)
+        except NotPublished as exc:
+            raise click.BadParameter(str(exc), param_hint="--kpi") from None
 
 
 def _only_instrument(programme: str) -> str:

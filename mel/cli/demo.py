@@ -110,7 +110,7 @@ def demo_command(
     from mel.services.accounts import create_demo_users
 
     app = create_app({"DATABASE_URL": database_url, "DEMO": True, "SECRET_KEY": instance_secret()})
-    print_links(app, base)
+    print_links(app.extensions["mel.engine"], base)
     click.echo(f"staff login at {base}/staff/login (demo accounts, new passwords each run):")
     for email, password, role, programmes in create_demo_users(engine):
         click.echo(f"  {role:10} {email}  password: {password}  ({', '.join(programmes)})")

@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 import click
 
 if TYPE_CHECKING:
-    from flask import Flask
+    from sqlalchemy.engine import Engine
 
 
-def print_links(app: Flask, base: str) -> None:
+def print_links(engine: Engine, base: str) -> None:
     """Echo the open links that take participants in every open wave, and how to reach the rest.
 
     Only links that work are printed: an instrument whose open link is off (or would be
@@ -20,7 +20,7 @@ def print_links(app: Flask, base: str) -> None:
 
     from mel.services.open_links import open_link_rows
 
-    with Session(app.extensions["mel.engine"]) as session:
+    with Session(engine) as session:
         rows = open_link_rows(session, wave_status="open")
     click.echo("survey links (open waves):")
     for row in rows:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from mel.cli.context import cli_errors, engine, settings, surveys_dir
+from mel.cli.context import cli_errors, engine, settings
 from mel.settings import PDF_ENGINES
 
 if TYPE_CHECKING:
@@ -18,21 +18,22 @@ if TYPE_CHECKING:
 LANGUAGES = ("nl", "en")
 
 
-def _programmes(requested: tuple[str, ...]) -> list[str]:
-    """The programme codes asked for ("all" means every programme in the survey files)."""
-    from mel.surveys.loader import load_catalogue
+def _programmes(eng: Engine, requested: tuple[str, ...]) -> list[str]:
+    """The published programme codes asked for ("all": every published programme)."""
+    from sqlmodel import Session, select
 
-    catalogue = load_catalogue([surveys_dir()])
-    codes = sorted(catalogue.programmes) if "all" in requested else list(dict.fromkeys(requested))
+    from mel.models import Programme
+
+    with Session(eng) as session:
+        published = sorted(session.exec(select(Programme.code)).all())
+    codes = published if "all" in requested else list(dict.fromkeys(requested))
     for code in codes:
-        if code not in catalogue.programmes:
-            broken = [p for p in catalogue.problems if f"/{code}/" in p.file.replace("\\", "/")]
-            if broken:
-                raise click.ClickException(
-                    f"programme {code!r} has problems in its files: {broken[0]}"
-                )
-            known = ", ".join(sorted(catalogue.programmes)) or "none"
-            raise click.ClickException(f"unknown programme {code!r} (known: {known})")
+        if code not in published:
+            known = ", ".join(published) or "none"
+            raise click.ClickException(
+                f"unknown programme {code!r} (known: {known}); reports use the published "
+                "definitions: `mel surveys publish` first"
+            )
     return codes
 
 
@@ -122,9 +123,9 @@ def report_command(
     k = min_group_size if min_group_size is not None else settings().min_group_size
     if k < 1:
         raise click.ClickException(f"the minimum group size must be a whole number >= 1, not {k!r}")
-    codes = _programmes(programmes)
     eng = engine(database_url)
     try:
+        codes = _programmes(eng, programmes)
         waves = [_wave(eng, code, wave) for code in codes]
         url = eng.url.render_as_string(hide_password=False)
     finally:
@@ -135,7 +136,7 @@ def report_command(
     except ReportError as exc:
         raise click.ClickException(str(exc)) from None
     report_jobs = [
-        ReportJob(url, surveys_dir(), code, code_wave, out, language, k, pdf, engine_name)
+        ReportJob(url, code, code_wave, out, language, k, pdf, engine_name)
         for code, code_wave in zip(codes, waves, strict=True)
     ]
     workers = jobs or min(len(report_jobs), os.cpu_count() or 1)

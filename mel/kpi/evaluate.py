@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 
 from mel.analysis.errors import DesignError
 from mel.analysis.results import Estimate, EstimateTable, difference
+from mel.disclosure.rules import shown_alone
 from mel.kpi.frames import Frames, design_for, estimate_kpi
 from mel.kpi.status import Decision, Status, go_no_go, judge
 from mel.kpi.variables import kpi_column
@@ -101,7 +102,8 @@ def evaluate_kpis(
     wave : str
         Code of the wave to evaluate; its previous wave is the latest earlier one.
     min_group_size : int
-        Results for fewer respondents get a note (showing them is the caller's choice).
+        Results that `mel.disclosure` would not show (too few respondents, quality grade
+        E) get a note; showing them is the caller's choice, by the same rule.
     frames : Frames, optional
         A cache of analysis frames and designs to share with the caller.
     progress : callable, optional
@@ -173,7 +175,7 @@ def _evaluate_one(frames: Frames, kpi: Kpi, wave: Wave, k: int) -> KpiResult:
         decision = go_no_go(
             estimate.ci_low, estimate.ci_high, kpi.go_no_go.go, kpi.go_no_go.no_go, kpi.direction
         )
-    note = f"fewer than {k} respondents" if answered < k else None
+    note = None if shown_alone(estimate, k) else "not shown (mel.disclosure: too few or grade E)"
     return KpiResult(
         kpi, wave.code, wave.year, estimate, by, target, status, decision, None, note, answered
     )

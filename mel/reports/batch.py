@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import gc
 import multiprocessing
 import pickle
@@ -15,14 +14,16 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from sqlmodel import Session
+
 from mel.db import make_engine
 from mel.db_timeouts import Timeouts
+from mel.kpi.definitions import Published, load_published
 from mel.reports.build import build_report, steps
 from mel.reports.chromium import Chromium, find_chromium
 from mel.reports.model import Report
 from mel.reports.render import ReportError, pdf_engine, write_pdf, write_report
 from mel.settings import load_settings
-from mel.surveys.loader import SurveyCatalogue, load_catalogue
 
 Step = Callable[[str], None]
 
@@ -32,7 +33,6 @@ class ReportJob:
     """One report to write: which programme and wave, from which database, to where."""
 
     database_url: str
-    surveys: Path
     programme: str
     wave: str
     out: Path
@@ -55,16 +55,23 @@ class Written(list[Path]):
         self.problems = list(problems or [])
 
 
-@functools.lru_cache(maxsize=4)
-def _catalogue(surveys: Path) -> SurveyCatalogue:
-    """The survey files, read once per process (forked workers inherit them)."""
-    return load_catalogue([surveys])
+def _published(database_url: str, programme: str) -> Published:
+    """The programme's published definitions (`mel.kpi.definitions`), read afresh.
+
+    Not cached: a publication between two runs in one process must show in the second. An
+    edit of the YAML files changes nothing until it is published.
+    """
+    engine = make_engine(database_url, Timeouts.for_commands(load_settings()))
+    try:
+        with Session(engine) as session:
+            return load_published(session, programme)
+    finally:
+        engine.dispose()
 
 
 def job_steps(job: ReportJob) -> int:
     """Progress steps one job reports (for sizing a progress bar)."""
-    catalogue = _catalogue(job.surveys)
-    return steps(catalogue.programmes[job.programme][1]) + (3 if job.pdf else 2)
+    return steps(_published(job.database_url, job.programme).programme) + (3 if job.pdf else 2)
 
 
 def run_job(
@@ -72,32 +79,27 @@ def run_job(
 ) -> Written:
     """Build and write one report; return the files written (and its problems)."""
     step = progress or (lambda _label: None)
-    report = _build(job, _catalogue(job.surveys), step)
+    report = _build(job, step)
     files = write_report(
         report, job.out, pdf=job.pdf, progress=step, engine=job.engine, browser=browser
     )
     return Written(files, report.problems)
 
 
-def _build(job: ReportJob, catalogue: SurveyCatalogue, step: Step) -> Report:
-    """Evaluate the job's KPIs and assemble its report."""
-    path, definition = catalogue.programmes[job.programme]
-    instruments = {
-        name: survey
-        for name, (_, survey) in catalogue.instruments.items()
-        if survey.programme == job.programme
-    }
+def _build(job: ReportJob, step: Step) -> Report:
+    """Evaluate the job's published KPIs and assemble its report."""
+    published = _published(job.database_url, job.programme)
     engine = make_engine(job.database_url, Timeouts.for_commands(load_settings()))
     try:
         return build_report(
             engine,
-            definition,
-            instruments,
+            published.programme,
+            published.instruments,
             job.wave,
             language=job.language,
             k=job.k,
             progress=step,
-            folder=path.parent,
+            folder=load_settings().surveys / job.programme,
         )
     finally:
         engine.dispose()
@@ -238,7 +240,7 @@ def _build_in_child(job: ReportJob, return_report: bool, answer: Any, labels: An
     step = labels.put
     try:
         if return_report:
-            report = _build(job, _catalogue(job.surveys), step)
+            report = _build(job, step)
             result: Any = (
                 "done",
                 (write_report(report, job.out, pdf=False, progress=step), report),

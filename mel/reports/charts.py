@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from mel.analysis.results import COLUMNS
-from mel.disclosure.rules import SUPPRESSED_COLUMNS, Nesting, apply, suppress_linked
+from mel.disclosure.rules import count_shown, shown_alone
 from mel.i18n import translate
 from mel.kpi.evaluate import KpiResult
 from mel.present.figures import Interval, bar_figure, interval_figure, trend_figure
@@ -45,38 +45,6 @@ def _cells(
 def _alt(key: str, ctx: ChartContext, items: Sequence[str]) -> str:
     shown = list(items[:ALT_ITEMS]) + (["\u2026"] if len(items) > ALT_ITEMS else [])
     return translate(key, ctx.language, kpi=ctx.label, items="; ".join(shown))
-
-
-def domain_frame(result: KpiResult, k: int, nested: Nesting | None = None) -> pd.DataFrame:
-    """All disaggregations of a KPI in one long table, small groups suppressed.
-
-    `nested` (from `disclosure.nesting`) links breakdowns where one lies within another,
-    so that a hidden province cannot be worked out from its region either.
-    """
-    tables = {}
-    for variable, table in result.by.items():
-        data = table.to_frame().rename(columns={variable: "group"})
-        tables[variable] = data[data["n"] > 0].reset_index(drop=True)
-    counts = {
-        variable: pd.Series(data["n"].astype(float).to_numpy(), index=data["group"].astype(str))
-        for variable, data in tables.items()
-    }
-    hidden = suppress_linked(counts, nested or {}, k)
-    parts = []
-    for variable, data in tables.items():
-        data = apply(
-            data,
-            pd.Series(hidden[variable].to_numpy(), index=data.index),
-            [c for c in SUPPRESSED_COLUMNS if c in data.columns],
-        )
-        data.insert(0, "disaggregation", variable)
-        parts.append(data)
-    columns = ["disaggregation", "group", *COLUMNS, "suppressed"]
-    if not parts:
-        return pd.DataFrame(columns=columns)
-    data = pd.concat(parts, ignore_index=True)
-    data["group"] = data["group"].astype(str)
-    return data[columns]
 
 
 def interval_chart(result: KpiResult, domains: pd.DataFrame, ctx: ChartContext) -> Chart:
@@ -173,7 +141,7 @@ def trend_chart(result: KpiResult, ctx: ChartContext) -> Chart | None:
     points, body, records = [], [], []
     for code, year, estimate in entries:
         label = ctx.wave_labels.get(code, code)
-        hidden = estimate is not None and estimate.n < ctx.k
+        hidden = estimate is not None and not shown_alone(estimate, ctx.k)
         target = next((x.value for x in result.kpi.targets if x.year == year), None)
         if estimate is None or hidden:
             note = translate("suppressed", lang) if hidden else translate("no_data", lang)
@@ -304,7 +272,7 @@ def distribution_chart(
         )
     except KeyError:
         return None
-    if found is None or found[3] < ctx.k:
+    if found is None or not count_shown(found[3], ctx.k):
         return None
     items, categories, shares, n = found
     lang = ctx.language

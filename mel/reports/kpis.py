@@ -7,17 +7,12 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from mel.analysis.results import COLUMNS
-from mel.disclosure.rules import nesting
+from mel.disclosure.rules import shown_alone, why_hidden
 from mel.i18n import translate
 from mel.kpi.evaluate import KpiResult
+from mel.kpi.protected import CellEstimates
 from mel.present.numbers import Scale, format_number, scale_for, unit_text
-from mel.reports.charts import (
-    ChartContext,
-    distribution_chart,
-    domain_frame,
-    interval_chart,
-    trend_chart,
-)
+from mel.reports.charts import ChartContext, distribution_chart, interval_chart, trend_chart
 from mel.reports.model import Chart, Fact, KpiSection, Table
 from mel.reports.text import decision_words, status_words
 from mel.reports.trajectory import (
@@ -41,8 +36,8 @@ class KpiContext:
 
 
 def shown(result: KpiResult, k: int) -> bool:
-    """True when the KPI's overall estimate may be shown (enough respondents)."""
-    return result.estimate is not None and result.estimate.n >= k
+    """True when the KPI's overall estimate may be shown (`mel.disclosure`)."""
+    return shown_alone(result.estimate, k)
 
 
 def status_css(result: KpiResult, k: int) -> str:
@@ -67,8 +62,11 @@ def missing_text(result: KpiResult, language: str, k: int) -> str | None:
         if result.note in (None, "no answers"):
             return translate("no_answers", language)
         return translate("kpi_error", language, error=result.note)
-    if result.estimate.n < k:
+    hidden = why_hidden(result.estimate, k)
+    if hidden is not None and hidden[0] == "too_few":
         return translate("too_few", language, k=k, n=result.estimate.n)
+    if hidden is not None:
+        return translate("too_uncertain", language, reason=hidden[1])
     return None
 
 
@@ -135,7 +133,7 @@ def change_text(
 ) -> str | None:
     """The change since the previous wave in words, or None when there is none to show."""
     change = result.change
-    if change is None or change.previous.n < k:
+    if change is None or not shown_alone(change.previous, k):
         return None
     scale, diff = _scale(result), change.difference
     interval = Scale(False, scale.decimals, scale.step).interval(
@@ -167,7 +165,11 @@ def overview_row(result: KpiResult, language: str, k: int) -> tuple[list[str], d
     scale = _scale(result)
     visible = shown(result, k)
     est = result.estimate if visible else None
-    change = result.change if visible and result.change and result.change.previous.n >= k else None
+    change = (
+        result.change
+        if visible and result.change and shown_alone(result.change.previous, k)
+        else None
+    )
     cells = [
         result.kpi.label.get(language),
         scale.value(est.estimate, language) if est else "\u2014",
@@ -227,7 +229,7 @@ def facts(result: KpiResult, ctx: KpiContext) -> list[Fact]:
         )
     )
     change = result.change if shown(result, ctx.k) else None
-    if change is not None and change.previous.n >= ctx.k:
+    if change is not None and shown_alone(change.previous, ctx.k):
         # The sentence above gives the interval; the key figure is the change and its verdict.
         key = "significant" if change.significant else "not_significant"
         verdict = translate(key, lang)
@@ -303,11 +305,10 @@ def kpi_section(
     chart_ctx = ChartContext(
         lang, ctx.k, _scale(result), kpi.label.get(lang), ctx.wave_labels, ctx.group_labels
     )
-    nested = nesting(data, list(result.by)) if data is not None else {}
     domains = (
-        domain_frame(result, ctx.k, nested)
-        if shown(result, ctx.k)
-        else domain_frame(KpiResult(kpi, result.wave, result.year, None), ctx.k)
+        CellEstimates(data, kpi).breakdowns(list(result.by), ctx.k)
+        if shown(result, ctx.k) and data is not None
+        else CellEstimates.empty_breakdowns()
     )
     charts: list[Chart] = []
     notes = []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from mel.disclosure.rules import shown_alone
 from mel.i18n import translate
 from mel.kpi.evaluate import KpiResult
 from mel.kpi.trajectory import Trajectory, trajectory
@@ -16,10 +17,8 @@ from mel.reports.model import Chart, Fact, Table
 
 def result_trajectory(result: KpiResult, k: int) -> Trajectory | None:
     """The trajectory of a KPI result; estimates of fewer than `k` respondents are not used."""
-    current = result.estimate if result.estimate is not None and result.estimate.n >= k else None
-    history = [
-        (code, year, e if e is not None and e.n >= k else None) for code, year, e in result.history
-    ]
+    current = result.estimate if shown_alone(result.estimate, k) else None
+    history = [(code, year, e if shown_alone(e, k) else None) for code, year, e in result.history]
     return trajectory(result.kpi, result.year, current, history)
 
 
@@ -84,7 +83,7 @@ def trajectory_chart(result: KpiResult, path: Trajectory, ctx: ChartContext) -> 
     measured = [
         Measured(year, e.estimate, e.ci_low, e.ci_high)
         for _code, year, e in entries
-        if e is not None and e.n >= ctx.k
+        if e is not None and shown_alone(e, ctx.k)
     ]
     baseline = (kpi.baseline.year, kpi.baseline.value) if kpi.baseline is not None else None
     targets = sorted((x.year, x.value) for x in kpi.targets)

@@ -14,7 +14,7 @@ from mel.present.numbers import (
     format_plain,
     separators,
 )
-from mel.web.survey.values import format_number as form_value
+from mel.web.survey.values import field_number as form_value
 from mel.web.survey.values import parse_decimal, parse_integer
 
 

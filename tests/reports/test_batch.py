@@ -22,10 +22,7 @@ def _jobs(
     built: Built, folder: Path, waves: tuple[str, ...] = ("meting-2025",) * 2, pdf: bool = False
 ) -> list[ReportJob]:
     url = built.filled.engine.url.render_as_string(hide_password=False)
-    return [
-        ReportJob(url, built.filled.surveys, "werk", wave, folder / f"{n}", pdf=pdf)
-        for n, wave in enumerate(waves)
-    ]
+    return [ReportJob(url, "werk", wave, folder / f"{n}", pdf=pdf) for n, wave in enumerate(waves)]
 
 
 def test_each_report_is_built_in_a_process_that_ends(

@@ -50,9 +50,7 @@ def test_reports_built_in_worker_processes_bring_their_problems_back(
         instrument.respondent = "person"
         session.add(instrument)
     jobs = [
-        ReportJob(
-            db_url, two_waves.surveys, "werk", "meting-2025", tmp_path / lang, lang, 10, False
-        )
+        ReportJob(db_url, "werk", "meting-2025", tmp_path / lang, lang, 10, False)
         for lang in ("nl", "en")
     ]
     written = run_jobs(jobs, workers=2)

@@ -147,7 +147,6 @@ def test_parallel_run_prints_every_report(built: Built, tmp_path: Path, engine: 
     jobs = [
         ReportJob(
             url,
-            built.filled.surveys,
             "werk",
             "meting-2025",
             tmp_path / language,
@@ -172,7 +171,7 @@ def test_parallel_run_raises_the_first_failure(built: Built, tmp_path: Path) -> 
 
     url = built.filled.engine.url.render_as_string(hide_password=False)
     jobs = [
-        ReportJob(url, built.filled.surveys, "werk", wave, tmp_path / wave, pdf=False)
+        ReportJob(url, "werk", wave, tmp_path / wave, pdf=False)
         for wave in ("meting-2025", "meting-1999")
     ]
     with pytest.raises(LookupError, match="meting-1999"):

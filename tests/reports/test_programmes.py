@@ -51,7 +51,14 @@ def test_every_programme_reports(demo: Engine, db_url: str, tmp_path: Path) -> N
     assert result.exit_code == 0, result.output
     for programme, wave in WAVES.items():
         html = (tmp_path / "all" / f"{programme}-{wave}-nl.html").read_text(encoding="utf-8")
-        assert "naar schatting" in html and "Bijlage: methode" in html
+        assert "Bijlage: methode" in html
+        if programme == "digitale-werkplaatsen":
+            # At this scale the responding werkplaatsen minus the strata leave 4 design df,
+            # too few to trust a variance (quality grade E), so no estimate is published.
+            assert "naar schatting" not in html
+            assert "te onzeker om te publiceren (kwaliteit E: df 4 &lt; 8)" in html
+            continue
+        assert "naar schatting" in html
         assert "Sinds " in html  # the change since the 2023 wave
         assert "http" not in html
     # A worker process writes exactly what a run of one programme writes.

@@ -6,18 +6,15 @@ from __future__ import annotations
 import itertools
 
 import numpy as np
-import pandas as pd
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from mel.disclosure import cells as staff_cells
-from mel.disclosure import rules as disclosure
 from mel.models import Programme
-from mel.web.staff.fieldwork import fieldwork, wave_responses
-from mel.web.staff.filters import Filters
+from mel.services.fieldwork import fieldwork, wave_responses
+from mel.services.filters import Filters
 
 from .conftest import Auth, seed_programme, wave_of
 
@@ -130,33 +127,6 @@ def test_protection_is_the_same_whichever_dimension_filters(big: Engine) -> None
             a = result.table.set_index("group").loc[sector, "complete"]
             b = other.table.set_index("group").loc[province, "complete"]
             assert (a is None) == (b is None) and (a is None or a == b)
-
-
-def test_nd_protection_agrees_with_disclosure_in_two_dimensions() -> None:
-    rng = np.random.default_rng(7)
-    for _ in range(40):
-        table = pd.DataFrame(
-            rng.integers(0, 15, size=(4, 5)).astype(float),
-            index=pd.Index(list("abcd"), name="r"),
-            columns=pd.Index(list("vwxyz"), name="c"),
-        )
-        flat = table.stack()
-        assert (
-            staff_cells._protect_nd(flat, K).to_numpy()
-            == disclosure.suppress_2d(table, K).stack().reindex(flat.index).to_numpy()
-        ).all()
-
-
-def test_nd_protection_hides_two_per_line() -> None:
-    rng = np.random.default_rng(3)
-    cube = rng.integers(0, 25, size=(3, 4, 3)).astype(float)
-    index = pd.MultiIndex.from_product([range(3), range(4), range(3)], names=list("abc"))
-    hidden = staff_cells._protect_nd(pd.Series(cube.ravel(), index=index), K)
-    mask = hidden.to_numpy().reshape(cube.shape)
-    assert mask[(cube > 0) & (cube < K)].all()
-    for axis in range(3):
-        per_line = mask.sum(axis=axis)
-        assert not (per_line == 1).any()
 
 
 @pytest.mark.parametrize(

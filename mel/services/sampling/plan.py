@@ -52,21 +52,21 @@ class PlanRow:
         return asdict(self)
 
 
-def _catalogue(surveys: Path, programme: str):
-    """The programme definition and its instruments from the survey files."""
-    from mel.surveys.loader import load_catalogue
+def _catalogue(session: Session, programme: str):
+    """The programme's published definition and instruments (what reports use too)."""
+    from mel.kpi.definitions import NotPublished, load_published
 
-    catalogue = load_catalogue([surveys / programme])
-    if programme not in catalogue.programmes:
-        raise SamplingError(f"no programme.yaml for {programme!r} under {surveys}")
-    instruments = {code: survey for code, (_, survey) in catalogue.instruments.items()}
-    return catalogue.programmes[programme][1], instruments
+    try:
+        published = load_published(session, programme)
+    except NotPublished as exc:
+        raise SamplingError(str(exc)) from None
+    return published.programme, published.instruments
 
 
 def _frames(session: Session, surveys: Path, programme: str):
     from mel.kpi.frames import Frames
 
-    definition, instruments = _catalogue(surveys, programme)
+    definition, instruments = _catalogue(session, programme)
     return definition, Frames(session.get_bind(), definition, instruments)  # type: ignore[arg-type]
 
 

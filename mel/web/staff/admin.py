@@ -23,6 +23,7 @@ from mel.models import Instrument, Programme, Wave, WaveInstrument
 from mel.models.accounts import User
 from mel.present.tables import csv_bytes
 from mel.services import accounts
+from mel.services.filters import programme_waves
 from mel.services.invitations import (
     InvitationError,
     create_invitations,
@@ -33,7 +34,6 @@ from mel.services.open_links import STATES, OpenLinkRow, open_link_rows
 from mel.services.privacy import record
 from mel.web.database import get_session
 from mel.web.staff.auth import PostForm, actor, current_user, programme_or_404, staff_required
-from mel.web.staff.filters import programme_waves
 from mel.web.staff.output import download
 
 bp = Blueprint("staff_admin", __name__, url_prefix="/staff")

@@ -20,11 +20,11 @@ from sqlmodel import col, select
 from mel.i18n import translate
 from mel.models import Programme
 from mel.services import accounts
+from mel.services import dashboards as staff_kpis
+from mel.services.fieldwork import fieldwork
+from mel.services.filters import FilterError, Filters, parse_filters, programme_waves
 from mel.web.database import get_session
-from mel.web.staff import kpis as staff_kpis
 from mel.web.staff.auth import current_user, programme_or_404, staff_required
-from mel.web.staff.fieldwork import fieldwork
-from mel.web.staff.filters import FilterError, Filters, parse_filters, programme_waves
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 

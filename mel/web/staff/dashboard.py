@@ -1,8 +1,10 @@
 """Staff dashboards: programmes, fieldwork progress and KPI cards, with downloads.
 
-Every figure comes from a protected table (`staff_cells`); filters are GET parameters
-checked against the wave (`staff_filters`, 400 on an unknown value); charts are matplotlib
-SVG/PNG served as images with a table beside them, and every download states its filters.
+The views parse the request, check roles and render; every figure comes from
+`mel.services` (`dashboards`, `fieldwork`, `texts`), protected by `mel.disclosure`.
+Filters are GET parameters checked against the wave (`mel.services.filters`, 400 on an
+unknown value); charts are matplotlib SVG/PNG served as images with a table beside them,
+and every download states its filters.
 """
 
 from __future__ import annotations
@@ -26,14 +28,10 @@ from mel.i18n import translate
 from mel.models import Programme
 from mel.present.figures import bar_figure
 from mel.services import accounts
-from mel.services.privacy import record
-from mel.web.database import get_session
-from mel.web.staff import kpis as staff_kpis
-from mel.web.staff import output as staff_output
-from mel.web.staff import texts as staff_texts
-from mel.web.staff.auth import actor, current_user, programme_or_404, staff_required
-from mel.web.staff.fieldwork import Fieldwork, fieldwork, selection_shown
-from mel.web.staff.filters import (
+from mel.services import dashboards as staff_kpis
+from mel.services import texts as staff_texts
+from mel.services.fieldwork import Fieldwork, fieldwork, selection_shown
+from mel.services.filters import (
     DIMENSIONS,
     GROUPINGS,
     FilterError,
@@ -43,6 +41,10 @@ from mel.web.staff.filters import (
     parse_filters,
     programme_waves,
 )
+from mel.services.privacy import record
+from mel.web.database import get_session
+from mel.web.staff import output as staff_output
+from mel.web.staff.auth import actor, current_user, programme_or_404, staff_required
 
 bp = Blueprint(
     "dashboard", __name__, url_prefix="/staff", static_folder="static", static_url_path="/static"

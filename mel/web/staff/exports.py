@@ -11,11 +11,11 @@ from mel.data.frame import FrameError
 from mel.i18n import translate
 from mel.models import Instrument, Wave, WaveInstrument
 from mel.services import exports as export
+from mel.services.filters import programme_waves
 from mel.services.privacy import record
 from mel.web.database import get_session
 from mel.web.staff.auth import actor, programme_or_404, staff_required
 from mel.web.staff.dashboard import lang, stop
-from mel.web.staff.filters import programme_waves
 from mel.web.staff.output import download
 
 bp = Blueprint("exports", __name__, url_prefix="/staff/p/<code>/exports")

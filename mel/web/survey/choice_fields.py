@@ -15,7 +15,7 @@ from wtforms.fields.core import UnboundField
 from wtforms.validators import StopValidation, ValidationError
 
 from mel.web.survey.field_base import DEFAULT_MAX_CHARS, Handler
-from mel.web.survey.values import clean_text, format_number
+from mel.web.survey.values import clean_text, field_number
 
 OTHER = "other"
 
@@ -132,8 +132,8 @@ class ScaleHandler(ChoiceHandler):
         return [
             self.text(
                 "hint_rating",
-                low=format_number(low, self.lang),
-                high=format_number(high, self.lang),
+                low=field_number(low, self.lang),
+                high=field_number(high, self.lang),
             )
         ]
 

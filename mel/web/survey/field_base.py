@@ -10,7 +10,7 @@ from wtforms.validators import StopValidation, ValidationError
 
 from mel.i18n import translate
 from mel.surveys.schema import InstrumentDefinition, Question
-from mel.web.survey.values import clean_text, format_number
+from mel.web.survey.values import clean_text, field_number
 
 DEFAULT_MAX_CHARS = 2000
 CONSTRAINT_KEYS = {
@@ -115,7 +115,7 @@ class Handler:
         """Refuse a number outside the question's min/max."""
         low, high = self.question.bounds()
         if (low is not None and number < low) or (high is not None and number > high):
-            lo, hi = format_number(low, self.lang), format_number(high, self.lang)
+            lo, hi = field_number(low, self.lang), field_number(high, self.lang)
             key = (
                 "err_between"
                 if low is not None and high is not None

@@ -25,7 +25,7 @@ from mel.web.survey.choice_fields import (
 )
 from mel.web.survey.date_field import DateHandler
 from mel.web.survey.field_base import DEFAULT_MAX_CHARS, Handler
-from mel.web.survey.values import format_number, parse_decimal, parse_integer
+from mel.web.survey.values import field_number, parse_decimal, parse_integer
 
 MAX_SCALE_OPTIONS = 21  # wider integer scales get a number box instead of radio buttons
 
@@ -71,7 +71,7 @@ class IntegerHandler(Handler):
     kind = "number"
 
     def show(self, value: Any) -> str:
-        return format_number(value, self.lang)
+        return field_number(value, self.lang)
 
     def parse(self, raw: str) -> int:
         number = parse_integer(raw)

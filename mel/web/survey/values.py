@@ -88,7 +88,7 @@ def date_from_parts(day: str, month: str, year: str) -> date | DateProblem | Non
     return date(y, m, d)
 
 
-def format_number(value: float | int | None, lang: str) -> str:
+def field_number(value: float | int | None, lang: str) -> str:
     """Format a number for a form field or hint: every digit, decimal comma in Dutch, no
     trailing .0, no thousands separator (`format_plain`; what `parse_decimal` reads back).
     A stored value that is no number (an older answer) is shown as it is."""

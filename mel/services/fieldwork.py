@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 
 from mel.disclosure.cells import UNKNOWN, cell_shown, group_cells, select_cell
 from mel.models import FrameUnit, Response, Unit
-from mel.web.staff.filters import DIMENSIONS, Filters, frame_units
+from mel.services.filters import DIMENSIONS, Filters, frame_units
 
 COLUMNS = ["group", "sampled_units", "complete", "in_progress", "response_rate", "suppressed"]
 

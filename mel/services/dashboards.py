@@ -1,53 +1,47 @@
-"""KPI cards for the dashboards and the API, protected like every other figure.
+"""KPI cards for the dashboards and the API: the domain logic and its cache, no Flask.
 
 Without dimension filters a card shows `mel.kpi.evaluate_kpis` for the wave (estimate,
 interval, target and status). With filters it shows the domain estimate of the selected
 group (out-of-domain rows kept at zero weight, as R's `svyby` does); a programme target
-does not apply to a part of the programme, so there is no status then. A figure is shown
-only where its cell of respondents who answered is shown by `staff_cells`.
+does not apply to a part of the programme, so there is no status then. Every figure and
+every group comes from `mel.kpi.protected` (the disclosure rule the report uses too), and
+the KPI definitions are the published ones (`mel.kpi.definitions`). The views in
+`mel.web.staff` only parse the request, check roles and render what this returns.
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from threading import Lock
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
-from flask import current_app
 from matplotlib.figure import Figure
-from sqlmodel import Session, col, func, select
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
 
 from mel.analysis.results import COLUMNS
 from mel.data.coverage import LEFT_OUT
 from mel.data.frame import FrameError, frame
-from mel.disclosure.cells import UNKNOWN, cell_shown, group_cells, select_cell
+from mel.disclosure.cells import select_cell
 from mel.i18n import translate
 from mel.kpi import KpiResult, evaluate_kpis
-from mel.kpi.frames import design_for, estimate_kpi
-from mel.kpi.variables import add_kpi_variable, kpi_column
+from mel.kpi.definitions import load_published
+from mel.kpi.protected import CellEstimates, plain
+from mel.kpi.variables import add_kpi_variable
 from mel.models import (
-    FrameUnit,
     Instrument,
-    InstrumentVersion,
-    Kpi,
     Programme,
-    Response,
     Wave,
     WaveInstrument,
-    WaveStratum,
 )
 from mel.present.figures import Interval, trend_figure
+from mel.services.dashboard_cache import cached, fingerprint, peek
+from mel.services.filters import Filters, programme_waves
 from mel.surveys.programme_schema import Kpi as KpiDefinition
 from mel.surveys.programme_schema import ProgrammeDefinition
-from mel.surveys.publish import latest_definition
 from mel.surveys.schema import InstrumentDefinition
-from mel.web.staff.filters import Filters, programme_waves
 
-OUT = "\x00out"  # the domain of rows outside the filters
 RESULT = tuple(COLUMNS)  # the result vocabulary, declared in mel.analysis.results
 
 
@@ -86,24 +80,9 @@ class Card:
 def definitions(
     session: Session, programme: Programme
 ) -> tuple[ProgrammeDefinition, dict[str, InstrumentDefinition]]:
-    """Rebuild the programme's KPI definitions and its instruments' latest versions."""
-    rows = session.exec(
-        select(Kpi).where(Kpi.programme_id == programme.id).order_by(col(Kpi.id))
-    ).all()
-    kpis = [KpiDefinition.model_validate(row.spec) for row in rows]
-    definition = ProgrammeDefinition.model_construct(
-        programme=programme.code,
-        label={"nl": programme.label_nl, "en": programme.label_en},
-        unit_kinds=[],
-        pathways=[],
-        kpis=kpis,
-    )
-    instruments = {
-        code: survey
-        for code in {k.instrument for k in kpis}
-        if (survey := latest_definition(session, code)) is not None
-    }
-    return definition, instruments
+    """The programme's published definition and instruments (`mel.kpi.definitions`)."""
+    published = load_published(session, programme.code)
+    return published.programme, published.instruments
 
 
 def fielded(session: Session, wave: Wave) -> set[str]:
@@ -122,81 +101,12 @@ def matches(data: pd.DataFrame, values: dict[str, str]) -> np.ndarray:
     return data.index.isin(select_cell(data, values).index)
 
 
-def _as_dict(estimate: Any) -> dict[str, Any]:
-    """The seven result figures as plain numbers (NaN as None, for JSON)."""
-    values = {name: getattr(estimate, name) for name in RESULT}
-    return {
-        name: None if isinstance(v, float) and v != v else (int(v) if name == "n" else float(v))
-        for name, v in values.items()
-    }
-
-
-_CACHE: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
-_CACHE_LOCK = Lock()
-CACHE_SIZE = 64
-
-
-def cached(key: tuple[Any, ...], make: Callable[[], Any]) -> Any:
-    """Return the value cached under `key`, making (and keeping) it when missing."""
-    with _CACHE_LOCK:
-        if key in _CACHE:
-            _CACHE.move_to_end(key)
-            return _CACHE[key]
-    value = make()
-    with _CACHE_LOCK:
-        _CACHE[key] = value
-        while len(_CACHE) > CACHE_SIZE:
-            _CACHE.popitem(last=False)
-    return value
-
-
-def fingerprint(session: Session, programme: Programme) -> tuple[Any, ...]:
-    """What the programme's frames and KPI results depend on, read in a few cheap queries.
-
-    Any new, changed (``updated_at``), erased or purged response, frame change or new
-    instrument version changes it, so cached figures are never stale.
-    """
-    waves = select(Wave.id).where(Wave.programme_id == programme.id)
-    responses = session.exec(
-        select(func.count(col(Response.id)), func.max(Response.updated_at)).where(
-            col(Response.wave_id).in_(waves)
-        )
-    ).one()
-    frame_rows = session.exec(
-        select(func.count(col(FrameUnit.id))).where(col(FrameUnit.wave_id).in_(waves))
-    ).one()
-    strata = session.exec(
-        select(func.sum(WaveStratum.population_size)).where(col(WaveStratum.wave_id).in_(waves))
-    ).one()
-    versions = session.exec(
-        select(func.count(col(InstrumentVersion.id)))
-        .join(Instrument)
-        .where(Instrument.programme_id == programme.id)
-    ).one()
-    years = tuple(
-        session.exec(
-            select(Wave.code, Wave.year)
-            .where(Wave.programme_id == programme.id)
-            .order_by(col(Wave.id))
-        ).all()
-    )
-    return (
-        str(session.get_bind().url),
-        programme.content_hash,
-        *responses,
-        frame_rows,
-        strata,
-        versions,
-        years,
-    )
-
-
 class Evaluator:
     """KPI figures of one programme; frames and evaluations are cached across requests."""
 
     def __init__(self, session: Session, programme: Programme, k: int, lang: str) -> None:
         self.session, self.programme, self.k, self.lang = session, programme, k, lang
-        self.engine = current_app.extensions["mel.engine"]
+        self.engine = cast(Engine, session.get_bind())
         self.definition, self.instruments = definitions(session, programme)
         self.key = fingerprint(session, programme)
 
@@ -225,7 +135,7 @@ class Evaluator:
 
     def problem(self, wave: Wave, instrument: str) -> str | None:
         """Why the frame of `instrument` in `wave` could not be built (None when it could)."""
-        built = _CACHE.get(("frame", *self.key, wave.code, instrument, self.lang))
+        built = peek(("frame", *self.key, wave.code, instrument, self.lang))
         return built if isinstance(built, str) else None
 
     def data(self, wave: Wave, kpi: KpiDefinition) -> pd.DataFrame | None:
@@ -255,43 +165,26 @@ class Evaluator:
 
         return cached(("results", *self.key, wave.code, self.lang, self.k), evaluate)
 
+    def cells(self, wave: Wave, kpi: KpiDefinition) -> CellEstimates | None:
+        """The KPI's protected cells in a wave (cached), or None if the wave lacks it."""
+        data = self.data(wave, kpi)
+        if data is None:
+            return None
+        key = ("cells", *self.key, wave.code, kpi.code, self.lang)
+        return cast(CellEstimates, cached(key, lambda: CellEstimates(data, kpi)))
+
     def estimate(
         self, wave: Wave, kpi: KpiDefinition, values: dict[str, str]
     ) -> dict[str, Any] | None:
         """The KPI in the selected group of a wave, or None when it may not be shown."""
-        data = self.data(wave, kpi)
-        if data is None:
-            return None
-        answered = data[data[kpi_column(kpi)].notna()]
-        if answered.empty or not cell_shown(answered, values, self.k):
-            return None
-        if not values:
-            result = self.results(wave).get(kpi.code)
-            return _as_dict(result.estimate) if result and result.estimate else None
-        domain = data.assign(_cell=np.where(matches(data, values), "in", OUT))
-        table = estimate_kpi(design_for(domain), kpi, by="_cell")
-        return _as_dict(table["in"])  # type: ignore[index]
+        cells = self.cells(wave, kpi)
+        found = cells.estimate(values, self.k) if cells is not None else None
+        return None if found is None else plain(found)
 
     def groups(self, wave: Wave, kpi: KpiDefinition, filters: Filters) -> pd.DataFrame | None:
         """The KPI per group of `filters.by` within the selection, hidden cells blank."""
-        data = self.data(wave, kpi)
-        if data is None:
-            return None
-        answered = data[data[kpi_column(kpi)].notna()]
-        cells = group_cells(answered, filters.values, filters.by, self.k)
-        inside = matches(data, filters.values)
-        groups = data[filters.by].astype(object).where(data[filters.by].notna(), UNKNOWN)
-        domain = data.assign(_cell=np.where(inside, groups.astype(str), OUT))
-        table = estimate_kpi(design_for(domain), kpi, by="_cell")
-        rows = []
-        for group, cell in cells.iterrows():
-            shown = not bool(cell["hidden"]) and cell["n"] > 0 and group in table
-            estimate = _as_dict(table[group]) if shown else {}  # type: ignore[index]
-            rows.append(
-                {"group": group, **{c: estimate.get(c) for c in RESULT}, "suppressed": not shown}
-            )
-        frame = pd.DataFrame(rows, columns=["group", *RESULT, "suppressed"]).astype(object)
-        return frame.where(frame.notna(), None)
+        cells = self.cells(wave, kpi)
+        return None if cells is None else cells.groups(filters.values, filters.by, self.k)
 
 
 def _text(value: dict[str, str] | Any, lang: str) -> str:

@@ -6,19 +6,19 @@ the order they came in, which could tell who wrote what) and at most TEXT_LIMIT 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
-from flask import current_app
+from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from mel.data.frame import frame
 from mel.disclosure.cells import cell_shown
 from mel.i18n import translate
 from mel.models import Programme
+from mel.services.dashboards import fielded, matches
+from mel.services.filters import FilterError, Filters
 from mel.surveys.publish import latest_definition
-from mel.web.staff.filters import FilterError, Filters
-from mel.web.staff.kpis import fielded, matches
 
 TEXT_LIMIT = 500  # open answers shown on one page
 
@@ -53,7 +53,7 @@ def open_answers(
         )
     instrument, name = question.split(":", 1)
     data = frame(
-        current_app.extensions["mel.engine"],
+        cast(Engine, session.get_bind()),
         programme=programme.code,
         wave=filters.wave.code,
         instrument=instrument,
