@@ -27,7 +27,7 @@ from mel.web.database import get_session
 from mel.web.staff import output as staff_output
 from mel.web.staff.auth import PostForm, actor, programme_or_404, staff_required
 from mel.web.staff.dashboard import lang
-from mel.web.staff.filters import programme_waves
+from mel.services.filters import programme_waves
 
 bp = Blueprint("sample", __name__, url_prefix="/staff")
 ROLES = ("admin", "staff")
