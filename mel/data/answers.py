@@ -100,6 +100,9 @@ def _typed(kind: str, values: list[Any], index: pd.Index) -> pd.Series:
             return pd.Series(np.array(values, dtype=float), index=index, copy=False)
         raw = pd.Series(values, index=index, dtype=object)
         return raw.map({True: 1.0, False: 0.0}).astype(float)
+    if kind == "calculate" and types <= _PLAIN_NUMBERS and bool not in types:
+        # A calculation that gave numbers in every response is a number column.
+        return pd.Series(np.array(values, dtype=float), index=index, copy=False)
     raw = pd.Series(values, index=index, dtype=object)
     if kind == "date":
         return pd.to_datetime(raw, errors="coerce")

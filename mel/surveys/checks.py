@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from mel.surveys.conditions import Condition
+from mel.surveys.expr import Expression
 from mel.surveys.programme_schema import ProgrammeDefinition
 from mel.surveys.schema import CHOICE_TYPES, NUMERIC_TYPES, InstrumentDefinition, Question
 from mel.surveys.yamlfile import Location
@@ -77,6 +78,19 @@ def check_instrument(survey: InstrumentDefinition) -> Iterator[Finding]:
                     "statement name",
                 )
             yield from _check_condition(survey, question.relevant, (*where, "relevant"), earlier)
+            # Constraints, rules for `required` and calculations are decided when the page
+            # is posted, so they may also read the page's own questions (calculations only
+            # those before them).
+            on_page = {**earlier, **{x.name: x for x in page.questions}}
+            before = {**earlier, **{x.name: x for x in page.questions[:q]}}
+            constraint = question.constraint.expression if question.constraint else None
+            for key, rule, known, current in (
+                (("constraint",), constraint, on_page, True),
+                (("required",), question.required, on_page, False),
+                (("calculation",), question.calculation, before, False),
+            ):
+                if isinstance(rule, Expression):
+                    yield from _check_expression(survey, rule, (*where, *key), known, current)
         for question in page.questions:
             earlier[question.name] = question
     yield from _duplicates(names, "question name")
@@ -95,13 +109,35 @@ def _duplicates(items: list[tuple[Location, str]], what: str) -> Iterator[Findin
         seen.add(name)
 
 
+def _check_expression(
+    survey: InstrumentDefinition,
+    rule: Expression,
+    where: Location,
+    known: dict[str, Question],
+    current: bool,
+) -> Iterator[Finding]:
+    """An expression refers only to questions answered before it is decided; `.` (this
+    answer) only appears in a constraint."""
+    if rule.uses_current and not current:
+        yield where, f"'.' (this answer) only belongs in a constraint: write ${{name}} ({rule})"
+    for name, column in rule.ref_columns().items():
+        if name in known:
+            continue
+        exists = any(q.name == name for q in survey.questions())
+        why = "which is not answered before this point" if exists else "which does not exist"
+        yield where, f"${{{name}}} (column {column}) refers to a question {why}"
+
+
 def _check_condition(
     survey: InstrumentDefinition,
-    condition: Condition | None,
+    condition: Condition | Expression | None,
     where: Location,
     earlier: dict[str, Question],
 ) -> Iterator[Finding]:
     if condition is None:
+        return
+    if isinstance(condition, Expression):
+        yield from _check_expression(survey, condition, where, earlier, False)
         return
     for suffix, name, test in condition.questions():
         location = (*where, *_parse_suffix(suffix))

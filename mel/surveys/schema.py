@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, PlainValidator, field_validator, model_validator
+from pydantic import Discriminator, Field, PlainValidator, Tag, field_validator, model_validator
 
-from mel.surveys.conditions import Condition
+from mel.surveys.conditions import Rule, evaluate
+from mel.surveys.expr import Expression
 from mel.surveys.text import LocalText, StrictModel
 
 QuestionType = Literal[
@@ -23,6 +24,7 @@ QuestionType = Literal[
     "text",
     "date",
     "note",
+    "calculate",
 ]
 QUESTION_TYPES: tuple[str, ...] = QuestionType.__args__  # type: ignore[attr-defined]
 NUMERIC_TYPES = ("integer", "decimal", "rating", "nps")
@@ -102,8 +104,13 @@ class Choice(StrictModel):
 
 
 class Constraint(StrictModel):
-    """Limits on an answer, with the message shown when they are broken."""
+    """Limits on an answer, with the message shown when they are broken.
 
+    `expression` is a rule in mel's XPath subset that must hold, `.` being the answer
+    (e.g. ``. <= ${werknemers}``); a constraint written as text is that expression.
+    """
+
+    expression: Expression | None = None
     min: float | None = None
     max: float | None = None
     min_length: int | None = None
@@ -112,6 +119,11 @@ class Constraint(StrictModel):
     min_selected: int | None = None
     max_selected: int | None = None
     message: LocalText | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, value: object) -> object:
+        return {"expression": value} if isinstance(value, str | Expression) else value
 
     @field_validator("regex")
     @classmethod
@@ -148,16 +160,32 @@ class Statement(StrictModel):
     _name = field_validator("name")(classmethod(lambda cls, v: _check_name(v)))
 
 
+def _required_kind(value: object) -> str:
+    return "~expression" if isinstance(value, str | Expression) else "~flag"
+
+
+# `required: true`, or an expression that decides it from earlier answers.
+Required = Annotated[
+    Annotated[bool, Tag("~flag")] | Annotated[Expression, Tag("~expression")],
+    Discriminator(_required_kind),
+]
+
+
 class Question(StrictModel):
-    """A question; which optional fields apply depends on `type`."""
+    """A question; which optional fields apply depends on `type`.
+
+    A `calculate` question shows nothing: its `calculation` (an expression) is computed from
+    the answers before it and stored under its name like an answer.
+    """
 
     name: str
     type: QuestionType
     label: LocalText
     hint: LocalText | None = None
-    required: bool = False
-    relevant: Condition | None = None
+    required: Required = False
+    relevant: Rule | None = None
     constraint: Constraint | None = None
+    calculation: Expression | None = None
     choices: str | None = None
     statements: list[Statement] | None = None
     min: Bound | None = None
@@ -191,9 +219,30 @@ class Question(StrictModel):
             raise ValueError(f"'min'/'max' of a {kind} question are numbers")
         if kind == "rating" and (self.min is None or self.max is None):
             raise ValueError("a rating question needs 'min' and 'max' (e.g. 1 and 10)")
-        if kind == "note" and self.required:
-            raise ValueError("a note cannot be required")
+        if kind in ("note", "calculate") and self.required is not False:
+            raise ValueError(f"a {kind} cannot be required")
+        if kind == "calculate" and self.calculation is None:
+            raise ValueError("a calculate question needs 'calculation' (an expression)")
+        if kind != "calculate" and self.calculation is not None:
+            raise ValueError(f"'calculation' does not apply to a {kind} question")
+        if kind in ("note", "calculate") and self.constraint is not None:
+            raise ValueError(f"'constraint' does not apply to a {kind} question")
         return self
+
+    def required_now(self, answers: dict[str, Any]) -> bool:
+        """Whether an answer is required given the answers so far (`required` may be a rule)."""
+        if isinstance(self.required, Expression):
+            return self.required.holds(answers)
+        return self.required
+
+    @property
+    def always_required(self) -> bool:
+        """Whether `required: true` (not a rule)."""
+        return self.required is True
+
+    def relevant_now(self, answers: dict[str, Any]) -> bool:
+        """Whether the question is asked given the answers so far."""
+        return evaluate(self.relevant, answers)
 
     def disorder(self) -> tuple[str, str] | None:
         """Return ("min", "max") when min exceeds max ('today' is compared with nothing)."""
@@ -239,7 +288,7 @@ class Page(StrictModel):
 
     name: str
     title: LocalText | None = None
-    relevant: Condition | None = None
+    relevant: Rule | None = None
     questions: list[Question] = Field(min_length=1)
 
     _name = field_validator("name")(classmethod(lambda cls, v: _check_name(v)))

@@ -187,6 +187,7 @@ def test_minimal_survey_with_every_type(engine: Engine, participant: Participant
         "verder": True,
         "toelichting": "Prima",
         "datum": "2025-06-30",
+        "totaal_uren": 90,  # the calculation: aantal * uren
     }
 
 

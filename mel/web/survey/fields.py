@@ -118,6 +118,7 @@ HANDLERS: dict[str, type[Handler]] = {
     "text": TextHandler,
     "date": DateHandler,
     "note": NoteHandler,
+    "calculate": NoteHandler,  # never shown (see forms.build_page_form); nothing is posted
 }
 
 

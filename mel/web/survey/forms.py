@@ -79,10 +79,31 @@ class PageForm:
 
     form: BaseForm
     handlers: list[Handler]
+    stored: dict[str, Any] = field(default_factory=dict)
 
     def validate(self) -> bool:
-        """Check every field; errors land on the fields."""
-        return self.form.validate()
+        """Check every field, then the rules that read other answers (a constraint or a
+        `required` written as an expression) with this page's answers applied; errors
+        land on the fields."""
+        valid = self.form.validate()
+        known = {**self.stored, **self.answers()}
+        for handler in self.handlers:
+            if not handler.form_fields():  # a note asks nothing
+                continue
+            question, target = handler.question, self.form[handler.error_field()]
+            if target.errors:
+                continue
+            values = handler.from_form(self.form)
+            empty = all(values.get(c) in (None, "", []) for c in question.columns())
+            rule = question.constraint.expression if question.constraint else None
+            if empty and question.required_now(known):
+                target.errors = [handler.required_message()]
+            elif not empty and rule is not None and not rule.holds(known, handler.answer(values)):
+                target.errors = [handler.message("err_constraint")]
+            else:
+                continue
+            valid = False
+        return valid
 
     def answers(self) -> dict[str, Any]:
         """Return the stored form of every answer that passed its checks."""
@@ -101,7 +122,7 @@ class PageForm:
 
     def items(self) -> list[Item]:
         """Return the view of every relevant question, in page order."""
-        return [_item(handler, self.form) for handler in self.handlers]
+        return [_item(handler, self.form, self.stored) for handler in self.handlers]
 
     def unknown_keys(self, formdata: MultiDict[str, str], *, final: bool) -> list[str]:
         """Return posted keys this page does not expect, or single fields posted twice."""
@@ -146,7 +167,9 @@ def build_page_form(
 ) -> PageForm:
     """Compose the form of a page's relevant questions, filled from a post or from answers."""
     handlers = [
-        h for h in page_handlers(survey, page, lang) if evaluate(h.question.relevant, answers)
+        h
+        for h in page_handlers(survey, page, lang)
+        if h.question.type != "calculate" and evaluate(h.question.relevant, answers)
     ]
     form = BaseForm([pair for h in handlers for pair in h.form_fields()])
     if formdata is not None:
@@ -156,10 +179,10 @@ def build_page_form(
         for handler in handlers:
             data.update(handler.to_form(answers))
         form.process(None, data=data)
-    return PageForm(form=form, handlers=handlers)
+    return PageForm(form=form, handlers=handlers, stored=answers)
 
 
-def _item(handler: Handler, form: BaseForm) -> Item:
+def _item(handler: Handler, form: BaseForm, answers: dict[str, Any]) -> Item:
     """Build the template view of one question from its handler and bound fields."""
     question = handler.question
     item = Item(
@@ -170,7 +193,7 @@ def _item(handler: Handler, form: BaseForm) -> Item:
         label=question.label.get(handler.lang),
         hint=question.hint.get(handler.lang) if question.hint else None,
         hints=handler.hints(),
-        required=question.required,
+        required=question.required_now(answers),
         errors=[],
         options=handler.option_list(),
     )

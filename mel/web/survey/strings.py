@@ -119,6 +119,10 @@ SURVEY_STRINGS: dict[str, tuple[str, str]] = {
         "Gebruik hoogstens {n} tekens (nu {count})",
         "Use at most {n} characters (now {count})",
     ),
+    "err_constraint": (
+        "Dit antwoord past niet bij de voorwaarden van de vraag",
+        "This answer does not meet the question's conditions",
+    ),
     "err_regex": (
         "Het antwoord heeft niet de gevraagde vorm",
         "The answer is not in the required format",
