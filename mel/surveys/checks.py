@@ -6,8 +6,10 @@ from collections.abc import Iterator
 
 from mel.surveys.conditions import Condition
 from mel.surveys.expr import Expression
+from mel.surveys.piping import local_references
 from mel.surveys.programme_schema import ProgrammeDefinition
 from mel.surveys.schema import CHOICE_TYPES, NUMERIC_TYPES, InstrumentDefinition, Question
+from mel.surveys.text import LocalText
 from mel.surveys.yamlfile import Location
 
 Finding = tuple[Location, str]
@@ -78,6 +80,7 @@ def check_instrument(survey: InstrumentDefinition) -> Iterator[Finding]:
                     "statement name",
                 )
             yield from _check_condition(survey, question.relevant, (*where, "relevant"), earlier)
+            yield from _check_pipes(survey, question, where, earlier)
             # Constraints, rules for `required` and calculations are decided when the page
             # is posted, so they may also read the page's own questions (calculations only
             # those before them).
@@ -107,6 +110,28 @@ def _duplicates(items: list[tuple[Location, str]], what: str) -> Iterator[Findin
         if name in seen:
             yield location, f"duplicate {what} {name!r}"
         seen.add(name)
+
+
+def _check_pipes(
+    survey: InstrumentDefinition, question: Question, where: Location, earlier: dict[str, Question]
+) -> Iterator[Finding]:
+    """Texts pipe only answers from earlier pages (a page is built before it is answered)."""
+    texts: list[tuple[Location, LocalText | None]] = [
+        ((*where, "label"), question.label),
+        ((*where, "hint"), question.hint),
+    ]
+    for i, choice in enumerate(survey.choices.get(question.choices or "", [])):
+        texts.append((("choices", question.choices or "", i, "label"), choice.label))
+    for location, text in texts:
+        reported: set[str] = set()  # once per text, not per language
+        for key, name in local_references(text):
+            if name in earlier or name in reported:
+                continue
+            reported.add(name)
+            exists = any(q.name == name for q in survey.questions())
+            why = "is not on an earlier page" if exists else "does not exist"
+            user = f" (used by {question.name!r})" if location[0] == "choices" else ""
+            yield (*location, key), f"${{{name}}} {why}: only earlier answers can be shown{user}"
 
 
 def _check_expression(

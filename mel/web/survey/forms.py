@@ -13,6 +13,7 @@ from mel.surveys.schema import InstrumentDefinition, Page
 from mel.web.survey.choice_fields import ChoiceHandler, LikertHandler
 from mel.web.survey.date_field import DateHandler
 from mel.web.survey.fields import Handler, handler_for
+from mel.web.survey.piped import PersonalOptions, Piper
 from mel.web.survey.values import DATE_PARTS
 
 # Form keys that are not answers: CSRF token, the pressed button, the final submission id.
@@ -39,6 +40,7 @@ class Item:
     rows: list[Row] = field(default_factory=list)
     other: Row | None = None
     parts: list[Part] = field(default_factory=list)
+    personal: bool = False  # shows a participant's answers (piping): never cached
 
     @property
     def described_by(self) -> str:
@@ -185,18 +187,23 @@ def build_page_form(
 def _item(handler: Handler, form: BaseForm, answers: dict[str, Any]) -> Item:
     """Build the template view of one question from its handler and bound fields."""
     question = handler.question
+    piper = Piper(handler.survey, answers, handler.lang)
+    options = handler.option_list()
+    if any("${" in label for _, label in options):
+        options = PersonalOptions((value, piper(label)) for value, label in options)
     item = Item(
         handler=handler,
         kind=handler.kind,
         name=question.name,
         id=f"q-{question.name}",
-        label=question.label.get(handler.lang),
-        hint=question.hint.get(handler.lang) if question.hint else None,
+        label=piper(question.label.get(handler.lang)),
+        hint=piper(question.hint.get(handler.lang)) if question.hint else None,
         hints=handler.hints(),
         required=question.required_now(answers),
         errors=[],
-        options=handler.option_list(),
+        options=options,
     )
+    item.personal = piper.used
     if isinstance(handler, LikertHandler):
         item.rows = [
             Row(
