@@ -81,6 +81,8 @@ def check_instrument(survey: InstrumentDefinition) -> Iterator[Finding]:
                 )
             yield from _check_condition(survey, question.relevant, (*where, "relevant"), earlier)
             yield from _check_pipes(survey, question, where, earlier)
+            if question.choice_filter is not None:
+                yield from _check_filter(survey, question, (*where, "choice_filter"), earlier)
             # Constraints, rules for `required` and calculations are decided when the page
             # is posted, so they may also read the page's own questions (calculations only
             # those before them).
@@ -110,6 +112,24 @@ def _duplicates(items: list[tuple[Location, str]], what: str) -> Iterator[Findin
         if name in seen:
             yield location, f"duplicate {what} {name!r}"
         seen.add(name)
+
+
+def _check_filter(
+    survey: InstrumentDefinition, question: Question, where: Location, earlier: dict[str, Question]
+) -> Iterator[Finding]:
+    """A choice filter reads attributes its list has, and answers from earlier pages."""
+    rule = question.choice_filter
+    assert rule is not None
+    yield from _check_expression(survey, rule, where, earlier, False)
+    listed = {"name"}.union(
+        *(c.attributes for c in survey.choices.get(question.choices or "", []))
+    )
+    for name, column in rule.attribute_names().items():
+        if name not in listed:
+            yield where, (
+                f"{name!r} (column {column}) is no attribute of the choices in "
+                f"{question.choices!r}; write an earlier answer as ${{{name}}}"
+            )
 
 
 def _check_pipes(

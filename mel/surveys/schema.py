@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Discriminator, Field, PlainValidator, Tag, field_validator, model_validator
 
 from mel.surveys.conditions import Rule, evaluate
-from mel.surveys.expr import Expression
+from mel.surveys.expr import ChoiceFilter, Expression
 from mel.surveys.text import LocalText, StrictModel
 
 QuestionType = Literal[
@@ -97,10 +97,28 @@ def _check_name(value: str) -> str:
 
 
 class Choice(StrictModel):
-    """One option of a choice list; `value` is what is stored."""
+    """One option of a choice list; `value` is what is stored.
+
+    `attributes` are what a question's `choice_filter` can read (XLSForm's extra columns
+    on the choices sheet), e.g. ``{provincie: ut}`` on a municipality.
+    """
 
     value: str | int
     label: LocalText
+    attributes: dict[str, str | int | float | bool] = Field(default_factory=dict)
+
+    @field_validator("attributes")
+    @classmethod
+    def _attribute_names(cls, value: dict[str, object]) -> dict[str, object]:
+        for name in value:
+            _check_name(name)
+            if name == "name":
+                raise ValueError("'name' is the choice's value; give the attribute another name")
+        return value
+
+    def filter_row(self) -> dict[str, object]:
+        """Return what a choice filter reads: the attributes, and `name` as the value."""
+        return {**self.attributes, "name": self.value}
 
 
 class Constraint(StrictModel):
@@ -186,6 +204,7 @@ class Question(StrictModel):
     relevant: Rule | None = None
     constraint: Constraint | None = None
     calculation: Expression | None = None
+    choice_filter: ChoiceFilter | None = None
     choices: str | None = None
     statements: list[Statement] | None = None
     min: Bound | None = None
@@ -223,6 +242,8 @@ class Question(StrictModel):
             raise ValueError(f"a {kind} cannot be required")
         if kind == "calculate" and self.calculation is None:
             raise ValueError("a calculate question needs 'calculation' (an expression)")
+        if kind not in CHOICE_TYPES and self.choice_filter is not None:
+            raise ValueError(f"'choice_filter' does not apply to a {kind} question")
         if kind != "calculate" and self.calculation is not None:
             raise ValueError(f"'calculation' does not apply to a {kind} question")
         if kind in ("note", "calculate") and self.constraint is not None:

@@ -14,20 +14,30 @@ from pydantic import GetCoreSchemaHandler
 from pydantic_core import core_schema
 
 from mel.surveys.expr.interpret import evaluate
-from mel.surveys.expr.parser import Call, Current, ExpressionError, Node, Ref, parse, walk
+from mel.surveys.expr.parser import (
+    Attribute,
+    Call,
+    Current,
+    ExpressionError,
+    Node,
+    Ref,
+    parse,
+    walk,
+)
 from mel.surveys.expr.values import Value, to_bool, to_stored, to_string
 
-__all__ = ["Expression", "ExpressionError", "Value", "to_stored", "to_string"]
+__all__ = ["ChoiceFilter", "Expression", "ExpressionError", "Value", "to_stored", "to_string"]
 
 
 class Expression:
     """A parsed expression: its source text (what is stored and shown) and its tree."""
 
     __slots__ = ("source", "tree")
+    attributes = False  # whether bare names are choice attributes (ChoiceFilter)
 
     def __init__(self, source: str) -> None:
         self.source = source
-        self.tree: Node = parse(source)
+        self.tree: Node = parse(source, attributes=self.attributes)
 
     @classmethod
     def read(cls, value: object) -> Expression:
@@ -77,9 +87,19 @@ class Expression:
         for name in self.references():
             yield "", name, self
 
-    def value(self, answers: Mapping[str, Any], current: Any = None) -> Value:
+    def value(
+        self, answers: Mapping[str, Any], current: Any = None, choice: Mapping[str, Any] | None = None
+    ) -> Value:
         """Compute the expression's value from the answers (and `.` = `current`)."""
-        return evaluate(self.tree, answers, current)
+        return evaluate(self.tree, answers, current, choice)
+
+    def attribute_names(self) -> dict[str, int]:
+        """Return the choice attributes read (bare names) with the column of each."""
+        found: dict[str, int] = {}
+        for node in walk(self.tree):
+            if isinstance(node, Attribute):
+                found.setdefault(node.name, node.column)
+        return found
 
     def holds(self, answers: Mapping[str, Any], current: Any = None) -> bool:
         """Compute the expression as a condition (XPath boolean())."""
@@ -96,3 +116,16 @@ class Expression:
 
     def __str__(self) -> str:
         return self.source
+
+
+class ChoiceFilter(Expression):
+    """XLSForm's choice_filter: which choices a question offers, e.g.
+    ``provincie = ${provincie}``; a bare name is an attribute of the choice (``name`` its
+    value), ``${name}`` an earlier answer."""
+
+    __slots__ = ()
+    attributes = True
+
+    def allows(self, answers: Mapping[str, Any], choice: Mapping[str, Any]) -> bool:
+        """Whether a choice (its attributes, with `name` its value) is offered."""
+        return to_bool(self.value(answers, None, choice))

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from mel.surveys.expr.functions import FUNCTIONS
-from mel.surveys.expr.parser import Binary, Call, Current, Literal, Node, Ref, Unary
+from mel.surveys.expr.parser import Attribute, Binary, Call, Current, Literal, Node, Ref, Unary
 from mel.surveys.expr.values import (
     NAN,
     Value,
@@ -19,35 +19,45 @@ from mel.surveys.expr.values import (
 )
 
 
-def evaluate(node: Node, answers: Mapping[str, Any], current: Any = None) -> Value:
-    """Compute the value of `node` given the answers so far and the answer being checked."""
+def evaluate(
+    node: Node,
+    answers: Mapping[str, Any],
+    current: Any = None,
+    choice: Mapping[str, Any] | None = None,
+) -> Value:
+    """Compute the value of `node` given the answers so far, the answer being checked
+    (`.`) and, in a choice filter, the attributes of the choice being considered."""
     if isinstance(node, Literal):
         return node.value
     if isinstance(node, Ref):
         return from_answer(answers.get(node.name))
+    if isinstance(node, Attribute):
+        return from_answer((choice or {}).get(node.name))
     if isinstance(node, Current):
         return from_answer(current)
     if isinstance(node, Unary):
-        return -to_number(evaluate(node.operand, answers, current))
+        return -to_number(evaluate(node.operand, answers, current, choice))
     if isinstance(node, Binary):
-        return _binary(node, answers, current)
+        return _binary(node, answers, current, choice)
     if isinstance(node, Call):
         if node.name == "if":  # only the branch taken is computed
-            test = to_bool(evaluate(node.args[0], answers, current))
-            return evaluate(node.args[1 if test else 2], answers, current)
-        args = [evaluate(arg, answers, current) for arg in node.args]
+            test = to_bool(evaluate(node.args[0], answers, current, choice))
+            return evaluate(node.args[1 if test else 2], answers, current, choice)
+        args = [evaluate(arg, answers, current, choice) for arg in node.args]
         return FUNCTIONS[node.name].run(*args)
     raise TypeError(f"not an expression node: {node!r}")
 
 
-def _binary(node: Binary, answers: Mapping[str, Any], current: Any) -> Value:
+def _binary(
+    node: Binary, answers: Mapping[str, Any], current: Any, choice: Mapping[str, Any] | None
+) -> Value:
     op = node.op
-    left = evaluate(node.left, answers, current)
+    left = evaluate(node.left, answers, current, choice)
     if op == "and":
-        return to_bool(left) and to_bool(evaluate(node.right, answers, current))
+        return to_bool(left) and to_bool(evaluate(node.right, answers, current, choice))
     if op == "or":
-        return to_bool(left) or to_bool(evaluate(node.right, answers, current))
-    right = evaluate(node.right, answers, current)
+        return to_bool(left) or to_bool(evaluate(node.right, answers, current, choice))
+    right = evaluate(node.right, answers, current, choice)
     if op in ("=", "!="):
         same = equal(left, right)
         return same if op == "=" else not same

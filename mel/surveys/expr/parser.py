@@ -41,6 +41,14 @@ class Ref:
 
 
 @dataclass(frozen=True)
+class Attribute:
+    """A bare name in a choice filter: an attribute of the choice (``name`` is its value)."""
+
+    name: str
+    column: int
+
+
+@dataclass(frozen=True)
 class Current:
     """``.``: the answer being checked (in a constraint)."""
 
@@ -72,7 +80,7 @@ class Call:
     column: int
 
 
-Node = Literal | Ref | Current | Unary | Binary | Call
+Node = Literal | Ref | Attribute | Current | Unary | Binary | Call
 
 _TOKEN = re.compile(
     r"""\s*(?:
@@ -145,7 +153,8 @@ def tokenize(source: str) -> list[Token]:
 class _Parser:
     """Recursive descent over the token list, one method per precedence level."""
 
-    def __init__(self, tokens: list[Token]) -> None:
+    def __init__(self, tokens: list[Token], attributes: bool) -> None:
+        self.attributes = attributes
         self.tokens = tokens
         self.at = 0
         self.depth = 0
@@ -208,6 +217,8 @@ class _Parser:
 
     def call(self, token: Token) -> Node:
         if self.token.text != "(" or self.token.kind != "op":
+            if self.attributes and re.fullmatch(r"[a-z][a-z0-9_]*", token.text):
+                return Attribute(token.text, token.column)
             hint = f"refer to a question as ${{{token.text}}}"
             raise ExpressionError(f"unknown word {token.text!r}: {hint}", token.column)
         spec = FUNCTIONS.get(token.text)
@@ -249,13 +260,17 @@ class _Parser:
         self.at += 1
 
 
-def parse(source: str) -> Node:
-    """Parse an expression into its syntax tree; raise ExpressionError saying where it fails."""
+def parse(source: str, *, attributes: bool = False) -> Node:
+    """Parse an expression into its syntax tree; raise ExpressionError saying where it fails.
+
+    With `attributes`, a bare name is an attribute of a choice (as in XLSForm's
+    choice_filter); otherwise it is an error.
+    """
     if len(source) > MAX_LENGTH:
         raise ExpressionError(f"longer than {MAX_LENGTH} characters", MAX_LENGTH)
     if not source.strip():
         raise ExpressionError("the expression is empty", 1)
-    parser = _Parser(tokenize(source))
+    parser = _Parser(tokenize(source), attributes)
     node = parser.expression()
     if parser.token.kind != "end":
         raise ExpressionError(f"unexpected {parser.token.text!r}", parser.token.column)

@@ -9,7 +9,7 @@ from werkzeug.datastructures import MultiDict
 from wtforms.form import BaseForm
 
 from mel.surveys.conditions import evaluate
-from mel.surveys.schema import InstrumentDefinition, Page
+from mel.surveys.schema import OTHER, InstrumentDefinition, Page
 from mel.web.survey.choice_fields import ChoiceHandler, LikertHandler
 from mel.web.survey.date_field import DateHandler
 from mel.web.survey.fields import Handler, handler_for
@@ -98,8 +98,15 @@ class PageForm:
             values = handler.from_form(self.form)
             empty = all(values.get(c) in (None, "", []) for c in question.columns())
             rule = question.constraint.expression if question.constraint else None
+            allowed = offered(handler, self.stored)
+            chosen = values.get(question.name)
+            chosen = chosen if isinstance(chosen, list) else [chosen]
             if empty and question.required_now(known):
                 target.errors = [handler.required_message()]
+            elif allowed is not None and any(
+                v not in (None, OTHER) and str(v) not in allowed for v in chosen
+            ):
+                target.errors = [handler.text("err_choice")]
             elif not empty and rule is not None and not rule.holds(known, handler.answer(values)):
                 target.errors = [handler.message("err_constraint")]
             else:
@@ -184,13 +191,27 @@ def build_page_form(
     return PageForm(form=form, handlers=handlers, stored=answers)
 
 
+def offered(handler: Handler, answers: dict[str, Any]) -> set[str] | None:
+    """Return the choice values a filtered question offers (None: not filtered)."""
+    question = handler.question
+    if question.choice_filter is None:
+        return None
+    choices = handler.survey.choices.get(question.choices or "", [])
+    return {str(c.value) for c in choices if question.choice_filter.allows(answers, c.filter_row())}
+
+
 def _item(handler: Handler, form: BaseForm, answers: dict[str, Any]) -> Item:
     """Build the template view of one question from its handler and bound fields."""
     question = handler.question
     piper = Piper(handler.survey, answers, handler.lang)
     options = handler.option_list()
-    if any("${" in label for _, label in options):
-        options = PersonalOptions((value, piper(label)) for value, label in options)
+    allowed = offered(handler, answers)
+    if allowed is not None or any("${" in label for _, label in options):
+        options = PersonalOptions(
+            (value, piper(label))
+            for value, label in options
+            if allowed is None or value in allowed or value == OTHER
+        )
     item = Item(
         handler=handler,
         kind=handler.kind,
@@ -203,7 +224,7 @@ def _item(handler: Handler, form: BaseForm, answers: dict[str, Any]) -> Item:
         errors=[],
         options=options,
     )
-    item.personal = piper.used
+    item.personal = piper.used or allowed is not None
     if isinstance(handler, LikertHandler):
         item.rows = [
             Row(
