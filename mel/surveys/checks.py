@@ -121,14 +121,15 @@ def _check_filter(
     rule = question.choice_filter
     assert rule is not None
     yield from _check_expression(survey, rule, where, earlier, False)
-    listed = {"name"}.union(
-        *(c.attributes for c in survey.choices.get(question.choices or "", []))
-    )
+    listed = {"name"}.union(*(c.attributes for c in survey.choices.get(question.choices or "", [])))
     for name, column in rule.attribute_names().items():
         if name not in listed:
-            yield where, (
-                f"{name!r} (column {column}) is no attribute of the choices in "
-                f"{question.choices!r}; write an earlier answer as ${{{name}}}"
+            yield (
+                where,
+                (
+                    f"{name!r} (column {column}) is no attribute of the choices in "
+                    f"{question.choices!r}; write an earlier answer as ${{{name}}}"
+                ),
             )
 
 

@@ -88,7 +88,10 @@ class Expression:
             yield "", name, self
 
     def value(
-        self, answers: Mapping[str, Any], current: Any = None, choice: Mapping[str, Any] | None = None
+        self,
+        answers: Mapping[str, Any],
+        current: Any = None,
+        choice: Mapping[str, Any] | None = None,
     ) -> Value:
         """Compute the expression's value from the answers (and `.` = `current`)."""
         return evaluate(self.tree, answers, current, choice)
