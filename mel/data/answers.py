@@ -104,7 +104,7 @@ def _typed(kind: str, values: list[Any], index: pd.Index) -> pd.Series:
         # A calculation that gave numbers in every response is a number column.
         return pd.Series(np.array(values, dtype=float), index=index, copy=False)
     raw = pd.Series(values, index=index, dtype=object)
-    if kind == "date":
+    if kind in ("date", "datetime"):
         return pd.to_datetime(raw, errors="coerce")
     if float not in types:  # no NaN among the values: missing ones are None already
         return raw

@@ -25,9 +25,12 @@ QuestionType = Literal[
     "date",
     "note",
     "calculate",
+    "time",
+    "datetime",
+    "range",
 ]
 QUESTION_TYPES: tuple[str, ...] = QuestionType.__args__  # type: ignore[attr-defined]
-NUMERIC_TYPES = ("integer", "decimal", "rating", "nps")
+NUMERIC_TYPES = ("integer", "decimal", "rating", "nps", "range")
 CHOICE_TYPES = ("select_one", "select_multiple")
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 NAME_RULE = "names use lower-case letters, digits and _ and start with a letter"
@@ -209,6 +212,7 @@ class Question(StrictModel):
     statements: list[Statement] | None = None
     min: Bound | None = None
     max: Bound | None = None
+    step: float | None = Field(default=None, gt=0)
     multiline: bool = False
     other: bool = False
     sensitive: bool = False
@@ -236,8 +240,12 @@ class Question(StrictModel):
             raise ValueError("'min'/'max' of a date question are dates like 2025-12-31 or 'today'")
         if kind != "date" and any(not isinstance(v, float) for v in limits):
             raise ValueError(f"'min'/'max' of a {kind} question are numbers")
-        if kind == "rating" and (self.min is None or self.max is None):
-            raise ValueError("a rating question needs 'min' and 'max' (e.g. 1 and 10)")
+        if kind in ("rating", "range") and (self.min is None or self.max is None):
+            raise ValueError(f"a {kind} question needs 'min' and 'max' (e.g. 1 and 10)")
+        if self.step is not None and kind != "range":
+            raise ValueError(f"'step' does not apply to a {kind} question")
+        if kind == "range" and self.disorder() is None and self.steps() is None:
+            raise ValueError("'max' - 'min' of a range must be a whole number of steps")
         if kind in ("note", "calculate") and self.required is not False:
             raise ValueError(f"a {kind} cannot be required")
         if kind == "calculate" and self.calculation is None:
@@ -249,6 +257,16 @@ class Question(StrictModel):
         if kind in ("note", "calculate") and self.constraint is not None:
             raise ValueError(f"'constraint' does not apply to a {kind} question")
         return self
+
+    def steps(self) -> list[float] | None:
+        """Return the values of a range (min, min + step, … max); None if they do not fit."""
+        if not isinstance(self.min, float) or not isinstance(self.max, float):
+            return None
+        step = self.step or 1.0
+        count = (self.max - self.min) / step
+        if count < 0 or abs(count - round(count)) > 1e-9 or count > 100_000:
+            return None
+        return [round(self.min + i * step, 10) for i in range(int(round(count)) + 1)]
 
     def required_now(self, answers: dict[str, Any]) -> bool:
         """Whether an answer is required given the answers so far (`required` may be a rule)."""

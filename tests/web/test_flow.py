@@ -171,7 +171,9 @@ def test_minimal_survey_with_every_type(engine: Engine, participant: Participant
         }
     )
     assert participant.path.endswith("/p/tweede"), participant.html
-    participant.post({"toelichting": "Prima", "datum": "2025-06-30"})
+    participant.post(
+        {"toelichting": "Prima", "datum": "2025-06-30", "begintijd": "9:15", "tevredenheid": "4.5"}
+    )
     response = only_response(engine)
     assert response.status == "complete"
     assert response.answers == {
@@ -187,6 +189,9 @@ def test_minimal_survey_with_every_type(engine: Engine, participant: Participant
         "verder": True,
         "toelichting": "Prima",
         "datum": "2025-06-30",
+        "begintijd": "09:15",
+        "afspraak": None,
+        "tevredenheid": 4.5,
         "totaal_uren": 90,  # the calculation: aantal * uren
     }
 

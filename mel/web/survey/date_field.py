@@ -38,6 +38,7 @@ class DateHandler(Handler):
     """
 
     kind = "date"
+    parts: tuple[str, ...] = DATE_PARTS  # the boxes shown, in order
 
     def part_name(self, part: str) -> str:
         """Return the form field of one part: `<name>__day`, `__month` or `__year`."""

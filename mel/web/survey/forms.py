@@ -14,7 +14,6 @@ from mel.web.survey.choice_fields import ChoiceHandler, LikertHandler
 from mel.web.survey.date_field import DateHandler
 from mel.web.survey.fields import Handler, handler_for
 from mel.web.survey.piped import PersonalOptions, Piper
-from mel.web.survey.values import DATE_PARTS
 
 # Form keys that are not answers: CSRF token, the pressed button, the final submission id.
 CONTROL_FIELDS = ("csrf_token", "_action", "_submission")
@@ -248,7 +247,7 @@ def _item(handler: Handler, form: BaseForm, answers: dict[str, Any]) -> Item:
                 value=form[handler.part_name(part)].data or "",
                 invalid=part in wrong,
             )
-            for part in DATE_PARTS
+            for part in handler.parts
         ]
         typed = [p.value for p in item.parts if p.value]
         item.value = typed or None  # None while empty: the question's HTML can be cached

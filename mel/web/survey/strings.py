@@ -152,6 +152,20 @@ SURVEY_STRINGS: dict[str, tuple[str, str]] = {
         "January February March April May June July August September October November December",
     ),
     "err_required_date": ("Vul een datum in", "Enter a date"),
+    "date_time": ("Tijd", "Time"),
+    "hint_time": ("Bijvoorbeeld 14:30", "For example, 14:30"),
+    "hint_datetime": ("Bijvoorbeeld 27 3 2025 en 14:30", "For example, 27 3 2025 and 14:30"),
+    "err_time": (
+        "Vul een tijd in van 00:00 tot en met 23:59, zoals 14:30",
+        "Enter a time from 00:00 to 23:59, like 14:30",
+    ),
+    "err_required_datetime": ("Vul een datum en tijd in", "Enter a date and time"),
+    "err_datetime_date": ("Vul ook de datum in", "Also enter the date"),
+    "err_datetime_time": ("Vul ook de tijd in", "Also enter the time"),
+    "err_step": (
+        "Kies een waarde van {min} tot en met {max} in stappen van {step}",
+        "Choose a value from {min} to {max} in steps of {step}",
+    ),
     "err_date_missing": ("Vul ook {parts} in", "Also enter {parts}"),
     "err_date_day": (
         "De dag moet een getal van 1 tot en met 31 zijn",
