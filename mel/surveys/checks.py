@@ -83,6 +83,20 @@ def check_instrument(survey: InstrumentDefinition) -> Iterator[Finding]:
             yield from _check_pipes(survey, question, where, earlier)
             if question.choice_filter is not None:
                 yield from _check_filter(survey, question, (*where, "choice_filter"), earlier)
+            if isinstance(question.repeat_count, Expression):
+                yield from _check_expression(
+                    survey, question.repeat_count, (*where, "repeat_count"), earlier, False
+                )
+            for r, inner in enumerate(question.questions or []):
+                row: Location = (*where, "questions", r)
+                names.append(((*row, "name"), inner.name))
+                if inner.name in RESERVED_NAMES or "__" in inner.name:
+                    yield (*row, "name"), f"question name {inner.name!r} is reserved"
+                if inner.choices and inner.choices not in survey.choices:
+                    yield (*row, "choices"), f"unknown choice list {inner.choices!r}"
+                for key, rule in (("relevant", inner.relevant), ("required", inner.required)):
+                    if isinstance(rule, Condition | Expression):
+                        yield from _check_condition(survey, rule, (*row, key), earlier)
             # Constraints, rules for `required` and calculations are decided when the page
             # is posted, so they may also read the page's own questions (calculations only
             # those before them).

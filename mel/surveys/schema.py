@@ -28,12 +28,30 @@ QuestionType = Literal[
     "time",
     "datetime",
     "range",
+    "repeat",
 ]
 QUESTION_TYPES: tuple[str, ...] = QuestionType.__args__  # type: ignore[attr-defined]
 NUMERIC_TYPES = ("integer", "decimal", "rating", "nps", "range")
 CHOICE_TYPES = ("select_one", "select_multiple")
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 NAME_RULE = "names use lower-case letters, digits and _ and start with a letter"
+# What a row of a repeat group may ask (one answer per question, no nested groups).
+ROW_TYPES = (
+    "select_one",
+    "select_multiple",
+    "integer",
+    "decimal",
+    "rating",
+    "nps",
+    "yes_no",
+    "text",
+    "date",
+    "time",
+    "datetime",
+    "range",
+    "note",
+)
+MAX_ROWS = 50  # rows of a repeat group unless its file says fewer
 # XLSForm's or_other: a choice question with `other: true` offers "other" (stored as this
 # value) and a text box, stored as `<question>__other`. The analysis frame and the exports
 # call the text `<question>__other_text` (a select_multiple's `<question>__other` is the
@@ -185,6 +203,17 @@ def _required_kind(value: object) -> str:
     return "~expression" if isinstance(value, str | Expression) else "~flag"
 
 
+def _count_kind(value: object) -> str:
+    return "~expression" if isinstance(value, str | Expression) else "~number"
+
+
+# How many rows a repeat group has: a number, or an expression on earlier answers.
+RepeatCount = Annotated[
+    Annotated[int, Tag("~number"), Field(ge=0, le=MAX_ROWS)]
+    | Annotated[Expression, Tag("~expression")],
+    Discriminator(_count_kind),
+]
+
 # `required: true`, or an expression that decides it from earlier answers.
 Required = Annotated[
     Annotated[bool, Tag("~flag")] | Annotated[Expression, Tag("~expression")],
@@ -208,6 +237,12 @@ class Question(StrictModel):
     constraint: Constraint | None = None
     calculation: Expression | None = None
     choice_filter: ChoiceFilter | None = None
+    # A repeat group: its questions are asked once per row; the rows are stored as a list.
+    # Without repeat_count the participant adds rows ("add another"), up to max_rows.
+    questions: list[Question] | None = None
+    repeat_count: RepeatCount | None = None
+    max_rows: int | None = Field(default=None, ge=1, le=MAX_ROWS)
+    row_label: LocalText | None = None  # e.g. "Partner" → legends "Partner 1", "Partner 2"
     choices: str | None = None
     statements: list[Statement] | None = None
     min: Bound | None = None
@@ -252,6 +287,18 @@ class Question(StrictModel):
             raise ValueError("a calculate question needs 'calculation' (an expression)")
         if kind not in CHOICE_TYPES and self.choice_filter is not None:
             raise ValueError(f"'choice_filter' does not apply to a {kind} question")
+        if kind == "repeat":
+            if not self.questions:
+                raise ValueError("a repeat question needs 'questions' (asked once per row)")
+            for inner in self.questions:
+                if inner.type not in ROW_TYPES:
+                    raise ValueError(f"a repeat's row cannot hold a {inner.type} question")
+            if self.constraint is not None or self.required is not False:
+                raise ValueError("'required'/'constraint' apply to the questions of a repeat")
+        elif self.questions or self.repeat_count is not None or self.max_rows or self.row_label:
+            raise ValueError(
+                f"'questions'/'repeat_count'/'max_rows'/'row_label' do not apply to a {kind}"
+            )
         if kind != "calculate" and self.calculation is not None:
             raise ValueError(f"'calculation' does not apply to a {kind} question")
         if kind in ("note", "calculate") and self.constraint is not None:
@@ -267,6 +314,10 @@ class Question(StrictModel):
         if count < 0 or abs(count - round(count)) > 1e-9 or count > 100_000:
             return None
         return [round(self.min + i * step, 10) for i in range(int(round(count)) + 1)]
+
+    def row_limit(self) -> int:
+        """Return the most rows a repeat group may have."""
+        return self.max_rows or MAX_ROWS
 
     def required_now(self, answers: dict[str, Any]) -> bool:
         """Whether an answer is required given the answers so far (`required` may be a rule)."""

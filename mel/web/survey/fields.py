@@ -25,6 +25,7 @@ from mel.web.survey.choice_fields import (
 )
 from mel.web.survey.date_field import DateHandler
 from mel.web.survey.field_base import DEFAULT_MAX_CHARS, Handler
+from mel.web.survey.repeat_field import RepeatHandler
 from mel.web.survey.time_fields import DateTimeHandler, TimeHandler
 from mel.web.survey.values import format_number, parse_decimal, parse_integer
 
@@ -164,7 +165,8 @@ HANDLERS: dict[str, type[Handler]] = {
     "calculate": NoteHandler,
     "time": TimeHandler,
     "datetime": DateTimeHandler,
-    "range": RangeHandler,  # never shown (see forms.build_page_form); nothing is posted
+    "range": RangeHandler,
+    "repeat": RepeatHandler,  # never shown (see forms.build_page_form); nothing is posted
 }
 
 

@@ -14,6 +14,7 @@ from mel.web.survey.choice_fields import ChoiceHandler, LikertHandler
 from mel.web.survey.date_field import DateHandler
 from mel.web.survey.fields import Handler, handler_for
 from mel.web.survey.piped import PersonalOptions, Piper
+from mel.web.survey.repeat_field import REMOVE, RepeatHandler
 
 # Form keys that are not answers: CSRF token, the pressed button, the final submission id.
 CONTROL_FIELDS = ("csrf_token", "_action", "_submission")
@@ -40,6 +41,9 @@ class Item:
     other: Row | None = None
     parts: list[Part] = field(default_factory=list)
     personal: bool = False  # shows a participant's answers (piping): never cached
+    groups: list[Group] = field(default_factory=list)  # a repeat group's rows
+    count_name: str | None = None  # a repeat's hidden row count ("add another")
+    can_add: bool = False
 
     @property
     def described_by(self) -> str:
@@ -50,6 +54,15 @@ class Item:
         if self.errors:
             ids.append(f"{self.id}-error")
         return " ".join(ids)
+
+
+@dataclass
+class Group:
+    """One row of a repeat group: its legend, its questions and its remove button."""
+
+    legend: str
+    items: list[Item]
+    remove: str | None = None  # the value of its "remove" button, if rows can be removed
 
 
 @dataclass
@@ -81,6 +94,7 @@ class PageForm:
     form: BaseForm
     handlers: list[Handler]
     stored: dict[str, Any] = field(default_factory=dict)
+    allowed: dict[str, bool] = field(default_factory=dict)  # posted names: may repeat?
 
     def validate(self) -> bool:
         """Check every field, then the rules that read other answers (a constraint or a
@@ -89,7 +103,7 @@ class PageForm:
         valid = self.form.validate()
         known = {**self.stored, **self.answers()}
         for handler in self.handlers:
-            if not handler.form_fields():  # a note asks nothing
+            if not handler.form_fields():  # a note asks nothing; a repeat's rows check alone
                 continue
             question, target = handler.question, self.form[handler.error_field()]
             if target.errors:
@@ -137,9 +151,7 @@ class PageForm:
         allowed: dict[str, bool] = {"csrf_token": False, "_action": False, "_language": False}
         if final:
             allowed["_submission"] = False
-        for handler in self.handlers:
-            for name, _ in handler.form_fields():
-                allowed[name] = handler.multiple
+        allowed.update(self.allowed)
         return sorted(
             key
             for key in formdata.keys()
@@ -172,14 +184,26 @@ def build_page_form(
     answers: dict[str, Any],
     lang: str,
     formdata: MultiDict[str, str] | None = None,
+    rows: int | None = None,
 ) -> PageForm:
-    """Compose the form of a page's relevant questions, filled from a post or from answers."""
+    """Compose the form of a page's relevant questions, filled from a post or from answers.
+
+    `rows` overrides the number of rows of "add another" repeat groups (after a press of
+    "add another" the page is shown again with one more).
+    """
     handlers = [
         h
         for h in page_handlers(survey, page, lang)
         if h.question.type != "calculate" and evaluate(h.question.relevant, answers)
     ]
-    form = BaseForm([pair for h in handlers for pair in h.form_fields()])
+    fields: list[tuple[str, Any, bool]] = []
+    for h in handlers:
+        if isinstance(h, RepeatHandler):
+            count = rows if rows is not None and h.adds else h.row_count(answers, formdata)
+            fields.extend(h.fields_for(count))
+        else:
+            fields.extend((name, unbound, h.multiple) for name, unbound in h.form_fields())
+    form = BaseForm([(name, unbound) for name, unbound, _ in fields])
     if formdata is not None:
         form.process(formdata)
     else:
@@ -187,7 +211,8 @@ def build_page_form(
         for handler in handlers:
             data.update(handler.to_form(answers))
         form.process(None, data=data)
-    return PageForm(form=form, handlers=handlers, stored=answers)
+    allowed = {name: multiple for name, _, multiple in fields}
+    return PageForm(form=form, handlers=handlers, stored=answers, allowed=allowed)
 
 
 def offered(handler: Handler, answers: dict[str, Any]) -> set[str] | None:
@@ -224,6 +249,9 @@ def _item(handler: Handler, form: BaseForm, answers: dict[str, Any]) -> Item:
         options=options,
     )
     item.personal = piper.used or allowed is not None
+    if isinstance(handler, RepeatHandler):
+        _repeat_rows(item, handler, form, answers)
+        return item
     if isinstance(handler, LikertHandler):
         item.rows = [
             Row(
@@ -267,8 +295,35 @@ def _item(handler: Handler, form: BaseForm, answers: dict[str, Any]) -> Item:
     return item
 
 
+def _repeat_rows(item: Item, handler: RepeatHandler, form: BaseForm, answers: dict) -> None:
+    """Fill a repeat item's rows: one group of question items per row."""
+    question = handler.question
+    count = handler.rows_in(form)
+    own = question.row_label.get(handler.lang) if question.row_label else None
+    for row in range(1, count + 1):
+        items = [
+            _item(h, form, answers)
+            for h in handler.row_handlers(row)
+            if evaluate(h.question.relevant, answers)
+        ]
+        legend = f"{own} {row}" if own else handler.text("repeat_row", n=row)
+        remove = f"{REMOVE}{question.name}:{row}" if handler.adds else None
+        item.groups.append(Group(legend=legend, items=items, remove=remove))
+    item.personal = True  # rows differ per participant: never cached
+    if handler.adds:
+        item.count_name = handler.count_name()
+        item.can_add = count < question.row_limit()
+
+
 def _item_errors(item: Item) -> list[tuple[str, str]]:
     """Pair each message, named after its question, with the first control it concerns."""
+    if item.groups:
+        return [
+            (f"{group.legend}: {message}", anchor)
+            for group in item.groups
+            for sub in group.items
+            for message, anchor in _item_errors(sub)
+        ]
     if item.rows:  # row messages already name their statement
         return [(message, f"{row.id}-0") for row in item.rows for message in row.errors]
     wrong = [part.id for part in item.parts if part.invalid] or [part.id for part in item.parts]

@@ -153,6 +153,9 @@ SURVEY_STRINGS: dict[str, tuple[str, str]] = {
     ),
     "err_required_date": ("Vul een datum in", "Enter a date"),
     "date_time": ("Tijd", "Time"),
+    "repeat_row": ("Nummer {n}", "Number {n}"),
+    "repeat_add": ("Nog een toevoegen", "Add another"),
+    "repeat_remove": ("{legend} verwijderen", "Remove {legend}"),
     "hint_time": ("Bijvoorbeeld 14:30", "For example, 14:30"),
     "hint_datetime": ("Bijvoorbeeld 27 3 2025 en 14:30", "For example, 27 3 2025 and 14:30"),
     "err_time": (
