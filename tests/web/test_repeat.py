@@ -33,6 +33,8 @@ def test_add_another_remove_and_a_counted_group(engine: Engine, participant: Par
     participant.post({}, action="remove:partners:1")
     html = participant.html
     assert 'value="Smit"' in html and "Bakker BV" not in html
+    assert "Partner 2" not in html  # the empty third row was never a row
+    participant.post({}, action="add:partners")
     participant.post({"partners__2__bedrijf": "Jansen"})
     response = only_response(engine)
     assert response.status == "complete"
