@@ -70,6 +70,10 @@ def answer_columns(
     found = answer_values(texts, keys)
     columns: dict[str, Any] = {}
     for question in asked:
+        if question.type == "repeat":  # its rows make a long frame (mel.data.repeats)
+            rows = [len(v) if isinstance(v, list) else None for v in found[question.name]]
+            columns[f"{question.name}__rows"] = _typed("integer", rows, index)
+            continue
         for key in question.columns():
             values = found[key]
             if question.type == "select_multiple":

@@ -331,6 +331,9 @@ def _labels(definitions: list[InstrumentDefinition], language: str) -> dict[str,
                     variable_labels.setdefault(
                         f"{q.name}__{value}", f"{q.label.get(language)}: {label}"
                     )
+            elif q.type == "repeat":
+                rows = "aantal rijen" if language == "nl" else "number of rows"
+                variable_labels.setdefault(f"{q.name}__rows", f"{q.label.get(language)}: {rows}")
             elif q.type != "note":
                 variable_labels.setdefault(q.name, q.label.get(language))
                 if choices:
