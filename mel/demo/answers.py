@@ -200,7 +200,54 @@ def _text(batch: Batch, q: Question) -> Column:
     return texts(batch.rng, q, batch.language)
 
 
+def _time(batch: Batch, q: Question) -> Column:
+    minutes = batch.rng.integers(7 * 60, 19 * 60, size=batch.n).tolist()
+    return [f"{m // 60:02d}:{m % 60 // 5 * 5:02d}" for m in minutes]
+
+
+def _datetime(batch: Batch, q: Question) -> Column:
+    days, clocks = _date(batch, q), _time(batch, q)
+    return [f"{d}T{c}" for d, c in zip(days, clocks, strict=True)]
+
+
+def _range(batch: Batch, q: Question) -> Column:
+    steps = q.steps() or [0.0]
+    picked = batch.rng.integers(0, len(steps), size=batch.n).tolist()
+    return [int(v) if float(v).is_integer() else v for v in (steps[i] for i in picked)]
+
+
+def _calculate(batch: Batch, q: Question) -> Column:
+    return [None] * batch.n  # computed from the other answers when assembled
+
+
+def _repeat(batch: Batch, q: Question) -> Column:
+    """Rows of a repeat group: mostly 0 to 4 rows per respondent, each row's answers drawn
+    as for a question of its type."""
+    if isinstance(q.repeat_count, int):
+        counts = [q.repeat_count] * batch.n
+    else:  # chosen by the participant (or from an answer: drawn alike, as a simplification)
+        counts = np.minimum(batch.rng.poisson(1.6, size=batch.n), min(q.row_limit(), 6)).tolist()
+    most = max(counts, default=0)
+    drawn = [
+        {
+            inner.name: GENERATORS[inner.type](batch, inner)
+            for inner in q.questions or []
+            if inner.type != "note"
+        }
+        for _ in range(most)
+    ]
+    return [
+        [{name: column[i] for name, column in drawn[row].items()} for row in range(count)]
+        for i, count in enumerate(counts)
+    ]
+
+
 GENERATORS: dict[str, Callable[[Batch, Question], Column]] = {
+    "time": _time,
+    "datetime": _datetime,
+    "range": _range,
+    "calculate": _calculate,
+    "repeat": _repeat,
     "select_one": _select_one,
     "select_multiple": _select_multiple,
     "integer": _numeric,
@@ -218,6 +265,9 @@ def generate(batch: Batch, overrides: dict[str, Override]) -> dict[str, Column]:
     columns: dict[str, Column] = {}
     for q in batch.survey.questions():
         if q.type == "note":
+            continue
+        if q.type in ("calculate", "repeat"):
+            columns[q.name] = GENERATORS[q.type](batch, q)
             continue
         made = _override(batch, q, columns, overrides.get(q.name))
         if made is None:
