@@ -94,9 +94,21 @@ def check_instrument(survey: InstrumentDefinition) -> Iterator[Finding]:
                     yield (*row, "name"), f"question name {inner.name!r} is reserved"
                 if inner.choices and inner.choices not in survey.choices:
                     yield (*row, "choices"), f"unknown choice list {inner.choices!r}"
-                for key, rule in (("relevant", inner.relevant), ("required", inner.required)):
-                    if isinstance(rule, Condition | Expression):
-                        yield from _check_condition(survey, rule, (*row, key), earlier)
+                yield from _check_condition(survey, inner.relevant, (*row, "relevant"), earlier)
+                # A row's required/constraint rules may read its own row (${name} of the
+                # group is this row's answer) and the page, like any page's rules.
+                in_row = {
+                    **earlier,
+                    **{x.name: x for x in page.questions},
+                    **{x.name: x for x in question.questions or []},
+                }
+                rule = inner.constraint.expression if inner.constraint else None
+                if isinstance(rule, Expression):
+                    yield from _check_expression(survey, rule, (*row, "constraint"), in_row, True)
+                if isinstance(inner.required, Expression):
+                    yield from _check_expression(
+                        survey, inner.required, (*row, "required"), in_row, False
+                    )
             # Constraints, rules for `required` and calculations are decided when the page
             # is posted, so they may also read the page's own questions (calculations only
             # those before them).

@@ -20,7 +20,11 @@ def test_add_another_remove_and_a_counted_group(engine: Engine, participant: Par
     assert "Partner 2" in html and 'value="Bakker BV"' in html
     assert "Nog een toevoegen" in html
     participant.post(
-        {"partners__2__bedrijf": "Smit", "partners__2__betrokkenheid": ["stage", "gastles"]},
+        {
+            "partners__2__bedrijf": "Smit",
+            "partners__2__betrokkenheid": ["stage", "gastles"],
+            "partners__2__stagiairs": "4",
+        },
         action="add:partners",
     )
     assert "Partner 3" in participant.html
@@ -39,8 +43,8 @@ def test_add_another_remove_and_a_counted_group(engine: Engine, participant: Par
     response = only_response(engine)
     assert response.status == "complete"
     assert response.answers["partners"] == [
-        {"bedrijf": "Smit", "betrokkenheid": ["stage", "gastles"]},
-        {"bedrijf": "Jansen", "betrokkenheid": None},
+        {"bedrijf": "Smit", "betrokkenheid": ["stage", "gastles"], "stagiairs": 4},
+        {"bedrijf": "Jansen", "betrokkenheid": None, "stagiairs": None},
     ]
     assert response.answers["locatie"] == [{"leerlingen": 120}, {"leerlingen": 80}]
 
@@ -57,3 +61,17 @@ def test_forged_row_actions_are_refused(engine: Engine, participant: Participant
     participant.get(participant.path)
     page = participant.post({"partners__9__bedrijf": "x"})
     assert page.status_code == 400
+
+
+def test_a_rows_rules_read_its_own_row(engine: Engine, participant: Participant) -> None:
+    participant.start(open_survey(engine, DATA / "roster.yaml"))
+    participant.post({"locaties": "0"})
+    participant.post({"partners__1__bedrijf": "A", "partners__1__betrokkenheid": ["stage"]})
+    assert participant.path.endswith("/p/partners")  # interns required: this row has stage
+    assert "Partner 1: Hoeveel stagiairs? Vul een antwoord in" in participant.html
+    participant.post({"partners__1__stagiairs": "80"})
+    assert "Dit antwoord past niet bij de voorwaarden van de vraag" in participant.html
+    participant.post({"partners__1__stagiairs": "8"})
+    assert only_response(engine).answers["partners"] == [
+        {"bedrijf": "A", "betrokkenheid": ["stage"], "stagiairs": 8}
+    ]

@@ -102,30 +102,46 @@ class PageForm:
         land on the fields."""
         valid = self.form.validate()
         known = {**self.stored, **self.answers()}
+        checks: list[tuple[Handler, dict[str, Any]]] = []
         for handler in self.handlers:
-            if not handler.form_fields():  # a note asks nothing; a repeat's rows check alone
+            if not isinstance(handler, RepeatHandler):
+                checks.append((handler, known))
                 continue
-            question, target = handler.question, self.form[handler.error_field()]
-            if target.errors:
-                continue
-            values = handler.from_form(self.form)
-            empty = all(values.get(c) in (None, "", []) for c in question.columns())
-            rule = question.constraint.expression if question.constraint else None
-            allowed = offered(handler, self.stored)
-            chosen = values.get(question.name)
-            chosen = chosen if isinstance(chosen, list) else [chosen]
-            if empty and question.required_now(known):
-                target.errors = [handler.required_message()]
-            elif allowed is not None and any(
-                v not in (None, OTHER) and str(v) not in allowed for v in chosen
-            ):
-                target.errors = [handler.text("err_choice")]
-            elif not empty and rule is not None and not rule.holds(known, handler.answer(values)):
-                target.errors = [handler.message("err_constraint")]
-            else:
-                continue
-            valid = False
+            # In a row, ${name} of a question of the group means this row's answer.
+            rows = handler.from_form(self.form)[handler.question.name]
+            for row in range(1, handler.rows_in(self.form) + 1):
+                values = rows[row - 1] if row <= len(rows) else {}
+                checks.extend((h, {**known, **values}) for h in handler.row_handlers(row))
+        for handler, answers in checks:
+            if not handler.form_fields() or handler.error_field() not in self.form:
+                continue  # a note asks nothing; a row question that is not relevant
+            message = self._rule_error(handler, answers)
+            if message is not None:
+                self.form[handler.error_field()].errors = [message]
+                valid = False
         return valid
+
+    def _rule_error(self, handler: Handler, known: dict[str, Any]) -> str | None:
+        """Return what breaks a rule that reads other answers: a `required` or constraint
+        expression, or a choice the question's filter does not offer (None: all well)."""
+        question, target = handler.question, self.form[handler.error_field()]
+        if target.errors:
+            return None
+        values = handler.from_form(self.form)
+        empty = all(values.get(c) in (None, "", []) for c in question.columns())
+        rule = question.constraint.expression if question.constraint else None
+        allowed = offered(handler, self.stored)
+        chosen = values.get(question.name)
+        chosen = chosen if isinstance(chosen, list) else [chosen]
+        if empty and question.required_now(known):
+            return handler.required_message()
+        if allowed is not None and any(
+            v not in (None, OTHER) and str(v) not in allowed for v in chosen
+        ):
+            return handler.text("err_choice")
+        if not empty and rule is not None and not rule.holds(known, handler.answer(values)):
+            return handler.message("err_constraint")
+        return None
 
     def answers(self) -> dict[str, Any]:
         """Return the stored form of every answer that passed its checks."""
@@ -200,7 +216,7 @@ def build_page_form(
     for h in handlers:
         if isinstance(h, RepeatHandler):
             count = rows if rows is not None and h.adds else h.row_count(answers, formdata)
-            fields.extend(h.fields_for(count))
+            fields.extend(h.fields_for(count, answers))
         else:
             fields.extend((name, unbound, h.multiple) for name, unbound in h.form_fields())
     form = BaseForm([(name, unbound) for name, unbound, _ in fields])
@@ -301,11 +317,7 @@ def _repeat_rows(item: Item, handler: RepeatHandler, form: BaseForm, answers: di
     count = handler.rows_in(form)
     own = question.row_label.get(handler.lang) if question.row_label else None
     for row in range(1, count + 1):
-        items = [
-            _item(h, form, answers)
-            for h in handler.row_handlers(row)
-            if evaluate(h.question.relevant, answers)
-        ]
+        items = [_item(h, form, answers) for h in handler.asked(row, answers)]
         legend = f"{own} {row}" if own else handler.text("repeat_row", n=row)
         remove = f"{REMOVE}{question.name}:{row}" if handler.adds else None
         item.groups.append(Group(legend=legend, items=items, remove=remove))

@@ -15,6 +15,7 @@ from typing import Any
 from wtforms import StringField
 from wtforms.fields.core import UnboundField
 
+from mel.surveys.conditions import evaluate
 from mel.surveys.expr import Expression
 from mel.surveys.expr.values import to_number
 from mel.web.survey.field_base import Handler
@@ -79,12 +80,18 @@ class RepeatHandler(Handler):
         stored = answers.get(self.question.name)
         return min(len(stored) if isinstance(stored, list) else 1, limit)
 
-    def fields_for(self, count: int) -> list[tuple[str, UnboundField, bool]]:
+    def asked(self, row: int, answers: dict[str, Any]) -> list[Handler]:
+        """Return the handlers of row `row` whose questions are relevant."""
+        return [h for h in self.row_handlers(row) if evaluate(h.question.relevant, answers)]
+
+    def fields_for(
+        self, count: int, answers: dict[str, Any]
+    ) -> list[tuple[str, UnboundField, bool]]:
         """Return (name, unbound field, may repeat) of `count` rows (and the row count)."""
         found = [
             (name, field, handler.multiple)
             for row in range(1, count + 1)
-            for handler in self.row_handlers(row)
+            for handler in self.asked(row, answers)
             for name, field in handler.form_fields()
         ]
         if self.adds:
@@ -123,8 +130,9 @@ class RepeatHandler(Handler):
             for inner, handler in zip(
                 self.question.questions or [], self.row_handlers(row), strict=True
             ):
-                if not handler.form_fields():
-                    continue
+                names = [name for name, _ in handler.form_fields()]
+                if not names or not all(name in form for name in names):
+                    continue  # a note, or a question not asked in this row
                 found = handler.from_form(form)
                 values[inner.name] = found.get(handler.question.name)
                 if inner.has_other:
