@@ -220,3 +220,37 @@ def test_references_and_current() -> None:
     assert rule.uses_current
     assert not Expression("${a} = 1").uses_current
     assert Expression("1 + 1") == Expression("1 + 1")
+
+
+# Examples in the style of ODK's "Form logic" and "Form operators and functions" pages and
+# of pyxform's constraint and relevance docs, each with the answers it is shown with.
+DOCUMENTED = [
+    # (expression, answers, current, expected)
+    ("${age} >= 18", {"age": 21}, None, True),
+    (". >= 18 and . <= 120", {}, 130, False),
+    (". >= 18 and . <= 120", {}, 18, True),
+    ("regex(., '^[0-9]{10}$')", {}, "0612345678", True),
+    ("regex(., '^[0-9]{10}$')", {}, "06-1234567", False),
+    ("selected(${colors}, 'red') or selected(${colors}, 'blue')", {"colors": ["blue"]}, None, True),
+    ("count-selected(.) <= 3", {}, ["a", "b", "c", "d"], False),
+    ("not(selected(${toppings}, 'none'))", {"toppings": ["none"]}, None, False),
+    ("${has_children} = 'yes'", {"has_children": "yes"}, None, True),
+    ("${num_children} > 0", {"num_children": None}, None, False),
+    ("if(${score} >= 5.5, 'pass', 'fail')", {"score": 5.5}, None, "pass"),
+    ("int(${age_months} div 12)", {"age_months": 29}, None, 2.0),
+    ("round(${weight} div (${height} * ${height}), 1)", {"weight": 70, "height": 1.8}, None, 21.6),
+    ("concat(${first}, ' ', ${last})", {"first": "Ada", "last": "Lovelace"}, None, "Ada Lovelace"),
+    ("coalesce(${nickname}, ${first})", {"nickname": "", "first": "Ada"}, None, "Ada"),
+    ("string-length(.) > 3", {}, "abc", False),
+    (". <= today()", {}, "2000-01-01", True),
+    (". > today()", {}, "2000-01-01", False),
+    ("${end} >= ${start}", {"start": "2025-03-01", "end": "2025-02-28"}, None, False),
+    ("${total} = ${a} + ${b}", {"total": 10, "a": 4, "b": 6}, None, True),
+    ("${total} = ${a} + ${b}", {"total": 10, "a": 4, "b": None}, None, False),
+    ("${q} != ''", {"q": None}, None, False),
+]
+
+
+@pytest.mark.parametrize(("source", "answers", "current", "expected"), DOCUMENTED)
+def test_documented_examples(source: str, answers: dict, current: object, expected: object) -> None:
+    assert Expression(source).value(answers, current) == expected
