@@ -220,6 +220,20 @@ def _calculate(batch: Batch, q: Question) -> Column:
     return [None] * batch.n  # computed from the other answers when assembled
 
 
+FAMILY = "Bakker De_Vries Jansen Visser Smit Mulder De_Boer Bos Dekker Peters Hendriks Kok"
+TRADE = "Techniek Installaties Zorggroep Bouw Logistiek ICT Metaal Food Energie Water Design"
+
+
+def _company_names(batch: Batch, n: int) -> list[str]:
+    """Company names as a roster lists them ("Visser Installaties BV"): a few dozen, so
+    companies recur across partnerships, as in practice."""
+    family = [f.replace("_", " ") for f in FAMILY.split()]
+    trade = TRADE.split()
+    a = batch.rng.integers(0, len(family), size=n).tolist()
+    b = batch.rng.integers(0, len(trade), size=n).tolist()
+    return [f"{family[i]} {trade[j]} BV" for i, j in zip(a, b, strict=True)]
+
+
 def _repeat(batch: Batch, q: Question) -> Column:
     """Rows of a repeat group: mostly 0 to 4 rows per respondent, each row's answers drawn
     as for a question of its type."""
@@ -230,7 +244,9 @@ def _repeat(batch: Batch, q: Question) -> Column:
     most = max(counts, default=0)
     drawn = [
         {
-            inner.name: GENERATORS[inner.type](batch, inner)
+            inner.name: _company_names(batch, batch.n)
+            if inner.type == "text" and "naam" in inner.name
+            else GENERATORS[inner.type](batch, inner)
             for inner in q.questions or []
             if inner.type != "note"
         }
