@@ -10,6 +10,8 @@ from sqlalchemy.engine import Engine
 
 from mel.analysis.design import Design
 from mel.analysis.errors import DesignError
+from mel.data.frame import FrameError
+from mel.data.repeats import repeat_frame
 from mel.kpi.evaluate import KpiResult, evaluate_kpis, waves_of
 from mel.kpi.frames import Frames
 from mel.models import Wave
@@ -20,6 +22,7 @@ from mel.reports.kpis import KpiContext, kpi_section, overview_row, sentence, sh
 from mel.reports.methodology import methodology
 from mel.reports.model import Chart, PathwaySection, Report, Table
 from mel.reports.pathway import NodeKpi, pathway_figure
+from mel.reports.rosters import roster_parts, roster_table
 from mel.reports.text import (
     NO_STATUS_COLOUR,
     NO_STATUS_SYMBOL,
@@ -284,6 +287,8 @@ def build_report(
         ),
     ]
     exported += [m.table for m in method if m.table is not None]
+    rosters = roster_tables(engine, programme.programme, wave, instruments, used, lang, k)
+    exported += rosters
     title = t("report_title", lang, programme=programme.label.get(lang))
     subtitle = (
         t(
@@ -316,8 +321,39 @@ def build_report(
         notes=notes,
         footer=t("footer", lang, version=_version()),
         tables=exported,
+        rosters=rosters,
+        roster_note=t("rosters_intro", lang, k=k),
         problems=[f"{r.kpi.code}: {r.note}" for r in results if r.failed],
     )
+
+
+def roster_tables(
+    engine: Engine,
+    programme: str,
+    wave: str,
+    instruments: dict[str, InstrumentDefinition],
+    used: list[str],
+    language: str,
+    k: int,
+) -> list[Table]:
+    """The roster tables (partner companies by sector) of the wave's instruments."""
+    tables = []
+    for code in used:
+        survey = instruments.get(code)
+        groups = [q for q in survey.questions() if q.type == "repeat"] if survey else []
+        for group in groups:
+            if survey is None or roster_parts(group) is None:
+                continue
+            try:
+                long = repeat_frame(
+                    engine, programme=programme, wave=wave, instrument=code, repeat=group.name
+                )
+            except FrameError:
+                continue
+            table = roster_table(long, survey, group, language, k)
+            if table is not None:
+                tables.append(table)
+    return tables
 
 
 def _design_or_none(frames: Frames, wave: str, instrument: str) -> Design | None:

@@ -96,6 +96,8 @@ class Report:
     notes: list[str]
     footer: str
     tables: list[Table] = field(default_factory=list)
+    rosters: list[Table] = field(default_factory=list)  # see mel.reports.rosters
+    roster_note: str = ""
     # KPIs that could not be computed, as "code: reason" (the report says so at each KPI;
     # `mel report` also fails with them, so that no run hides them).
     problems: list[str] = field(default_factory=list)

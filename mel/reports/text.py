@@ -106,6 +106,24 @@ TEXT: dict[str, tuple[str, str]] = {
         "the other groups.",
     ),
     "total": ("Totaal", "Total"),
+    "rosters": ("Partnerbedrijven", "Partner companies"),
+    "roster_title": ("Verschillende bedrijven naar {by}", "Different companies by {by}"),
+    "roster_rows": ("Genoemd (betrokkenheden)", "Named (involvements)"),
+    "roster_companies": ("Verschillende bedrijven", "Different companies"),
+    "roster_units": ("Door eenheden", "By units"),
+    "roster_unknown": ("Niet ingevuld", "Not answered"),
+    "rosters_intro": (
+        "Uit de lijsten van partnerbedrijven: per sector hoe vaak een bedrijf is genoemd "
+        "(een bedrijf dat twee pps'en noemen telt twee keer) en hoeveel verschillende "
+        "bedrijven dat zijn (namen vergeleken zonder hoofdletters en spaties). Dit zijn "
+        "tellingen over de eenheden die de lijst invulden, geen schattingen voor de "
+        "populatie; een sector die door minder dan {k} eenheden is genoemd, staat als –.",
+        "From the lists of partner companies: per sector how often a company was named "
+        "(a company named by two partnerships counts twice) and how many different companies "
+        "that is (names compared without capitals and spaces). These are counts over the units "
+        "that filled in the list, not estimates for the population; a sector named by fewer "
+        "than {k} units is shown as –.",
+    ),
     "definition": ("Definitie", "Definition"),
     "node": ("Stap in impactpad", "Pathway step"),
     "level": ("Niveau", "Level"),
