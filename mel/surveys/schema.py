@@ -6,10 +6,22 @@ import re
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import Discriminator, Field, PlainValidator, Tag, field_validator, model_validator
+from pydantic import Field, PlainValidator, field_validator, model_validator
 
 from mel.surveys.conditions import Rule, evaluate
 from mel.surveys.expr import ChoiceFilter, Expression
+from mel.surveys.parts import (  # NAME_PATTERN/NAME_RULE: still importable from here
+    MAX_ROWS,
+    NAME_PATTERN,  # noqa: F401
+    NAME_RULE,  # noqa: F401
+    Choice,
+    Constraint,
+    RepeatCount,
+    Required,
+    Statement,
+    _disorder,
+    check_name,
+)
 from mel.surveys.text import LocalText, StrictModel
 
 QuestionType = Literal[
@@ -33,8 +45,6 @@ QuestionType = Literal[
 QUESTION_TYPES: tuple[str, ...] = QuestionType.__args__  # type: ignore[attr-defined]
 NUMERIC_TYPES = ("integer", "decimal", "rating", "nps", "range")
 CHOICE_TYPES = ("select_one", "select_multiple")
-NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
-NAME_RULE = "names use lower-case letters, digits and _ and start with a letter"
 # What a row of a repeat group may ask (one answer per question, no nested groups).
 ROW_TYPES = (
     "select_one",
@@ -51,7 +61,6 @@ ROW_TYPES = (
     "range",
     "note",
 )
-MAX_ROWS = 50  # rows of a repeat group unless its file says fewer
 # XLSForm's or_other: a choice question with `other: true` offers "other" (stored as this
 # value) and a text box, stored as `<question>__other`. The analysis frame and the exports
 # call the text `<question>__other_text` (a select_multiple's `<question>__other` is the
@@ -111,116 +120,6 @@ def _bound(value: object) -> float | date | str:
 Bound = Annotated[float | date | str, PlainValidator(_bound)]
 
 
-def _check_name(value: str) -> str:
-    if not NAME_PATTERN.match(value):
-        raise ValueError(f"invalid name {value!r}: {NAME_RULE}")
-    return value
-
-
-class Choice(StrictModel):
-    """One option of a choice list; `value` is what is stored.
-
-    `attributes` are what a question's `choice_filter` can read (XLSForm's extra columns
-    on the choices sheet), e.g. ``{provincie: ut}`` on a municipality.
-    """
-
-    value: str | int
-    label: LocalText
-    attributes: dict[str, str | int | float | bool] = Field(default_factory=dict)
-
-    @field_validator("attributes")
-    @classmethod
-    def _attribute_names(cls, value: dict[str, object]) -> dict[str, object]:
-        for name in value:
-            _check_name(name)
-            if name == "name":
-                raise ValueError("'name' is the choice's value; give the attribute another name")
-        return value
-
-    def filter_row(self) -> dict[str, object]:
-        """Return what a choice filter reads: the attributes, and `name` as the value."""
-        return {**self.attributes, "name": self.value}
-
-
-class Constraint(StrictModel):
-    """Limits on an answer, with the message shown when they are broken.
-
-    `expression` is a rule in mel's XPath subset that must hold, `.` being the answer
-    (e.g. ``. <= ${werknemers}``); a constraint written as text is that expression.
-    """
-
-    expression: Expression | None = None
-    min: float | None = None
-    max: float | None = None
-    min_length: int | None = None
-    max_length: int | None = None
-    regex: str | None = None
-    min_selected: int | None = None
-    max_selected: int | None = None
-    message: LocalText | None = None
-
-    @model_validator(mode="before")
-    @classmethod
-    def _from_text(cls, value: object) -> object:
-        return {"expression": value} if isinstance(value, str | Expression) else value
-
-    @field_validator("regex")
-    @classmethod
-    def _compiles(cls, value: str | None) -> str | None:
-        if value is not None:
-            try:
-                re.compile(value)
-            except re.error as exc:
-                raise ValueError(f"regex does not compile: {exc}") from None
-        return value
-
-    def disorder(self) -> tuple[str, str] | None:
-        """Return the first (low, high) pair of limits where low exceeds high."""
-        return _disorder(
-            self, ("min", "max"), ("min_length", "max_length"), ("min_selected", "max_selected")
-        )
-
-
-def _disorder(model: StrictModel, *pairs: tuple[str, str]) -> tuple[str, str] | None:
-    for low, high in pairs:
-        lo, hi = getattr(model, low), getattr(model, high)
-        if lo is not None and hi is not None and lo > hi:
-            return low, high
-    return None
-
-
-class Statement(StrictModel):
-    """One row of a Likert matrix; stored as `<question>__<name>`."""
-
-    name: str
-    label: LocalText
-    reverse: bool = False
-
-    _name = field_validator("name")(classmethod(lambda cls, v: _check_name(v)))
-
-
-def _required_kind(value: object) -> str:
-    return "~expression" if isinstance(value, str | Expression) else "~flag"
-
-
-def _count_kind(value: object) -> str:
-    return "~expression" if isinstance(value, str | Expression) else "~number"
-
-
-# How many rows a repeat group has: a number, or an expression on earlier answers.
-RepeatCount = Annotated[
-    Annotated[int, Tag("~number"), Field(ge=0, le=MAX_ROWS)]
-    | Annotated[Expression, Tag("~expression")],
-    Discriminator(_count_kind),
-]
-
-# `required: true`, or an expression that decides it from earlier answers.
-Required = Annotated[
-    Annotated[bool, Tag("~flag")] | Annotated[Expression, Tag("~expression")],
-    Discriminator(_required_kind),
-]
-
-
 class Question(StrictModel):
     """A question; which optional fields apply depends on `type`.
 
@@ -252,7 +151,7 @@ class Question(StrictModel):
     other: bool = False
     sensitive: bool = False
 
-    _name = field_validator("name")(classmethod(lambda cls, v: _check_name(v)))
+    _name = field_validator("name")(classmethod(lambda cls, v: check_name(v)))
 
     @model_validator(mode="after")
     def _fields_fit_type(self) -> Question:
@@ -381,7 +280,7 @@ class Page(StrictModel):
     relevant: Rule | None = None
     questions: list[Question] = Field(min_length=1)
 
-    _name = field_validator("name")(classmethod(lambda cls, v: _check_name(v)))
+    _name = field_validator("name")(classmethod(lambda cls, v: check_name(v)))
 
 
 class Consent(StrictModel):
