@@ -6,10 +6,9 @@ from collections.abc import Iterator
 
 from mel.surveys.conditions import Condition
 from mel.surveys.expr import Expression
-from mel.surveys.piping import local_references
 from mel.surveys.programme_schema import ProgrammeDefinition
+from mel.surveys.rule_checks import check_expression, check_filter, check_pipes
 from mel.surveys.schema import CHOICE_TYPES, NUMERIC_TYPES, InstrumentDefinition, Question
-from mel.surveys.text import LocalText
 from mel.surveys.yamlfile import Location
 
 Finding = tuple[Location, str]
@@ -80,11 +79,11 @@ def check_instrument(survey: InstrumentDefinition) -> Iterator[Finding]:
                     "statement name",
                 )
             yield from _check_condition(survey, question.relevant, (*where, "relevant"), earlier)
-            yield from _check_pipes(survey, question, where, earlier)
+            yield from check_pipes(survey, question, where, earlier)
             if question.choice_filter is not None:
-                yield from _check_filter(survey, question, (*where, "choice_filter"), earlier)
+                yield from check_filter(survey, question, (*where, "choice_filter"), earlier)
             if isinstance(question.repeat_count, Expression):
-                yield from _check_expression(
+                yield from check_expression(
                     survey, question.repeat_count, (*where, "repeat_count"), earlier, False
                 )
             for r, inner in enumerate(question.questions or []):
@@ -104,9 +103,9 @@ def check_instrument(survey: InstrumentDefinition) -> Iterator[Finding]:
                 }
                 rule = inner.constraint.expression if inner.constraint else None
                 if isinstance(rule, Expression):
-                    yield from _check_expression(survey, rule, (*row, "constraint"), in_row, True)
+                    yield from check_expression(survey, rule, (*row, "constraint"), in_row, True)
                 if isinstance(inner.required, Expression):
-                    yield from _check_expression(
+                    yield from check_expression(
                         survey, inner.required, (*row, "required"), in_row, False
                     )
             # Constraints, rules for `required` and calculations are decided when the page
@@ -121,7 +120,7 @@ def check_instrument(survey: InstrumentDefinition) -> Iterator[Finding]:
                 (("calculation",), question.calculation, before, False),
             ):
                 if isinstance(rule, Expression):
-                    yield from _check_expression(survey, rule, (*where, *key), known, current)
+                    yield from check_expression(survey, rule, (*where, *key), known, current)
         for question in page.questions:
             earlier[question.name] = question
     yield from _duplicates(names, "question name")
@@ -140,66 +139,6 @@ def _duplicates(items: list[tuple[Location, str]], what: str) -> Iterator[Findin
         seen.add(name)
 
 
-def _check_filter(
-    survey: InstrumentDefinition, question: Question, where: Location, earlier: dict[str, Question]
-) -> Iterator[Finding]:
-    """A choice filter reads attributes its list has, and answers from earlier pages."""
-    rule = question.choice_filter
-    assert rule is not None
-    yield from _check_expression(survey, rule, where, earlier, False)
-    listed = {"name"}.union(*(c.attributes for c in survey.choices.get(question.choices or "", [])))
-    for name, column in rule.attribute_names().items():
-        if name not in listed:
-            yield (
-                where,
-                (
-                    f"{name!r} (column {column}) is no attribute of the choices in "
-                    f"{question.choices!r}; write an earlier answer as ${{{name}}}"
-                ),
-            )
-
-
-def _check_pipes(
-    survey: InstrumentDefinition, question: Question, where: Location, earlier: dict[str, Question]
-) -> Iterator[Finding]:
-    """Texts pipe only answers from earlier pages (a page is built before it is answered)."""
-    texts: list[tuple[Location, LocalText | None]] = [
-        ((*where, "label"), question.label),
-        ((*where, "hint"), question.hint),
-    ]
-    for i, choice in enumerate(survey.choices.get(question.choices or "", [])):
-        texts.append((("choices", question.choices or "", i, "label"), choice.label))
-    for location, text in texts:
-        reported: set[str] = set()  # once per text, not per language
-        for key, name in local_references(text):
-            if name in earlier or name in reported:
-                continue
-            reported.add(name)
-            exists = any(q.name == name for q in survey.questions())
-            why = "is not on an earlier page" if exists else "does not exist"
-            user = f" (used by {question.name!r})" if location[0] == "choices" else ""
-            yield (*location, key), f"${{{name}}} {why}: only earlier answers can be shown{user}"
-
-
-def _check_expression(
-    survey: InstrumentDefinition,
-    rule: Expression,
-    where: Location,
-    known: dict[str, Question],
-    current: bool,
-) -> Iterator[Finding]:
-    """An expression refers only to questions answered before it is decided; `.` (this
-    answer) only appears in a constraint."""
-    if rule.uses_current and not current:
-        yield where, f"'.' (this answer) only belongs in a constraint: write ${{name}} ({rule})"
-    for name, column in rule.ref_columns().items():
-        if name in known:
-            continue
-        exists = any(q.name == name for q in survey.questions())
-        why = "which is not answered before this point" if exists else "which does not exist"
-        yield where, f"${{{name}}} (column {column}) refers to a question {why}"
-
-
 def _check_condition(
     survey: InstrumentDefinition,
     condition: Condition | Expression | None,
@@ -209,7 +148,7 @@ def _check_condition(
     if condition is None:
         return
     if isinstance(condition, Expression):
-        yield from _check_expression(survey, condition, where, earlier, False)
+        yield from check_expression(survey, condition, where, earlier, False)
         return
     for suffix, name, test in condition.questions():
         location = (*where, *_parse_suffix(suffix))
