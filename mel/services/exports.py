@@ -29,10 +29,10 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from mel.data.frame import frame
-from mel.data.repeats import repeat_frame, repeat_groups
 from mel.models import Instrument, InstrumentVersion
 from mel.present.numbers import format_plain
 from mel.present.tables import csv_bytes, defuse, defuse_frame, xlsx_bytes
+from mel.services.export_repeats import codebook_rows, long_tables
 from mel.services.stat_names import stat_names, variable_label
 from mel.surveys.publish import load_version
 from mel.surveys.schema import InstrumentDefinition
@@ -45,10 +45,6 @@ MEDIA_TYPES = {
     "dta": "application/x-stata-dta",
 }
 DROPPED = ("response_id",)
-REPEAT_LABELS = {
-    "nl": {"row": "Rijnummer binnen de respondent"},
-    "en": {"row": "Row number within the respondent"},
-}
 DESIGN_LABELS = {
     "nl": {
         "respondent": "Respondent (pseudoniem)",
@@ -129,23 +125,17 @@ def build_export(
     definitions = _definitions(engine, instrument)
     sensitive = {q.name for d in definitions for q in d.questions() if q.sensitive}
     drop = [c for c in data.columns if c in DROPPED or c.split("__", 1)[0] in sensitive]
-    repeats: dict[str, pd.DataFrame] = {}
-    for name in repeat_groups(definitions):
-        if name in sensitive:
-            continue
-        long = repeat_frame(
-            engine,
-            programme=programme,
-            wave=wave,
-            instrument=instrument,
-            repeat=name,
-            language=language,
-            wide=data,
-        )
-        hidden = {q.name for q in repeat_groups(definitions)[name].questions or [] if q.sensitive}
-        repeats[name] = long.drop(
-            columns=[c for c in long.columns if c in DROPPED or c.split("__", 1)[0] in hidden]
-        )
+    repeats = long_tables(
+        engine,
+        data,
+        definitions,
+        dropped=DROPPED,
+        sensitive=sensitive,
+        programme=programme,
+        wave=wave,
+        instrument=instrument,
+        language=language,
+    )
     data = data.drop(columns=drop)
     variable_labels = {
         **DESIGN_LABELS.get(language, DESIGN_LABELS["nl"]),
@@ -172,22 +162,9 @@ def build_export(
                 "table": "data",
             }
         )
-    for table, long in repeats.items():
-        labels = long.attrs.get("variable_labels", {})
-        values = long.attrs.get("value_labels", {})
-        for name in long.columns:
-            rows.append(
-                {
-                    "variable": name,
-                    "label": labels.get(name, REPEAT_LABELS.get(language, {}).get(name, name)),
-                    "type": str(long[name].dtype),
-                    "versions": " ".join(map(str, asked.get(table, all_versions))),
-                    "value_labels": "; ".join(
-                        f"{k} = {v}" for k, v in values.get(name, {}).items()
-                    ),
-                    "table": table,
-                }
-            )
+    versions = {t: " ".join(map(str, asked.get(t, all_versions))) for t in repeats}
+    design = DESIGN_LABELS.get(language, DESIGN_LABELS["nl"])
+    rows += codebook_rows(repeats, design, language, versions)
     title = f"{programme} {wave} {instrument}"
     meta = {"programme": programme, "wave": wave, "instrument": instrument, "language": language}
     return WaveExport(
