@@ -7,12 +7,13 @@ The expected values are those of XPath 1.0 and ODK's documentation
 from __future__ import annotations
 
 import math
+import random
 from datetime import date
 
 import pytest
 
 from mel.surveys.expr import Expression, ExpressionError
-from mel.surveys.expr.functions import today
+from mel.surveys.expr.functions import FUNCTIONS, today
 
 ANSWERS = {
     "age": 34,
@@ -254,3 +255,44 @@ DOCUMENTED = [
 @pytest.mark.parametrize(("source", "answers", "current", "expected"), DOCUMENTED)
 def test_documented_examples(source: str, answers: dict, current: object, expected: object) -> None:
     assert Expression(source).value(answers, current) == expected
+
+
+def _random_expression(rng: random.Random, depth: int = 0) -> str:
+    """A random expression over every function and operator, with awkward values."""
+    leaves = [
+        "1",
+        "0",
+        "-1",
+        "2.5",
+        "'abc'",
+        "''",
+        "'2025-01-02'",
+        "${a}",
+        "${b}",
+        "${c}",
+        "${none}",
+        ".",
+        "(1 div 0)",
+        "(0 div 0)",
+        "(-1 div 0)",
+        "1e",
+        "99999999999999999",
+    ]
+    if depth > 3 or rng.random() < 0.3:
+        leaf = rng.choice(leaves)
+        return "1" if leaf == "1e" else leaf
+    if rng.random() < 0.5:
+        op = rng.choice(["+", "-", "*", "div", "mod", "=", "!=", "<", "<=", ">", ">=", "and", "or"])
+        return f"({_random_expression(rng, depth + 1)} {op} {_random_expression(rng, depth + 1)})"
+    name, spec = rng.choice(sorted(FUNCTIONS.items()))
+    low, high = spec.arity
+    count = rng.randint(low, high if high is not None else low + 3)
+    return f"{name}({', '.join(_random_expression(rng, depth + 1) for _ in range(count))})"
+
+
+def test_no_expression_raises_whatever_the_values() -> None:
+    rng = random.Random(17)
+    answers = {"a": 3, "b": ["x", "y"], "c": "2025-12-31T10:00"}
+    for _ in range(3000):
+        source = _random_expression(rng)
+        Expression(source).value(answers, current=rng.choice([None, "", 7, "abc", ["x"]]))

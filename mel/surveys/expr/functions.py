@@ -45,7 +45,7 @@ def _selected(choices: Value, value: Value) -> bool:
 def _selected_at(choices: Value, index: Value) -> str:
     chosen = to_string(choices).split()
     position = to_number(index)
-    if math.isnan(position) or not 0 <= int(position) < len(chosen):
+    if not math.isfinite(position) or not 0 <= int(position) < len(chosen):
         return ""
     return chosen[int(position)]
 
@@ -64,7 +64,7 @@ def _round(value: Value, digits: Value | None = None) -> float:
     if digits is None:
         return float(math.floor(number + 0.5))
     places = to_number(digits)
-    if math.isnan(places):
+    if not math.isfinite(places) or abs(places) > 300:
         return NAN
     try:
         step = Decimal(1).scaleb(-int(places))
@@ -85,10 +85,11 @@ def _coalesce(first: Value, second: Value) -> Value:
 def _substr(text: Value, start: Value, end: Value | None = None) -> str:
     string = to_string(text)
     low = to_number(start)
-    high = len(string) if end is None else to_number(end)
+    high = float(len(string)) if end is None else to_number(end)
     if math.isnan(low) or math.isnan(high):
         return ""
-    return string[max(int(low), 0) : max(int(high), 0)]
+    low, high = (min(max(v, 0.0), float(len(string))) for v in (low, high))
+    return string[int(low) : int(high)]
 
 
 def _regex(text: Value, pattern: Value) -> bool:
