@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy.engine import Engine
 
-from mel.data.repeats import repeat_frame, repeat_groups
+from mel.data.repeats import LINK_COLUMNS, repeat_frame, repeat_groups
 from mel.surveys.schema import InstrumentDefinition
 
 REPEAT_LABELS = {
@@ -47,7 +47,11 @@ def codebook_rows(
     language: str,
     versions: dict[str, str],
 ) -> list[dict[str, Any]]:
-    """Return the codebook rows of the long tables (`versions`: group → versions asked)."""
+    """Return the codebook rows of the long tables (`versions`: group → versions asked).
+
+    The design columns a long table repeats from the data sheet (``respondent``, ``unit``,
+    ``weight`` …) are described there once: every variable has one row in the codebook.
+    """
     rows = []
     for table, long in tables.items():
         labels = {
@@ -57,6 +61,8 @@ def codebook_rows(
         }
         values = long.attrs.get("value_labels", {})
         for name in long.columns:
+            if name in LINK_COLUMNS and name != "row":
+                continue
             rows.append(
                 {
                     "variable": name,

@@ -144,7 +144,8 @@ def test_exports_carry_the_long_table(eta: Engine) -> None:
     assert rows.loc["branche", "label"] == "Industry"
     assert "zorg = Care" in rows.loc["branche", "value_labels"]
     assert rows.loc["row", "label"] == "Row number within the respondent"
-    assert rows.loc["unit", "label"] == "Unit (PSU)"
+    assert "unit" not in rows.index  # described once, with the data sheet
+    assert book["variable"].is_unique
     assert book.set_index("variable").loc["partners__rows", "label"] == "Partners: number of rows"
     workbook = load_workbook(io.BytesIO(export.write(built, "xlsx")))
     assert workbook.sheetnames == ["data", "rows_partners", "codebook"]
