@@ -42,7 +42,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 def setup_i18n(app: Flask) -> None:
     """Choose each request's language (nl, en) and give templates the interface strings."""
-    from mel.i18n import setup_i18n as install
+    from mel.web.language import setup_i18n as install
 
     install(app)
 

@@ -83,6 +83,9 @@ def test_the_wheel_carries_what_mel_needs(installed: tuple[Path, dict[str, str]]
         for name in ("templates", "migrations", "surveys"):
             print(s.project_path(name))
         print(s.load_settings().database)
+        from mel.i18n import catalogue_path, translate
+        print(catalogue_path("en"))  # the message catalogue ships as .po, read without compiling
+        assert translate("status_not_met", "en") == "not met", "catalogue"
     """),
         ],
         cwd=target,

@@ -35,6 +35,7 @@ from sqlmodel import Session, col, select
 
 from mel.data.answers import answer_columns
 from mel.data.coverage import LEFT_OUT
+from mel.i18n import translate
 from mel.models import (
     FrameUnit,
     FrameUnitPersons,
@@ -47,7 +48,7 @@ from mel.models import (
     WaveStratum,
 )
 from mel.surveys.publish import load_version
-from mel.surveys.schema import OTHER, OTHER_LABELS, OTHER_TEXT, InstrumentDefinition
+from mel.surveys.schema import OTHER, OTHER_TEXT, InstrumentDefinition
 
 DESIGN_COLUMNS = [
     "response_id",
@@ -313,7 +314,10 @@ def _labels(definitions: list[InstrumentDefinition], language: str) -> dict[str,
                 c.value: c.label.get(language) for c in definition.choices.get(q.choices or "", [])
             }
             if q.has_other:  # "other" is a choice too, and its text a variable of its own
-                other, namely = OTHER_LABELS.get(language, OTHER_LABELS["nl"])
+                other, namely = (
+                    translate("other_choice", language),
+                    translate("other_namely", language),
+                )
                 if OTHER not in map(str, choices):
                     choices[OTHER] = other
                 variable_labels.setdefault(
@@ -332,7 +336,7 @@ def _labels(definitions: list[InstrumentDefinition], language: str) -> dict[str,
                         f"{q.name}__{value}", f"{q.label.get(language)}: {label}"
                     )
             elif q.type == "repeat":
-                rows = "aantal rijen" if language == "nl" else "number of rows"
+                rows = translate("frame_repeat_rows", language)
                 variable_labels.setdefault(f"{q.name}__rows", f"{q.label.get(language)}: {rows}")
             elif q.type != "note":
                 variable_labels.setdefault(q.name, q.label.get(language))
@@ -342,8 +346,8 @@ def _labels(definitions: list[InstrumentDefinition], language: str) -> dict[str,
                     value_labels.setdefault(
                         q.name,
                         {
-                            1.0: "ja" if language == "nl" else "yes",
-                            0.0: "nee" if language == "nl" else "no",
+                            1.0: translate("value_yes", language),
+                            0.0: translate("value_no", language),
                         },
                     )
     return {

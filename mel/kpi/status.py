@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from mel.i18n import translate
+
 
 class Status(StrEnum):
     """Whether a KPI met its target, decided by where the whole interval lies."""
 
-    MET = "gehaald"
-    NOT_MET = "niet gehaald"
-    UNCERTAIN = "onzeker"
+    MET = "met"
+    NOT_MET = "not_met"
+    UNCERTAIN = "uncertain"
 
     def label(self, language: str = "nl") -> str:
-        """Return the status in Dutch or English."""
-        if language == "en":
-            return {"gehaald": "met", "niet gehaald": "not met", "onzeker": "uncertain"}[self]
-        return self.value
+        """Return the status in words from the message catalogue (msgid `status_<code>`)."""
+        return translate(f"status_{self.value}", language)
 
 
 def judge(ci_low: float, ci_high: float, target: float, direction: str) -> Status:
@@ -46,8 +46,12 @@ class Decision(StrEnum):
     """A go/no-go decision from an interval and two thresholds."""
 
     GO = "go"
-    NO_GO = "no-go"
-    UNDECIDED = "onbeslist"
+    NO_GO = "no_go"
+    UNDECIDED = "undecided"
+
+    def label(self, language: str = "nl") -> str:
+        """Return the decision in words from the message catalogue (msgid `decision_<code>`)."""
+        return translate(f"decision_{self.value}", language)
 
 
 def go_no_go(ci_low: float, ci_high: float, go: float, no_go: float, direction: str) -> Decision:

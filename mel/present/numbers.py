@@ -4,18 +4,24 @@ The one family of number formatters of mel: `format_number` (fixed decimals, tho
 separators, a true minus sign), `format_percent` (shares as percentages), `format_figure`
 (dashboard figures, decimals by size) and `format_plain` (a stored answer as a participant
 types it). Reports, charts, dashboards, exports and the survey pages use these; the
-separators come from Babel's CLDR data for the language.
+separators come from Babel's CLDR data for the language. Dates are written here too
+(`format_date`, `month_name`), by Babel's CLDR patterns.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
 
+from babel.dates import format_date as babel_format_date
+from babel.dates import format_datetime as babel_format_datetime
+from babel.dates import get_month_names
 from babel.numbers import get_decimal_symbol, get_group_symbol
 
+from mel.i18n import translate
 from mel.surveys.programme_schema import Kpi
 
 MINUS = "\u2212"
@@ -154,7 +160,7 @@ class Scale:
         text = Scale(False, self.decimals, self.step).value(
             None if value is None else value * 100, language, sign=True
         )
-        return f"{text} {'procentpunt' if language == 'nl' else 'percentage points'}"
+        return f"{text} {translate('percentage_points', language)}"
 
     def interval(
         self, low: float | None, high: float | None, language: str = "nl", *, sign: bool = False
@@ -162,7 +168,7 @@ class Scale:
         """Format an interval as "low–high" (with "tot"/"to" when a bound is negative)."""
         a, b = self.value(low, language, sign=sign), self.value(high, language, sign=sign)
         if a.startswith((MINUS, "+")) or b.startswith((MINUS, "+")):
-            return f"{a} {'tot' if language == 'nl' else 'to'} {b}"
+            return f"{a} {translate('to', language)} {b}"
         return f"{a}{DASH}{b}"
 
 
@@ -188,3 +194,31 @@ def unit_text(kpi: Kpi, language: str) -> str:
     if is_share(kpi) or kpi.unit is None:
         return ""
     return kpi.unit.get(language)
+
+
+# CLDR date patterns: "long" for people ("27 maart 2025", "27 March 2025"), "numeric" for
+# tables (day first in Dutch, ISO order in English).
+LONG_DATE = "d MMMM y"
+NUMERIC_DATE = {"nl": "dd-MM-yyyy", "en": "yyyy-MM-dd"}
+TIMESTAMP = "yyyy-MM-dd HH:mm"  # a moment on staff pages (last login), the same in both
+
+
+def format_date(value: date | None, language: str = "nl", style: str = "long") -> str:
+    """Write a date in Dutch or English, "long" or "numeric" ("" for None)."""
+    if value is None:
+        return ""
+    locale = _locale(language)
+    pattern = LONG_DATE if style == "long" else NUMERIC_DATE[locale]
+    return babel_format_date(value, pattern, locale=locale)
+
+
+def month_name(month: int, language: str = "nl") -> str:
+    """The name of a month (1-12) as it stands in a date, e.g. "maart", "March"."""
+    return str(get_month_names("wide", "format", _locale(language))[month])
+
+
+def format_timestamp(value: datetime | None, language: str = "nl") -> str:
+    """Write a moment as `TIMESTAMP` (a dash for None), e.g. "2026-12-07 04:24"."""
+    if value is None:
+        return "\u2014"
+    return babel_format_datetime(value, TIMESTAMP, tzinfo=value.tzinfo, locale=_locale(language))

@@ -12,10 +12,11 @@ from mel.analysis.design import Design
 from mel.analysis.errors import DesignError
 from mel.data.frame import FrameError
 from mel.data.repeats import repeat_frame
+from mel.i18n import translate
 from mel.kpi.evaluate import KpiResult, evaluate_kpis, waves_of
 from mel.kpi.frames import Frames
 from mel.models import Wave
-from mel.present.numbers import format_number, format_percent
+from mel.present.numbers import format_date, format_number, format_percent
 from mel.present.svg import inline_svg
 from mel.reports.fieldwork import fieldwork_table, wave_instruments
 from mel.reports.kpis import KpiContext, kpi_section, overview_row, sentence, shown
@@ -29,7 +30,6 @@ from mel.reports.text import (
     STATUS_COLOUR,
     STATUS_SYMBOL,
     status_words,
-    t,
 )
 from mel.surveys.programme_schema import LEVELS, ProgrammeDefinition
 from mel.surveys.schema import InstrumentDefinition
@@ -46,12 +46,6 @@ def steps(programme: ProgrammeDefinition) -> int:
     return 2 + 2 * len(programme.kpis) + len(programme.pathways)
 
 
-def _date(value: object, language: str) -> str:
-    return (
-        value.strftime("%d-%m-%Y" if language == "nl" else "%Y-%m-%d") if value is not None else ""
-    )  # type: ignore[attr-defined]
-
-
 def fieldwork_section(engine: Engine, wave: Wave, language: str) -> Table:
     """The fieldwork table of the wave, formatted."""
     data = fieldwork_table(engine, wave)
@@ -66,7 +60,7 @@ def fieldwork_section(engine: Engine, wave: Wave, language: str) -> Table:
         rows.append(
             [
                 record.instrument,
-                t("total", lang) if total else str(record.stratum),
+                translate("total", lang) if total else str(record.stratum),
                 count(record.population_units),
                 count(record.sampled_units),
                 count(record.invitations),
@@ -79,7 +73,7 @@ def fieldwork_section(engine: Engine, wave: Wave, language: str) -> Table:
         )
         emphasis.append(total)
     header = [
-        t(k, lang)
+        translate(k, lang)
         for k in (
             "instrument",
             "disaggregation_stratum",
@@ -92,7 +86,13 @@ def fieldwork_section(engine: Engine, wave: Wave, language: str) -> Table:
         )
     ]
     return Table(
-        "fieldwork", t("fieldwork", lang), header, rows, data, [False, False] + [True] * 6, emphasis
+        "fieldwork",
+        translate("fieldwork", lang),
+        header,
+        rows,
+        data,
+        [False, False] + [True] * 6,
+        emphasis,
     )
 
 
@@ -105,7 +105,7 @@ def pathway_sections(
     for result in results:
         status = result.status if shown(result, k) else None
         symbol = STATUS_SYMBOL[status] if status else NO_STATUS_SYMBOL
-        words = status.label(lang) if status else t("no_judgement", lang)
+        words = status.label(lang) if status else translate("no_judgement", lang)
         on_node.setdefault(result.kpi.node, []).append(
             NodeKpi(
                 symbol,
@@ -114,7 +114,7 @@ def pathway_sections(
                 STATUS_COLOUR[status] if status else NO_STATUS_COLOUR,
             )
         )
-    levels = {level: t(f"level_{level}", lang) for level in LEVELS}
+    levels = {level: translate(f"level_{level}", lang) for level in LEVELS}
     sections = []
     for pathway in programme.pathways:
         kpis = {n.code: on_node.get(f"{pathway.code}.{n.code}", []) for n in pathway.nodes}
@@ -124,8 +124,8 @@ def pathway_sections(
         for node in pathway.nodes:
             statuses = "; ".join(f"{x.symbol} {x.status}: {x.label}" for x in kpis[node.code])
             leads = "; ".join(
-                f"{labels[link.target]} ({t('relation_' + link.relation, lang)}, "
-                f"{t('confidence_' + link.confidence, lang)})"
+                f"{labels[link.target]} ({translate('relation_' + link.relation, lang)}, "
+                f"{translate('confidence_' + link.confidence, lang)})"
                 for link in pathway.links
                 if link.source == node.code
             )
@@ -136,12 +136,19 @@ def pathway_sections(
                 f"{levels[node.level]} \u2018{labels[node.code]}\u2019"
                 + (f" ({statuses})" if statuses else "")
             )
-        alt = t("alt_pathway", lang, pathway=pathway.label.get(lang), items="; ".join(items))
+        alt = translate(
+            "alt_pathway", lang, pathway=pathway.label.get(lang), items="; ".join(items)
+        )
         data = pd.DataFrame(rows, columns=["level", "step", "kpis", "leads_to"])
         table = Table(
             f"pathway-{pathway.code}",
             pathway.label.get(lang),
-            [t("level", lang), t("step", lang), t("kpis", lang), t("leads_to", lang)],
+            [
+                translate("level", lang),
+                translate("step", lang),
+                translate("kpis", lang),
+                translate("leads_to", lang),
+            ],
             rows,
             data,
         )
@@ -151,7 +158,11 @@ def pathway_sections(
                 ident,
                 pathway.label.get(lang),
                 Chart(
-                    ident, inline_svg(figure, alt, ident), alt, t("caption_pathway", lang), table
+                    ident,
+                    inline_svg(figure, alt, ident),
+                    alt,
+                    translate("caption_pathway", lang),
+                    table,
                 ),
             )
         )
@@ -211,7 +222,7 @@ def build_report(
         w.code: (w.label_en if lang == "en" else w.label_nl) or w.code for w in [*earlier, current]
     }
     fieldwork = fieldwork_section(engine, current, lang)
-    progress(t("fieldwork", lang))
+    progress(translate("fieldwork", lang))
     frames = Frames(engine, programme, instruments)
     results = evaluate_kpis(
         engine, programme, instruments, wave, k, frames=frames, progress=progress
@@ -242,18 +253,18 @@ def build_report(
     data = {code: frames.raw(wave, code) for code in used}
     designs = {code: _design_or_none(frames, wave, code) for code in data}
     method = methodology(data, results, language=lang, k=k, designs=designs)
-    progress(t("methodology", lang))
+    progress(translate("methodology", lang))
     header = [
-        t("kpi", lang),
-        t("estimate", lang),
-        t("interval", lang),
-        t("target", lang),
-        t("status", lang),
-        t("change", lang),
+        translate("kpi", lang),
+        translate("estimate", lang),
+        translate("interval", lang),
+        translate("target", lang),
+        translate("status", lang),
+        translate("change", lang),
     ]
     overview_table = Table(
         "kpis",
-        t("kpi_overview", lang),
+        translate("kpi_overview", lang),
         header,
         overview,
         pd.DataFrame(numbers),
@@ -267,12 +278,14 @@ def build_report(
     exported = [
         overview_table,
         fieldwork,
-        Table("groups", t("by_group", lang, kpi=t("kpis", lang)), [], [], group_frame),
-        _combined("trend", sections, t("wave", lang)),
-        _combined("answers", sections, t("distribution", lang)),
+        Table(
+            "groups", translate("by_group", lang, kpi=translate("kpis", lang)), [], [], group_frame
+        ),
+        _combined("trend", sections, translate("wave", lang)),
+        _combined("answers", sections, translate("distribution", lang)),
         Table(
             "pathways",
-            t("pathways", lang),
+            translate("pathways", lang),
             [],
             [],
             pd.concat(
@@ -289,21 +302,21 @@ def build_report(
     exported += [m.table for m in method if m.table is not None]
     rosters = roster_tables(engine, programme.programme, wave, instruments, used, lang, k)
     exported += rosters
-    title = t("report_title", lang, programme=programme.label.get(lang))
+    title = translate("report_title", lang, programme=programme.label.get(lang))
     subtitle = (
-        t(
+        translate(
             "subtitle",
             lang,
             wave=wave_labels[current.code],
-            start=_date(current.fieldwork_start, lang),
-            end=_date(current.fieldwork_end, lang),
+            start=format_date(current.fieldwork_start, lang, "numeric"),
+            end=format_date(current.fieldwork_end, lang, "numeric"),
         )
         if current.fieldwork_start and current.fieldwork_end
-        else t("subtitle_no_dates", lang, wave=wave_labels[current.code])
+        else translate("subtitle_no_dates", lang, wave=wave_labels[current.code])
     )
     # Said from the complete responses themselves, not from the KPIs (which may have failed).
     totals = fieldwork.data[fieldwork.data["stratum"].isna()]
-    notes = [] if int(totals["responses"].fillna(0).sum()) else [t("empty_wave", lang)]
+    notes = [] if int(totals["responses"].fillna(0).sum()) else [translate("empty_wave", lang)]
     return Report(
         language=lang,
         programme=programme.programme,
@@ -311,7 +324,7 @@ def build_report(
         title=title,
         subtitle=subtitle,
         description=programme.description.get(lang) if programme.description else "",
-        intro=t("summary_intro", lang),
+        intro=translate("summary_intro", lang),
         summary=[sentence(r, lang, k, wave_labels) for r in results],
         overview=overview_table,
         fieldwork=fieldwork,
@@ -319,10 +332,10 @@ def build_report(
         kpis=sections,
         methodology=method,
         notes=notes,
-        footer=t("footer", lang, version=_version()),
+        footer=translate("report_footer", lang, version=_version()),
         tables=exported,
         rosters=rosters,
-        roster_note=t("rosters_intro", lang, k=k),
+        roster_note=translate("rosters_intro", lang, k=k),
         problems=[f"{r.kpi.code}: {r.note}" for r in results if r.failed],
     )
 

@@ -10,12 +10,12 @@ import pandas as pd
 
 from mel.analysis.results import COLUMNS
 from mel.disclosure.rules import SUPPRESSED_COLUMNS, Nesting, apply, suppress_linked
+from mel.i18n import translate
 from mel.kpi.evaluate import KpiResult
 from mel.present.figures import Interval, bar_figure, interval_figure, trend_figure
 from mel.present.numbers import Scale, format_number, format_percent
 from mel.present.svg import inline_svg
 from mel.reports.model import Chart, Table
-from mel.reports.text import t
 from mel.surveys.schema import InstrumentDefinition
 
 ALT_ITEMS = 6
@@ -44,7 +44,7 @@ def _cells(
 
 def _alt(key: str, ctx: ChartContext, items: Sequence[str]) -> str:
     shown = list(items[:ALT_ITEMS]) + (["\u2026"] if len(items) > ALT_ITEMS else [])
-    return t(key, ctx.language, kpi=ctx.label, items="; ".join(shown))
+    return translate(key, ctx.language, kpi=ctx.label, items="; ".join(shown))
 
 
 def domain_frame(result: KpiResult, k: int, nested: Nesting | None = None) -> pd.DataFrame:
@@ -84,17 +84,17 @@ def interval_chart(result: KpiResult, domains: pd.DataFrame, ctx: ChartContext) 
     est = result.estimate
     assert est is not None
     lang = ctx.language
-    rows = [Interval(t("total", lang), est.estimate, est.ci_low, est.ci_high, header=True)]
+    rows = [Interval(translate("total", lang), est.estimate, est.ci_low, est.ci_high, header=True)]
     body = [
         [
-            t("total", lang),
+            translate("total", lang),
             *_cells(ctx, est.estimate, est.ci_low, est.ci_high),
             format_number(est.n, 0, lang),
         ]
     ]
     emphasis = [True]
     for variable, part in domains.groupby("disaggregation", sort=False):
-        title = t(f"disaggregation_{variable}", lang)
+        title = translate(f"disaggregation_{variable}", lang)
         rows.append(Interval(title, header=True))
         body.append([title, "", "", ""])
         emphasis.append(True)
@@ -108,14 +108,14 @@ def interval_chart(result: KpiResult, domains: pd.DataFrame, ctx: ChartContext) 
                     None if hidden else record.estimate,
                     record.ci_low,
                     record.ci_high,
-                    note=t("suppressed", lang) if hidden else "",
+                    note=translate("suppressed", lang) if hidden else "",
                 )
             )
             body.append(
                 [
                     group,
                     *(
-                        ["\u2014", t("suppressed", lang)]
+                        ["\u2014", translate("suppressed", lang)]
                         if hidden
                         else _cells(ctx, record.estimate, record.ci_low, record.ci_high)
                     ),
@@ -124,7 +124,7 @@ def interval_chart(result: KpiResult, domains: pd.DataFrame, ctx: ChartContext) 
             )
             emphasis.append(False)
     target_label = (
-        (f"{t('target', lang)} {result.year}: {ctx.scale.value(result.target, lang)}")
+        (f"{translate('target', lang)} {result.year}: {ctx.scale.value(result.target, lang)}")
         if result.target is not None
         else ""
     )
@@ -141,10 +141,15 @@ def interval_chart(result: KpiResult, domains: pd.DataFrame, ctx: ChartContext) 
         if r[1] and r[1] != "\u2014"
     ]
     alt = _alt("alt_interval", ctx, items)
-    header = [t("group", lang), t("estimate", lang), t("interval", lang), t("respondents", lang)]
+    header = [
+        translate("group", lang),
+        translate("estimate", lang),
+        translate("interval", lang),
+        translate("respondents", lang),
+    ]
     table = Table(
         f"{result.kpi.code}-groups",
-        t("by_group", lang, kpi=ctx.label),
+        translate("by_group", lang, kpi=ctx.label),
         header,
         body,
         domains,
@@ -152,7 +157,9 @@ def interval_chart(result: KpiResult, domains: pd.DataFrame, ctx: ChartContext) 
         emphasis,
     )
     ident = f"{result.kpi.code}-groups"
-    return Chart(ident, inline_svg(figure, alt, ident), alt, t("caption_interval", lang), table)
+    return Chart(
+        ident, inline_svg(figure, alt, ident), alt, translate("caption_interval", lang), table
+    )
 
 
 def trend_chart(result: KpiResult, ctx: ChartContext) -> Chart | None:
@@ -169,7 +176,7 @@ def trend_chart(result: KpiResult, ctx: ChartContext) -> Chart | None:
         hidden = estimate is not None and estimate.n < ctx.k
         target = next((x.value for x in result.kpi.targets if x.year == year), None)
         if estimate is None or hidden:
-            note = t("suppressed", lang) if hidden else t("no_data", lang)
+            note = translate("suppressed", lang) if hidden else translate("no_data", lang)
             points.append(Interval(label, note=note))
             body.append([label, "\u2014", note, "\u2014", ctx.scale.value(target, lang)])
         else:
@@ -203,15 +210,19 @@ def trend_chart(result: KpiResult, ctx: ChartContext) -> Chart | None:
         if x.year == year
     ]
     figure = trend_figure(
-        points, targets, percent=ctx.scale.percent, language=lang, target_label=t("target", lang)
+        points,
+        targets,
+        percent=ctx.scale.percent,
+        language=lang,
+        target_label=translate("target", lang),
     )
     alt = _alt("alt_trend", ctx, [f"{r[0]} {r[1]} ({r[2]})" for r in body])
     header = [
-        t("wave", lang),
-        t("estimate", lang),
-        t("interval", lang),
-        t("respondents", lang),
-        t("target", lang),
+        translate("wave", lang),
+        translate("estimate", lang),
+        translate("interval", lang),
+        translate("respondents", lang),
+        translate("target", lang),
     ]
     data = pd.DataFrame(
         records,
@@ -219,14 +230,16 @@ def trend_chart(result: KpiResult, ctx: ChartContext) -> Chart | None:
     )
     table = Table(
         f"{result.kpi.code}-trend",
-        t("trend", lang, kpi=ctx.label),
+        translate("trend", lang, kpi=ctx.label),
         header,
         body,
         data,
         [False, True, True, True, True],
     )
     ident = f"{result.kpi.code}-trend"
-    return Chart(ident, inline_svg(figure, alt, ident), alt, t("caption_trend", lang), table)
+    return Chart(
+        ident, inline_svg(figure, alt, ident), alt, translate("caption_trend", lang), table
+    )
 
 
 def answer_shares(
@@ -322,12 +335,12 @@ def distribution_chart(
     frame["n"] = n
     table = Table(
         f"{kpi.code}-answers",
-        t("distribution", lang),
-        [t("item", lang), *categories],
+        translate("distribution", lang),
+        [translate("item", lang), *categories],
         body,
         frame,
         [False] + [True] * len(categories),
     )
     ident = f"{kpi.code}-answers"
-    caption = t("distribution_note", lang, n=format_number(n, 0, lang))
+    caption = translate("distribution_note", lang, n=format_number(n, 0, lang))
     return Chart(ident, inline_svg(figure, alt, ident), alt, caption, table)

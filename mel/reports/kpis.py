@@ -8,6 +8,7 @@ import pandas as pd
 
 from mel.analysis.results import COLUMNS
 from mel.disclosure.rules import nesting
+from mel.i18n import translate
 from mel.kpi.evaluate import KpiResult
 from mel.present.numbers import Scale, format_number, scale_for, unit_text
 from mel.reports.charts import (
@@ -18,7 +19,7 @@ from mel.reports.charts import (
     trend_chart,
 )
 from mel.reports.model import Chart, Fact, KpiSection
-from mel.reports.text import decision_words, status_words, t
+from mel.reports.text import decision_words, status_words
 from mel.surveys.schema import InstrumentDefinition
 
 
@@ -58,10 +59,10 @@ def missing_text(result: KpiResult, language: str, k: int) -> str | None:
     """Why the KPI has no estimate to show, or None when it has one."""
     if result.estimate is None:
         if result.note in (None, "no answers"):
-            return t("no_answers", language)
-        return t("kpi_error", language, error=result.note)
+            return translate("no_answers", language)
+        return translate("kpi_error", language, error=result.note)
     if result.estimate.n < k:
-        return t("too_few", language, k=k, n=result.estimate.n)
+        return translate("too_few", language, k=k, n=result.estimate.n)
     return None
 
 
@@ -76,19 +77,19 @@ def sentence(result: KpiResult, language: str, k: int, wave_labels: dict[str, st
     scale = _scale(result)
     parts = [
         f"{label}: "
-        + t(
+        + translate(
             "estimated",
             language,
             value=scale.value(est.estimate, language),
             unit=_unit(result, language),
-            ci=t("ci", language),
+            ci=translate("ci", language),
             interval=scale.interval(est.ci_low, est.ci_high, language),
         )
         + "."
     ]
     if result.target is not None:
         parts.append(
-            t(
+            translate(
                 "target_sentence",
                 language,
                 year=result.year,
@@ -102,7 +103,7 @@ def sentence(result: KpiResult, language: str, k: int, wave_labels: dict[str, st
     if result.decision is not None and result.kpi.go_no_go is not None:
         gng = result.kpi.go_no_go
         parts.append(
-            t(
+            translate(
                 "go_no_go_sentence",
                 language,
                 year=gng.year,
@@ -135,14 +136,18 @@ def change_text(
         sign=True,
     )
     if scale.percent:
-        interval += " " + ("procentpunt" if language == "nl" else "percentage points")
-    significance = t("significant" if change.significant else "not_significant", language)
-    return t(
+        interval += " " + (translate("percentage_points", language))
+    significance = (
+        translate("significant", language)
+        if change.significant
+        else translate("not_significant", language)
+    )
+    return translate(
         "change_sentence",
         language,
         wave=wave_labels.get(change.previous_wave, change.previous_wave),
         diff=_difference(scale, diff.estimate, language),
-        ci=t("ci", language),
+        ci=translate("ci", language),
         interval=interval,
         significance=significance,
     )
@@ -190,32 +195,37 @@ def facts(result: KpiResult, ctx: KpiContext) -> list[Fact]:
     """Key figures of the KPI as label/value pairs."""
     lang, kpi = ctx.language, result.kpi
     scale = _scale(result)
-    items = [Fact(t("node", lang), ctx.node_labels.get(kpi.node, kpi.node))]
+    items = [Fact(translate("node", lang), ctx.node_labels.get(kpi.node, kpi.node))]
     if shown(result, ctx.k):
         est = result.estimate
         assert est is not None
         items += [
-            Fact(t("estimate", lang), scale.value(est.estimate, lang) + _unit(result, lang)),
-            Fact(t("interval", lang), scale.interval(est.ci_low, est.ci_high, lang)),
-            Fact(t("respondents", lang), format_number(est.n, 0, lang)),
+            Fact(
+                translate("estimate", lang), scale.value(est.estimate, lang) + _unit(result, lang)
+            ),
+            Fact(translate("interval", lang), scale.interval(est.ci_low, est.ci_high, lang)),
+            Fact(translate("respondents", lang), format_number(est.n, 0, lang)),
         ]
-    items.append(Fact(t("target", lang) + f" {result.year}", scale.value(result.target, lang)))
+    items.append(
+        Fact(translate("target", lang) + f" {result.year}", scale.value(result.target, lang))
+    )
     items.append(
         Fact(
-            t("status", lang),
+            translate("status", lang),
             status_words(result.status if shown(result, ctx.k) else None, lang),
             status_css(result, ctx.k),
         )
     )
     change = change_text(result, lang, ctx.k, ctx.wave_labels) if shown(result, ctx.k) else None
     if change:
-        items.append(Fact(t("change", lang), change))
+        items.append(Fact(translate("change", lang), change))
     if result.decision is not None and kpi.go_no_go is not None and shown(result, ctx.k):
         items.append(Fact(f"Go/no-go {kpi.go_no_go.year}", decision_words(result.decision, lang)))
     if kpi.baseline is not None:
         items.append(
             Fact(
-                t("baseline", lang) + f" {kpi.baseline.year}", scale.value(kpi.baseline.value, lang)
+                translate("baseline", lang) + f" {kpi.baseline.year}",
+                scale.value(kpi.baseline.value, lang),
             )
         )
     return items
@@ -251,7 +261,7 @@ def kpi_section(
         if answers is not None:
             charts.append(answers)
     if not domains.empty and domains["suppressed"].any():
-        notes.append(t("suppression_note", lang, k=ctx.k))
+        notes.append(translate("suppression_note", lang, k=ctx.k))
     section = KpiSection(
         f"kpi-{kpi.code}",
         kpi.code,

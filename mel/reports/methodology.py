@@ -10,43 +10,19 @@ import pandas as pd
 
 from mel.analysis.design import Design
 from mel.data.coverage import LEFT_OUT
+from mel.i18n import known, translate
 from mel.kpi.evaluate import KpiResult
 from mel.present.numbers import format_number
 from mel.reports.model import MethodSection, Table
-from mel.reports.text import t
 
 # The software that computed the figures and drew the charts (the PDF engine only prints).
 SOFTWARE = ("mel", "pandas", "numpy", "scipy", "statsmodels", "matplotlib")
-METHODS = {
-    "t": (
-        "Wald-interval schatting \u00b1 t(df) \u00b7 SE op de vrijheidsgraden van het ontwerp",
-        "Wald interval estimate \u00b1 t(df) \u00b7 SE on the design degrees of freedom",
-    ),
-    "logit": (
-        "logit-interval: Wald-interval op de logit-schaal, teruggetransformeerd "
-        '(R svyciprop method = "logit")',
-        "logit interval: Wald interval on the logit scale, transformed back "
-        '(R svyciprop method = "logit")',
-    ),
-    "xlogit": (
-        'xlogit-interval (R svyciprop method = "xlogit")',
-        'xlogit interval (R svyciprop method = "xlogit")',
-    ),
-    "beta": ("Korn\u2013Graubard (beta) interval", "Korn\u2013Graubard (beta) interval"),
-    "wilson": (
-        "Wilson-interval met effectieve steekproefomvang",
-        "Wilson interval with the effective sample size",
-    ),
-    "woodruff": (
-        "Woodruff-interval: een interval voor de verdelingsfunctie, terugvertaald "
-        "naar het kwantiel",
-        "Woodruff interval: an interval for the distribution function, mapped back to the quantile",
-    ),
-}
 
 
-def _(language: str, nl: str, en: str) -> str:
-    return en if language == "en" else nl
+def method_text(method: str, language: str) -> str:
+    """The interval method in words (the method's code where the catalogue has none)."""
+    key = f"method_{method}"
+    return translate(key, language) if known(key) else method
 
 
 def software_versions() -> dict[str, str]:
@@ -109,9 +85,9 @@ def _design_section(
         info = design_summary(data, designs.get(code))
         records.append({"instrument": code, **info})
         stages = (
-            _(lang, "twee trappen (eenheden, dan personen)", "two stages (units, then persons)")
+            translate("method_two_stages_units_then_persons", lang)
             if info["respondent"] == "person"
-            else _(lang, "één trap", "one stage")
+            else translate("method_one_stage", lang)
         )
         rows.append(
             [
@@ -127,47 +103,26 @@ def _design_section(
             ]
         )
     header = [
-        t("instrument", lang),
-        _(lang, "Trappen", "Stages"),
-        t("respondents", lang),
-        _(lang, "Strata", "Strata"),
-        _(lang, "PSU's", "PSUs"),
+        translate("instrument", lang),
+        translate("method_stages", lang),
+        translate("respondents", lang),
+        translate("method_strata", lang),
+        translate("method_psus", lang),
         "df",
-        _(lang, "Gewichten (min\u2013max)", "Weights (min\u2013max)"),
-        _(lang, "Kish-deff door weging", "Kish deff from weighting"),
+        translate("method_weights_min_max", lang),
+        translate("method_kish_deff_from_weighting", lang),
     ]
     table = Table(
         "design",
-        _(lang, "Steekproefopzet per vragenlijst", "Sample design per questionnaire"),
+        translate("method_sample_design_per_questionnaire", lang),
         header,
         rows,
         pd.DataFrame(records),
         [False, False] + [True] * 6,
     )
     paragraphs = [
-        _(
-            lang,
-            "Elke vragenlijst is een gestratificeerde clustersteekproef. De eenheden "
-            "(pps'en, werkplaatsen, scholen) zijn de primaire steekproefeenheden (PSU's), "
-            "gestratificeerd volgens het steekproefkader van de meting. Bij vragenlijsten voor "
-            "personen (ondernemers, leraren, leerlingen) is de persoon de tweede trap binnen de "
-            "eenheid.",
-            "Each questionnaire is a stratified cluster sample. The units (partnerships, "
-            "workshops, schools) are the primary sampling units (PSUs), stratified by the wave's "
-            "sampling frame. For questionnaires answered by persons (entrepreneurs, teachers, "
-            "pupils) the person is the second stage within the unit.",
-        ),
-        _(
-            lang,
-            "De eindige-populatiecorrectie (fpc) gebruikt per stratum het aantal eenheden "
-            "in de populatie (N_h) en, bij twee trappen, per eenheid het aantal personen (M_i). "
-            "In R: svydesign(id = ~unit + respondent, strata = ~stratum, fpc = ~fpc_units + "
-            "fpc_persons, weights = ~weight); bij één trap id = ~unit en fpc = ~fpc_units.",
-            "The finite population correction (fpc) uses the number of units in the population "
-            "per stratum (N_h) and, with two stages, the number of persons per unit (M_i). "
-            "In R: svydesign(id = ~unit + respondent, strata = ~stratum, fpc = ~fpc_units + "
-            "fpc_persons, weights = ~weight); with one stage id = ~unit and fpc = ~fpc_units.",
-        ),
+        translate("method_each_questionnaire_is_a_stratified_cluster", lang),
+        translate("method_the_finite_population_correction_fpc_uses_the", lang),
     ]
     for reason in LEFT_OUT:
         counts = {r["instrument"]: r[reason] for r in records if r[reason]}
@@ -175,66 +130,22 @@ def _design_section(
             listed = ", ".join(
                 f"{code} ({format_number(n, 0, lang)})" for code, n in sorted(counts.items())
             )
-            nl, en = LEFT_OUT_TEXT[reason]
-            paragraphs.append(_(lang, f"{nl}: {listed}.", f"{en}: {listed}."))
-    return MethodSection(_(lang, "Steekproefopzet", "Sample design"), paragraphs, table)
-
-
-# Why complete responses are not in the estimates (mel.data.coverage.LEFT_OUT), nl and en.
-LEFT_OUT_TEXT = {
-    "outside_frame": (
-        "Volledige responsen van eenheden die niet in het steekproefkader van de meting "
-        "staan, hebben geen stratum en geen gewicht en zijn niet meegenomen",
-        "Complete responses from units that are not in the wave's sampling frame have no "
-        "stratum and no weight and are left out",
-    ),
-    "without_unit": (
-        "Volledige responsen zonder eenheid (bijvoorbeeld via een open link die niet naar de "
-        "eenheid vroeg) hebben geen stratum en geen gewicht; ze zijn geteld maar niet "
-        "meegenomen in de schattingen",
-        "Complete responses without a unit (for instance through an open link that did not "
-        "ask for it) have no stratum and no weight; they are counted but left out of the "
-        "estimates",
-    ),
-    "duplicate_unit": (
-        "Per eenheid telt één respons op een vragenlijst voor eenheden; latere volledige "
-        "responsen van dezelfde eenheid zijn geteld maar niet meegenomen",
-        "One response per unit counts for a questionnaire answered for units; later complete "
-        "responses of the same unit are counted but left out",
-    ),
-}
+            reason_text = translate(f"method_left_out_{reason}", lang)
+            paragraphs.append(f"{reason_text}: {listed}.")
+    return MethodSection(translate("method_sample_design", lang), paragraphs, table)
 
 
 def _weighting_section(language: str, calibrated: bool) -> MethodSection:
     lang = language
     return MethodSection(
-        _(lang, "Weging en kalibratie", "Weighting and calibration"),
+        translate("method_weighting_and_calibration", lang),
         [
-            _(
-                lang,
-                "Het gewicht is de inverse van de insluitkans onder de respondenten: binnen een "
-                "stratum staan de eenheden met respons voor alle N_h eenheden (N_h / n_h, een "
-                "correctie voor non-respons per wegingsklasse), en binnen een eenheid staan de "
-                "responderende personen voor alle M_i personen (M_i / m_i). De gewichten tellen "
-                "daarmee per stratum op tot het aantal eenheden in de populatie; dat komt neer op "
-                "poststratificatie naar stratum. "
-                + (
-                    "Daarna zijn de gewichten gekalibreerd naar bekende totalen."
-                    if calibrated
-                    else "Verdere kalibratie (raking naar bekende totalen) is niet toegepast."
-                ),
-                "The weight is the inverse inclusion probability among respondents: within a "
-                "stratum "
-                "the responding units stand for all N_h units (N_h / n_h, a weighting-class "
-                "nonresponse adjustment), and within a unit the responding persons stand for all "
-                "M_i persons (M_i / m_i). The weights therefore add up to the number of units in "
-                "the "
-                "population per stratum, which amounts to post-stratification by stratum. "
-                + (
-                    "The weights were then calibrated to known totals."
-                    if calibrated
-                    else "No further calibration (raking to known totals) was applied."
-                ),
+            translate("method_weighting_inverse_inclusion", lang)
+            + " "
+            + (
+                translate("method_weighting_calibrated", lang)
+                if calibrated
+                else translate("method_weighting_not_calibrated", lang)
             ),
         ],
     )
@@ -249,72 +160,29 @@ def _variance_section(results: Sequence[KpiResult], language: str) -> MethodSect
             if result.kpi.code not in methods[(result.kpi.estimator, estimate.method)]:
                 methods[(result.kpi.estimator, estimate.method)].append(result.kpi.code)
     rows = [
-        [estimator, method, METHODS.get(method, (method, method))[lang == "en"], ", ".join(codes)]
+        [estimator, method, method_text(method, lang), ", ".join(codes)]
         for (estimator, method), codes in sorted(methods.items())
     ]
     data = pd.DataFrame(rows, columns=["estimator", "method", "description", "kpis"])
     table = Table(
         "intervals",
-        _(lang, "Intervalmethode per schatter", "Interval method per estimator"),
+        translate("method_interval_method_per_estimator", lang),
         [
-            _(lang, "Schatter", "Estimator"),
-            _(lang, "Methode", "Method"),
-            _(lang, "Omschrijving", "Description"),
-            t("kpis", lang),
+            translate("method_estimator", lang),
+            translate("method_method", lang),
+            translate("method_description", lang),
+            translate("kpis", lang),
         ],
         rows,
         data,
     )
     return MethodSection(
-        _(lang, "Variantie en betrouwbaarheidsintervallen", "Variance and confidence intervals"),
+        translate("method_variance_and_confidence_intervals", lang),
         [
-            _(
-                lang,
-                "Standaardfouten zijn berekend met Taylor-linearisatie volgens het "
-                "ultimate-cluster-principe, met de fpc per trap zoals R's svydesign; een stratum "
-                "met "
-                'één PSU wordt behandeld als lonely.psu = "adjust". Domeinschattingen (per groep) '
-                "houden de rijen buiten het domein met gewicht nul in het ontwerp, zoals R.",
-                "Standard errors use Taylor linearisation by the ultimate-cluster method, with the "
-                "fpc per stage as R's svydesign; a stratum with a single PSU is handled as "
-                'lonely.psu = "adjust". Domain estimates (per group) keep the rows outside the '
-                "domain in the design at zero weight, as R does.",
-            ),
-            _(
-                lang,
-                "De vrijheidsgraden van het ontwerp zijn het aantal PSU's min het aantal strata "
-                "(zie de tabel hierboven). Alle intervallen zijn 95%-intervallen.",
-                "The design degrees of freedom are the number of PSUs minus the number of strata "
-                "(see the table above). All intervals are 95% intervals.",
-            ),
-            _(
-                lang,
-                "Verandering sinds de vorige meting: het verschil van twee onafhankelijke "
-                "steekproeven, met als variantie de som van de varianties en een t-interval op de "
-                "Welch\u2013Satterthwaite-vrijheidsgraden. Een verandering is significant als het "
-                "interval nul uitsluit.",
-                "Change since the previous wave: the difference of two independent samples, with "
-                "the "
-                "sum of the variances and a t interval on the Welch\u2013Satterthwaite degrees of "
-                "freedom. A change is significant when the interval excludes zero.",
-            ),
-            _(
-                lang,
-                "Status: gehaald als het hele interval aan de goede kant van de streefwaarde "
-                "ligt (een grens gelijk aan de streefwaarde telt als gehaald), niet gehaald als "
-                "het "
-                "hele interval aan de verkeerde kant ligt, anders onzeker. Go/no-go: go als het "
-                "hele "
-                "interval de go-drempel haalt, no-go als het hele interval voorbij de "
-                "no-go-drempel "
-                "ligt, anders onbeslist.",
-                "Status: met when the whole interval lies on the right side of the target (a bound "
-                "equal to the target counts as met), not met when the whole interval lies on the "
-                "wrong side, uncertain otherwise. Go/no-go: go when the whole interval clears the "
-                "go "
-                "threshold, no-go when it lies wholly past the no-go threshold, undecided "
-                "otherwise.",
-            ),
+            translate("method_standard_errors_use_taylor_linearisation_by_the", lang),
+            translate("method_the_design_degrees_of_freedom_are_the_number_of", lang),
+            translate("method_change_since_the_previous_wave_the_difference_of", lang),
+            translate("method_status_met_when_the_whole_interval_lies_on_the", lang),
         ],
         table,
     )
@@ -344,26 +212,18 @@ def methodology(
     """
     lang = language
     disclosure = MethodSection(
-        _(lang, "Kleine groepen", "Small groups"),
+        translate("method_small_groups", lang),
         [
-            t("suppression_note", lang, k=k)
+            translate("suppression_note", lang, k=k)
             + " "
-            + _(
-                lang,
-                "Dat gebeurt per tabel van groepen met het totaal als gepubliceerde marge "
-                "(primaire en complementaire onderdrukking, Hundepool e.a. 2012). Een KPI met "
-                "minder dan {k} respondenten in totaal wordt helemaal niet getoond.",
-                "This is done per table of groups with the total as published margin (primary and "
-                "complementary suppression, Hundepool et al. 2012). A KPI with fewer than {k} "
-                "respondents overall is not shown at all.",
-            ).format(k=k)
+            + translate("method_this_is_done_per_table_of_groups_with_the_total", lang).format(k=k)
         ],
     )
     versions = software_versions()
     software = Table(
         "software",
-        _(lang, "Software", "Software"),
-        [_(lang, "Pakket", "Package"), _(lang, "Versie", "Version")],
+        translate("method_software", lang),
+        [translate("method_package", lang), translate("method_version", lang)],
         [[name, version] for name, version in versions.items()],
         pd.DataFrame(list(versions.items()), columns=["package", "version"]),
     )
@@ -374,5 +234,5 @@ def methodology(
         _weighting_section(lang, calibrated),
         _variance_section(results, lang),
         disclosure,
-        MethodSection(_(lang, "Software", "Software"), [], software),
+        MethodSection(translate("method_software", lang), [], software),
     ]

@@ -11,11 +11,11 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from pypdf import PdfReader
 
+from mel.i18n import translate
 from mel.present.svg import svg_data_uri, svg_size
 from mel.present.tables import file_name, write_csv, write_xlsx
 from mel.reports.chromium import Chromium, ChromiumError, Tab, find_chromium
 from mel.reports.model import Report, Table
-from mel.reports.text import t
 from mel.settings import PDF_ENGINES, load_settings, project_path
 
 
@@ -33,7 +33,7 @@ def _environment() -> Environment:
         lstrip_blocks=False,
         keep_trailing_newline=True,
     )
-    env.globals["t"] = t
+    env.globals["t"] = translate
     env.filters["svg_data_uri"] = svg_data_uri
     env.filters["svg_size"] = svg_size
     return env

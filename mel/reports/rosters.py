@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from mel.i18n import translate as t
 from mel.present.numbers import format_number
 from mel.reports.model import Table
-from mel.reports.text import t
 from mel.surveys.schema import InstrumentDefinition, Question
 
 

@@ -10,12 +10,8 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 
 from mel.data.repeats import LINK_COLUMNS, repeat_frame, repeat_groups
+from mel.i18n import translate
 from mel.surveys.schema import InstrumentDefinition
-
-REPEAT_LABELS = {
-    "nl": {"row": "Rijnummer binnen de respondent"},
-    "en": {"row": "Row number within the respondent"},
-}
 
 
 def long_tables(
@@ -43,7 +39,6 @@ def long_tables(
 
 def codebook_rows(
     tables: dict[str, pd.DataFrame],
-    design_labels: dict[str, str],
     language: str,
     versions: dict[str, str],
 ) -> list[dict[str, Any]]:
@@ -55,8 +50,7 @@ def codebook_rows(
     rows = []
     for table, long in tables.items():
         labels = {
-            **design_labels,
-            **REPEAT_LABELS.get(language, REPEAT_LABELS["nl"]),
+            "row": translate("export_repeat_row", language),
             **long.attrs.get("variable_labels", {}),
         }
         values = long.attrs.get("value_labels", {})

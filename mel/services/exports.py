@@ -29,6 +29,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from mel.data.frame import frame
+from mel.i18n import translate
 from mel.models import Instrument, InstrumentVersion
 from mel.present.numbers import format_plain
 from mel.present.tables import csv_bytes, defuse, defuse_frame, xlsx_bytes
@@ -45,36 +46,21 @@ MEDIA_TYPES = {
     "dta": "application/x-stata-dta",
 }
 DROPPED = ("response_id",)
-DESIGN_LABELS = {
-    "nl": {
-        "respondent": "Respondent (pseudoniem)",
-        "unit": "Eenheid (PSU)",
-        "unit_kind": "Soort eenheid",
-        "stratum": "Stratum",
-        "province": "Provincie",
-        "region": "Regio",
-        "sector": "Sector",
-        "version": "Versie vragenlijst",
-        "language": "Taal",
-        "fpc_units": "Aantal eenheden in stratum (fpc)",
-        "fpc_persons": "Aantal personen in eenheid (fpc)",
-        "weight": "Gewicht",
-    },
-    "en": {
-        "respondent": "Respondent (pseudonym)",
-        "unit": "Unit (PSU)",
-        "unit_kind": "Unit kind",
-        "stratum": "Stratum",
-        "province": "Province",
-        "region": "Region",
-        "sector": "Sector",
-        "version": "Questionnaire version",
-        "language": "Language",
-        "fpc_units": "Units in stratum (fpc)",
-        "fpc_persons": "Persons in unit (fpc)",
-        "weight": "Weight",
-    },
-}
+# The design columns of an export; their labels are msgids `design_<column>` in the catalogue.
+DESIGN_COLUMNS = (
+    "respondent",
+    "unit",
+    "unit_kind",
+    "stratum",
+    "province",
+    "region",
+    "sector",
+    "version",
+    "language",
+    "fpc_units",
+    "fpc_persons",
+    "weight",
+)
 
 
 @dataclass
@@ -138,7 +124,7 @@ def build_export(
     )
     data = data.drop(columns=drop)
     variable_labels = {
-        **DESIGN_LABELS.get(language, DESIGN_LABELS["nl"]),
+        **{column: translate(f"design_{column}", language) for column in DESIGN_COLUMNS},
         **data.attrs.get("variable_labels", {}),
     }
     variable_labels = {c: variable_labels.get(c, c) for c in data.columns}
@@ -163,8 +149,7 @@ def build_export(
             }
         )
     versions = {t: " ".join(map(str, asked.get(t, all_versions))) for t in repeats}
-    design = DESIGN_LABELS.get(language, DESIGN_LABELS["nl"])
-    rows += codebook_rows(repeats, design, language, versions)
+    rows += codebook_rows(repeats, language, versions)
     title = f"{programme} {wave} {instrument}"
     meta = {"programme": programme, "wave": wave, "instrument": instrument, "language": language}
     return WaveExport(

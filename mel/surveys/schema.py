@@ -67,7 +67,6 @@ ROW_TYPES = (
 # 0/1 column of the choice, like every other choice's).
 OTHER = "other"
 OTHER_TEXT = "other_text"
-OTHER_LABELS = {"nl": ("Anders", "Anders, namelijk"), "en": ("Other", "Other, namely")}
 
 
 # Codes end up in URLs, file names, Content-Disposition headers, sheet names and HTML ids:

@@ -14,7 +14,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from mel.i18n import STRINGS, translate
+from mel.i18n import known, translate
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -115,9 +115,9 @@ def error_page(status: int, key: str | None = None, **context: Any) -> ResponseR
     """
     prefix = "staff_err" if staff_request() else "err"
     title = f"{prefix}_title_{status}"
-    title = title if title in STRINGS else f"{prefix}_title_400"
+    title = title if known(title) else f"{prefix}_title_400"
     text = key or f"{prefix}_text_{status}"
-    text = text if text in STRINGS else f"{prefix}_text_400"
+    text = text if known(text) else f"{prefix}_text_400"
     if request.path.startswith("/api/"):
         response = current_app.make_response((jsonify(error=translate(text, "en")), status))
     else:

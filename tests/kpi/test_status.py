@@ -36,9 +36,13 @@ def test_judge_rejects_unknown_direction() -> None:
         judge(1, 2, 1, "up")
 
 
-def test_status_labels_in_both_languages() -> None:
+def test_status_codes_are_language_neutral_with_labels_in_both_languages() -> None:
+    assert [s.value for s in Status] == ["met", "not_met", "uncertain"]
     assert [s.label("nl") for s in Status] == ["gehaald", "niet gehaald", "onzeker"]
     assert [s.label("en") for s in Status] == ["met", "not met", "uncertain"]
+    assert [d.value for d in Decision] == ["go", "no_go", "undecided"]
+    assert [d.label("nl") for d in Decision] == ["go", "no-go", "onbeslist"]
+    assert [d.label("en") for d in Decision] == ["go", "no-go", "undecided"]
 
 
 @pytest.mark.parametrize(

@@ -80,3 +80,20 @@ def test_a_stored_answer_reads_back_as_the_same_number(typed: str) -> None:
 
 def test_a_whole_number_reads_back() -> None:
     assert parse_integer(form_value(123456789012, "nl")) == 123456789012
+
+
+def test_dates_are_written_by_babel_in_dutch_and_english() -> None:
+    from datetime import date, datetime
+
+    from mel.present.numbers import format_date, format_timestamp, month_name
+
+    day = date(2025, 3, 7)
+    assert format_date(day, "nl") == "7 maart 2025"
+    assert format_date(day, "en") == "7 March 2025"
+    assert format_date(day, "nl", "numeric") == "07-03-2025"
+    assert format_date(day, "en", "numeric") == "2025-03-07"
+    assert format_date(None, "nl") == ""
+    assert [month_name(m, "nl") for m in (1, 12)] == ["januari", "december"]
+    assert month_name(5, "en") == "May"
+    assert format_timestamp(datetime(2026, 12, 7, 4, 24, 59), "en") == "2026-12-07 04:24"
+    assert format_timestamp(None) == "\u2014"

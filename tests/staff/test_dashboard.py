@@ -106,13 +106,20 @@ def test_api_uses_the_result_vocabulary(staff: FlaskClient) -> None:
     cijfer = next(k for k in body["kpis"] if k["code"] == "cijfer")
     assert set(cijfer["result"]) == RESULT
     assert cijfer["result"]["ci_low"] < cijfer["result"]["estimate"] < cijfer["result"]["ci_high"]
-    assert cijfer["status"] in ("gehaald", "niet gehaald", "onzeker")
+    assert cijfer["status"] in ("met", "not_met", "uncertain")  # a code, not a Dutch word
+    words = {"met": "gehaald", "not_met": "niet gehaald", "uncertain": "onzeker"}
+    assert cijfer["status_label"] == words[cijfer["status"]]
+    english = staff.get("/api/v1/programmes/alpha/kpis?by=sector&lang=en").json
+    in_english = {"met": "met", "not_met": "not met", "uncertain": "uncertain"}
+    label = next(k for k in english["kpis"] if k["code"] == "cijfer")["status_label"]
+    assert label == in_english[cijfer["status"]]
     assert cijfer["target"] == 6.5
     assert set(cijfer["trend"][0]["result"]) == RESULT
     assert {g["group"] for g in cijfer["groups"]} == {"zorg", "techniek"}
     assert all(RESULT <= set(g) for g in cijfer["groups"])
     waves = staff.get("/api/v1/programmes/alpha/waves").json["waves"]
     assert waves[0]["code"] == "w2025" and waves[0]["status"] == "open"
+    assert waves[0]["status_label"] == "open"
 
 
 def test_api_needs_a_login(shared_app: Flask) -> None:

@@ -3,7 +3,9 @@
 Same session login, roles and programme checks as the dashboards (401 JSON when not
 logged in, 404 for a programme the account may not see, 400 for an unknown filter), the
 same protected figures, and the result vocabulary `estimate, se, ci_low, ci_high, n, df,
-deff`; suppressed figures are `null` with `"suppressed": true`.
+deff`; suppressed figures are `null` with `"suppressed": true`. Statuses are language-neutral
+codes (a KPI's `met`, `not_met`, `uncertain`; a wave's `planned`, `open`, `closed`) with
+`status_label` beside them in the request's language (`?lang=en`; Dutch by default).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from flask import Blueprint, current_app, g, jsonify, request
 from flask.typing import ResponseReturnValue
 from sqlmodel import col, select
 
+from mel.i18n import translate
 from mel.models import Programme
 from mel.services import accounts
 from mel.web.database import get_session
@@ -88,6 +91,7 @@ def waves(code: str) -> ResponseReturnValue:
                 "label": {"nl": w.label_nl, "en": w.label_en},
                 "year": w.year,
                 "status": w.status,
+                "status_label": translate(f"wave_{w.status}", g.get("lang", "nl")),
                 "fieldwork_start": w.fieldwork_start.isoformat() if w.fieldwork_start else None,
                 "fieldwork_end": w.fieldwork_end.isoformat() if w.fieldwork_end else None,
             }
@@ -134,6 +138,7 @@ def kpis(code: str) -> ResponseReturnValue:
                 "result": card.estimate,
                 "target": card.target,
                 "status": card.status_code,
+                "status_label": card.status,
                 "trend": [
                     {"wave": p.wave, "suppressed": p.figures is None, "result": p.figures}
                     for p in card.trend

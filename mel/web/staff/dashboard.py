@@ -150,7 +150,7 @@ def fieldwork_table(result: Fieldwork) -> Any:
     assert result.table is not None
     table = result.table.copy()
     table["suppressed"] = table["suppressed"].map(
-        lambda hidden: translate("yes" if hidden else "no", lang())
+        lambda hidden: translate("yes", lang()) if hidden else translate("no", lang())
     )
     names = {c: translate(f"fw_{c}", lang()) for c in table.columns}
     names["group"] = translate(f"dim_{result.filters.by}", lang())

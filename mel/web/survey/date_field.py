@@ -15,6 +15,7 @@ from wtforms import Field, StringField
 from wtforms.fields.core import UnboundField
 from wtforms.validators import StopValidation, ValidationError
 
+from mel.present.numbers import format_date, month_name
 from mel.surveys.schema import TODAY
 from mel.web.survey.field_base import Handler
 from mel.web.survey.values import (
@@ -22,7 +23,6 @@ from mel.web.survey.values import (
     DateProblem,
     clean_text,
     date_from_parts,
-    format_date,
     parse_date,
 )
 
@@ -107,7 +107,7 @@ class DateHandler(Handler):
             names = [self.text(f"date_the_{p}") for p in problem.parts]
             return self.text(problem.key, parts=self.text("date_and").join(names))
         if problem.key == "err_date_exists":
-            month = self.text("months").split()[problem.month - 1]
+            month = month_name(problem.month, self.lang)
             return self.text(problem.key, month=month, day=problem.day)
         return self.text(problem.key)
 
@@ -115,4 +115,4 @@ class DateHandler(Handler):
         """Write a range limit for people: '1 januari 2020', or 'vandaag' for today."""
         if day == today and TODAY in (self.question.min, self.question.max):
             return self.text("date_today")
-        return format_date(day, self.text("months"))
+        return format_date(day, self.lang)

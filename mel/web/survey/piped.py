@@ -6,9 +6,10 @@ from datetime import date
 from typing import Any
 
 from mel.i18n import translate
+from mel.present.numbers import format_date
 from mel.surveys.piping import answer_of, pipe
 from mel.surveys.schema import CHOICE_TYPES, InstrumentDefinition
-from mel.web.survey.values import format_date, format_number
+from mel.web.survey.values import format_number
 
 
 class PersonalOptions(tuple):  # type: ignore[type-arg]
@@ -47,12 +48,13 @@ class Piper:
             chosen = value if isinstance(value, list) else [value]
             return ", ".join(labels.get(str(v), str(v)) for v in chosen)
         if isinstance(value, bool):
-            return translate("yes" if value else "no", self.lang)
+            word = "yes" if value else "no"  # (a literal pair in the call would be misread)
+            return translate(word, self.lang)
         if isinstance(value, int | float):
             return format_number(value, self.lang)
         if question.type == "date" and isinstance(value, str):
             try:
-                return format_date(date.fromisoformat(value), translate("months", self.lang))
+                return format_date(date.fromisoformat(value), self.lang)
             except ValueError:
                 return value
         return str(value)

@@ -14,7 +14,7 @@ from flask import g, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlmodel import Session, col, select
 
-from mel.i18n import STRINGS, translate
+from mel.i18n import known, translate
 from mel.models import FrameUnit, Programme, Unit, Wave
 from mel.services.responses import unit_answered
 from mel.surveys.schema import InstrumentDefinition
@@ -60,7 +60,7 @@ def chosen(session: Session, wave_id: int, code: str | None) -> UnitChoice | Non
 def kind_word(kinds: list[str], lang: str) -> str:
     """What to call the units: their (most common) kind, translated; 'unit' otherwise."""
     kind = Counter(kinds).most_common(1)[0][0] if kinds else ""
-    key = f"kind_{kind}" if f"kind_{kind}" in STRINGS else "kind_unit"
+    key = f"kind_{kind}" if known(f"kind_{kind}") else "kind_unit"
     return translate(key, lang)
 
 

@@ -88,11 +88,6 @@ def date_from_parts(day: str, month: str, year: str) -> date | DateProblem | Non
     return date(y, m, d)
 
 
-def format_date(value: date, months: str) -> str:
-    """Write a date for people, e.g. '27 maart 2025', with the month names given."""
-    return f"{value.day} {months.split()[value.month - 1]} {value.year}"
-
-
 def format_number(value: float | int | None, lang: str) -> str:
     """Format a number for a form field or hint: every digit, decimal comma in Dutch, no
     trailing .0, no thousands separator (`format_plain`; what `parse_decimal` reads back).

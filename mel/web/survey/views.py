@@ -28,12 +28,13 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
-from mel.i18n import chosen_language, translate
+from mel.i18n import translate
 from mel.models import Wave
 from mel.services import responses as store
 from mel.surveys.schema import InstrumentDefinition
 from mel.web import ratelimit
 from mel.web.database import get_session, use_autocommit
+from mel.web.language import chosen_language
 from mel.web.security import error_page
 from mel.web.survey import cached_html, entry, flow, units
 from mel.web.survey.answering import (
