@@ -75,3 +75,17 @@ def test_a_rows_rules_read_its_own_row(engine: Engine, participant: Participant)
     assert only_response(engine).answers["partners"] == [
         {"bedrijf": "A", "betrokkenheid": ["stage"], "stagiairs": 8}
     ]
+
+
+def test_a_half_filled_row_saved_by_back_stops_the_submission() -> None:
+    from mel.surveys.loader import load_instrument
+    from mel.web.survey import flow
+
+    survey = load_instrument(DATA / "roster.yaml")
+    answers = {"locaties": 0, "locatie": [], "partners": [{"bedrijf": None, "stagiairs": 3}]}
+    assert flow.first_incomplete(survey, answers) == 1
+    answers["partners"][0]["bedrijf"] = "Bos"
+    assert flow.first_incomplete(survey, answers) is None
+    answers["partners"][0]["betrokkenheid"] = ["stage"]
+    answers["partners"][0]["stagiairs"] = None  # required by the row's own rule
+    assert flow.first_incomplete(survey, answers) == 1

@@ -109,10 +109,31 @@ def first_incomplete(survey: InstrumentDefinition, answers: dict[str, Any]) -> i
         if not shows(page, answers):
             continue
         for question in page.questions:
-            if (
-                evaluate(question.relevant, answers)
-                and question.required_now(answers)
-                and any(answers.get(c) in (None, "", []) for c in question.columns())
+            if not evaluate(question.relevant, answers):
+                continue
+            if question.required_now(answers) and any(
+                answers.get(c) in (None, "", []) for c in question.columns()
             ):
                 return i
+            if question.type == "repeat" and _row_missing(question, answers):
+                return i
     return None
+
+
+def _row_missing(group: Question, answers: dict[str, Any]) -> bool:
+    """Whether a stored row of a repeat group lacks an answer its row requires (a row can
+    be saved half-filled by "back" or "add another", and the page passed by a resume)."""
+    rows = answers.get(group.name)
+    for row in rows if isinstance(rows, list) else []:
+        if not isinstance(row, dict):
+            continue
+        known = {**answers, **row}
+        for inner in group.questions or []:
+            if (
+                inner.type != "note"
+                and evaluate(inner.relevant, answers)
+                and inner.required_now(known)
+                and row.get(inner.name) in (None, "", [])
+            ):
+                return True
+    return False
