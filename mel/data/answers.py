@@ -70,6 +70,10 @@ def answer_columns(
     found = answer_values(texts, keys)
     columns: dict[str, Any] = {}
     for question in asked:
+        if question.type == "repeat":  # its rows make a long frame (mel.data.repeats)
+            rows = [len(v) if isinstance(v, list) else None for v in found[question.name]]
+            columns[f"{question.name}__rows"] = _typed("integer", rows, index)
+            continue
         for key in question.columns():
             values = found[key]
             if question.type == "select_multiple":
@@ -100,8 +104,11 @@ def _typed(kind: str, values: list[Any], index: pd.Index) -> pd.Series:
             return pd.Series(np.array(values, dtype=float), index=index, copy=False)
         raw = pd.Series(values, index=index, dtype=object)
         return raw.map({True: 1.0, False: 0.0}).astype(float)
+    if kind == "calculate" and types <= _PLAIN_NUMBERS and bool not in types:
+        # A calculation that gave numbers in every response is a number column.
+        return pd.Series(np.array(values, dtype=float), index=index, copy=False)
     raw = pd.Series(values, index=index, dtype=object)
-    if kind == "date":
+    if kind in ("date", "datetime"):
         return pd.to_datetime(raw, errors="coerce")
     if float not in types:  # no NaN among the values: missing ones are None already
         return raw

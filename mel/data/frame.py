@@ -335,6 +335,9 @@ def _labels(definitions: list[InstrumentDefinition], language: str) -> dict[str,
                     variable_labels.setdefault(
                         f"{q.name}__{value}", f"{q.label.get(language)}: {label}"
                     )
+            elif q.type == "repeat":
+                rows = translate("frame_repeat_rows", language)
+                variable_labels.setdefault(f"{q.name}__rows", f"{q.label.get(language)}: {rows}")
             elif q.type != "note":
                 variable_labels.setdefault(q.name, q.label.get(language))
                 if choices:

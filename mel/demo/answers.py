@@ -200,7 +200,70 @@ def _text(batch: Batch, q: Question) -> Column:
     return texts(batch.rng, q, batch.language)
 
 
+def _time(batch: Batch, q: Question) -> Column:
+    minutes = batch.rng.integers(7 * 60, 19 * 60, size=batch.n).tolist()
+    return [f"{m // 60:02d}:{m % 60 // 5 * 5:02d}" for m in minutes]
+
+
+def _datetime(batch: Batch, q: Question) -> Column:
+    days, clocks = _date(batch, q), _time(batch, q)
+    return [f"{d}T{c}" for d, c in zip(days, clocks, strict=True)]
+
+
+def _range(batch: Batch, q: Question) -> Column:
+    steps = q.steps() or [0.0]
+    picked = batch.rng.integers(0, len(steps), size=batch.n).tolist()
+    return [int(v) if float(v).is_integer() else v for v in (steps[i] for i in picked)]
+
+
+def _calculate(batch: Batch, q: Question) -> Column:
+    return [None] * batch.n  # computed from the other answers when assembled
+
+
+FAMILY = "Bakker De_Vries Jansen Visser Smit Mulder De_Boer Bos Dekker Peters Hendriks Kok"
+TRADE = "Techniek Installaties Zorggroep Bouw Logistiek ICT Metaal Food Energie Water Design"
+
+
+def _company_names(batch: Batch, n: int) -> list[str]:
+    """Company names as a roster lists them ("Visser Installaties BV"): a few dozen, so
+    companies recur across partnerships, as in practice."""
+    family = [f.replace("_", " ") for f in FAMILY.split()]
+    trade = TRADE.split()
+    a = batch.rng.integers(0, len(family), size=n).tolist()
+    b = batch.rng.integers(0, len(trade), size=n).tolist()
+    return [f"{family[i]} {trade[j]} BV" for i, j in zip(a, b, strict=True)]
+
+
+def _repeat(batch: Batch, q: Question) -> Column:
+    """Rows of a repeat group: mostly 0 to 4 rows per respondent, each row's answers drawn
+    as for a question of its type."""
+    if isinstance(q.repeat_count, int):
+        counts = [q.repeat_count] * batch.n
+    else:  # chosen by the participant (or from an answer: drawn alike, as a simplification)
+        counts = np.minimum(batch.rng.poisson(1.6, size=batch.n), min(q.row_limit(), 6)).tolist()
+    most = max(counts, default=0)
+    drawn = [
+        {
+            inner.name: _company_names(batch, batch.n)
+            if inner.type == "text" and "naam" in inner.name
+            else GENERATORS[inner.type](batch, inner)
+            for inner in q.questions or []
+            if inner.type != "note"
+        }
+        for _ in range(most)
+    ]
+    return [
+        [{name: column[i] for name, column in drawn[row].items()} for row in range(count)]
+        for i, count in enumerate(counts)
+    ]
+
+
 GENERATORS: dict[str, Callable[[Batch, Question], Column]] = {
+    "time": _time,
+    "datetime": _datetime,
+    "range": _range,
+    "calculate": _calculate,
+    "repeat": _repeat,
     "select_one": _select_one,
     "select_multiple": _select_multiple,
     "integer": _numeric,
@@ -218,6 +281,9 @@ def generate(batch: Batch, overrides: dict[str, Override]) -> dict[str, Column]:
     columns: dict[str, Column] = {}
     for q in batch.survey.questions():
         if q.type == "note":
+            continue
+        if q.type in ("calculate", "repeat"):
+            columns[q.name] = GENERATORS[q.type](batch, q)
             continue
         made = _override(batch, q, columns, overrides.get(q.name))
         if made is None:

@@ -11,6 +11,7 @@ from typing import Any
 
 from mel.demo.answers import Column
 from mel.surveys.conditions import Condition, evaluate
+from mel.surveys.expr import to_stored
 from mel.surveys.schema import InstrumentDefinition
 
 
@@ -45,21 +46,36 @@ def assemble(
         (
             rule(page.relevant),
             [
-                (rule(q.relevant), [(k, columns[k]) for k in q.columns()])
+                (
+                    rule(q.relevant),
+                    [] if q.calculation else [(k, columns[k]) for k in q.columns()],
+                    q.calculation,
+                )
                 for q in page.questions
                 if q.columns()
             ],
         )
         for page in survey.pages
     ]
+    names = {
+        id(questions): [q.name for q in page.questions if q.columns()]
+        for (_, questions), page in zip(plan, survey.pages, strict=True)
+    }
     result: list[dict[str, Any]] = []
     for i, done in enumerate(pages_done):
         answers: dict[str, Any] = {}
         for page_relevant, questions in plan[:done]:
             if page_relevant is not None and not page_relevant(answers):
                 continue
-            for relevant, keys in questions:
+            for (relevant, keys, calculation), question in zip(
+                questions, names[id(questions)], strict=True
+            ):
                 if relevant is not None and not relevant(answers):
+                    continue
+                if calculation is not None:  # computed as the web does (flow.clean_answers)
+                    value = to_stored(calculation.value(answers))
+                    if value is not None:
+                        answers[question] = value
                     continue
                 for key, column in keys:
                     value = column[i]

@@ -12,6 +12,8 @@ from sqlalchemy.engine import Engine
 
 from mel.analysis.design import Design
 from mel.analysis.errors import DesignError
+from mel.data.frame import FrameError
+from mel.data.repeats import repeat_frame
 from mel.i18n import translate
 from mel.kpi.evaluate import KpiResult, evaluate_kpis, waves_of
 from mel.kpi.frames import Frames
@@ -26,6 +28,7 @@ from mel.reports.methodology import methodology
 from mel.reports.model import Chart, PathwaySection, Report, Table
 from mel.reports.pathway import NodeKpi, pathway_figure
 from mel.reports.questionnaire import fielded_versions, questionnaire_section
+from mel.reports.rosters import roster_parts, roster_table
 from mel.reports.summary import headline
 from mel.reports.text import (
     NO_STATUS_COLOUR,
@@ -317,6 +320,8 @@ def build_report(
         questionnaire_section(fielded[code], lang) for code in used if code in fielded
     ]
     exported += [a.table for a in appendices if a.table is not None]
+    rosters = roster_tables(engine, programme.programme, wave, instruments, used, lang, k)
+    exported += rosters
     title = translate("report_title", lang, programme=programme.label.get(lang))
     subtitle = (
         translate(
@@ -349,6 +354,8 @@ def build_report(
         notes=notes,
         footer=translate("report_footer", lang, version=_version()),
         tables=exported,
+        rosters=rosters,
+        roster_note=translate("rosters_intro", lang, k=k),
         problems=[f"{r.kpi.code}: {r.note}" for r in results if r.failed],
         appendices=appendices,
         cover=Cover(
@@ -359,6 +366,35 @@ def build_report(
         ),
         conclusions=_conclusions(folder, current.code, lang),
     )
+
+
+def roster_tables(
+    engine: Engine,
+    programme: str,
+    wave: str,
+    instruments: dict[str, InstrumentDefinition],
+    used: list[str],
+    language: str,
+    k: int,
+) -> list[Table]:
+    """The roster tables (partner companies by sector) of the wave's instruments."""
+    tables = []
+    for code in used:
+        survey = instruments.get(code)
+        groups = [q for q in survey.questions() if q.type == "repeat"] if survey else []
+        for group in groups:
+            if survey is None or roster_parts(group) is None:
+                continue
+            try:
+                long = repeat_frame(
+                    engine, programme=programme, wave=wave, instrument=code, repeat=group.name
+                )
+            except FrameError:
+                continue
+            table = roster_table(long, survey, group, language, k)
+            if table is not None:
+                tables.append(table)
+    return tables
 
 
 def _design_or_none(frames: Frames, wave: str, instrument: str) -> Design | None:

@@ -112,6 +112,8 @@ class Report:
     # programme's own conclusions as safe HTML (None when its folder has none).
     cover: Any = None
     conclusions: Any = None
+    rosters: list[Table] = field(default_factory=list)  # see mel.reports.rosters
+    roster_note: str = ""
     # KPIs that could not be computed, as "code: reason" (the report says so at each KPI;
     # `mel report` also fails with them, so that no run hides them).
     problems: list[str] = field(default_factory=list)

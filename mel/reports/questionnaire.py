@@ -3,6 +3,7 @@ options and its skip logic in words, from the instrument version the wave's resp
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pandas as pd
@@ -64,7 +65,13 @@ def _value(value: Any, labels: dict[str, str]) -> str:
 def condition_words(
     condition: Condition, questions: dict[str, str], choices: dict[str, str], language: str
 ) -> str:
-    """A `relevant` condition in words, e.g. "‘Vervolgstappen’ = Ja"."""
+    """A `relevant` condition in words, e.g. "‘Vervolgstappen’ = Ja" (an expression as
+    written, with each ``${name}`` replaced by the question's text in quotes)."""
+    if not isinstance(condition, Condition):
+        source = getattr(condition, "source", str(condition))
+        return re.sub(
+            r"\$\{(\w+)\}", lambda m: f"\u2018{questions.get(m.group(1), m.group(1))}\u2019", source
+        )
     if condition.all is not None or condition.any is not None:
         parts = condition.all if condition.all is not None else condition.any
         joiner = f" {translate('and' if condition.all is not None else 'or', language)} "
@@ -119,12 +126,16 @@ def questionnaire_section(survey: InstrumentDefinition, language: str) -> Method
             condition_words(page.relevant, questions, choices, lang) if page.relevant else ""
         )
         for question in page.questions:
-            if question.type == "note":
-                continue
+            if question.type in ("note", "calculate"):
+                continue  # not asked: a text to read, a value worked out
             number += 1
             label = question.label.get(lang)
             if question.statements:
                 label += ": " + "; ".join(s.label.get(lang) for s in question.statements)
+            if question.questions:  # a repeat group: the questions of each row
+                label += ": " + "; ".join(
+                    q.label.get(lang) for q in question.questions if q.type != "calculate"
+                )
             rules = [r for r in (page_rule,) if r]
             if question.relevant is not None:
                 rules.append(condition_words(question.relevant, questions, choices, lang))

@@ -33,6 +33,7 @@ from mel.i18n import translate
 from mel.models import Instrument, InstrumentVersion
 from mel.present.numbers import format_plain
 from mel.present.tables import csv_bytes, defuse, defuse_frame, xlsx_bytes
+from mel.services.export_repeats import codebook_rows, long_tables
 from mel.services.stat_names import stat_names, variable_label
 from mel.surveys.publish import load_version
 from mel.surveys.schema import InstrumentDefinition
@@ -72,6 +73,9 @@ class WaveExport:
     codebook: pd.DataFrame
     title: str
     meta: dict[str, str] = field(default_factory=dict)
+    # Long tables of repeat groups by name: one row per repeat row, linked to its response
+    # by `respondent` (the pseudonym; response ids are not exported) and `row`.
+    repeats: dict[str, pd.DataFrame] = field(default_factory=dict)
 
 
 def _definitions(engine: Engine, instrument: str) -> list[InstrumentDefinition]:
@@ -107,6 +111,17 @@ def build_export(
     definitions = _definitions(engine, instrument)
     sensitive = {q.name for d in definitions for q in d.questions() if q.sensitive}
     drop = [c for c in data.columns if c in DROPPED or c.split("__", 1)[0] in sensitive]
+    repeats = long_tables(
+        engine,
+        data,
+        definitions,
+        dropped=DROPPED,
+        sensitive=sensitive,
+        programme=programme,
+        wave=wave,
+        instrument=instrument,
+        language=language,
+    )
     data = data.drop(columns=drop)
     variable_labels = {
         **{column: translate(f"design_{column}", language) for column in DESIGN_COLUMNS},
@@ -130,12 +145,21 @@ def build_export(
                 "value_labels": "; ".join(
                     f"{k} = {v}" for k, v in value_labels.get(name, {}).items()
                 ),
+                "table": "data",
             }
         )
+    versions = {t: " ".join(map(str, asked.get(t, all_versions))) for t in repeats}
+    rows += codebook_rows(repeats, language, versions)
     title = f"{programme} {wave} {instrument}"
     meta = {"programme": programme, "wave": wave, "instrument": instrument, "language": language}
     return WaveExport(
-        data.reset_index(drop=True), variable_labels, value_labels, pd.DataFrame(rows), title, meta
+        data.reset_index(drop=True),
+        variable_labels,
+        value_labels,
+        pd.DataFrame(rows),
+        title,
+        meta,
+        {name: long.reset_index(drop=True) for name, long in repeats.items()},
     )
 
 
@@ -212,12 +236,26 @@ def _number(value: Any) -> int | float:
     return int(number) if number.is_integer() else number
 
 
-def write(export: WaveExport, fmt: str) -> bytes:
-    """Return the export as a file of format `fmt` (csv, xlsx, sav, dta)."""
+def sheet_name(table: str) -> str:
+    """Return the XLSX sheet of a repeat group's long table (at most 31 characters)."""
+    return f"rows_{table}"[:31]
+
+
+def write(export: WaveExport, fmt: str, table: str | None = None) -> bytes:
+    """Return the export as a file of format `fmt` (csv, xlsx, sav, dta).
+
+    An XLSX file holds the data, a sheet per repeat group and the codebook; `table` asks
+    for the long table of one repeat group as CSV.
+    """
+    if table is not None:
+        if table not in export.repeats or fmt != "csv":
+            raise ValueError(f"no long table {table!r} as {fmt}")
+        return to_csv(export.repeats[table])
     if fmt == "csv":
         return to_csv(export.data)
     if fmt == "xlsx":
-        return to_xlsx({"data": export.data, "codebook": codebook(export)})
+        sheets = {sheet_name(name): long for name, long in export.repeats.items()}
+        return to_xlsx({"data": export.data, **sheets, "codebook": codebook(export)})
     if fmt not in ("sav", "dta"):
         raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
     import pyreadstat
@@ -254,7 +292,11 @@ def codebook(export: WaveExport) -> pd.DataFrame:
             f"{format_plain(k, 'en') if _is_number(k) else k} = {v}"
             for k, v in export.value_labels.get(name, {}).items()
         )
-        for name in book["variable"]
+        if table == "data"
+        else kept
+        for name, table, kept in zip(
+            book["variable"], book["table"], book["value_labels"], strict=True
+        )
     ]
     book["spss_name"] = book["variable"].map(stat_names(columns, "sav", set(value_labels)))
     book["stata_name"] = book["variable"].map(stat_names(columns, "dta", set(value_labels)))

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from mel.surveys.conditions import Condition
+from mel.surveys.expr import Expression
 from mel.surveys.programme_schema import ProgrammeDefinition
+from mel.surveys.rule_checks import check_expression, check_filter, check_pipes
 from mel.surveys.schema import CHOICE_TYPES, NUMERIC_TYPES, InstrumentDefinition, Question
 from mel.surveys.yamlfile import Location
 
@@ -77,6 +79,48 @@ def check_instrument(survey: InstrumentDefinition) -> Iterator[Finding]:
                     "statement name",
                 )
             yield from _check_condition(survey, question.relevant, (*where, "relevant"), earlier)
+            yield from check_pipes(survey, question, where, earlier)
+            if question.choice_filter is not None:
+                yield from check_filter(survey, question, (*where, "choice_filter"), earlier)
+            if isinstance(question.repeat_count, Expression):
+                yield from check_expression(
+                    survey, question.repeat_count, (*where, "repeat_count"), earlier, False
+                )
+            for r, inner in enumerate(question.questions or []):
+                row: Location = (*where, "questions", r)
+                names.append(((*row, "name"), inner.name))
+                if inner.name in RESERVED_NAMES or "__" in inner.name:
+                    yield (*row, "name"), f"question name {inner.name!r} is reserved"
+                if inner.choices and inner.choices not in survey.choices:
+                    yield (*row, "choices"), f"unknown choice list {inner.choices!r}"
+                yield from _check_condition(survey, inner.relevant, (*row, "relevant"), earlier)
+                # A row's required/constraint rules may read its own row (${name} of the
+                # group is this row's answer) and the page, like any page's rules.
+                in_row = {
+                    **earlier,
+                    **{x.name: x for x in page.questions},
+                    **{x.name: x for x in question.questions or []},
+                }
+                rule = inner.constraint.expression if inner.constraint else None
+                if isinstance(rule, Expression):
+                    yield from check_expression(survey, rule, (*row, "constraint"), in_row, True)
+                if isinstance(inner.required, Expression):
+                    yield from check_expression(
+                        survey, inner.required, (*row, "required"), in_row, False
+                    )
+            # Constraints, rules for `required` and calculations are decided when the page
+            # is posted, so they may also read the page's own questions (calculations only
+            # those before them).
+            on_page = {**earlier, **{x.name: x for x in page.questions}}
+            before = {**earlier, **{x.name: x for x in page.questions[:q]}}
+            constraint = question.constraint.expression if question.constraint else None
+            for key, rule, known, current in (
+                (("constraint",), constraint, on_page, True),
+                (("required",), question.required, on_page, False),
+                (("calculation",), question.calculation, before, False),
+            ):
+                if isinstance(rule, Expression):
+                    yield from check_expression(survey, rule, (*where, *key), known, current)
         for question in page.questions:
             earlier[question.name] = question
     yield from _duplicates(names, "question name")
@@ -97,11 +141,14 @@ def _duplicates(items: list[tuple[Location, str]], what: str) -> Iterator[Findin
 
 def _check_condition(
     survey: InstrumentDefinition,
-    condition: Condition | None,
+    condition: Condition | Expression | None,
     where: Location,
     earlier: dict[str, Question],
 ) -> Iterator[Finding]:
     if condition is None:
+        return
+    if isinstance(condition, Expression):
+        yield from check_expression(survey, condition, where, earlier, False)
         return
     for suffix, name, test in condition.questions():
         location = (*where, *_parse_suffix(suffix))

@@ -6,15 +6,20 @@ question (``question`` plus exactly one operator)::
     relevant: {question: vervolgstappen, equals: ja}
     relevant: {all: [{question: grootte, in: [micro, klein]}, {question: cijfer, ge: 6}]}
     relevant: {question: onderwerpen, selected: cybersecurity}
+
+or an expression written as text in mel's subset of ODK XPath (`mel.surveys.expr`)::
+
+    relevant: "${cijfer} < 6 and selected(${onderwerpen}, 'cybersecurity')"
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import Field, model_validator
+from pydantic import Discriminator, Field, Tag, model_validator
 
+from mel.surveys.expr import Expression
 from mel.surveys.text import StrictModel
 
 Scalar = str | int | float | bool
@@ -74,14 +79,29 @@ class Condition(StrictModel):
                 yield f".not{path}", name, cond
 
 
+def _rule_kind(value: object) -> str:
+    """Which form a rule is written in: a mapping is a Condition, anything else text."""
+    return "~condition" if isinstance(value, dict | Condition) else "~expression"
+
+
+# A `relevant` rule: a structured Condition or an expression. The tags start with "~" so
+# the loader can leave them out of the locations it reports.
+Rule = Annotated[
+    Annotated[Condition, Tag("~condition")] | Annotated[Expression, Tag("~expression")],
+    Discriminator(_rule_kind),
+]
+
+
 def _is_answered(value: object) -> bool:
     return value not in (None, "", [])
 
 
-def evaluate(condition: Condition | None, answers: Mapping[str, Any]) -> bool:
+def evaluate(condition: Condition | Expression | None, answers: Mapping[str, Any]) -> bool:
     """Decide whether a condition holds for the given answers (None holds always)."""
     if condition is None:
         return True
+    if isinstance(condition, Expression):
+        return condition.holds(answers)
     if condition.all is not None:
         return all(evaluate(c, answers) for c in condition.all)
     if condition.any is not None:

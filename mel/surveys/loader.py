@@ -34,9 +34,14 @@ def _message(error: dict[str, Any]) -> str:
     return message.removeprefix("Value error, ")
 
 
+def _shown(part: object) -> bool:
+    """Whether a part of a pydantic location is a key or index (not a union's tag)."""
+    return isinstance(part, int) or (isinstance(part, str) and not part.startswith("~"))
+
+
 def _explain(doc: YamlDocument, errors: list[Any]) -> list[Problem]:
     """Locate pydantic errors; a misspelt key is reported once, with the likely intent."""
-    errors = [{**e, "loc": tuple(p for p in e["loc"] if isinstance(p, int | str))} for e in errors]
+    errors = [{**e, "loc": tuple(p for p in e["loc"] if _shown(p))} for e in errors]
     missing = {e["loc"] for e in errors if e["type"] == "missing"}
     explained: set[tuple[Any, ...]] = set()
     problems = []

@@ -4,11 +4,24 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, PlainValidator, field_validator, model_validator
 
-from mel.surveys.conditions import Condition
+from mel.surveys.conditions import Rule, evaluate
+from mel.surveys.expr import ChoiceFilter, Expression
+from mel.surveys.parts import (  # NAME_PATTERN/NAME_RULE: still importable from here
+    MAX_ROWS,
+    NAME_PATTERN,  # noqa: F401
+    NAME_RULE,  # noqa: F401
+    Choice,
+    Constraint,
+    RepeatCount,
+    Required,
+    Statement,
+    _disorder,
+    check_name,
+)
 from mel.surveys.text import LocalText, StrictModel
 
 QuestionType = Literal[
@@ -23,12 +36,31 @@ QuestionType = Literal[
     "text",
     "date",
     "note",
+    "calculate",
+    "time",
+    "datetime",
+    "range",
+    "repeat",
 ]
 QUESTION_TYPES: tuple[str, ...] = QuestionType.__args__  # type: ignore[attr-defined]
-NUMERIC_TYPES = ("integer", "decimal", "rating", "nps")
+NUMERIC_TYPES = ("integer", "decimal", "rating", "nps", "range")
 CHOICE_TYPES = ("select_one", "select_multiple")
-NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
-NAME_RULE = "names use lower-case letters, digits and _ and start with a letter"
+# What a row of a repeat group may ask (one answer per question, no nested groups).
+ROW_TYPES = (
+    "select_one",
+    "select_multiple",
+    "integer",
+    "decimal",
+    "rating",
+    "nps",
+    "yes_no",
+    "text",
+    "date",
+    "time",
+    "datetime",
+    "range",
+    "note",
+)
 # XLSForm's or_other: a choice question with `other: true` offers "other" (stored as this
 # value) and a text box, stored as `<question>__other`. The analysis frame and the exports
 # call the text `<question>__other_text` (a select_multiple's `<question>__other` is the
@@ -87,85 +119,38 @@ def _bound(value: object) -> float | date | str:
 Bound = Annotated[float | date | str, PlainValidator(_bound)]
 
 
-def _check_name(value: str) -> str:
-    if not NAME_PATTERN.match(value):
-        raise ValueError(f"invalid name {value!r}: {NAME_RULE}")
-    return value
-
-
-class Choice(StrictModel):
-    """One option of a choice list; `value` is what is stored."""
-
-    value: str | int
-    label: LocalText
-
-
-class Constraint(StrictModel):
-    """Limits on an answer, with the message shown when they are broken."""
-
-    min: float | None = None
-    max: float | None = None
-    min_length: int | None = None
-    max_length: int | None = None
-    regex: str | None = None
-    min_selected: int | None = None
-    max_selected: int | None = None
-    message: LocalText | None = None
-
-    @field_validator("regex")
-    @classmethod
-    def _compiles(cls, value: str | None) -> str | None:
-        if value is not None:
-            try:
-                re.compile(value)
-            except re.error as exc:
-                raise ValueError(f"regex does not compile: {exc}") from None
-        return value
-
-    def disorder(self) -> tuple[str, str] | None:
-        """Return the first (low, high) pair of limits where low exceeds high."""
-        return _disorder(
-            self, ("min", "max"), ("min_length", "max_length"), ("min_selected", "max_selected")
-        )
-
-
-def _disorder(model: StrictModel, *pairs: tuple[str, str]) -> tuple[str, str] | None:
-    for low, high in pairs:
-        lo, hi = getattr(model, low), getattr(model, high)
-        if lo is not None and hi is not None and lo > hi:
-            return low, high
-    return None
-
-
-class Statement(StrictModel):
-    """One row of a Likert matrix; stored as `<question>__<name>`."""
-
-    name: str
-    label: LocalText
-    reverse: bool = False
-
-    _name = field_validator("name")(classmethod(lambda cls, v: _check_name(v)))
-
-
 class Question(StrictModel):
-    """A question; which optional fields apply depends on `type`."""
+    """A question; which optional fields apply depends on `type`.
+
+    A `calculate` question shows nothing: its `calculation` (an expression) is computed from
+    the answers before it and stored under its name like an answer.
+    """
 
     name: str
     type: QuestionType
     label: LocalText
     hint: LocalText | None = None
-    required: bool = False
-    relevant: Condition | None = None
+    required: Required = False
+    relevant: Rule | None = None
     constraint: Constraint | None = None
+    calculation: Expression | None = None
+    choice_filter: ChoiceFilter | None = None
+    # A repeat group: its questions are asked once per row; the rows are stored as a list.
+    # Without repeat_count the participant adds rows ("add another"), up to max_rows.
+    questions: list[Question] | None = None
+    repeat_count: RepeatCount | None = None
+    max_rows: int | None = Field(default=None, ge=1, le=MAX_ROWS)
+    row_label: LocalText | None = None  # e.g. "Partner" → legends "Partner 1", "Partner 2"
     choices: str | None = None
     statements: list[Statement] | None = None
     min: Bound | None = None
     max: Bound | None = None
+    step: float | None = Field(default=None, gt=0)
     multiline: bool = False
     other: bool = False
     sensitive: bool = False
 
-    _name = field_validator("name")(classmethod(lambda cls, v: _check_name(v)))
+    _name = field_validator("name")(classmethod(lambda cls, v: check_name(v)))
 
     @model_validator(mode="after")
     def _fields_fit_type(self) -> Question:
@@ -188,11 +173,64 @@ class Question(StrictModel):
             raise ValueError("'min'/'max' of a date question are dates like 2025-12-31 or 'today'")
         if kind != "date" and any(not isinstance(v, float) for v in limits):
             raise ValueError(f"'min'/'max' of a {kind} question are numbers")
-        if kind == "rating" and (self.min is None or self.max is None):
-            raise ValueError("a rating question needs 'min' and 'max' (e.g. 1 and 10)")
-        if kind == "note" and self.required:
-            raise ValueError("a note cannot be required")
+        if kind in ("rating", "range") and (self.min is None or self.max is None):
+            raise ValueError(f"a {kind} question needs 'min' and 'max' (e.g. 1 and 10)")
+        if self.step is not None and kind != "range":
+            raise ValueError(f"'step' does not apply to a {kind} question")
+        if kind == "range" and self.disorder() is None and self.steps() is None:
+            raise ValueError("'max' - 'min' of a range must be a whole number of steps")
+        if kind in ("note", "calculate") and self.required is not False:
+            raise ValueError(f"a {kind} cannot be required")
+        if kind == "calculate" and self.calculation is None:
+            raise ValueError("a calculate question needs 'calculation' (an expression)")
+        if kind not in CHOICE_TYPES and self.choice_filter is not None:
+            raise ValueError(f"'choice_filter' does not apply to a {kind} question")
+        if kind == "repeat":
+            if not self.questions:
+                raise ValueError("a repeat question needs 'questions' (asked once per row)")
+            for inner in self.questions:
+                if inner.type not in ROW_TYPES:
+                    raise ValueError(f"a repeat's row cannot hold a {inner.type} question")
+            if self.constraint is not None or self.required is not False:
+                raise ValueError("'required'/'constraint' apply to the questions of a repeat")
+        elif self.questions or self.repeat_count is not None or self.max_rows or self.row_label:
+            raise ValueError(
+                f"'questions'/'repeat_count'/'max_rows'/'row_label' do not apply to a {kind}"
+            )
+        if kind != "calculate" and self.calculation is not None:
+            raise ValueError(f"'calculation' does not apply to a {kind} question")
+        if kind in ("note", "calculate") and self.constraint is not None:
+            raise ValueError(f"'constraint' does not apply to a {kind} question")
         return self
+
+    def steps(self) -> list[float] | None:
+        """Return the values of a range (min, min + step, … max); None if they do not fit."""
+        if not isinstance(self.min, float) or not isinstance(self.max, float):
+            return None
+        step = self.step or 1.0
+        count = (self.max - self.min) / step
+        if count < 0 or abs(count - round(count)) > 1e-9 or count > 100_000:
+            return None
+        return [round(self.min + i * step, 10) for i in range(int(round(count)) + 1)]
+
+    def row_limit(self) -> int:
+        """Return the most rows a repeat group may have."""
+        return self.max_rows or MAX_ROWS
+
+    def required_now(self, answers: dict[str, Any]) -> bool:
+        """Whether an answer is required given the answers so far (`required` may be a rule)."""
+        if isinstance(self.required, Expression):
+            return self.required.holds(answers)
+        return self.required
+
+    @property
+    def always_required(self) -> bool:
+        """Whether `required: true` (not a rule)."""
+        return self.required is True
+
+    def relevant_now(self, answers: dict[str, Any]) -> bool:
+        """Whether the question is asked given the answers so far."""
+        return evaluate(self.relevant, answers)
 
     def disorder(self) -> tuple[str, str] | None:
         """Return ("min", "max") when min exceeds max ('today' is compared with nothing)."""
@@ -238,10 +276,10 @@ class Page(StrictModel):
 
     name: str
     title: LocalText | None = None
-    relevant: Condition | None = None
+    relevant: Rule | None = None
     questions: list[Question] = Field(min_length=1)
 
-    _name = field_validator("name")(classmethod(lambda cls, v: _check_name(v)))
+    _name = field_validator("name")(classmethod(lambda cls, v: check_name(v)))
 
 
 class Consent(StrictModel):

@@ -135,6 +135,12 @@ def reference(engine: Engine, programme: str, wave: str, instrument: str) -> pd.
     design = pd.DataFrame(rows, columns=[c for c in DESIGN_COLUMNS if person or c != "fpc_persons"])
     answers: dict[str, pd.Series] = {}
     for q in questions(definitions):
+        if q.type == "repeat":  # the frame counts the rows; they are in the long frame
+            stored = [r.answers.get(q.name) for r in responses]
+            answers[f"{q.name}__rows"] = pd.Series(
+                [float(len(v)) if isinstance(v, list) else math.nan for v in stored], dtype=float
+            )
+            continue
         for key in q.columns():
             values = [r.answers.get(key) for r in responses]
             if q.type == "select_multiple":

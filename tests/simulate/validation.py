@@ -31,6 +31,9 @@ def answer_problems(
                         problems.append(f"{key}: required but not answered")
                 else:
                     problems.extend(f"{key}: {p}" for p in value_problems(survey, question, value))
+                    rule = question.constraint.expression if question.constraint else None
+                    if rule is not None and not rule.holds(answers, value):
+                        problems.append(f"{key}: {value!r} breaks {rule}")
     return problems
 
 
@@ -93,4 +96,37 @@ def value_problems(survey: InstrumentDefinition, question: Question, value: Any)
         if constraint and constraint.regex and not re.fullmatch(constraint.regex, value):
             found.append("does not match the pattern")
         return found
+    if kind == "time":
+        ok = isinstance(value, str) and re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", value)
+        return [] if ok else [f"{value!r} not a time"]
+    if kind == "datetime":
+        ok = isinstance(value, str) and re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d", value)
+        return [] if ok else [f"{value!r} not a date-time"]
+    if kind == "range":
+        ok = any(value == v for v in question.steps() or []) and not isinstance(value, bool)
+        return [] if ok else [f"{value!r} not one of the range's steps"]
+    if kind == "calculate":
+        return [] if isinstance(value, int | float | str | bool) else [f"{value!r} not a value"]
+    if kind == "repeat":
+        return _row_problems(survey, question, value)
     return [f"{kind} questions store nothing"]
+
+
+def _row_problems(survey: InstrumentDefinition, group: Question, rows: Any) -> list[str]:
+    """What is wrong with the rows of a repeat group (each row as its questions say)."""
+    if not isinstance(rows, list) or len(rows) > group.row_limit():
+        return [f"{rows!r} is not a list of at most {group.row_limit()} rows"]
+    found = []
+    for number, row in enumerate(rows, start=1):
+        if not isinstance(row, dict):
+            found.append(f"row {number} is no mapping")
+            continue
+        for inner in group.questions or []:
+            value = row.get(inner.name)
+            if value is None:
+                if inner.required is True:
+                    found.append(f"row {number}: {inner.name} required but not answered")
+                continue
+            problems = value_problems(survey, inner, value)
+            found.extend(f"row {number}: {inner.name}: {p}" for p in problems)
+    return found

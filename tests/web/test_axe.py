@@ -19,7 +19,7 @@ from sqlalchemy.engine import Engine
 
 from mel.settings import project_path
 from mel.surveys.loader import load_instrument
-from mel.surveys.schema import InstrumentDefinition, Page
+from mel.surveys.schema import InstrumentDefinition, Page, Question
 from mel.web.survey import flow
 from tests.browser import Audits, chromium, needs_chromium, serve
 from tests.factories import invite, open_survey
@@ -61,9 +61,21 @@ def shown(page: Any, name: str) -> Any:
     return page.locator(f'[name="{name}"]')
 
 
+def asked(page_def: Page) -> list[Question]:
+    """The page's questions, a repeat group's as the questions of each possible row."""
+    return [
+        inner.model_copy(update={"name": f"{question.name}__{row}__{inner.name}"})
+        if question.type == "repeat"
+        else question
+        for question in page_def.questions
+        for row in range(1, question.row_limit() + 1 if question.type == "repeat" else 2)
+        for inner in (question.questions or [question])
+    ]
+
+
 def answer(page: Any, page_def: Page, *, wrong: bool = False) -> None:
     """Answer every question shown validly; or (wrong=True) type nonsense in number/date boxes."""
-    for question in page_def.questions:
+    for question in asked(page_def):
         if question.type == "date":
             parts = ("31", "2", "2025") if wrong else ("1", "3", "2025")
             for part, typed in zip(("day", "month", "year"), parts, strict=True):
@@ -94,7 +106,7 @@ def can_show_errors(page: Any, page_def: Page) -> bool:
     return any(
         (question.required or question.type in TYPED)
         and any(shown(page, n).count() for n in [*question.columns(), f"{question.name}__day"])
-        for question in page_def.questions
+        for question in asked(page_def)
     )
 
 
@@ -150,6 +162,22 @@ def test_every_page_of_a_shipped_survey(
         context.close()
     report(audits)
     assert audits.runs >= 2 * 2 * (len(survey.pages) + 4)
+
+
+@pytest.mark.parametrize("name", ["roster", "cascade", "piping"])
+def test_every_page_of_a_feature_survey(
+    engine: Engine, live_server: str, browser: Any, name: str
+) -> None:
+    """Repeat groups (rows, add and remove buttons), filtered choices and piped texts."""
+    path = DATA / f"{name}.yaml"
+    survey = load_instrument(path)
+    link = open_survey(engine, path)
+    audits = Audits()
+    for lang in LANGUAGES:
+        context = browser.new_context(locale=f"{lang}-NL")
+        walk(context.new_page(), audits, survey, f"{live_server}{link}?lang={lang}")
+        context.close()
+    report(audits)
 
 
 def test_final_check_and_error_pages(engine: Engine, live_server: str, browser: Any) -> None:

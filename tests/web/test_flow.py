@@ -171,7 +171,9 @@ def test_minimal_survey_with_every_type(engine: Engine, participant: Participant
         }
     )
     assert participant.path.endswith("/p/tweede"), participant.html
-    participant.post({"toelichting": "Prima", "datum": "2025-06-30"})
+    participant.post(
+        {"toelichting": "Prima", "datum": "2025-06-30", "begintijd": "9:15", "tevredenheid": "4.5"}
+    )
     response = only_response(engine)
     assert response.status == "complete"
     assert response.answers == {
@@ -187,6 +189,11 @@ def test_minimal_survey_with_every_type(engine: Engine, participant: Participant
         "verder": True,
         "toelichting": "Prima",
         "datum": "2025-06-30",
+        "begintijd": "09:15",
+        "afspraak": None,
+        "tevredenheid": 4.5,
+        "collega": [],  # the one row shown was left empty
+        "totaal_uren": 90,  # the calculation: aantal * uren
     }
 
 
@@ -220,7 +227,15 @@ def test_every_real_instrument_can_be_completed(
             break
         page = survey.pages[flow.page_index(survey, participant.path.rsplit("/", 1)[1]) or 0]
         answers: dict[str, object] = {}
-        for question in page.questions:
+        asked = [
+            inner.model_copy(update={"name": f"{question.name}__{row}__{inner.name}"})
+            if question.type == "repeat"
+            else question
+            for question in page.questions
+            for row in range(1, question.row_limit() + 1 if question.type == "repeat" else 2)
+            for inner in (question.questions or [question])
+        ]
+        for question in asked:
             for name in question.columns():
                 if f'name="{name}"' in participant.html:
                     fake = (

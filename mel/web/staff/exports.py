@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, g, render_template
+from flask import Blueprint, abort, current_app, g, render_template, request
 from flask.typing import ResponseReturnValue
 from sqlmodel import col, select
 
@@ -77,19 +77,26 @@ def data_file(code: str, wave_code: str, instrument_code: str, fmt: str) -> Resp
         abort(404)
     programme, wave, instrument = _wave_and_instrument(code, wave_code, instrument_code)
     built = _build(programme, wave, instrument)
-    content = export.write(built, fmt)
+    # ?table=<repeat group>: that group's long table (one row per repeat row), as CSV.
+    table = request.args.get("table")
+    if table is not None and (table not in built.repeats or fmt != "csv"):
+        abort(404)
+    content = export.write(built, fmt, table=table)
     record(
         get_session(),
         actor(),
         "export",
         programme=programme,
-        target=f"{wave.code}/{instrument.code}",
+        target=f"{wave.code}/{instrument.code}" + (f"/{table}" if table else ""),
         format=fmt,
-        rows=len(built.data),
+        rows=len(built.repeats[table] if table else built.data),
     )
     get_session().commit()
+    suffix = f"-{table}" if table else ""
     return download(
-        content, f"mel-{programme}-{wave.code}-{instrument.code}.{fmt}", export.MEDIA_TYPES[fmt]
+        content,
+        f"mel-{programme}-{wave.code}-{instrument.code}{suffix}.{fmt}",
+        export.MEDIA_TYPES[fmt],
     )
 
 

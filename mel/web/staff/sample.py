@@ -18,6 +18,7 @@ from sqlmodel import select
 
 from mel.i18n import translate
 from mel.models import Programme, Wave
+from mel.services.filters import programme_waves
 from mel.services.privacy import record
 from mel.services.sampling import SamplingError
 from mel.services.sampling.plan import neyman_sds
@@ -27,7 +28,6 @@ from mel.web.database import get_session
 from mel.web.staff import output as staff_output
 from mel.web.staff.auth import PostForm, actor, programme_or_404, staff_required
 from mel.web.staff.dashboard import lang
-from mel.services.filters import programme_waves
 
 bp = Blueprint("sample", __name__, url_prefix="/staff")
 ROLES = ("admin", "staff")

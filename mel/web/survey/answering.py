@@ -26,7 +26,8 @@ from mel.web.database import get_session
 from mel.web.security import error_page
 from mel.web.survey import entry, flow, units
 from mel.web.survey.entry import Access
-from mel.web.survey.forms import PageForm, build_page_form
+from mel.web.survey.forms import PageForm, build_page_form, page_handlers
+from mel.web.survey.repeat_field import ADD, REMOVE, RepeatHandler
 
 
 def secret_key() -> str:
@@ -76,7 +77,10 @@ def save_page(
         return switch_language(
             access, survey, index, final, switch, lambda row: (merged(row), row.current_page)
         )
-    if request.form.get("_action") == "back":
+    action = request.form.get("_action", "")
+    if action.startswith((ADD, REMOVE)):
+        return change_rows(access, survey, index, final, action, values, merged)
+    if action == "back":
         saved = store.save_answers(
             get_session(), response, lambda row: (merged(row), row.current_page), g.lang
         )
@@ -102,6 +106,58 @@ def save_page(
     if saved.status == "complete":
         return redirect_to(url_for("survey.done", kind=access.kind, token=access.token))
     return redirect_to(location(access, survey, flow.next_page(survey, index, saved.answers)))
+
+
+def change_rows(
+    access: Access,
+    survey: InstrumentDefinition,
+    index: int,
+    final: bool,
+    action: str,
+    values: dict[str, Any],
+    merged: Callable[[Any], dict[str, Any]],
+) -> ResponseReturnValue:
+    """Add a row to a repeat group, or remove one, and show the page again.
+
+    What passed its checks is saved first (as when going back). After "add another" the
+    page keeps everything typed, with one more row; after "remove" it shows the saved rows.
+    """
+    kind, _, rest = action.partition(":")
+    name, _, row = rest.partition(":")
+    handler = next(
+        (
+            h
+            for h in form_handlers(survey, index)
+            if isinstance(h, RepeatHandler) and h.adds and h.question.name == name
+        ),
+        None,
+    )
+    if handler is None:
+        return error_page(400, "tampered")
+    if kind + ":" == REMOVE:
+        rows = list(values.get(name) or [])
+        if not row.isdigit() or not 1 <= int(row) <= len(rows):
+            return error_page(400, "tampered")
+        del rows[int(row) - 1]
+        values[name] = rows
+
+    saved = store.save_answers(
+        get_session(), access.response, lambda r: (merged(r), r.current_page), g.lang
+    )
+    if kind + ":" == REMOVE:
+        form = build_page_form(survey, survey.pages[index], saved.answers, g.lang)
+    else:
+        shown = handler.row_count(saved.answers, request.form)
+        rows = min(shown + 1, handler.question.row_limit())
+        form = build_page_form(
+            survey, survey.pages[index], saved.answers, g.lang, request.form, rows=rows
+        )
+    return render_page(access, survey, index, form, final, show_errors=False)
+
+
+def form_handlers(survey: InstrumentDefinition, index: int) -> list[Any]:
+    """Return the handlers of page `index` in the participant's language."""
+    return page_handlers(survey, survey.pages[index], g.lang)
 
 
 def switch_language(

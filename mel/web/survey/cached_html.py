@@ -18,6 +18,7 @@ from flask import Flask, current_app, g
 from markupsafe import Markup
 
 from mel.web.survey.forms import Item
+from mel.web.survey.piped import PersonalOptions
 
 CACHE_SIZE = 4096  # fragments kept per app and kind (a survey needs a few hundred)
 Pieces = tuple[tuple[str, Markup, Markup], ...]
@@ -28,6 +29,9 @@ def option_inputs(
 ) -> Markup:
     """Return the inputs of a choice (radio or checkbox) with the chosen value(s) checked."""
     chosen = value if type == "checkbox" and isinstance(value, list | tuple) else (value,)
+    if isinstance(options, PersonalOptions):  # labels with a participant's answers
+        pieces = _render_options(tuple(options), name, id, type)
+        return Markup("").join([on if option in chosen else off for option, off, on in pieces])
     pieces = _cached(
         "options",
         (tuple(options), name, id, type),
@@ -47,6 +51,8 @@ def question_html(item: Item) -> Markup:
 
 def _state(item: Item) -> tuple[Any, ...] | None:
     """Return what an item shows beyond its definition, or None if that is not cacheable."""
+    if item.personal:  # shows a participant's answers (piping)
+        return None
     if item.errors or (item.other is not None and (item.other.value or item.other.errors)):
         return None
     listed = {value for value, _ in item.options}

@@ -198,6 +198,13 @@ class LikertHandler(ChoiceHandler):
             for name, _ in self.rows()
         }
 
+    def error_field(self) -> str:
+        return self.rows()[0][0]
+
+    def answer(self, values: dict[str, Any]) -> Any:
+        """A matrix has no single answer; `.` is empty (its rows are ${name__statement})."""
+        return None
+
     def _row_check(self, statement: str):  # type: ignore[no-untyped-def]
         """Return a validator for one statement whose messages name the statement."""
 

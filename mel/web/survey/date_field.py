@@ -38,6 +38,7 @@ class DateHandler(Handler):
     """
 
     kind = "date"
+    parts: tuple[str, ...] = DATE_PARTS  # the boxes shown, in order
 
     def part_name(self, part: str) -> str:
         """Return the form field of one part: `<name>__day`, `__month` or `__year`."""
@@ -66,6 +67,12 @@ class DateHandler(Handler):
     def hints(self) -> list[str]:
         return [self.text("hint_date")]
 
+    def error_field(self) -> str:
+        return self.part_name("day")
+
+    def required_message(self) -> str:
+        return self.text("err_required_date")
+
     def today(self) -> date:
         """Return today's date where the participants are (the Netherlands)."""
         return datetime.now(PARTICIPANTS_TIME).date()
@@ -79,8 +86,8 @@ class DateHandler(Handler):
         if found is None and legacy:
             found = parse_date(legacy) or DateProblem("err_date", DATE_PARTS)
         if found is None:
-            if self.question.required:
-                raise StopValidation(self.text("err_required_date"))
+            if self.question.always_required:  # a rule for `required`: see PageForm.validate
+                raise StopValidation(self.required_message())
             field.wrong = ()
             return
         if isinstance(found, DateProblem):

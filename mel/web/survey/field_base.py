@@ -23,6 +23,7 @@ CONSTRAINT_KEYS = {
     "err_min_selected",
     "err_max_selected",
     "err_date_between",
+    "err_constraint",
 }
 
 
@@ -95,6 +96,14 @@ class Handler:
         """Return an interface string in the page's language and the survey's address form."""
         return translate(key, self.lang, address=self.survey.address, **values)
 
+    def error_field(self) -> str:
+        """Return the form field that carries the question's own errors."""
+        return self.question.name
+
+    def answer(self, values: dict[str, Any]) -> Any:
+        """Return the question's answer (`.` in its constraint) from its stored values."""
+        return values.get(self.question.name)
+
     def required_message(self) -> str:
         """Return the message for a required question left empty."""
         return self.message("err_required_text")
@@ -106,7 +115,7 @@ class Handler:
         if isinstance(raw, str):
             raw = clean_text(raw)
         if raw in (None, "", []):
-            if self.question.required:
+            if self.question.always_required:  # a rule for `required`: see PageForm.validate
                 raise StopValidation(self.required_message())
             return
         field.parsed = self.parse(raw)

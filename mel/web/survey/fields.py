@@ -25,6 +25,8 @@ from mel.web.survey.choice_fields import (
 )
 from mel.web.survey.date_field import DateHandler
 from mel.web.survey.field_base import DEFAULT_MAX_CHARS, Handler
+from mel.web.survey.repeat_field import RepeatHandler
+from mel.web.survey.time_fields import DateTimeHandler, TimeHandler
 from mel.web.survey.values import field_number, parse_decimal, parse_integer
 
 MAX_SCALE_OPTIONS = 21  # wider integer scales get a number box instead of radio buttons
@@ -94,6 +96,48 @@ class DecimalHandler(IntegerHandler):
         return number
 
 
+class RangeScaleHandler(ScaleHandler):
+    """A range with at most 21 values (min to max by step), as a row of radio buttons."""
+
+    def options(self) -> list[tuple[str, str]]:
+        return [(field_number(v, "en"), field_number(v, self.lang)) for v in _range(self)]
+
+    def choice_values(self) -> dict[str, Any]:
+        return {value: _stored(float(value)) for value, _ in self.options()}
+
+
+class RangeHandler(DecimalHandler):
+    """A wide range typed as a number, which must be one of its steps."""
+
+    def parse(self, raw: str) -> float | int:
+        values = _range(self)
+        whole = all(float(v).is_integer() for v in values)
+        # Whole steps read 1.250 as a thousand two hundred and fifty, as integer questions do.
+        number = parse_integer(raw) if whole else None
+        if number is None:
+            number = super().parse(raw)
+        if not any(abs(number - v) < 1e-9 for v in values):
+            low, high = values[0], values[-1]
+            raise ValidationError(
+                self.message(
+                    "err_step",
+                    min=field_number(low, self.lang),
+                    max=field_number(high, self.lang),
+                    step=field_number(self.question.step or 1, self.lang),
+                )
+            )
+        return _stored(number)
+
+
+def _range(handler: Handler) -> list[float]:
+    return handler.question.steps() or []
+
+
+def _stored(number: float) -> float | int:
+    """A range value as stored: a whole number as int."""
+    return int(number) if float(number).is_integer() else number
+
+
 class NoteHandler(Handler):
     """Text shown on the page; nothing is asked or stored."""
 
@@ -118,11 +162,18 @@ HANDLERS: dict[str, type[Handler]] = {
     "text": TextHandler,
     "date": DateHandler,
     "note": NoteHandler,
+    "calculate": NoteHandler,
+    "time": TimeHandler,
+    "datetime": DateTimeHandler,
+    "range": RangeHandler,
+    "repeat": RepeatHandler,  # never shown (see forms.build_page_form); nothing is posted
 }
 
 
 def handler_for(question: Question, survey: InstrumentDefinition, lang: str) -> Handler:
     """Return the handler of a question (scales too wide for buttons get a number box)."""
+    if question.type == "range" and len(question.steps() or []) <= MAX_SCALE_OPTIONS:
+        return RangeScaleHandler(question, survey, lang)
     if question.type in ("rating", "nps"):
         low, high = question.bounds()
         if (

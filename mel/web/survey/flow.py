@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from mel.surveys.conditions import Condition, evaluate
+from mel.surveys.expr import Expression, to_stored
 from mel.surveys.schema import InstrumentDefinition, Page, Question
 
 
@@ -19,9 +20,10 @@ def page_index(survey: InstrumentDefinition, name: str) -> int | None:
 
 
 def shows(page: Page, answers: dict[str, Any]) -> bool:
-    """Decide whether a page is shown given the answers so far."""
+    """Decide whether a page is shown given the answers so far (a page of calculations
+    alone is never shown: it has nothing to ask)."""
     return evaluate(page.relevant, answers) and any(
-        evaluate(q.relevant, answers) for q in page.questions
+        q.type != "calculate" and evaluate(q.relevant, answers) for q in page.questions
     )
 
 
@@ -33,14 +35,19 @@ def stored_keys(question: Question) -> list[str]:
 
 
 def clean_answers(survey: InstrumentDefinition, answers: dict[str, Any]) -> dict[str, Any]:
-    """Keep only answers to questions that are still shown (in page order)."""
+    """Keep only answers to questions that are still shown (in page order), and compute
+    each relevant calculation from the answers before it."""
     kept: dict[str, Any] = {}
     for page in survey.pages:
         if not evaluate(page.relevant, kept):
             continue
         for question in page.questions:
-            if evaluate(question.relevant, kept):
-                kept.update({c: answers[c] for c in stored_keys(question) if c in answers})
+            if not evaluate(question.relevant, kept):
+                continue
+            if question.calculation is not None:
+                kept[question.name] = to_stored(question.calculation.value(kept))
+                continue
+            kept.update({c: answers[c] for c in stored_keys(question) if c in answers})
     return kept
 
 
@@ -56,7 +63,7 @@ def previous_page(survey: InstrumentDefinition, index: int, answers: dict[str, A
     return next((i for i in range(index - 1, -1, -1) if shows(survey.pages[i], answers)), None)
 
 
-def _referenced(condition: Condition | None) -> set[str]:
+def _referenced(condition: Condition | Expression | None) -> set[str]:
     """Return the names of the questions a condition refers to."""
     return {name for _, name, _ in condition.questions()} if condition else set()
 
@@ -102,10 +109,31 @@ def first_incomplete(survey: InstrumentDefinition, answers: dict[str, Any]) -> i
         if not shows(page, answers):
             continue
         for question in page.questions:
-            if (
-                question.required
-                and evaluate(question.relevant, answers)
-                and any(answers.get(c) in (None, "", []) for c in question.columns())
+            if not evaluate(question.relevant, answers):
+                continue
+            if question.required_now(answers) and any(
+                answers.get(c) in (None, "", []) for c in question.columns()
             ):
                 return i
+            if question.type == "repeat" and _row_missing(question, answers):
+                return i
     return None
+
+
+def _row_missing(group: Question, answers: dict[str, Any]) -> bool:
+    """Whether a stored row of a repeat group lacks an answer its row requires (a row can
+    be saved half-filled by "back" or "add another", and the page passed by a resume)."""
+    rows = answers.get(group.name)
+    for row in rows if isinstance(rows, list) else []:
+        if not isinstance(row, dict):
+            continue
+        known = {**answers, **row}
+        for inner in group.questions or []:
+            if (
+                inner.type != "note"
+                and evaluate(inner.relevant, answers)
+                and inner.required_now(known)
+                and row.get(inner.name) in (None, "", [])
+            ):
+                return True
+    return False

@@ -9,11 +9,12 @@ from werkzeug.datastructures import MultiDict
 from wtforms.form import BaseForm
 
 from mel.surveys.conditions import evaluate
-from mel.surveys.schema import InstrumentDefinition, Page
-from mel.web.survey.choice_fields import ChoiceHandler, LikertHandler
-from mel.web.survey.date_field import DateHandler
+from mel.surveys.schema import OTHER, InstrumentDefinition, Page
 from mel.web.survey.fields import Handler, handler_for
-from mel.web.survey.values import DATE_PARTS
+from mel.web.survey.items import Item, item_errors, item_view, offered
+from mel.web.survey.repeat_field import RepeatHandler
+
+__all__ = ["CONTROL_FIELDS", "Item", "PageForm", "build_page_form", "page_handlers"]
 
 # Form keys that are not answers: CSRF token, the pressed button, the final submission id.
 CONTROL_FIELDS = ("csrf_token", "_action", "_submission")
@@ -22,67 +23,60 @@ _HANDLERS: dict[tuple[int, str, str], tuple[InstrumentDefinition, list[Handler]]
 
 
 @dataclass
-class Item:
-    """One question as the template shows it."""
-
-    handler: Handler
-    kind: str
-    name: str
-    id: str
-    label: str
-    hint: str | None
-    hints: list[str]
-    required: bool
-    errors: list[str]
-    value: Any = None
-    options: tuple[tuple[str, str], ...] = ()
-    rows: list[Row] = field(default_factory=list)
-    other: Row | None = None
-    parts: list[Part] = field(default_factory=list)
-
-    @property
-    def described_by(self) -> str:
-        """Return the ids of this question's hint and error, for aria-describedby."""
-        ids = []
-        if self.hint or self.hints:
-            ids.append(f"{self.id}-hint")
-        if self.errors:
-            ids.append(f"{self.id}-error")
-        return " ".join(ids)
-
-
-@dataclass
-class Row:
-    """One statement of a Likert question."""
-
-    name: str
-    id: str
-    label: str
-    value: Any
-    errors: list[str]
-
-
-@dataclass
-class Part:
-    """One box of a date (day, month or year); `invalid` marks the boxes to correct."""
-
-    name: str
-    id: str
-    label: str
-    value: str
-    invalid: bool
-
-
-@dataclass
 class PageForm:
     """A page's form: the WTForms form and the handlers of its relevant questions."""
 
     form: BaseForm
     handlers: list[Handler]
+    stored: dict[str, Any] = field(default_factory=dict)
+    allowed: dict[str, bool] = field(default_factory=dict)  # posted names: may repeat?
 
     def validate(self) -> bool:
-        """Check every field; errors land on the fields."""
-        return self.form.validate()
+        """Check every field, then the rules that read other answers (a constraint or a
+        `required` written as an expression) with this page's answers applied; errors
+        land on the fields."""
+        valid = self.form.validate()
+        known = {**self.stored, **self.answers()}
+        checks: list[tuple[Handler, dict[str, Any]]] = []
+        for handler in self.handlers:
+            if not isinstance(handler, RepeatHandler):
+                checks.append((handler, known))
+                continue
+            # In a row, ${name} of a question of the group means this row's answer.
+            rows = handler.from_form(self.form)[handler.question.name]
+            for row in range(1, handler.rows_in(self.form) + 1):
+                values = rows[row - 1] if row <= len(rows) else {}
+                checks.extend((h, {**known, **values}) for h in handler.row_handlers(row))
+        for handler, answers in checks:
+            if not handler.form_fields() or handler.error_field() not in self.form:
+                continue  # a note asks nothing; a row question that is not relevant
+            message = self._rule_error(handler, answers)
+            if message is not None:
+                self.form[handler.error_field()].errors = [message]
+                valid = False
+        return valid
+
+    def _rule_error(self, handler: Handler, known: dict[str, Any]) -> str | None:
+        """Return what breaks a rule that reads other answers: a `required` or constraint
+        expression, or a choice the question's filter does not offer (None: all well)."""
+        question, target = handler.question, self.form[handler.error_field()]
+        if target.errors:
+            return None
+        values = handler.from_form(self.form)
+        empty = all(values.get(c) in (None, "", []) for c in question.columns())
+        rule = question.constraint.expression if question.constraint else None
+        allowed = offered(handler, self.stored)
+        chosen = values.get(question.name)
+        chosen = chosen if isinstance(chosen, list) else [chosen]
+        if empty and question.required_now(known):
+            return handler.required_message()
+        if allowed is not None and any(
+            v not in (None, OTHER) and str(v) not in allowed for v in chosen
+        ):
+            return handler.text("err_choice")
+        if not empty and rule is not None and not rule.holds(known, handler.answer(values)):
+            return handler.message("err_constraint")
+        return None
 
     def answers(self) -> dict[str, Any]:
         """Return the stored form of every answer that passed its checks."""
@@ -96,21 +90,19 @@ class PageForm:
         return [
             (message, f"#{anchor}")
             for item in self.items()
-            for message, anchor in _item_errors(item)
+            for message, anchor in item_errors(item)
         ]
 
     def items(self) -> list[Item]:
         """Return the view of every relevant question, in page order."""
-        return [_item(handler, self.form) for handler in self.handlers]
+        return [item_view(handler, self.form, self.stored) for handler in self.handlers]
 
     def unknown_keys(self, formdata: MultiDict[str, str], *, final: bool) -> list[str]:
         """Return posted keys this page does not expect, or single fields posted twice."""
         allowed: dict[str, bool] = {"csrf_token": False, "_action": False, "_language": False}
         if final:
             allowed["_submission"] = False
-        for handler in self.handlers:
-            for name, _ in handler.form_fields():
-                allowed[name] = handler.multiple
+        allowed.update(self.allowed)
         return sorted(
             key
             for key in formdata.keys()
@@ -143,12 +135,26 @@ def build_page_form(
     answers: dict[str, Any],
     lang: str,
     formdata: MultiDict[str, str] | None = None,
+    rows: int | None = None,
 ) -> PageForm:
-    """Compose the form of a page's relevant questions, filled from a post or from answers."""
+    """Compose the form of a page's relevant questions, filled from a post or from answers.
+
+    `rows` overrides the number of rows of "add another" repeat groups (after a press of
+    "add another" the page is shown again with one more).
+    """
     handlers = [
-        h for h in page_handlers(survey, page, lang) if evaluate(h.question.relevant, answers)
+        h
+        for h in page_handlers(survey, page, lang)
+        if h.question.type != "calculate" and evaluate(h.question.relevant, answers)
     ]
-    form = BaseForm([pair for h in handlers for pair in h.form_fields()])
+    fields: list[tuple[str, Any, bool]] = []
+    for h in handlers:
+        if isinstance(h, RepeatHandler):
+            count = rows if rows is not None and h.adds else h.row_count(answers, formdata)
+            fields.extend(h.fields_for(count, answers))
+        else:
+            fields.extend((name, unbound, h.multiple) for name, unbound in h.form_fields())
+    form = BaseForm([(name, unbound) for name, unbound, _ in fields])
     if formdata is not None:
         form.process(formdata)
     else:
@@ -156,80 +162,5 @@ def build_page_form(
         for handler in handlers:
             data.update(handler.to_form(answers))
         form.process(None, data=data)
-    return PageForm(form=form, handlers=handlers)
-
-
-def _item(handler: Handler, form: BaseForm) -> Item:
-    """Build the template view of one question from its handler and bound fields."""
-    question = handler.question
-    item = Item(
-        handler=handler,
-        kind=handler.kind,
-        name=question.name,
-        id=f"q-{question.name}",
-        label=question.label.get(handler.lang),
-        hint=question.hint.get(handler.lang) if question.hint else None,
-        hints=handler.hints(),
-        required=question.required,
-        errors=[],
-        options=handler.option_list(),
-    )
-    if isinstance(handler, LikertHandler):
-        item.rows = [
-            Row(
-                name=name,
-                id=f"q-{name}",
-                label=label,
-                value=form[name].data,
-                errors=list(form[name].errors),
-            )
-            for name, label in handler.rows()
-        ]
-        item.errors = [e for row in item.rows for e in row.errors]
-    elif isinstance(handler, DateHandler):
-        day = form[handler.part_name("day")]
-        wrong = getattr(day, "wrong", ()) if day.errors else ()
-        item.parts = [
-            Part(
-                name=handler.part_name(part),
-                id=f"{item.id}-{part}",
-                label=handler.text(f"date_{part}"),
-                value=form[handler.part_name(part)].data or "",
-                invalid=part in wrong,
-            )
-            for part in DATE_PARTS
-        ]
-        typed = [p.value for p in item.parts if p.value]
-        item.value = typed or None  # None while empty: the question's HTML can be cached
-        item.errors = list(day.errors)
-    elif question.name in form:
-        item.value = form[question.name].data
-        item.errors = list(form[question.name].errors)
-    if isinstance(handler, ChoiceHandler) and handler.has_other():
-        name = handler.other_name()
-        item.other = Row(
-            name=name,
-            id=f"q-{name}",
-            value=form[name].data,
-            label=handler.text("other_text"),
-            errors=list(form[name].errors),
-        )
-    return item
-
-
-def _item_errors(item: Item) -> list[tuple[str, str]]:
-    """Pair each message, named after its question, with the first control it concerns."""
-    if item.rows:  # row messages already name their statement
-        return [(message, f"{row.id}-0") for row in item.rows for message in row.errors]
-    wrong = [part.id for part in item.parts if part.invalid] or [part.id for part in item.parts]
-    first = wrong[0] if wrong else f"{item.id}-0" if item.options else item.id
-    found = [(_named(item.label, message), first) for message in item.errors]
-    if item.other is not None:
-        found += [(_named(item.label, message), item.other.id) for message in item.other.errors]
-    return found
-
-
-def _named(label: str, message: str) -> str:
-    """Put the question before a message: 'Hoe groot? Kies een antwoord'."""
-    label = label.strip()
-    return f"{label} {message}" if label[-1:] in "?.!:" else f"{label}: {message}"
+    allowed = {name: multiple for name, _, multiple in fields}
+    return PageForm(form=form, handlers=handlers, stored=answers, allowed=allowed)
