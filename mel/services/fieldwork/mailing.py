@@ -1,0 +1,357 @@
+"""Invitation and reminder mails: each person one mail of each kind, even across a crash.
+
+For every mail mel first **claims** a row in ``mail`` (unique per contact and kind) and
+commits, then hands the message to the SMTP server (or the outbox), then marks the row
+**sent** and commits. A second run therefore never sends a mail marked sent, and two runs at
+the same time never send the same mail (the second claim fails on the unique key).
+
+A crash between claim and mark leaves a row ``claimed`` without ``sent_at``: mel cannot know
+whether the server took the message. A rerun does **not** send it again (at most one mail
+per person and kind); it lists those rows with their Message-ID, so that the server's log
+can be checked, and ``--retry-claimed`` sends them again (with the same Message-ID, by which
+a mail program recognises a copy). A row the server refused (``failed``) was certainly not
+delivered: a rerun sends it again, except to an address the server refused for good (a
+5xx answer), which is recorded as a bounce.
+
+Each case's personal link is derived from the secret key (a keyed hash of the case), and
+only its hash is stored as the case's invitation: a reminder or a rerun repeats the same
+link without mel ever keeping the link itself. Sending the first mail freezes the sample.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import update
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from mel.models import Case, Contact, Instrument, Invitation, Mail, Programme, Wave, utcnow
+from mel.services.fieldwork import messages, outcomes
+from mel.services.fieldwork.transport import Refused, Transport, TransportError
+from mel.services.invitations import hash_token
+
+# Cases with these outcomes get no (further) mail.
+DONE = {"complete", "opted_out", "undeliverable", "not_eligible", "refusal"}
+
+
+class MailingError(RuntimeError):
+    """Mails cannot be sent as asked; the message says why."""
+
+
+@dataclass
+class MailRun:
+    """What one run of sending did."""
+
+    kind: str
+    sent: int = 0
+    already: int = 0
+    refused: list[str] = field(default_factory=list)  # addresses refused for good
+    uncertain: list[str] = field(default_factory=list)  # Message-IDs claimed, never confirmed
+    not_due: int = 0
+
+
+@dataclass(frozen=True)
+class Target:
+    """One mail to send: the contact, its case, and an earlier row of this kind if any."""
+
+    contact: Contact
+    case: Case
+    mail: Mail | None
+
+
+def case_token(secret: str, case: Case) -> str:
+    """The token of a case's personal link: a keyed hash, so a rerun repeats the same link."""
+    if not secret:
+        raise MailingError("links need a secret key: set MEL_SECRET_KEY")
+    digest = hmac.new(
+        secret.encode(),
+        f"mel-invitation:{case.wave_id}:{case.instrument_id}:{case.id}".encode(),
+        hashlib.sha256,
+    ).digest()
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+
+def ensure_invitation(session: Session, case: Case, secret: str, language: str) -> str:
+    """Create the case's invitation on first use; return its token (checked against the hash)."""
+    token = case_token(secret, case)
+    if case.invitation_id is None:
+        invitation = Invitation(
+            token_hash=hash_token(token),
+            wave_id=case.wave_id,
+            instrument_id=case.instrument_id,
+            unit_id=case.unit_id,
+            language=language,
+        )
+        session.add(invitation)
+        session.flush()
+        case.invitation_id = invitation.id
+        session.add(case)
+        return token
+    stored = session.get(Invitation, case.invitation_id)
+    if stored is None or stored.token_hash != hash_token(token):
+        raise MailingError(
+            f"the link of case {case.key} was made with another secret key; run with the "
+            f"MEL_SECRET_KEY the invitations were sent with"
+        )
+    return token
+
+
+def parse_rate(text: str | None) -> float:
+    """Mails per second from ``N/s``, ``N/min`` or ``N`` (0 or None: as fast as possible)."""
+    if not text:
+        return 0.0
+    number, _, unit = text.strip().partition("/")
+    factor = {"": 1.0, "s": 1.0, "sec": 1.0, "m": 1 / 60, "min": 1 / 60, "h": 1 / 3600}
+    try:
+        value = float(number) * factor[unit.strip().lower()]
+    except (ValueError, KeyError):
+        raise MailingError(f"rate must look like 20/s or 600/min, not {text!r}") from None
+    if value < 0:
+        raise MailingError(f"rate must be positive, not {text!r}")
+    return value
+
+
+def parse_after(text: str) -> timedelta:
+    """A waiting time from ``7d``, ``36h`` or ``90m``."""
+    units = {"d": "days", "h": "hours", "m": "minutes"}
+    number, unit = text.strip()[:-1], text.strip()[-1:].lower()
+    try:
+        return timedelta(**{units[unit]: float(number)})
+    except (ValueError, KeyError):
+        raise MailingError(f"--after must look like 7d, 36h or 90m, not {text!r}") from None
+
+
+def sender_domain(sender: str) -> str:
+    """The domain of Message-IDs: the sender's."""
+    return sender.rpartition("@")[2].strip(" >") or "mel.invalid"
+
+
+def mail_context(
+    session: Session, wave: Wave, instrument: Instrument, sender: str
+) -> messages.MailContext:
+    """Names and deadline of the mails of one instrument in a wave."""
+    programme = session.get(Programme, wave.programme_id)
+    assert programme is not None
+    domain = sender_domain(sender)
+    return messages.MailContext(
+        programme=(programme.label_nl, programme.label_en),
+        survey=(instrument.title_nl, instrument.title_en),
+        deadline=wave.fieldwork_end,
+        sender=sender,
+        domain=domain,
+    )
+
+
+def targets(
+    session: Session, wave: Wave, kind: str, *, due_before: datetime | None = None
+) -> Iterator[tuple[Target | None, str]]:
+    """Contacts to mail `kind`, or (None, reason) for one that is skipped."""
+    facts = outcomes.current_outcomes(session, wave)
+    rows = session.exec(
+        select(Mail, Contact)
+        .join(Contact, col(Contact.id) == Mail.contact_id)
+        .where(Contact.wave_id == wave.id)
+    ).all()
+    mails: dict[int, dict[str, Mail]] = {}
+    for mail, contact in rows:
+        mails.setdefault(contact.id or 0, {})[mail.kind] = mail
+    for item in facts:
+        for contact in item.contacts:
+            earlier = mails.get(contact.id or 0, {})
+            if contact.opted_out_at or contact.bounced_at or item.case.outcome in DONE:
+                yield None, "done"
+                continue
+            if kind != "invitation":
+                invited = earlier.get("invitation")
+                if invited is None or invited.status != "sent":
+                    yield None, "not_invited"
+                    continue
+                last = max(m.sent_at for m in earlier.values() if m.sent_at is not None)
+                if kind not in earlier and due_before is not None and last > due_before:
+                    yield None, "not_due"
+                    continue
+            yield Target(contact, item.case, earlier.get(kind)), "send"
+
+
+def next_reminder(session: Session, wave: Wave) -> str:
+    """The kind of the next reminder of a wave: reminder-1, reminder-2, ..."""
+    kinds = session.exec(
+        select(Mail.kind)
+        .join(Contact, col(Contact.id) == Mail.contact_id)
+        .where(Contact.wave_id == wave.id, col(Mail.kind).startswith("reminder-"))
+        .distinct()
+    ).all()
+    numbers = [int(k.split("-")[1]) for k in kinds if k.split("-")[1].isdigit()]
+    return f"reminder-{max(numbers, default=0) + 1}"
+
+
+@dataclass
+class Sender:
+    """Sends mails of one kind for a wave: claim, send, mark (see the module docstring)."""
+
+    engine: Engine
+    wave_id: int
+    transport: Transport
+    secret: str
+    base_url: str
+    sender: str
+    rate: float = 0.0
+    retry_claimed: bool = False
+    progress: Callable[[int], None] | None = None
+
+    def run(self, kind: str, *, after: timedelta | None = None) -> MailRun:
+        """Send every due mail of `kind` (``invitation`` or ``reminder``)."""
+        result = MailRun(kind)
+        with Session(self.engine, expire_on_commit=False) as session:
+            wave = session.get(Wave, self.wave_id)
+            assert wave is not None
+            if kind == "reminder":
+                kind = result.kind = self._reminder_kind(session, wave, after)
+            due_before = utcnow() - after if after is not None else None
+            todo: list[Target] = []
+            for target, reason in targets(session, wave, kind, due_before=due_before):
+                if target is None:
+                    result.not_due += reason == "not_due"
+                    continue
+                mail = target.mail
+                if mail is not None and mail.status == "sent":
+                    result.already += 1
+                elif mail is not None and mail.status == "claimed" and not self.retry_claimed:
+                    result.uncertain.append(mail.message_id or f"mail {mail.id}")
+                else:
+                    todo.append(target)
+            if not todo:
+                session.commit()  # automatic outcomes found on the way
+                return result
+            if wave.frozen_at is None:
+                wave.frozen_at = utcnow()
+                session.add(wave)
+            contexts: dict[int, messages.MailContext] = {}
+            tokens: dict[int, str] = {}
+            for target in todo:  # links first: a crash later leaves them for the rerun
+                language = target.contact.language
+                tokens[target.case.id or 0] = ensure_invitation(
+                    session, target.case, self.secret, language
+                )
+                if target.case.instrument_id not in contexts:
+                    instrument = session.get(Instrument, target.case.instrument_id)
+                    assert instrument is not None
+                    contexts[target.case.instrument_id] = mail_context(
+                        session, wave, instrument, self.sender
+                    )
+            session.commit()
+            try:
+                self._send_all(session, kind, todo, tokens, contexts, result)
+            finally:
+                self.transport.close()
+        return result
+
+    def _reminder_kind(self, session: Session, wave: Wave, after: timedelta | None) -> str:
+        """Finish a reminder that a crash left half sent, else start the next one."""
+        current = next_reminder(session, wave)
+        number = int(current.split("-")[1])
+        if number > 1:
+            previous = f"reminder-{number - 1}"
+            latest = session.exec(
+                select(Mail.claimed_at)
+                .join(Contact, col(Contact.id) == Mail.contact_id)
+                .where(Contact.wave_id == wave.id, Mail.kind == previous)
+                .order_by(col(Mail.claimed_at).desc())
+            ).first()
+            if latest is not None and after is not None and latest > utcnow() - after:
+                return previous  # sent less than --after ago: this run completes it
+        return current
+
+    def _send_all(
+        self,
+        session: Session,
+        kind: str,
+        todo: list[Target],
+        tokens: dict[int, str],
+        contexts: dict[int, messages.MailContext],
+        result: MailRun,
+    ) -> None:
+        base = self.base_url.rstrip("/")
+        interval = 1.0 / self.rate if self.rate > 0 else 0.0
+        next_at = time.monotonic()
+        for target in todo:
+            if interval:
+                pause = next_at - time.monotonic()
+                if pause > 0:
+                    time.sleep(pause)
+                next_at = max(next_at, time.monotonic()) + interval
+            mail_id = self._claim(session, target, kind)
+            if mail_id is None:
+                result.already += 1
+                continue
+            contact = target.contact
+            token = tokens[target.case.id or 0]
+            message = messages.build(
+                mail_id=mail_id,
+                kind=kind,
+                recipient=contact.email,
+                name=contact.name,
+                language=contact.language,
+                context=contexts[target.case.instrument_id],
+                link=f"{base}/i/{token}",
+                optout=f"{base}/optout/{token}",
+            )
+            try:
+                self.transport.send(message, self.sender, contact.email)
+            except Refused as exc:
+                self._refused(session, mail_id, contact, str(exc))
+                result.refused.append(contact.email)
+                continue
+            except TransportError:
+                # Nothing reached the server (it could not be reached): not delivered.
+                self._mark(session, mail_id, status="failed", error="server unreachable")
+                raise
+            self._mark(session, mail_id, status="sent", sent_at=utcnow())
+            result.sent += 1
+            if self.progress is not None:
+                self.progress(result.sent)
+
+    def _claim(self, session: Session, target: Target, kind: str) -> int | None:
+        """Claim the mail (commit); None when another run claimed it first."""
+        domain = sender_domain(self.sender)
+        if target.mail is not None:  # failed before, or claimed and retried on request
+            mail = target.mail
+            mail.status, mail.claimed_at, mail.error = "claimed", utcnow(), None
+            session.add(mail)
+            session.commit()
+            return mail.id
+        mail = Mail(contact_id=target.contact.id or 0, case_id=target.case.id, kind=kind)
+        session.add(mail)
+        try:
+            session.flush()
+        except IntegrityError:
+            session.rollback()
+            return None
+        mail.message_id = messages.message_id(mail.id or 0, kind, domain)
+        session.commit()
+        return mail.id
+
+    def _mark(self, session: Session, mail_id: int, **values: object) -> None:
+        session.execute(update(Mail).where(col(Mail.id) == mail_id).values(**values))
+        session.commit()
+
+    def _refused(self, session: Session, mail_id: int, contact: Contact, reason: str) -> None:
+        """A refused mail: failed; a 5xx answer for the address also counts as a bounce."""
+        session.execute(
+            update(Mail).where(col(Mail.id) == mail_id).values(status="failed", error=reason[:500])
+        )
+        if reason.startswith("5"):
+            session.execute(
+                update(Contact)
+                .where(col(Contact.id) == contact.id)
+                .values(bounced_at=utcnow(), bounce_reason=reason[:300])
+            )
+        session.commit()
