@@ -28,8 +28,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import update
-from sqlalchemy.engine import Engine
+from sqlalchemy import insert, update
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -79,29 +79,54 @@ def case_token(secret: str, case: Case) -> str:
     return base64.urlsafe_b64encode(digest).decode().rstrip("=")
 
 
-def ensure_invitation(session: Session, case: Case, secret: str, language: str) -> str:
-    """Create the case's invitation on first use; return its token (checked against the hash)."""
-    token = case_token(secret, case)
-    if case.invitation_id is None:
-        invitation = Invitation(
-            token_hash=hash_token(token),
-            wave_id=case.wave_id,
-            instrument_id=case.instrument_id,
-            unit_id=case.unit_id,
-            language=language,
+def ensure_invitations(session: Session, todo: list[Target], secret: str) -> dict[int, str]:
+    """Create the cases' invitations on first use; return each case's token (checked).
+
+    A case that already has its invitation must have the one this secret gives: otherwise
+    a mail would carry a link that leads nowhere.
+    """
+    tokens: dict[int, str] = {}
+    new: dict[int, tuple[Case, Invitation]] = {}
+    existing: dict[int, Case] = {}
+    for target in todo:
+        case = target.case
+        if case.id in tokens:
+            continue
+        token = tokens[case.id or 0] = case_token(secret, case)
+        if case.invitation_id is not None:
+            existing[case.invitation_id] = case
+        else:
+            new[case.id or 0] = (
+                case,
+                Invitation(
+                    token_hash=hash_token(token),
+                    wave_id=case.wave_id,
+                    instrument_id=case.instrument_id,
+                    unit_id=case.unit_id,
+                    language=target.contact.language,
+                ),
+            )
+    if existing:
+        stored = dict(
+            session.exec(
+                select(Invitation.id, Invitation.token_hash).where(
+                    col(Invitation.id).in_(list(existing))
+                )
+            ).all()
         )
-        session.add(invitation)
-        session.flush()
+        for invitation_id, case in existing.items():
+            if stored.get(invitation_id) != hash_token(tokens[case.id or 0]):
+                raise MailingError(
+                    f"the link of case {case.key} was made with another secret key; run "
+                    f"with the MEL_SECRET_KEY the invitations were sent with"
+                )
+    session.add_all(invitation for _, invitation in new.values())
+    session.flush()
+    for case, invitation in new.values():
         case.invitation_id = invitation.id
         session.add(case)
-        return token
-    stored = session.get(Invitation, case.invitation_id)
-    if stored is None or stored.token_hash != hash_token(token):
-        raise MailingError(
-            f"the link of case {case.key} was made with another secret key; run with the "
-            f"MEL_SECRET_KEY the invitations were sent with"
-        )
-    return token
+    session.flush()
+    return tokens
 
 
 def parse_rate(text: str | None) -> float:
@@ -235,12 +260,9 @@ class Sender:
                 wave.frozen_at = utcnow()
                 session.add(wave)
             contexts: dict[int, messages.MailContext] = {}
-            tokens: dict[int, str] = {}
-            for target in todo:  # links first: a crash later leaves them for the rerun
-                language = target.contact.language
-                tokens[target.case.id or 0] = ensure_invitation(
-                    session, target.case, self.secret, language
-                )
+            # Links first, all in one commit: a crash later leaves them for the rerun.
+            tokens = ensure_invitations(session, todo, self.secret)
+            for target in todo:
                 if target.case.instrument_id not in contexts:
                     instrument = session.get(Instrument, target.case.instrument_id)
                     assert instrument is not None
@@ -249,7 +271,7 @@ class Sender:
                     )
             session.commit()
             try:
-                self._send_all(session, kind, todo, tokens, contexts, result)
+                self._send_all(kind, todo, tokens, contexts, result)
             finally:
                 self.transport.close()
         return result
@@ -272,86 +294,117 @@ class Sender:
 
     def _send_all(
         self,
-        session: Session,
         kind: str,
         todo: list[Target],
         tokens: dict[int, str],
         contexts: dict[int, messages.MailContext],
         result: MailRun,
     ) -> None:
+        """Claim, send, mark each mail; a mark is committed with the next claim."""
         base = self.base_url.rstrip("/")
+        domain = sender_domain(self.sender)
         interval = 1.0 / self.rate if self.rate > 0 else 0.0
         next_at = time.monotonic()
-        for target in todo:
-            if interval:
-                pause = next_at - time.monotonic()
-                if pause > 0:
-                    time.sleep(pause)
-                next_at = max(next_at, time.monotonic()) + interval
-            mail_id = self._claim(session, target, kind)
-            if mail_id is None:
-                result.already += 1
-                continue
-            contact = target.contact
-            token = tokens[target.case.id or 0]
-            message = messages.build(
-                mail_id=mail_id,
-                kind=kind,
-                recipient=contact.email,
-                name=contact.name,
-                language=contact.language,
-                context=contexts[target.case.instrument_id],
-                link=f"{base}/i/{token}",
-                optout=f"{base}/optout/{token}",
+        with self.engine.connect() as connection:
+            self.marks: list[int] = []
+            for target in todo:
+                if interval:
+                    pause = next_at - time.monotonic()
+                    if pause > 0:
+                        time.sleep(pause)
+                    next_at = max(next_at, time.monotonic()) + interval
+                contact = target.contact
+                message_id = messages.message_id(contact.id or 0, kind, domain)
+                mail_id = self._claim(connection, target, kind, message_id)
+                if mail_id is None:
+                    result.already += 1
+                    continue
+                token = tokens[target.case.id or 0]
+                message = messages.build(
+                    message_id=message_id,
+                    kind=kind,
+                    recipient=contact.email,
+                    name=contact.name,
+                    language=contact.language,
+                    context=contexts[target.case.instrument_id],
+                    link=f"{base}/i/{token}",
+                    optout=f"{base}/optout/{token}",
+                )
+                try:
+                    self.transport.send(message, message_id, self.sender, contact.email)
+                except Refused as exc:
+                    self._refused(connection, mail_id, contact, str(exc))
+                    result.refused.append(contact.email)
+                    continue
+                except TransportError:
+                    # The server could not be reached: nothing was handed over.
+                    self._finish(connection, mail_id, status="failed", error="server unreachable")
+                    raise
+                self.marks.append(mail_id)
+                result.sent += 1
+                if self.progress is not None:
+                    self.progress(result.sent)
+            self._flush_marks(connection)
+            connection.commit()
+
+    def _flush_marks(self, connection: Connection) -> None:
+        """Mark the mails handed over since the last commit as sent (not yet committed)."""
+        if self.marks:
+            connection.execute(
+                update(Mail)
+                .where(col(Mail.id).in_(self.marks))
+                .values(status="sent", sent_at=utcnow())
             )
-            try:
-                self.transport.send(message, self.sender, contact.email)
-            except Refused as exc:
-                self._refused(session, mail_id, contact, str(exc))
-                result.refused.append(contact.email)
-                continue
-            except TransportError:
-                # Nothing reached the server (it could not be reached): not delivered.
-                self._mark(session, mail_id, status="failed", error="server unreachable")
-                raise
-            self._mark(session, mail_id, status="sent", sent_at=utcnow())
-            result.sent += 1
-            if self.progress is not None:
-                self.progress(result.sent)
+            self.marks = []
 
-    def _claim(self, session: Session, target: Target, kind: str) -> int | None:
-        """Claim the mail (commit); None when another run claimed it first."""
-        domain = sender_domain(self.sender)
+    def _claim(
+        self, connection: Connection, target: Target, kind: str, message_id: str
+    ) -> int | None:
+        """Claim the mail, committed with the marks before it; None if another run has it."""
+        now = utcnow()
         if target.mail is not None:  # failed before, or claimed and retried on request
-            mail = target.mail
-            mail.status, mail.claimed_at, mail.error = "claimed", utcnow(), None
-            session.add(mail)
-            session.commit()
-            return mail.id
-        mail = Mail(contact_id=target.contact.id or 0, case_id=target.case.id, kind=kind)
-        session.add(mail)
+            self._flush_marks(connection)
+            connection.execute(
+                update(Mail)
+                .where(col(Mail.id) == target.mail.id)
+                .values(status="claimed", claimed_at=now, error=None, message_id=message_id)
+            )
+            connection.commit()
+            return target.mail.id
+        marks = list(self.marks)
+        self._flush_marks(connection)
         try:
-            session.flush()
+            inserted = connection.execute(
+                insert(Mail).values(
+                    contact_id=target.contact.id,
+                    case_id=target.case.id,
+                    kind=kind,
+                    status="claimed",
+                    message_id=message_id,
+                    claimed_at=now,
+                )
+            )
+            connection.commit()
         except IntegrityError:
-            session.rollback()
+            connection.rollback()
+            self.marks = marks
+            self._flush_marks(connection)
+            connection.commit()
             return None
-        mail.message_id = messages.message_id(mail.id or 0, kind, domain)
-        session.commit()
-        return mail.id
+        return int(inserted.inserted_primary_key[0])
 
-    def _mark(self, session: Session, mail_id: int, **values: object) -> None:
-        session.execute(update(Mail).where(col(Mail.id) == mail_id).values(**values))
-        session.commit()
+    def _finish(self, connection: Connection, mail_id: int, **values: object) -> None:
+        """Set a mail's state (and the pending marks) and commit."""
+        self._flush_marks(connection)
+        connection.execute(update(Mail).where(col(Mail.id) == mail_id).values(**values))
+        connection.commit()
 
-    def _refused(self, session: Session, mail_id: int, contact: Contact, reason: str) -> None:
+    def _refused(self, connection: Connection, mail_id: int, contact: Contact, reason: str) -> None:
         """A refused mail: failed; a 5xx answer for the address also counts as a bounce."""
-        session.execute(
-            update(Mail).where(col(Mail.id) == mail_id).values(status="failed", error=reason[:500])
-        )
         if reason.startswith("5"):
-            session.execute(
+            connection.execute(
                 update(Contact)
                 .where(col(Contact.id) == contact.id)
                 .values(bounced_at=utcnow(), bounce_reason=reason[:300])
             )
-        session.commit()
+        self._finish(connection, mail_id, status="failed", error=reason[:500])

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from email.message import EmailMessage
-from email.utils import format_datetime, formataddr
+from email.charset import QP, Charset
+from email.header import Header
+from email.policy import compat32
+from email.mime.text import MIMEText
+from email.utils import format_datetime, formataddr, parseaddr
 
 from babel.dates import format_date
 
 from mel.models import utcnow
+
+# Lines end in CRLF on the wire (smtplib leaves bytes as they are); text stays readable.
+CRLF = compat32.clone(linesep="\r\n")
+UTF8_QP = Charset("utf-8")
+UTF8_QP.body_encoding = QP
 
 SUBJECTS = {
     "invitation": ("Uitnodiging: {survey} ({programme})", "Invitation: {survey} ({programme})"),
@@ -74,14 +82,19 @@ def body(
     return SUBJECTS[base][i].format(**words), "\n\n".join(parts) + "\n"
 
 
-def message_id(mail_id: int, kind: str, domain: str) -> str:
-    """The Message-ID of a mail row: the same on every attempt, so a copy can be recognised."""
-    return f"<mel-{mail_id}-{kind}@{domain}>"
+def message_id(contact_id: int, kind: str, domain: str) -> str:
+    """The Message-ID of a contact's mail of one kind: the same on every attempt."""
+    return f"<mel-{contact_id}-{kind}@{domain}>"
+
+
+def _header(value: str) -> str:
+    """A header value, RFC 2047-encoded when it is not plain ASCII."""
+    return value if value.isascii() else Header(value, "utf-8").encode()
 
 
 def build(
     *,
-    mail_id: int,
+    message_id: str,
     kind: str,
     recipient: str,
     name: str | None,
@@ -89,17 +102,24 @@ def build(
     context: MailContext,
     link: str,
     optout: str,
-) -> EmailMessage:
-    """One mail with its headers (Message-ID from the mail row, List-Unsubscribe)."""
+) -> bytes:
+    """One mail as bytes, with its headers (Message-ID from the mail row, List-Unsubscribe).
+
+    Built with the classic (compat32) email classes: the header registry of the modern
+    policy costs more than the SMTP exchange itself.
+    """
     subject, text = body(kind, language, name, context, link, optout)
-    message = EmailMessage()
-    message["From"] = context.sender
+    message = MIMEText(text, "plain", UTF8_QP)
+    message["From"] = (
+        _header(context.sender)
+        if "<" not in context.sender
+        else formataddr(parseaddr(context.sender))
+    )
     message["To"] = formataddr((name or "", recipient))
-    message["Subject"] = subject
+    message["Subject"] = _header(subject)
     message["Date"] = format_datetime(utcnow())
-    message["Message-ID"] = message_id(mail_id, kind, context.domain)
+    message["Message-ID"] = message_id
     message["Content-Language"] = language
     message["List-Unsubscribe"] = f"<{optout}>"
     message["Auto-Submitted"] = "auto-generated"
-    message.set_content(text)
-    return message
+    return message.as_bytes(policy=CRLF)

@@ -13,7 +13,7 @@ import re
 import smtplib
 import ssl
 from dataclasses import dataclass
-from email.message import EmailMessage
+from email.utils import parseaddr
 from pathlib import Path
 from typing import Protocol
 from urllib.parse import unquote, urlsplit
@@ -32,7 +32,7 @@ class Refused(Exception):
 class Transport(Protocol):
     """Hands one message over; raises `Refused` when the server refused it."""
 
-    def send(self, message: EmailMessage, sender: str, recipient: str) -> None: ...
+    def send(self, message: bytes, message_id: str, sender: str, recipient: str) -> None: ...
 
     def close(self) -> None: ...
 
@@ -100,12 +100,12 @@ class SmtpTransport:
             raise TransportError(f"cannot reach the SMTP server {url.describe()}: {exc}") from None
         return connection
 
-    def send(self, message: EmailMessage, sender: str, recipient: str) -> None:
+    def send(self, message: bytes, message_id: str, sender: str, recipient: str) -> None:
         """Send one message; `Refused` when the server refused sender, recipient or data."""
         if self.connection is None:
             self.connection = self._connect()
         try:
-            self.connection.send_message(message, sender, [recipient])
+            self.connection.sendmail(parseaddr(sender)[1] or sender, [recipient], message)
         except smtplib.SMTPRecipientsRefused as exc:
             code, reason = next(iter(exc.recipients.values()))
             raise Refused(f"{code} {reason.decode(errors='replace')}") from None
@@ -132,12 +132,12 @@ class OutboxTransport:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
 
-    def send(self, message: EmailMessage, sender: str, recipient: str) -> None:
+    def send(self, message: bytes, message_id: str, sender: str, recipient: str) -> None:
         """Write the message as an .eml file named after its Message-ID."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        name = SAFE.sub("_", str(message["Message-ID"]).strip("<>")) + ".eml"
+        name = SAFE.sub("_", message_id.strip("<>")) + ".eml"
         temporary = self.folder / f".{name}.tmp"
-        temporary.write_bytes(message.as_bytes())
+        temporary.write_bytes(message)
         os.replace(temporary, self.folder / name)
 
     def close(self) -> None:
