@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import insert, update
+from sqlalchemy import bindparam, insert, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -38,6 +38,20 @@ from mel.services.fieldwork import messages, outcomes
 from mel.services.fieldwork.transport import Refused, Transport, TransportError
 from mel.services.invitations import hash_token
 
+# The two statements of every mail, built once (values are bound per mail).
+CLAIM = insert(Mail).values(
+    contact_id=bindparam("contact_id"),
+    case_id=bindparam("case_id"),
+    kind=bindparam("kind"),
+    status="claimed",
+    message_id=bindparam("message_id"),
+    claimed_at=bindparam("claimed_at"),
+)
+MARK_SENT = (
+    update(Mail)
+    .where(col(Mail.id).in_(bindparam("ids", expanding=True)))
+    .values(status="sent", sent_at=bindparam("at"))
+)
 # Cases with these outcomes get no (further) mail.
 DONE = {"complete", "opted_out", "undeliverable", "not_eligible", "refusal"}
 
@@ -350,11 +364,7 @@ class Sender:
     def _flush_marks(self, connection: Connection) -> None:
         """Mark the mails handed over since the last commit as sent (not yet committed)."""
         if self.marks:
-            connection.execute(
-                update(Mail)
-                .where(col(Mail.id).in_(self.marks))
-                .values(status="sent", sent_at=utcnow())
-            )
+            connection.execute(MARK_SENT, {"ids": self.marks, "at": utcnow()})
             self.marks = []
 
     def _claim(
@@ -375,14 +385,14 @@ class Sender:
         self._flush_marks(connection)
         try:
             inserted = connection.execute(
-                insert(Mail).values(
-                    contact_id=target.contact.id,
-                    case_id=target.case.id,
-                    kind=kind,
-                    status="claimed",
-                    message_id=message_id,
-                    claimed_at=now,
-                )
+                CLAIM,
+                {
+                    "contact_id": target.contact.id,
+                    "case_id": target.case.id,
+                    "kind": kind,
+                    "message_id": message_id,
+                    "claimed_at": now,
+                },
             )
             connection.commit()
         except IntegrityError:
