@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 
 from flask import Flask, g, request, session
 
+from mel.web.fieldwork_strings import FIELDWORK_STRINGS
 from mel.web.staff.strings import STAFF_STRINGS
 from mel.web.survey.strings import INFORMAL_NL, SURVEY_STRINGS
 from mel.web.survey.unit_strings import UNIT_STRINGS
@@ -25,6 +26,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     **SURVEY_STRINGS,
     **UNIT_STRINGS,
     **STAFF_STRINGS,
+    **FIELDWORK_STRINGS,
     # The database did not answer in time (mel.web.security.database_unavailable)
     "err_title_503": ("Het lukt even niet", "Not possible right now"),
     "err_text_503": (

@@ -15,9 +15,16 @@ def fmtnum(value: float | int | None) -> str:
 def init_app(app: Flask) -> None:
     """Register the staff blueprints (auth first: it loads the account of each request)."""
     from mel.web.staff import admin as staff_admin
-    from mel.web.staff import api, auth, dashboard, exports, open_links
+    from mel.web.staff import api, auth, dashboard, exports, open_links, wave_fieldwork
 
     auth.init_app(app)
-    for blueprint in (dashboard.bp, exports.bp, staff_admin.bp, open_links.bp, api.bp):
+    for blueprint in (
+        dashboard.bp,
+        exports.bp,
+        staff_admin.bp,
+        open_links.bp,
+        wave_fieldwork.bp,
+        api.bp,
+    ):
         app.register_blueprint(blueprint)
     app.add_template_filter(fmtnum, "fmtnum")
