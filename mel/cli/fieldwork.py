@@ -1,7 +1,7 @@
 """`mel contacts import`, `mel invitations send|remind|bounced`, `mel fieldwork status|outcome`.
 
-Contact details never appear in what these commands print, except the addresses a mail
-server refused (the operator's own list, to correct).
+Contact details never appear in what these commands print (only a contacts file's own
+located errors quote the value that is wrong).
 """
 
 from __future__ import annotations
@@ -110,9 +110,11 @@ def _send(wave_code: str, kind: str, rate: str | None, retry_claimed: bool, afte
     if result.not_due:
         click.echo(f"  {result.not_due} not due yet (last mail less than {after} ago)")
     if result.refused:
-        click.echo(f"  {len(result.refused)} refused by the server (recorded as bounces):")
-        for address in result.refused:
-            click.echo(f"    {address}")
+        # Counts only: addresses never go to output that may end up in a log.
+        click.echo(
+            f"  {len(result.refused)} refused by the server (recorded as bounces; the staff "
+            f"page's outbox and `mel fieldwork status` show them)"
+        )
     if result.uncertain:
         click.echo(
             f"  {len(result.uncertain)} claimed by an earlier run that stopped before it was "

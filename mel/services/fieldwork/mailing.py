@@ -252,6 +252,10 @@ class Sender:
         with Session(self.engine, expire_on_commit=False) as session:
             wave = session.get(Wave, self.wave_id)
             assert wave is not None
+            if wave.status == "closed":
+                raise MailingError(
+                    f"wave {wave.code!r} is closed: its links would only say the survey ended"
+                )
             if kind == "reminder":
                 kind = result.kind = self._reminder_kind(session, wave, after)
             due_before = utcnow() - after if after is not None else None

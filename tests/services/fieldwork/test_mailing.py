@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
 from mel.db import session_scope
-from mel.models import Case, Contact, InstrumentVersion, Mail, Response, utcnow
+from mel.models import Case, Contact, InstrumentVersion, Mail, Response, Wave, utcnow
 from mel.services.fieldwork.mailing import case_token
 from mel.services.invitations import find_invitation
 from tests.services.fieldwork.conftest import (
@@ -120,6 +120,7 @@ def test_refused_address_is_a_bounce_and_claimed_rows_are_not_resent(
     setup_wave(engine, tmp_path)
     result = mel("invitations", "send", "--wave", "w2025")
     assert "1 refused by the server" in result.output
+    assert "cas@" not in result.output  # counts only, never addresses
     assert len(inbox.messages) == 4
     with session_scope(engine) as session:
         cas = session.exec(select(Contact).where(Contact.email == "cas@school2.example")).one()
@@ -245,3 +246,21 @@ Subject: Invitation
 
 --B--
 """
+
+
+def test_rate_limit_spaces_the_mails(engine: Engine, tmp_path: Path, cli_env: dict) -> None:
+    import time
+
+    setup_wave(engine, tmp_path)
+    start = time.monotonic()
+    result = mel("invitations", "send", "--wave", "w2025", "--rate", "10/s")
+    assert "5 sent" in result.output
+    assert time.monotonic() - start >= 0.4  # five mails at most ten a second: >= 4 gaps
+
+
+def test_closed_wave_sends_nothing(engine: Engine, tmp_path: Path, cli_env: dict) -> None:
+    setup_wave(engine, tmp_path)
+    with session_scope(engine) as session:
+        session.execute(update(Wave).values(status="closed"))
+    result = mel("invitations", "send", "--wave", "w2025")
+    assert result.exit_code == 1 and "is closed" in result.output
