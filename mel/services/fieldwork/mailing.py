@@ -31,6 +31,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import bindparam, insert, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from mel.models import Case, Contact, Instrument, Invitation, Mail, Programme, Wave, utcnow
@@ -51,6 +52,11 @@ MARK_SENT = (
     update(Mail)
     .where(col(Mail.id).in_(bindparam("ids", expanding=True)))
     .values(status="sent", sent_at=bindparam("at"))
+)
+LINK_CASE = (
+    update(Case)
+    .where(col(Case.id) == bindparam("b_case"))
+    .values(invitation_id=bindparam("b_invitation"))
 )
 # Cases with these outcomes get no (further) mail.
 DONE = {"complete", "opted_out", "undeliverable", "not_eligible", "refusal"}
@@ -97,10 +103,12 @@ def ensure_invitations(session: Session, todo: list[Target], secret: str) -> dic
     """Create the cases' invitations on first use; return each case's token (checked).
 
     A case that already has its invitation must have the one this secret gives: otherwise
-    a mail would carry a link that leads nowhere.
+    a mail would carry a link that leads nowhere. New invitations are inserted in one
+    statement (the caller commits).
     """
     tokens: dict[int, str] = {}
-    new: dict[int, tuple[Case, Invitation]] = {}
+    new: dict[str, Case] = {}  # token hash -> case
+    rows: list[dict[str, object]] = []
     existing: dict[int, Case] = {}
     for target in todo:
         case = target.case
@@ -109,17 +117,19 @@ def ensure_invitations(session: Session, todo: list[Target], secret: str) -> dic
         token = tokens[case.id or 0] = case_token(secret, case)
         if case.invitation_id is not None:
             existing[case.invitation_id] = case
-        else:
-            new[case.id or 0] = (
-                case,
-                Invitation(
-                    token_hash=hash_token(token),
-                    wave_id=case.wave_id,
-                    instrument_id=case.instrument_id,
-                    unit_id=case.unit_id,
-                    language=target.contact.language,
-                ),
-            )
+            continue
+        token_hash = hash_token(token)
+        new[token_hash] = case
+        rows.append(
+            {
+                "token_hash": token_hash,
+                "wave_id": case.wave_id,
+                "instrument_id": case.instrument_id,
+                "unit_id": case.unit_id,
+                "language": target.contact.language,
+                "created_at": utcnow(),
+            }
+        )
     if existing:
         stored = dict(
             session.exec(
@@ -134,12 +144,17 @@ def ensure_invitations(session: Session, todo: list[Target], secret: str) -> dic
                     f"the link of case {case.key} was made with another secret key; run "
                     f"with the MEL_SECRET_KEY the invitations were sent with"
                 )
-    session.add_all(invitation for _, invitation in new.values())
-    session.flush()
-    for case, invitation in new.values():
-        case.invitation_id = invitation.id
-        session.add(case)
-    session.flush()
+    if rows:
+        made = session.execute(
+            insert(Invitation).returning(col(Invitation.id), col(Invitation.token_hash)), rows
+        ).all()
+        links = []
+        for invitation_id, token_hash in made:
+            case = new[token_hash]
+            links.append({"b_case": case.id, "b_invitation": invitation_id})
+            set_committed_value(case, "invitation_id", invitation_id)
+        # Plain executemany: the case objects got their value above.
+        session.connection().execute(LINK_CASE, links)
     return tokens
 
 
