@@ -36,7 +36,7 @@ from sqlmodel import Session, col, select
 
 from mel.models import Case, Contact, Instrument, Invitation, Mail, Programme, Wave, utcnow
 from mel.services.fieldwork import messages, outcomes
-from mel.services.fieldwork.transport import Refused, Transport, TransportError
+from mel.services.fieldwork.transport import Refused, Transport, TransportError, Uncertain
 from mel.services.invitations import hash_token
 
 # The two statements of every mail, built once (values are bound per mail).
@@ -369,6 +369,14 @@ class Sender:
                     self._refused(connection, mail_id, contact, str(exc))
                     result.refused.append(contact.email)
                     continue
+                except Uncertain as exc:
+                    # Left claimed: a rerun reports it, --retry-claimed sends it again.
+                    self._flush_marks(connection)
+                    connection.commit()
+                    raise MailingError(
+                        f"{exc}; {message_id} is left claimed, the mails before it are marked "
+                        f"sent: run the command again (see --retry-claimed)"
+                    ) from None
                 except TransportError:
                     # The server could not be reached: nothing was handed over.
                     self._finish(connection, mail_id, status="failed", error="server unreachable")

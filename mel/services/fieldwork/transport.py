@@ -12,17 +12,24 @@ import os
 import re
 import smtplib
 import ssl
+import time
 from dataclasses import dataclass
 from email.utils import parseaddr
 from pathlib import Path
 from typing import Protocol
 from urllib.parse import unquote, urlsplit
 
+# A connection unused this long is checked (NOOP) before the next mail.
+IDLE_CHECK_S = 20.0
 SCHEMES = {"smtp": 25, "smtp+starttls": 587, "smtps": 465}
 
 
 class TransportError(RuntimeError):
     """Mail cannot be handed over; the message says why (no password in it)."""
+
+
+class Uncertain(TransportError):
+    """The connection broke during a message: the server may or may not have taken it."""
 
 
 class Refused(Exception):
@@ -82,6 +89,7 @@ class SmtpTransport:
         self.url = url
         self.timeout = timeout
         self.connection: smtplib.SMTP | None = None
+        self.used_at = 0.0
 
     def _connect(self) -> smtplib.SMTP:
         url = self.url
@@ -102,16 +110,27 @@ class SmtpTransport:
 
     def send(self, message: bytes, message_id: str, sender: str, recipient: str) -> None:
         """Send one message; `Refused` when the server refused sender, recipient or data."""
+        if self.connection is not None and time.monotonic() - self.used_at > IDLE_CHECK_S:
+            try:  # servers drop idle connections; find out before a mail is at stake
+                self.connection.noop()
+            except (OSError, smtplib.SMTPException):
+                self.connection = None
         if self.connection is None:
             self.connection = self._connect()
         try:
             self.connection.sendmail(parseaddr(sender)[1] or sender, [recipient], message)
+            self.used_at = time.monotonic()
         except smtplib.SMTPRecipientsRefused as exc:
             code, reason = next(iter(exc.recipients.values()))
             raise Refused(f"{code} {reason.decode(errors='replace')}") from None
         except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as exc:
             self.connection.rset()
             raise Refused(f"{exc.smtp_code} {exc.smtp_error.decode(errors='replace')}") from None
+        except (OSError, smtplib.SMTPException) as exc:
+            self.connection = None
+            raise Uncertain(
+                f"the connection to {self.url.describe()} broke while sending ({exc})"
+            ) from None
 
     def close(self) -> None:
         """Say goodbye to the server."""

@@ -264,3 +264,34 @@ def test_closed_wave_sends_nothing(engine: Engine, tmp_path: Path, cli_env: dict
         session.execute(update(Wave).values(status="closed"))
     result = mel("invitations", "send", "--wave", "w2025")
     assert result.exit_code == 1 and "is closed" in result.output
+
+
+def test_connection_lost_mid_mail_leaves_it_claimed(
+    engine: Engine, tmp_path: Path, cli_env: dict, monkeypatch
+) -> None:
+    from aiosmtpd.controller import Controller
+
+    from tests.services.fieldwork.conftest import free_port
+
+    class Dropping(Inbox):
+        async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]  # noqa: N802
+            answer = await super().handle_DATA(server, session, envelope)
+            if len(self.messages) == 2:
+                server.transport.close()  # took the mail, then the line broke
+            return answer
+
+    inbox, port = Dropping(), free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        monkeypatch.setenv("MEL_SMTP_URL", f"smtp://127.0.0.1:{port}")
+        setup_wave(engine, tmp_path)
+        broken = mel("invitations", "send", "--wave", "w2025")
+        assert broken.exit_code == 1 and "left claimed" in broken.output
+        assert "Traceback" not in broken.output
+        rerun = mel("invitations", "send", "--wave", "w2025")
+        assert "3 sent" in rerun.output and "1 claimed by an earlier run" in rerun.output
+    finally:
+        controller.stop()
+    received = [str(m["To"]) for m in inbox.messages]
+    assert len(received) == 5 and len(set(received)) == 5
