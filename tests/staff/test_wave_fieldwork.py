@@ -185,3 +185,25 @@ def test_contact_addresses_never_reach_the_api_or_exports(engine: Engine, wave_a
     logout = Auth(client)
     logout.logout()
     assert client.get(f"/api/v1/programmes/{PROGRAMME}/waves/w2025/cases").status_code == 401
+
+
+def test_mailed_link_answers_the_survey_and_the_case_completes(
+    engine: Engine, wave_app: Flask, tmp_path: Path
+) -> None:
+    from tests.autofill import complete
+
+    folder = tmp_path / "instance" / "outbox" / "w2025"
+    mail = next(
+        p.read_text() for p in sorted(folder.glob("*.eml")) if "To: An <an@school1" in p.read_text()
+    )
+    link = re.search(r"https://mel\.example\.org(/i/[A-Za-z0-9_-]+)", mail)
+    assert link is not None
+    client = wave_app.test_client()
+    done = complete(client, link.group(1))
+    assert done.request.path.endswith("/done"), done.request.path
+    client = wave_app.test_client()
+    Auth(client).login(f"admin@{PROGRAMME}.example")
+    body = client.get(f"/api/v1/programmes/{PROGRAMME}/waves/w2025/cases").get_json()
+    total = body["instruments"][0]["total"]
+    assert total["complete"] == 1 and total["cases"] == 6
+    assert total["RR1"] == pytest.approx(1 / 6)
