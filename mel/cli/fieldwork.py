@@ -75,6 +75,11 @@ def contacts_import(wave_code: str, instrument_code: str, file: Path) -> None:
         f"contacts of {instrument_code} in {wave_code}: {done.new} new, {done.updated} "
         f"updated, {done.unchanged} unchanged; {done.person_cases} person case(s) created"
     )
+    if done.not_chosen:
+        click.echo(
+            f"  {done.not_chosen} listed person(s) not chosen (the wave samples persons within "
+            f"units); their addresses were not kept"
+        )
 
 
 def _send(wave_code: str, kind: str, rate: str | None, retry_claimed: bool, after: str | None):  # type: ignore[no-untyped-def]

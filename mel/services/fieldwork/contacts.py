@@ -16,12 +16,21 @@ from __future__ import annotations
 
 import csv
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlmodel import Session, col, select
 
 from mel.models import Case, Contact, Instrument, Unit, Wave
+from mel.services.fieldwork.persons import (
+    Sampled,
+    choose,
+    person_probability,
+    persons_spec,
+    sampled_units,
+    unit_persons,
+)
 
 COLUMNS = ("email", "name", "language", "unit")
 EMAIL = re.compile(r"^[^@\s<>,;\"']+@[^@\s<>,;\"']+\.[^@\s<>,;\"']+$")
@@ -36,14 +45,26 @@ class ContactFileError(ValueError):
         self.problems = problems
 
 
-@dataclass(frozen=True)
+@dataclass
 class ImportSummary:
     """What an import did."""
 
-    new: int
-    updated: int
-    unchanged: int
-    person_cases: int
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    person_cases: int = 0
+    not_chosen: int = 0  # persons listed but not drawn (persons: select: sample)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One checked row of a contacts file."""
+
+    number: int
+    email: str
+    name: str | None
+    language: str
+    unit: Unit
 
 
 def read_rows(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
@@ -105,15 +126,7 @@ def import_contacts(
         u.code: u
         for u in session.exec(select(Unit).where(Unit.programme_id == wave.programme_id)).all()
     }
-    unit_cases: dict[int, Case] = {}
-    for case in session.exec(
-        select(Case).where(Case.wave_id == wave.id, col(Case.key).startswith("u:"))
-    ).all():
-        if case.unit_id is None:
-            continue
-        # The instrument's own unit case first; another instrument's case of the unit else.
-        if case.instrument_id == instrument.id or case.unit_id not in unit_cases:
-            unit_cases[case.unit_id] = case
+    sampled = sampled_units(session, wave)
     existing = {
         c.email.lower(): c
         for c in session.exec(
@@ -123,7 +136,7 @@ def import_contacts(
         ).all()
     }
     seen: dict[str, int] = {}
-    checked: list[tuple[str, str | None, str, Unit, Case]] = []
+    checked: list[Row] = []
     for number, row in rows:
         where = f"{path}:{number}"
         email = row.get("email", "").strip()
@@ -149,14 +162,13 @@ def import_contacts(
             problems.append(f"{where}:language: {language!r} is not one of nl, en")
             ok = False
         unit = units.get(code)
-        case = unit_cases.get(unit.id) if unit is not None and unit.id is not None else None
         if not code:
             problems.append(f"{where}:unit: empty; every contact belongs to a sampled unit")
             ok = False
         elif unit is None:
             problems.append(f"{where}:unit: no unit {code!r} in the programme")
             ok = False
-        elif case is None:
+        elif unit.id not in sampled:
             problems.append(f"{where}:unit: unit {code!r} is not in the sample of {wave.code}")
             ok = False
         if ok:
@@ -166,55 +178,135 @@ def import_contacts(
                     f"{where}:unit: {email!r} is already a contact of another unit in this wave"
                 )
                 continue
-            checked.append((email, name, language, unit, case))  # type: ignore[arg-type]
+            checked.append(Row(number, email, name, language, unit))  # type: ignore[arg-type]
     if problems:
         raise ContactFileError(problems)
-    return _store(session, wave, instrument, checked, existing)
+    if instrument.respondent != "person":
+        return _store_unit_contacts(session, wave, instrument, checked, existing, sampled)
+    return _store_persons(session, wave, instrument, checked, existing, sampled)
 
 
-def _store(
+def _update(contact: Contact, row: Row, session: Session) -> bool:
+    """Bring an existing contact's name and language up to date; True when changed."""
+    if (contact.name, contact.language) == (row.name, row.language):
+        return False
+    contact.name, contact.language = row.name, row.language
+    session.add(contact)
+    return True
+
+
+def _contact(wave: Wave, instrument: Instrument, row: Row) -> Contact:
+    return Contact(
+        wave_id=wave.id or 0,
+        instrument_id=instrument.id or 0,
+        unit_id=row.unit.id,
+        email=row.email,
+        name=row.name,
+        language=row.language,
+    )
+
+
+def _store_unit_contacts(
     session: Session,
     wave: Wave,
     instrument: Instrument,
-    checked: list[tuple[str, str | None, str, Unit, Case]],
+    rows: list[Row],
     existing: dict[str, Contact],
+    sampled: dict[int, Sampled],
 ) -> ImportSummary:
-    """Store checked rows (the caller commits)."""
-    new = updated = unchanged = person_cases = 0
-    person = instrument.respondent == "person"
-    for email, name, language, unit, unit_case in checked:
-        contact = existing.get(email.lower())
-        if contact is not None:
-            if (contact.name, contact.language) == (name, language):
-                unchanged += 1
-            else:
-                contact.name, contact.language = name, language
-                session.add(contact)
-                updated += 1
-            continue
-        contact = Contact(
-            wave_id=wave.id,  # type: ignore[arg-type]
-            instrument_id=instrument.id,  # type: ignore[arg-type]
-            unit_id=unit.id,
-            email=email,
-            name=name,
-            language=language,
-        )
-        session.add(contact)
-        session.flush()
-        new += 1
-        if person:
+    """Store contacts of a unit instrument; a sampled unit without its case gets one."""
+    cases = {
+        c.unit_id
+        for c in session.exec(
+            select(Case).where(
+                Case.wave_id == wave.id,
+                Case.instrument_id == instrument.id,
+                col(Case.key).startswith("u:"),
+            )
+        ).all()
+    }
+    summary = ImportSummary()
+    for row in rows:
+        unit_id = row.unit.id or 0
+        if unit_id not in cases:
+            unit = sampled[unit_id]
             session.add(
                 Case(
-                    wave_id=wave.id,  # type: ignore[arg-type]
-                    instrument_id=instrument.id,  # type: ignore[arg-type]
-                    key=f"c:{contact.id}",
-                    unit_id=unit.id,
-                    contact_id=contact.id,
-                    stratum=unit_case.stratum,
-                    inclusion_probability=unit_case.inclusion_probability,
+                    wave_id=wave.id or 0,
+                    instrument_id=instrument.id or 0,
+                    key=f"u:{unit_id}",
+                    unit_id=unit_id,
+                    stratum=unit.stratum,
+                    inclusion_probability=unit.probability,
                 )
             )
-            person_cases += 1
+            cases.add(unit_id)
+        before = existing.get(row.email.lower())
+        if before is None:
+            session.add(_contact(wave, instrument, row))
+            summary.new += 1
+        elif _update(before, row, session):
+            summary.updated += 1
+        else:
+            summary.unchanged += 1
     session.flush()
-    return ImportSummary(new, updated, unchanged, person_cases)
+    return summary
+
+
+def _store_persons(
+    session: Session,
+    wave: Wave,
+    instrument: Instrument,
+    rows: list[Row],
+    existing: dict[str, Contact],
+    sampled: dict[int, Sampled],
+) -> ImportSummary:
+    """Store the invited persons of each unit, each with a case of their own."""
+    spec = persons_spec(wave, instrument)
+    sample = spec.get("select") == "sample"
+    by_unit: dict[int, list[Row]] = defaultdict(list)
+    for row in rows:
+        by_unit[row.unit.id or 0].append(row)
+    summary = ImportSummary()
+    for unit_id, unit_rows in by_unit.items():
+        unit = unit_rows[0].unit
+        invited = {r.email.lower() for r in unit_rows}
+        chosen_before = {e for e, c in existing.items() if c.unit_id == unit_id}
+        if sample and chosen_before:
+            invited &= chosen_before  # who was chosen stays chosen; later rows are not drawn
+        elif sample:
+            invited = set(
+                choose(sorted(invited), int(spec["per_unit"]), wave.sample_seed or 0, unit.code)
+            )
+        if sample:
+            summary.not_chosen += len(unit_rows) - len(invited)
+        persons = unit_persons(session, wave, instrument, unit, spec) or len(unit_rows)
+        probability = person_probability(sampled[unit_id], len(invited), persons, sample)
+        for row in unit_rows:
+            if row.email.lower() not in invited:
+                continue  # not chosen: their address is not kept
+            before = existing.get(row.email.lower())
+            if before is not None:
+                if _update(before, row, session):
+                    summary.updated += 1
+                else:
+                    summary.unchanged += 1
+                continue
+            contact = _contact(wave, instrument, row)
+            session.add(contact)
+            session.flush()
+            session.add(
+                Case(
+                    wave_id=wave.id or 0,
+                    instrument_id=instrument.id or 0,
+                    key=f"c:{contact.id}",
+                    unit_id=unit_id,
+                    contact_id=contact.id,
+                    stratum=sampled[unit_id].stratum,
+                    inclusion_probability=probability,
+                )
+            )
+            summary.new += 1
+            summary.person_cases += 1
+    session.flush()
+    return summary

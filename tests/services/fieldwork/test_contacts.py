@@ -99,3 +99,55 @@ def test_person_contacts_become_person_cases_from_xlsx(
     # The same file again changes nothing.
     code, output = run_import(tmp_path / "contacts.xlsx")
     assert "0 new, 0 updated, 2 unchanged" in output
+
+
+def test_persons_sampled_within_units_from_the_frame(
+    engine: Engine, tmp_path: Path, cli_env: dict
+) -> None:
+    """A person-only wave (no unit cases): the frame says who is sampled, the wave file
+    that 2 persons per unit are drawn; π = π_i · m_i / M_i with M_i from the draw."""
+    from mel.models import FrameUnit, FrameUnitPersons, Instrument, Unit, Wave
+
+    make_fieldwork(engine, respondent="person", units={"u1": "a", "u2": "b"}, drawn=False)
+    with session_scope(engine) as session:
+        wave = session.exec(select(Wave)).one()
+        instrument = session.exec(select(Instrument)).one()
+        wave.sample_drawn_at, wave.sample_seed = wave.created_at, 2027
+        wave.design = {
+            "instruments": [
+                {"code": "test-survey", "persons": {"size": "pupils", "select": "sample",
+                                                    "per_unit": 2}}
+            ]
+        }  # fmt: skip
+        session.add(wave)
+        units = {u.code: u for u in session.exec(select(Unit)).all()}
+        for code, pi in (("u1", 0.5), ("u2", 0.25)):
+            session.add(
+                FrameUnit(wave_id=wave.id, unit_id=units[code].id, stratum=code, sampled=True,
+                          inclusion_probability=pi)
+            )  # fmt: skip
+        session.add(
+            FrameUnitPersons(
+                wave_id=wave.id, unit_id=units["u1"].id, instrument_id=instrument.id, persons=40
+            )
+        )
+        units["u2"].sizes = {"pupils": 10}
+        session.add(units["u2"])
+    rows = [f"p{i}@example.org,,nl,u1" for i in range(5)] + ["q0@example.org,,nl,u2"]
+    code, output = run_import(write_contacts(tmp_path / "c.csv", rows))
+    assert code == 0, output
+    assert "3 new" in output and "3 listed person(s) not chosen" in output
+    with session_scope(engine) as session:
+        cases = session.exec(select(Case)).all()
+        contacts = session.exec(select(Contact)).all()
+    assert len(contacts) == 3  # the addresses of persons not chosen are not kept
+    by_unit = sorted((c.stratum, c.inclusion_probability) for c in cases)
+    # u1: 2 of 5 listed invited, M_i = 40 from the draw; u2: 1 listed, M_i = 10 (its size).
+    assert by_unit == [("u1", 0.5 * 2 / 40), ("u1", 0.5 * 2 / 40), ("u2", 0.25 * 1 / 10)]
+    # The same file again: the same persons, nothing new.
+    code, output = run_import(write_contacts(tmp_path / "c.csv", rows))
+    assert "0 new" in output and "3 unchanged" in output
+    # A unit's persons, once chosen, stay chosen: a later row of it is not drawn.
+    more = write_contacts(tmp_path / "more.csv", ["late@example.org,,nl,u1"])
+    code, output = run_import(more)
+    assert code == 0 and "0 new" in output and "1 listed person(s) not chosen" in output
