@@ -20,24 +20,30 @@ link without mel ever keeping the link itself. Sending the first mail freezes th
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import bindparam, insert, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
-from mel.models import Case, Contact, Instrument, Invitation, Mail, Programme, Wave, utcnow
-from mel.services.fieldwork import messages, outcomes
+from mel.models import Contact, Instrument, Mail, Wave, utcnow
+from mel.services.fieldwork import messages
+from mel.services.fieldwork.due import next_reminder, parse_after, parse_rate, targets
+from mel.services.fieldwork.links import (
+    MailingError,
+    Target,
+    case_token,
+    ensure_invitations,
+    mail_context,
+    sender_domain,
+)
 from mel.services.fieldwork.transport import Refused, Transport, TransportError, Uncertain
-from mel.services.invitations import hash_token
+
+__all__ = ["MailRun", "MailingError", "Sender", "case_token", "parse_after", "parse_rate"]
 
 # The two statements of every mail, built once (values are bound per mail).
 CLAIM = insert(Mail).values(
@@ -53,17 +59,6 @@ MARK_SENT = (
     .where(col(Mail.id).in_(bindparam("ids", expanding=True)))
     .values(status="sent", sent_at=bindparam("at"))
 )
-LINK_CASE = (
-    update(Case)
-    .where(col(Case.id) == bindparam("b_case"))
-    .values(invitation_id=bindparam("b_invitation"))
-)
-# Cases with these outcomes get no (further) mail.
-DONE = {"complete", "opted_out", "undeliverable", "not_eligible", "refusal"}
-
-
-class MailingError(RuntimeError):
-    """Mails cannot be sent as asked; the message says why."""
 
 
 @dataclass
@@ -76,175 +71,6 @@ class MailRun:
     refused: list[str] = field(default_factory=list)  # addresses refused for good
     uncertain: list[str] = field(default_factory=list)  # Message-IDs claimed, never confirmed
     not_due: int = 0
-
-
-@dataclass(frozen=True)
-class Target:
-    """One mail to send: the contact, its case, and an earlier row of this kind if any."""
-
-    contact: Contact
-    case: Case
-    mail: Mail | None
-
-
-def case_token(secret: str, case: Case) -> str:
-    """The token of a case's personal link: a keyed hash, so a rerun repeats the same link."""
-    if not secret:
-        raise MailingError("links need a secret key: set MEL_SECRET_KEY")
-    digest = hmac.new(
-        secret.encode(),
-        f"mel-invitation:{case.wave_id}:{case.instrument_id}:{case.id}".encode(),
-        hashlib.sha256,
-    ).digest()
-    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
-
-
-def ensure_invitations(session: Session, todo: list[Target], secret: str) -> dict[int, str]:
-    """Create the cases' invitations on first use; return each case's token (checked).
-
-    A case that already has its invitation must have the one this secret gives: otherwise
-    a mail would carry a link that leads nowhere. New invitations are inserted in one
-    statement (the caller commits).
-    """
-    tokens: dict[int, str] = {}
-    new: dict[str, Case] = {}  # token hash -> case
-    rows: list[dict[str, object]] = []
-    existing: dict[int, Case] = {}
-    for target in todo:
-        case = target.case
-        if case.id in tokens:
-            continue
-        token = tokens[case.id or 0] = case_token(secret, case)
-        if case.invitation_id is not None:
-            existing[case.invitation_id] = case
-            continue
-        token_hash = hash_token(token)
-        new[token_hash] = case
-        rows.append(
-            {
-                "token_hash": token_hash,
-                "wave_id": case.wave_id,
-                "instrument_id": case.instrument_id,
-                "unit_id": case.unit_id,
-                "language": target.contact.language,
-                "created_at": utcnow(),
-            }
-        )
-    if existing:
-        stored = dict(
-            session.exec(
-                select(Invitation.id, Invitation.token_hash).where(
-                    col(Invitation.id).in_(list(existing))
-                )
-            ).all()
-        )
-        for invitation_id, case in existing.items():
-            if stored.get(invitation_id) != hash_token(tokens[case.id or 0]):
-                raise MailingError(
-                    f"the link of case {case.key} was made with another secret key; run "
-                    f"with the MEL_SECRET_KEY the invitations were sent with"
-                )
-    if rows:
-        made = session.execute(
-            insert(Invitation).returning(col(Invitation.id), col(Invitation.token_hash)), rows
-        ).all()
-        links = []
-        for invitation_id, token_hash in made:
-            case = new[token_hash]
-            links.append({"b_case": case.id, "b_invitation": invitation_id})
-            set_committed_value(case, "invitation_id", invitation_id)
-        # Plain executemany: the case objects got their value above.
-        session.connection().execute(LINK_CASE, links)
-    return tokens
-
-
-def parse_rate(text: str | None) -> float:
-    """Mails per second from ``N/s``, ``N/min`` or ``N`` (0 or None: as fast as possible)."""
-    if not text:
-        return 0.0
-    number, _, unit = text.strip().partition("/")
-    factor = {"": 1.0, "s": 1.0, "sec": 1.0, "m": 1 / 60, "min": 1 / 60, "h": 1 / 3600}
-    try:
-        value = float(number) * factor[unit.strip().lower()]
-    except (ValueError, KeyError):
-        raise MailingError(f"rate must look like 20/s or 600/min, not {text!r}") from None
-    if value < 0:
-        raise MailingError(f"rate must be positive, not {text!r}")
-    return value
-
-
-def parse_after(text: str) -> timedelta:
-    """A waiting time from ``7d``, ``36h`` or ``90m``."""
-    units = {"d": "days", "h": "hours", "m": "minutes"}
-    number, unit = text.strip()[:-1], text.strip()[-1:].lower()
-    try:
-        return timedelta(**{units[unit]: float(number)})
-    except (ValueError, KeyError):
-        raise MailingError(f"--after must look like 7d, 36h or 90m, not {text!r}") from None
-
-
-def sender_domain(sender: str) -> str:
-    """The domain of Message-IDs: the sender's."""
-    return sender.rpartition("@")[2].strip(" >") or "mel.invalid"
-
-
-def mail_context(
-    session: Session, wave: Wave, instrument: Instrument, sender: str
-) -> messages.MailContext:
-    """Names and deadline of the mails of one instrument in a wave."""
-    programme = session.get(Programme, wave.programme_id)
-    assert programme is not None
-    domain = sender_domain(sender)
-    return messages.MailContext(
-        programme=(programme.label_nl, programme.label_en),
-        survey=(instrument.title_nl, instrument.title_en),
-        deadline=wave.fieldwork_end,
-        sender=sender,
-        domain=domain,
-    )
-
-
-def targets(
-    session: Session, wave: Wave, kind: str, *, due_before: datetime | None = None
-) -> Iterator[tuple[Target | None, str]]:
-    """Contacts to mail `kind`, or (None, reason) for one that is skipped."""
-    facts = outcomes.current_outcomes(session, wave)
-    rows = session.exec(
-        select(Mail, Contact)
-        .join(Contact, col(Contact.id) == Mail.contact_id)
-        .where(Contact.wave_id == wave.id)
-    ).all()
-    mails: dict[int, dict[str, Mail]] = {}
-    for mail, contact in rows:
-        mails.setdefault(contact.id or 0, {})[mail.kind] = mail
-    for item in facts:
-        for contact in item.contacts:
-            earlier = mails.get(contact.id or 0, {})
-            if contact.opted_out_at or contact.bounced_at or item.case.outcome in DONE:
-                yield None, "done"
-                continue
-            if kind != "invitation":
-                invited = earlier.get("invitation")
-                if invited is None or invited.status != "sent":
-                    yield None, "not_invited"
-                    continue
-                last = max(m.sent_at for m in earlier.values() if m.sent_at is not None)
-                if kind not in earlier and due_before is not None and last > due_before:
-                    yield None, "not_due"
-                    continue
-            yield Target(contact, item.case, earlier.get(kind)), "send"
-
-
-def next_reminder(session: Session, wave: Wave) -> str:
-    """The kind of the next reminder of a wave: reminder-1, reminder-2, ..."""
-    kinds = session.exec(
-        select(Mail.kind)
-        .join(Contact, col(Contact.id) == Mail.contact_id)
-        .where(Contact.wave_id == wave.id, col(Mail.kind).startswith("reminder-"))
-        .distinct()
-    ).all()
-    numbers = [int(k.split("-")[1]) for k in kinds if k.split("-")[1].isdigit()]
-    return f"reminder-{max(numbers, default=0) + 1}"
 
 
 @dataclass
