@@ -13,6 +13,11 @@ a mail program recognises a copy). A row the server refused (``failed``) was cer
 delivered: a rerun sends it again, except to an address the server refused for good (a
 5xx answer), which is recorded as a bounce.
 
+On PostgreSQL these commits are asynchronous (``synchronous_commit off`` on the sending
+connection: a durable commit per mail would cap sending at the disk's flush rate). A crash
+of mel loses nothing; only a crash of the database server itself within a fraction of a
+second after a claim can lose that claim, and then that mail may go out twice.
+
 Each case's personal link is derived from the secret key (a keyed hash of the case), and
 only its hash is stored as the case's invitation: a reminder or a rerun repeats the same
 link without mel ever keeping the link itself. Sending the first mail freezes the sample.
@@ -160,59 +165,81 @@ class Sender:
         result: MailRun,
     ) -> None:
         """Claim, send, mark each mail; a mark is committed with the next claim."""
+        with self.engine.connect() as connection:
+            asynchronous = connection.dialect.name == "postgresql"
+            if asynchronous:  # see the module docstring
+                connection.exec_driver_sql("SET synchronous_commit TO off")
+                connection.commit()
+            try:
+                self._send_each(connection, kind, todo, tokens, contexts, result)
+            finally:
+                if asynchronous and not connection.invalidated:
+                    connection.rollback()
+                    connection.exec_driver_sql("RESET synchronous_commit")
+                    connection.commit()
+
+    def _send_each(
+        self,
+        connection: Connection,
+        kind: str,
+        todo: list[Target],
+        tokens: dict[int, str],
+        contexts: dict[int, messages.MailContext],
+        result: MailRun,
+    ) -> None:
+        """Each mail in turn on one connection (see `_send_all`)."""
         base = self.base_url.rstrip("/")
         domain = sender_domain(self.sender)
         interval = 1.0 / self.rate if self.rate > 0 else 0.0
         next_at = time.monotonic()
-        with self.engine.connect() as connection:
-            self.marks: list[int] = []
-            for target in todo:
-                if interval:
-                    pause = next_at - time.monotonic()
-                    if pause > 0:
-                        time.sleep(pause)
-                    next_at = max(next_at, time.monotonic()) + interval
-                contact = target.contact
-                message_id = messages.message_id(contact.id or 0, kind, domain)
-                mail_id = self._claim(connection, target, kind, message_id)
-                if mail_id is None:
-                    result.already += 1
-                    continue
-                token = tokens[target.case.id or 0]
-                message = messages.build(
-                    message_id=message_id,
-                    kind=kind,
-                    recipient=contact.email,
-                    name=contact.name,
-                    language=contact.language,
-                    context=contexts[target.case.instrument_id],
-                    link=f"{base}/i/{token}",
-                    optout=f"{base}/optout/{token}",
-                )
-                try:
-                    self.transport.send(message, message_id, self.sender, contact.email)
-                except Refused as exc:
-                    self._refused(connection, mail_id, contact, str(exc))
-                    result.refused.append(contact.email)
-                    continue
-                except Uncertain as exc:
-                    # Left claimed: a rerun reports it, --retry-claimed sends it again.
-                    self._flush_marks(connection)
-                    connection.commit()
-                    raise MailingError(
-                        f"{exc}; {message_id} is left claimed, the mails before it are marked "
-                        f"sent: run the command again (see --retry-claimed)"
-                    ) from None
-                except TransportError:
-                    # The server could not be reached: nothing was handed over.
-                    self._finish(connection, mail_id, status="failed", error="server unreachable")
-                    raise
-                self.marks.append(mail_id)
-                result.sent += 1
-                if self.progress is not None:
-                    self.progress(result.sent)
-            self._flush_marks(connection)
-            connection.commit()
+        self.marks: list[int] = []
+        for target in todo:
+            if interval:
+                pause = next_at - time.monotonic()
+                if pause > 0:
+                    time.sleep(pause)
+                next_at = max(next_at, time.monotonic()) + interval
+            contact = target.contact
+            message_id = messages.message_id(contact.id or 0, kind, domain)
+            mail_id = self._claim(connection, target, kind, message_id)
+            if mail_id is None:
+                result.already += 1
+                continue
+            token = tokens[target.case.id or 0]
+            message = messages.build(
+                message_id=message_id,
+                kind=kind,
+                recipient=contact.email,
+                name=contact.name,
+                language=contact.language,
+                context=contexts[target.case.instrument_id],
+                link=f"{base}/i/{token}",
+                optout=f"{base}/optout/{token}",
+            )
+            try:
+                self.transport.send(message, message_id, self.sender, contact.email)
+            except Refused as exc:
+                self._refused(connection, mail_id, contact, str(exc))
+                result.refused.append(contact.email)
+                continue
+            except Uncertain as exc:
+                # Left claimed: a rerun reports it, --retry-claimed sends it again.
+                self._flush_marks(connection)
+                connection.commit()
+                raise MailingError(
+                    f"{exc}; {message_id} is left claimed, the mails before it are marked "
+                    f"sent: run the command again (see --retry-claimed)"
+                ) from None
+            except TransportError:
+                # The server could not be reached: nothing was handed over.
+                self._finish(connection, mail_id, status="failed", error="server unreachable")
+                raise
+            self.marks.append(mail_id)
+            result.sent += 1
+            if self.progress is not None:
+                self.progress(result.sent)
+        self._flush_marks(connection)
+        connection.commit()
 
     def _flush_marks(self, connection: Connection) -> None:
         """Mark the mails handed over since the last commit as sent (not yet committed)."""
