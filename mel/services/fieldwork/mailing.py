@@ -282,8 +282,7 @@ class Sender:
             if self.postgres:  # the marks and the claim in one statement
                 self.marks = []
                 claimed = connection.execute(CLAIM_PG, {**values, "ids": marks, "at": now})
-                connection.commit()
-                return int(claimed.scalar_one())
+                return int(claimed.scalar_one())  # autocommitted: no COMMIT round trip
             self._flush_marks(connection)
             inserted = connection.execute(CLAIM, values)
             connection.commit()
