@@ -15,16 +15,12 @@ def fmtnum(value: float | int | None) -> str:
 def init_app(app: Flask) -> None:
     """Register the staff blueprints (auth first: it loads the account of each request)."""
     from mel.web.staff import admin as staff_admin
-    from mel.web.staff import api, auth, dashboard, exports, open_links, wave_fieldwork
+    from mel.web.staff import api, auth, dashboard, exports, open_links
 
     auth.init_app(app)
-    for blueprint in (
-        dashboard.bp,
-        exports.bp,
-        staff_admin.bp,
-        open_links.bp,
-        wave_fieldwork.bp,
-        api.bp,
-    ):
+    for blueprint in (dashboard.bp, exports.bp, staff_admin.bp, open_links.bp, api.bp):
         app.register_blueprint(blueprint)
     app.add_template_filter(fmtnum, "fmtnum")
+    from mel.web.staff import wave_fieldwork  # mails, outcomes and rates of a wave
+
+    app.register_blueprint(wave_fieldwork.bp)
