@@ -58,10 +58,8 @@ def setup_blueprints(app: Flask) -> None:
     """Register the web modules."""
     from mel.web import home
     from mel.web.staff import setup as staff_app
-    from mel.web.survey import optout
     from mel.web.survey import views as survey
 
     app.register_blueprint(home.bp)
     survey.init_app(app)
-    optout.init_app(app)  # the opt-out link of invitation mails
     staff_app.init_app(app)  # staff login, dashboards, exports, admin pages, JSON API

@@ -15,7 +15,7 @@ from flask import Blueprint, current_app, g, jsonify, request
 from flask.typing import ResponseReturnValue
 from sqlmodel import col, select
 
-from mel.models import Programme, Wave
+from mel.models import Programme
 from mel.services import accounts
 from mel.web.database import get_session
 from mel.web.staff import kpis as staff_kpis
@@ -151,6 +151,7 @@ def case_rates(code: str, wave_code: str) -> ResponseReturnValue:
 
     ``?e=0.5`` states RR3's eligible share of the cases of unknown eligibility.
     """
+    from mel.models import Wave
     from mel.services.fieldwork.status import wave_status
 
     programme = programme_or_404(code)

@@ -6,15 +6,15 @@ contacts and records the outcome ``opted_out``. Nothing about the person is show
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, abort, g, render_template
+from flask import Blueprint, abort, g, render_template
 from flask.typing import ResponseReturnValue
 
-from mel.i18n import chosen_language
 from mel.models import Invitation
 from mel.services.fieldwork import optout as service
 from mel.web.database import get_session
 from mel.web.security import error_page
 from mel.web.staff.auth import PostForm
+from mel.web.survey.views import use_language
 
 bp = Blueprint("optout", __name__)
 
@@ -34,7 +34,7 @@ def optout(token: str) -> ResponseReturnValue:
     if case is None:
         return error_page(404, "err_token_unknown")
     invitation = session.get(Invitation, case.invitation_id)
-    g.lang = chosen_language() or (invitation.language if invitation else "nl")
+    use_language(invitation.language if invitation else "nl")
     survey, programme = service.survey_names(session, case)
     form = PostForm()
     done = service.is_opted_out(session, case)
@@ -48,8 +48,3 @@ def optout(token: str) -> ResponseReturnValue:
     return render_template(
         "survey/optout.html", form=form, done=done, survey=survey[i], programme=programme[i]
     )
-
-
-def init_app(app: Flask) -> None:
-    """Register the opt-out page."""
-    app.register_blueprint(bp)
