@@ -111,6 +111,12 @@ class Sender:
                     f"wave {wave.code!r} is closed: its links would only say the survey ended"
                 )
             if kind == "reminder":
+                end = wave.fieldwork_end
+                if end is not None and utcnow().date() > end:
+                    raise MailingError(
+                        f"the fieldwork of wave {wave.code!r} ended on {end:%Y-%m-%d}: a "
+                        f"reminder would ask for answers after the deadline it names"
+                    )
                 kind = result.kind = self._reminder_kind(session, wave, after)
             due_before = utcnow() - after if after is not None else None
             todo: list[Target] = []
