@@ -1,7 +1,8 @@
 """Fieldwork status of a wave: mails, outcomes and AAPOR rates per instrument and stratum.
 
 Contact details never appear here: the status holds counts only, so it may go to the
-command line's JSON, the API and the staff page alike.
+command line's JSON, the API and the staff page alike. The counts are not held back for
+small groups as survey figures are: they say who was reached, never what anyone answered.
 """
 
 from __future__ import annotations
