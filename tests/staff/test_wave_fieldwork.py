@@ -26,6 +26,7 @@ from mel.services.fieldwork.contacts import import_contacts
 from mel.services.fieldwork.mailing import Sender, case_token
 from mel.services.fieldwork.transport import OutboxTransport, outbox_folder
 from mel.services.invitations import resolve_wave
+from tests.browser import Audits, chromium, needs_chromium, serve
 from tests.services.fieldwork.conftest import make_fieldwork, write_contacts
 from tests.staff.conftest import Auth, csrf_token, make_users
 
@@ -207,3 +208,20 @@ def test_mailed_link_answers_the_survey_and_the_case_completes(
     total = body["instruments"][0]["total"]
     assert total["complete"] == 1 and total["cases"] == 6
     assert total["RR1"] == pytest.approx(1 / 6)
+
+
+@needs_chromium
+def test_optout_page_passes_axe(engine: Engine, wave_app: Flask) -> None:
+    """axe-core finds nothing on the opt-out page, asked and done, in Dutch and English."""
+    audits = Audits()
+    with serve(wave_app) as url, chromium() as browser:
+        for lang, key in (("nl", "u:1"), ("en", "u:2")):
+            page = browser.new_context(locale=f"{lang}-NL").new_page()
+            page.goto(f"{url}/optout/{token_of(engine, key)}?lang={lang}")
+            audits.check(page, "optout")
+            page.click("button[type=submit]")
+            page.wait_for_selector("[role=status]")
+            audits.check(page, "optout done")
+            page.context.close()
+    assert not audits.violations, "\n".join(audits.violations)
+    assert audits.runs == 2 * 2 * 2
