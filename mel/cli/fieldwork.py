@@ -233,7 +233,12 @@ def status_command(wave_code: str, e: float | None, as_json: bool) -> None:
 
 @fieldwork_group.command("outcome")
 @click.option("--wave", "wave_code", required=True, help="Wave code.")
-@click.option("--case", "case_ref", required=True, help="Case id or key (u:<unit id>).")
+@click.option(
+    "--case",
+    "case_ref",
+    required=True,
+    help="The case: its unit's code, a person's e-mail address, its key (u:12) or id.",
+)
 @click.argument("outcome")
 @cli_errors
 def outcome_command(wave_code: str, case_ref: str, outcome: str) -> None:

@@ -50,7 +50,10 @@ FIELDWORK_STRINGS: dict[str, tuple[str, str]] = {
     ),
     "fwc_mail_error": ("Versturen lukte niet: {error}", "Sending failed: {error}"),
     "fwc_set_outcome": ("Uitkomst vastleggen", "Set an outcome"),
-    "fwc_case": ("Geval", "Case"),
+    "fwc_case": (
+        "Geval: code van de eenheid, e-mailadres van een persoon, of u:12",
+        "Case: the unit's code, a person's e-mail address, or u:12",
+    ),
     "fwc_outcome": ("Uitkomst", "Outcome"),
     "fwc_outcome_auto": ("automatisch (door mel)", "automatic (by mel)"),
     "fwc_outcome_set": (

@@ -125,7 +125,7 @@ def test_staff_sets_outcomes_sends_reminders_and_reads_the_outbox(
     no_csrf = client.post(f"{base}/outcome", data={"case": "u:3", "outcome": "not_eligible"})
     assert no_csrf.status_code == 400
     done = client.post(
-        f"{base}/outcome", data={"case": "u:3", "outcome": "not_eligible", "csrf_token": token}
+        f"{base}/outcome", data={"case": "u3", "outcome": "not_eligible", "csrf_token": token}
     )
     assert done.status_code == 303
     assert "not eligible" in client.get(PAGE + "?lang=en").text

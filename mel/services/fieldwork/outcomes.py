@@ -23,10 +23,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import or_
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from mel.models import Case, Contact, Instrument, InstrumentVersion, Response, Wave, utcnow
+from mel.models import Case, Contact, Instrument, InstrumentVersion, Response, Unit, Wave, utcnow
 from mel.services.privacy import record
 
 OUTCOMES = (
@@ -182,13 +182,35 @@ def set_outcome(session: Session, *, case: Case, outcome: str, actor: str, progr
 
 
 def find_case(session: Session, wave: Wave, reference: str) -> Case:
-    """A case of the wave by its id or key (``u:<unit id>``, ``c:<contact id>``)."""
+    """A case of the wave by its key (``u:<unit id>``, ``c:<contact id>``), its id, the code
+    of its unit, or (for a person case) its contact's e-mail address."""
+    reference = reference.strip()
     query = select(Case).where(Case.wave_id == wave.id)
-    if reference.isdigit():
-        query = query.where(or_(col(Case.id) == int(reference), col(Case.key) == reference))
+    if reference.startswith(("u:", "c:")):
+        found = list(session.exec(query.where(Case.key == reference)).all())
+    elif reference.isdigit():
+        found = list(session.exec(query.where(col(Case.id) == int(reference))).all())
+    elif "@" in reference:
+        found = list(
+            session.exec(
+                query.join(Contact, col(Contact.id) == Case.contact_id).where(
+                    func.lower(Contact.email) == reference.lower()
+                )
+            ).all()
+        )
     else:
-        query = query.where(Case.key == reference)
-    found = session.exec(query).first()
-    if found is None:
+        found = list(
+            session.exec(
+                query.join(Unit, col(Unit.id) == Case.unit_id).where(
+                    Unit.code == reference,
+                    Unit.programme_id == wave.programme_id,
+                    col(Case.key).startswith("u:"),
+                )
+            ).all()
+        )
+    if not found:
         raise OutcomeError(f"no case {reference!r} in wave {wave.code!r}")
-    return found
+    if len(found) > 1:
+        keys = ", ".join(f"{c.key} (instrument {c.instrument_id})" for c in found)
+        raise OutcomeError(f"{reference!r} names several cases ({keys}); give the case's id")
+    return found[0]

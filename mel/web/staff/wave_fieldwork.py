@@ -140,7 +140,7 @@ def outcome(code: str, wave_code: str) -> ResponseReturnValue:
     try:
         case = find_case(session, wave, reference)
     except OutcomeError:
-        flash(translate("fwc_outcome_unknown_case", lang(), case=reference[:40]))
+        flash(translate("fwc_outcome_unknown_case", lang(), case=reference[:60]))
         return redirect(url_for(".page", code=code, wave_code=wave_code), 303)
     set_outcome(session, case=case, outcome=value, actor=actor(), programme=programme.code)
     session.commit()

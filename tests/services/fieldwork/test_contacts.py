@@ -99,6 +99,9 @@ def test_person_contacts_become_person_cases_from_xlsx(
     # The same file again changes nothing.
     code, output = run_import(tmp_path / "contacts.xlsx")
     assert "0 new, 0 updated, 2 unchanged" in output
+    # Staff name a person case by its address (upper case too).
+    found = mel("fieldwork", "outcome", "--wave", "w2025", "--case", "P1@example.org", "refusal")
+    assert found.exit_code == 0 and "outcome refusal" in found.output
 
 
 def test_persons_sampled_within_units_from_the_frame(

@@ -69,10 +69,14 @@ def test_contacts_to_rates_through_the_real_parts(
     assert "1 bounce(s) recorded" in mel("invitations", "bounced", str(bounces)).output
     # u5 never answers (a non-contact at the close); u6 had no contact and turns out not
     # to belong to the population.
-    assert mel("fieldwork", "outcome", "--wave", "w2025", "--case", "u:6",
+    assert mel("fieldwork", "outcome", "--wave", "w2025", "--case", "u6",
                "not_eligible").exit_code == 0  # fmt: skip
     status = json.loads(mel("fieldwork", "status", "--wave", "w2025", "--json").output)
     total = status["instruments"][0]["total"]
+    by_address = mel(
+        "fieldwork", "outcome", "--wave", "w2025", "--case", "nobody@x.example", "refusal"
+    )
+    assert by_address.exit_code == 1 and "no case 'nobody@x.example'" in by_address.output
     assert total["groups"] == {"I": 2, "P": 0, "R": 1, "NC": 1, "O": 0, "U": 1, "NE": 1}
     # By hand: 5 eligible or unknown; e = 4 known eligible / 5 known = 0.8.
     assert total["RR1"] == pytest.approx(2 / 5)
