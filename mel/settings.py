@@ -71,6 +71,11 @@ class Settings:
     # Address participants open, put before the links mel prints or mails (e.g.
     # https://mel.example.org).
     base_url: str = ""
+    # Where invitation and reminder mails go: smtp://host:port, smtp+starttls://user:pass@host:587
+    # or smtps://user:pass@host:465. Empty: .eml files in the instance folder's outbox/.
+    smtp_url: str = ""
+    # The From address of invitation and reminder mails (its domain ends their Message-IDs).
+    mail_from: str = "mel <noreply@mel.invalid>"
     # No figure is shown for a group with fewer respondents.
     min_group_size: int = 10
     # A demo run (`mel demo`): throw-away secret key, relaxed cookies.

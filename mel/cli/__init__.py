@@ -8,6 +8,13 @@ from mel.cli.analyse import analyse_command
 from mel.cli.context import cli_errors
 from mel.cli.db import db_group
 from mel.cli.demo import demo_command, serve_command
+from mel.cli.fieldwork import (
+    bounced_command,
+    contacts_group,
+    fieldwork_group,
+    remind_command,
+    send_command,
+)
 from mel.cli.invitations import invitations_group
 from mel.cli.report import report_command
 from mel.cli.respondents import respondents_group
@@ -34,6 +41,11 @@ main.add_command(surveys_group)
 main.add_command(demo_command)
 main.add_command(serve_command)
 main.add_command(invitations_group)
+invitations_group.add_command(send_command)
+invitations_group.add_command(remind_command)
+invitations_group.add_command(bounced_command)
+main.add_command(contacts_group)
+main.add_command(fieldwork_group)
 main.add_command(waves_group)
 main.add_command(units_group)
 main.add_command(sample_group)

@@ -13,7 +13,6 @@ from pathlib import Path
 from sqlmodel import Session, col, select
 
 from mel.models import FrameUnit, Instrument, Invitation, Response, Unit, Wave, WaveInstrument
-from mel.present.tables import rows_csv_bytes
 from mel.services.references import reference_problem
 
 TOKEN_BYTES = 32
@@ -206,6 +205,8 @@ def create_invitations(
 
 def write_links(path: Path, issued: list[IssuedInvitation]) -> None:
     """Write the links as defused CSV: unit, reference, language, expires_at, url."""
+    from mel.present.tables import rows_csv_bytes  # pandas: only when a file is written
+
     rows = [
         (
             item.unit or "",

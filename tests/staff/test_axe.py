@@ -16,6 +16,7 @@ PAGES = {
     "index": "/staff/",
     "programme": "/staff/p/alpha/",
     "fieldwork": "/staff/p/alpha/fieldwork?by=province",
+    "wave fieldwork": "/staff/p/alpha/waves/w2025/fieldwork",
     "kpis": "/staff/p/alpha/kpis?by=stratum",
     "texts": "/staff/p/alpha/texts?question=alpha-meting:toelichting",
     "exports": "/staff/p/alpha/exports",

@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from mel.models import Programme
-from mel.services.fieldwork import fieldwork, wave_responses
+from mel.services.fieldwork.progress import fieldwork, wave_responses
 from mel.services.filters import Filters
 
 from .conftest import Auth, seed_programme, wave_of

@@ -21,7 +21,7 @@ from mel.i18n import translate
 from mel.models import Programme
 from mel.services import accounts
 from mel.services import dashboards as staff_kpis
-from mel.services.fieldwork import fieldwork
+from mel.services.fieldwork.progress import fieldwork
 from mel.services.filters import FilterError, Filters, parse_filters, programme_waves
 from mel.web.database import get_session
 from mel.web.staff.auth import current_user, programme_or_404, staff_required
@@ -147,3 +147,32 @@ def kpis(code: str) -> ResponseReturnValue:
             }
         )
     return jsonify(_clean({"programme": programme.code, **_selection(filters), "kpis": items}))
+
+
+@bp.get("/programmes/<code>/waves/<wave_code>/cases")
+@staff_required()
+def case_rates(code: str, wave_code: str) -> ResponseReturnValue:
+    """Mails, case outcomes and AAPOR rates per instrument and stratum (counts only).
+
+    ``?e=0.5`` states RR3's eligible share of the cases of unknown eligibility.
+    """
+    from mel.models import Wave
+    from mel.services.fieldwork.status import wave_status
+
+    programme = programme_or_404(code)
+    wave = (
+        get_session()
+        .exec(select(Wave).where(Wave.programme_id == programme.id, Wave.code == wave_code))
+        .first()
+    )
+    if wave is None:
+        return jsonify(error="not found"), 404
+    e = request.args.get("e")
+    try:
+        stated = float(e) if e is not None else None
+        if stated is not None and not 0 <= stated <= 1:
+            raise ValueError
+    except ValueError:
+        return jsonify(error=f"e must be a number between 0 and 1, not {e!r}"), 400
+    status = wave_status(get_session(), wave, e=stated)
+    return jsonify(_clean({"programme": programme.code, **status}))

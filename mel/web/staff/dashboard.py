@@ -30,7 +30,7 @@ from mel.present.figures import bar_figure
 from mel.services import accounts
 from mel.services import dashboards as staff_kpis
 from mel.services import texts as staff_texts
-from mel.services.fieldwork import Fieldwork, fieldwork, selection_shown
+from mel.services.fieldwork.progress import Fieldwork, fieldwork, selection_shown
 from mel.services.filters import (
     DIMENSIONS,
     GROUPINGS,

@@ -314,3 +314,6 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     cached_html.init_app(app)
     ratelimit.init_app(app, bp)
+    from mel.web.survey import optout  # the opt-out link of invitation mails
+
+    app.register_blueprint(optout.bp)
