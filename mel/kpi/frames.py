@@ -10,13 +10,96 @@ from sqlalchemy.engine import Engine
 from mel.analysis.design import Design
 from mel.analysis.results import Estimate, EstimateTable
 from mel.data.frame import DESIGN_COLUMNS, FrameError, frame
+from mel.data.weights import person_totals
 from mel.kpi.variables import KpiVariableError, kpi_column, kpi_variable
 from mel.surveys.programme_schema import Kpi, ProgrammeDefinition
 from mel.surveys.schema import InstrumentDefinition
 
 
 def design_for(data: pd.DataFrame) -> Design:
-    """Return the design of an analysis frame (two-stage for person instruments)."""
+    """Return the design of an analysis frame, with its nonresponse model.
+
+    With the frame's sampled units (``attrs["sampled_units"]``, see `mel.data.weights`)
+    the design holds every sampled, eligible unit: the responding ones with their answers
+    and the others as one row without answers. Their selection weights are adjusted for
+    unit nonresponse within strata (`Design.adjust_nonresponse`) and, for person
+    instruments, post-stratified to the known persons of the sampled units, so that both
+    steps are in the variance and the df counts the sampled units. Where the first stage
+    is a census (every unit of every stratum sampled) it has no sampling variance, and a
+    person design is the persons stratified by unit (R: ``svydesign(id = ~respondent,
+    strata = ~unit, fpc = ~fpc_persons, weights = ~weight)``): the same standard errors
+    as the two-stage design, with the df of the persons (persons minus units).
+    """
+    sampled = data.attrs.get("sampled_units")
+    person = data.attrs.get("respondent") == "person"
+    if sampled is not None and len(data):
+        table = sampled.table
+        if person and _census(table):
+            return Design(
+                data,
+                weights="weight",
+                strata="unit",
+                psu="respondent",
+                fpc="fpc_persons",
+                lonely_psu="adjust",
+            )
+        return _nonresponse_design(data, table, person)
+    return _plain_design(data)
+
+
+def _census(table: pd.DataFrame) -> bool:
+    """Whether every unit of every stratum was sampled (N_h = n_h)."""
+    sizes = table.groupby("stratum")["fpc_units"].agg(["first", "size"])
+    return bool(len(sizes)) and bool((sizes["first"] == sizes["size"]).all())
+
+
+def _nonresponse_design(data: pd.DataFrame, table: pd.DataFrame, person: bool) -> Design:
+    """The sampled units' design, adjusted for unit nonresponse (and persons calibrated)."""
+    answered = set(data["stratum"])
+    missing = table[~table["responded"] & table["stratum"].isin(answered)]
+    sampled_h = table.groupby("stratum").size()
+    rows = data.assign(responded=1.0)
+    base = rows["fpc_units"] / rows["stratum"].map(sampled_h).astype(float)
+    extra = missing.drop(columns="responded").assign(
+        responded=0.0, respondent=[f"nonrespondent:{u}" for u in missing["unit"]]
+    )
+    extra["base_weight"] = extra["fpc_units"] / extra["stratum"].map(sampled_h).astype(float)
+    if person:
+        persons = rows.groupby("unit")["respondent"].transform("size")
+        rows["base_weight"] = base * rows["fpc_persons"] / persons
+        # one row standing for the unit: a census of one at the second stage
+        extra["fpc_persons"] = 1.0
+    else:
+        rows["base_weight"] = base
+        extra = extra.drop(columns="fpc_persons")
+    combined = pd.concat([rows, extra[[c for c in extra.columns if c in rows]]], ignore_index=True)
+    combined.attrs = {}
+    if person:
+        design = Design(
+            combined,
+            weights="base_weight",
+            strata="stratum",
+            psu="unit",
+            ssu="respondent",
+            fpc=("fpc_units", "fpc_persons"),
+            lonely_psu="adjust",
+        ).adjust_nonresponse("responded")
+        totals = person_totals(table)
+        current = pd.Series(design.weights).groupby(combined["stratum"].to_numpy()).sum()
+        population = {h: totals.get(h, float(current[h])) for h in current.index}
+        return design.poststratify("stratum", population)
+    return Design(
+        combined,
+        weights="base_weight",
+        strata="stratum",
+        psu="unit",
+        fpc="fpc_units",
+        lonely_psu="adjust",
+    ).adjust_nonresponse("responded")
+
+
+def _plain_design(data: pd.DataFrame) -> Design:
+    """The design of a frame without sampled units (built by hand): respondents only."""
     if data.attrs.get("respondent") == "person":
         return Design(
             data,

@@ -196,6 +196,18 @@ LEFT_OUT_TEXT = {
         "ask for it) have no stratum and no weight; they are counted but left out of the "
         "estimates",
     ),
+    "not_sampled": (
+        "Volledige responsen van eenheden die wel in het kader staan maar niet in de "
+        "steekproef zaten, hebben geen steekproefgewicht; ze zijn geteld maar niet meegenomen",
+        "Complete responses from units in the frame that were not sampled have no sampling "
+        "weight; they are counted but left out",
+    ),
+    "not_eligible": (
+        "Volledige responsen van eenheden die tijdens het veldwerk niet tot de doelgroep "
+        "bleken te horen, zijn geteld maar niet meegenomen",
+        "Complete responses from units found not eligible during fieldwork are counted but "
+        "left out",
+    ),
     "duplicate_unit": (
         "Per eenheid telt één respons op een vragenlijst voor eenheden; latere volledige "
         "responsen van dezelfde eenheid zijn geteld maar niet meegenomen",

@@ -81,6 +81,25 @@ STAFF_STRINGS: dict[str, tuple[str, str]] = {
         "{n} complete responses from units that had already completed this questionnaire "
         "in this wave are not counted: one response counts per unit.",
     ),
+    "staff_kpis_not_sampled": (
+        "{n} afgeronde responsen van eenheden die niet in de steekproef zaten, tellen niet "
+        "mee in deze cijfers (ze hebben geen steekproefgewicht).",
+        "{n} complete responses from units that were not sampled are not counted in these "
+        "figures (they have no sampling weight).",
+    ),
+    "staff_kpis_not_eligible": (
+        "{n} afgeronde responsen van eenheden die niet tot de doelgroep bleken te horen, "
+        "tellen niet mee in deze cijfers.",
+        "{n} complete responses from units found not eligible are not counted in these figures.",
+    ),
+    "staff_export_not_sampled": (
+        "{n} andere van eenheden buiten de steekproef: niet opgenomen",
+        "{n} more from units that were not sampled: not included",
+    ),
+    "staff_export_not_eligible": (
+        "{n} andere van eenheden die niet tot de doelgroep horen: niet opgenomen",
+        "{n} more from units found not eligible: not included",
+    ),
     "staff_export_without_unit": (
         "{n} andere zonder eenheid: niet opgenomen",
         "{n} more without a unit: not included",

@@ -1,0 +1,88 @@
+"""The design of a KPI: nonresponse model over the sampled units, and a census first stage
+whose df comes from the persons (checked against R, tests/kpi/data/census.R)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from sqlalchemy.engine import Engine
+
+from mel.analysis import Design
+from mel.data.frame import frame
+from mel.data.weights import SAMPLED_COLUMNS, SampledUnits
+from mel.kpi.frames import design_for
+
+from ..analysis.conftest import demo  # noqa: F401  (the fixture)
+
+DATA = Path(__file__).parent / "data"
+
+# R (survey 4.1), tests/kpi/data/census.R on census.csv:
+#   two <- svydesign(id = ~unit + respondent, strata = ~stratum,
+#                    fpc = ~fpc_units + fpc_persons, weights = ~weight, data = rows)
+#   by_unit <- svydesign(id = ~respondent, strata = ~unit, fpc = ~fpc_persons,
+#                        weights = ~weight, data = rows)
+#   svytotal(~y, .); svymean(~z, .); degf(.)
+R_TOTAL_Y = (1907.7991666667, 40.0463998478)
+R_MEAN_Z = (0.4738700565, 0.0675391728)
+R_DF_TWO_STAGE = 6
+R_DF_BY_UNIT = 29
+
+
+def _census_frame() -> pd.DataFrame:
+    rows = pd.read_csv(DATA / "census.csv")
+    units = rows.groupby("unit", as_index=False).first()
+    table = pd.DataFrame(
+        {
+            "unit": units["unit"],
+            "unit_kind": "werkplaats",
+            "province": None,
+            "region": None,
+            "sector": None,
+            "stratum": units["stratum"],
+            "fpc_units": units["fpc_units"].astype(float),
+            "fpc_persons": units["fpc_persons"].astype(float),
+            "responded": True,
+        }
+    )[SAMPLED_COLUMNS]
+    rows.attrs.update(respondent="person", sampled_units=SampledUnits(table))
+    return rows
+
+
+def test_a_census_first_stage_takes_its_df_from_the_persons() -> None:
+    data = _census_frame()
+    design = design_for(data)
+    total, mean = design.total("y"), design.mean("z")
+    assert (total.estimate, total.se) == pytest.approx(R_TOTAL_Y, rel=1e-9)
+    assert (mean.estimate, mean.se) == pytest.approx(R_MEAN_Z, rel=1e-9)
+    assert total.df == mean.df == R_DF_BY_UNIT
+    # the two-stage design R would be given gives the same SE, on the PSUs' df
+    two = Design(
+        data,
+        weights="weight",
+        strata="stratum",
+        psu="unit",
+        ssu="respondent",
+        fpc=("fpc_units", "fpc_persons"),
+    )
+    assert two.total("y").se == pytest.approx(R_TOTAL_Y[1], rel=1e-9)
+    assert two.df == R_DF_TWO_STAGE
+
+
+def test_the_design_holds_the_sampled_units_that_did_not_answer(demo: Engine) -> None:  # noqa: F811
+    data = frame(demo, programme="techkwadraat", wave="meting-2025", instrument="tk-leerlingen")
+    table = data.attrs["sampled_units"].table
+    missing = int((~table["responded"]).sum())
+    assert missing > 0
+    design = design_for(data)
+    assert design.n == len(data) + missing
+    # respondents keep the frame's weights; the units that did not answer weigh nothing
+    np.testing.assert_allclose(design.weights[: len(data)], data["weight"], rtol=1e-12)
+    assert (design.weights[len(data) :] == 0).all()
+    # df: the sampled schools minus strata, not only those that answered
+    assert design.df == len(table) - table["stratum"].nunique()
+    assert design.is_calibrated
+    total = design.total("weight")
+    assert total.n == len(data)
