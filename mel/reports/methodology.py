@@ -13,6 +13,7 @@ from mel.data.coverage import LEFT_OUT
 from mel.kpi.evaluate import KpiResult
 from mel.present.numbers import format_number
 from mel.reports.model import MethodSection, Table
+from mel.reports.nonresponse import weighting_section
 from mel.reports.text import t
 
 # The software that computed the figures and drew the charts (the PDF engine only prints).
@@ -217,41 +218,6 @@ LEFT_OUT_TEXT = {
 }
 
 
-def _weighting_section(language: str, calibrated: bool) -> MethodSection:
-    lang = language
-    return MethodSection(
-        _(lang, "Weging en kalibratie", "Weighting and calibration"),
-        [
-            _(
-                lang,
-                "Het gewicht is de inverse van de insluitkans onder de respondenten: binnen een "
-                "stratum staan de eenheden met respons voor alle N_h eenheden (N_h / n_h, een "
-                "correctie voor non-respons per wegingsklasse), en binnen een eenheid staan de "
-                "responderende personen voor alle M_i personen (M_i / m_i). De gewichten tellen "
-                "daarmee per stratum op tot het aantal eenheden in de populatie; dat komt neer op "
-                "poststratificatie naar stratum. "
-                + (
-                    "Daarna zijn de gewichten gekalibreerd naar bekende totalen."
-                    if calibrated
-                    else "Verdere kalibratie (raking naar bekende totalen) is niet toegepast."
-                ),
-                "The weight is the inverse inclusion probability among respondents: within a "
-                "stratum "
-                "the responding units stand for all N_h units (N_h / n_h, a weighting-class "
-                "nonresponse adjustment), and within a unit the responding persons stand for all "
-                "M_i persons (M_i / m_i). The weights therefore add up to the number of units in "
-                "the "
-                "population per stratum, which amounts to post-stratification by stratum. "
-                + (
-                    "The weights were then calibrated to known totals."
-                    if calibrated
-                    else "No further calibration (raking to known totals) was applied."
-                ),
-            ),
-        ],
-    )
-
-
 def _variance_section(results: Sequence[KpiResult], language: str) -> MethodSection:
     lang = language
     methods: dict[tuple[str, str], list[str]] = {}
@@ -294,10 +260,19 @@ def _variance_section(results: Sequence[KpiResult], language: str) -> MethodSect
             ),
             _(
                 lang,
-                "De vrijheidsgraden van het ontwerp zijn het aantal PSU's min het aantal strata "
-                "(zie de tabel hierboven). Alle intervallen zijn 95%-intervallen.",
-                "The design degrees of freedom are the number of PSUs minus the number of strata "
-                "(see the table above). All intervals are 95% intervals.",
+                "De vrijheidsgraden van het ontwerp zijn het aantal PSU's in de steekproef min "
+                "het aantal strata (zie de tabel hierboven). Waar de eerste trap een volledige "
+                "telling is (alle eenheden in de steekproef), heeft die trap geen "
+                "steekproefvariantie: dan zijn de personen binnen de eenheden de PSU's, de "
+                "eenheden de strata, en de vrijheidsgraden het aantal personen min het aantal "
+                "eenheden (R: svydesign(id = ~respondent, strata = ~unit, fpc = ~fpc_persons)). "
+                "Alle intervallen zijn 95%-intervallen.",
+                "The design degrees of freedom are the number of sampled PSUs minus the number "
+                "of strata (see the table above). Where the first stage is a census (every unit "
+                "sampled) it has no sampling variance: then the persons within the units are the "
+                "PSUs, the units the strata, and the degrees of freedom the persons minus the "
+                "units (R: svydesign(id = ~respondent, strata = ~unit, fpc = ~fpc_persons)). All "
+                "intervals are 95% intervals.",
             ),
             _(
                 lang,
@@ -383,7 +358,7 @@ def methodology(
     calibrated = any(d is not None and d.is_calibrated for d in designs.values())
     return [
         _design_section(frames, designs, lang),
-        _weighting_section(lang, calibrated),
+        weighting_section(frames, lang, calibrated),
         _variance_section(results, lang),
         disclosure,
         MethodSection(_(lang, "Software", "Software"), [], software),

@@ -136,3 +136,25 @@ def test_fewer_persons_in_the_frame_than_answered_names_the_unit(demo: Engine) -
             session.add(row)
     with pytest.raises(FrameError, match=f"unit '{unit_code}' has {counts[unit_code]} persons"):
         frame(demo, **DW)
+
+
+def test_the_methodology_states_the_nonresponse_model(demo: Engine) -> None:
+    data = frame(demo, **PUPILS)
+    for lang, words in (
+        ("nl", ("aanname", "stratum", "Respons")),
+        ("en", ("assumption", "stratum", "Response rate")),
+    ):
+        sections = methodology({"tk-leerlingen": data}, [], language=lang, k=10)
+        weighting = sections[1]
+        text = " ".join(weighting.paragraphs)
+        assert words[0] in text and words[1] in text
+        assert weighting.table is not None and words[2] in weighting.table.header
+        sampled, responding = (
+            weighting.table.data["sampled"].sum(),
+            weighting.table.data["responding"].sum(),
+        )
+        assert (sampled, responding) == (
+            len(data.attrs["sampled_units"].table),
+            data["unit"].nunique(),
+        )
+        assert "calibrated" in text or "gekalibreerd" in text
