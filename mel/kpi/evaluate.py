@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from mel.analysis.errors import DesignError
+from mel.analysis.quality import Quality, grade
 from mel.analysis.results import Estimate, EstimateTable, difference
 from mel.kpi.frames import Frames, design_for, estimate_kpi
 from mel.kpi.status import Decision, Status, go_no_go, judge
@@ -38,9 +41,12 @@ class Change:
 class KpiResult:
     """Everything known about one KPI in one wave.
 
-    ``answered`` counts respondents with a value for the KPI's variable; ``history`` holds
-    the estimates of the earlier waves, oldest first (None where a wave had no answers);
-    ``note`` says why there is no estimate (``"no answers"`` or the error met).
+    ``answered`` counts respondents with a value for the KPI's variable and ``responding``
+    the respondents to its questionnaire (their ratio is the item response); ``history``
+    holds the estimates of the earlier waves, oldest first (None where a wave had no
+    answers); ``note`` says why there is no estimate (``"no answers"`` or the error met).
+    ``quality`` grades the estimate A–E from its CV and df (`mel.analysis.quality`), and
+    ``by_quality`` each domain's estimate, by disaggregation and domain key.
     """
 
     kpi: Kpi
@@ -55,6 +61,14 @@ class KpiResult:
     note: str | None = None
     answered: int = 0
     history: tuple[tuple[str, int, Estimate | None], ...] = ()
+    responding: int = 0
+    quality: Quality | None = None
+    by_quality: dict[str, dict[Any, Quality]] = field(default_factory=dict)
+
+    @property
+    def item_response(self) -> float:
+        """Share of the respondents who answered the KPI's variable (NaN without any)."""
+        return self.answered / self.responding if self.responding else math.nan
 
     @property
     def failed(self) -> bool:
@@ -148,13 +162,22 @@ def _evaluate_one(frames: Frames, kpi: Kpi, wave: Wave, k: int) -> KpiResult:
         return KpiResult(kpi, wave.code, wave.year, None, note=problem)
     column = kpi_column(kpi)
     answered = int(data[column].notna().sum())
+    responding = len(data)
     if answered == 0:
-        return KpiResult(kpi, wave.code, wave.year, None, note="no answers")
+        return KpiResult(kpi, wave.code, wave.year, None, note="no answers", responding=responding)
     try:
         design = frames.design(wave.code, kpi.instrument)
         estimate = estimate_kpi(design, kpi)
     except DesignError as exc:
-        return KpiResult(kpi, wave.code, wave.year, None, note=str(exc), answered=answered)
+        return KpiResult(
+            kpi,
+            wave.code,
+            wave.year,
+            None,
+            note=str(exc),
+            answered=answered,
+            responding=responding,
+        )
     assert isinstance(estimate, Estimate)
     by: dict[str, EstimateTable] = {}
     for variable in kpi.disaggregations:
@@ -175,5 +198,18 @@ def _evaluate_one(frames: Frames, kpi: Kpi, wave: Wave, k: int) -> KpiResult:
         )
     note = f"fewer than {k} respondents" if answered < k else None
     return KpiResult(
-        kpi, wave.code, wave.year, estimate, by, target, status, decision, None, note, answered
+        kpi,
+        wave.code,
+        wave.year,
+        estimate,
+        by,
+        target,
+        status,
+        decision,
+        None,
+        note,
+        answered,
+        responding=responding,
+        quality=grade(estimate),
+        by_quality={v: {key: grade(e) for key, e in table.items()} for v, table in by.items()},
     )

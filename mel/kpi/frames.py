@@ -11,7 +11,7 @@ from mel.analysis.design import Design
 from mel.analysis.results import Estimate, EstimateTable
 from mel.data.frame import DESIGN_COLUMNS, FrameError, frame
 from mel.data.weights import person_totals
-from mel.kpi.variables import KpiVariableError, kpi_column, kpi_variable
+from mel.kpi.variables import KpiVariableError, kpi_column, kpi_variable, without_dont_know
 from mel.surveys.programme_schema import Kpi, ProgrammeDefinition
 from mel.surveys.schema import InstrumentDefinition
 
@@ -74,6 +74,9 @@ def _nonresponse_design(data: pd.DataFrame, table: pd.DataFrame, person: bool) -
         extra = extra.drop(columns="fpc_persons")
     combined = pd.concat([rows, extra[[c for c in extra.columns if c in rows]]], ignore_index=True)
     combined.attrs = {}
+    for column in combined.columns:
+        if column.startswith(ANSWERED):  # a unit that did not answer answered no item
+            combined[column] = combined[column].fillna(0.0)
     if person:
         design = Design(
             combined,
@@ -115,19 +118,48 @@ def _plain_design(data: pd.DataFrame) -> Design:
     )
 
 
+#: prefix of the 0/1 column that says who answered a total KPI's variable
+ANSWERED = "answered__"
+
+
 def estimate_kpi(design: Design, kpi: Kpi, by: str | None = None) -> Estimate | EstimateTable:
-    """Apply the KPI's estimator to its variable in `design` (optionally by a domain)."""
+    """Apply the KPI's estimator to its variable in `design` (optionally by a domain).
+
+    A total of a variable with item-missing answers (``missing: exclude``) is estimated
+    after an item-nonresponse adjustment over all respondents (one class), so that it is
+    N times the mean of those who answered, with that adjustment in its variance. A total
+    of a variable that cannot be negative has a log interval (never below 0);
+    proportions use Korn–Graubard where p is 0 or 1 or the effective sample size is small
+    (``method="auto"``).
+    """
     column = kpi_column(kpi)
     if kpi.estimator == "mean":
         return design.mean(column, by=by)
     if kpi.estimator == "total":
-        return design.total(column, by=by)
+        values = design.data[column]
+        interval = "log" if bool((values.dropna() >= 0).all()) else "t"
+        return _item_design(design, column).total(column, by=by, interval=interval)
     if kpi.estimator == "ratio":
         return design.ratio(column, cast(str, kpi.denominator), by=by)
     if kpi.estimator == "quantile":
         return design.quantile(column, cast(float, kpi.quantile), by=by)
     level = 1.0 if kpi.level is None or isinstance(kpi.level, bool) else kpi.level
-    return design.proportion(column, level=level, by=by)
+    return design.proportion(column, level=level, by=by, method="auto")
+
+
+def _item_design(design: Design, column: str) -> Design:
+    """The design adjusted for item nonresponse on `column` (if its frame says who answered
+    and someone with a weight did not)."""
+    indicator = ANSWERED + column
+    if indicator not in design.data:
+        return design
+    answered = design.data[indicator].to_numpy(dtype=float)
+    if bool((answered[design.weights_view > 0] == 1).all()):
+        return design
+    return design.cached(
+        ("item", column),
+        lambda: design.adjust_nonresponse(indicator, None, within_strata=False),
+    )
 
 
 class Frames:
@@ -165,25 +197,47 @@ class Frames:
                 # Every KPI of the instrument says why; the rest of the report goes on.
                 data = pd.DataFrame(columns=DESIGN_COLUMNS)
                 data.attrs["frame_error"] = str(exc)
-            survey = self.instruments.get(instrument)
-            for kpi in self.programme.kpis:
-                if kpi.instrument != instrument:
-                    continue
-                if "frame_error" in data.attrs:
-                    self._problems[(wave, kpi.code)] = data.attrs["frame_error"]
-                    continue
-                if survey is None:
-                    self._problems[(wave, kpi.code)] = f"no instrument {instrument!r}"
-                    continue
-                try:
-                    values = kpi_variable(data, kpi, survey)
-                except (KpiVariableError, KeyError) as exc:
-                    self._problems[(wave, kpi.code)] = str(exc).strip("'\"")
-                    continue
-                if values is not None:  # into this frame, which nobody else holds: no copy
-                    data[kpi_column(kpi)] = values
+            self._add_variables(data, wave, instrument)
             self._frames[key] = data
         return self._frames[key]
+
+    def _add_variables(self, data: pd.DataFrame, wave: str, instrument: str) -> None:
+        """Add every KPI variable of `instrument` to its frame (which nobody else holds).
+
+        All are computed from the frame as read, then written: a KPI that counts "don't
+        know" reads the answers before another KPI on the question leaves them out.
+        """
+        survey = self.instruments.get(instrument)
+        made: dict[str, pd.Series] = {}
+        own: set[str] = set()
+        totals: set[str] = set()
+        for kpi in self.programme.kpis:
+            if kpi.instrument != instrument:
+                continue
+            if "frame_error" in data.attrs:
+                self._problems[(wave, kpi.code)] = data.attrs["frame_error"]
+                continue
+            if survey is None:
+                self._problems[(wave, kpi.code)] = f"no instrument {instrument!r}"
+                continue
+            try:
+                values = kpi_variable(data, kpi, survey)
+            except (KpiVariableError, KeyError) as exc:
+                self._problems[(wave, kpi.code)] = str(exc).strip("'\"")
+                continue
+            column = kpi_column(kpi)
+            if values is not None:
+                made[column] = values
+            else:  # the question's own column, without "don't know"
+                own.add(column)
+            if kpi.estimator == "total" and kpi.missing == "exclude":
+                totals.add(column)
+        for column, values in made.items():
+            data[column] = values
+        for column in own:
+            data[column] = without_dont_know(data[column])
+        for column in sorted(totals):
+            data[ANSWERED + column] = data[column].notna().astype(float)
 
     def data(self, wave: str, kpi: Kpi) -> tuple[pd.DataFrame, str | None]:
         """The frame holding `kpi`'s variable, and the problem that kept it out (or None)."""

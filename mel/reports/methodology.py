@@ -33,7 +33,18 @@ METHODS = {
         'xlogit-interval (R svyciprop method = "xlogit")',
         'xlogit interval (R svyciprop method = "xlogit")',
     ),
-    "beta": ("Korn\u2013Graubard (beta) interval", "Korn\u2013Graubard (beta) interval"),
+    "beta": (
+        "Korn\u2013Graubard (beta) interval, gebruikt waar p 0 of 1 is of de effectieve "
+        "steekproefomvang klein (R svyciprop method = \"beta\")",
+        "Korn\u2013Graubard (beta) interval, used where p is 0 or 1 or the effective sample "
+        'size is small (R svyciprop method = "beta")',
+    ),
+    "log": (
+        "log-interval: exp(log T \u00b1 t(df) \u00b7 SE / T); een aantal of totaal krijgt zo "
+        "nooit een ondergrens onder nul",
+        "log interval: exp(log T \u00b1 t(df) \u00b7 SE / T), so that a count or total never "
+        "gets a lower bound below zero",
+    ),
     "wilson": (
         "Wilson-interval met effectieve steekproefomvang",
         "Wilson interval with the effective sample size",
