@@ -35,7 +35,7 @@ METHODS = {
     ),
     "beta": (
         "Korn\u2013Graubard (beta) interval, gebruikt waar p 0 of 1 is of de effectieve "
-        "steekproefomvang klein (R svyciprop method = \"beta\")",
+        'steekproefomvang klein (R svyciprop method = "beta")',
         "Korn\u2013Graubard (beta) interval, used where p is 0 or 1 or the effective sample "
         'size is small (R svyciprop method = "beta")',
     ),

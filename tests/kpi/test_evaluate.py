@@ -41,9 +41,7 @@ def test_estimates_match_the_engine(engine: Engine, evaluated) -> None:  # type:
     design = _design(data)
     _same(results["cijfer"].estimate, design.mean("cijfer"))
     _same(results["deelnemers"].estimate, design.total("deelnemers", interval="log"))
-    _same(
-        results["aanbevelen"].estimate, design.proportion("aanbevelen", level=1.0, method="auto")
-    )
+    _same(results["aanbevelen"].estimate, design.proportion("aanbevelen", level=1.0, method="auto"))
     survey = factory.instruments(loaded)["werk-monitor"]
     scaled = data.assign(index=scale_index(data, survey, "tevreden"))
     _same(results["tevreden"].estimate, _design(scaled).mean("index"))
