@@ -92,7 +92,7 @@ def sentence(result: KpiResult, language: str, k: int, wave_labels: dict[str, st
                 "target_sentence",
                 language,
                 year=result.year,
-                target=scale.value(result.target, language),
+                target=scale.exact(result.target, language),
                 status=status_words(result.status, language),
             )
         )
@@ -106,8 +106,8 @@ def sentence(result: KpiResult, language: str, k: int, wave_labels: dict[str, st
                 "go_no_go_sentence",
                 language,
                 year=gng.year,
-                go=scale.value(gng.go, language),
-                no_go=scale.value(gng.no_go, language),
+                go=scale.exact(gng.go, language),
+                no_go=scale.exact(gng.no_go, language),
                 decision=decision_words(result.decision, language),
             )
         )
@@ -158,7 +158,7 @@ def overview_row(result: KpiResult, language: str, k: int) -> tuple[list[str], d
         result.kpi.label.get(language),
         scale.value(est.estimate, language) if est else "\u2014",
         scale.interval(est.ci_low, est.ci_high, language) if est else "\u2014",
-        scale.value(result.target, language),
+        scale.exact(result.target, language),
         status_words(result.status if visible else None, language),
         (
             _difference(scale, change.difference.estimate, language)
@@ -186,6 +186,18 @@ def overview_row(result: KpiResult, language: str, k: int) -> tuple[list[str], d
     return cells, numbers
 
 
+def _item_response(result: KpiResult, lang: str) -> list[Fact]:
+    """Who answered the KPI's question among the respondents, where not everyone did."""
+    if not result.responding or result.answered >= result.responding:
+        return []
+    share = format_number(100 * result.item_response, 0, lang)
+    value = (
+        f"{format_number(result.answered, 0, lang)} / "
+        f"{format_number(result.responding, 0, lang)} ({share}%)"
+    )
+    return [Fact(t("item_response", lang), value)]
+
+
 def facts(result: KpiResult, ctx: KpiContext) -> list[Fact]:
     """Key figures of the KPI as label/value pairs."""
     lang, kpi = ctx.language, result.kpi
@@ -198,8 +210,9 @@ def facts(result: KpiResult, ctx: KpiContext) -> list[Fact]:
             Fact(t("estimate", lang), scale.value(est.estimate, lang) + _unit(result, lang)),
             Fact(t("interval", lang), scale.interval(est.ci_low, est.ci_high, lang)),
             Fact(t("respondents", lang), format_number(est.n, 0, lang)),
+            *_item_response(result, lang),
         ]
-    items.append(Fact(t("target", lang) + f" {result.year}", scale.value(result.target, lang)))
+    items.append(Fact(t("target", lang) + f" {result.year}", scale.exact(result.target, lang)))
     items.append(
         Fact(
             t("status", lang),
@@ -213,11 +226,12 @@ def facts(result: KpiResult, ctx: KpiContext) -> list[Fact]:
     if result.decision is not None and kpi.go_no_go is not None and shown(result, ctx.k):
         items.append(Fact(f"Go/no-go {kpi.go_no_go.year}", decision_words(result.decision, lang)))
     if kpi.baseline is not None:
-        items.append(
-            Fact(
-                t("baseline", lang) + f" {kpi.baseline.year}", scale.value(kpi.baseline.value, lang)
-            )
-        )
+        value = scale.exact(kpi.baseline.value, lang)
+        if not kpi.baseline.comparable:  # shown for what it is, judged against nothing
+            value += f" ({t('not_comparable', lang)})"
+            if kpi.baseline.note is not None:
+                value += f": {kpi.baseline.note.get(lang)}"
+        items.append(Fact(t("baseline", lang) + f" {kpi.baseline.year}", value))
     return items
 
 

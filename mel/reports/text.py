@@ -116,6 +116,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "target": ("Streefwaarde", "Target"),
     "change": ("Verandering", "Change"),
     "baseline": ("Nulmeting", "Baseline"),
+    "not_comparable": ("niet vergelijkbaar", "not comparable"),
+    "item_response": ("Beantwoord door", "Answered by"),
     "respondents": ("Respondenten", "Respondents"),
     "group": ("Groep", "Group"),
     "wave": ("Meting", "Wave"),
