@@ -12,7 +12,8 @@ from sqlmodel import Session, col, select
 
 from mel.analysis.errors import DesignError
 from mel.analysis.quality import Quality, grade
-from mel.analysis.results import Estimate, EstimateTable, difference
+from mel.analysis.results import Estimate, EstimateTable
+from mel.kpi.change import Change, holm_adjusted, wave_change
 from mel.kpi.frames import Frames, design_for, estimate_kpi
 from mel.kpi.status import Decision, Status, go_no_go, judge
 from mel.kpi.variables import kpi_column
@@ -21,20 +22,6 @@ from mel.surveys.programme_schema import Kpi, ProgrammeDefinition
 from mel.surveys.schema import InstrumentDefinition
 
 __all__ = ["Change", "KpiResult", "design_for", "estimate_kpi", "evaluate_kpis", "waves_of"]
-
-
-@dataclass(frozen=True)
-class Change:
-    """The change of a KPI since the previous wave (independent samples)."""
-
-    previous_wave: str
-    previous: Estimate
-    difference: Estimate
-
-    @property
-    def significant(self) -> bool:
-        """True when the interval of the difference excludes zero."""
-        return self.difference.ci_low > 0 or self.difference.ci_high < 0
 
 
 @dataclass(frozen=True)
@@ -135,12 +122,19 @@ def evaluate_kpis(
         result = replace(result, history=history)
         previous = result.history[-1] if result.history else None
         if previous is not None and previous[2] is not None and result.estimate is not None:
-            change = Change(previous[0], previous[2], difference(result.estimate, previous[2]))
+            change = wave_change(
+                kpi,
+                (wave, previous[0]),
+                (frames.data(wave, kpi)[0], frames.data(previous[0], kpi)[0]),
+                (result.estimate, previous[2]),
+            )
             result = replace(result, change=change)
         results.append(result)
         if progress is not None:
             progress(kpi.code)
-    return results
+    # Holm over every change test of the programme's wave (the report's change column)
+    changes = holm_adjusted([r.change for r in results])
+    return [replace(r, change=c) for r, c in zip(results, changes, strict=True)]
 
 
 def _overall(frames: Frames, kpi: Kpi, wave: str) -> Estimate | None:

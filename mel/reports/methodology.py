@@ -287,14 +287,25 @@ def _variance_section(results: Sequence[KpiResult], language: str) -> MethodSect
             ),
             _(
                 lang,
-                "Verandering sinds de vorige meting: het verschil van twee onafhankelijke "
-                "steekproeven, met als variantie de som van de varianties en een t-interval op de "
-                "Welch\u2013Satterthwaite-vrijheidsgraden. Een verandering is significant als het "
-                "interval nul uitsluit.",
-                "Change since the previous wave: the difference of two independent samples, with "
-                "the "
-                "sum of the variances and a t interval on the Welch\u2013Satterthwaite degrees of "
-                "freedom. A change is significant when the interval excludes zero.",
+                "Verandering sinds de vorige meting: waar eenheden in beide metingen "
+                "antwoordden, zijn hun antwoorden samenhangend; de verandering is dan geschat "
+                "op beide metingen samen als één ontwerp met de eenheden als PSU's (een "
+                "contrast van de twee metingen, zoals R's svycontrast op het gestapelde "
+                "ontwerp). Alleen als geen eenheid in beide metingen voorkomt, zijn het twee "
+                "onafhankelijke steekproeven (som van de varianties, Welch\u2013Satterthwaite). "
+                "Omdat een rapport veel veranderingen tegelijk toetst, zijn de p-waarden "
+                "gecorrigeerd volgens Holm (1979): een verandering heet significant als de "
+                "gecorrigeerde p-waarde onder 5% ligt. Zo is de kans dat ook maar één "
+                "verandering ten onrechte significant heet, hooguit 5%.",
+                "Change since the previous wave: where units answered in both waves, their "
+                "answers are related; the change is then estimated on both waves together as "
+                "one design with the units as PSUs (a contrast of the two waves, as R's "
+                "svycontrast on the stacked design). Only when no unit appears in both waves "
+                "are they two independent samples (sum of the variances, "
+                "Welch\u2013Satterthwaite). Because a report tests many changes at once, the "
+                "p-values are adjusted by Holm's method (1979): a change is called significant "
+                "when its adjusted p-value is below 5%. So the chance that even one change is "
+                "wrongly called significant is at most 5%.",
             ),
             _(
                 lang,

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import Engine
 
+from mel.analysis.change import stack_waves
 from mel.analysis.design import Design
 from mel.analysis.results import difference
 from mel.data.frame import frame
@@ -72,8 +73,23 @@ def test_change_since_previous_wave(engine: Engine, evaluated) -> None:  # type:
         frame(engine, programme="werk", wave="meting-2023", instrument="werk-monitor")
     ).mean("cijfer")
     _same(change.previous, before)
-    _same(change.difference, difference(results["cijfer"].estimate, before))
-    assert change.significant == (change.difference.ci_low > 0 or change.difference.ci_high < 0)
+    # every unit answered in both waves: the change uses the overlap (the stacked design,
+    # units as PSUs; R: svycontrast(svyby(~cijfer, ~wave, stacked, svymean, covmat = TRUE)))
+    waves = {
+        w: frame(engine, programme="werk", wave=w, instrument="werk-monitor")[
+            ["unit", "stratum", "fpc_units", "weight", "cijfer"]
+        ]
+        for w in ("meting-2025", "meting-2023")
+    }
+    stacked = _design(stack_waves(waves))
+    paired = stacked.difference_by("cijfer", "wave", "meting-2025", "meting-2023")
+    assert change.paired and change.common_units == 41
+    for name in ("estimate", "se", "df"):
+        assert getattr(change.difference, name) == pytest.approx(getattr(paired, name), rel=1e-12)
+    independent = difference(results["cijfer"].estimate, before)
+    assert change.difference.estimate == pytest.approx(independent.estimate, rel=1e-12)
+    assert change.p_holm is not None and change.p_holm >= change.p
+    assert change.significant == (change.p_holm < 0.05)
     assert [h[0] for h in results["cijfer"].history] == ["meting-2023"]
 
 
