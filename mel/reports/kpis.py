@@ -174,6 +174,9 @@ def overview_row(result: KpiResult, language: str, k: int) -> tuple[list[str], d
         "estimator": result.kpi.estimator,
         **{c: getattr(est, c) if est else None for c in COLUMNS},
         "method": est.method if est else None,
+        "quality": result.quality.grade if visible and result.quality else None,
+        "answered": result.answered,
+        "responding": result.responding,
         "target": result.target,
         "status": result.status.value if visible and result.status else None,
         "decision": result.decision.value if visible and result.decision else None,
@@ -181,6 +184,8 @@ def overview_row(result: KpiResult, language: str, k: int) -> tuple[list[str], d
         "change": change.difference.estimate if change else None,
         "change_ci_low": change.difference.ci_low if change else None,
         "change_ci_high": change.difference.ci_high if change else None,
+        "change_paired": change.paired if change else None,
+        "change_p_holm": change.p_holm if change else None,
         "change_significant": change.significant if change else None,
     }
     return cells, numbers

@@ -37,3 +37,25 @@ def test_a_baseline_that_is_not_comparable_says_so(surveys_dir: Path) -> None:
     assert shown["Baseline 2021"].startswith("24,000 (not comparable): an unweighted")
     assert shown["Answered by"] == "90 / 120 (75%)"
     assert "Answered by" not in {f.label for f in facts(replace(result, answered=120), ctx)}
+
+
+def test_the_kpi_table_carries_grade_item_response_and_the_change_test(
+    surveys_dir: Path,
+) -> None:
+    from mel.analysis.quality import grade
+    from mel.kpi.change import Change
+    from mel.reports.kpis import overview_row
+
+    kpi = _katapult(surveys_dir)["kat_bedrijven"]
+    estimate = Estimate(30000.0, 2000.0, 26000.0, 34000.0, 120, 100.0, 1.2)
+    before = Estimate(27000.0, 2000.0, 23000.0, 31000.0, 110, 100.0, 1.2)
+    diff = Estimate(3000.0, 900.0, 1200.0, 4800.0, 230, 150.0, float("nan"))
+    change = Change("w0", before, diff, paired=True, common_units=80, p=0.001, p_holm=0.02)
+    result = KpiResult(
+        kpi, "w", 2025, estimate, answered=90, responding=120, quality=grade(estimate)
+    )
+    _, numbers = overview_row(replace(result, change=change), "nl", 10)
+    assert numbers["quality"] == "B"  # CV 6.7%
+    assert (numbers["answered"], numbers["responding"]) == (90, 120)
+    assert numbers["change_paired"] and numbers["change_p_holm"] == 0.02
+    assert numbers["change_significant"]
