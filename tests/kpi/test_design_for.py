@@ -86,3 +86,38 @@ def test_the_design_holds_the_sampled_units_that_did_not_answer(demo: Engine) ->
     assert design.is_calibrated
     total = design.total("weight")
     assert total.n == len(data)
+
+
+# R (survey 4.1), tests/kpi/data/persons.R on persons.csv:
+#   two <- svydesign(id = ~unit + respondent, strata = ~stratum,
+#                    fpc = ~fpc_units + fpc_persons, weights = ~weight, data = rows)
+#   ps <- postStratify(two, ~stratum, known)  # known: sum(N_h / n_h * M_i) per stratum
+#   svytotal(~y, ps); svymean(~y, ps); degf(ps)
+R_PS_TOTAL_Y = (27121.3000000000, 523.2305207708)
+R_PS_MEAN_Y = (37.2034293553, 0.7177373399)
+R_PS_DF = 6
+
+
+def test_persons_calibrated_to_the_known_m_i_match_r() -> None:
+    rows = pd.read_csv(DATA / "persons.csv")
+    units = rows.groupby("unit", as_index=False).first()
+    table = pd.DataFrame(
+        {
+            "unit": units["unit"],
+            "unit_kind": "school",
+            "province": None,
+            "region": None,
+            "sector": None,
+            "stratum": units["stratum"],
+            "fpc_units": units["fpc_units"].astype(float),
+            "fpc_persons": units["fpc_persons"].astype(float),
+            "responded": True,
+        }
+    )[SAMPLED_COLUMNS]
+    rows.attrs.update(respondent="person", sampled_units=SampledUnits(table))
+    design = design_for(rows)
+    assert design.is_calibrated
+    total, mean = design.total("y"), design.mean("y")
+    assert (total.estimate, total.se) == pytest.approx(R_PS_TOTAL_Y, rel=1e-9)
+    assert (mean.estimate, mean.se) == pytest.approx(R_PS_MEAN_Y, rel=1e-9)
+    assert total.df == R_PS_DF
