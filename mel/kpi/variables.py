@@ -79,8 +79,8 @@ def kpi_variable(data: pd.DataFrame, kpi: Kpi, survey: InstrumentDefinition) -> 
         if kpi.dont_know == "exclude":
             values = without_dont_know(values)
         return item_missing(data, values, kpi.missing)
-    values = _expression(data, kpi, survey)
-    return None if values is None else item_missing(data, values, kpi.missing)
+    derived = _expression(data, kpi, survey)
+    return None if derived is None else item_missing(data, derived, kpi.missing)
 
 
 def _expression(data: pd.DataFrame, kpi: Kpi, survey: InstrumentDefinition) -> pd.Series | None:
