@@ -25,8 +25,7 @@ from mel.analysis.change import holm, p_value
 from mel.analysis.design import Design
 from mel.analysis.errors import DesignError
 from mel.analysis.results import Estimate, EstimateTable, difference
-from mel.kpi.frames import ANSWERED
-from mel.kpi.variables import kpi_column
+from mel.kpi.variables import ANSWERED, kpi_column
 from mel.surveys.programme_schema import Kpi
 
 WAVE = "__wave"

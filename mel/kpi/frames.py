@@ -11,7 +11,13 @@ from mel.analysis.design import Design
 from mel.analysis.results import Estimate, EstimateTable
 from mel.data.frame import DESIGN_COLUMNS, FrameError, frame
 from mel.data.weights import person_totals
-from mel.kpi.variables import KpiVariableError, kpi_column, kpi_variable, without_dont_know
+from mel.kpi.variables import (
+    ANSWERED,
+    KpiVariableError,
+    kpi_column,
+    kpi_variable,
+    without_dont_know,
+)
 from mel.surveys.programme_schema import Kpi, ProgrammeDefinition
 from mel.surveys.schema import InstrumentDefinition
 
@@ -116,10 +122,6 @@ def _plain_design(data: pd.DataFrame) -> Design:
     return Design(
         data, weights="weight", strata="stratum", psu="unit", fpc="fpc_units", lonely_psu="adjust"
     )
-
-
-#: prefix of the 0/1 column that says who answered a total KPI's variable
-ANSWERED = "answered__"
 
 
 def estimate_kpi(design: Design, kpi: Kpi, by: str | None = None) -> Estimate | EstimateTable:

@@ -8,6 +8,10 @@ import pandas as pd
 from mel.surveys.programme_schema import Kpi
 from mel.surveys.schema import InstrumentDefinition
 
+#: prefix of the 0/1 column that says who answered a total KPI's variable (``missing:
+#: exclude``): the item-nonresponse adjustment of `mel.kpi.frames.estimate_kpi` reads it
+ANSWERED = "answered__"
+
 #: choice values that mean "don't know": their own category, out of a KPI's denominator
 #: unless the KPI says ``dont_know: count``
 DONT_KNOW = ("weet_niet", "dont_know")
@@ -55,12 +59,15 @@ def item_missing(data: pd.DataFrame, values: pd.Series, rule: str) -> pd.Series:
 
 
 def add_kpi_variable(data: pd.DataFrame, kpi: Kpi, survey: InstrumentDefinition) -> pd.DataFrame:
-    """Return `data` with the KPI's variable as a column (see `kpi_column`)."""
+    """Return `data` with the KPI's variable as a column (see `kpi_column`), "don't know"
+    out of a question's own column, and for a total with ``missing: exclude`` the 0/1
+    column of who answered (`ANSWERED`)."""
     values = kpi_variable(data, kpi, survey)
-    if values is None:
-        return data
+    column = kpi_column(kpi)
     data = data.copy()
-    data[kpi_column(kpi)] = values
+    data[column] = without_dont_know(data[column]) if values is None else values
+    if kpi.estimator == "total" and kpi.missing == "exclude":
+        data[ANSWERED + column] = data[column].notna().astype(float)
     return data
 
 
