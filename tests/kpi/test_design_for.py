@@ -121,3 +121,35 @@ def test_persons_calibrated_to_the_known_m_i_match_r() -> None:
     assert (total.estimate, total.se) == pytest.approx(R_PS_TOTAL_Y, rel=1e-9)
     assert (mean.estimate, mean.se) == pytest.approx(R_PS_MEAN_Y, rel=1e-9)
     assert total.df == R_PS_DF
+
+
+# R (survey 4.1), tests/kpi/data/nonresponse.R on nonresponse.csv: the weighting-class
+# adjustment within strata and the Kim & Kim linearised variable u built by hand, then
+#   vcov(svytotal(~u, svydesign(ids = ~unit, strata = ~stratum, fpc = ~fpc_units,
+#                               weights = ~d)))
+R_NR_TOTAL_Y = (3534.3333333333, 460.0402489269)
+R_NR_DF, R_NR_N = 12, 11
+
+
+def test_unit_nonresponse_within_strata_matches_r() -> None:
+    sample = pd.read_csv(DATA / "nonresponse.csv")
+    table = pd.DataFrame(
+        {
+            "unit": sample["unit"],
+            "unit_kind": "pps",
+            "province": None,
+            "region": None,
+            "sector": None,
+            "stratum": sample["stratum"],
+            "fpc_units": sample["fpc_units"].astype(float),
+            "fpc_persons": float("nan"),
+            "responded": sample["responded"] == 1,
+        }
+    )[SAMPLED_COLUMNS]
+    rows = sample[sample["responded"] == 1].drop(columns="responded").reset_index(drop=True)
+    sizes = table.groupby("stratum").agg(n=("unit", "size"), r=("responded", "sum"))
+    rows["weight"] = rows["fpc_units"] / rows["stratum"].map(sizes["r"])
+    rows.attrs.update(respondent="unit", sampled_units=SampledUnits(table))
+    total = design_for(rows).total("y")
+    assert (total.estimate, total.se) == pytest.approx(R_NR_TOTAL_Y, rel=1e-9)
+    assert (total.df, total.n) == (R_NR_DF, R_NR_N)
