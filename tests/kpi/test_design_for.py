@@ -153,3 +153,34 @@ def test_unit_nonresponse_within_strata_matches_r() -> None:
     total = design_for(rows).total("y")
     assert (total.estimate, total.se) == pytest.approx(R_NR_TOTAL_Y, rel=1e-9)
     assert (total.df, total.n) == (R_NR_DF, R_NR_N)
+
+
+# R (survey 4.1), tests/kpi/data/item.R on item.csv:
+#   design <- svydesign(ids = ~unit, strata = ~stratum, fpc = ~fpc_units, weights = ~weight)
+#   svycontrast(svytotal(~one + ya + a, design), quote(one * ya / a))  # N_hat * Y_a / A
+#   and the log interval est * exp(-/+ qt(0.975, degf) * se / est)
+R_ITEM_TOTAL = (3269.7709923664, 608.8671419966, 2128.2855371556, 5023.4811804480, 8)
+
+
+def test_a_total_with_item_missing_answers_matches_r() -> None:
+    from mel.kpi.frames import estimate_kpi
+    from mel.kpi.variables import add_kpi_variable
+    from mel.surveys.programme_schema import Kpi
+
+    rows = pd.read_csv(DATA / "item.csv")
+    kpi = Kpi.model_validate(
+        {
+            "code": "y",
+            "label": {"nl": "y"},
+            "definition": {"nl": "y"},
+            "node": "p.n",
+            "estimator": "total",
+            "instrument": "i",
+            "question": "y",
+        }
+    )
+    data = add_kpi_variable(rows, kpi, None)  # type: ignore[arg-type]
+    total = estimate_kpi(design_for(data), kpi)
+    got = (total.estimate, total.se, total.ci_low, total.ci_high, total.df)
+    assert got == pytest.approx(R_ITEM_TOTAL, rel=1e-9)
+    assert total.method == "log" and total.n == int(rows["y"].notna().sum())
