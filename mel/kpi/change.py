@@ -5,7 +5,8 @@ estimated on the two waves stacked as one design: the units are the PSUs (one un
 both waves is one PSU), each row keeps its own wave's final weight, and the change is a
 contrast of the two wave domains (`mel.analysis.change`; R: ``svycontrast`` of
 ``svyby(~y, ~wave, stacked, ..., covmat = TRUE)``). The weights are taken as fixed
-there, and the fpc is used only where both waves have the same strata and sizes. Without
+there, without fpc (conservative: the stacked sample of a stratum is the union of both
+waves' samples), and a total's change is a contrast of wave-by-stratum means. Without
 a common unit, or where the first stage is a census of units whose persons differ
 between waves (no sampled unit to share), the waves are independent samples and the
 variances add (`mel.analysis.results.difference`). Over all change tests of a report the
@@ -25,7 +26,7 @@ from mel.analysis.change import holm, p_value
 from mel.analysis.design import Design
 from mel.analysis.errors import DesignError
 from mel.analysis.results import Estimate, EstimateTable, difference
-from mel.kpi.variables import ANSWERED, kpi_column
+from mel.kpi.variables import kpi_column
 from mel.surveys.programme_schema import Kpi
 
 WAVE = "__wave"
@@ -74,7 +75,10 @@ def wave_change(
         try:
             design = _stacked(kpi, {current: now, previous: before})
             table = _by_wave(design, kpi)
-            diff = table.difference(current, previous)
+            if kpi.estimator == "total":
+                diff = _total_change(design, kpi, {current: now, previous: before})
+            else:
+                diff = table.difference(current, previous)
             diff = replace(diff, name=f"{kpi.code}: {current} - {previous}")
             return Change(previous, est_before, diff, True, len(common), p_value(diff))
         except (DesignError, KeyError, ValueError):
@@ -93,6 +97,32 @@ def holm_adjusted(changes: Sequence[Change | None]) -> list[Change | None]:
     ]
 
 
+def _total_change(design: Design, kpi: Kpi, frames: dict[str, pd.DataFrame]) -> Estimate:
+    """Change of a total as a contrast of the wave-by-stratum means.
+
+    A total per wave domain of the stacked design would count the other wave's units as
+    zeros in every stratum (as if each wave's sample size were random); the total is
+    instead sum_h c_h ybar_h, with c_h the weight of the stratum's respondents who
+    answered times N / A (N the weight of all respondents, A of those who answered), which
+    gives the reported total exactly and treats the c_h as fixed.
+    """
+    column = kpi_column(kpi)
+    by = [WAVE, "stratum"] if design.strata_column else [WAVE]
+    table = design.mean(column, by=by if len(by) > 1 else WAVE)
+    assert isinstance(table, EstimateTable)
+    coefficients: dict[Any, float] = {}
+    for (wave, data), sign in zip(frames.items(), (1.0, -1.0), strict=True):
+        answered = data[column].notna()
+        scale = float(data["weight"].sum()) / float(data.loc[answered, "weight"].sum())
+        if len(by) == 1:
+            coefficients[wave] = sign * float(data.loc[answered, "weight"].sum()) * scale
+            continue
+        sums = data.loc[answered].groupby("stratum")["weight"].sum()
+        for stratum, weight in sums.items():
+            coefficients[(wave, stratum)] = sign * float(weight) * scale
+    return table.contrast(coefficients)
+
+
 def _census(data: pd.DataFrame) -> bool:
     sampled = data.attrs.get("sampled_units")
     if sampled is None:
@@ -102,21 +132,20 @@ def _census(data: pd.DataFrame) -> bool:
 
 
 def _stacked(kpi: Kpi, frames: dict[str, pd.DataFrame]) -> Design:
-    """The waves' rows as one design: units as PSUs, strata and fpc where consistent."""
+    """The waves' rows as one design: units as PSUs, strata where every unit keeps its own."""
     column = kpi_column(kpi)
     wanted = ["unit", "stratum", "fpc_units", "weight", column]
-    wanted += [c for c in (kpi.denominator, ANSWERED + column) if c]
+    wanted += [c for c in (kpi.denominator,) if c]
     parts = [d[[c for c in wanted if c in d]].assign(**{WAVE: wave}) for wave, d in frames.items()]
     stacked = pd.concat(parts, ignore_index=True)
     strata = stacked.groupby("unit")["stratum"].nunique().max() == 1
-    fpc = strata and stacked.groupby("stratum")["fpc_units"].nunique().max() == 1
-    person = any(d.attrs.get("respondent") == "person" for d in frames.values())
+    # no fpc: the stacked sample of a stratum is the union of both waves' samples, whose
+    # size would overstate the sampling fraction of each wave (conservative without)
     return Design(
         stacked,
         weights="weight",
         strata="stratum" if strata else None,
         psu="unit",
-        fpc="fpc_units" if fpc and not person else None,
         lonely_psu="adjust",
     )
 
@@ -126,9 +155,7 @@ def _by_wave(design: Design, kpi: Kpi) -> EstimateTable:
     if kpi.estimator == "mean":
         result: Any = design.mean(column, by=WAVE)
     elif kpi.estimator == "total":
-        if ANSWERED + column in design.data:
-            design = design.adjust_nonresponse(ANSWERED + column, WAVE, within_strata=False)
-        result = design.total(column, by=WAVE)
+        result = design.mean(column, by=WAVE)
     elif kpi.estimator == "ratio":
         result = design.ratio(column, cast(str, kpi.denominator), by=WAVE)
     elif kpi.estimator == "proportion":

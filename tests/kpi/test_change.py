@@ -69,3 +69,15 @@ def test_changes_are_holm_adjusted(evaluated) -> None:  # type: ignore[no-untype
     adjusted = holm({code: c.p for code, c in changed.items()})
     for code, c in changed.items():
         assert c.p_holm == pytest.approx(adjusted[code])
+
+
+def test_a_total_changes_by_the_wave_by_stratum_means() -> None:
+    total = KPI.model_copy(update={"code": "t", "estimator": "total"})
+    now = _frame(["u1", "u2", "u3", "u4"], [10, 20, 30, 50])
+    before = _frame(["u1", "u2", "u3", "u4"], [12, 18, 33, 44])
+    est = [estimate_kpi(design_for(d), total) for d in (now, before)]
+    change = wave_change(total, ("2025", "2023"), (now, before), (est[0], est[1]))
+    assert change.paired
+    assert change.difference.estimate == pytest.approx(est[0].estimate - est[1].estimate)
+    # the units' totals hardly move: far tighter than two independent samples
+    assert change.difference.se < difference(est[0], est[1]).se / 2

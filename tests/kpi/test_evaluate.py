@@ -81,7 +81,9 @@ def test_change_since_previous_wave(engine: Engine, evaluated) -> None:  # type:
         ]
         for w in ("meting-2025", "meting-2023")
     }
-    stacked = _design(stack_waves(waves))
+    stacked = Design(  # without fpc: the union of both waves' samples is no one sample
+        stack_waves(waves), weights="weight", strata="stratum", psu="unit", lonely_psu="adjust"
+    )
     paired = stacked.difference_by("cijfer", "wave", "meting-2025", "meting-2023")
     assert change.paired and change.common_units == 41
     for name in ("estimate", "se", "df"):
