@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import logging
-import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
@@ -121,10 +120,7 @@ def _chromium_pdf(report: Report, path: Path, browser: Chromium | Tab) -> int:
     if isinstance(browser, Chromium):
         with browser.new_tab() as tab:
             return _chromium_pdf(report, path, tab)
-    with tempfile.TemporaryDirectory(prefix="mel-report-") as folder:
-        page = Path(folder) / f"{report.basename}.html"
-        page.write_text(render_html(report, toc_pages=_Reserved()), encoding="utf-8")
-        browser.load(page)
+    browser.load(render_html(report, toc_pages=_Reserved()))
     # The first print only shows where each section lands. Its charts are hidden
     # (visibility keeps their boxes, so the layout is the same) and cost no drawing.
     browser.set_root_class("measuring")
