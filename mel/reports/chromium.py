@@ -148,6 +148,11 @@ class Chromium:
                 self._playwright = None
 
     @property
+    def connected(self) -> bool:
+        """True while the browser runs and answers."""
+        return self._browser is not None and self._browser.is_connected()
+
+    @property
     def pages(self) -> int:
         """How many tabs are open (each printing tab is closed after its report)."""
         return sum(len(context.pages) for context in self._browser.contexts)
