@@ -146,6 +146,11 @@ def report_command(
         raise click.ClickException(str(exc)) from None
     except OSError as exc:
         raise click.ClickException(f"cannot write to {out}: {exc.strerror or exc}") from None
+    except KeyboardInterrupt:
+        raise click.ClickException(
+            f"stopped (Ctrl-C): the reports being written were abandoned; the files in {out} "
+            f"may be incomplete"
+        ) from None
     finally:
         progress.close()
     for files in written:

@@ -15,10 +15,10 @@ import pickle
 import threading
 import traceback
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor, wait
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed, wait
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
-from dataclasses import dataclass
+from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass, replace
 from multiprocessing.util import Finalize
 from pathlib import Path
 from typing import Any
@@ -28,7 +28,7 @@ from mel.db_timeouts import Timeouts
 from mel.reports.build import build_report, steps
 from mel.reports.chromium import Chromium, find_chromium
 from mel.reports.model import Report
-from mel.reports.render import ReportError, pdf_engine, write_report
+from mel.reports.render import ReportError, pdf_engine, write_pdf, write_report
 from mel.settings import load_settings
 from mel.surveys.loader import SurveyCatalogue, load_catalogue
 
@@ -37,6 +37,9 @@ Step = Callable[[str], None]
 # and Chromium (about a second) over several reports, few enough that what a big report
 # left in the worker's heap does not stay for the rest of the run.
 TASKS_PER_WORKER = 4
+# Where PDFs are printed when Chromium prints them: False, each worker with a Chromium of
+# its own; True, the workers build and this process prints with one Chromium meanwhile.
+PRINT_IN_PARENT = False
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,7 @@ class Written(list[Path]):
     def __init__(self, files: list[Path] | None = None, problems: list[str] | None = None):
         super().__init__(files or [])
         self.problems = list(problems or [])
+        self.report: Report | None = None  # the report itself, when a worker sends it back
 
 
 @functools.lru_cache(maxsize=4)
@@ -148,7 +152,8 @@ class _Pool:
     def __init__(self, jobs: list[ReportJob], workers: int, step: Step) -> None:
         self.jobs = jobs
         self.workers = workers
-        self.step = step
+        self._step = step
+        self._stepping = threading.Lock()
         self.context = multiprocessing.get_context("forkserver")
         # The server imports mel's report code once; every worker forked from it starts
         # with it in memory (shared with its siblings until written to).
@@ -169,13 +174,29 @@ class _Pool:
             max_tasks_per_child=TASKS_PER_WORKER,
         )
         futures: dict[Future[Written], int] = {}
+        print_here = PRINT_IN_PARENT and _prints_with_chromium(self.jobs)
         try:
-            # The biggest reports first, so that no worker is left with one at the end.
-            order = sorted(range(len(self.jobs)), key=lambda i: -job_steps(self.jobs[i]))
-            futures = {pool.submit(_run_in_worker, i, self.jobs[i]): i for i in order}
+            with _browser_for(self.jobs, at_least=1) if print_here else nullcontext() as browser:
+                # The biggest reports first, so that no worker is left with one at the end.
+                order = sorted(range(len(self.jobs)), key=lambda i: -job_steps(self.jobs[i]))
+                futures = {
+                    pool.submit(
+                        _run_in_worker,
+                        i,
+                        replace(self.jobs[i], pdf=False) if print_here else self.jobs[i],
+                        print_here,
+                    ): i
+                    for i in order
+                }
+                printed: dict[int, BaseException | None] = {}
+                if print_here:
+                    for future in as_completed(futures):
+                        if future.exception() is None:
+                            index = futures[future]
+                            printed[index] = self._print(index, future.result(), browser)
             wait(futures)
             self._stop_relay(labels, relay)  # every label of the workers is counted
-            return self._collect(futures)
+            return self._collect(futures, printed)
         except BaseException:
             for future in futures:
                 future.cancel()
@@ -186,6 +207,21 @@ class _Pool:
             self._stop_relay(labels, relay)
             labels.close()
 
+    def _print(self, index: int, written: Written, browser: Chromium | None) -> Exception | None:
+        """Print the report a worker built (with its files in `written`); None, or the error."""
+        job, report = self.jobs[index], written.report
+        written.report = None
+        if not job.pdf or report is None:
+            return None
+        path = job.out / f"{report.basename}.pdf"
+        try:
+            write_pdf(report, path, browser=browser)
+        except Exception as exc:  # noqa: BLE001 (the other reports are printed first)
+            return _located(exc, job)
+        self.step("PDF")
+        written.insert(1, path)
+        return None
+
     @staticmethod
     def _stop_relay(labels: Any, relay: threading.Thread) -> None:
         """Let the relay pass what is queued, then end it."""
@@ -193,12 +229,14 @@ class _Pool:
             labels.put(None)
             relay.join(timeout=5)
 
-    def _collect(self, futures: dict[Future[Written], int]) -> list[Written]:
+    def _collect(
+        self, futures: dict[Future[Written], int], printed: dict[int, BaseException | None]
+    ) -> list[Written]:
         """Each job's files in order; raise the first failure once all have ended."""
         results: dict[int, Written] = {}
         failures: list[tuple[int, BaseException]] = []
         for future, index in futures.items():
-            error = future.exception()
+            error = future.exception() or printed.get(index)
             if error is None:
                 results[index] = future.result()
             else:
@@ -224,6 +262,11 @@ class _Pool:
                 self.finished.add(index)
             else:
                 self.step(label)
+
+    def step(self, label: str) -> None:
+        """Pass one progress label on (from the relay or from printing: one at a time)."""
+        with self._stepping:
+            self._step(label)
 
 
 _DONE = ""  # the label a worker sends when a report is finished (written or failed)
@@ -257,11 +300,21 @@ def _worker_browser(job: ReportJob) -> Chromium | None:
     return _browser
 
 
-def _run_in_worker(index: int, job: ReportJob) -> Written:
-    """Write the report of `job` in a worker process; a failure comes back located."""
+def _run_in_worker(index: int, job: ReportJob, keep_report: bool = False) -> Written:
+    """Write the report of `job` in a worker process; a failure comes back located.
+
+    With `keep_report` the report itself comes back too (``Written.report``), to be printed
+    by the parent.
+    """
     _labels.put((index, None))
     try:
-        return run_job(job, lambda label: _labels.put((index, label)), _worker_browser(job))
+        step = lambda label: _labels.put((index, label))  # noqa: E731
+        if keep_report:
+            report = _build(job, _catalogue(job.surveys), step)
+            written = Written(write_report(report, job.out, pdf=False, progress=step))
+            written.problems, written.report = list(report.problems), report
+            return written
+        return run_job(job, step, _worker_browser(job))
     except BaseException as exc:  # noqa: BLE001 (sent back to the parent, which raises it)
         if _browser is not None and not _browser.connected:
             _close_browser()  # the next report starts a fresh one
@@ -299,11 +352,15 @@ def _end_workers(pool: ProcessPoolExecutor) -> None:
             process.terminate()
 
 
+def _prints_with_chromium(jobs: list[ReportJob]) -> bool:
+    """True when the run prints PDFs and Chromium prints all of them."""
+    return {pdf_engine(job.engine) for job in jobs if job.pdf} == {"chromium"}
+
+
 @contextmanager
-def _browser_for(jobs: list[ReportJob]) -> Iterator[Chromium | None]:
-    """One Chromium for a run of reports printed with it, else None."""
-    engines = {pdf_engine(job.engine) for job in jobs if job.pdf}
-    if engines != {"chromium"} or len(jobs) < 2:
+def _browser_for(jobs: list[ReportJob], at_least: int = 2) -> Iterator[Chromium | None]:
+    """One Chromium for a run of at least `at_least` reports printed with it, else None."""
+    if not _prints_with_chromium(jobs) or len(jobs) < at_least:
         yield None
         return
     with Chromium(find_chromium() or "chromium") as browser:
