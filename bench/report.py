@@ -66,7 +66,7 @@ def run_reports(database: Path, out: Path, pdf: bool) -> None:
     from mel.db import make_engine
     from mel.models import Programme, Wave
     from mel.reports.build import build_report
-    from mel.reports.chromium import Chromium, find_chromium
+    from mel.reports.pdf import Chromium, find_chromium
     from mel.reports.render import pdf_engine, render_html, write_pdf, write_tables
     from mel.surveys.loader import load_catalogue
 

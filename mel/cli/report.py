@@ -113,9 +113,9 @@ def report_command(
 ) -> None:
     """Write the impactmeting report of each PROGRAMME in WAVE: HTML, PDF, CSV and XLSX."""
     from mel.reports.batch import ReportJob, job_steps, run_jobs
+    from mel.reports.pdf import ReportError
+    from mel.reports.pdf import pdf_engine as resolve_engine
     from mel.reports.progress import Progress
-    from mel.reports.render import ReportError
-    from mel.reports.render import pdf_engine as resolve_engine
 
     if language not in LANGUAGES:
         raise click.ClickException(f"unknown language {language!r} (use nl or en)")

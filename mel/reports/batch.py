@@ -1,10 +1,12 @@
 """Write several reports in one run: one after another, or in a pool of worker processes.
 
 The pool is the standard library's `ProcessPoolExecutor` on the "forkserver" start method:
-workers are forked from a small single-threaded server that has imported mel once, never
-from this (threaded) process. Each worker starts one Chromium when it prints its first PDF
-and keeps it for the reports that follow; after `TASKS_PER_WORKER` reports the worker ends
-(its memory and its browser's go back to the system) and a fresh one takes its place.
+workers are forked from a small single-threaded server that has imported mel's report code
+once, never from this (threaded) process, and each is replaced after `TASKS_PER_WORKER`
+reports so that what a big report left in its heap goes back to the system. The workers
+build the reports and write HTML, CSV and XLSX; when Chromium prints, they send back the page
+to print and this process prints it with its one Chromium while they build the next ones.
+This module imports no pandas or matplotlib: the process that runs the pool stays small.
 """
 
 from __future__ import annotations
@@ -19,27 +21,21 @@ from concurrent.futures import Future, ProcessPoolExecutor, as_completed, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, replace
-from multiprocessing.util import Finalize
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from mel.db import make_engine
-from mel.db_timeouts import Timeouts
-from mel.reports.build import build_report, steps
-from mel.reports.chromium import Chromium, find_chromium
-from mel.reports.model import Report
-from mel.reports.render import ReportError, pdf_engine, write_pdf, write_report
-from mel.settings import load_settings
+from mel.reports.pdf import Chromium, ReportError, find_chromium, pdf_engine, print_html
+from mel.reports.progress import steps
 from mel.surveys.loader import SurveyCatalogue, load_catalogue
+
+if TYPE_CHECKING:
+    from mel.reports.model import Report
 
 Step = Callable[[str], None]
 # Reports one worker writes before it is replaced: enough to spread the start of Python
 # and Chromium (about a second) over several reports, few enough that what a big report
 # left in the worker's heap does not stay for the rest of the run.
 TASKS_PER_WORKER = 4
-# Where PDFs are printed when Chromium prints them: False, each worker with a Chromium of
-# its own; True, the workers build and this process prints with one Chromium meanwhile.
-PRINT_IN_PARENT = False
 
 
 @dataclass(frozen=True)
@@ -73,7 +69,8 @@ class Written(list[Path]):
     def __init__(self, files: list[Path] | None = None, problems: list[str] | None = None):
         super().__init__(files or [])
         self.problems = list(problems or [])
-        self.report: Report | None = None  # the report itself, when a worker sends it back
+        # The page to print and the PDF's name, when a worker leaves the printing to the pool.
+        self.printable: tuple[str, str] | None = None
 
 
 @functools.lru_cache(maxsize=4)
@@ -92,6 +89,8 @@ def run_job(
     job: ReportJob, progress: Step | None = None, browser: Chromium | None = None
 ) -> Written:
     """Build and write one report; return the files written (and its problems)."""
+    from mel.reports.render import write_report
+
     step = progress or (lambda _label: None)
     report = _build(job, _catalogue(job.surveys), step)
     files = write_report(
@@ -102,6 +101,11 @@ def run_job(
 
 def _build(job: ReportJob, catalogue: SurveyCatalogue, step: Step) -> Report:
     """Evaluate the job's KPIs and assemble its report."""
+    from mel.db import make_engine
+    from mel.db_timeouts import Timeouts
+    from mel.reports.build import build_report
+    from mel.settings import load_settings
+
     definition = catalogue.programmes[job.programme][1]
     instruments = {
         name: survey
@@ -122,8 +126,9 @@ def run_jobs(
 ) -> list[Written]:
     """Write every job's report and return their files, in the order of `jobs`.
 
-    With ``workers > 1`` that many worker processes build and print the reports, each
-    with a Chromium of its own when Chromium prints. A report that fails does not stop
+    With ``workers > 1`` that many worker processes build the reports (and print them with
+    WeasyPrint); when Chromium prints, this process prints each report as it comes back,
+    with one Chromium for the run. A report that fails does not stop
     the others: they are all written, then the first failure is raised with the report it
     belongs to and the worker's traceback in its notes. A worker that dies (killed, out of
     memory) breaks the pool: the run stops with a `ReportError` naming the reports it was
@@ -157,7 +162,7 @@ class _Pool:
         self.context = multiprocessing.get_context("forkserver")
         # The server imports mel's report code once; every worker forked from it starts
         # with it in memory (shared with its siblings until written to).
-        self.context.set_forkserver_preload(["mel.reports.batch"])
+        self.context.set_forkserver_preload(["mel.reports.build", "mel.reports.render"])
         self.started: set[int] = set()
         self.finished: set[int] = set()
 
@@ -174,7 +179,7 @@ class _Pool:
             max_tasks_per_child=TASKS_PER_WORKER,
         )
         futures: dict[Future[Written], int] = {}
-        print_here = PRINT_IN_PARENT and _prints_with_chromium(self.jobs)
+        print_here = _prints_with_chromium(self.jobs)
         try:
             with _browser_for(self.jobs, at_least=1) if print_here else nullcontext() as browser:
                 # The biggest reports first, so that no worker is left with one at the end.
@@ -208,16 +213,17 @@ class _Pool:
             labels.close()
 
     def _print(self, index: int, written: Written, browser: Chromium | None) -> Exception | None:
-        """Print the report a worker built (with its files in `written`); None, or the error."""
-        job, report = self.jobs[index], written.report
-        written.report = None
-        if not job.pdf or report is None:
+        """Print the page a worker sent back with `written`; None, or the located error."""
+        job, printable = self.jobs[index], written.printable
+        written.printable = None
+        if not job.pdf or printable is None or browser is None:
             return None
-        path = job.out / f"{report.basename}.pdf"
+        html, name = printable
+        path = job.out / name
         try:
-            write_pdf(report, path, browser=browser)
+            print_html(html, path, browser)
         except Exception as exc:  # noqa: BLE001 (the other reports are printed first)
-            return _located(exc, job)
+            return _located(ReportError(f"cannot make a PDF: {exc}"), job)
         self.step("PDF")
         written.insert(1, path)
         return None
@@ -271,53 +277,32 @@ class _Pool:
 
 _DONE = ""  # the label a worker sends when a report is finished (written or failed)
 _labels: Any = None  # the worker's queue of progress labels
-_browser: Chromium | None = None  # the worker's Chromium, started for its first PDF
 
 
 def _start_worker(labels: Any) -> None:
-    """Keep the progress queue; close the worker's Chromium when the worker ends."""
+    """Keep the queue on which the worker sends its progress labels."""
     global _labels
     _labels = labels
-    # Workers end through multiprocessing's exit (which runs these, but no atexit).
-    Finalize(None, _close_browser, exitpriority=10)
 
 
-def _close_browser() -> None:
-    """Stop the worker's Chromium, if it started one."""
-    global _browser
-    if _browser is not None:
-        browser, _browser = _browser, None
-        browser.__exit__(None, None, None)
-
-
-def _worker_browser(job: ReportJob) -> Chromium | None:
-    """The worker's Chromium for `job` (started on first use), or None if it prints none."""
-    global _browser
-    if not job.pdf or pdf_engine(job.engine) != "chromium":
-        return None
-    if _browser is None:
-        _browser = Chromium(find_chromium() or "chromium").__enter__()
-    return _browser
-
-
-def _run_in_worker(index: int, job: ReportJob, keep_report: bool = False) -> Written:
+def _run_in_worker(index: int, job: ReportJob, print_later: bool = False) -> Written:
     """Write the report of `job` in a worker process; a failure comes back located.
 
-    With `keep_report` the report itself comes back too (``Written.report``), to be printed
-    by the parent.
+    With `print_later` the PDF is not printed here: the page to print comes back with the
+    files (``Written.printable``).
     """
+    from mel.reports.render import print_page, write_report
+
     _labels.put((index, None))
     try:
         step = lambda label: _labels.put((index, label))  # noqa: E731
-        if keep_report:
-            report = _build(job, _catalogue(job.surveys), step)
-            written = Written(write_report(report, job.out, pdf=False, progress=step))
-            written.problems, written.report = list(report.problems), report
-            return written
-        return run_job(job, step, _worker_browser(job))
+        if not print_later:
+            return run_job(job, step)
+        report = _build(job, _catalogue(job.surveys), step)
+        written = Written(write_report(report, job.out, pdf=False, progress=step), report.problems)
+        written.printable = (print_page(report), f"{report.basename}.pdf")
+        return written
     except BaseException as exc:  # noqa: BLE001 (sent back to the parent, which raises it)
-        if _browser is not None and not _browser.connected:
-            _close_browser()  # the next report starts a fresh one
         raise _picklable(_located(exc, job)) from None
     finally:
         _labels.put((index, _DONE))

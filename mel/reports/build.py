@@ -20,6 +20,7 @@ from mel.reports.kpis import KpiContext, kpi_section, overview_row, sentence, sh
 from mel.reports.methodology import methodology
 from mel.reports.model import Chart, PathwaySection, Report, Table
 from mel.reports.pathway import NodeKpi, pathway_figure
+from mel.reports.progress import steps
 from mel.reports.text import (
     NO_STATUS_COLOUR,
     NO_STATUS_SYMBOL,
@@ -36,11 +37,6 @@ Step = Callable[[str], None]
 
 def _quiet(_label: str) -> None:
     """A progress callback that does nothing."""
-
-
-def steps(programme: ProgrammeDefinition) -> int:
-    """The number of progress steps `build_report` takes (for a progress bar's total)."""
-    return 2 + 2 * len(programme.kpis) + len(programme.pathways)
 
 
 def _date(value: object, language: str) -> str:

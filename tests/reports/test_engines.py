@@ -10,7 +10,7 @@ import lxml.html
 import pytest
 from pypdf import PdfReader
 
-from mel.reports.chromium import find_chromium
+from mel.reports.pdf import find_chromium
 from mel.reports.render import ReportError, pdf_engine, write_pdf
 from tests.reports.conftest import Built
 from tests.reports.test_pdf import EXPECTED_PAGES
@@ -111,7 +111,7 @@ def _titles(built: Built) -> list[str]:
 
 @pytest.mark.skipif(find_chromium() is None, reason="Chromium is not installed")
 def test_one_browser_prints_report_after_report_alike(built: Built, tmp_path: Path) -> None:
-    from mel.reports.chromium import Chromium
+    from mel.reports.pdf import Chromium
 
     def texts(path: Path) -> list[str]:
         return [page.extract_text() for page in PdfReader(path).pages]
@@ -154,7 +154,7 @@ def test_a_broken_chromium_is_a_clear_error(
     built: Built, tmp_path: Path, script: str, message: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("MEL_CHROMIUM", _fake_chromium(tmp_path, script))
-    monkeypatch.setattr("mel.reports.chromium.TIMEOUT_SECONDS", 1.0)
+    monkeypatch.setattr("mel.reports.pdf.TIMEOUT_SECONDS", 1.0)
     with pytest.raises(ReportError, match=f"cannot make a PDF: {message}"):
         write_pdf(built.report, tmp_path / "x.pdf", engine="chromium")
     assert not (tmp_path / "x.pdf").exists()

@@ -1,4 +1,4 @@
-"""PDFs printed by a headless Chromium, driven through Playwright.
+"""PDF engines: which one prints, and printing with a headless Chromium through Playwright.
 
 Chromium lays out the report exactly as a browser shows the HTML file and writes a tagged
 PDF (a structure tree for screen readers) with a bookmark outline made from the headings,
@@ -7,17 +7,20 @@ installed Chromium (the setting ``MEL_CHROMIUM``, else the first on PATH: Debian
 ``/usr/bin/chromium``), so no browser of Playwright's own is downloaded.
 
 Playwright's objects belong to the thread that made them: one `Chromium` serves one thread.
-Several reports at once run in several processes (see `mel.reports.batch`).
+This module imports no pandas or matplotlib, so that a process that only prints stays small
+(see `mel.reports.batch`).
 """
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
+from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from mel.settings import load_settings
+from mel.settings import PDF_ENGINES, load_settings
 
 CANDIDATES = (
     "chromium",
@@ -52,8 +55,35 @@ DISABLED_FEATURES = (
 ARGUMENTS = ("--disable-gpu", "--disable-features=" + ",".join(DISABLED_FEATURES))
 
 
+class ReportError(RuntimeError):
+    """A report could not be written; the message says why."""
+
+
 class ChromiumError(RuntimeError):
     """Chromium could not be started or did not print; the message says why."""
+
+
+def pdf_engine(choice: str | None = None) -> str:
+    """Resolve the PDF engine: `choice` or the setting ``MEL_PDF_ENGINE``; "auto" prefers Chromium.
+
+    Raises
+    ------
+    ReportError
+        For an unknown engine name, or "chromium" when no Chromium can be found.
+    """
+    name = (choice or load_settings().pdf_engine).strip().lower()
+    if name not in PDF_ENGINES:
+        raise ReportError(f"unknown PDF engine {name!r} (use {', '.join(PDF_ENGINES)})")
+    if name == "weasyprint":
+        return name
+    if find_chromium() is None:
+        if name == "chromium":
+            raise ReportError(
+                "PDF engine chromium: no Chromium found; install it (Debian: "
+                "apt-get install chromium) or set MEL_CHROMIUM to its path"
+            )
+        return "weasyprint"
+    return "chromium"
 
 
 def find_chromium() -> str | None:
@@ -256,3 +286,44 @@ class Tab:
             "selector)) node.textContent = texts[node.getAttribute(key)] ?? ''; }",
             [selector, key, texts],
         )
+
+
+def print_html(html: str, path: Path, browser: Chromium | Tab) -> int:
+    """Print the report page `html` to `path` with Chromium; return its number of pages.
+
+    The contents (``nav .toc-page`` elements, keyed by ``data-anchor``) hold a placeholder
+    as wide as any page number; a first print shows where each section lands, and the
+    numbers are then written in and printed again (until they no longer move).
+    """
+    if isinstance(browser, Chromium):
+        with browser.new_tab() as tab:
+            return print_html(html, path, tab)
+    browser.load(html)
+    # The first print only shows where each section lands. Its charts are hidden
+    # (visibility keeps their boxes, so the layout is the same) and cost no drawing.
+    browser.set_root_class("measuring")
+    pdf = browser.print_pdf(tagged=False)
+    browser.set_root_class("")
+    for _attempt in range(3):
+        pages, _count = _section_pages(pdf)
+        browser.set_texts("nav .toc-page", "data-anchor", pages)
+        pdf = browser.print_pdf()
+        found, count = _section_pages(pdf)
+        if found == pages:
+            break
+    path.write_bytes(pdf)
+    return count
+
+
+def _section_pages(pdf: bytes) -> tuple[dict[str, str], int]:
+    """Page number (from 1) of every named destination (element id), and the page count."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(pdf))
+    return (
+        {
+            name.lstrip("/"): str(reader.get_destination_page_number(destination) + 1)
+            for name, destination in reader.named_destinations.items()
+        },
+        len(reader.pages),
+    )
