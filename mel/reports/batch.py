@@ -162,7 +162,7 @@ class _Pool:
         self.context = multiprocessing.get_context("forkserver")
         # The server imports mel's report code once; every worker forked from it starts
         # with it in memory (shared with its siblings until written to).
-        self.context.set_forkserver_preload(["mel.reports.build", "mel.reports.render"])
+        self.context.set_forkserver_preload(["mel.reports.preload"])
         self.started: set[int] = set()
         self.finished: set[int] = set()
 
