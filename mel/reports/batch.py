@@ -24,7 +24,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mel.reports.pdf import Chromium, ReportError, find_chromium, pdf_engine, print_html
+from mel.reports.pdf import (
+    Chromium,
+    ChromiumError,
+    ReportError,
+    find_chromium,
+    pdf_engine,
+    print_html,
+)
 from mel.reports.progress import steps
 from mel.surveys.loader import SurveyCatalogue, load_catalogue
 
@@ -181,19 +188,20 @@ class _Pool:
         futures: dict[Future[Written], int] = {}
         print_here = _prints_with_chromium(self.jobs)
         try:
+            # The biggest reports first, so that no worker is left with one at the end.
+            order = sorted(range(len(self.jobs)), key=lambda i: -job_steps(self.jobs[i]))
+            futures = {
+                pool.submit(
+                    _run_in_worker,
+                    i,
+                    replace(self.jobs[i], pdf=False) if print_here else self.jobs[i],
+                    print_here,
+                ): i
+                for i in order
+            }
+            printed: dict[int, BaseException | None] = {}
+            # Chromium starts while the workers build (not before: that would delay them).
             with _browser_for(self.jobs, at_least=1) if print_here else nullcontext() as browser:
-                # The biggest reports first, so that no worker is left with one at the end.
-                order = sorted(range(len(self.jobs)), key=lambda i: -job_steps(self.jobs[i]))
-                futures = {
-                    pool.submit(
-                        _run_in_worker,
-                        i,
-                        replace(self.jobs[i], pdf=False) if print_here else self.jobs[i],
-                        print_here,
-                    ): i
-                    for i in order
-                }
-                printed: dict[int, BaseException | None] = {}
                 if print_here:
                     for future in as_completed(futures):
                         if future.exception() is None:
@@ -348,5 +356,11 @@ def _browser_for(jobs: list[ReportJob], at_least: int = 2) -> Iterator[Chromium 
     if not _prints_with_chromium(jobs) or len(jobs) < at_least:
         yield None
         return
-    with Chromium(find_chromium() or "chromium") as browser:
+    try:
+        browser = Chromium(find_chromium() or "chromium").__enter__()
+    except ChromiumError as exc:
+        raise ReportError(f"cannot make a PDF: {exc}") from None
+    try:
         yield browser
+    finally:
+        browser.__exit__(None, None, None)

@@ -122,7 +122,11 @@ def test_a_run_prints_its_reports_with_one_browser(built: Built, tmp_path: Path)
         labels.append(label)
         for child in psutil.Process().children(recursive=True):
             try:
-                if child.name() == "chromium" and "--type=" not in " ".join(child.cmdline()):
+                # The browser process itself: not its helpers (--type=...), nor the shells
+                # of Debian's /usr/bin/chromium wrapper script, which share its name.
+                if Path(child.exe()).name == "chromium" and not any(
+                    word.startswith("--type=") for word in child.cmdline()
+                ):
                     browsers.add(child.pid)
             except psutil.Error:
                 continue
