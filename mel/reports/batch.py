@@ -11,121 +11,33 @@ This module imports no pandas or matplotlib: the process that runs the pool stay
 
 from __future__ import annotations
 
-import functools
 import multiprocessing
-import pickle
 import threading
-import traceback
-from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed, wait
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass, replace
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from contextlib import nullcontext
+from dataclasses import replace
+from typing import Any
 
-from mel.reports.pdf import (
-    Chromium,
-    ChromiumError,
-    ReportError,
-    find_chromium,
-    pdf_engine,
-    print_html,
+from mel.reports.jobs import (
+    ReportJob,
+    Step,
+    Written,
+    browser_for,
+    build,
+    catalogue,
+    job_steps,
+    located,
+    picklable,
+    prints_with_chromium,
+    run_job,
 )
-from mel.reports.progress import steps
-from mel.surveys.loader import SurveyCatalogue, load_catalogue
+from mel.reports.pdf import Chromium, ReportError, print_html
 
-if TYPE_CHECKING:
-    from mel.reports.model import Report
-
-Step = Callable[[str], None]
-# Reports one worker writes before it is replaced: enough to spread the start of Python
-# and Chromium (about a second) over several reports, few enough that what a big report
-# left in the worker's heap does not stay for the rest of the run.
+# Reports one worker writes before it is replaced: enough to spread the start of a worker
+# over several reports, few enough that what a big report left in the worker's heap does
+# not stay for the rest of the run.
 TASKS_PER_WORKER = 4
-
-
-@dataclass(frozen=True)
-class ReportJob:
-    """One report to write: which programme and wave, from which database, to where."""
-
-    database_url: str
-    surveys: Path
-    programme: str
-    wave: str
-    out: Path
-    language: str = "nl"
-    k: int = 10
-    pdf: bool = True
-    engine: str | None = None
-
-    @property
-    def label(self) -> str:
-        """The report in words, for error messages: "the katapult report (meting-2025, nl)"."""
-        return f"the {self.programme} report ({self.wave}, {self.language})"
-
-
-class Written(list[Path]):
-    """The files of one report (a list of paths), and the KPIs it could not compute.
-
-    `problems` are the report's `Report.problems` ("code: reason"): the files are written
-    either way, and the caller decides what a run with problems means (`mel report`
-    fails).
-    """
-
-    def __init__(self, files: list[Path] | None = None, problems: list[str] | None = None):
-        super().__init__(files or [])
-        self.problems = list(problems or [])
-        # The page to print and the PDF's name, when a worker leaves the printing to the pool.
-        self.printable: tuple[str, str] | None = None
-
-
-@functools.lru_cache(maxsize=4)
-def _catalogue(surveys: Path) -> SurveyCatalogue:
-    """The survey files, read once per process (a worker keeps them for its next report)."""
-    return load_catalogue([surveys])
-
-
-def job_steps(job: ReportJob) -> int:
-    """Progress steps one job reports (for sizing a progress bar)."""
-    catalogue = _catalogue(job.surveys)
-    return steps(catalogue.programmes[job.programme][1]) + (3 if job.pdf else 2)
-
-
-def run_job(
-    job: ReportJob, progress: Step | None = None, browser: Chromium | None = None
-) -> Written:
-    """Build and write one report; return the files written (and its problems)."""
-    from mel.reports.render import write_report
-
-    step = progress or (lambda _label: None)
-    report = _build(job, _catalogue(job.surveys), step)
-    files = write_report(
-        report, job.out, pdf=job.pdf, progress=step, engine=job.engine, browser=browser
-    )
-    return Written(files, report.problems)
-
-
-def _build(job: ReportJob, catalogue: SurveyCatalogue, step: Step) -> Report:
-    """Evaluate the job's KPIs and assemble its report."""
-    from mel.db import make_engine
-    from mel.db_timeouts import Timeouts
-    from mel.reports.build import build_report
-    from mel.settings import load_settings
-
-    definition = catalogue.programmes[job.programme][1]
-    instruments = {
-        name: survey
-        for name, (_, survey) in catalogue.instruments.items()
-        if survey.programme == job.programme
-    }
-    engine = make_engine(job.database_url, Timeouts.for_commands(load_settings()))
-    try:
-        return build_report(
-            engine, definition, instruments, job.wave, language=job.language, k=job.k, progress=step
-        )
-    finally:
-        engine.dispose()
 
 
 def run_jobs(
@@ -135,8 +47,8 @@ def run_jobs(
 
     With ``workers > 1`` that many worker processes build the reports (and print them with
     WeasyPrint); when Chromium prints, this process prints each report as it comes back,
-    with one Chromium for the run. A report that fails does not stop
-    the others: they are all written, then the first failure is raised with the report it
+    with one Chromium for the run. A report that fails does not stop the others: they are
+    all written, then the first failure is raised with the report it
     belongs to and the worker's traceback in its notes. A worker that dies (killed, out of
     memory) breaks the pool: the run stops with a `ReportError` naming the reports it was
     writing. Ctrl-C cancels the reports not yet started and ends the workers.
@@ -145,12 +57,12 @@ def run_jobs(
     if workers <= 1 or len(jobs) <= 1:
         failures: list[BaseException] = []
         written: list[Written] = []
-        with _browser_for(jobs) as browser:
+        with browser_for(jobs) as browser:
             for job in jobs:
                 try:
                     written.append(run_job(job, step, browser))
                 except Exception as exc:  # noqa: BLE001 (the others are written first)
-                    failures.append(_located(exc, job))
+                    failures.append(located(exc, job))
                     written.append(Written())
         if failures:
             raise failures[0]
@@ -186,7 +98,7 @@ class _Pool:
             max_tasks_per_child=TASKS_PER_WORKER,
         )
         futures: dict[Future[Written], int] = {}
-        print_here = _prints_with_chromium(self.jobs)
+        print_here = prints_with_chromium(self.jobs)
         try:
             # The biggest reports first, so that no worker is left with one at the end.
             order = sorted(range(len(self.jobs)), key=lambda i: -job_steps(self.jobs[i]))
@@ -201,7 +113,7 @@ class _Pool:
             }
             printed: dict[int, BaseException | None] = {}
             # Chromium starts while the workers build (not before: that would delay them).
-            with _browser_for(self.jobs, at_least=1) if print_here else nullcontext() as browser:
+            with browser_for(self.jobs, at_least=1) if print_here else nullcontext() as browser:
                 if print_here:
                     for future in as_completed(futures):
                         if future.exception() is None:
@@ -231,7 +143,7 @@ class _Pool:
         try:
             print_html(html, path, browser)
         except Exception as exc:  # noqa: BLE001 (the other reports are printed first)
-            return _located(ReportError(f"cannot make a PDF: {exc}"), job)
+            return located(ReportError(f"cannot make a PDF: {exc}"), job)
         self.step("PDF")
         written.insert(1, path)
         return None
@@ -306,33 +218,14 @@ def _run_in_worker(index: int, job: ReportJob, print_later: bool = False) -> Wri
         step = lambda label: _labels.put((index, label))  # noqa: E731
         if not print_later:
             return run_job(job, step)
-        report = _build(job, _catalogue(job.surveys), step)
+        report = build(job, catalogue(job.surveys), step)
         written = Written(write_report(report, job.out, pdf=False, progress=step), report.problems)
         written.printable = (print_page(report), f"{report.basename}.pdf")
         return written
     except BaseException as exc:  # noqa: BLE001 (sent back to the parent, which raises it)
-        raise _picklable(_located(exc, job)) from None
+        raise picklable(located(exc, job)) from None
     finally:
         _labels.put((index, _DONE))
-
-
-def _located(exc: BaseException, job: ReportJob) -> BaseException:
-    """`exc` with notes saying which report it stopped and where in the code."""
-    exc.add_note(f"while writing {job.label}")
-    exc.add_note("".join(traceback.format_exception(exc)))
-    return exc
-
-
-def _picklable(exc: BaseException) -> BaseException:
-    """`exc` if it survives pickling, else a RuntimeError with its type and message."""
-    try:
-        pickle.loads(pickle.dumps(exc))
-    except Exception:  # noqa: BLE001 (any failure to pickle)
-        stand_in = RuntimeError(f"{type(exc).__name__}: {exc}")
-        for note in getattr(exc, "__notes__", []):
-            stand_in.add_note(note)
-        return stand_in
-    return exc
 
 
 def _end_workers(pool: ProcessPoolExecutor) -> None:
@@ -345,22 +238,4 @@ def _end_workers(pool: ProcessPoolExecutor) -> None:
             process.terminate()
 
 
-def _prints_with_chromium(jobs: list[ReportJob]) -> bool:
-    """True when the run prints PDFs and Chromium prints all of them."""
-    return {pdf_engine(job.engine) for job in jobs if job.pdf} == {"chromium"}
-
-
-@contextmanager
-def _browser_for(jobs: list[ReportJob], at_least: int = 2) -> Iterator[Chromium | None]:
-    """One Chromium for a run of at least `at_least` reports printed with it, else None."""
-    if not _prints_with_chromium(jobs) or len(jobs) < at_least:
-        yield None
-        return
-    try:
-        browser = Chromium(find_chromium() or "chromium").__enter__()
-    except ChromiumError as exc:
-        raise ReportError(f"cannot make a PDF: {exc}") from None
-    try:
-        yield browser
-    finally:
-        browser.__exit__(None, None, None)
+__all__ = ["ReportJob", "Written", "job_steps", "run_job", "run_jobs"]

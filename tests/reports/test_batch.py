@@ -12,7 +12,8 @@ import psutil
 import pytest
 from pypdf import PdfReader
 
-from mel.reports.batch import ReportJob, _picklable, run_jobs
+from mel.reports.batch import ReportJob, run_jobs
+from mel.reports.jobs import picklable
 from mel.reports.pdf import Chromium, find_chromium
 from mel.reports.render import ReportError, write_pdf
 from tests.reports.conftest import Built
@@ -47,16 +48,16 @@ def _workers() -> list[psutil.Process]:
 def test_each_report_is_built_in_a_worker_that_ends(
     built: Built, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import mel.reports.batch as batch
+    import mel.reports.jobs as jobs
 
     builders: list[int] = []
-    build = batch._build
+    build = jobs.build
 
     def recording(*args: object, **kwargs: object) -> object:
         builders.append(os.getpid())
         return build(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(batch, "_build", recording)
+    monkeypatch.setattr(jobs, "build", recording)
     written = run_jobs(_jobs(built, tmp_path, ("meting-2025",) * 3), workers=2)
     assert all(files[0].exists() for files in written)
     # The workers are started by the forkserver from a fresh import, so this process's
@@ -91,11 +92,11 @@ def test_an_error_that_cannot_be_pickled_still_arrives() -> None:
 
     error = Unpicklable(threading.Lock())
     error.add_note("where it happened")
-    sent = _picklable(error)
+    sent = picklable(error)
     assert isinstance(sent, RuntimeError) and str(sent) == "Unpicklable: stuck"
     assert sent.__notes__ == ["where it happened"]
     plain = LookupError("no wave")
-    assert _picklable(plain) is plain
+    assert picklable(plain) is plain
 
 
 @pytest.mark.parametrize("workers", [1, 2])
