@@ -114,9 +114,9 @@ def report_command(
 ) -> None:
     """Write the impactmeting report of each PROGRAMME in WAVE: HTML, PDF, CSV and XLSX."""
     from mel.reports.batch import ReportJob, job_steps, run_jobs
+    from mel.reports.pdf import ReportError
+    from mel.reports.pdf import pdf_engine as resolve_engine
     from mel.reports.progress import Progress
-    from mel.reports.render import ReportError
-    from mel.reports.render import pdf_engine as resolve_engine
 
     if language not in LANGUAGES:
         raise click.ClickException(f"unknown language {language!r} (use nl or en)")
@@ -147,6 +147,11 @@ def report_command(
         raise click.ClickException(str(exc)) from None
     except OSError as exc:
         raise click.ClickException(f"cannot write to {out}: {exc.strerror or exc}") from None
+    except KeyboardInterrupt:
+        raise click.ClickException(
+            f"stopped (Ctrl-C): the reports being written were abandoned; the files in {out} "
+            f"may be incomplete"
+        ) from None
     finally:
         progress.close()
     for files in written:

@@ -1,108 +1,42 @@
-"""Write several reports in one run: one after another, or in parallel worker processes."""
+"""Write several reports in one run: one after another, or in a pool of worker processes.
+
+The pool is the standard library's `ProcessPoolExecutor` on the "forkserver" start method:
+workers are forked from a small single-threaded server that has imported mel's report code
+once, never from this (threaded) process, and each is replaced after `TASKS_PER_WORKER`
+reports so that what a big report left in its heap goes back to the system. The workers
+build the reports and write HTML, CSV and XLSX; when Chromium prints, they send back the page
+to print and this process prints it with its one Chromium while they build the next ones.
+This module imports no pandas or matplotlib: the process that runs the pool stays small.
+"""
 
 from __future__ import annotations
 
-import gc
 import multiprocessing
-import pickle
 import threading
-import traceback
-from collections.abc import Callable, Iterator
-from concurrent.futures import CancelledError, ThreadPoolExecutor, as_completed
-from contextlib import contextmanager
-from dataclasses import dataclass, replace
-from pathlib import Path
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed, wait
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import nullcontext
+from dataclasses import replace
 from typing import Any
 
-from sqlmodel import Session
+from mel.reports.jobs import (
+    ReportJob,
+    Step,
+    Written,
+    browser_for,
+    build,
+    job_steps,
+    located,
+    picklable,
+    prints_with_chromium,
+    run_job,
+)
+from mel.reports.pdf import Chromium, ReportError, print_html
 
-from mel.db import make_engine
-from mel.db_timeouts import Timeouts
-from mel.kpi.definitions import Published, load_published
-from mel.reports.build import build_report, steps
-from mel.reports.chromium import Chromium, find_chromium
-from mel.reports.model import Report
-from mel.reports.render import ReportError, pdf_engine, write_pdf, write_report
-from mel.settings import load_settings
-
-Step = Callable[[str], None]
-
-
-@dataclass(frozen=True)
-class ReportJob:
-    """One report to write: which programme and wave, from which database, to where."""
-
-    database_url: str
-    programme: str
-    wave: str
-    out: Path
-    language: str = "nl"
-    k: int = 10
-    pdf: bool = True
-    engine: str | None = None
-
-
-class Written(list[Path]):
-    """The files of one report (a list of paths), and the KPIs it could not compute.
-
-    `problems` are the report's `Report.problems` ("code: reason"): the files are written
-    either way, and the caller decides what a run with problems means (`mel report`
-    fails).
-    """
-
-    def __init__(self, files: list[Path] | None = None, problems: list[str] | None = None):
-        super().__init__(files or [])
-        self.problems = list(problems or [])
-
-
-def _published(database_url: str, programme: str) -> Published:
-    """The programme's published definitions (`mel.kpi.definitions`), read afresh.
-
-    Not cached: a publication between two runs in one process must show in the second. An
-    edit of the YAML files changes nothing until it is published.
-    """
-    engine = make_engine(database_url, Timeouts.for_commands(load_settings()))
-    try:
-        with Session(engine) as session:
-            return load_published(session, programme)
-    finally:
-        engine.dispose()
-
-
-def job_steps(job: ReportJob) -> int:
-    """Progress steps one job reports (for sizing a progress bar)."""
-    return steps(_published(job.database_url, job.programme).programme) + (3 if job.pdf else 2)
-
-
-def run_job(
-    job: ReportJob, progress: Step | None = None, browser: Chromium | None = None
-) -> Written:
-    """Build and write one report; return the files written (and its problems)."""
-    step = progress or (lambda _label: None)
-    report = _build(job, step)
-    files = write_report(
-        report, job.out, pdf=job.pdf, progress=step, engine=job.engine, browser=browser
-    )
-    return Written(files, report.problems)
-
-
-def _build(job: ReportJob, step: Step) -> Report:
-    """Evaluate the job's published KPIs and assemble its report."""
-    published = _published(job.database_url, job.programme)
-    engine = make_engine(job.database_url, Timeouts.for_commands(load_settings()))
-    try:
-        return build_report(
-            engine,
-            published.programme,
-            published.instruments,
-            job.wave,
-            language=job.language,
-            k=job.k,
-            progress=step,
-            folder=load_settings().surveys / job.programme,
-        )
-    finally:
-        engine.dispose()
+# Reports one worker writes before it is replaced: enough to spread the start of a worker
+# over several reports, few enough that what a big report left in the worker's heap does
+# not stay for the rest of the run.
+TASKS_PER_WORKER = 4
 
 
 def run_jobs(
@@ -110,180 +44,197 @@ def run_jobs(
 ) -> list[Written]:
     """Write every job's report and return their files, in the order of `jobs`.
 
-    With ``workers > 1`` up to that many reports are in hand at once, each built in a
-    process of its own that ends when its report is written (so that its memory goes back
-    to the system at once). When Chromium prints the PDFs, one Chromium serves the whole
-    run: a built report comes back to this process and is printed in a tab of its own
-    while the others are still being built. A report holds its place from being built to
-    being printed, so at most `workers` builds and prints run at once (one per core is
-    all the CPU there is, and it bounds the memory too). The first failure stops the run
-    and is raised.
+    With ``workers > 1`` that many worker processes build the reports (and print them with
+    WeasyPrint); when Chromium prints, this process prints each report as it comes back,
+    with one Chromium for the run. A report that fails does not stop the others: they are
+    all written, then the first failure is raised with the report it
+    belongs to and the worker's traceback in its notes. A worker that dies (killed, out of
+    memory) breaks the pool: the run stops with a `ReportError` naming the reports it was
+    writing. Ctrl-C cancels the reports not yet started and ends the workers.
     """
     step = progress or (lambda _label: None)
     if workers <= 1 or len(jobs) <= 1:
-        with _shared_browser(jobs) as browser:
-            return [run_job(job, step, browser) for job in jobs]
-    context = multiprocessing.get_context(
-        "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    )
-    labels = context.Queue()
-    terminal = threading.Lock()  # no fork while a progress label is being written
-
-    def locked_step(label: str) -> None:
-        with terminal:
-            step(label)
-
-    drain = threading.Thread(target=_relay, args=(labels, locked_step), daemon=True)
-    drain.start()
-    print_here = _prints_with_chromium(jobs)
-    builders = _Builders(context, labels, terminal)
-    # The children's collector then leaves the inherited objects alone instead of writing
-    # to (and so copying) the pages they share with this process: ~35 MB less at the peak.
-    gc.freeze()
-    try:
-        with (
-            _shared_browser(jobs, at_least=1) as browser,
-            ThreadPoolExecutor(
-                max_workers=min(workers, len(jobs)), thread_name_prefix="mel-report"
-            ) as pool,
-        ):
-
-            def write_one(job: ReportJob) -> Written:
-                if not print_here:
-                    return Written(*builders.build(job, return_report=False))
-                files, report = builders.build(replace(job, pdf=False), return_report=True)
-                assert report is not None
-                if job.pdf:
-                    path = job.out / f"{report.basename}.pdf"
-                    write_pdf(report, path, browser=browser)
-                    locked_step("PDF")
-                    files.insert(1, path)
-                return Written(files, report.problems)
-
-            # The biggest reports first, so that no worker is left with one at the end.
-            order = sorted(range(len(jobs)), key=lambda i: -job_steps(jobs[i]))
-            futures = {pool.submit(write_one, jobs[i]): i for i in order}
-            try:
-                for future in as_completed(futures):
-                    future.result()
-            except BaseException:
-                for future in futures:
-                    future.cancel()
-                builders.stop()
-                raise
-            written = {index: future.result() for future, index in futures.items()}
-            return [written[i] for i in range(len(jobs))]
-    finally:
-        gc.unfreeze()
-        labels.put(None)
-        drain.join(timeout=5)
-        labels.close()
+        failures: list[BaseException] = []
+        written: list[Written] = []
+        with browser_for(jobs) as browser:
+            for job in jobs:
+                try:
+                    written.append(run_job(job, step, browser))
+                except Exception as exc:  # noqa: BLE001 (the others are written first)
+                    failures.append(located(exc, job))
+                    written.append(Written())
+        if failures:
+            raise failures[0]
+        return written
+    return _Pool(jobs, min(workers, len(jobs)), step).run()
 
 
-class _Builders:
-    """Builds reports in child processes, one per report, and stops them all on demand."""
+class _Pool:
+    """One parallel run: the process pool, the progress relay and what each worker does."""
 
-    def __init__(self, context: Any, labels: Any, forking: threading.Lock) -> None:
-        self._context = context
-        self._labels = labels
-        self._forking = forking
-        self._running: set[Any] = set()
-        self._stopped = False
+    def __init__(self, jobs: list[ReportJob], workers: int, step: Step) -> None:
+        self.jobs = jobs
+        self.workers = workers
+        self._step = step
+        self._stepping = threading.Lock()
+        self.context = multiprocessing.get_context("forkserver")
+        # The server imports mel's report code once; every worker forked from it starts
+        # with it in memory (shared with its siblings until written to).
+        self.context.set_forkserver_preload(["mel.reports.preload"])
+        self.started: set[int] = set()
+        self.finished: set[int] = set()
 
-    def build(self, job: ReportJob, *, return_report: bool) -> tuple[list[Path], Any]:
-        """Build and write `job` in a new process; its files, and its report if asked.
-
-        Without the report the second item is the report's problems (`Report.problems`).
-        """
-        reader, writer = self._context.Pipe(duplex=False)
-        child = self._context.Process(
-            target=_build_in_child,
-            daemon=True,
-            args=(job, return_report, writer, self._labels),
-            name=f"mel-report-{job.programme}",
+    def run(self) -> list[Written]:
+        """Run every job in the pool; return their files in order, or raise (see `run_jobs`)."""
+        labels = self.context.SimpleQueue()
+        relay = threading.Thread(target=self._relay, args=(labels,), daemon=True)
+        relay.start()
+        pool = ProcessPoolExecutor(
+            max_workers=self.workers,
+            mp_context=self.context,
+            initializer=_start_worker,
+            initargs=(labels,),
+            max_tasks_per_child=TASKS_PER_WORKER,
         )
-        with self._forking:
-            if self._stopped:
-                raise CancelledError
-            child.start()
-            self._running.add(child)
-        writer.close()
+        futures: dict[Future[Written], int] = {}
+        print_here = prints_with_chromium(self.jobs)
         try:
-            answer = reader.recv()
-        except EOFError:  # the child ended without answering
-            answer = None
+            # The biggest reports first, so that no worker is left with one at the end.
+            order = sorted(range(len(self.jobs)), key=lambda i: -job_steps(self.jobs[i]))
+            futures = {
+                pool.submit(
+                    _run_in_worker,
+                    i,
+                    replace(self.jobs[i], pdf=False) if print_here else self.jobs[i],
+                    print_here,
+                ): i
+                for i in order
+            }
+            printed: dict[int, BaseException | None] = {}
+            # Chromium starts while the workers build (not before: that would delay them).
+            with browser_for(self.jobs, at_least=1) if print_here else nullcontext() as browser:
+                if print_here:
+                    for future in as_completed(futures):
+                        if future.exception() is None:
+                            index = futures[future]
+                            printed[index] = self._print(index, future.result(), browser)
+            wait(futures)
+            self._stop_relay(labels, relay)  # every label of the workers is counted
+            return self._collect(futures, printed)
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            _end_workers(pool)
+            raise
         finally:
-            reader.close()
-            child.join()
-            with self._forking:
-                self._running.discard(child)
-        if answer is None:
+            pool.shutdown(wait=True, cancel_futures=True)
+            self._stop_relay(labels, relay)
+            labels.close()
+
+    def _print(self, index: int, written: Written, browser: Chromium | None) -> Exception | None:
+        """Print the page a worker sent back with `written`; None, or the located error."""
+        job, printable = self.jobs[index], written.printable
+        written.printable = None
+        if not job.pdf or printable is None or browser is None:
+            return None
+        html, name = printable
+        path = job.out / name
+        try:
+            print_html(html, path, browser)
+        except Exception as exc:  # noqa: BLE001 (the other reports are printed first)
+            return located(ReportError(f"cannot make a PDF: {exc}"), job)
+        self.step("PDF")
+        written.insert(1, path)
+        return None
+
+    @staticmethod
+    def _stop_relay(labels: Any, relay: threading.Thread) -> None:
+        """Let the relay pass what is queued, then end it."""
+        if relay.is_alive():
+            labels.put(None)
+            relay.join(timeout=5)
+
+    def _collect(
+        self, futures: dict[Future[Written], int], printed: dict[int, BaseException | None]
+    ) -> list[Written]:
+        """Each job's files in order; raise the first failure once all have ended."""
+        results: dict[int, Written] = {}
+        failures: list[tuple[int, BaseException]] = []
+        for future, index in futures.items():
+            error = future.exception() or printed.get(index)
+            if error is None:
+                results[index] = future.result()
+            else:
+                failures.append((index, error))
+        if any(isinstance(error, BrokenProcessPool) for _i, error in failures):
+            lost = sorted(i for i in self.started - self.finished)
+            names = ", ".join(self.jobs[i].label for i in lost) or "a report"
             raise ReportError(
-                f"the process building the {job.programme} report "
-                f"({job.wave}) stopped with exit status {child.exitcode}"
+                f"a worker process stopped unexpectedly while writing {names}; "
+                f"{len(results)} of {len(self.jobs)} reports were written"
             )
-        outcome, value = answer
-        if outcome == "failed":
-            raise value
-        return value
+        if failures:
+            raise min(failures, key=lambda failure: failure[0])[1]
+        return [results[i] for i in range(len(self.jobs))]
 
-    def stop(self) -> None:
-        """End every child still building; no new one starts."""
-        with self._forking:
-            self._stopped = True
-            for child in self._running:
-                child.terminate()
+    def _relay(self, labels: Any) -> None:
+        """Pass progress labels from the workers to `step` until the None sentinel."""
+        while (message := labels.get()) is not None:
+            index, label = message
+            if label is None:
+                self.started.add(index)
+            elif label is _DONE:
+                self.finished.add(index)
+            else:
+                self.step(label)
+
+    def step(self, label: str) -> None:
+        """Pass one progress label on (from the relay or from printing: one at a time)."""
+        with self._stepping:
+            self._step(label)
 
 
-def _build_in_child(job: ReportJob, return_report: bool, answer: Any, labels: Any) -> None:
-    """Build and write one report in a child process; send back its files (and report)."""
-    step = labels.put
+_DONE = ""  # the label a worker sends when a report is finished (written or failed)
+_labels: Any = None  # the worker's queue of progress labels
+
+
+def _start_worker(labels: Any) -> None:
+    """Keep the queue on which the worker sends its progress labels."""
+    global _labels
+    _labels = labels
+
+
+def _run_in_worker(index: int, job: ReportJob, print_later: bool = False) -> Written:
+    """Write the report of `job` in a worker process; a failure comes back located.
+
+    With `print_later` the PDF is not printed here: the page to print comes back with the
+    files (``Written.printable``).
+    """
+    from mel.reports.render import print_page, write_report
+
+    _labels.put((index, None))
     try:
-        if return_report:
-            report = _build(job, step)
-            result: Any = (
-                "done",
-                (write_report(report, job.out, pdf=False, progress=step), report),
-            )
-        else:
-            written = run_job(job, step)
-            result = ("done", (list(written), written.problems))
-    except BaseException as exc:  # noqa: BLE001 (handed to the parent, which raises it)
-        exc.add_note("".join(traceback.format_exception(exc)))
-        result = ("failed", _picklable(exc))
-    answer.send(result)
-    answer.close()
+        step = lambda label: _labels.put((index, label))  # noqa: E731
+        if not print_later:
+            return run_job(job, step)
+        report = build(job, step)
+        written = Written(write_report(report, job.out, pdf=False, progress=step), report.problems)
+        written.printable = (print_page(report), f"{report.basename}.pdf")
+        return written
+    except BaseException as exc:  # noqa: BLE001 (sent back to the parent, which raises it)
+        raise picklable(located(exc, job)) from None
+    finally:
+        _labels.put((index, _DONE))
 
 
-def _picklable(exc: BaseException) -> BaseException:
-    """`exc` if it survives pickling, else a RuntimeError with its type and message."""
-    try:
-        pickle.loads(pickle.dumps(exc))
-    except Exception:  # noqa: BLE001 (any failure to pickle)
-        stand_in = RuntimeError(f"{type(exc).__name__}: {exc}")
-        for note in getattr(exc, "__notes__", []):
-            stand_in.add_note(note)
-        return stand_in
-    return exc
-
-
-def _prints_with_chromium(jobs: list[ReportJob]) -> bool:
-    """True when the run prints PDFs and Chromium prints all of them."""
-    engines = {pdf_engine(job.engine) for job in jobs if job.pdf}
-    return engines == {"chromium"}
-
-
-@contextmanager
-def _shared_browser(jobs: list[ReportJob], at_least: int = 2) -> Iterator[Chromium | None]:
-    """One Chromium for a run of at least `at_least` reports printed with it, else None."""
-    if not _prints_with_chromium(jobs) or len(jobs) < at_least:
-        yield None
+def _end_workers(pool: ProcessPoolExecutor) -> None:
+    """Terminate the pool's workers (on Ctrl-C or an error here): none is left running."""
+    if (terminate := getattr(pool, "terminate_workers", None)) is not None:
+        terminate()  # Python 3.14 and later
         return
-    with Chromium(find_chromium() or "chromium") as browser:
-        yield browser
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        if process.is_alive():
+            process.terminate()
 
 
-def _relay(labels: Any, step: Step) -> None:
-    """Pass progress labels from the workers to `step` until the None sentinel."""
-    while (label := labels.get()) is not None:
-        step(label)
+__all__ = ["ReportJob", "Written", "job_steps", "run_job", "run_jobs"]

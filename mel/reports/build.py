@@ -27,6 +27,7 @@ from mel.reports.kpis import KpiContext, kpi_section, overview_row, shown
 from mel.reports.methodology import methodology
 from mel.reports.model import Chart, PathwaySection, Report, Table
 from mel.reports.pathway import NodeKpi, pathway_figure
+from mel.reports.progress import steps
 from mel.reports.questionnaire import fielded_versions, questionnaire_section
 from mel.reports.rosters import roster_parts, roster_table
 from mel.reports.summary import headline
@@ -45,11 +46,6 @@ Step = Callable[[str], None]
 
 def _quiet(_label: str) -> None:
     """A progress callback that does nothing."""
-
-
-def steps(programme: ProgrammeDefinition) -> int:
-    """The number of progress steps `build_report` takes (for a progress bar's total)."""
-    return 2 + 2 * len(programme.kpis) + len(programme.pathways)
 
 
 def fieldwork_section(engine: Engine, wave: Wave, language: str) -> Table:

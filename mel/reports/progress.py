@@ -4,9 +4,17 @@ from __future__ import annotations
 
 import sys
 import time
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from mel.surveys.programme_schema import ProgrammeDefinition
 
 WIDTH = 30
+
+
+def steps(programme: ProgrammeDefinition) -> int:
+    """The number of progress steps `build_report` takes (for a progress bar's total)."""
+    return 2 + 2 * len(programme.kpis) + len(programme.pathways)
 
 
 class Progress:

@@ -2,25 +2,26 @@
 
 from __future__ import annotations
 
-import io
 import logging
-import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from pypdf import PdfReader
 
 from mel.i18n import translate
 from mel.present.svg import svg_data_uri, svg_size
 from mel.present.tables import file_name, write_csv, write_xlsx
-from mel.reports.chromium import Chromium, ChromiumError, Tab, find_chromium
 from mel.reports.model import Report, Table
-from mel.settings import PDF_ENGINES, load_settings, project_path
-
-
-class ReportError(RuntimeError):
-    """A report could not be written; the message says why."""
+from mel.reports.pdf import (
+    Chromium,
+    ChromiumError,
+    ReportError,
+    Tab,
+    find_chromium,
+    pdf_engine,
+    print_html,
+)
+from mel.settings import project_path
 
 
 def _environment() -> Environment:
@@ -60,29 +61,6 @@ def render_html(
     )
 
 
-def pdf_engine(choice: str | None = None) -> str:
-    """Resolve the PDF engine: `choice` or the setting ``MEL_PDF_ENGINE``; "auto" prefers Chromium.
-
-    Raises
-    ------
-    ReportError
-        For an unknown engine name, or "chromium" when no Chromium can be found.
-    """
-    name = (choice or load_settings().pdf_engine).strip().lower()
-    if name not in PDF_ENGINES:
-        raise ReportError(f"unknown PDF engine {name!r} (use {', '.join(PDF_ENGINES)})")
-    if name == "weasyprint":
-        return name
-    if find_chromium() is None:
-        if name == "chromium":
-            raise ReportError(
-                "PDF engine chromium: no Chromium found; install it (Debian: "
-                "apt-get install chromium) or set MEL_CHROMIUM to its path"
-            )
-        return "weasyprint"
-    return "chromium"
-
-
 def write_pdf(
     report: Report, path: Path, *, engine: str | None = None, browser: Chromium | Tab | None = None
 ) -> int:
@@ -118,27 +96,12 @@ def write_pdf(
 
 def _chromium_pdf(report: Report, path: Path, browser: Chromium | Tab) -> int:
     """Print with Chromium; the contents get their page numbers from a first print."""
-    if isinstance(browser, Chromium):
-        with browser.new_tab() as tab:
-            return _chromium_pdf(report, path, tab)
-    with tempfile.TemporaryDirectory(prefix="mel-report-") as folder:
-        page = Path(folder) / f"{report.basename}.html"
-        page.write_text(render_html(report, toc_pages=_Reserved()), encoding="utf-8")
-        browser.load(page)
-    # The first print only shows where each section lands. Its charts are hidden
-    # (visibility keeps their boxes, so the layout is the same) and cost no drawing.
-    browser.set_root_class("measuring")
-    pdf = browser.print_pdf(tagged=False)
-    browser.set_root_class("")
-    for _attempt in range(3):
-        pages, _count = _section_pages(pdf)
-        browser.set_texts("nav .toc-page", "data-anchor", pages)
-        pdf = browser.print_pdf()
-        found, count = _section_pages(pdf)
-        if found == pages:
-            break
-    path.write_bytes(pdf)
-    return count
+    return print_html(print_page(report), path, browser)
+
+
+def print_page(report: Report) -> str:
+    """The HTML that `mel.reports.pdf.print_html` prints: contents with room for page numbers."""
+    return render_html(report, toc_pages=_Reserved())
 
 
 class _Reserved(dict[str, str]):
@@ -146,18 +109,6 @@ class _Reserved(dict[str, str]):
 
     def get(self, key: str, default: object = None) -> str:  # type: ignore[override]
         return "000"
-
-
-def _section_pages(pdf: bytes) -> tuple[dict[str, str], int]:
-    """Page number (from 1) of every named destination (element id), and the page count."""
-    reader = PdfReader(io.BytesIO(pdf))
-    return (
-        {
-            name.lstrip("/"): str(reader.get_destination_page_number(destination) + 1)
-            for name, destination in reader.named_destinations.items()
-        },
-        len(reader.pages),
-    )
 
 
 def _weasyprint_pdf(html: str, path: Path) -> int:
@@ -235,3 +186,14 @@ def write_report(
     written += write_tables(report, folder)
     step("CSV/XLSX")
     return written
+
+
+__all__ = [
+    "ReportError",
+    "pdf_engine",
+    "print_page",
+    "render_html",
+    "write_pdf",
+    "write_report",
+    "write_tables",
+]

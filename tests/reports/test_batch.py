@@ -1,19 +1,23 @@
-"""Several reports in one run: a process per report, tabs closed after printing, failures."""
+"""Several reports in one run: a pool of workers that end, one browser, failures."""
 
 from __future__ import annotations
 
 import os
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import psutil
 import pytest
+from pypdf import PdfReader
 
-from mel.reports.batch import ReportJob, _picklable, run_jobs
-from mel.reports.chromium import Chromium, find_chromium
+from mel.reports.batch import ReportJob, run_jobs
+from mel.reports.jobs import picklable
+from mel.reports.pdf import Chromium, find_chromium
 from mel.reports.render import ReportError, write_pdf
 from tests.reports.conftest import Built
+from tests.reports.test_pdf import EXPECTED_PAGES
 
 needs_chromium = pytest.mark.skipif(find_chromium() is None, reason="Chromium is not installed")
 
@@ -25,41 +29,56 @@ def _jobs(
     return [ReportJob(url, "werk", wave, folder / f"{n}", pdf=pdf) for n, wave in enumerate(waves)]
 
 
-def test_each_report_is_built_in_a_process_that_ends(
+def _workers() -> list[psutil.Process]:
+    """The live report workers: children of the forkserver that this process started."""
+    servers = [
+        child for child in psutil.Process().children() if "forkserver" in " ".join(child.cmdline())
+    ]
+    return [
+        worker
+        for server in servers
+        for worker in server.children()
+        if worker.status() != psutil.STATUS_ZOMBIE
+    ]
+
+
+def test_each_report_is_built_in_a_worker_that_ends(
     built: Built, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import mel.reports.batch as batch
+    import mel.reports.jobs as jobs
 
     builders: list[int] = []
-    build = batch._build
+    build = jobs.build
 
     def recording(*args: object, **kwargs: object) -> object:
         builders.append(os.getpid())
         return build(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(batch, "_build", recording)
+    monkeypatch.setattr(jobs, "build", recording)
     written = run_jobs(_jobs(built, tmp_path, ("meting-2025",) * 3), workers=2)
     assert all(files[0].exists() for files in written)
-    # The recording list is the children's own copy: nothing comes back to this process,
-    # and no child of the run is left.
+    # The workers are started by the forkserver from a fresh import, so this process's
+    # patch never reaches them: nothing was built here. And no worker is left.
     assert builders == []
-    assert not [
-        c
-        for c in psutil.Process().children()
-        if c.name().startswith("python") and c.status() != psutil.STATUS_ZOMBIE
-    ]
+    assert _workers() == []
 
 
-def test_a_build_process_that_dies_is_a_clear_error(
-    built: Built, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr("mel.reports.batch._build", lambda *_a, **_k: os._exit(3))
+def test_a_worker_that_dies_is_a_clear_error(built: Built, tmp_path: Path) -> None:
+    killed: list[int] = []
+
+    def kill_the_workers(_label: str) -> None:
+        for worker in _workers():
+            if worker.pid not in killed:
+                killed.append(worker.pid)
+                worker.kill()  # as the out-of-memory killer would
+
     with pytest.raises(
         ReportError,
-        match=r"the process building the werk report "
-        r"\(meting-2025\) stopped with exit status 3",
+        match=r"a worker process stopped unexpectedly while writing "
+        r"the werk report \(meting-2025, nl\)",
     ):
-        run_jobs(_jobs(built, tmp_path), workers=2)
+        run_jobs(_jobs(built, tmp_path), workers=2, progress=kill_the_workers)
+    assert killed and _workers() == []
 
 
 def test_an_error_that_cannot_be_pickled_still_arrives() -> None:
@@ -70,64 +89,91 @@ def test_an_error_that_cannot_be_pickled_still_arrives() -> None:
 
     error = Unpicklable(threading.Lock())
     error.add_note("where it happened")
-    sent = _picklable(error)
+    sent = picklable(error)
     assert isinstance(sent, RuntimeError) and str(sent) == "Unpicklable: stuck"
     assert sent.__notes__ == ["where it happened"]
     plain = LookupError("no wave")
-    assert _picklable(plain) is plain
+    assert picklable(plain) is plain
 
 
-def test_a_failing_report_carries_the_child_traceback(built: Built, tmp_path: Path) -> None:
-    with pytest.raises(LookupError) as caught:
-        run_jobs(_jobs(built, tmp_path, ("meting-2025", "meting-1999")), workers=2)
-    assert any("Traceback" in note and "build_report" in note for note in caught.value.__notes__)
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_failing_report_is_located_and_the_others_are_written(
+    built: Built, tmp_path: Path, workers: int
+) -> None:
+    jobs = _jobs(built, tmp_path, ("meting-2025", "meting-1999", "meting-2025"))
+    with pytest.raises(LookupError, match="meting-1999") as caught:
+        run_jobs(jobs, workers=workers)
+    notes = caught.value.__notes__
+    assert notes[0] == "while writing the werk report (meting-1999, nl)"
+    assert "Traceback" in notes[1] and "build_report" in notes[1]
+    for job in (jobs[0], jobs[2]):
+        assert (job.out / "werk-meting-2025-nl.html").exists()
+    assert not jobs[1].out.exists()
+
+
+@needs_chromium
+def test_a_run_prints_its_reports_with_one_browser(built: Built, tmp_path: Path) -> None:
+    browsers: set[int] = set()
+    labels: list[str] = []
+
+    def note_browsers(label: str) -> None:
+        labels.append(label)
+        for child in psutil.Process().children(recursive=True):
+            try:
+                # The browser process itself: not its helpers (--type=...), nor the shells
+                # of Debian's /usr/bin/chromium wrapper script, which share its name.
+                if Path(child.exe()).name == "chromium" and not any(
+                    word.startswith("--type=") for word in child.cmdline()
+                ):
+                    browsers.add(child.pid)
+            except psutil.Error:
+                continue
+
+    jobs = _jobs(built, tmp_path, ("meting-2025",) * 4, pdf=True)
+    jobs = [replace(job, engine="chromium") for job in jobs]
+    written = run_jobs(jobs, workers=2, progress=note_browsers)
+    assert [len(PdfReader(files[1]).pages) for files in written] == [EXPECTED_PAGES] * 4
+    assert [p.suffix for p in written[0][:2]] == [".html", ".pdf"]
+    # The workers build; one Chromium, started once by this process, prints all four.
+    assert len(browsers) == 1 and labels.count("PDF") == 4
+    assert _workers() == []
 
 
 @needs_chromium
 def test_printing_closes_its_tab(built: Built, tmp_path: Path) -> None:
     with Chromium(find_chromium() or "chromium") as browser:
-        assert _targets(browser) == []  # the first about:blank tab is closed at once
+        assert browser.pages == 0
         write_pdf(built.report, tmp_path / "a.pdf", browser=browser)
         write_pdf(built.report, tmp_path / "b.pdf", browser=browser)
-        # No tab is left behind, nor the browser's own pop-up pages: only the printing
-        # tab's renderer ever runs, and it ends with its tab.
-        assert _targets(browser) == []
+        # No tab is left behind, and the renderer of each printing tab ends with it.
+        assert browser.pages == 0
         for _attempt in range(50):
-            if not (renderers := _renderers(browser)):
+            if not (renderers := _renderers()):
                 break
             time.sleep(0.1)
         assert renderers == []
     assert (tmp_path / "a.pdf").read_bytes()[:5] == b"%PDF-"
+    assert _texts(tmp_path / "a.pdf") == _texts(tmp_path / "b.pdf")
 
 
 @needs_chromium
-def test_a_tab_runs_one_renderer(built: Built, tmp_path: Path) -> None:
-    page = tmp_path / "page.html"
-    page.write_text(built.html, encoding="utf-8")
+def test_a_tab_runs_one_renderer(built: Built) -> None:
     with Chromium(find_chromium() or "chromium") as browser, browser.new_tab() as tab:
-        tab.load(page)
+        tab.load(built.html)
         time.sleep(0.5)  # what Chromium preloads for a window comes within this
         # Neither the browser's own omnibox pop-up pages nor a spare renderer.
-        assert _targets(browser, wait_for_none=False) == [f"page {page.as_uri()}"]
-        assert len(_renderers(browser)) == 1
+        assert browser.pages == 1
+        assert len(_renderers()) == 1
 
 
-def _targets(browser: Chromium, *, wait_for_none: bool = True) -> list[str]:
-    """The browser's targets (by default once closing ones are gone: that takes a moment)."""
-    for _attempt in range(50 if wait_for_none else 1):
-        found = [
-            f"{t['type']} {t['url']}" for t in browser.call("Target.getTargets")["targetInfos"]
-        ]
-        if not found:
-            break
-        time.sleep(0.1)
-    return found
+def _texts(path: Path) -> list[str]:
+    return [page.extract_text() for page in PdfReader(path).pages]
 
 
-def _renderers(browser: Chromium) -> list[str]:
-    """Command lines of the browser's live renderer processes."""
+def _renderers() -> list[str]:
+    """Command lines of the live Chromium renderer processes started from this process."""
     found = []
-    for child in psutil.Process(browser._process.pid).children(recursive=True):
+    for child in psutil.Process().children(recursive=True):
         try:
             command = child.cmdline()
         except psutil.Error:  # ended meanwhile, or a zombie
