@@ -40,6 +40,8 @@ class ReportJob:
     k: int = 10
     pdf: bool = True
     engine: str | None = None
+    # The wave's outcomes and AAPOR rates (counts only), computed by the caller.
+    fieldwork_status: dict[str, Any] | None = None
 
 
 class Written(list[Path]):
@@ -100,6 +102,7 @@ def _build(job: ReportJob, step: Step) -> Report:
             k=job.k,
             progress=step,
             folder=load_settings().surveys / job.programme,
+            fieldwork_status=job.fieldwork_status,
         )
     finally:
         engine.dispose()
