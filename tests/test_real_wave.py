@@ -14,6 +14,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from mel.app import create_app
+from mel.kpi.definitions import load_published
+from mel.kpi.evaluate import evaluate_kpis
 from mel.models import Case, Response, Unit, Wave
 from tests.autofill import complete
 from tests.factories import programme_dict, survey_dict, write_catalogue
@@ -159,5 +161,9 @@ def test_units_file_to_report_through_the_real_parts(
         assert row[name] == pytest.approx(value), name
     # The total row as the reader sees it: 8 cases, I 3 ... NE 1, RR1 43%, ..., e 0.86.
     assert "43%" in html and "75%" in html and "57%" in html and "0.86" in html
-    kpis = pd.read_csv(out / f"{PROGRAMME}-{WAVE}-en-kpis.csv")
-    assert int(kpis.loc[kpis["kpi"] == "cijfer", "n"].iloc[0]) == 3  # not the outsider's answer
+    # The report's estimate (too few respondents to be shown: graded E) from the same
+    # evaluation the report runs: the three sampled respondents, not the outsider.
+    with Session(engine) as session:
+        definitions = load_published(session, PROGRAMME)
+    (result,) = evaluate_kpis(engine, definitions.programme, definitions.instruments, WAVE, 2)
+    assert result.estimate is not None and result.estimate.n == 3
