@@ -53,7 +53,7 @@ def rates_section(status: Mapping[str, Any] | None, language: str) -> Table | No
     lang = language
     rows, emphasis = [], []
     for record in data.to_dict("records"):
-        total = record["stratum"] is None
+        total = pd.isna(record["stratum"])
 
         rows.append(
             [
