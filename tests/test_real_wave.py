@@ -153,7 +153,7 @@ def test_units_file_to_report_through_the_real_parts(
                  "--no-pdf", "--language", "en", "--min-group-size", "2")  # fmt: skip
     assert report.exit_code == 0, report.output
     html = (out / f"{PROGRAMME}-{WAVE}-en.html").read_text(encoding="utf-8")
-    assert "Outcomes and response rates (AAPOR)" in html
+    assert "Outcomes and response rates (AAPOR): test-survey" in html
     assert "RR1 counts the complete interviews" in html
     rates = pd.read_csv(out / f"{PROGRAMME}-{WAVE}-en-rates.csv")
     row = rates[rates["stratum"].isna()].iloc[0]

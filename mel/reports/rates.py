@@ -51,14 +51,14 @@ def rates_section(status: Mapping[str, Any] | None, language: str) -> Table | No
     if data.empty:
         return None
     lang = language
+    several = data["instrument"].nunique() > 1  # else the title names the one instrument
     rows, emphasis = [], []
     for record in data.to_dict("records"):
         total = pd.isna(record["stratum"])
-
+        label = translate("total", lang) if total else str(record["stratum"])
         rows.append(
             [
-                record["instrument"],
-                translate("total", lang) if total else str(record["stratum"]),
+                f"{record['instrument']} \u00b7 {label}" if several else label,
                 *(format_number(float(record[c]), 0, lang) for c in ("cases", *GROUPS)),
                 *(format_percent(record[r], 0, lang) for r in RATE_NAMES),
                 format_number(float(record["e"]), 2, lang),
@@ -66,7 +66,6 @@ def rates_section(status: Mapping[str, Any] | None, language: str) -> Table | No
         )
         emphasis.append(total)
     header = [
-        translate("instrument", lang),
         translate("disaggregation_stratum", lang),
         translate("aapor_cases", lang),
         translate("aapor_group_i", lang),
@@ -80,10 +79,10 @@ def rates_section(status: Mapping[str, Any] | None, language: str) -> Table | No
     ]
     return Table(
         "rates",
-        translate("aapor_rates", lang),
+        translate("aapor_rates", lang, instrument=", ".join(data["instrument"].unique())),
         header,
         rows,
         data,
-        [False, False] + [True] * (len(header) - 2),
+        [False] + [True] * (len(header) - 1),
         emphasis,
     )

@@ -34,7 +34,7 @@ def test_no_cases_no_table() -> None:
 def test_rates_per_stratum_and_total(lang: str, rr1: str, e: str) -> None:
     table = rates_section(status(), lang)
     assert table is not None
-    assert [row[1] for row in table.rows] == ["a", "b", translate("total", lang)]
+    assert [row[0] for row in table.rows] == ["a", "b", translate("total", lang)]
     assert table.emphasis == [False, False, True]
     total = dict(zip(table.header, table.rows[-1], strict=True))
     # 7 cases: I 3, R 1, NC 1 (pending), U 1, NE 1; RR1 = 3 / 6, e = 5 / 6.
@@ -42,5 +42,5 @@ def test_rates_per_stratum_and_total(lang: str, rr1: str, e: str) -> None:
     assert total["COOP1"] == "75%"
     numbers = table.data[table.data["stratum"].isna()].iloc[0]
     assert numbers["RR3"] == pytest.approx(3 / (3 + 1 + 1 + 5 / 6 * 1))
-    assert table.title == translate("aapor_rates", lang)
+    assert table.title == translate("aapor_rates", lang, instrument="survey")
     assert "RR3" in translate("aapor_rates_intro", lang)
