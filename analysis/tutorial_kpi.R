@@ -2,11 +2,12 @@
 #
 # `python analysis/tutorial_kpi.py --csv tutorial_kpi.csv` writes the analysis frame of
 # Katapult's impactmeting; this script makes the same design with svydesign() and the same
-# total of students with svytotal(). Run it from the top of the checkout:
+# total of students with svytotal() and svycontrast(). Run it from the top of the checkout:
 #
 #     Rscript analysis/tutorial_kpi.R tutorial_kpi.csv
 #
-# It prints the seven result columns mel uses (estimate, se, ci_low, ci_high, n, df, deff).
+# It prints six of the result columns mel uses (estimate, se, ci_low, ci_high, n, df); the
+# design effect of a total adjusted for item nonresponse has no svycontrast counterpart.
 
 suppressPackageStartupMessages(library(survey))
 
@@ -14,39 +15,35 @@ args <- commandArgs(trailingOnly = TRUE)
 path <- if (length(args) >= 1) args[1] else "tutorial_kpi.csv"
 frame <- read.csv(path, stringsAsFactors = FALSE)
 
-# The KPI variable: mbo plus hbo students; a pps that answered neither has no value, a
-# missing part of a partly answered sum counts as zero (as mel.kpi.variables).
-answered <- !(is.na(frame$studenten_mbo) & is.na(frame$studenten_hbo))
-frame$studenten <- ifelse(
-  answered,
-  rowSums(frame[, c("studenten_mbo", "studenten_hbo")], na.rm = TRUE),
-  NA
-)
+# The KPI's variable: mbo plus hbo students; a pps that left a part unanswered has none
+# (the KPI's `missing: exclude`).
+answered <- !(is.na(frame$studenten_mbo) | is.na(frame$studenten_hbo))
+frame$studenten <- ifelse(answered, frame$studenten_mbo + frame$studenten_hbo, NA)
 stopifnot(isTRUE(all.equal(frame$studenten, frame$kpi__kat_studenten)))
 
-# One stage: pps'en are the clusters within strata, fpc_units is the number of pps'en in
-# the stratum (N_h), weight the inverse of the responding fraction; a stratum with one
-# responding pps is centred on the overall mean.
 options(survey.lonely.psu = "adjust")
+frame$one <- 1
+frame$a <- as.numeric(answered)
+frame$ya <- ifelse(answered, frame$studenten, 0)
 design <- svydesign(
   ids = ~unit, strata = ~stratum, fpc = ~fpc_units, weights = ~weight, data = frame
 )
 
-# The total, its 95% interval with t on the design degrees of freedom of the pps'en with
-# a value (mel's df for an estimate: responding PSUs minus strata), and the design effect.
-with_value <- subset(design, !is.na(studenten))
-total <- svytotal(~studenten, with_value, deff = TRUE)
-df <- degf(with_value)
-ci <- confint(total, df = df)
+# N times the mean of those who answered: N_hat * Y_a / A, with its delta-method SE
+totals <- svytotal(~one + ya + a, design)
+total <- svycontrast(totals, quote(one * ya / a))
+df <- degf(design)
+estimate <- unname(coef(total))
+se <- unname(SE(total))
+half <- qt(0.975, df) * se / estimate  # the log interval: never below zero
 
 result <- c(
-  estimate = unname(coef(total)),
-  se = unname(SE(total)),
-  ci_low = ci[1, 1],
-  ci_high = ci[1, 2],
-  n = sum(weights(with_value) > 0),
-  df = df,
-  deff = unname(deff(total))
+  estimate = estimate,
+  se = se,
+  ci_low = estimate * exp(-half),
+  ci_high = estimate * exp(half),
+  n = sum(answered),
+  df = df
 )
 for (name in names(result)) {
   cat(sprintf("%-8s %.10g\n", name, result[[name]]))

@@ -23,9 +23,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-from mel.analysis import Design
 from mel.data.frame import frame
 from mel.db import make_engine
+from mel.kpi.frames import design_for, estimate_kpi
 from mel.kpi.variables import add_kpi_variable, kpi_column
 from mel.settings import load_settings
 from mel.surveys.loader import load_catalogue
@@ -59,8 +59,8 @@ print(f"   {kpi.estimator} of {' + '.join(parts)}, instrument {kpi.instrument}")
 # responding pps, with its stratum, the number of pps'en in that stratum (`fpc_units`, the
 # finite-population correction) and its weight (the pps'en of the stratum over those that
 # responded). `add_kpi_variable` adds the KPI's variable as the column `kpi_column(kpi)`:
-# mbo plus hbo students, where a pps that answered neither has no value and a missing part
-# of a partly answered sum counts as zero.
+# mbo plus hbo students, where a pps that left a part unanswered has no value (the KPI's
+# `missing: exclude`), and who answered it as the 0/1 column `answered__<column>`.
 
 engine = make_engine(settings.database)
 data = frame(engine, programme=PROGRAMME, wave=args.wave, instrument=kpi.instrument)
@@ -78,21 +78,24 @@ print(
 # the strata are `stratum`, and `fpc_units` gives the stratum sizes N_h, so that the
 # variance shrinks as a stratum is sampled more completely. A stratum where one pps
 # responded has no variance of its own; `lonely_psu="adjust"` centres it on the overall
-# mean, as R's `options(survey.lonely.psu = "adjust")`. This is the design `mel analyse`
-# and the reports use for every unit instrument (`mel.kpi.frames.design_for`).
+# mean, as R's `options(survey.lonely.psu = "adjust")`. `design_for` also keeps the sampled
+# pps'en that did not answer (weight 0) and adjusts for them within strata, so that the
+# nonresponse weighting is in the variance; it is the design `mel analyse` and the reports
+# use (`mel.kpi.frames.design_for`).
 
-design = Design(
-    data, weights="weight", strata="stratum", psu="unit", fpc="fpc_units", lonely_psu="adjust"
-)
+design = design_for(data)
 print(f"3. {design!r}")
 
 # ## 4. The estimate
 #
 # The estimator named by the KPI, on its column: a total with its standard error, a 95%
-# interval with t on the design's degrees of freedom (responding pps'en minus strata), the
-# number of pps'en behind it and the design effect.
+# interval on the design's degrees of freedom (sampled pps'en minus strata), the number of
+# pps'en behind it and the design effect. A pps that did not answer the question stands
+# for nobody's students: the total is the number of pps'en times the mean of those that
+# answered (an item-nonresponse adjustment), and its interval is on the log scale, so it
+# never goes below zero.
 
-estimate = design.total(column)
+estimate = estimate_kpi(design, kpi)
 print("4. estimate:")
 for name, value in estimate.to_dict().items():
     print(f"   {name:<8} {value:.10g}")
@@ -119,7 +122,9 @@ print(f"   {'the same' if same else 'DIFFERENT'} as step 4")
 # ## 6. The frame for R
 #
 # The design columns and the answers the KPI reads, for `analysis/tutorial_kpi.R`, which
-# makes the same design with `svydesign()` and the same total with `svytotal()`.
+# makes the same design with `svydesign()` and the same total with `svytotal()` and
+# `svycontrast()` (N times the mean of those who answered; in this demo every sampled pps
+# answered, so the design of the respondents is the design of the sample).
 
 data[["unit", "stratum", "fpc_units", "weight", *parts, column]].to_csv(args.csv, index=False)
 print(f"6. frame for R written to {args.csv}; next: Rscript analysis/tutorial_kpi.R {args.csv}")

@@ -307,7 +307,18 @@ def kpi_section(kpi: Any) -> str:
     ]
     if kpi.baseline:
         source = f" — {kpi.baseline.source}" if kpi.baseline.source else ""
-        facts.append(["baseline", f"{kpi.baseline.value:g} in {kpi.baseline.year}{source}"])
+        comparable = (
+            ""
+            if kpi.baseline.comparable
+            else " (not comparable"
+            + (f": {kpi.baseline.note.get('en')}" if kpi.baseline.note else "")
+            + ")"
+        )
+        facts.append(
+            ["baseline", f"{kpi.baseline.value:g} in {kpi.baseline.year}{comparable}{source}"]
+        )
+    if kpi.missing != "exclude" or kpi.dont_know != "exclude":
+        facts.append(["missing answers", f"{kpi.missing}; don't know: {kpi.dont_know}"])
     if kpi.targets:
         facts.append(["targets", ", ".join(f"{t.year}: {t.value:g}" for t in kpi.targets)])
     if kpi.go_no_go:

@@ -15,10 +15,12 @@ from sqlalchemy import case, func
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from mel.models import FrameUnit, Instrument, InstrumentVersion, Response, WaveStratum
+from mel.models import Case, FrameUnit, Instrument, InstrumentVersion, Response, WaveStratum
 
 # Why a complete response is left out of a frame; each count is in frame.attrs[reason].
-LEFT_OUT = ("outside_frame", "without_unit", "duplicate_unit")
+LEFT_OUT = ("outside_frame", "not_sampled", "not_eligible", "without_unit", "duplicate_unit")
+#: the outcome of a case (AAPOR's "not eligible") whose unit is out of the estimates
+NOT_ELIGIBLE = "not_eligible"
 
 
 @dataclass(frozen=True)
@@ -29,11 +31,19 @@ class Coverage:
     outside_frame: int = 0
     without_unit: int = 0
     duplicate_unit: int = 0
+    not_sampled: int = 0
+    not_eligible: int = 0
 
     @property
     def left_out(self) -> int:
         """Complete responses that are not in the analysis frame."""
-        return self.outside_frame + self.without_unit + self.duplicate_unit
+        return (
+            self.outside_frame
+            + self.without_unit
+            + self.duplicate_unit
+            + self.not_sampled
+            + self.not_eligible
+        )
 
     @property
     def included(self) -> int:
@@ -45,18 +55,32 @@ def frame_coverage(session: Session, wave_ids: Sequence[int]) -> dict[tuple[int,
     """Complete responses per (wave id, instrument id), and those `frame` leaves out.
 
     The same rules as `frame`, in one grouped query for all the waves: no unit, a unit
-    not in the wave's frame (with a stratum of the wave), or for a unit-level instrument
-    a unit's complete response after its first.
+    not in the wave's frame (with a stratum of the wave), not sampled, not eligible (its
+    case's outcome), or for a unit-level instrument a unit's complete response after its
+    first (among the sampled, eligible units).
     """
-    inside = (
+    in_frame = (
         select(FrameUnit.unit_id)
         .join(
             WaveStratum,
             (WaveStratum.wave_id == FrameUnit.wave_id) & (WaveStratum.stratum == FrameUnit.stratum),
         )
         .where(FrameUnit.wave_id == Response.wave_id, FrameUnit.unit_id == Response.unit_id)
+    )
+    outside = ~in_frame.exists()
+    unsampled = in_frame.where(col(FrameUnit.sampled).is_(False)).exists()
+    ineligible = (
+        select(Case.id)
+        .where(
+            Case.wave_id == Response.wave_id,
+            Case.unit_id == Response.unit_id,
+            Case.instrument_id == InstrumentVersion.instrument_id,
+            col(Case.contact_id).is_(None),
+            Case.outcome == NOT_ELIGIBLE,
+        )
         .exists()
     )
+    inside = in_frame.exists() & ~unsampled & ~ineligible
     earlier, earlier_version = aliased(Response), aliased(InstrumentVersion)
     repeated = (
         select(earlier.id)
@@ -76,9 +100,11 @@ def frame_coverage(session: Session, wave_ids: Sequence[int]) -> dict[tuple[int,
             Response.wave_id,
             InstrumentVersion.instrument_id,
             func.count(),
-            func.sum(case((no_unit, 0), (inside, 0), else_=1)),
+            func.sum(case((no_unit, 0), (outside, 1), else_=0)),
             func.sum(case((no_unit, 1), else_=0)),
             func.sum(case(((Instrument.respondent == "unit") & inside & repeated, 1), else_=0)),
+            func.sum(case((no_unit, 0), (outside, 0), (unsampled, 1), else_=0)),
+            func.sum(case((no_unit, 0), (outside, 0), (unsampled, 0), (ineligible, 1), else_=0)),
         )
         .join(InstrumentVersion, InstrumentVersion.id == Response.instrument_version_id)
         .join(Instrument, Instrument.id == InstrumentVersion.instrument_id)
@@ -87,9 +113,14 @@ def frame_coverage(session: Session, wave_ids: Sequence[int]) -> dict[tuple[int,
     )
     return {
         (int(wave), int(instrument)): Coverage(
-            int(total), int(outside or 0), int(without or 0), int(repeat or 0)
+            int(total),
+            int(out or 0),
+            int(without or 0),
+            int(repeat or 0),
+            int(unsampled_n or 0),
+            int(ineligible_n or 0),
         )
-        for wave, instrument, total, outside, without, repeat in rows
+        for wave, instrument, total, out, without, repeat, unsampled_n, ineligible_n in rows
     }
 
 
@@ -100,6 +131,10 @@ _WHY = {
     "for it); they have no stratum or weight",
     "duplicate_unit": "come from units that had already completed this unit-level "
     "questionnaire in the wave; one response counts per unit, so these",
+    "not_sampled": "come from units in the frame that were not sampled; they have no "
+    "selection weight",
+    "not_eligible": "come from units whose case was found not eligible; they are not part "
+    "of the population",
 }
 
 

@@ -6,16 +6,24 @@ One row per complete response, with the design variables a `Design` needs:
 - for person instruments ``respondent`` (the SSU) and ``fpc_persons`` (persons in the unit,
   M_i: the instrument's own count in ``FrameUnitPersons``, so a school counts its pupils for
   the pupils' survey and its teachers for the teachers'), so the design is two-stage,
-- ``weight``: the inverse inclusion probability among respondents. Within a stratum the
-  responding units stand for all N_h units (a weighting-class nonresponse adjustment, as
-  R's ``svydesign(fpc=~N)`` implies) and within a unit the responding persons for all M_i.
+- ``weight``: selection weight N_h / n_h, adjusted for unit nonresponse within the
+  stratum and, for person instruments, for the persons of each unit and calibrated to the
+  known persons of all sampled units (see :mod:`mel.data.weights`). The sampled, eligible
+  units (answering or not) are in ``frame.attrs["sampled_units"]`` (a `SampledUnits`),
+  which `mel.kpi.frames.design_for` uses to give the adjustments their variance.
+
+Only complete responses of sampled, eligible units enter the frame: a unit with
+``FrameUnit.sampled`` false, or whose case for the instrument has the outcome
+``not_eligible``, is left out and counted.
 
 Complete responses that cannot stand for part of the population are left out and counted,
 never dropped silently (``mel analyse``, the dashboards, the exports page and the report's
 methodology say how many): those of units outside the wave's frame in
 ``frame.attrs["outside_frame"]``, those without a unit (e.g. an open link that did not ask
 for one) in ``frame.attrs["without_unit"]``, and for a unit-level instrument every complete
-response of a unit after its first in ``frame.attrs["duplicate_unit"]``.
+response of a unit after its first in ``frame.attrs["duplicate_unit"]``, those of frame
+units that were not sampled in ``["not_sampled"]`` and of units found not eligible in
+``["not_eligible"]``.
 Answer columns follow the instrument: numbers as floats, yes/no as 1/0, Likert rows as
 ``question__statement``, select_multiple as 0/1 columns ``question__value``, the text of
 "other" as ``question__other_text``. Variable and value labels are in
@@ -33,10 +41,12 @@ from sqlalchemy import Connection, Text, cast, null
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from mel.data import weights as wt
 from mel.data.answers import answer_columns
-from mel.data.coverage import LEFT_OUT
+from mel.data.coverage import LEFT_OUT, NOT_ELIGIBLE
 from mel.i18n import translate
 from mel.models import (
+    Case,
     FrameUnit,
     FrameUnitPersons,
     Instrument,
@@ -117,9 +127,10 @@ def frame(
         ).all()
         person = instrument_row.respondent == "person"
         connection = session.connection()
-        units = _frame_units(
+        units, sampled = _frame_units(
             connection, int(wave_row.id or 0), int(instrument_row.id or 0) if person else None
         )
+        ineligible = _ineligible(connection, int(wave_row.id or 0), int(instrument_row.id or 0))
         # Core rows; the answers as their JSON text, decoded below in one call.
         rows = connection.execute(
             select(
@@ -137,11 +148,18 @@ def frame(
             )
             .order_by(col(Response.id))
         ).all()
-    rows, left_out = _analysed(rows, units, once_per_unit=not person)
+    rows, left_out = _analysed(rows, units, sampled, ineligible, once_per_unit=not person)
     definitions = [load_version(v) for v in versions]
+    responding = {r[5] for r in rows}
+    table = wt.sampled_units(units, sampled, ineligible, responding)
     design = _design(rows, units, {v.id: v.version for v in versions})
+    design["weight"] = wt.unit_weights(design, table) if len(design) else design["fpc_units"]
+    uncalibrated: list[str] = []
     if person:
         _person_weights(design, instrument, wave)
+        totals = wt.person_totals(table)
+        design["weight"] = wt.calibrate_persons(design, design["weight"], totals)
+        uncalibrated = sorted(set(design["stratum"]) - set(totals))
     else:
         design = design.drop(columns=["fpc_persons"])
     answers = answer_columns([r[2] for r in rows], design.index, definitions)
@@ -153,6 +171,9 @@ def frame(
             "wave": wave,
             "instrument": instrument,
             "respondent": instrument_row.respondent,
+            "sampled_units": wt.SampledUnits(table),
+            "response_rates": wt.response_rates(table),
+            "uncalibrated": uncalibrated,
             **left_out,
         }
     )
@@ -160,12 +181,18 @@ def frame(
 
 
 def _analysed(
-    rows: Sequence[Any], units: dict[int, UnitRow], *, once_per_unit: bool
+    rows: Sequence[Any],
+    units: dict[int, UnitRow],
+    sampled: set[int],
+    ineligible: set[int],
+    *,
+    once_per_unit: bool,
 ) -> tuple[list[Any], dict[str, int]]:
     """The rows a design can use, and how many were left out for which reason.
 
     Without a unit or with a unit outside the wave's frame a response has no stratum and
-    no weight; a unit-level instrument counts one response per unit (its first, by id).
+    no weight; a unit that was not sampled or is not eligible has no selection weight; a
+    unit-level instrument counts one response per unit (its first, by id).
     """
     kept: list[Any] = []
     seen: set[int] = set()
@@ -176,6 +203,10 @@ def _analysed(
             left_out["without_unit"] += 1
         elif unit not in units:
             left_out["outside_frame"] += 1
+        elif unit not in sampled:
+            left_out["not_sampled"] += 1
+        elif unit in ineligible:
+            left_out["not_eligible"] += 1
         elif once_per_unit and unit in seen:
             left_out["duplicate_unit"] += 1
         else:
@@ -198,10 +229,23 @@ def _lookup(
     return wave_row, instrument_row
 
 
+def _ineligible(connection: Connection, wave_id: int, instrument_id: int) -> set[int]:
+    """Units whose case for the instrument in the wave has the outcome not eligible."""
+    query = select(Case.unit_id).where(
+        Case.wave_id == wave_id,
+        Case.instrument_id == instrument_id,
+        col(Case.contact_id).is_(None),
+        col(Case.unit_id).is_not(None),
+        Case.outcome == NOT_ELIGIBLE,
+    )
+    return {int(row[0]) for row in connection.execute(query)}
+
+
 def _frame_units(
     connection: Connection, wave_id: int, instrument_id: int | None
-) -> dict[int, UnitRow]:
-    """The wave's frame units (with a stratum of the wave) by id; M_i of a person instrument."""
+) -> tuple[dict[int, UnitRow], set[int]]:
+    """The wave's frame units (with a stratum of the wave) by id, M_i of a person
+    instrument, and the ids of the sampled ones."""
     persons: Any = FrameUnitPersons.persons if instrument_id is not None else null()
     query = (
         select(
@@ -214,6 +258,7 @@ def _frame_units(
             FrameUnit.stratum,
             WaveStratum.population_size,
             persons,
+            FrameUnit.sampled,
         )
         .select_from(FrameUnit)
         .join(Unit, Unit.id == FrameUnit.unit_id)
@@ -230,13 +275,15 @@ def _frame_units(
             & (FrameUnitPersons.unit_id == FrameUnit.unit_id)
             & (FrameUnitPersons.instrument_id == instrument_id),
         )
-    return {row[0]: tuple(row[1:]) for row in connection.execute(query)}  # type: ignore[misc]
+    result = connection.execute(query).all()
+    units = {row[0]: tuple(row[1:9]) for row in result}
+    return units, {row[0] for row in result if row[9]}  # type: ignore[return-value]
 
 
 def _design(
     rows: Sequence[Any], units: dict[int, UnitRow], versions: dict[int | None, int]
 ) -> pd.DataFrame:
-    """Design columns (fpc_units and weight of the first stage) in DESIGN_COLUMNS order."""
+    """Design columns in DESIGN_COLUMNS order but the weight (set by the caller)."""
     order = [c for c in DESIGN_COLUMNS if c != "weight"]
     if not rows:  # as pandas builds an empty frame from no rows: object columns
         data = pd.DataFrame([], columns=order)
@@ -256,13 +303,15 @@ def _design(
             columns[name] = per_unit.take(positions).reset_index(drop=True)
         data = pd.DataFrame({name: columns[name] for name in order})
     data["fpc_units"] = data["fpc_units"].astype(float)
-    units_responding = data.groupby("stratum")["unit"].transform("nunique")
-    data["weight"] = data["fpc_units"] / units_responding
     return data
 
 
 def _person_weights(data: pd.DataFrame, instrument: str, wave: str) -> None:
-    """Second stage in place: M_i as fpc_persons, weight times M_i over persons responding."""
+    """Second stage in place: M_i as fpc_persons, weight times M_i over persons responding.
+
+    A unit with more persons answering than it has (m_i > M_i) is an error that names it:
+    its frame count is wrong, and no weight can repair that.
+    """
     persons_responding = data.groupby("unit")["respondent"].transform("size")
     population = data["fpc_persons"].astype(float)
     if population.isna().any():
@@ -272,7 +321,16 @@ def _person_weights(data: pd.DataFrame, instrument: str, wave: str) -> None:
             f"wave {wave!r} (FrameUnitPersons); a person survey needs the "
             f"persons of every responding unit for its second stage"
         )
-    data["fpc_persons"] = np.maximum(population, persons_responding)
+    over = population < persons_responding
+    if over.any():
+        first = data.loc[over].iloc[0]
+        raise FrameError(
+            f"unit {first['unit']!r} has {int(persons_responding[over].iloc[0])} persons "
+            f"answering instrument {instrument!r} in wave {wave!r} but only "
+            f"{int(first['fpc_persons'])} persons in the frame (FrameUnitPersons); "
+            f"correct the unit's persons before analysing the wave"
+        )
+    data["fpc_persons"] = population
     data["weight"] *= data["fpc_persons"] / persons_responding
 
 

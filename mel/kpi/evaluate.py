@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from mel.analysis.errors import DesignError
-from mel.analysis.results import Estimate, EstimateTable, difference
+from mel.analysis.quality import Quality, grade
+from mel.analysis.results import Estimate, EstimateTable
 from mel.disclosure.rules import shown_alone
+from mel.kpi.change import Change, holm_adjusted, wave_change
 from mel.kpi.frames import Frames, design_for, estimate_kpi
 from mel.kpi.status import Decision, Status, go_no_go, judge
 from mel.kpi.variables import kpi_column
@@ -22,26 +26,15 @@ __all__ = ["Change", "KpiResult", "design_for", "estimate_kpi", "evaluate_kpis",
 
 
 @dataclass(frozen=True)
-class Change:
-    """The change of a KPI since the previous wave (independent samples)."""
-
-    previous_wave: str
-    previous: Estimate
-    difference: Estimate
-
-    @property
-    def significant(self) -> bool:
-        """True when the interval of the difference excludes zero."""
-        return self.difference.ci_low > 0 or self.difference.ci_high < 0
-
-
-@dataclass(frozen=True)
 class KpiResult:
     """Everything known about one KPI in one wave.
 
-    ``answered`` counts respondents with a value for the KPI's variable; ``history`` holds
-    the estimates of the earlier waves, oldest first (None where a wave had no answers);
-    ``note`` says why there is no estimate (``"no answers"`` or the error met).
+    ``answered`` counts respondents with a value for the KPI's variable and ``responding``
+    the respondents to its questionnaire (their ratio is the item response); ``history``
+    holds the estimates of the earlier waves, oldest first (None where a wave had no
+    answers); ``note`` says why there is no estimate (``"no answers"`` or the error met).
+    ``quality`` grades the estimate A–E from its CV and df (`mel.analysis.quality`), and
+    ``by_quality`` each domain's estimate, by disaggregation and domain key.
     """
 
     kpi: Kpi
@@ -56,6 +49,14 @@ class KpiResult:
     note: str | None = None
     answered: int = 0
     history: tuple[tuple[str, int, Estimate | None], ...] = ()
+    responding: int = 0
+    quality: Quality | None = None
+    by_quality: dict[str, dict[Any, Quality]] = field(default_factory=dict)
+
+    @property
+    def item_response(self) -> float:
+        """Share of the respondents who answered the KPI's variable (NaN without any)."""
+        return self.answered / self.responding if self.responding else math.nan
 
     @property
     def failed(self) -> bool:
@@ -123,12 +124,19 @@ def evaluate_kpis(
         result = replace(result, history=history)
         previous = result.history[-1] if result.history else None
         if previous is not None and previous[2] is not None and result.estimate is not None:
-            change = Change(previous[0], previous[2], difference(result.estimate, previous[2]))
+            change = wave_change(
+                kpi,
+                (wave, previous[0]),
+                (frames.data(wave, kpi)[0], frames.data(previous[0], kpi)[0]),
+                (result.estimate, previous[2]),
+            )
             result = replace(result, change=change)
         results.append(result)
         if progress is not None:
             progress(kpi.code)
-    return results
+    # Holm over every change test of the programme's wave (the report's change column)
+    changes = holm_adjusted([r.change for r in results])
+    return [replace(r, change=c) for r, c in zip(results, changes, strict=True)]
 
 
 def _overall(frames: Frames, kpi: Kpi, wave: str) -> Estimate | None:
@@ -150,13 +158,22 @@ def _evaluate_one(frames: Frames, kpi: Kpi, wave: Wave, k: int) -> KpiResult:
         return KpiResult(kpi, wave.code, wave.year, None, note=problem)
     column = kpi_column(kpi)
     answered = int(data[column].notna().sum())
+    responding = len(data)
     if answered == 0:
-        return KpiResult(kpi, wave.code, wave.year, None, note="no answers")
+        return KpiResult(kpi, wave.code, wave.year, None, note="no answers", responding=responding)
     try:
         design = frames.design(wave.code, kpi.instrument)
         estimate = estimate_kpi(design, kpi)
     except DesignError as exc:
-        return KpiResult(kpi, wave.code, wave.year, None, note=str(exc), answered=answered)
+        return KpiResult(
+            kpi,
+            wave.code,
+            wave.year,
+            None,
+            note=str(exc),
+            answered=answered,
+            responding=responding,
+        )
     assert isinstance(estimate, Estimate)
     by: dict[str, EstimateTable] = {}
     for variable in kpi.disaggregations:
@@ -177,5 +194,18 @@ def _evaluate_one(frames: Frames, kpi: Kpi, wave: Wave, k: int) -> KpiResult:
         )
     note = None if shown_alone(estimate, k) else "not shown (mel.disclosure: too few or grade E)"
     return KpiResult(
-        kpi, wave.code, wave.year, estimate, by, target, status, decision, None, note, answered
+        kpi,
+        wave.code,
+        wave.year,
+        estimate,
+        by,
+        target,
+        status,
+        decision,
+        None,
+        note,
+        answered,
+        responding=responding,
+        quality=grade(estimate),
+        by_quality={v: {key: grade(e) for key, e in table.items()} for v, table in by.items()},
     )

@@ -10,13 +10,105 @@ from sqlalchemy.engine import Engine
 from mel.analysis.design import Design
 from mel.analysis.results import Estimate, EstimateTable
 from mel.data.frame import DESIGN_COLUMNS, FrameError, frame
-from mel.kpi.variables import KpiVariableError, kpi_column, kpi_variable
+from mel.data.weights import person_totals
+from mel.kpi.variables import (
+    ANSWERED,
+    KpiVariableError,
+    kpi_column,
+    kpi_variable,
+    without_dont_know,
+)
 from mel.surveys.programme_schema import Kpi, ProgrammeDefinition
 from mel.surveys.schema import InstrumentDefinition
 
 
 def design_for(data: pd.DataFrame) -> Design:
-    """Return the design of an analysis frame (two-stage for person instruments)."""
+    """Return the design of an analysis frame, with its nonresponse model.
+
+    With the frame's sampled units (``attrs["sampled_units"]``, see `mel.data.weights`)
+    the design holds every sampled, eligible unit: the responding ones with their answers
+    and the others as one row without answers. Their selection weights are adjusted for
+    unit nonresponse within strata (`Design.adjust_nonresponse`) and, for person
+    instruments, post-stratified to the known persons of the sampled units, so that both
+    steps are in the variance and the df counts the sampled units. Where the first stage
+    is a census (every unit of every stratum sampled) it has no sampling variance, and a
+    person design is the persons stratified by unit (R: ``svydesign(id = ~respondent,
+    strata = ~unit, fpc = ~fpc_persons, weights = ~weight)``): the same standard errors
+    as the two-stage design, with the df of the persons (persons minus units).
+    """
+    sampled = data.attrs.get("sampled_units")
+    person = data.attrs.get("respondent") == "person"
+    if sampled is not None and len(data):
+        table = sampled.table
+        if person and _census(table):
+            return Design(
+                data,
+                weights="weight",
+                strata="unit",
+                psu="respondent",
+                fpc="fpc_persons",
+                lonely_psu="adjust",
+            )
+        return _nonresponse_design(data, table, person)
+    return _plain_design(data)
+
+
+def _census(table: pd.DataFrame) -> bool:
+    """Whether every unit of every stratum was sampled (N_h = n_h)."""
+    sizes = table.groupby("stratum")["fpc_units"].agg(["first", "size"])
+    return bool(len(sizes)) and bool((sizes["first"] == sizes["size"]).all())
+
+
+def _nonresponse_design(data: pd.DataFrame, table: pd.DataFrame, person: bool) -> Design:
+    """The sampled units' design, adjusted for unit nonresponse (and persons calibrated)."""
+    answered = set(data["stratum"])
+    missing = table[~table["responded"] & table["stratum"].isin(answered)]
+    sampled_h = table.groupby("stratum").size()
+    rows = data.assign(responded=1.0)
+    base = rows["fpc_units"] / rows["stratum"].map(sampled_h).astype(float)
+    extra = missing.drop(columns="responded").assign(
+        responded=0.0, respondent=[f"nonrespondent:{u}" for u in missing["unit"]]
+    )
+    extra["base_weight"] = extra["fpc_units"] / extra["stratum"].map(sampled_h).astype(float)
+    if person:
+        persons = rows.groupby("unit")["respondent"].transform("size")
+        rows["base_weight"] = base * rows["fpc_persons"] / persons
+        # one row standing for the unit: a census of one at the second stage
+        extra["fpc_persons"] = 1.0
+    else:
+        rows["base_weight"] = base
+        extra = extra.drop(columns="fpc_persons")
+    combined = pd.concat([rows, extra[[c for c in extra.columns if c in rows]]], ignore_index=True)
+    combined.attrs = {}
+    for column in combined.columns:
+        if column.startswith(ANSWERED):  # a unit that did not answer answered no item
+            combined[column] = combined[column].fillna(0.0)
+    if person:
+        design = Design(
+            combined,
+            weights="base_weight",
+            strata="stratum",
+            psu="unit",
+            ssu="respondent",
+            fpc=("fpc_units", "fpc_persons"),
+            lonely_psu="adjust",
+        ).adjust_nonresponse("responded")
+        totals = person_totals(table)
+        current = pd.Series(design.weights).groupby(combined["stratum"].to_numpy()).sum()
+        population = {h: totals.get(h, float(current[h])) for h in current.index}
+        return design.poststratify("stratum", population)
+    return Design(
+        combined,
+        weights="base_weight",
+        strata="stratum",
+        psu="unit",
+        fpc="fpc_units",
+        lonely_psu="adjust",
+    ).adjust_nonresponse("responded")
+
+
+def _plain_design(data: pd.DataFrame) -> Design:
+    """The design of a frame without sampled units (built by hand): respondents only."""
     if data.attrs.get("respondent") == "person":
         return Design(
             data,
@@ -33,18 +125,43 @@ def design_for(data: pd.DataFrame) -> Design:
 
 
 def estimate_kpi(design: Design, kpi: Kpi, by: str | None = None) -> Estimate | EstimateTable:
-    """Apply the KPI's estimator to its variable in `design` (optionally by a domain)."""
+    """Apply the KPI's estimator to its variable in `design` (optionally by a domain).
+
+    A total of a variable with item-missing answers (``missing: exclude``) is estimated
+    after an item-nonresponse adjustment over all respondents (one class), so that it is
+    N times the mean of those who answered, with that adjustment in its variance. A total
+    of a variable that cannot be negative has a log interval (never below 0);
+    proportions use Korn–Graubard where p is 0 or 1 or the effective sample size is small
+    (``method="auto"``).
+    """
     column = kpi_column(kpi)
     if kpi.estimator == "mean":
         return design.mean(column, by=by)
     if kpi.estimator == "total":
-        return design.total(column, by=by)
+        values = design.data[column]
+        interval = "log" if bool((values.dropna() >= 0).all()) else "t"
+        return _item_design(design, column).total(column, by=by, interval=interval)
     if kpi.estimator == "ratio":
         return design.ratio(column, cast(str, kpi.denominator), by=by)
     if kpi.estimator == "quantile":
         return design.quantile(column, cast(float, kpi.quantile), by=by)
     level = 1.0 if kpi.level is None or isinstance(kpi.level, bool) else kpi.level
-    return design.proportion(column, level=level, by=by)
+    return design.proportion(column, level=level, by=by, method="auto")
+
+
+def _item_design(design: Design, column: str) -> Design:
+    """The design adjusted for item nonresponse on `column` (if its frame says who answered
+    and someone with a weight did not)."""
+    indicator = ANSWERED + column
+    if indicator not in design.data:
+        return design
+    answered = design.data[indicator].to_numpy(dtype=float)
+    if bool((answered[design.weights_view > 0] == 1).all()):
+        return design
+    return design.cached(
+        ("item", column),
+        lambda: design.adjust_nonresponse(indicator, None, within_strata=False),
+    )
 
 
 class Frames:
@@ -82,25 +199,47 @@ class Frames:
                 # Every KPI of the instrument says why; the rest of the report goes on.
                 data = pd.DataFrame(columns=DESIGN_COLUMNS)
                 data.attrs["frame_error"] = str(exc)
-            survey = self.instruments.get(instrument)
-            for kpi in self.programme.kpis:
-                if kpi.instrument != instrument:
-                    continue
-                if "frame_error" in data.attrs:
-                    self._problems[(wave, kpi.code)] = data.attrs["frame_error"]
-                    continue
-                if survey is None:
-                    self._problems[(wave, kpi.code)] = f"no instrument {instrument!r}"
-                    continue
-                try:
-                    values = kpi_variable(data, kpi, survey)
-                except (KpiVariableError, KeyError) as exc:
-                    self._problems[(wave, kpi.code)] = str(exc).strip("'\"")
-                    continue
-                if values is not None:  # into this frame, which nobody else holds: no copy
-                    data[kpi_column(kpi)] = values
+            self._add_variables(data, wave, instrument)
             self._frames[key] = data
         return self._frames[key]
+
+    def _add_variables(self, data: pd.DataFrame, wave: str, instrument: str) -> None:
+        """Add every KPI variable of `instrument` to its frame (which nobody else holds).
+
+        All are computed from the frame as read, then written: a KPI that counts "don't
+        know" reads the answers before another KPI on the question leaves them out.
+        """
+        survey = self.instruments.get(instrument)
+        made: dict[str, pd.Series] = {}
+        own: set[str] = set()
+        totals: set[str] = set()
+        for kpi in self.programme.kpis:
+            if kpi.instrument != instrument:
+                continue
+            if "frame_error" in data.attrs:
+                self._problems[(wave, kpi.code)] = data.attrs["frame_error"]
+                continue
+            if survey is None:
+                self._problems[(wave, kpi.code)] = f"no instrument {instrument!r}"
+                continue
+            try:
+                values = kpi_variable(data, kpi, survey)
+            except (KpiVariableError, KeyError) as exc:
+                self._problems[(wave, kpi.code)] = str(exc).strip("'\"")
+                continue
+            column = kpi_column(kpi)
+            if values is not None:
+                made[column] = values
+            else:  # the question's own column, without "don't know"
+                own.add(column)
+            if kpi.estimator == "total" and kpi.missing == "exclude":
+                totals.add(column)
+        for column, values in made.items():
+            data[column] = values
+        for column in own:
+            data[column] = without_dont_know(data[column])
+        for column in sorted(totals):
+            data[ANSWERED + column] = data[column].notna().astype(float)
 
     def data(self, wave: str, kpi: Kpi) -> tuple[pd.DataFrame, str | None]:
         """The frame holding `kpi`'s variable, and the problem that kept it out (or None)."""

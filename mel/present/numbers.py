@@ -156,15 +156,40 @@ class Scale:
     decimals: int
     step: float | None
 
-    def value(self, value: float | None, language: str = "nl", *, sign: bool = False) -> str:
-        """Format one value of the KPI (estimate, bound, target or difference)."""
+    def value(
+        self, value: float | None, language: str = "nl", *, sign: bool = False, how: str = "round"
+    ) -> str:
+        """Format one value of the KPI (estimate, bound or difference) at the scale's
+        precision; ``how="floor"`` / ``"ceil"`` round a lower / upper bound outward."""
         if value is None or (isinstance(value, float) and math.isnan(value)):
             return "\u2014"
         shown = value * 100 if self.percent else value
-        if self.step is not None and self.step >= 1:
+        step = self.step if self.step is not None and self.step >= 1 else 10.0**-self.decimals
+        if how != "round" and math.isfinite(shown):
+            move = math.floor if how == "floor" else math.ceil
+            # a hair of tolerance: a bound that is a whole step stays where it is
+            shown = move(round(shown / step, 9)) * step
+        elif self.step is not None and self.step >= 1:
             shown = round(shown / self.step) * self.step
         text = format_number(shown, self.decimals, language, sign=sign)
         return f"{text}%" if self.percent else text
+
+    def exact(self, value: float | None, language: str = "nl") -> str:
+        """Format a value as it was set (a target, a baseline): never rounded to the
+        scale's step, with the decimals it has (up to 4)."""
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            return "\u2014"
+        shown = value * 100 if self.percent else value
+        decimals = next((d for d in range(5) if abs(round(shown, d) - shown) < 1e-9), 4)
+        text = format_number(shown, decimals, language)
+        return f"{text}%" if self.percent else text
+
+    def for_se(self, se: float | None) -> Scale:
+        """The same kind of scale with the precision of a row's own standard error."""
+        step = step_for(se * 100 if self.percent and se is not None else se)
+        if step is None:
+            return self
+        return Scale(self.percent, min(2, max(0, -int(math.floor(math.log10(step))))), step)
 
     def points(self, value: float | None, language: str = "nl") -> str:
         """Format a difference of percentages in percentage points (signed)."""
@@ -176,8 +201,12 @@ class Scale:
     def interval(
         self, low: float | None, high: float | None, language: str = "nl", *, sign: bool = False
     ) -> str:
-        """Format an interval as "low–high" (with "tot"/"to" when a bound is negative)."""
-        a, b = self.value(low, language, sign=sign), self.value(high, language, sign=sign)
+        """Format an interval as "low–high" (with "tot"/"to" when a bound is negative),
+        its bounds rounded outward; one dash when it has no bounds."""
+        if _missing(low) and _missing(high):
+            return "\u2014"
+        a = self.value(low, language, sign=sign, how="floor")
+        b = self.value(high, language, sign=sign, how="ceil")
         if a.startswith((MINUS, "+")) or b.startswith((MINUS, "+")):
             return f"{a} {translate('to', language)} {b}"
         return f"{a}{DASH}{b}"

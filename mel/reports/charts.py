@@ -34,11 +34,17 @@ class ChartContext:
 
 
 def _cells(
-    ctx: ChartContext, estimate: float | None, low: float | None, high: float | None
+    ctx: ChartContext,
+    estimate: float | None,
+    low: float | None,
+    high: float | None,
+    se: float | None = None,
 ) -> list[str]:
+    """Estimate and interval of one row, rounded by the row's own SE (bounds outward)."""
+    scale = ctx.scale.for_se(se)
     return [
-        ctx.scale.value(estimate, ctx.language),
-        ctx.scale.interval(low, high, ctx.language) if estimate is not None else "\u2014",
+        scale.value(estimate, ctx.language),
+        scale.interval(low, high, ctx.language) if estimate is not None else "\u2014",
     ]
 
 
@@ -56,7 +62,7 @@ def interval_chart(result: KpiResult, domains: pd.DataFrame, ctx: ChartContext) 
     body = [
         [
             translate("total", lang),
-            *_cells(ctx, est.estimate, est.ci_low, est.ci_high),
+            *_cells(ctx, est.estimate, est.ci_low, est.ci_high, est.se),
             format_number(est.n, 0, lang),
         ]
     ]
@@ -85,14 +91,14 @@ def interval_chart(result: KpiResult, domains: pd.DataFrame, ctx: ChartContext) 
                     *(
                         ["\u2014", translate("suppressed", lang)]
                         if hidden
-                        else _cells(ctx, record.estimate, record.ci_low, record.ci_high)
+                        else _cells(ctx, record.estimate, record.ci_low, record.ci_high, record.se)
                     ),
                     "\u2014" if hidden else format_number(record.n, 0, lang),
                 ]
             )
             emphasis.append(False)
     target_label = (
-        (f"{translate('target', lang)} {result.year}: {ctx.scale.value(result.target, lang)}")
+        (f"{translate('target', lang)} {result.year}: {ctx.scale.exact(result.target, lang)}")
         if result.target is not None
         else ""
     )
@@ -146,15 +152,15 @@ def trend_chart(result: KpiResult, ctx: ChartContext) -> Chart | None:
         if estimate is None or hidden:
             note = translate("suppressed", lang) if hidden else translate("no_data", lang)
             points.append(Interval(label, note=note))
-            body.append([label, "\u2014", note, "\u2014", ctx.scale.value(target, lang)])
+            body.append([label, "\u2014", note, "\u2014", ctx.scale.exact(target, lang)])
         else:
             points.append(Interval(label, estimate.estimate, estimate.ci_low, estimate.ci_high))
             body.append(
                 [
                     label,
-                    *_cells(ctx, estimate.estimate, estimate.ci_low, estimate.ci_high),
+                    *_cells(ctx, estimate.estimate, estimate.ci_low, estimate.ci_high, estimate.se),
                     format_number(estimate.n, 0, lang),
-                    ctx.scale.value(target, lang),
+                    ctx.scale.exact(target, lang),
                 ]
             )
         shown = estimate is not None and not hidden

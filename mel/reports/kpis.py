@@ -97,7 +97,7 @@ def sentence(result: KpiResult, language: str, k: int, wave_labels: dict[str, st
                 "target_sentence",
                 language,
                 year=result.year,
-                target=scale.value(result.target, language),
+                target=scale.exact(result.target, language),
                 status=status_words(result.status, language),
             )
         )
@@ -114,8 +114,8 @@ def sentence(result: KpiResult, language: str, k: int, wave_labels: dict[str, st
                 "go_no_go_sentence",
                 language,
                 year=gng.year,
-                go=scale.value(gng.go, language),
-                no_go=scale.value(gng.no_go, language),
+                go=scale.exact(gng.go, language),
+                no_go=scale.exact(gng.no_go, language),
                 decision=decision_words(result.decision, language),
             )
         )
@@ -174,7 +174,7 @@ def overview_row(result: KpiResult, language: str, k: int) -> tuple[list[str], d
         result.kpi.label.get(language),
         scale.value(est.estimate, language) if est else "\u2014",
         scale.interval(est.ci_low, est.ci_high, language) if est else "\u2014",
-        scale.value(result.target, language),
+        scale.exact(result.target, language),
         status_words(result.status if visible else None, language),
         (
             _difference(scale, change.difference.estimate, language)
@@ -190,6 +190,9 @@ def overview_row(result: KpiResult, language: str, k: int) -> tuple[list[str], d
         "estimator": result.kpi.estimator,
         **{c: getattr(est, c) if est else None for c in COLUMNS},
         "method": est.method if est else None,
+        "quality": result.quality.grade if visible and result.quality else None,
+        "answered": result.answered,
+        "responding": result.responding,
         "target": result.target,
         "status": result.status.value if visible and result.status else None,
         "decision": result.decision.value if visible and result.decision else None,
@@ -197,9 +200,23 @@ def overview_row(result: KpiResult, language: str, k: int) -> tuple[list[str], d
         "change": change.difference.estimate if change else None,
         "change_ci_low": change.difference.ci_low if change else None,
         "change_ci_high": change.difference.ci_high if change else None,
+        "change_paired": change.paired if change else None,
+        "change_p_holm": change.p_holm if change else None,
         "change_significant": change.significant if change else None,
     }
     return cells, numbers
+
+
+def _item_response(result: KpiResult, lang: str) -> list[Fact]:
+    """Who answered the KPI's question among the respondents, where not everyone did."""
+    if not result.responding or result.answered >= result.responding:
+        return []
+    share = format_number(100 * result.item_response, 0, lang)
+    value = (
+        f"{format_number(result.answered, 0, lang)} / "
+        f"{format_number(result.responding, 0, lang)} ({share}%)"
+    )
+    return [Fact(translate("item_response", lang), value)]
 
 
 def facts(result: KpiResult, ctx: KpiContext) -> list[Fact]:
@@ -216,11 +233,11 @@ def facts(result: KpiResult, ctx: KpiContext) -> list[Fact]:
             ),
             Fact(translate("interval", lang), scale.interval(est.ci_low, est.ci_high, lang)),
             Fact(translate("respondents", lang), format_number(est.n, 0, lang)),
+            *_item_response(result, lang),
         ]
     if result.target is not None or not result.kpi.targets:
-        items.append(
-            Fact(translate("target", lang) + f" {result.year}", scale.value(result.target, lang))
-        )
+        label = translate("target", lang) + f" {result.year}"
+        items.append(Fact(label, scale.exact(result.target, lang)))
     items.append(
         Fact(
             translate("status", lang),
@@ -245,12 +262,12 @@ def facts(result: KpiResult, ctx: KpiContext) -> list[Fact]:
     chart_ctx = ChartContext(lang, ctx.k, scale, kpi.label.get(lang), ctx.wave_labels)
     items += pace_facts(result, result_trajectory(result, ctx.k), chart_ctx)
     if kpi.baseline is not None:
-        items.append(
-            Fact(
-                translate("baseline", lang) + f" {kpi.baseline.year}",
-                scale.value(kpi.baseline.value, lang),
-            )
-        )
+        value = scale.exact(kpi.baseline.value, lang)
+        if not kpi.baseline.comparable:  # shown for what it is, judged against nothing
+            value += f" ({translate('not_comparable', lang)})"
+            if kpi.baseline.note is not None:
+                value += f": {kpi.baseline.note.get(lang)}"
+        items.append(Fact(translate("baseline", lang) + f" {kpi.baseline.year}", value))
     return items
 
 

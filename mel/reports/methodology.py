@@ -14,6 +14,7 @@ from mel.i18n import known, translate
 from mel.kpi.evaluate import KpiResult
 from mel.present.numbers import format_number
 from mel.reports.model import MethodSection, Table
+from mel.reports.nonresponse import weighting_section
 
 # The software that computed the figures and drew the charts (the PDF engine only prints).
 SOFTWARE = ("mel", "pandas", "numpy", "scipy", "statsmodels", "matplotlib")
@@ -135,22 +136,6 @@ def _design_section(
     return MethodSection(translate("method_sample_design", lang), paragraphs, table)
 
 
-def _weighting_section(language: str, calibrated: bool) -> MethodSection:
-    lang = language
-    return MethodSection(
-        translate("method_weighting_and_calibration", lang),
-        [
-            translate("method_weighting_inverse_inclusion", lang)
-            + " "
-            + (
-                translate("method_weighting_calibrated", lang)
-                if calibrated
-                else translate("method_weighting_not_calibrated", lang)
-            ),
-        ],
-    )
-
-
 def _variance_section(results: Sequence[KpiResult], language: str) -> MethodSection:
     lang = language
     methods: dict[tuple[str, str], list[str]] = {}
@@ -231,7 +216,7 @@ def methodology(
     calibrated = any(d is not None and d.is_calibrated for d in designs.values())
     return [
         _design_section(frames, designs, lang),
-        _weighting_section(lang, calibrated),
+        weighting_section(frames, lang, calibrated),
         _variance_section(results, lang),
         disclosure,
         MethodSection(translate("method_software", lang), [], software),

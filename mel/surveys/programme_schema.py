@@ -80,6 +80,10 @@ class Baseline(StrictModel):
     year: int
     value: float
     source: str | None = None
+    # False for a baseline measured another way (e.g. unweighted, or counting something
+    # else): reports show it as "not comparable" with its note and judge nothing against it
+    comparable: bool = True
+    note: LocalText | None = None
 
 
 class Target(StrictModel):
@@ -119,6 +123,17 @@ class Kpi(StrictModel):
     baseline: Baseline | None = None
     targets: list[Target] = Field(default_factory=list)
     go_no_go: GoNoGo | None = None
+    missing: Literal["exclude", "not_applicable", "impute"] = Field(
+        default="exclude",
+        description="how item-missing answers count: exclude (estimate among those who "
+        "answered; a total is N times their mean), not_applicable (skip logic: missing is 0), "
+        "impute (the weighted mean of those who answered in the same stratum)",
+    )
+    dont_know: Literal["exclude", "count"] = Field(
+        default="exclude",
+        description="'don't know' answers (choice values in mel.kpi.variables.DONT_KNOW): "
+        "left out of the denominator (exclude) or counted as an answer (count)",
+    )
 
     _code = field_validator("code")(classmethod(lambda cls, v: check_code(v)))
     _instrument = field_validator("instrument")(classmethod(lambda cls, v: check_programme_code(v)))

@@ -82,21 +82,41 @@ def _per_unit(data: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _check_two_stages(data: pd.DataFrame, persons: dict[str, int]) -> None:
-    """Weights are N_h / n_h * M_i / m_i with M_i the unit's persons (at least m_i)."""
+def _sampled(engine: Engine, wave: str) -> dict[str, str]:
+    """The stratum of each sampled unit code of a wave."""
+    with Session(engine) as session:
+        return dict(
+            session.exec(
+                select(Unit.code, FrameUnit.stratum)
+                .join(Unit)
+                .join(Wave)
+                .where(Wave.code == wave, FrameUnit.sampled)
+            ).all()
+        )
+
+
+def _check_two_stages(data: pd.DataFrame, persons: dict[str, int], sampled: dict[str, str]) -> None:
+    """A unit's weight is proportional to its M_i within its stratum, and the strata's
+    person weights add up to the known persons of all sampled units, sum N_h / n_h M_i."""
     per_unit = _per_unit(data)
     assert len(per_unit) > 0
-    expected_m = [max(persons[unit], m) for unit, m in per_unit["m"].items()]
-    np.testing.assert_array_equal(per_unit["M"], expected_m)
-    units_in_stratum = per_unit.groupby("stratum")["w"].transform("size")
-    np.testing.assert_allclose(per_unit["w"], per_unit["M"] * per_unit["N"] / units_in_stratum)
+    np.testing.assert_array_equal(per_unit["M"], [persons[unit] for unit in per_unit.index])
+    assert (per_unit["M"] >= per_unit["m"]).all()
+    ratio = per_unit["w"] / per_unit["M"]
+    np.testing.assert_allclose(ratio, ratio.groupby(per_unit["stratum"]).transform("first"))
+    n_h = pd.Series(sampled).value_counts()
+    for stratum, group in per_unit.groupby("stratum"):
+        known = sum(persons[u] for u, h in sampled.items() if h == stratum)
+        expected = group["N"].iloc[0] / n_h[stratum] * known
+        assert group["w"].sum() == pytest.approx(expected, rel=1e-12)
 
 
 def test_person_weights_are_two_stage(demo: Engine) -> None:
     data = frame(
         demo, programme="digitale-werkplaatsen", wave="monitor-2025", instrument="dw-impactmonitor"
     )
-    _check_two_stages(data, _persons(demo, "monitor-2025", "dw-impactmonitor"))
+    persons = _persons(demo, "monitor-2025", "dw-impactmonitor")
+    _check_two_stages(data, persons, _sampled(demo, "monitor-2025"))
 
 
 def test_teacher_weights_use_teacher_counts(demo: Engine) -> None:
@@ -107,8 +127,8 @@ def test_teacher_weights_use_teacher_counts(demo: Engine) -> None:
     leerlingen = frame(
         demo, programme="techkwadraat", wave="meting-2025", instrument="tk-leerlingen"
     )
-    _check_two_stages(docenten, teachers)
-    _check_two_stages(leerlingen, pupils)
+    _check_two_stages(docenten, teachers, _sampled(demo, "meting-2025"))
+    _check_two_stages(leerlingen, pupils, _sampled(demo, "meting-2025"))
     schools = set(docenten["unit"])
     assert all(teachers[s] < pupils[s] for s in schools)
     # The weights add up to each population's persons in the responding schools' strata.
@@ -120,8 +140,8 @@ def test_teacher_weights_use_teacher_counts(demo: Engine) -> None:
     [
         ("katapult", "impactmeting-2025", "katapult-impactmeting", 29, 450.0, None),
         ("digitale-werkplaatsen", "monitor-2025", "dw-impactmonitor", 227, 14485.5, 214940.0),
-        ("techkwadraat", "meting-2025", "tk-leerlingen", 412, 142015.5, 253741.0),
-        ("techkwadraat", "meting-2025", "tk-docenten", 139, 11568.5, 7389.0),
+        ("techkwadraat", "meting-2025", "tk-leerlingen", 412, 125338.16666666669, 253741.0),
+        ("techkwadraat", "meting-2025", "tk-docenten", 139, 10517.333333333336, 7389.0),
     ],
 )
 def test_frames_keep_their_figures(
@@ -134,7 +154,9 @@ def test_frames_keep_their_figures(
     persons: float | None,
 ) -> None:
     """Katapult, DW and pupils' frames are as before per-instrument persons; tk-docenten's
-    weights used to add up to the pupils' 142,015.5 (fpc_persons summed to 92,939)."""
+    weights used to add up to the pupils' 142,015.5 (fpc_persons summed to 92,939). Since
+    the persons are calibrated to the known M_i of all sampled schools (answering or not)
+    the pupils' weights add up to 125,338.2 (142,015.5 counted only responding schools)."""
     data = frame(demo, programme=programme, wave=wave, instrument=instrument)
     assert len(data) == rows
     assert data["weight"].sum() == pytest.approx(weights, rel=1e-12)

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import Engine
 
+from mel.analysis.change import stack_waves
 from mel.analysis.design import Design
 from mel.analysis.results import difference
 from mel.data.frame import frame
@@ -40,8 +41,8 @@ def test_estimates_match_the_engine(engine: Engine, evaluated) -> None:  # type:
     data = frame(engine, programme="werk", wave="meting-2025", instrument="werk-monitor")
     design = _design(data)
     _same(results["cijfer"].estimate, design.mean("cijfer"))
-    _same(results["deelnemers"].estimate, design.total("deelnemers"))
-    _same(results["aanbevelen"].estimate, design.proportion("aanbevelen", level=1.0))
+    _same(results["deelnemers"].estimate, design.total("deelnemers", interval="log"))
+    _same(results["aanbevelen"].estimate, design.proportion("aanbevelen", level=1.0, method="auto"))
     survey = factory.instruments(loaded)["werk-monitor"]
     scaled = data.assign(index=scale_index(data, survey, "tevreden"))
     _same(results["tevreden"].estimate, _design(scaled).mean("index"))
@@ -72,8 +73,25 @@ def test_change_since_previous_wave(engine: Engine, evaluated) -> None:  # type:
         frame(engine, programme="werk", wave="meting-2023", instrument="werk-monitor")
     ).mean("cijfer")
     _same(change.previous, before)
-    _same(change.difference, difference(results["cijfer"].estimate, before))
-    assert change.significant == (change.difference.ci_low > 0 or change.difference.ci_high < 0)
+    # every unit answered in both waves: the change uses the overlap (the stacked design,
+    # units as PSUs; R: svycontrast(svyby(~cijfer, ~wave, stacked, svymean, covmat = TRUE)))
+    waves = {
+        w: frame(engine, programme="werk", wave=w, instrument="werk-monitor")[
+            ["unit", "stratum", "fpc_units", "weight", "cijfer"]
+        ]
+        for w in ("meting-2025", "meting-2023")
+    }
+    stacked = Design(  # without fpc: the union of both waves' samples is no one sample
+        stack_waves(waves), weights="weight", strata="stratum", psu="unit", lonely_psu="adjust"
+    )
+    paired = stacked.difference_by("cijfer", "wave", "meting-2025", "meting-2023")
+    assert change.paired and change.common_units == 41
+    for name in ("estimate", "se", "df"):
+        assert getattr(change.difference, name) == pytest.approx(getattr(paired, name), rel=1e-12)
+    independent = difference(results["cijfer"].estimate, before)
+    assert change.difference.estimate == pytest.approx(independent.estimate, rel=1e-12)
+    assert change.p_holm is not None and change.p_holm >= change.p
+    assert change.significant == (change.p_holm < 0.05)
     assert [h[0] for h in results["cijfer"].history] == ["meting-2023"]
 
 

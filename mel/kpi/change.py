@@ -1,0 +1,167 @@
+"""A KPI's change since the previous wave, using the units both waves share.
+
+Where units answered in both waves their answers are correlated, and the change is
+estimated on the two waves stacked as one design: the units are the PSUs (one unit in
+both waves is one PSU), each row keeps its own wave's final weight, and the change is a
+contrast of the two wave domains (`mel.analysis.change`; R: ``svycontrast`` of
+``svyby(~y, ~wave, stacked, ..., covmat = TRUE)``). The weights are taken as fixed
+there, without fpc (conservative: the stacked sample of a stratum is the union of both
+waves' samples), and a total's change is a contrast of wave-by-stratum means. Without
+a common unit, or where the first stage is a census of units whose persons differ
+between waves (no sampled unit to share), the waves are independent samples and the
+variances add (`mel.analysis.results.difference`). Over all change tests of a report the
+p-values are adjusted by Holm's method (`holm_adjusted`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any, cast
+
+import pandas as pd
+
+from mel.analysis.change import holm, p_value
+from mel.analysis.design import Design
+from mel.analysis.errors import DesignError
+from mel.analysis.results import Estimate, EstimateTable, difference
+from mel.kpi.variables import kpi_column
+from mel.surveys.programme_schema import Kpi
+
+WAVE = "__wave"
+
+
+@dataclass(frozen=True)
+class Change:
+    """The change of a KPI since the previous wave.
+
+    ``paired`` says whether it used the ``common_units`` answering in both waves (the
+    stacked design) or treated the waves as independent; ``p`` is the t test's p-value and
+    ``p_holm`` the p-value adjusted over the report's change tests (None until adjusted).
+    """
+
+    previous_wave: str
+    previous: Estimate
+    difference: Estimate
+    paired: bool = False
+    common_units: int = 0
+    p: float = math.nan
+    p_holm: float | None = None
+
+    @property
+    def significant(self) -> bool:
+        """Significant at 5% after Holm's adjustment (where made), else when the interval
+        of the difference excludes zero."""
+        if self.p_holm is not None and not math.isnan(self.p_holm):
+            return self.p_holm < 0.05
+        return self.difference.ci_low > 0 or self.difference.ci_high < 0
+
+
+def wave_change(
+    kpi: Kpi,
+    waves: tuple[str, str],
+    data: tuple[pd.DataFrame, pd.DataFrame],
+    estimates: tuple[Estimate, Estimate],
+) -> Change:
+    """The change from the previous wave to the current one (``waves``, ``data`` and
+    ``estimates`` in the order current, previous)."""
+    (current, previous), (now, before), (est_now, est_before) = waves, data, estimates
+    common = set(now["unit"]) & set(before["unit"])
+    census_persons = any(
+        d.attrs.get("respondent") == "person" and _census(d) for d in (now, before)
+    )
+    if common and not census_persons:
+        try:
+            design = _stacked(kpi, {current: now, previous: before})
+            table = _by_wave(design, kpi)
+            if kpi.estimator == "total":
+                diff = _total_change(design, kpi, {current: now, previous: before})
+            else:
+                diff = table.difference(current, previous)
+            diff = replace(diff, name=f"{kpi.code}: {current} - {previous}")
+            return Change(previous, est_before, diff, True, len(common), p_value(diff))
+        except (DesignError, KeyError, ValueError):
+            pass  # e.g. a quantile (no covariance): the independent difference below
+    diff = difference(est_now, est_before)
+    return Change(previous, est_before, diff, False, len(common), p_value(diff))
+
+
+def holm_adjusted(changes: Sequence[Change | None]) -> list[Change | None]:
+    """The changes with Holm-adjusted p-values over all of them (R ``p.adjust``)."""
+    tested = {i: c.p for i, c in enumerate(changes) if c is not None and not math.isnan(c.p)}
+    adjusted = holm(tested) if tested else {}
+    return [
+        replace(c, p_holm=float(adjusted[i])) if c is not None and i in adjusted else c
+        for i, c in enumerate(changes)
+    ]
+
+
+def _total_change(design: Design, kpi: Kpi, frames: dict[str, pd.DataFrame]) -> Estimate:
+    """Change of a total as a contrast of the wave-by-stratum means.
+
+    A total per wave domain of the stacked design would count the other wave's units as
+    zeros in every stratum (as if each wave's sample size were random); the total is
+    instead sum_h c_h ybar_h, with c_h the weight of the stratum's respondents who
+    answered times N / A (N the weight of all respondents, A of those who answered), which
+    gives the reported total exactly and treats the c_h as fixed.
+    """
+    column = kpi_column(kpi)
+    by = [WAVE, "stratum"] if design.strata_column else [WAVE]
+    table = design.mean(column, by=by if len(by) > 1 else WAVE)
+    assert isinstance(table, EstimateTable)
+    coefficients: dict[Any, float] = {}
+    for (wave, data), sign in zip(frames.items(), (1.0, -1.0), strict=True):
+        answered = data[column].notna()
+        scale = float(data["weight"].sum()) / float(data.loc[answered, "weight"].sum())
+        if len(by) == 1:
+            coefficients[wave] = sign * float(data.loc[answered, "weight"].sum()) * scale
+            continue
+        sums = data.loc[answered].groupby("stratum")["weight"].sum()
+        for stratum, weight in sums.items():
+            coefficients[(wave, stratum)] = sign * float(weight) * scale
+    return table.contrast(coefficients)
+
+
+def _census(data: pd.DataFrame) -> bool:
+    sampled = data.attrs.get("sampled_units")
+    if sampled is None:
+        return False
+    sizes = sampled.table.groupby("stratum")["fpc_units"].agg(["first", "size"])
+    return bool(len(sizes)) and bool((sizes["first"] == sizes["size"]).all())
+
+
+def _stacked(kpi: Kpi, frames: dict[str, pd.DataFrame]) -> Design:
+    """The waves' rows as one design: units as PSUs, strata where every unit keeps its own."""
+    column = kpi_column(kpi)
+    wanted = ["unit", "stratum", "fpc_units", "weight", column]
+    wanted += [c for c in (kpi.denominator,) if c]
+    parts = [d[[c for c in wanted if c in d]].assign(**{WAVE: wave}) for wave, d in frames.items()]
+    stacked = pd.concat(parts, ignore_index=True)
+    strata = stacked.groupby("unit")["stratum"].nunique().max() == 1
+    # no fpc: the stacked sample of a stratum is the union of both waves' samples, whose
+    # size would overstate the sampling fraction of each wave (conservative without)
+    return Design(
+        stacked,
+        weights="weight",
+        strata="stratum" if strata else None,
+        psu="unit",
+        lonely_psu="adjust",
+    )
+
+
+def _by_wave(design: Design, kpi: Kpi) -> EstimateTable:
+    column = kpi_column(kpi)
+    if kpi.estimator == "mean":
+        result: Any = design.mean(column, by=WAVE)
+    elif kpi.estimator == "total":
+        result = design.mean(column, by=WAVE)
+    elif kpi.estimator == "ratio":
+        result = design.ratio(column, cast(str, kpi.denominator), by=WAVE)
+    elif kpi.estimator == "proportion":
+        level = 1.0 if kpi.level is None or isinstance(kpi.level, bool) else kpi.level
+        result = design.proportion(column, level=level, by=WAVE, method="mean")
+    else:
+        raise DesignError("a quantile's change has no covariance")
+    assert isinstance(result, EstimateTable)
+    return result

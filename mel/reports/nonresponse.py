@@ -1,0 +1,99 @@
+"""The methodology's weighting section: the nonresponse model, its groups, the response
+rates and the assumption it rests on, in words a programme director can follow."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from mel.i18n import translate
+from mel.present.numbers import format_number
+from mel.reports.model import MethodSection, Table
+
+
+def response_table(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Per instrument and stratum: sampled (eligible) units, responding units, rate."""
+    records = []
+    for code, data in sorted(frames.items()):
+        for stratum, (sampled, responding) in sorted(data.attrs.get("response_rates", {}).items()):
+            records.append(
+                {
+                    "instrument": code,
+                    "stratum": stratum,
+                    "sampled": sampled,
+                    "responding": responding,
+                    "response_rate": responding / sampled if sampled else float("nan"),
+                }
+            )
+    return pd.DataFrame(
+        records, columns=["instrument", "stratum", "sampled", "responding", "response_rate"]
+    )
+
+
+def _overall(table: pd.DataFrame) -> dict[str, tuple[int, int]]:
+    grouped = table.groupby("instrument")[["sampled", "responding"]].sum()
+    return {str(c): (int(r["sampled"]), int(r["responding"])) for c, r in grouped.iterrows()}
+
+
+def weighting_section(
+    frames: dict[str, pd.DataFrame], language: str, calibrated: bool
+) -> MethodSection:
+    """The weighting and nonresponse section of the methodology appendix."""
+    lang = language
+    table = response_table(frames)
+    overall = _overall(table) if len(table) else {}
+    rows = [
+        [
+            code,
+            format_number(sampled, 0, lang),
+            format_number(responding, 0, lang),
+            format_number(100 * responding / sampled, 0, lang) + "%" if sampled else "\u2014",
+            format_number(int((table["instrument"] == code).sum()), 0, lang),
+        ]
+        for code, (sampled, responding) in overall.items()
+    ]
+    persons = [c for c, d in frames.items() if d.attrs.get("respondent") == "person"]
+    uncalibrated = sorted(
+        {f"{c}: {h}" for c, d in frames.items() for h in d.attrs.get("uncalibrated", [])}
+    )
+    paragraphs = [
+        translate("nonresponse_not_every_unit_in_the_sample_answered_so_that", lang),
+        translate("nonresponse_the_assumption_behind_it_within_a_stratum", lang),
+        translate("nonresponse_the_uncertainty_from_this_weighting_is_in_the", lang),
+    ]
+    if persons:
+        paragraphs.append(
+            translate("nonresponse_for_questionnaires_answered_by_persons", lang).format(
+                instruments=", ".join(sorted(persons))
+            )
+        )
+    if uncalibrated:
+        paragraphs.append(
+            translate("nonresponse_not_calibrated_to_persons_the_persons_of_a", lang).format(
+                units=", ".join(uncalibrated)
+            )
+        )
+    if calibrated:
+        paragraphs.append(
+            translate("nonresponse_the_standard_errors_take_this_weighting_and", lang)
+        )
+    header = [
+        translate("instrument", lang),
+        translate("nonresponse_sampled", lang),
+        translate("nonresponse_answered", lang),
+        translate("nonresponse_response_rate", lang),
+        translate("nonresponse_groups_strata", lang),
+    ]
+    return MethodSection(
+        translate("nonresponse_weighting_and_nonresponse", lang),
+        paragraphs,
+        Table(
+            "response",
+            translate("nonresponse_unit_response_per_questionnaire", lang),
+            header,
+            rows,
+            table,
+            [False, True, True, True, True],
+        )
+        if rows
+        else None,
+    )

@@ -1,0 +1,83 @@
+"""Change between waves: the overlap where units repeat, independent where none does, and
+Holm's adjustment over all change tests of a wave."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from mel.analysis.change import holm
+from mel.analysis.results import difference
+from mel.kpi.change import wave_change
+from mel.kpi.frames import design_for, estimate_kpi
+from mel.surveys.programme_schema import Kpi
+
+from .test_evaluate import evaluated  # noqa: F401  (the fixture)
+
+KPI = Kpi.model_validate(
+    {
+        "code": "y",
+        "label": {"nl": "y"},
+        "definition": {"nl": "y"},
+        "node": "p.n",
+        "estimator": "mean",
+        "instrument": "i",
+        "question": "y",
+    }
+)
+
+
+def _frame(units: list[str], values: list[float]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "unit": units,
+            "stratum": ["a", "a", "b", "b"],
+            "fpc_units": 10.0,
+            "weight": 5.0,
+            "y": values,
+        }
+    )
+
+
+def test_waves_without_a_common_unit_are_independent() -> None:
+    now, before = (
+        _frame(["u1", "u2", "u3", "u4"], [1, 2, 3, 5]),
+        _frame(["v1", "v2", "v3", "v4"], [2, 2, 4, 1]),
+    )
+    est = [estimate_kpi(design_for(d), KPI) for d in (now, before)]
+    change = wave_change(KPI, ("2025", "2023"), (now, before), (est[0], est[1]))
+    assert not change.paired and change.common_units == 0
+    assert change.difference.se == pytest.approx(difference(est[0], est[1]).se)
+
+
+def test_repeated_units_make_the_change_paired() -> None:
+    now, before = (
+        _frame(["u1", "u2", "u3", "u4"], [1, 2, 3, 5]),
+        _frame(["u1", "u2", "u3", "u4"], [1.5, 2.5, 3, 5.5]),
+    )
+    est = [estimate_kpi(design_for(d), KPI) for d in (now, before)]
+    change = wave_change(KPI, ("2025", "2023"), (now, before), (est[0], est[1]))
+    assert change.paired and change.common_units == 4
+    # strongly correlated units: far more precise than two independent samples
+    assert change.difference.se < difference(est[0], est[1]).se / 3
+
+
+def test_changes_are_holm_adjusted(evaluated) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    _, results = evaluated
+    changed = {code: r.change for code, r in results.items() if r.change is not None}
+    assert len(changed) >= 3
+    adjusted = holm({code: c.p for code, c in changed.items()})
+    for code, c in changed.items():
+        assert c.p_holm == pytest.approx(adjusted[code])
+
+
+def test_a_total_changes_by_the_wave_by_stratum_means() -> None:
+    total = KPI.model_copy(update={"code": "t", "estimator": "total"})
+    now = _frame(["u1", "u2", "u3", "u4"], [10, 20, 30, 50])
+    before = _frame(["u1", "u2", "u3", "u4"], [12, 18, 33, 44])
+    est = [estimate_kpi(design_for(d), total) for d in (now, before)]
+    change = wave_change(total, ("2025", "2023"), (now, before), (est[0], est[1]))
+    assert change.paired
+    assert change.difference.estimate == pytest.approx(est[0].estimate - est[1].estimate)
+    # the units' totals hardly move: far tighter than two independent samples
+    assert change.difference.se < difference(est[0], est[1]).se / 2
