@@ -105,6 +105,21 @@ def demo_command(
     summary = simulate(engine, seed=seed, scale=scale)
     click.echo(str(summary))
     base = f"http://{host}:{port}"
+    wave_file = surveys_dir() / "katapult" / "waves" / "impactmeting-2027.yaml"
+    if wave_file.is_file():
+        from mel.demo.realwave import real_wave
+
+        made = real_wave(
+            engine,
+            wave_file=wave_file,
+            folder=settings().instance_path / "demo",
+            instance_path=settings().instance_path,
+            seed=seed,
+            base_url=base,
+            secret=instance_secret(),
+            sender=settings().mail_from,
+        )
+        click.echo(str(made))
     from mel.app import create_app
     from mel.cli.links import print_links
     from mel.services.accounts import create_demo_users

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import date
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from sqlalchemy.engine import Engine
@@ -29,6 +30,7 @@ from mel.reports.model import Chart, PathwaySection, Report, Table
 from mel.reports.pathway import NodeKpi, pathway_figure
 from mel.reports.progress import steps
 from mel.reports.questionnaire import fielded_versions, questionnaire_section
+from mel.reports.rates import rates_section
 from mel.reports.rosters import roster_parts, roster_table
 from mel.reports.summary import headline
 from mel.reports.text import (
@@ -196,6 +198,7 @@ def build_report(
     progress: Step = _quiet,
     folder: Path | None = None,
     today: date | None = None,
+    fieldwork_status: dict[str, Any] | None = None,
 ) -> Report:
     """Evaluate the KPIs of `programme` in `wave` and assemble the report.
 
@@ -219,6 +222,10 @@ def build_report(
         (``conclusions-<wave>[.<lang>].md``) are taken from there.
     today : datetime.date, optional
         The report's date on the cover (default: today).
+    fieldwork_status : dict, optional
+        The wave's case outcomes and AAPOR rates as
+        `mel.services.fieldwork.status.wave_status` gives them; the fieldwork section
+        shows them when the wave has cases (without, it shows the counts only).
 
     Raises
     ------
@@ -231,6 +238,7 @@ def build_report(
         w.code: (w.label_en if lang == "en" else w.label_nl) or w.code for w in [*earlier, current]
     }
     fieldwork = fieldwork_section(engine, current, lang)
+    rates = rates_section(fieldwork_status, lang)
     progress(translate("fieldwork", lang))
     frames = Frames(engine, programme, instruments)
     results = evaluate_kpis(
@@ -308,6 +316,7 @@ def build_report(
             ),
         ),
     ]
+    exported += [rates] if rates is not None else []
     exported += [m.table for m in method if m.table is not None]
     fielded = fielded_versions(
         engine, current.id or 0, {c: instruments[c] for c in used if c in instruments}
@@ -344,6 +353,7 @@ def build_report(
         summary=headline(results, lang, k, current.year),
         overview=overview_table,
         fieldwork=fieldwork,
+        rates=rates,
         pathways=pathways,
         kpis=sections,
         methodology=method,

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from mel.reports.pdf import Chromium, ChromiumError, ReportError, find_chromium, pdf_engine
 from mel.reports.progress import steps
@@ -36,6 +36,8 @@ class ReportJob:
     k: int = 10
     pdf: bool = True
     engine: str | None = None
+    # The wave's outcomes and AAPOR rates (counts only), computed by the caller.
+    fieldwork_status: dict[str, Any] | None = None
 
     @property
     def label(self) -> str:
@@ -118,6 +120,7 @@ def build(job: ReportJob, step: Step) -> Report:
             k=job.k,
             progress=step,
             folder=settings.surveys / job.programme,
+            fieldwork_status=job.fieldwork_status,
         )
     finally:
         engine.dispose()

@@ -117,6 +117,8 @@ class Report:
     # KPIs that could not be computed, as "code: reason" (the report says so at each KPI;
     # `mel report` also fails with them, so that no run hides them).
     problems: list[str] = field(default_factory=list)
+    # The wave's case outcomes and AAPOR rates (`mel.reports.rates`); None without cases.
+    rates: Table | None = None
 
     @property
     def basename(self) -> str:

@@ -93,7 +93,9 @@ def parse_filters(
     waves = programme_waves(session, programme)
     if not waves:
         raise FilterError(translate("staff_err_no_waves", lang))
-    code = args.get("wave") or waves[0].code
+    # By default the newest wave whose fieldwork has begun (as `latest` in the commands).
+    started = next((w.code for w in waves if w.status != "planned"), waves[0].code)
+    code = args.get("wave") or started
     wave = next((w for w in waves if w.code == code), None)
     if wave is None:
         raise FilterError(

@@ -12,7 +12,8 @@ class WaveNotFound(LookupError):
 
 
 def resolve_wave_code(session: Session, programme: str, wave: str) -> str:
-    """Return the code of the wave `wave` names in `programme`: a code, a year, or "latest".
+    """Return the code of the wave `wave` names in `programme`: a code, a year, or "latest"
+    (the newest wave by year that is not planned).
 
     Raises
     ------
@@ -32,7 +33,9 @@ def resolve_wave_code(session: Session, programme: str, wave: str) -> str:
     if wave in codes:
         return wave
     if wave == "latest" and waves:
-        return waves[-1].code
+        # A planned wave (fieldwork ahead, nothing answered yet) is not the latest result.
+        started = [w for w in waves if w.status != "planned"] or waves
+        return started[-1].code
     in_year = [w.code for w in waves if wave.isdigit() and w.year == int(wave)]
     if len(in_year) == 1:
         return in_year[0]
