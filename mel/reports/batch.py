@@ -149,9 +149,14 @@ class _Pool:
 
     @staticmethod
     def _stop_relay(labels: Any, relay: threading.Thread) -> None:
-        """Let the relay pass what is queued, then end it."""
+        """Let the relay pass what is queued, then end it.
+
+        The sentinel is put from a thread of its own: a worker killed while it was putting a
+        label holds the queue's write lock for ever, and this process must not wait on it
+        (the relay is a daemon thread, so it does not keep the process alive either).
+        """
         if relay.is_alive():
-            labels.put(None)
+            threading.Thread(target=labels.put, args=(None,), daemon=True).start()
             relay.join(timeout=5)
 
     def _collect(
