@@ -22,8 +22,9 @@ from pydantic import ValidationError
 
 from mel.surveys.checks import RESERVED_NAMES, check_instrument
 from mel.surveys.schema import InstrumentDefinition
-from mel.surveys.xlsform.columns import IN_CELLS, OTHER_SHEETS, status
+from mel.surveys.xlsform.columns import OTHER_SHEETS, status
 from mel.surveys.xlsform.expressions import Unconvertible
+from mel.surveys.xlsform.logic import REF, to_expression
 from mel.surveys.xlsform.mapping import Target, to_condition
 from mel.surveys.xlsform.melcolumns import YES_NO_LIST, bound, mel_settings
 from mel.surveys.xlsform.pages import (
@@ -48,12 +49,24 @@ TYPES = {
     "text": "text",
     "string": "text",
     "date": "date",
+    "time": "time",
+    "datetime": "datetime",
+    "datetime-local": "datetime",
     "note": "note",
-    "range": "rating",
+    "range": "range",
+    "calculate": "calculate",
 }
 # What `mel surveys export-xlsform` writes in `mel_type` for mel types XLSForm lacks, by
 # the XLSForm type it writes in `type`.
-MEL_TYPES = {"select_one": ("yes_no",), "rating": ("nps",)}
+MEL_TYPES = {"select_one": ("yes_no",), "range": ("rating", "nps")}
+# Columns that apply only to some types: listed as not converted on any other row.
+ONLY_FOR = {
+    "calculation": ("calculate",),
+    "choice_filter": ("select_one", "select_multiple"),
+    "repeat_count": (),
+    "mel_max_rows": (),
+    "mel_row_label": (),
+}
 
 
 @dataclass
@@ -219,16 +232,29 @@ class _Builder(RowFields, PageLayout):
         nl, en = texts.get("nl"), texts.get("en")
         if not nl and not en:
             return None
-        piped = sorted(set(re.findall(r"\$\{\s*([^}\s]*)\s*\}", f"{nl} {en}")))
-        if piped and row and IN_CELLS["piping"]:
-            self.note(
-                row.where,
-                f"{column} shows {', '.join(f'${{{p}}}' for p in piped)}: "
-                f"{IN_CELLS['piping']} is not converted; the text is shown as written",
-            )
+        if row is not None and "${" in f"{nl} {en}":
+            nl, en = (self.pipe(row, column, t) if t else t for t in (nl, en))
         if not nl and row and (row.sheet, column) in self.nl_columns:
             self.note(row.where, f"{column}: no Dutch (nl) text; the English text is used")
         return {"nl": nl or en, "en": en} if en else {"nl": nl}
+
+    def pipe(self, row: Row, column: str, text: str) -> str:
+        """Rename the questions piped into a text; one that is not earlier is listed."""
+
+        def one(match: re.Match) -> str:
+            original = match.group(1)
+            if row.sheet == "choices":  # read before the questions: their names as mel writes
+                return f"${{{mel_name(original)}}}" if original else match.group()
+            try:
+                return f"${{{self.lookup(original).name}}}"
+            except Unconvertible as exc:
+                self.note(
+                    row.where,
+                    f"{column}: ${{{original}}} not piped ({exc}); shown as {original!r}",
+                )
+                return original
+
+        return REF.sub(one, text)
 
     def label(self, row: Row, name: str) -> dict:
         """Return a row's label, or its name (listed) when it has none."""
@@ -268,60 +294,94 @@ class _Builder(RowFields, PageLayout):
             return self.known[original]
         raise Unconvertible(f"${{{original}}} {self.lost.get(original, 'is no earlier question')}")
 
-    def condition(self, row: Row | None) -> dict | None:
-        """Convert a row's `relevant`, or list it and return None."""
+    def condition(self, row: Row | None) -> dict | str | None:
+        """Convert a row's `relevant` (a mel condition, else mel expression text), or list it."""
         text = row.get("relevant") if row else ""
         if not text or row is None:
             return None
         try:
-            return to_condition(text, self.lookup)
+            if row.get("mel_expression").lower() not in ("yes", "true", "1"):
+                try:
+                    return to_condition(text, self.lookup)
+                except Unconvertible:
+                    pass
+            return to_expression(text, self.lookup)
         except Unconvertible as exc:
             self.note(row.where, f"relevant {text!r} not converted ({exc}); always shown")
             return None
 
-    def question(self, row: Row, inherited: dict | None) -> None:
+    def expression(self, row: Row, column: str, **how: bool) -> str | None:
+        """Convert an expression cell to mel expression text, or list it and return None."""
+        text = row.get(column)
+        if not text:
+            return None
+        try:
+            return to_expression(text, self.lookup, **how)
+        except Unconvertible as exc:
+            self.note(row.where, f"{column} {text!r} not converted ({exc})")
+            return None
+
+    def question(self, row: Row, inherited: dict | str | None) -> None:
         """Convert one question row and place it on the current page."""
+        data = self.question_data(row, inherited)
+        if data is not None:
+            listname = data.get("choices") or ""
+            values = frozenset(str(c["value"]) for c in self.choices.get(listname, []))
+            self.place(row, data, Target(data["name"], data["type"], values or None))
+
+    def question_data(self, row: Row, inherited: dict | str | None) -> dict | None:
+        """Convert one question row into a question (None, listed, if it cannot be)."""
         kind, listname, extra = row.kind()
         mel_type = TYPES.get(kind)
         if not kind:
             return self.skip(row, "it has no type")
         if mel_type is None or (extra and extra != "or_other"):
-            return self.skip(
-                row,
-                f"type {row.get('type')!r} has no mel equivalent"
-                + (f" (calculation {row.get('calculation')!r})" if row.get("calculation") else ""),
-            )
+            return self.skip(row, f"type {row.get('type')!r} has no mel equivalent")
         if not row.get("name"):
             return self.skip(row, "it has no name")
         if mel_type in ("select_one", "select_multiple") and listname not in self.choices:
             return self.skip(row, f"choice list {listname!r} is not on the choices sheet")
+        calculation = self.expression(row, "calculation") if mel_type == "calculate" else None
+        if mel_type == "calculate" and calculation is None:
+            return self.skip(row, "its calculation is missing or not converted")
         name = self.name(row, self.names)
         if row.get("mel_type") in MEL_TYPES.get(mel_type, ()):
-            mel_type, listname = row.get("mel_type"), ("" if mel_type != "rating" else listname)
+            mel_type, listname = row.get("mel_type"), ("" if mel_type != "range" else listname)
+        if mel_type == "calculate":  # shows nothing; XLSForm gives it no label
+            label = self.text(row, "label") or {"nl": name}
+        else:
+            label = self.label(row, row.get("name"))
         data: dict[str, Any] = {
             "name": name,
             "type": mel_type,
-            "label": self.label(row, row.get("name")),
+            "label": label,
             "hint": self.text(row, "hint"),
-            "required": mel_type != "note" and self.required(row),
+            "required": mel_type not in ("note", "calculate") and self.required(row),
             "relevant": both(inherited, self.condition(row)),
-            "constraint": self.constraint(row, mel_type),
+            "constraint": self.constraint(row, mel_type)
+            if mel_type not in ("note", "calculate")
+            else None,
+            "calculation": calculation,
+            "choice_filter": self.expression(row, "choice_filter", attributes=True)
+            if mel_type in ("select_one", "select_multiple")
+            else None,
             "choices": listname or None,
             "multiline": "multiline" in row.appearance(),
             "other": extra == "or_other",
             "sensitive": row.get("mel_sensitive").lower() in ("yes", "true", "1"),
         }
-        if mel_type == "rating":
-            data["min"], data["max"] = self.range(row)
+        if mel_type in ("rating", "range"):
+            data["min"], data["max"], step = self.range(row)
+            if mel_type == "range" and step != 1:
+                data["step"] = step
         elif row.get("parameters") and mel_type != "nps":
             self.not_kept(row, ("parameters",))
         for key in ("min", "max"):
             if row.get(f"mel_{key}"):
                 data[key] = bound(row.get(f"mel_{key}"))
         self.appearance(row, ("multiline",) if mel_type == "text" else ())
-        self.not_kept(row)
-        values = frozenset(str(c["value"]) for c in self.choices.get(listname, []))
-        self.place(row, ordered(data, KEY_ORDER), Target(name, mel_type, values or None))
+        self.not_kept(row, tuple(c for c, kinds in ONLY_FOR.items() if kind not in kinds))
+        return ordered(data, KEY_ORDER)
 
 
 def convert_xlsform(

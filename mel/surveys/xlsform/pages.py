@@ -3,7 +3,8 @@
 Rows are nested into groups; each top-level group becomes a page, and so does each run of
 questions between groups. Nested groups are flattened into their page, ODK's matrix pattern
 becomes one likert question, and a page is split where a question's `relevant` refers to a
-question on the same page. Repeats are listed as not converted.
+question on the same page. A repeat becomes a `repeat` question (nested repeats and
+loops are listed).
 """
 
 from __future__ import annotations
@@ -12,9 +13,11 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import Any
 
+import yaml
 from pydantic import ValidationError
 
 from mel.surveys.schema import Question
+from mel.surveys.xlsform.logic import piped, references
 from mel.surveys.xlsform.mapping import Target, condition_questions
 from mel.surveys.xlsform.sheets import Row
 
@@ -26,10 +29,17 @@ KEY_ORDER = (
     "required",
     "relevant",
     "constraint",
+    "calculation",
+    "choice_filter",
+    "questions",
+    "repeat_count",
+    "max_rows",
+    "row_label",
     "choices",
     "statements",
     "min",
     "max",
+    "step",
     "multiline",
     "other",
     "sensitive",
@@ -96,11 +106,25 @@ def unique(base: str, used: set[str]) -> str:
     return name
 
 
-def both(first: dict | None, second: dict | None) -> dict | None:
-    """Combine two conditions with `all` (either may be missing)."""
+def both(first: dict | str | None, second: dict | str | None) -> dict | str | None:
+    """Combine two conditions with `all` (either may be missing, or expression text)."""
+    if isinstance(first, str) or isinstance(second, str):
+        if first and second:
+            return f"({_text(first)}) and ({_text(second)})"
+        return first or second
     if first and second:
         return {"all": [*first.get("all", [first]), second]}
     return first or second
+
+
+def _text(rule: dict | str) -> str:
+    """Write a condition (dict as in YAML) as expression text."""
+    if isinstance(rule, str):
+        return rule
+    from mel.surveys.conditions import Condition
+    from mel.surveys.xlsform.export import xpath
+
+    return xpath(Condition.model_validate(rule))
 
 
 def ordered(data: dict, order: tuple[str, ...]) -> dict:
@@ -158,6 +182,14 @@ class PageLayout(ABC):
     def question(self, row: Row, inherited: dict | None) -> None:
         """Convert one question row and place it on the current page."""
 
+    @abstractmethod
+    def question_data(self, row: Row, inherited: dict | str | None) -> dict | None:
+        """Convert one question row into a question (None, listed, if it cannot be)."""
+
+    @abstractmethod
+    def expression(self, row: Row, column: str, **how: bool) -> str | None:
+        """Convert an expression cell to mel expression text, or list it and return None."""
+
     def top(self, items: list[Row | Group]) -> None:
         """Make a page of each top-level group, and of each run of questions between them."""
         for item in items:
@@ -211,7 +243,7 @@ class PageLayout(ABC):
             item = items[index]
             run = _matrix_run(items, index) if matrix else []
             if isinstance(item, Group) and item.repeat:
-                self.repeat(item)
+                self.repeat(item, inherited or {})
             elif isinstance(item, Group):
                 label = self.text(item.row, "label")
                 if label:
@@ -230,15 +262,73 @@ class PageLayout(ABC):
                 self.question(item, inherited)
             index += 1
 
-    def repeat(self, group: Group) -> None:
-        """List a repeat and every row inside it (mel has no repeats)."""
-        name = group.row.get("name")
-        self.note(
-            group.row.where,
-            f"{group.row.kind()[0]} {name!r} not converted: mel has no repeats or loops",
-        )
-        for row in _rows(group.children):
-            self.skip(row, f"inside repeat {name!r}")
+    def repeat(self, group: Group, inherited: dict | str | None = None) -> None:
+        """Convert a repeat into a `repeat` question on the current page (a page of its own
+        at the top level); what a row cannot hold (nested repeats, groups' own columns) is
+        listed."""
+        row, kind = group.row, group.row.kind()[0]
+        if kind == "begin loop":
+            self.note(row.where, f"loop {row.get('name')!r} not converted: mel has no loops")
+            for inner in _rows(group.children):
+                self.skip(inner, f"inside loop {row.get('name')!r}")
+            return
+        if inherited is None and (not self.pages or self.pages[-1].grouped):
+            self.open_page(self.loose_name(), None, None, False)
+        name = self.name(row, self.names)
+        before = set(self.known)
+        questions = [q for q in self.row_questions(group.children, name) if q]
+        count = row.get("repeat_count")
+        most, legend = row.get("mel_max_rows"), row.get("mel_row_label")
+        data: dict[str, Any] = {
+            "name": name,
+            "type": "repeat",
+            "label": self.label(row, row.get("name")),
+            "hint": self.text(row, "hint"),
+            "relevant": both(inherited, self.condition(row)),
+            "questions": questions,
+            "repeat_count": int(count) if count.isdigit() else self.expression(row, "repeat_count"),
+            "max_rows": int(most) if most.isdigit() else None,
+            "row_label": yaml.safe_load(legend) if legend else None,
+        }
+        self.not_kept(row, ("required", "constraint", "parameters", "calculation", "choice_filter"))
+        self.appearance(row, ())
+        for original in set(self.known) - before:  # a row's answers are not the form's
+            self.lost[original] = f"is inside repeat {name!r}"
+            del self.known[original]
+        if not questions:
+            return self.skip(row, "no question in it could be converted")
+        self.place(row, ordered(data, KEY_ORDER), Target(name, "repeat"))
+
+    def row_questions(self, items: list[Row | Group], repeat: str) -> list[dict | None]:
+        """Convert the rows of a repeat; nested groups are flattened, nested repeats listed."""
+        found: list[dict | None] = []
+        for item in items:
+            if isinstance(item, Group) and item.repeat:
+                self.note(
+                    item.row.where,
+                    f"repeat {item.row.get('name')!r} inside repeat {repeat!r} not converted: "
+                    "mel has no nested repeats",
+                )
+                for inner in _rows(item.children):
+                    self.skip(inner, f"inside nested repeat {item.row.get('name')!r}")
+            elif isinstance(item, Group):
+                self.note(
+                    item.row.where,
+                    f"group {item.row.get('name')!r} is flattened into repeat {repeat!r}",
+                )
+                self.group_columns(item.row)
+                found.extend(self.row_questions(item.children, repeat))
+            elif item.kind()[0] in ("calculate",) or "list-nolabel" in item.appearance():
+                self.skip(item, f"a row of repeat {repeat!r} cannot hold it")
+            else:
+                data = self.question_data(item, None)
+                problem = question_problems(data) if data else None
+                if problem:
+                    self.skip(item, problem)
+                elif data:
+                    found.append(data)
+                    self.known[item.get("name")] = Target(data["name"], data["type"])
+        return found
 
     def likert(self, run: list[Row], group: Group, inherited: dict | None) -> None:
         """Convert ODK's matrix pattern (label / list-nolabel rows) into one likert question."""
@@ -291,7 +381,10 @@ class PageLayout(ABC):
         if problem:
             return self.skip(row, problem)
         page = self.pages[-1]
-        same = condition_questions(data.get("relevant")) & {q["name"] for q in page.questions}
+        rule = data.get("relevant")
+        used = condition_questions(rule) if isinstance(rule, dict) else references(rule)
+        used |= piped([data.get("label"), data.get("hint")]) | references(data.get("repeat_count"))
+        same = used & {q["name"] for q in page.questions}
         if same:
             if page.grouped:
                 self.note(
