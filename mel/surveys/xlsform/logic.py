@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 
 from mel.surveys.expr import ChoiceFilter, Expression, ExpressionError
+from mel.surveys.expr.parser import Call, Literal, walk
 from mel.surveys.piping import PIPE
 from mel.surveys.xlsform.expressions import Unconvertible
 from mel.surveys.xlsform.mapping import Target
@@ -28,9 +29,17 @@ def to_expression(text: str, lookup: Callable[[str], Target], *, attributes: boo
     """Return `text` as mel expression text; raise Unconvertible if mel cannot read it."""
     renamed = rename(text.strip(), lookup)
     try:
-        (ChoiceFilter if attributes else Expression)(renamed)
+        parsed = (ChoiceFilter if attributes else Expression)(renamed)
     except ExpressionError as exc:
         raise Unconvertible(f"outside mel's expressions: {exc}") from None
+    for node in walk(parsed.tree):  # ODK refuses the form; mel would refuse every answer
+        if isinstance(node, Call) and node.name == "regex" and len(node.args) == 2:
+            pattern = node.args[1]
+            if isinstance(pattern, Literal) and isinstance(pattern.value, str):
+                try:
+                    re.compile(pattern.value)
+                except re.error as exc:
+                    raise Unconvertible(f"the regex does not compile ({exc})") from None
     return renamed
 
 

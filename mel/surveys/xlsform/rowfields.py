@@ -11,7 +11,8 @@ from abc import abstractmethod
 
 from mel.surveys.xlsform.columns import IN_CELLS, status
 from mel.surveys.xlsform.expressions import Unconvertible, number
-from mel.surveys.xlsform.mapping import to_constraint
+from mel.surveys.xlsform.logic import to_expression
+from mel.surveys.xlsform.mapping import Target, to_constraint
 from mel.surveys.xlsform.pages import ordered
 from mel.surveys.xlsform.sheets import Row
 
@@ -38,6 +39,10 @@ class RowFields:
     @abstractmethod
     def text(self, row: Row | None, column: str) -> dict | None:
         """Return the {nl, en} text of a column."""
+
+    @abstractmethod
+    def lookup(self, original: str) -> Target:
+        """Find an earlier converted question by its XLSForm name."""
 
     @abstractmethod
     def expression(self, row: Row, column: str, **how: bool) -> str | None:
@@ -76,10 +81,13 @@ class RowFields:
             return True
         if value.lower() in ("", "no", "false", "false()", "0"):
             return False
-        rule = self.expression(row, "required")
-        if rule is None:
-            self.note(row.where, "the question is optional")
-        return rule or False
+        try:
+            return to_expression(value, self.lookup)
+        except Unconvertible as exc:
+            self.note(
+                row.where, f"required {value!r} not converted ({exc}); the question is optional"
+            )
+            return False
 
     def not_kept(self, row: Row, columns: tuple[str, ...] = ()) -> None:
         """List the filled columns of a converted row that mel has no place for.
