@@ -221,10 +221,24 @@ class _Builder(RowFields, PageLayout):
                 continue
             self.choice_values[listname].add(value)
             number = row.get("mel_integer").lower() in ("yes", "true", "1")
+            entry: dict[str, Any] = {"value": value, "label": self.label(row, value)}
             if number and re.fullmatch(r"-?\d+", value):
-                entries.append({"value": int(value), "label": self.label(row, value)})
-            else:
-                entries.append({"value": value, "label": self.label(row, value)})
+                entry["value"] = int(value)
+            if attributes := self.attributes(row):
+                entry["attributes"] = attributes
+            entries.append(entry)
+
+    def attributes(self, row: Row) -> dict[str, str]:
+        """Return a choice's other columns: attributes its list's choice_filter can read."""
+        found = {}
+        for column, value in row.cells.items():
+            if column in ("list_name", "name", "mel_integer"):
+                continue
+            name = mel_name(column)
+            if name != column:
+                self.note(row.where, f"choice attribute {column!r} written as {name!r}")
+            found[name] = value
+        return found
 
     def text(self, row: Row | None, column: str) -> dict | None:
         """Return the {nl, en} text of a column (English standing in for missing Dutch)."""
