@@ -173,3 +173,42 @@ pages:
     again = tmp_path / "again.yaml"
     again.write_text(result.to_yaml(), encoding="utf-8")
     assert load_instrument(again).model_dump() == original.model_dump()
+
+
+def test_a_repeat_in_a_group_reads_its_own_row_and_splits_the_page(tmp_path: Path) -> None:
+    survey = [
+        HEAD,
+        row("begin group", "g", "G"),
+        row("text", "naam", "Naam"),
+        row("select_one jn", "ok", "Ok?"),  # 4: its choice label pipes ${naam}
+        row("integer", "n", "Aantal"),
+        row("begin repeat", "r", "Rij van ${naam}", repeat_count="${n}"),  # 6
+        row("text", "x", "X"),
+        row("integer", "y", "Y", constraint=". < ${n}", required="${x} != ''"),
+        row("end repeat"),
+        row("end group"),
+        row("text", "na", "Na ${x}"),  # 11
+    ]
+    sheets = {"survey": survey, "choices": CHOICES, "settings": SETTINGS}
+    result = convert_xlsform(write(tmp_path / "f.xlsx", sheets), programme="katapult")
+    split = "its piped text or repeat count refers to {} on the same page"
+    assert notes(result) == [
+        (
+            "survey row 4",
+            f"page 'g' split before 'ok': {split.format('naam')} "
+            "(mel conditions refer to earlier pages)",
+        ),
+        (
+            "survey row 6",
+            f"page 'g_2' split before 'r': {split.format('n')} "
+            "(mel conditions refer to earlier pages)",
+        ),
+        ("survey row 11", "label: ${x} not piped (${x} is inside repeat 'r'); shown as 'x'"),
+    ]
+    assert result.valid
+    path = tmp_path / "f.yaml"
+    path.write_text(result.to_yaml(), encoding="utf-8")
+    repeat = load_instrument(path).question("r")
+    assert repeat.questions is not None
+    assert str(repeat.questions[1].required) == "${x} != ''"
+    assert [p["name"] for p in result.definition["pages"]] == ["g", "g_2", "g_3", "page_4"]

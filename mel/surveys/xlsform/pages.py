@@ -167,8 +167,8 @@ class PageLayout(ABC):
         """Convert a row's `relevant`, or list it and return None."""
 
     @abstractmethod
-    def required(self, row: Row) -> bool:
-        """Read a row's `required`."""
+    def required(self, row: Row) -> bool | str:
+        """Read a row's `required` (True, False or expression text)."""
 
     @abstractmethod
     def not_kept(self, row: Row, columns: tuple[str, ...] = ()) -> None:
@@ -340,7 +340,14 @@ class PageLayout(ABC):
                 self.skip(row, f"choice list {listname!r} is not on the choices sheet")
             return
         name = self.name(header or group.row, self.names)
-        required = [self.required(row) for row in statements]
+        rules = [self.required(row) for row in statements]
+        if any(isinstance(rule, str) for rule in rules):
+            self.note(
+                run[0].where,
+                f"required as an expression on the statements of {name!r} not converted "
+                "(a likert question is required or not)",
+            )
+        required = [rule is True for rule in rules]
         if any(required) and not all(required):
             self.note(
                 run[0].where,
@@ -383,19 +390,24 @@ class PageLayout(ABC):
         page = self.pages[-1]
         rule = data.get("relevant")
         used = condition_questions(rule) if isinstance(rule, dict) else references(rule)
-        used |= piped([data.get("label"), data.get("hint")]) | references(data.get("repeat_count"))
+        texts = [data.get("label"), data.get("hint")]
+        texts += [c["label"] for c in self.choices.get(data.get("choices") or "", [])]
+        used |= piped(texts) | references(data.get("repeat_count"))
         same = used & {q["name"] for q in page.questions}
+        on_page = condition_questions(rule) if isinstance(rule, dict) else references(rule)
+        what = "relevant" if on_page & same else "piped text or repeat count"
         if same:
             if page.grouped:
                 self.note(
                     row.where,
                     f"page {page.name!r} split before {data['name']!r}: its "
-                    f"relevant refers to {', '.join(sorted(same))} on the same "
+                    f"{what} refers to {', '.join(sorted(same))} on the same "
                     "page (mel conditions refer to earlier pages)",
                 )
             base = page.base or page.name
             name = self.fresh(base) if page.grouped else self.loose_name()
-            self.open_page(name, page.title, page.relevant, page.grouped)
+            title = dict(page.title) if page.title else None  # no YAML anchors
+            self.open_page(name, title, page.relevant, page.grouped)
             self.pages[-1].base = base
         self.pages[-1].questions.append(data)
         if target and data["type"] != "note":
