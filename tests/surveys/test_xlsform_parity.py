@@ -212,3 +212,17 @@ def test_a_repeat_in_a_group_reads_its_own_row_and_splits_the_page(tmp_path: Pat
     assert repeat.questions is not None
     assert str(repeat.questions[1].required) == "${x} != ''"
     assert [p["name"] for p in result.definition["pages"]] == ["g", "g_2", "g_3", "page_4"]
+
+
+def test_pyxform_accepts_the_exported_features(tmp_path: Path, converted: XlsformResult) -> None:
+    pyxform = pytest.importorskip("pyxform.xls2xform")
+    path = tmp_path / "features.yaml"
+    path.write_text(converted.to_yaml(), encoding="utf-8")
+    export_xlsform(load_instrument(path), tmp_path / "features.xlsx")
+    xform = pyxform.convert(xlsform=str(tmp_path / "features.xlsx"), validate=False).xform
+    assert (
+        '<repeat nodeset="/data/page_3/partners" jr:count=" /data/gegevens/aantal_partners ">'
+        in xform
+    )
+    assert 'calculate=" /data/gegevens/werknemers  div 10"' in xform
+    assert "item[provincie =  /data/gegevens/provincie ]" in xform  # the choice filter
