@@ -1,12 +1,13 @@
 """Convert an XLSForm (ODK, KoboToolbox, SurveyCTO; .xlsx or .xls) into a mel definition.
 
-What mel cannot express (repeats, calculations, media, expressions outside the subset in
-`expressions`) is listed in `XlsformResult.unconverted`, by sheet and row, never dropped
-silently; `XlsformResult.valid` says whether the definition passes mel's own checks. See
+What mel cannot express (nested repeats, media, expressions outside mel's XPath subset, …)
+is listed in `XlsformResult.unconverted`, by sheet and row, never dropped silently;
+`XlsformResult.valid` says whether the definition passes mel's own checks. See
 https://xlsform.org for the format. The work is split over `reader` and `sheets` (the
-workbook; `columns` is the table of what is converted), `pages` (groups, pages and likert
-questions), `rowfields` (required, constraint, parameters, appearance), `expressions` and
-`mapping` (relevant and constraint), and `melcolumns` (what `export` adds for mel).
+workbook; `columns` is the table of what is converted), `pages` (groups, pages, repeats and
+likert questions), `rowfields` (required, constraint, parameters, appearance),
+`expressions` and `mapping` (relevant and constraint as mel's structured rules), `logic`
+(expressions kept as mel expression text, piping) and `melcolumns` (what `export` adds).
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """The fields of one XLSForm row that become parts of a mel question.
 
-`required`, `constraint` and a range's `parameters` are converted; appearances and
-columns mel has no feature for are listed (see `columns`), so nothing changes silently.
+`required` (a flag or an expression), `constraint` (mel's limits, else an expression) and
+a range's `parameters` are converted; appearances and columns mel has no feature for are
+listed (see `columns`), so nothing changes silently.
 """
 
 from __future__ import annotations
