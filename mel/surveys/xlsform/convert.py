@@ -4,16 +4,16 @@ What mel cannot express (nested repeats, media, expressions outside mel's XPath 
 is listed in `XlsformResult.unconverted`, by sheet and row, never dropped silently;
 `XlsformResult.valid` says whether the definition passes mel's own checks. See
 https://xlsform.org for the format. The work is split over `reader` and `sheets` (the
-workbook; `columns` is the table of what is converted), `pages` (groups, pages, repeats and
-likert questions), `rowfields` (required, constraint, parameters, appearance),
-`expressions` and `mapping` (relevant and constraint as mel's structured rules), `logic`
-(expressions kept as mel expression text, piping) and `melcolumns` (what `export` adds).
+workbook; `columns` is the table of what is converted), `texts` (labels, piping, the
+choices sheet), `names`, `pages` (groups, pages, likert questions), `repeats`,
+`rowfields` (required, constraint, parameters, appearance), `expressions` and `mapping`
+(relevant and constraint as mel's structured rules), `logic` (expressions kept as mel
+expression text) and `melcolumns` (what `export` adds).
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,22 +23,24 @@ from pydantic import ValidationError
 
 from mel.surveys.checks import RESERVED_NAMES, check_instrument
 from mel.surveys.schema import InstrumentDefinition
-from mel.surveys.xlsform.columns import OTHER_SHEETS, status
+from mel.surveys.xlsform.columns import OTHER_SHEETS
 from mel.surveys.xlsform.expressions import Unconvertible
-from mel.surveys.xlsform.logic import REF, to_expression
+from mel.surveys.xlsform.logic import to_expression
 from mel.surveys.xlsform.mapping import Target, to_condition
 from mel.surveys.xlsform.melcolumns import YES_NO_LIST, bound, mel_settings
+from mel.surveys.xlsform.names import mel_name, slug
 from mel.surveys.xlsform.pages import (
     KEY_ORDER,
     Page,
-    PageLayout,
     both,
     ordered,
     tree,
     unique,
 )
+from mel.surveys.xlsform.repeats import RepeatLayout
 from mel.surveys.xlsform.rowfields import RowFields
 from mel.surveys.xlsform.sheets import Row, Workbook
+from mel.surveys.xlsform.texts import Texts
 from mel.surveys.yamlfile import FileProblems, Problem, format_location
 
 TYPES = {
@@ -89,21 +91,7 @@ class XlsformResult:
         )
 
 
-def mel_name(original: str) -> str:
-    """Make an XLSForm name fit mel's rule (lower-case letters, digits, _; a letter first)."""
-    ascii_name = unicodedata.normalize("NFKD", original).encode("ascii", "ignore").decode()
-    name = re.sub(r"[^a-z0-9_]+|__+", "_", ascii_name.strip().lower()).strip("_")
-    name = name if re.match(r"^[a-z]", name) else f"q_{name}".rstrip("_")
-    return f"q_{name}" if name in RESERVED_NAMES else name
-
-
-def slug(text: str, prefix: str) -> str:
-    """Make a code that fits mel's rule for instrument and programme codes."""
-    code = re.sub(r"[^a-z0-9]+", "-", mel_name(text).replace("_", "-")).strip("-")
-    return code if re.match(r"^[a-z]", code) else f"{prefix}-{code}".rstrip("-")
-
-
-class _Builder(RowFields, PageLayout):
+class _Builder(Texts, RowFields, RepeatLayout):
     """Turns the rows of one workbook into a mel definition, noting what is lost."""
 
     def __init__(self, book: Workbook) -> None:
@@ -205,78 +193,6 @@ class _Builder(RowFields, PageLayout):
         for location, message in check_instrument(survey):
             self.valid = False
             self.note(format_location(location), f"still invalid: {message}")
-
-    def read_choices(self, rows: list[Row]) -> None:
-        """Collect the choice lists, values kept as strings."""
-        for row in rows:
-            listname, value = row.get("list_name"), row.get("name")
-            if not listname or not value:
-                self.note(row.where, "choice without list_name or name; skipped")
-                continue
-            entries = self.choices.setdefault(listname, [])
-            for column in (*row.cells, *row.texts):
-                if why := status("choices", column):
-                    self.note(row.where, f"column {column!r} not converted: mel has no {why}")
-            if value in self.choice_values.setdefault(listname, set()):
-                self.note(row.where, f"duplicate value {value!r} in list {listname!r}; skipped")
-                continue
-            self.choice_values[listname].add(value)
-            number = row.get("mel_integer").lower() in ("yes", "true", "1")
-            entry: dict[str, Any] = {"value": value, "label": self.label(row, value)}
-            if number and re.fullmatch(r"-?\d+", value):
-                entry["value"] = int(value)
-            if attributes := self.attributes(row):
-                entry["attributes"] = attributes
-            entries.append(entry)
-
-    def attributes(self, row: Row) -> dict[str, str]:
-        """Return a choice's other columns: attributes its list's choice_filter can read."""
-        found = {}
-        for column, value in row.cells.items():
-            if column in ("list_name", "name", "mel_integer"):
-                continue
-            name = mel_name(column)
-            if name != column:
-                self.note(row.where, f"choice attribute {column!r} written as {name!r}")
-            found[name] = value
-        return found
-
-    def text(self, row: Row | None, column: str) -> dict | None:
-        """Return the {nl, en} text of a column (English standing in for missing Dutch)."""
-        texts = row.texts.get(column, {}) if row else {}
-        nl, en = texts.get("nl"), texts.get("en")
-        if not nl and not en:
-            return None
-        if row is not None and "${" in f"{nl} {en}":
-            nl, en = (self.pipe(row, column, t) if t else t for t in (nl, en))
-        if not nl and row and (row.sheet, column) in self.nl_columns:
-            self.note(row.where, f"{column}: no Dutch (nl) text; the English text is used")
-        return {"nl": nl or en, "en": en} if en else {"nl": nl}
-
-    def pipe(self, row: Row, column: str, text: str) -> str:
-        """Rename the questions piped into a text; one that is not earlier is listed."""
-
-        def one(match: re.Match) -> str:
-            original = match.group(1)
-            if row.sheet == "choices":  # read before the questions: their names as mel writes
-                return f"${{{mel_name(original)}}}" if original else match.group()
-            try:
-                return f"${{{self.lookup(original).name}}}"
-            except Unconvertible as exc:
-                self.note(
-                    row.where,
-                    f"{column}: ${{{original}}} not piped ({exc}); shown as {original!r}",
-                )
-                return original
-
-        return REF.sub(one, text)
-
-    def label(self, row: Row, name: str) -> dict:
-        """Return a row's label, or its name (listed) when it has none."""
-        label = self.text(row, "label")
-        if label is None:
-            self.note(row.where, f"no label; {name!r} is used as label")
-        return label or {"nl": name}
 
     def name(self, row: Row, used: set[str], default: str = "page") -> str:
         """Give a row a mel name, unique in `used`; list it if it had to change."""

@@ -13,7 +13,6 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from mel.surveys.schema import Question
@@ -89,10 +88,10 @@ def tree(rows: list[Row], note: Any) -> list[Row | Group]:
     return top
 
 
-def _rows(items: list[Row | Group]) -> list[Row]:
+def rows_in(items: list[Row | Group]) -> list[Row]:
     """Return every row inside `items`, group rows included, in sheet order."""
     return [
-        r for i in items for r in ([i.row, *_rows(i.children)] if isinstance(i, Group) else [i])
+        r for i in items for r in ([i.row, *rows_in(i.children)] if isinstance(i, Group) else [i])
     ]
 
 
@@ -262,73 +261,9 @@ class PageLayout(ABC):
                 self.question(item, inherited)
             index += 1
 
+    @abstractmethod
     def repeat(self, group: Group, inherited: dict | str | None = None) -> None:
-        """Convert a repeat into a `repeat` question on the current page (a page of its own
-        at the top level); what a row cannot hold (nested repeats, groups' own columns) is
-        listed."""
-        row, kind = group.row, group.row.kind()[0]
-        if kind == "begin loop":
-            self.note(row.where, f"loop {row.get('name')!r} not converted: mel has no loops")
-            for inner in _rows(group.children):
-                self.skip(inner, f"inside loop {row.get('name')!r}")
-            return
-        if inherited is None and (not self.pages or self.pages[-1].grouped):
-            self.open_page(self.loose_name(), None, None, False)
-        name = self.name(row, self.names)
-        before = set(self.known)
-        questions = [q for q in self.row_questions(group.children, name) if q]
-        count = row.get("repeat_count")
-        most, legend = row.get("mel_max_rows"), row.get("mel_row_label")
-        data: dict[str, Any] = {
-            "name": name,
-            "type": "repeat",
-            "label": self.label(row, row.get("name")),
-            "hint": self.text(row, "hint"),
-            "relevant": both(inherited, self.condition(row)),
-            "questions": questions,
-            "repeat_count": int(count) if count.isdigit() else self.expression(row, "repeat_count"),
-            "max_rows": int(most) if most.isdigit() else None,
-            "row_label": yaml.safe_load(legend) if legend else None,
-        }
-        self.not_kept(row, ("required", "constraint", "parameters", "calculation", "choice_filter"))
-        self.appearance(row, ())
-        for original in set(self.known) - before:  # a row's answers are not the form's
-            self.lost[original] = f"is inside repeat {name!r}"
-            del self.known[original]
-        if not questions:
-            return self.skip(row, "no question in it could be converted")
-        self.place(row, ordered(data, KEY_ORDER), Target(name, "repeat"))
-
-    def row_questions(self, items: list[Row | Group], repeat: str) -> list[dict | None]:
-        """Convert the rows of a repeat; nested groups are flattened, nested repeats listed."""
-        found: list[dict | None] = []
-        for item in items:
-            if isinstance(item, Group) and item.repeat:
-                self.note(
-                    item.row.where,
-                    f"repeat {item.row.get('name')!r} inside repeat {repeat!r} not converted: "
-                    "mel has no nested repeats",
-                )
-                for inner in _rows(item.children):
-                    self.skip(inner, f"inside nested repeat {item.row.get('name')!r}")
-            elif isinstance(item, Group):
-                self.note(
-                    item.row.where,
-                    f"group {item.row.get('name')!r} is flattened into repeat {repeat!r}",
-                )
-                self.group_columns(item.row)
-                found.extend(self.row_questions(item.children, repeat))
-            elif item.kind()[0] in ("calculate",) or "list-nolabel" in item.appearance():
-                self.skip(item, f"a row of repeat {repeat!r} cannot hold it")
-            else:
-                data = self.question_data(item, None)
-                problem = question_problems(data) if data else None
-                if problem:
-                    self.skip(item, problem)
-                elif data:
-                    found.append(data)
-                    self.known[item.get("name")] = Target(data["name"], data["type"])
-        return found
+        """Convert a repeat into a `repeat` question (see `repeats`)."""
 
     def likert(self, run: list[Row], group: Group, inherited: dict | None) -> None:
         """Convert ODK's matrix pattern (label / list-nolabel rows) into one likert question."""
