@@ -240,7 +240,7 @@ EXPECTED_IMPACT = {
             "questions": [
                 {
                     "name": "cijfer",
-                    "type": "rating",
+                    "type": "range",
                     "label": {
                         "nl": "Welk cijfer geeft u de werkplaats?",
                         "en": "Which mark do you give the workshop?",
@@ -310,6 +310,12 @@ EXPECTED_IMPACT = {
                     "multiline": True,
                 },
                 {
+                    "name": "score",
+                    "type": "calculate",
+                    "label": {"nl": "score"},
+                    "calculation": "${cijfer} * 10",
+                },
+                {
                     "name": "bedankt",
                     "type": "note",
                     "label": {
@@ -351,11 +357,6 @@ def test_impact_monitor_converts_and_loads(tmp_path: Path) -> None:
     assert result.definition == EXPECTED_IMPACT
     assert problems(result) == [
         ("survey row 2", "start 'start' not converted: type 'start' has no mel equivalent"),
-        (
-            "survey row 15",
-            "calculate 'score' not converted: type 'calculate' has no mel "
-            "equivalent (calculation '${cijfer} * 10')",
-        ),
         ("settings", "instrument code 'DW_Impact_2025' written as 'dw-impact-2025'"),
     ]
     assert all(p.file == str(tmp_path / "form.xlsx") for p in result.unconverted)
@@ -368,6 +369,7 @@ def test_impact_monitor_converts_and_loads(tmp_path: Path) -> None:
         "stelling_kop__beter_beveiligd",
         "stelling_kop__weet_wat_te_doen",
         "toelichting",
+        "score",
     ]
 
 
@@ -470,45 +472,58 @@ def test_relevant_expressions(tmp_path: Path, expression: str, expected: dict) -
     result = with_relevant(tmp_path, expression)
     question = result.definition["pages"][-1]["questions"][0]
     assert question["relevant"] == expected
-    assert problems(result) == [
-        (
-            "survey row 7",
-            "calculate 'dubbel' not converted: type "
-            "'calculate' has no mel equivalent (calculation "
-            "'${leeftijd} * 2')",
-        )
-    ]
+    assert problems(result) == []
     assert loads(tmp_path, result).question("vraag").relevant is not None
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [
+        "${leeftijd} + 1 > 3",
+        "today() > ${leeftijd}",
+        "string-length(${naam}) > 3",
+        "${klant} = 'misschien'",
+        "${thema} = 'ai'",
+        "${naam} > 3",
+        "${leeftijd} = 'oud'",
+        "${dubbel} > 10",
+        "${klant}",
+        "count-selected(${thema}) > 1",
+    ],
+)
+def test_relevant_outside_mels_conditions_is_kept_as_an_expression(
+    tmp_path: Path, expression: str
+) -> None:
+    result = with_relevant(tmp_path, expression)
+    assert result.definition["pages"][-1]["questions"][0]["relevant"] == expression
+    assert problems(result) == []
+    assert str(loads(tmp_path, result).question("vraag").relevant) == expression
+
+
+OUTSIDE = "outside mel's expressions: "
 
 
 @pytest.mark.parametrize(
     ("expression", "reason"),
     [
-        ("${leeftijd} + 1 > 3", "arithmetic ('+') is not supported"),
-        (
-            "today() > ${leeftijd}",
-            "today() > ${leeftijd}: only ${question} compared with a value is supported",
-        ),
-        (
-            "string-length(${naam}) > 3",
-            "string-length(${naam}) > 3: only ${question} compared with a value is supported",
-        ),
-        ("${klant} = 'misschien'", "'misschien' is not a choice of ${klant}"),
-        ("${thema} = 'ai'", "'=' on select_multiple ${thema} (use selected())"),
-        ("${naam} > 3", "'>' needs a numeric question, ${naam} is text"),
-        ("${leeftijd} = 'oud'", "'oud' is not a number"),
         ("${onbekend} = 'x'", "${onbekend} is no earlier question"),
         ("${vraag} = 'x'", "${vraag} is no earlier question"),
-        ("${dubbel} > 10", "${dubbel} was not converted"),
         ("${uitleg} = 'x'", "${uitleg} is a note"),
-        ("${klant} =", "the expression is incomplete"),
-        ("(${klant} = 'ja'", "the expression is incomplete"),
-        ("/data/klant = 'ja'", "unexpected '/'"),
-        ("${klant}", "${klant} is not a supported condition"),
+        ("${klant} =", OUTSIDE + "expected a value, found the end (column 11)"),
+        ("(${klant} = 'ja'", OUTSIDE + "expected a closing ), found the end (column 17)"),
         (
-            "count-selected(${thema}) > 1",
-            "count-selected(${thema}) > 1: only ${question} compared with a value is supported",
+            "/data/klant = 'ja'",
+            OUTSIDE + "paths are not supported: write a question as ${name} (column 1)",
         ),
+        (
+            "jr:choice-name(${klant}, '${klant}') = 'Ja'",
+            OUTSIDE + "unknown function jr:choice-name() (column 1)",
+        ),
+        (
+            "format-date(${leeftijd}, '%Y') = '2020'",
+            OUTSIDE + "unknown function format-date() (column 1)",
+        ),
+        ("once(${leeftijd}) > 1", OUTSIDE + "unknown function once() (column 1)"),
     ],
 )
 def test_relevant_that_cannot_be_converted_is_listed(
@@ -516,7 +531,7 @@ def test_relevant_that_cannot_be_converted_is_listed(
 ) -> None:
     result = with_relevant(tmp_path, expression)
     assert "relevant" not in result.definition["pages"][-1]["questions"][0]
-    assert problems(result)[1:] == [
+    assert problems(result) == [
         ("survey row 9", f"relevant {expression!r} not converted ({reason}); always shown")
     ]
     loads(tmp_path, result)
@@ -585,41 +600,53 @@ def test_constraint_expressions(tmp_path: Path, kind: str, expression: str, expe
     loads(tmp_path, result)
 
 
-NO_EQUIVALENT = (
-    "no mel equivalent (mel limits only the answer itself: its value, "
-    "string-length, regex or count-selected)"
-)
-
-
 @pytest.mark.parametrize(
-    ("kind", "expression", "kept", "reasons"),
+    ("kind", "expression"),
     [
-        ("integer", ". <= ${leeftijd}", None, [NO_EQUIVALENT]),
-        ("integer", ". >= 0 and . <= ${max}", {"min": 0}, [f". <= ${{max}}: {NO_EQUIVALENT}"]),
-        ("integer", ". >= 0 or . = 99", None, ["'or' is not supported in a constraint"]),
-        ("integer", ". * 2 < 10", None, ["arithmetic ('*') is not supported"]),
-        ("date", ". <= today()", None, [NO_EQUIVALENT]),
-        ("decimal", ". > 0", None, ["a strict '>' limit is only exact for whole numbers"]),
-        ("text", ". >= 5", None, ["a numeric limit needs a numeric question, not text"]),
-        ("integer", ". >= 1 and . >= 2", {"min": 1}, [". >= 2: repeats min"]),
-        (
-            "text",
-            "regex(., '[0-9')",
-            None,
-            ["the regex does not compile in Python (unterminated character set at position 0)"],
-        ),
-        ("integer", ". != 5", None, [NO_EQUIVALENT]),
+        ("integer", ". >= 0 or . = 99"),
+        ("integer", ". * 2 < 10"),
+        ("date", ". <= today()"),
+        ("decimal", ". > 0"),
+        ("text", ". >= 5"),
+        ("integer", ". >= 1 and . >= 2"),
+        ("integer", ". != 5"),
     ],
 )
-def test_constraint_that_cannot_be_converted_is_listed(
-    tmp_path: Path, kind: str, expression: str, kept: dict | None, reasons: list[str]
+def test_constraint_outside_mels_limits_is_kept_as_an_expression(
+    tmp_path: Path, kind: str, expression: str
 ) -> None:
     result = with_constraint(tmp_path, kind, expression)
     question = result.definition["pages"][0]["questions"][0]
-    expected = {**kept, "message": {"nl": "Ongeldig", "en": "Invalid"}} if kept else None
-    assert question.get("constraint") == expected
+    message = {"nl": "Ongeldig", "en": "Invalid"}
+    assert question["constraint"] == {"expression": expression, "message": message}
+    assert problems(result) == []
+    assert str(loads(tmp_path, result).question("antwoord").constraint.expression) == expression
+
+
+@pytest.mark.parametrize(
+    ("kind", "expression", "reason"),
+    [
+        ("integer", ". <= ${leeftijd}", "${leeftijd} is no earlier question"),
+        ("integer", ". >= 0 and . <= ${max}", "${max} is no earlier question"),
+        (
+            "text",
+            "regex(., '[0-9')",
+            "the regex does not compile (unterminated character set at position 0)",
+        ),
+        (
+            "integer",
+            ". >= pulldata('a', 'b', 'c', 1)",
+            OUTSIDE + "unknown function pulldata() (column 6)",
+        ),
+    ],
+)
+def test_constraint_that_cannot_be_converted_is_listed(
+    tmp_path: Path, kind: str, expression: str, reason: str
+) -> None:
+    result = with_constraint(tmp_path, kind, expression)
+    assert "constraint" not in result.definition["pages"][0]["questions"][0]
     assert problems(result) == [
-        ("survey row 2", f"constraint {expression!r} not converted: {reason}") for reason in reasons
+        ("survey row 2", f"constraint {expression!r} not converted ({reason})")
     ]
     loads(tmp_path, result)
 
@@ -674,11 +701,12 @@ def test_everything_mel_cannot_hold_is_listed_by_sheet_and_row(tmp_path: Path) -
             "survey row 6",
             "rank onderwerp 'volgorde' not converted: type 'rank onderwerp' has no mel equivalent",
         ),
-        ("survey row 7", "begin repeat 'kinderen' not converted: mel has no repeats or loops"),
-        ("survey row 8", "text 'kind_naam' not converted: inside repeat 'kinderen'"),
-        ("survey row 9", "begin group 'kind_extra' not converted: inside repeat 'kinderen'"),
-        ("survey row 10", "integer 'kind_leeftijd' not converted: inside repeat 'kinderen'"),
-        ("survey row 13", "required \"${foto} != ''\" not converted; the question is optional"),
+        ("survey row 9", "group 'kind_extra' is flattened into repeat 'kinderen'"),
+        (
+            "survey row 13",
+            "required \"${foto} != ''\" not converted (${foto} was not converted); "
+            "the question is optional",
+        ),
         ("survey row 13", "column 'default' ('3') not converted: mel has no default answers"),
         (
             "survey row 13",
@@ -690,14 +718,20 @@ def test_everything_mel_cannot_hold_is_listed_by_sheet_and_row(tmp_path: Path) -
             "select_one kleuren 'kleur' not converted: choice list 'kleuren' is "
             "not on the choices sheet",
         ),
-        ("survey row 15", "range step 2 not converted (mel ratings step by 1)"),
         ("survey row 15", "range runs from 10 down to 0; written as 0–10"),
         ("survey row 16", "column 'parameters' ('rows=3') not converted"),
         ("survey row 17", "row 'geen_type' not converted: it has no type"),
     ]
     survey = loads(tmp_path, result)
-    assert [q.name for q in survey.questions()] == ["jaren", "stappen", "vrij", "laatste"]
-    assert survey.question("stappen").bounds() == (0, 10)
+    assert [q.name for q in survey.questions()] == [
+        "kinderen",
+        "jaren",
+        "stappen",
+        "vrij",
+        "laatste",
+    ]
+    assert [q.name for q in survey.question("kinderen").questions] == ["kind_naam", "kind_leeftijd"]
+    assert survey.question("stappen").steps() == [0, 2, 4, 6, 8, 10]
     assert survey.choices["onderwerp"][-1].label.nl == "web"
 
 
@@ -1135,7 +1169,7 @@ def test_cli_writes_yaml_that_validates(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert load_instrument(out).instrument == "dw-impact-2025"
-    assert "survey row 15" in result.output
+    assert "survey row 2" in result.output
 
 
 @pytest.mark.parametrize(

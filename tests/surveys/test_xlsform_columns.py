@@ -146,9 +146,7 @@ def test_caption_is_the_label(tmp_path: Path) -> None:
     ("header", "column", "feature"),
     [
         ("required message", "required_message", "messages for required questions"),
-        ("bind::calculate", "calculation", "calculations"),
         ("readonly", "read_only", "read-only questions"),
-        ("choice_filter", "choice_filter", "cascading choices (choice_filter)"),
         ("default", "default", "default answers"),
         ("media::image", "image", "media (images, audio, video)"),
         ("guidance_hint", "guidance_hint", "guidance hints"),
@@ -162,6 +160,22 @@ def test_columns_mel_lacks_are_listed_by_row(
     assert notes(result) == [
         ("survey row 3", f"column {column!r} ('x') not converted: mel has no {feature}")
     ]
+
+
+@pytest.mark.parametrize(
+    ("header", "column"),
+    [
+        ("bind::calculate", "calculation"),
+        ("choice_filter", "choice_filter"),
+        ("repeat_count", "repeat_count"),
+    ],
+)
+def test_columns_for_other_types_are_listed_on_a_text_question(
+    tmp_path: Path, header: str, column: str
+) -> None:
+    survey = [["type", "name", "label", header], ["text", "a", "A"], ["text", "b", "B", "x"]]
+    result = convert(form(tmp_path / "f.xlsx", survey))
+    assert notes(result) == [("survey row 3", f"column {column!r} ('x') not converted")]
 
 
 def test_every_survey_column_is_converted_or_names_its_feature() -> None:
@@ -269,14 +283,8 @@ def test_language_columns_map_by_their_code(tmp_path: Path) -> None:
     ("cells", "expected"),
     [
         (
-            {"label": "Hallo ${naam}"},
-            "label shows ${naam}: piping earlier answers into texts is not converted; "
-            "the text is shown as written",
-        ),
-        (
             {"hint": "Sinds ${ start }?"},
-            "hint shows ${start}: piping earlier answers into texts is not converted; "
-            "the text is shown as written",
+            "hint: ${start} not piped (${start} is no earlier question); shown as 'start'",
         ),
         (
             {"type": "date", "appearance": "month-year"},

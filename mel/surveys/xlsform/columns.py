@@ -48,10 +48,14 @@ SURVEY = {
     "mel_sensitive": CONVERTED,
     "mel_min": CONVERTED,
     "mel_max": CONVERTED,
-    "calculation": "calculations",
+    "mel_expression": CONVERTED,
+    "mel_constraint": CONVERTED,
+    "mel_max_rows": CONVERTED,
+    "mel_row_label": CONVERTED,
+    "calculation": CONVERTED,
     "default": "default answers",
-    "choice_filter": "cascading choices (choice_filter)",
-    "repeat_count": "repeat groups",
+    "choice_filter": CONVERTED,
+    "repeat_count": CONVERTED,
     "read_only": "read-only questions",
     "trigger": "triggered calculations",
     "required_message": "messages for required questions",
@@ -78,6 +82,8 @@ CHOICES = {
     "video": MEDIA,
     "big-image": MEDIA,
 }
+# Any other column of the choices sheet (one word, no language) is an attribute of the
+# choice, which a question's choice_filter can read, as pyxform reads it.
 SETTINGS = {
     "form_title": CONVERTED,
     "form_id": CONVERTED,
@@ -109,7 +115,7 @@ SETTINGS = {
 # Features inside cells rather than whole columns, by the same rule: CONVERTED, or what
 # the note says (an engine that gains the feature switches its entry to CONVERTED).
 IN_CELLS = {
-    "piping": "piping earlier answers into texts",  # ${q} in a label, hint or message
+    "piping": CONVERTED,  # ${q} in a label, hint or choice label
     "month-year": "mel asks a full date (day, month, year)",  # date appearances
     "year": "mel asks a full date (day, month, year)",
     "search()": "choices from search() are not converted "
@@ -203,6 +209,8 @@ def resolve(sheet: str, header: str, double_colon: bool) -> tuple[str | None, st
         parts = [column, *parts[2:]]
     else:
         column = aliases.get(first, first)
+        if column not in columns and sheet == "choices" and len(parts) == 1:
+            return column, None
         if column not in columns and sheet == "survey" and re.match(r"sms_", column):
             return column, None
         if column not in columns:
@@ -217,4 +225,6 @@ def status(sheet: str, column: str) -> str:
     columns = SHEETS[sheet][0]
     if column.startswith("sms_"):
         return "SMS forms"
+    if sheet == "choices" and column not in columns:
+        return CONVERTED  # a choice attribute
     return columns.get(column, "an unknown column")

@@ -1,18 +1,19 @@
 """Convert an XLSForm (ODK, KoboToolbox, SurveyCTO; .xlsx or .xls) into a mel definition.
 
-What mel cannot express (repeats, calculations, media, expressions outside the subset in
-`expressions`) is listed in `XlsformResult.unconverted`, by sheet and row, never dropped
-silently; `XlsformResult.valid` says whether the definition passes mel's own checks. See
+What mel cannot express (nested repeats, media, expressions outside mel's XPath subset, …)
+is listed in `XlsformResult.unconverted`, by sheet and row, never dropped silently;
+`XlsformResult.valid` says whether the definition passes mel's own checks. See
 https://xlsform.org for the format. The work is split over `reader` and `sheets` (the
-workbook; `columns` is the table of what is converted), `pages` (groups, pages and likert
-questions), `rowfields` (required, constraint, parameters, appearance), `expressions` and
-`mapping` (relevant and constraint), and `melcolumns` (what `export` adds for mel).
+workbook; `columns` is the table of what is converted), `texts` (labels, piping, the
+choices sheet), `names`, `pages` (groups, pages, likert questions), `repeats`,
+`rowfields` (required, constraint, parameters, appearance), `expressions` and `mapping`
+(relevant and constraint as mel's structured rules), `logic` (expressions kept as mel
+expression text) and `melcolumns` (what `export` adds).
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,21 +23,24 @@ from pydantic import ValidationError
 
 from mel.surveys.checks import RESERVED_NAMES, check_instrument
 from mel.surveys.schema import InstrumentDefinition
-from mel.surveys.xlsform.columns import IN_CELLS, OTHER_SHEETS, status
+from mel.surveys.xlsform.columns import OTHER_SHEETS
 from mel.surveys.xlsform.expressions import Unconvertible
+from mel.surveys.xlsform.logic import to_expression
 from mel.surveys.xlsform.mapping import Target, to_condition
 from mel.surveys.xlsform.melcolumns import YES_NO_LIST, bound, mel_settings
+from mel.surveys.xlsform.names import mel_name, slug
 from mel.surveys.xlsform.pages import (
     KEY_ORDER,
     Page,
-    PageLayout,
     both,
     ordered,
     tree,
     unique,
 )
+from mel.surveys.xlsform.repeats import RepeatLayout
 from mel.surveys.xlsform.rowfields import RowFields
 from mel.surveys.xlsform.sheets import Row, Workbook
+from mel.surveys.xlsform.texts import Texts
 from mel.surveys.yamlfile import FileProblems, Problem, format_location
 
 TYPES = {
@@ -48,12 +52,24 @@ TYPES = {
     "text": "text",
     "string": "text",
     "date": "date",
+    "time": "time",
+    "datetime": "datetime",
+    "datetime-local": "datetime",
     "note": "note",
-    "range": "rating",
+    "range": "range",
+    "calculate": "calculate",
 }
 # What `mel surveys export-xlsform` writes in `mel_type` for mel types XLSForm lacks, by
 # the XLSForm type it writes in `type`.
-MEL_TYPES = {"select_one": ("yes_no",), "rating": ("nps",)}
+MEL_TYPES = {"select_one": ("yes_no",), "range": ("rating", "nps")}
+# Columns that apply only to some types: listed as not converted on any other row.
+ONLY_FOR = {
+    "calculation": ("calculate",),
+    "choice_filter": ("select_one", "select_multiple"),
+    "repeat_count": (),
+    "mel_max_rows": (),
+    "mel_row_label": (),
+}
 
 
 @dataclass
@@ -75,21 +91,7 @@ class XlsformResult:
         )
 
 
-def mel_name(original: str) -> str:
-    """Make an XLSForm name fit mel's rule (lower-case letters, digits, _; a letter first)."""
-    ascii_name = unicodedata.normalize("NFKD", original).encode("ascii", "ignore").decode()
-    name = re.sub(r"[^a-z0-9_]+|__+", "_", ascii_name.strip().lower()).strip("_")
-    name = name if re.match(r"^[a-z]", name) else f"q_{name}".rstrip("_")
-    return f"q_{name}" if name in RESERVED_NAMES else name
-
-
-def slug(text: str, prefix: str) -> str:
-    """Make a code that fits mel's rule for instrument and programme codes."""
-    code = re.sub(r"[^a-z0-9]+", "-", mel_name(text).replace("_", "-")).strip("-")
-    return code if re.match(r"^[a-z]", code) else f"{prefix}-{code}".rstrip("-")
-
-
-class _Builder(RowFields, PageLayout):
+class _Builder(Texts, RowFields, RepeatLayout):
     """Turns the rows of one workbook into a mel definition, noting what is lost."""
 
     def __init__(self, book: Workbook) -> None:
@@ -192,51 +194,6 @@ class _Builder(RowFields, PageLayout):
             self.valid = False
             self.note(format_location(location), f"still invalid: {message}")
 
-    def read_choices(self, rows: list[Row]) -> None:
-        """Collect the choice lists, values kept as strings."""
-        for row in rows:
-            listname, value = row.get("list_name"), row.get("name")
-            if not listname or not value:
-                self.note(row.where, "choice without list_name or name; skipped")
-                continue
-            entries = self.choices.setdefault(listname, [])
-            for column in (*row.cells, *row.texts):
-                if why := status("choices", column):
-                    self.note(row.where, f"column {column!r} not converted: mel has no {why}")
-            if value in self.choice_values.setdefault(listname, set()):
-                self.note(row.where, f"duplicate value {value!r} in list {listname!r}; skipped")
-                continue
-            self.choice_values[listname].add(value)
-            number = row.get("mel_integer").lower() in ("yes", "true", "1")
-            if number and re.fullmatch(r"-?\d+", value):
-                entries.append({"value": int(value), "label": self.label(row, value)})
-            else:
-                entries.append({"value": value, "label": self.label(row, value)})
-
-    def text(self, row: Row | None, column: str) -> dict | None:
-        """Return the {nl, en} text of a column (English standing in for missing Dutch)."""
-        texts = row.texts.get(column, {}) if row else {}
-        nl, en = texts.get("nl"), texts.get("en")
-        if not nl and not en:
-            return None
-        piped = sorted(set(re.findall(r"\$\{\s*([^}\s]*)\s*\}", f"{nl} {en}")))
-        if piped and row and IN_CELLS["piping"]:
-            self.note(
-                row.where,
-                f"{column} shows {', '.join(f'${{{p}}}' for p in piped)}: "
-                f"{IN_CELLS['piping']} is not converted; the text is shown as written",
-            )
-        if not nl and row and (row.sheet, column) in self.nl_columns:
-            self.note(row.where, f"{column}: no Dutch (nl) text; the English text is used")
-        return {"nl": nl or en, "en": en} if en else {"nl": nl}
-
-    def label(self, row: Row, name: str) -> dict:
-        """Return a row's label, or its name (listed) when it has none."""
-        label = self.text(row, "label")
-        if label is None:
-            self.note(row.where, f"no label; {name!r} is used as label")
-        return label or {"nl": name}
-
     def name(self, row: Row, used: set[str], default: str = "page") -> str:
         """Give a row a mel name, unique in `used`; list it if it had to change."""
         original = row.get("name")
@@ -268,60 +225,94 @@ class _Builder(RowFields, PageLayout):
             return self.known[original]
         raise Unconvertible(f"${{{original}}} {self.lost.get(original, 'is no earlier question')}")
 
-    def condition(self, row: Row | None) -> dict | None:
-        """Convert a row's `relevant`, or list it and return None."""
+    def condition(self, row: Row | None) -> dict | str | None:
+        """Convert a row's `relevant` (a mel condition, else mel expression text), or list it."""
         text = row.get("relevant") if row else ""
         if not text or row is None:
             return None
         try:
-            return to_condition(text, self.lookup)
+            if row.get("mel_expression").lower() not in ("yes", "true", "1"):
+                try:
+                    return to_condition(text, self.lookup)
+                except Unconvertible:
+                    pass
+            return to_expression(text, self.lookup)
         except Unconvertible as exc:
             self.note(row.where, f"relevant {text!r} not converted ({exc}); always shown")
             return None
 
-    def question(self, row: Row, inherited: dict | None) -> None:
+    def expression(self, row: Row, column: str, **how: bool) -> str | None:
+        """Convert an expression cell to mel expression text, or list it and return None."""
+        text = row.get(column)
+        if not text:
+            return None
+        try:
+            return to_expression(text, self.lookup, **how)
+        except Unconvertible as exc:
+            self.note(row.where, f"{column} {text!r} not converted ({exc})")
+            return None
+
+    def question(self, row: Row, inherited: dict | str | None) -> None:
         """Convert one question row and place it on the current page."""
+        data = self.question_data(row, inherited)
+        if data is not None:
+            listname = data.get("choices") or ""
+            values = frozenset(str(c["value"]) for c in self.choices.get(listname, []))
+            self.place(row, data, Target(data["name"], data["type"], values or None))
+
+    def question_data(self, row: Row, inherited: dict | str | None) -> dict | None:
+        """Convert one question row into a question (None, listed, if it cannot be)."""
         kind, listname, extra = row.kind()
         mel_type = TYPES.get(kind)
         if not kind:
             return self.skip(row, "it has no type")
         if mel_type is None or (extra and extra != "or_other"):
-            return self.skip(
-                row,
-                f"type {row.get('type')!r} has no mel equivalent"
-                + (f" (calculation {row.get('calculation')!r})" if row.get("calculation") else ""),
-            )
+            return self.skip(row, f"type {row.get('type')!r} has no mel equivalent")
         if not row.get("name"):
             return self.skip(row, "it has no name")
         if mel_type in ("select_one", "select_multiple") and listname not in self.choices:
             return self.skip(row, f"choice list {listname!r} is not on the choices sheet")
+        calculation = self.expression(row, "calculation") if mel_type == "calculate" else None
+        if mel_type == "calculate" and calculation is None:
+            return self.skip(row, "its calculation is missing or not converted")
         name = self.name(row, self.names)
         if row.get("mel_type") in MEL_TYPES.get(mel_type, ()):
-            mel_type, listname = row.get("mel_type"), ("" if mel_type != "rating" else listname)
+            mel_type, listname = row.get("mel_type"), ("" if mel_type != "range" else listname)
+        if mel_type == "calculate":  # shows nothing; XLSForm gives it no label
+            label = self.text(row, "label") or {"nl": name}
+        else:
+            label = self.label(row, row.get("name"))
         data: dict[str, Any] = {
             "name": name,
             "type": mel_type,
-            "label": self.label(row, row.get("name")),
+            "label": label,
             "hint": self.text(row, "hint"),
-            "required": mel_type != "note" and self.required(row),
+            "required": mel_type not in ("note", "calculate") and self.required(row),
             "relevant": both(inherited, self.condition(row)),
-            "constraint": self.constraint(row, mel_type),
+            "constraint": self.constraint(row, mel_type)
+            if mel_type not in ("note", "calculate")
+            else None,
+            "calculation": calculation,
+            "choice_filter": self.expression(row, "choice_filter", attributes=True)
+            if mel_type in ("select_one", "select_multiple")
+            else None,
             "choices": listname or None,
             "multiline": "multiline" in row.appearance(),
             "other": extra == "or_other",
             "sensitive": row.get("mel_sensitive").lower() in ("yes", "true", "1"),
         }
-        if mel_type == "rating":
-            data["min"], data["max"] = self.range(row)
+        if mel_type in ("rating", "range"):
+            data["min"], data["max"], step = self.range(row)
+            if mel_type == "range" and step != 1:
+                data["step"] = step
         elif row.get("parameters") and mel_type != "nps":
             self.not_kept(row, ("parameters",))
         for key in ("min", "max"):
             if row.get(f"mel_{key}"):
                 data[key] = bound(row.get(f"mel_{key}"))
         self.appearance(row, ("multiline",) if mel_type == "text" else ())
-        self.not_kept(row)
-        values = frozenset(str(c["value"]) for c in self.choices.get(listname, []))
-        self.place(row, ordered(data, KEY_ORDER), Target(name, mel_type, values or None))
+        self.not_kept(row, tuple(c for c, kinds in ONLY_FOR.items() if kind not in kinds))
+        return ordered(data, KEY_ORDER)
 
 
 def convert_xlsform(

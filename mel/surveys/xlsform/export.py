@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from mel.surveys.conditions import Condition
+from mel.surveys.expr import Expression
 from mel.surveys.schema import Constraint, InstrumentDefinition, Question
 from mel.surveys.xlsform.melcolumns import YES_NO_CHOICES, YES_NO_LIST, dump
 
@@ -28,6 +29,9 @@ SURVEY = [
     "constraint",
     "constraint_message::Nederlands (nl)",
     "constraint_message::English (en)",
+    "calculation",
+    "choice_filter",
+    "repeat_count",
     "appearance",
     "parameters",
     "mel_type",
@@ -35,6 +39,10 @@ SURVEY = [
     "mel_max",
     "mel_reverse",
     "mel_sensitive",
+    "mel_expression",
+    "mel_constraint",
+    "mel_max_rows",
+    "mel_row_label",
 ]
 XPATH_OPS = {"equals": "=", "not_equals": "!=", "gt": ">", "ge": ">=", "lt": "<", "le": "<="}
 
@@ -46,6 +54,11 @@ def _literal(value: Any) -> str:
     if isinstance(value, int | float):
         return f"{value:g}" if isinstance(value, float) else str(value)
     return f"'{value}'"
+
+
+def rule(condition: Condition | Expression | None) -> str:
+    """Write a `relevant` as XLSForm text: a condition in XPath, an expression as written."""
+    return condition.source if isinstance(condition, Expression) else xpath(condition)
 
 
 def xpath(condition: Condition | None) -> str:
@@ -70,7 +83,11 @@ def xpath(condition: Condition | None) -> str:
 
 
 def _constraint(constraint: Constraint | None) -> str:
-    """Write a mel constraint as an XLSForm `constraint` expression."""
+    """Write a mel constraint as an XLSForm `constraint` expression.
+
+    Its expression comes last, in brackets, and is also written in `mel_constraint` so that
+    the import can tell it from the limits.
+    """
     if constraint is None:
         return ""
     parts = []
@@ -87,6 +104,9 @@ def _constraint(constraint: Constraint | None) -> str:
             parts.append(template.format(f"{value:g}" if isinstance(value, float) else value))
     if constraint.regex is not None:
         parts.append(f"regex(., '{constraint.regex}')")
+    if constraint.expression is not None:
+        source = constraint.expression.source
+        parts.append(f"({source})" if parts else source)
     return " and ".join(parts)
 
 
@@ -97,46 +117,112 @@ def _texts(text: Any) -> list[str]:
 def _bound(value: Any) -> str:
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
+def _cells(**cells: Any) -> list[Any]:
+    """Return a survey row with the given cells (keys as in SURVEY, `_` for `::`)."""
+    return [cells.get(column.replace("::", "_").split(" (")[0], "") for column in SURVEY]
+
+
+def _row_cells(q: Question) -> dict[str, Any]:
+    """Return the cells every kind of question row shares."""
+    label, hint = _texts(q.label), _texts(q.hint)
+    return {
+        "name": q.name,
+        "label_Nederlands": label[0],
+        "label_English": label[1],
+        "hint_Nederlands": hint[0],
+        "hint_English": hint[1],
+        "required": q.required.source
+        if isinstance(q.required, Expression)
+        else "yes"
+        if q.required
+        else "",
+        "relevant": rule(q.relevant),
+        "mel_expression": "yes" if isinstance(q.relevant, Expression) else "",
+        "mel_sensitive": "yes" if q.sensitive else "",
+    }
+
+
 def _question(q: Question) -> list[list[Any]]:
-    """Return the survey rows of one question."""
+    """Return the survey rows of one question (a repeat: its begin, rows and end)."""
     kind: str = q.type
-    mel_type, params = "", ""
+    cells = _row_cells(q)
     if q.type in ("select_one", "select_multiple"):
         kind = f"{q.type} {q.choices}" + (" or_other" if q.other else "")
     elif q.type == "yes_no":
-        kind, mel_type = f"select_one {YES_NO_LIST}", "yes_no"
-    elif q.type in ("rating", "nps"):
-        low, high = (q.min, q.max) if q.type == "rating" else (0, 10)
-        kind, params = "range", f"start={_bound(low)} end={_bound(high)} step=1"
-        mel_type = "nps" if q.type == "nps" else ""
-    own = [_bound(q.min), _bound(q.max)] if q.type not in ("rating",) else ["", ""]
-    message = _texts(q.constraint.message if q.constraint else None)
-    base = {
-        "hint": _texts(q.hint),
-        "required": "yes" if q.required else "",
-        "relevant": xpath(q.relevant),
-        "sensitive": "yes" if q.sensitive else "",
-    }
+        kind, cells["mel_type"] = f"select_one {YES_NO_LIST}", "yes_no"
+    elif q.type in ("rating", "nps", "range"):
+        low, high = (0, 10) if q.type == "nps" else (q.min, q.max)
+        step = f" step={_bound(q.step)}" if q.step is not None else ""
+        kind, cells["parameters"] = "range", f"start={_bound(low)} end={_bound(high)}{step}"
+        cells["mel_type"] = "" if q.type == "range" else q.type
     if q.type == "likert":
-        header = [f"select_one {q.choices}", q.name, *_texts(q.label), *base["hint"]]
-        header += [base["required"], base["relevant"], "", "", "", "label"]
-        header += ["", "", "", "", "", base["sensitive"]]
+        header = _cells(**{**cells, "type": f"select_one {q.choices}", "appearance": "label"})
         rows = [header]
         for s in q.statements or []:
+            label = _texts(s.label)
             rows.append(
-                [f"select_one {q.choices}", s.name, *_texts(s.label), "", "", base["required"]]
-                + ["", "", "", "", "list-nolabel", "", "", "", ""]
-                + ["yes" if s.reverse else "", ""]
+                _cells(
+                    type=f"select_one {q.choices}",
+                    name=s.name,
+                    label_Nederlands=label[0],
+                    label_English=label[1],
+                    required=cells["required"],
+                    appearance="list-nolabel",
+                    mel_reverse="yes" if s.reverse else "",
+                )
             )
         return rows
-    return [
-        [kind, q.name, *_texts(q.label), *base["hint"], base["required"], base["relevant"]]
-        + [_constraint(q.constraint), *message, "multiline" if q.multiline else "", params]
-        + [mel_type, *own, "", base["sensitive"]]
-    ]
+    if q.type == "repeat":
+        count = q.repeat_count
+        cells.update(
+            type="begin repeat",
+            repeat_count=count.source if isinstance(count, Expression) else _bound(count),
+            mel_max_rows=_bound(q.max_rows),
+            mel_row_label=dump(q.row_label.model_dump(exclude_none=True)) if q.row_label else "",
+        )
+        rows = [_cells(**cells)]
+        for inner in q.questions or []:
+            rows.extend(_question(inner))
+        return [*rows, _cells(type="end repeat", name=q.name)]
+    message = _texts(q.constraint.message if q.constraint else None)
+    expression = q.constraint.expression if q.constraint else None
+    if q.type not in ("rating", "range"):
+        cells.update(mel_min=_bound(q.min), mel_max=_bound(q.max))
+    cells.update(
+        type=kind,
+        constraint=_constraint(q.constraint),
+        constraint_message_Nederlands=message[0],
+        constraint_message_English=message[1],
+        mel_constraint=expression.source if expression else "",
+        calculation=q.calculation.source if q.calculation else "",
+        choice_filter=q.choice_filter.source if q.choice_filter else "",
+        appearance="multiline" if q.multiline else "",
+    )
+    return [_cells(**cells)]
+
+
+def _choices(survey: InstrumentDefinition) -> list[list[Any]]:
+    """Return the choices sheet: list, value, labels, mel_integer and one column per attribute."""
+    attributes = list(
+        dict.fromkeys(
+            a for entries in survey.choices.values() for c in entries for a in c.attributes
+        )
+    )
+    rows: list[list[Any]] = [["list_name", "name", NL, EN, "mel_integer", *attributes]]
+    for name, entries in survey.choices.items():
+        rows.extend(
+            [name, str(c.value), *_texts(c.label), "yes" if isinstance(c.value, int) else ""]
+            + [_bound(c.attributes.get(a)) for a in attributes]
+            for c in entries
+        )
+    if any(q.type == "yes_no" for q in survey.questions()):
+        rows.extend([YES_NO_LIST, *entry] for entry in YES_NO_CHOICES)
+    return rows
 
 
 def workbook_rows(survey: InstrumentDefinition) -> dict[str, list[list[Any]]]:
@@ -144,19 +230,20 @@ def workbook_rows(survey: InstrumentDefinition) -> dict[str, list[list[Any]]]:
     rows: list[list[Any]] = [SURVEY]
     for page in survey.pages:
         title = _texts(page.title)
-        rows.append(["begin group", page.name, *title, "", "", "", xpath(page.relevant)])
-        rows[-1] += ["", "", "", "field-list"]
+        rows.append(
+            _cells(
+                type="begin group",
+                name=page.name,
+                label_Nederlands=title[0],
+                label_English=title[1],
+                relevant=rule(page.relevant),
+                mel_expression="yes" if isinstance(page.relevant, Expression) else "",
+                appearance="field-list",
+            )
+        )
         for question in page.questions:
             rows.extend(_question(question))
-        rows.append(["end group", page.name])
-    choices: list[list[Any]] = [["list_name", "name", NL, EN, "mel_integer"]]
-    for name, entries in survey.choices.items():
-        choices.extend(
-            [name, str(c.value), *_texts(c.label), "yes" if isinstance(c.value, int) else ""]
-            for c in entries
-        )
-    if any(q.type == "yes_no" for q in survey.questions()):
-        choices.extend([YES_NO_LIST, *entry] for entry in YES_NO_CHOICES)
+        rows.append(_cells(type="end group", name=page.name))
     settings = {
         "form_title": survey.title.nl,
         "form_id": survey.instrument,
@@ -173,7 +260,7 @@ def workbook_rows(survey: InstrumentDefinition) -> dict[str, list[list[Any]]]:
     }
     return {
         "survey": rows,
-        "choices": choices,
+        "choices": _choices(survey),
         "settings": [list(settings), list(settings.values())],
     }
 

@@ -10,8 +10,8 @@ Only a small XPath subset is understood, by a tokenizer and a recursive-descent 
                   | 'text' | number
 
 Anything outside it (arithmetic, paths, other functions) raises `Unconvertible` with the
-reason, so that the caller can list the expression instead of guessing. The tree is mapped
-to mel's structured rules in `xlsform_mapping`.
+reason; the caller then keeps the expression as mel expression text (`logic`) or lists it.
+The tree is mapped to mel's structured rules in `mapping`.
 """
 
 from __future__ import annotations

@@ -3,7 +3,8 @@
 Rows are nested into groups; each top-level group becomes a page, and so does each run of
 questions between groups. Nested groups are flattened into their page, ODK's matrix pattern
 becomes one likert question, and a page is split where a question's `relevant` refers to a
-question on the same page. Repeats are listed as not converted.
+question on the same page. A repeat becomes a `repeat` question (nested repeats and
+loops are listed).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from mel.surveys.schema import Question
+from mel.surveys.xlsform.logic import piped, references
 from mel.surveys.xlsform.mapping import Target, condition_questions
 from mel.surveys.xlsform.sheets import Row
 
@@ -26,10 +28,17 @@ KEY_ORDER = (
     "required",
     "relevant",
     "constraint",
+    "calculation",
+    "choice_filter",
+    "questions",
+    "repeat_count",
+    "max_rows",
+    "row_label",
     "choices",
     "statements",
     "min",
     "max",
+    "step",
     "multiline",
     "other",
     "sensitive",
@@ -79,10 +88,10 @@ def tree(rows: list[Row], note: Any) -> list[Row | Group]:
     return top
 
 
-def _rows(items: list[Row | Group]) -> list[Row]:
+def rows_in(items: list[Row | Group]) -> list[Row]:
     """Return every row inside `items`, group rows included, in sheet order."""
     return [
-        r for i in items for r in ([i.row, *_rows(i.children)] if isinstance(i, Group) else [i])
+        r for i in items for r in ([i.row, *rows_in(i.children)] if isinstance(i, Group) else [i])
     ]
 
 
@@ -96,11 +105,25 @@ def unique(base: str, used: set[str]) -> str:
     return name
 
 
-def both(first: dict | None, second: dict | None) -> dict | None:
-    """Combine two conditions with `all` (either may be missing)."""
+def both(first: dict | str | None, second: dict | str | None) -> dict | str | None:
+    """Combine two conditions with `all` (either may be missing, or expression text)."""
+    if isinstance(first, str) or isinstance(second, str):
+        if first and second:
+            return f"({_text(first)}) and ({_text(second)})"
+        return first or second
     if first and second:
         return {"all": [*first.get("all", [first]), second]}
     return first or second
+
+
+def _text(rule: dict | str) -> str:
+    """Write a condition (dict as in YAML) as expression text."""
+    if isinstance(rule, str):
+        return rule
+    from mel.surveys.conditions import Condition
+    from mel.surveys.xlsform.export import xpath
+
+    return xpath(Condition.model_validate(rule))
 
 
 def ordered(data: dict, order: tuple[str, ...]) -> dict:
@@ -143,8 +166,8 @@ class PageLayout(ABC):
         """Convert a row's `relevant`, or list it and return None."""
 
     @abstractmethod
-    def required(self, row: Row) -> bool:
-        """Read a row's `required`."""
+    def required(self, row: Row) -> bool | str:
+        """Read a row's `required` (True, False or expression text)."""
 
     @abstractmethod
     def not_kept(self, row: Row, columns: tuple[str, ...] = ()) -> None:
@@ -157,6 +180,14 @@ class PageLayout(ABC):
     @abstractmethod
     def question(self, row: Row, inherited: dict | None) -> None:
         """Convert one question row and place it on the current page."""
+
+    @abstractmethod
+    def question_data(self, row: Row, inherited: dict | str | None) -> dict | None:
+        """Convert one question row into a question (None, listed, if it cannot be)."""
+
+    @abstractmethod
+    def expression(self, row: Row, column: str, **how: bool) -> str | None:
+        """Convert an expression cell to mel expression text, or list it and return None."""
 
     def top(self, items: list[Row | Group]) -> None:
         """Make a page of each top-level group, and of each run of questions between them."""
@@ -211,7 +242,7 @@ class PageLayout(ABC):
             item = items[index]
             run = _matrix_run(items, index) if matrix else []
             if isinstance(item, Group) and item.repeat:
-                self.repeat(item)
+                self.repeat(item, inherited or {})
             elif isinstance(item, Group):
                 label = self.text(item.row, "label")
                 if label:
@@ -230,15 +261,9 @@ class PageLayout(ABC):
                 self.question(item, inherited)
             index += 1
 
-    def repeat(self, group: Group) -> None:
-        """List a repeat and every row inside it (mel has no repeats)."""
-        name = group.row.get("name")
-        self.note(
-            group.row.where,
-            f"{group.row.kind()[0]} {name!r} not converted: mel has no repeats or loops",
-        )
-        for row in _rows(group.children):
-            self.skip(row, f"inside repeat {name!r}")
+    @abstractmethod
+    def repeat(self, group: Group, inherited: dict | str | None = None) -> None:
+        """Convert a repeat into a `repeat` question (see `repeats`)."""
 
     def likert(self, run: list[Row], group: Group, inherited: dict | None) -> None:
         """Convert ODK's matrix pattern (label / list-nolabel rows) into one likert question."""
@@ -250,7 +275,14 @@ class PageLayout(ABC):
                 self.skip(row, f"choice list {listname!r} is not on the choices sheet")
             return
         name = self.name(header or group.row, self.names)
-        required = [self.required(row) for row in statements]
+        rules = [self.required(row) for row in statements]
+        if any(isinstance(rule, str) for rule in rules):
+            self.note(
+                run[0].where,
+                f"required as an expression on the statements of {name!r} not converted "
+                "(a likert question is required or not)",
+            )
+        required = [rule is True for rule in rules]
         if any(required) and not all(required):
             self.note(
                 run[0].where,
@@ -291,18 +323,26 @@ class PageLayout(ABC):
         if problem:
             return self.skip(row, problem)
         page = self.pages[-1]
-        same = condition_questions(data.get("relevant")) & {q["name"] for q in page.questions}
+        rule = data.get("relevant")
+        used = condition_questions(rule) if isinstance(rule, dict) else references(rule)
+        texts = [data.get("label"), data.get("hint")]
+        texts += [c["label"] for c in self.choices.get(data.get("choices") or "", [])]
+        used |= piped(texts) | references(data.get("repeat_count"))
+        same = used & {q["name"] for q in page.questions}
+        on_page = condition_questions(rule) if isinstance(rule, dict) else references(rule)
+        what = "relevant" if on_page & same else "piped text or repeat count"
         if same:
             if page.grouped:
                 self.note(
                     row.where,
                     f"page {page.name!r} split before {data['name']!r}: its "
-                    f"relevant refers to {', '.join(sorted(same))} on the same "
+                    f"{what} refers to {', '.join(sorted(same))} on the same "
                     "page (mel conditions refer to earlier pages)",
                 )
             base = page.base or page.name
             name = self.fresh(base) if page.grouped else self.loose_name()
-            self.open_page(name, page.title, page.relevant, page.grouped)
+            title = dict(page.title) if page.title else None  # no YAML anchors
+            self.open_page(name, title, page.relevant, page.grouped)
             self.pages[-1].base = base
         self.pages[-1].questions.append(data)
         if target and data["type"] != "note":

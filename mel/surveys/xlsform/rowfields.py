@@ -1,7 +1,8 @@
 """The fields of one XLSForm row that become parts of a mel question.
 
-`required`, `constraint` and a range's `parameters` are converted; appearances and
-columns mel has no feature for are listed (see `columns`), so nothing changes silently.
+`required` (a flag or an expression), `constraint` (mel's limits, else an expression) and
+a range's `parameters` are converted; appearances and columns mel has no feature for are
+listed (see `columns`), so nothing changes silently.
 """
 
 from __future__ import annotations
@@ -11,11 +12,13 @@ from abc import abstractmethod
 
 from mel.surveys.xlsform.columns import IN_CELLS, status
 from mel.surveys.xlsform.expressions import Unconvertible, number
-from mel.surveys.xlsform.mapping import to_constraint
+from mel.surveys.xlsform.logic import to_expression
+from mel.surveys.xlsform.mapping import Target, to_constraint
 from mel.surveys.xlsform.pages import ordered
 from mel.surveys.xlsform.sheets import Row
 
 CONSTRAINT_ORDER = (
+    "expression",
     "min",
     "max",
     "min_length",
@@ -38,26 +41,54 @@ class RowFields:
     def text(self, row: Row | None, column: str) -> dict | None:
         """Return the {nl, en} text of a column."""
 
+    @abstractmethod
+    def lookup(self, original: str) -> Target:
+        """Find an earlier converted question by its XLSForm name."""
+
+    @abstractmethod
+    def expression(self, row: Row, column: str, **how: bool) -> str | None:
+        """Convert an expression cell to mel expression text, or list it and return None."""
+
     def constraint(self, row: Row, kind: str) -> dict | None:
-        """Convert a row's `constraint`, listing each part that has no mel equivalent."""
+        """Convert a row's `constraint`: mel's limits where they say it, else an expression.
+
+        `mel_constraint` (written by export-xlsform) is the expression part kept as written;
+        the cell then reads `<limits> and (<expression>)`.
+        """
         text = row.get("constraint")
         if not text:
             return None
-        fields, failures = to_constraint(text, kind)
+        kept = row.get("mel_constraint")
+        fields: dict = {}
+        if kept and text.endswith(f"({kept})") or kept == text:
+            limits = text[: -len(kept) - 2].strip().removesuffix(" and") if kept != text else ""
+            fields, failures = to_constraint(limits, kind) if limits else ({}, [])
+            fields["expression"] = self.expression(row, "mel_constraint")
+        else:
+            fields, failures = to_constraint(text, kind)
+            if failures:  # the whole rule, as mel expression text
+                fields = {"expression": self.expression(row, "constraint")}
+                failures = []
         for failure in failures:
             self.note(row.where, f"constraint {text!r} not converted: {failure}")
-        if fields:
+        if any(v is not None for v in fields.values()):
             fields["message"] = self.text(row, "constraint_message")
         return ordered(fields, CONSTRAINT_ORDER) or None
 
-    def required(self, row: Row) -> bool:
-        """Read `required`: yes/true/true()/1; an expression is listed and read as no."""
+    def required(self, row: Row) -> bool | str:
+        """Read `required`: yes/true/true()/1, no/false…, or an expression (as mel text)."""
         value = row.get("required")
         if value.lower() in ("yes", "true", "true()", "1"):
             return True
-        if value.lower() not in ("", "no", "false", "false()", "0"):
-            self.note(row.where, f"required {value!r} not converted; the question is optional")
-        return False
+        if value.lower() in ("", "no", "false", "false()", "0"):
+            return False
+        try:
+            return to_expression(value, self.lookup)
+        except Unconvertible as exc:
+            self.note(
+                row.where, f"required {value!r} not converted ({exc}); the question is optional"
+            )
+            return False
 
     def not_kept(self, row: Row, columns: tuple[str, ...] = ()) -> None:
         """List the filled columns of a converted row that mel has no place for.
@@ -93,8 +124,8 @@ class RowFields:
             else:
                 self.note(row.where, f"appearance {word!r} not converted (mel has its own layout)")
 
-    def range(self, row: Row) -> tuple[int | float, int | float]:
-        """Read start/end of a range question (default 1 to 10, as pyxform)."""
+    def range(self, row: Row) -> tuple[int | float, int | float, int | float]:
+        """Read start/end/step of a range question (default 1 to 10 by 1, as pyxform)."""
         found = dict(re.findall(r"(\w+)\s*=\s*([^\s,;]+)", row.get("parameters").lower()))
         try:
             low, high, step = (
@@ -102,9 +133,10 @@ class RowFields:
             )
         except Unconvertible as exc:
             self.note(row.where, f"parameters {row.get('parameters')!r}: {exc}; 1 to 10 used")
-            return 1, 10
-        if step != 1:
-            self.note(row.where, f"range step {step} not converted (mel ratings step by 1)")
+            return 1, 10, 1
+        if step <= 0:
+            self.note(row.where, f"range step {step} is not positive; 1 used")
+            step = 1
         if low > high:
             self.note(row.where, f"range runs from {low} down to {high}; written as {high}–{low}")
-        return min(low, high), max(low, high)
+        return min(low, high), max(low, high), step
