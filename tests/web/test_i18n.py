@@ -27,7 +27,9 @@ def test_translate_fills_placeholders_and_falls_back_to_dutch() -> None:
 
 FORMAL = re.compile(r"\b([Uu]w?|heeft u|kunt u)\b")
 # Participant messages still written only formally (the unit pages and the 503 page were never
-# given informal Dutch); staff messages (staff_*) address staff, who are always "u".
+# given informal Dutch); staff messages (staff_*, the wave fieldwork page's fwc_*, the
+# report's AAPOR table aapor_*) address staff, who are always "u".
+STAFF_PREFIXES = ("staff_", "fwc_", "aapor_")
 NOT_YET_INFORMAL = {
     "err_open_link_needs_unit",
     "err_open_link_off",
@@ -47,7 +49,7 @@ def test_every_formal_participant_string_has_its_informal_dutch() -> None:
     formal = {
         key
         for (context, key), text in nl.items()
-        if context is None and FORMAL.search(text) and not key.startswith("staff_")
+        if context is None and FORMAL.search(text) and not key.startswith(STAFF_PREFIXES)
     }
     informal = {key for context, key in nl if context == INFORMAL}
     assert formal and formal - NOT_YET_INFORMAL <= informal, formal - NOT_YET_INFORMAL - informal

@@ -12,7 +12,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from mel.models import Case, Contact, Instrument, Invitation, Mail, Programme, Wave, utcnow
-from mel.services.fieldwork import messages
+from mel.services.fieldwork import messages, optout
 from mel.services.invitations import hash_token
 
 LINK_CASE = (
@@ -124,4 +124,5 @@ def mail_context(
         deadline=wave.fieldwork_end,
         sender=sender,
         domain=domain,
+        address=optout.address_form(session, instrument.id or 0),
     )

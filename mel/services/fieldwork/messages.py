@@ -23,6 +23,7 @@ class MailContext:
     deadline: date | None
     sender: str
     domain: str
+    address: str = "u"  # how the survey addresses people in Dutch: "je" or "u"
 
 
 def body(
@@ -36,13 +37,15 @@ def body(
         translate("mail_greeting", language, name=name)
         if name
         else translate("mail_anonymous", language),
-        translate(f"mail_opening_{base}", language, **words),
-        f"{translate('mail_link', language)}\n{link}",
+        translate(f"mail_opening_{base}", language, address=context.address, **words),
+        f"{translate('mail_link', language, address=context.address)}\n{link}",
     ]
     if context.deadline is not None:
         deadline = format_date(context.deadline, language, "long")
-        parts.append(translate("mail_deadline", language, deadline=deadline))
-    parts.append(f"{translate('mail_optout', language)}\n{optout}")
+        parts.append(
+            translate("mail_deadline", language, address=context.address, deadline=deadline)
+        )
+    parts.append(f"{translate('mail_optout', language, address=context.address)}\n{optout}")
     parts.append(translate("mail_closing", language, **words))
     return translate(f"mail_subject_{base}", language, **words), "\n\n".join(parts) + "\n"
 

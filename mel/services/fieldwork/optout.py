@@ -55,6 +55,20 @@ def opt_out(session: Session, case: Case) -> None:
     session.flush()
 
 
+def address_form(session: Session, instrument_id: int) -> str:
+    """How the instrument's newest published version addresses people in Dutch: "je" or "u"."""
+    from sqlmodel import col, select
+
+    from mel.models import InstrumentVersion
+
+    definition = session.exec(
+        select(InstrumentVersion.definition)
+        .where(InstrumentVersion.instrument_id == instrument_id)
+        .order_by(col(InstrumentVersion.version).desc())
+    ).first()
+    return (definition or {}).get("address_form") or "u"
+
+
 def survey_names(session: Session, case: Case) -> tuple[tuple[str, str], tuple[str, str]]:
     """The survey's and programme's names (nl, en) for the opt-out page."""
     instrument = session.get(Instrument, case.instrument_id)

@@ -3,9 +3,9 @@
 Same session login, roles and programme checks as the dashboards (401 JSON when not
 logged in, 404 for a programme the account may not see, 400 for an unknown filter), the
 same protected figures, and the result vocabulary `estimate, se, ci_low, ci_high, n, df,
-deff`; suppressed figures are `null` with `"suppressed": true`. Statuses are language-neutral
-codes (a KPI's `met`, `not_met`, `uncertain`; a wave's `planned`, `open`, `closed`) with
-`status_label` beside them in the request's language (`?lang=en`; Dutch by default).
+deff`; suppressed figures are `null` with `"suppressed": true` and a `note` saying why.
+Statuses are language-neutral codes (a KPI's `met`, `not_met`, `uncertain`; a wave's
+`planned`, `open`, `closed`) with `status_label` beside them in the request's language (`?lang=en`; Dutch by default).
 """
 
 from __future__ import annotations
@@ -136,6 +136,8 @@ def kpis(code: str) -> ResponseReturnValue:
                 "direction": card.direction,
                 "suppressed": card.estimate is None,
                 "result": card.estimate,
+                # why there is no result (too few respondents, too uncertain, an error)
+                "note": card.message,
                 "target": card.target,
                 "status": card.status_code,
                 "status_label": card.status,

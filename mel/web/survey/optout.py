@@ -36,6 +36,7 @@ def optout(token: str) -> ResponseReturnValue:
     invitation = session.get(Invitation, case.invitation_id)
     use_language(invitation.language if invitation else "nl")
     survey, programme = service.survey_names(session, case)
+    g.address = service.address_form(session, case.instrument_id)  # "je" as the survey does
     form = PostForm()
     done = service.is_opted_out(session, case)
     if form.is_submitted():
