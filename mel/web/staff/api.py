@@ -5,7 +5,8 @@ logged in, 404 for a programme the account may not see, 400 for an unknown filte
 same protected figures, and the result vocabulary `estimate, se, ci_low, ci_high, n, df,
 deff`; suppressed figures are `null` with `"suppressed": true` and a `note` saying why.
 Statuses are language-neutral codes (a KPI's `met`, `not_met`, `uncertain`; a wave's
-`planned`, `open`, `closed`) with `status_label` beside them in the request's language (`?lang=en`; Dutch by default).
+`planned`, `open`, `closed`) with `status_label` beside them in the request's language
+(`?lang=en`; Dutch by default).
 """
 
 from __future__ import annotations
