@@ -57,24 +57,11 @@ from mel.models import (
     Wave,
     WaveStratum,
 )
+from mel.surveys.checks import FRAME_COLUMNS
 from mel.surveys.publish import load_version
 from mel.surveys.schema import OTHER, OTHER_TEXT, InstrumentDefinition
 
-DESIGN_COLUMNS = [
-    "response_id",
-    "respondent",
-    "unit",
-    "unit_kind",
-    "stratum",
-    "province",
-    "region",
-    "sector",
-    "version",
-    "language",
-    "fpc_units",
-    "fpc_persons",
-    "weight",
-]
+DESIGN_COLUMNS = list(FRAME_COLUMNS)
 # What the frame keeps of a unit: code, kind, province, region, sector, stratum, N_h, M_i.
 UnitRow = tuple[str, str, str | None, str | None, str | None, str, int, int | None]
 UNIT_COLUMNS = [

@@ -35,6 +35,7 @@ from mel.present.numbers import format_plain
 from mel.present.tables import csv_bytes, defuse, defuse_frame, xlsx_bytes
 from mel.services.export_repeats import codebook_rows, long_tables
 from mel.services.stat_names import stat_names, variable_label
+from mel.surveys.checks import FRAME_COLUMNS
 from mel.surveys.publish import load_version
 from mel.surveys.schema import InstrumentDefinition
 
@@ -47,20 +48,7 @@ MEDIA_TYPES = {
 }
 DROPPED = ("response_id",)
 # The design columns of an export; their labels are msgids `design_<column>` in the catalogue.
-DESIGN_COLUMNS = (
-    "respondent",
-    "unit",
-    "unit_kind",
-    "stratum",
-    "province",
-    "region",
-    "sector",
-    "version",
-    "language",
-    "fpc_units",
-    "fpc_persons",
-    "weight",
-)
+DESIGN_COLUMNS = tuple(c for c in FRAME_COLUMNS if c not in DROPPED)
 
 
 @dataclass

@@ -12,24 +12,24 @@ from mel.surveys.schema import CHOICE_TYPES, NUMERIC_TYPES, InstrumentDefinition
 from mel.surveys.yamlfile import Location
 
 Finding = tuple[Location, str]
-# Column names the analysis frame uses for design variables (see mel.data.frame).
-RESERVED_NAMES = frozenset(
-    {
-        "response_id",
-        "respondent",
-        "unit",
-        "unit_kind",
-        "stratum",
-        "province",
-        "region",
-        "sector",
-        "version",
-        "language",
-        "fpc_units",
-        "fpc_persons",
-        "weight",
-    }
+# The design columns of the analysis frame, in its order (mel.data.frame; exports show them
+# without response_id): a question may not take one of these names.
+FRAME_COLUMNS = (
+    "response_id",
+    "respondent",
+    "unit",
+    "unit_kind",
+    "stratum",
+    "province",
+    "region",
+    "sector",
+    "version",
+    "language",
+    "fpc_units",
+    "fpc_persons",
+    "weight",
 )
+RESERVED_NAMES = frozenset(FRAME_COLUMNS)
 
 
 def check_instrument(survey: InstrumentDefinition) -> Iterator[Finding]:

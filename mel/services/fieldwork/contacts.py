@@ -25,12 +25,12 @@ from sqlmodel import Session, col, select
 from mel.models import Case, Contact, Instrument, Unit, Wave
 from mel.services.fieldwork.persons import (
     Sampled,
-    choose,
     person_probability,
     persons_spec,
     sampled_units,
     unit_persons,
 )
+from mel.services.sampling.persons import pick_persons
 
 COLUMNS = ("email", "name", "language", "unit")
 EMAIL = re.compile(r"^[^@\s<>,;\"']+@[^@\s<>,;\"']+\.[^@\s<>,;\"']+$")
@@ -276,7 +276,9 @@ def _store_persons(
             invited &= chosen_before  # who was chosen stays chosen; later rows are not drawn
         elif sample:
             invited = set(
-                choose(sorted(invited), int(spec["per_unit"]), wave.sample_seed or 0, unit.code)
+                pick_persons(
+                    sorted(invited), int(spec["per_unit"]), wave.sample_seed or 0, unit.code
+                )
             )
         if sample:
             summary.not_chosen += len(unit_rows) - len(invited)

@@ -4,8 +4,9 @@ A unit is sampled when the wave's frame says so (``FrameUnit.sampled``, with its
 and π_i) or when it has a unit case. For a person instrument the wave file says
 ``persons: {select: all}`` (every person of a sampled unit is invited: a person's π is the
 unit's π_i) or ``{select: sample, per_unit: m}``: m_i = min(m, listed) persons of the unit
-are chosen reproducibly from the contacts listed (sorted addresses; a random stream per
-unit from the wave's seed and the unit's code, the rule of `mel sample draw`), and a
+are chosen reproducibly from the contacts listed (`mel.services.sampling.persons
+.pick_persons`: sorted addresses, a random stream per unit from the wave's seed and the
+unit's code), and a
 person's π is π_i · m_i / M_i, with M_i the unit's persons stored with the draw
 (``FrameUnitPersons``), else its size measure, else the number listed (Lohr, *Sampling*,
 6.3).
@@ -13,11 +14,9 @@ person's π is π_i · m_i / M_i, with M_i the unit's persons stored with the dr
 
 from __future__ import annotations
 
-import zlib
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 from sqlmodel import Session, col, select
 
 from mel.models import Case, FrameUnit, FrameUnitPersons, Instrument, Unit, Wave
@@ -55,17 +54,6 @@ def persons_spec(wave: Wave, instrument: Instrument) -> dict[str, Any]:
         if isinstance(item, dict) and item.get("code") == instrument.code:
             return item.get("persons") or {"select": "all"}
     return {"select": "all"}
-
-
-def choose(keys: list[str], per_unit: int, seed: int, unit_code: str) -> list[str]:
-    """The keys of the persons invited in one unit, reproducibly (see the module doc)."""
-    ordered = sorted(keys)
-    m = min(per_unit, len(ordered))
-    if m == len(ordered):
-        return ordered
-    stream = np.random.Generator(np.random.PCG64([seed, zlib.crc32(unit_code.encode("utf-8"))]))
-    picked = np.sort(stream.choice(len(ordered), size=m, replace=False))
-    return [ordered[i] for i in picked]
 
 
 def unit_persons(

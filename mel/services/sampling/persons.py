@@ -43,15 +43,19 @@ def person_probability(unit_probability: float, invited: int, persons: int) -> f
 
 
 def choose_persons(keys: Sequence[str], persons: Persons, seed: int, unit: str) -> list[str]:
-    """The keys (e.g. e-mail addresses) of the unit's persons to invite, reproducibly.
+    """The keys (e.g. e-mail addresses) of the unit's persons to invite, reproducibly."""
+    return pick_persons(keys, persons_to_invite(persons, len(keys)), seed, unit)
+
+
+def pick_persons(keys: Sequence[str], m: int, seed: int, unit: str) -> list[str]:
+    """`m` of a unit's person keys, drawn without replacement, reproducibly.
 
     The keys are sorted first and each unit has its own stream (the wave's seed and the
     unit's code), so the choice does not depend on the order of a contacts file or on
     other units.
     """
     ordered = sorted(keys)
-    m = persons_to_invite(persons, len(ordered))
-    if m == len(ordered):
+    if m >= len(ordered):
         return ordered
     stream = np.random.Generator(np.random.PCG64([seed, zlib.crc32(unit.encode("utf-8"))]))
     picked = np.sort(stream.choice(len(ordered), size=m, replace=False))
