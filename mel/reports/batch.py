@@ -12,6 +12,7 @@ This module imports no pandas or matplotlib: the process that runs the pool stay
 from __future__ import annotations
 
 import multiprocessing
+import pickle
 import threading
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -183,8 +184,19 @@ class _Pool:
         return [results[i] for i in range(len(self.jobs))]
 
     def _relay(self, labels: Any) -> None:
-        """Pass progress labels from the workers to `step` until the None sentinel."""
-        while (message := labels.get()) is not None:
+        """Pass progress labels from the workers to `step` until the None sentinel.
+
+        The queue can end without one: a worker killed while it put a label leaves the
+        sentinel waiting behind its lock, and `run` then closes the queue; the relay stops
+        at that end (or at the torn message such a worker left) instead of raising.
+        """
+        while True:
+            try:
+                message = labels.get()
+            except (EOFError, OSError, ValueError, pickle.UnpicklingError):
+                return
+            if message is None:
+                return
             index, label = message
             if label is None:
                 self.started.add(index)
