@@ -10,6 +10,7 @@ from sqlalchemy.engine import Engine
 from mel.analysis.design import Design
 from mel.analysis.results import Estimate, EstimateTable
 from mel.data.frame import DESIGN_COLUMNS, FrameError, frame
+from mel.data.nonresponse import NonresponseModel
 from mel.data.weights import person_totals
 from mel.kpi.variables import (
     ANSWERED,
@@ -49,7 +50,8 @@ def design_for(data: pd.DataFrame) -> Design:
                 fpc="fpc_persons",
                 lonely_psu="adjust",
             )
-        return _nonresponse_design(data, table, person)
+        model = data.attrs.get("nonresponse") or NonresponseModel()
+        return _nonresponse_design(data, table, person, model)
     return _plain_design(data)
 
 
@@ -59,10 +61,13 @@ def _census(table: pd.DataFrame) -> bool:
     return bool(len(sizes)) and bool((sizes["first"] == sizes["size"]).all())
 
 
-def _nonresponse_design(data: pd.DataFrame, table: pd.DataFrame, person: bool) -> Design:
-    """The sampled units' design, adjusted for unit nonresponse (and persons calibrated)."""
-    answered = set(data["stratum"])
-    missing = table[~table["responded"] & table["stratum"].isin(answered)]
+def _nonresponse_design(
+    data: pd.DataFrame, table: pd.DataFrame, person: bool, model: NonresponseModel
+) -> Design:
+    """The sampled units' design, adjusted for unit nonresponse by the wave's `model`
+    (and persons calibrated)."""
+    represented = model.represented(table)
+    missing = represented[~represented["responded"].astype(bool)]
     sampled_h = table.groupby("stratum").size()
     rows = data.assign(responded=1.0)
     base = rows["fpc_units"] / rows["stratum"].map(sampled_h).astype(float)
@@ -80,6 +85,7 @@ def _nonresponse_design(data: pd.DataFrame, table: pd.DataFrame, person: bool) -
         extra = extra.drop(columns="fpc_persons")
     combined = pd.concat([rows, extra[[c for c in extra.columns if c in rows]]], ignore_index=True)
     combined.attrs = {}
+    combined = model.known(combined)
     for column in combined.columns:
         if column.startswith(ANSWERED):  # a unit that did not answer answered no item
             combined[column] = combined[column].fillna(0.0)
@@ -92,19 +98,22 @@ def _nonresponse_design(data: pd.DataFrame, table: pd.DataFrame, person: bool) -
             ssu="respondent",
             fpc=("fpc_units", "fpc_persons"),
             lonely_psu="adjust",
-        ).adjust_nonresponse("responded")
+        )
+        design = model.adjust(design)
         totals = person_totals(table)
         current = pd.Series(design.weights).groupby(combined["stratum"].to_numpy()).sum()
         population = {h: totals.get(h, float(current[h])) for h in current.index}
         return design.poststratify("stratum", population)
-    return Design(
-        combined,
-        weights="base_weight",
-        strata="stratum",
-        psu="unit",
-        fpc="fpc_units",
-        lonely_psu="adjust",
-    ).adjust_nonresponse("responded")
+    return model.adjust(
+        Design(
+            combined,
+            weights="base_weight",
+            strata="stratum",
+            psu="unit",
+            fpc="fpc_units",
+            lonely_psu="adjust",
+        )
+    )
 
 
 def _plain_design(data: pd.DataFrame) -> Design:
