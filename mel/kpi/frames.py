@@ -15,8 +15,10 @@ from mel.data.weights import person_totals
 from mel.kpi.variables import (
     ANSWERED,
     KpiVariableError,
+    imputed_by_weighting,
     kpi_column,
     kpi_variable,
+    needs_answered,
     without_dont_know,
 )
 from mel.surveys.programme_schema import Kpi, ProgrammeDefinition
@@ -138,18 +140,25 @@ def estimate_kpi(design: Design, kpi: Kpi, by: str | None = None) -> Estimate | 
 
     A total of a variable with item-missing answers (``missing: exclude``) is estimated
     after an item-nonresponse adjustment over all respondents (one class), so that it is
-    N times the mean of those who answered, with that adjustment in its variance. A total
+    N times the mean of those who answered, with that adjustment in its variance. A mean,
+    total or proportion with ``missing: impute`` is estimated after the adjustment within
+    strata: the figure of imputing each stratum's mean of those who answered, with the
+    imputation in its variance (Kim & Kim 2007). A total
     of a variable that cannot be negative has a log interval (never below 0);
     proportions use Korn–Graubard where p is 0 or 1 or the effective sample size is small
     (``method="auto"``).
     """
     column = kpi_column(kpi)
+    if imputed_by_weighting(kpi):
+        design = _item_design(design, column, within_strata=True)
     if kpi.estimator == "mean":
         return design.mean(column, by=by)
     if kpi.estimator == "total":
         values = design.data[column]
         interval = "log" if bool((values.dropna() >= 0).all()) else "t"
-        return _item_design(design, column).total(column, by=by, interval=interval)
+        if not imputed_by_weighting(kpi):
+            design = _item_design(design, column)
+        return design.total(column, by=by, interval=interval)
     if kpi.estimator == "ratio":
         return design.ratio(column, cast(str, kpi.denominator), by=by)
     if kpi.estimator == "quantile":
@@ -158,9 +167,10 @@ def estimate_kpi(design: Design, kpi: Kpi, by: str | None = None) -> Estimate | 
     return design.proportion(column, level=level, by=by, method="auto")
 
 
-def _item_design(design: Design, column: str) -> Design:
+def _item_design(design: Design, column: str, *, within_strata: bool = False) -> Design:
     """The design adjusted for item nonresponse on `column` (if its frame says who answered
-    and someone with a weight did not)."""
+    and someone with a weight did not): over all respondents (one class), or within
+    strata (the equivalent of imputing the stratum's mean of those who answered)."""
     indicator = ANSWERED + column
     if indicator not in design.data:
         return design
@@ -168,8 +178,8 @@ def _item_design(design: Design, column: str) -> Design:
     if bool((answered[design.weights_view > 0] == 1).all()):
         return design
     return design.cached(
-        ("item", column),
-        lambda: design.adjust_nonresponse(indicator, None, within_strata=False),
+        ("item", column, within_strata),
+        lambda: design.adjust_nonresponse(indicator, None, within_strata=within_strata),
     )
 
 
@@ -241,7 +251,7 @@ class Frames:
                 made[column] = values
             else:  # the question's own column, without "don't know"
                 own.add(column)
-            if kpi.estimator == "total" and kpi.missing == "exclude":
+            if needs_answered(kpi):
                 totals.add(column)
         for column, values in made.items():
             data[column] = values

@@ -122,3 +122,16 @@ def test_the_paired_change_matches_r(estimator: str, expected: tuple[float, floa
     assert diff.df == R_STACKED_DF
     # the change is the difference of the published figures, item-missing answers scaled
     assert diff.estimate == pytest.approx(est[0].estimate - est[1].estimate, rel=1e-12)
+
+
+@pytest.mark.parametrize("estimator", ["mean", "total"])
+def test_an_imputed_change_is_the_difference_of_the_published_figures(estimator: str) -> None:
+    from mel.kpi.variables import add_kpi_variable
+
+    kpi = KPI.model_copy(update={"estimator": estimator, "missing": "impute"})
+    now, before = (add_kpi_variable(d, kpi, None) for d in _waves())  # type: ignore[arg-type]
+    est = [estimate_kpi(design_for(d), kpi) for d in (now, before)]
+    change = wave_change(kpi, ("2025", "2023"), (now, before), (est[0], est[1]))
+    assert change.paired
+    assert change.difference.estimate == pytest.approx(est[0].estimate - est[1].estimate)
+    assert change.difference.se < difference(est[0], est[1]).se
