@@ -19,15 +19,9 @@ import sys
 import time
 
 from mel.cli import main as mel_main
+from mel.cli.lazy import walk
 
 GOAL_S = 0.3
-
-
-def commands(group, prefix=()):  # type: ignore[no-untyped-def]
-    """Every command path of the `mel` group, the group itself first."""
-    yield prefix
-    for name, command in getattr(group, "commands", {}).items():
-        yield from commands(command, (*prefix, name))
 
 
 def timed(args: list[str], repeat: int) -> tuple[float, float]:
@@ -63,7 +57,7 @@ def main() -> None:
         ("python -c pass", [sys.executable, "-c", "pass"], "pass"),
         ("python -c 'import click'", [sys.executable, "-c", "import click"], "import click"),
     ]
-    for path in commands(mel_main):
+    for path, _ in walk(mel_main):
         call = f"from mel.cli import main; main({[*path, '--help']!r})"
         rows.append(
             (f"mel {' '.join(path)} --help".replace("  ", " "), [sys.executable, "-c", call], call)
