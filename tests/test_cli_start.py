@@ -59,7 +59,8 @@ def _help(path: tuple[str, ...]) -> tuple[str, set[str], set[str]]:
 
 def test_every_command_is_listed() -> None:
     assert len(PATHS) > 40
-    assert {path[0] for path in PATHS if path} == set(COMMANDS)
+    eager = {path[0] for path in PATHS if path} - set(COMMANDS)
+    assert not eager, f"list {sorted(eager)} in mel.cli.COMMANDS instead of main.add_command"
     assert {("invitations", name) for name in MAIL_COMMANDS} <= set(PATHS)
     assert ("db", "upgrade") in PATHS and ("invitations", "create") in PATHS
 
