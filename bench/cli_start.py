@@ -1,11 +1,14 @@
 """Start-up of the `mel` command line: `mel --help` and every subcommand's --help.
 
-    python bench/cli_start.py [--repeat 7]
+    PYTHONPATH=$PWD python bench/cli_start.py [--repeat 7] [--against /path/to/other/checkout]
 
-Each command runs as a whole process, `--repeat` times; the table gives the median and
-the fastest wall time and the modules' import time (``python -X importtime``), beside two
-baselines measured in the same run: an empty Python and Python importing click (the floor
-any click program pays). Goal (issue #18): every help under 0.3 s.
+Each command runs as a whole process, `--repeat` times; the table gives the median and the
+fastest wall time, the median CPU time (user + system: steadier than wall time on a busy
+machine) and the modules' import time (``python -X importtime``), beside two baselines
+measured in the same run: an empty Python and Python importing click (the floor any click
+program pays). `--against DIR` runs every help also with DIR's mel (e.g. the main checkout,
+before a change), alternating with this one, and adds its median wall and CPU times.
+Goal (issue #18): every help under 0.3 s.
 """
 
 from __future__ import annotations
@@ -13,10 +16,12 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import resource
 import statistics
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from mel.cli import main as mel_main
 from mel.cli.lazy import walk
@@ -24,21 +29,23 @@ from mel.cli.lazy import walk
 GOAL_S = 0.3
 
 
-def timed(args: list[str], repeat: int) -> tuple[float, float]:
-    """Median and fastest wall time of running `args`, in seconds."""
-    times = []
-    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
-    for _ in range(repeat):
-        start = time.perf_counter()
-        subprocess.run(args, check=True, capture_output=True, env=env)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), min(times)
+def _cpu() -> float:
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
 
 
-def import_ms(code: str) -> float:
+def run(args: list[str], env: dict[str, str]) -> tuple[float, float] | None:
+    """Wall and CPU time of one run of `args` in seconds; None when it fails."""
+    cpu, start = _cpu(), time.perf_counter()
+    done = subprocess.run(args, capture_output=True, env=env)
+    wall = time.perf_counter() - start
+    return (wall, _cpu() - cpu) if done.returncode == 0 else None
+
+
+def import_ms(code: str, env: dict[str, str]) -> float:
     """Cumulative import time of everything `code` imports, in ms (python -X importtime)."""
     done = subprocess.run(
-        [sys.executable, "-X", "importtime", "-c", code], check=True, capture_output=True, text=True
+        [sys.executable, "-X", "importtime", "-c", code], capture_output=True, text=True, env=env
     )
     total = 0
     for line in done.stderr.splitlines():
@@ -48,27 +55,49 @@ def import_ms(code: str) -> float:
     return total / 1000
 
 
+def _env(pythonpath: str | None) -> dict[str, str]:
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    if pythonpath is not None:
+        env["PYTHONPATH"] = pythonpath
+    return env
+
+
 def main() -> None:
     """Print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--against", type=Path, help="Another checkout to time beside this one.")
     args = parser.parse_args()
-    rows = [
-        ("python -c pass", [sys.executable, "-c", "pass"], "pass"),
-        ("python -c 'import click'", [sys.executable, "-c", "import click"], "import click"),
-    ]
+    envs = [_env(None)] + ([_env(str(args.against.resolve()))] if args.against else [])
+    rows = [("python -c pass", "pass"), ("python -c 'import click'", "import click")]
     for path, _ in walk(mel_main):
         call = f"from mel.cli import main; main({[*path, '--help']!r})"
-        rows.append(
-            (f"mel {' '.join(path)} --help".replace("  ", " "), [sys.executable, "-c", call], call)
-        )
-    print(f"{'command':44} {'median s':>9} {'fastest s':>9} {'imports ms':>10}")
+        rows.append((" ".join(["mel", *path, "--help"]), call))
+    header = f"{'command':40} {'median s':>8} {'fastest s':>9} {'cpu s':>6} {'imports ms':>10}"
+    print(header + (f" | {'against s':>9} {'cpu s':>6}" if args.against else ""))
     worst = 0.0
-    for label, argv, code in rows:
-        median, fastest = timed(argv, args.repeat)
+    for label, code in rows:
+        times: list[list[tuple[float, float]]] = [[] for _ in envs]
+        for _ in range(args.repeat):  # alternate the checkouts so that both see the same load
+            for i, env in enumerate(envs):
+                took = run([sys.executable, "-c", code], env)
+                if took is not None:
+                    times[i].append(took)
+        walls, cpus = [w for w, _ in times[0]], [c for _, c in times[0]]
+        median = statistics.median(walls)
         if label.startswith("mel"):
             worst = max(worst, median)
-        print(f"{label:44} {median:9.3f} {fastest:9.3f} {import_ms(code):10.1f}")
+        line = f"{label:40} {median:8.3f} {min(walls):9.3f} {statistics.median(cpus):6.3f}"
+        line += f" {import_ms(code, envs[0]):10.1f}"
+        if args.against:
+            other = times[1]
+            line += (
+                f" | {statistics.median(w for w, _ in other):9.3f}"
+                f" {statistics.median(c for _, c in other):6.3f}"
+                if other
+                else f" | {'-':>9} {'-':>6}"
+            )
+        print(line, flush=True)
     verdict = "meets" if worst < GOAL_S else "misses"
     print(f"slowest mel help: {worst:.3f} s median ({verdict} the {GOAL_S} s goal)")
 
