@@ -6,6 +6,7 @@ import click
 
 from mel.cli.analyse import analyse_command
 from mel.cli.context import cli_errors
+from mel.cli.data import data_group
 from mel.cli.db import db_group
 from mel.cli.demo import demo_command, serve_command
 from mel.cli.fieldwork import (
@@ -56,5 +57,6 @@ main.add_command(users_group)
 main.add_command(audit_group)
 main.add_command(respondents_group)
 main.add_command(retention_group)
+main.add_command(data_group)
 
 __all__ = ["main", "cli_errors"]
