@@ -31,6 +31,7 @@ from mel.reports.pathway import NodeKpi, pathway_figure
 from mel.reports.progress import steps
 from mel.reports.questionnaire import fielded_versions, questionnaire_section
 from mel.reports.rates import rates_section
+from mel.reports.registers import register_sections
 from mel.reports.rosters import roster_parts, roster_table
 from mel.reports.summary import headline
 from mel.reports.text import (
@@ -327,6 +328,8 @@ def build_report(
     exported += [a.table for a in appendices if a.table is not None]
     rosters = roster_tables(engine, programme.programme, wave, instruments, used, lang, k)
     exported += rosters
+    registers, register_table = register_sections(engine, programme, current.year, lang)
+    exported += [register_table] if register_table is not None else []
     title = translate("report_title", lang, programme=programme.label.get(lang))
     subtitle = (
         translate(
@@ -354,6 +357,7 @@ def build_report(
         overview=overview_table,
         fieldwork=fieldwork,
         rates=rates,
+        registers=registers,
         pathways=pathways,
         kpis=sections,
         methodology=method,
