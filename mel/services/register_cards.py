@@ -43,7 +43,8 @@ class RegisterCard:
     provenance: str = ""  # source, publisher and import version in words
     source: dict[str, Any] = field(default_factory=dict)
     trend: list[tuple[int, float | None]] = field(default_factory=list)
-    groups: dict[str, list[tuple[str, float | None]]] = field(default_factory=dict)
+    groups: dict[str, list[tuple[str, float | None]]] = field(default_factory=dict)  # by column
+    group_labels: dict[str, str] = field(default_factory=dict)  # column -> its label
 
 
 def _card(result: RegisterResult, lang: str) -> RegisterCard:
@@ -94,7 +95,8 @@ def _card(result: RegisterResult, lang: str) -> RegisterCard:
     labels = (
         {c.name: c.label.get(lang) if c.label else c.name for c in source.columns} if source else {}
     )
-    card.groups = {labels.get(column, column): rows for column, rows in result.by.items()}
+    card.groups = dict(result.by)
+    card.group_labels = {column: labels.get(column, column) for column in result.by}
     return card
 
 
