@@ -163,3 +163,14 @@ def test_the_shipped_techkwadraat_file_declares_its_register(surveys_dir: Path) 
     programme = loaded.programmes["techkwadraat"][1]
     assert [r.code for r in programme.registers] == ["duo_instroom_techniek"]
     assert {k.measure for k in programme.register_kpis} == {"count", "share"}
+
+
+def test_a_source_code_names_one_source_across_programmes(tmp_path: Path) -> None:
+    for code in ("een", "twee"):
+        data = programme_dict(programme=code, kpis=[], registers=[register_source()])
+        write_catalogue(tmp_path / code, survey_dict(programme=code, instrument=f"{code}-s"), data)
+    found = [str(p) for p in load_catalogue([tmp_path]).problems]
+    assert found == [
+        f"{tmp_path / 'twee' / 'programme.yaml'}: registers[0].code: register 'duo_test' is "
+        "also declared by programme 'een'"
+    ]
