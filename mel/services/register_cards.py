@@ -18,6 +18,7 @@ from mel.i18n import translate
 from mel.kpi.definitions import published_programme
 from mel.kpi.register import NO_IMPORT, RegisterResult, evaluate_register_kpis
 from mel.models import Programme, Wave
+from mel.present.numbers import format_figure, format_percent
 
 
 @dataclass
@@ -45,6 +46,13 @@ class RegisterCard:
     trend: list[tuple[int, float | None]] = field(default_factory=list)
     groups: dict[str, list[tuple[str, float | None]]] = field(default_factory=dict)  # by column
     group_labels: dict[str, str] = field(default_factory=dict)  # column -> its label
+    lang: str = "nl"
+
+    def text(self, value: float | None) -> str:
+        """A figure of this KPI in words: a share as a percentage, a count as a number."""
+        if self.measure == "share":
+            return format_percent(value, 1, self.lang)
+        return format_figure(value, self.lang)
 
 
 def _card(result: RegisterResult, lang: str) -> RegisterCard:
@@ -64,6 +72,7 @@ def _card(result: RegisterResult, lang: str) -> RegisterCard:
         denominator=result.denominator,
         target=result.target,
         trend=list(result.history),
+        lang=lang,
     )
     source, version = result.source, result.version
     name = source.label.get(lang) if source else kpi.source

@@ -46,7 +46,8 @@ def test_the_page_shows_register_figures_beside_survey_kpis(
     assert "Kiezen techniek" in register and "Aandeel techniek" in register
     assert "registerdata, geen steekproefonzekerheid" in register
     assert "Bron: DUO-testbestand (DUO), importversie 1 van" in register
-    assert "1.240" in register and "0,28" in register  # 1240 and 1240 / 4450
+    assert "1.240" in register and "27,9%" in register  # 1240 and 1240 / 4450
+    assert "31,0%" in register and "25,0%" in register  # Gelderland 900 / 2900; the target
     assert "1.240 / 4.450" in register
     assert "Provincie" in register and "Gelderland" in register
     english = client.get("/staff/p/alpha/kpis?lang=en").text
