@@ -10,15 +10,16 @@ the dashboards' filters on units do not apply to them (the page says so).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
-from sqlmodel import Session
+from sqlmodel import Session, func, select
 
 from mel.i18n import translate
 from mel.kpi.definitions import published_programme
 from mel.kpi.register import NO_IMPORT, RegisterResult, evaluate_register_kpis
-from mel.models import Programme, Wave
+from mel.models import Programme, RegisterImport, Wave
 from mel.present.numbers import format_figure, format_percent
+from mel.services.dashboard_cache import cached
 
 
 @dataclass
@@ -112,8 +113,28 @@ def _card(result: RegisterResult, lang: str) -> RegisterCard:
 def register_cards(
     session: Session, programme: Programme, wave: Wave, lang: str
 ) -> list[RegisterCard]:
-    """Every register KPI of the programme as a card for the wave's year."""
-    definition = published_programme(session, programme.code)
-    if not definition.register_kpis:
-        return []
-    return [_card(r, lang) for r in evaluate_register_kpis(session, definition, wave.year)]
+    """Every register KPI of the programme as a card for the wave's year.
+
+    Cached across requests under the published definition's hash and the newest import
+    of the programme's registers, so a new import or a new publication shows at once.
+    """
+    newest = session.exec(
+        select(func.max(RegisterImport.id)).where(RegisterImport.programme == programme.code)
+    ).one()
+    key = (
+        "register",
+        str(session.get_bind().url),
+        programme.code,
+        programme.content_hash,
+        newest,
+        wave.year,
+        lang,
+    )
+
+    def make() -> list[RegisterCard]:
+        definition = published_programme(session, programme.code)
+        if not definition.register_kpis:
+            return []
+        return [_card(r, lang) for r in evaluate_register_kpis(session, definition, wave.year)]
+
+    return cast(list[RegisterCard], cached(key, make))

@@ -84,3 +84,18 @@ def test_the_api_gives_register_figures_with_their_source(
     }
     count = found["reg_techniek"]
     assert (count["value"], count["status"]) == (1240, "not_met")
+
+
+def test_a_new_import_shows_at_once(
+    registered: Engine, client: FlaskClient, auth: Auth, tmp_path: Path
+) -> None:
+    auth.as_role("staff")
+    first = client.get("/api/v1/programmes/alpha/kpis").json["register_kpis"][0]
+    assert (first["value"], first["source"]["version"]) == (1240, 1)
+    path = tmp_path / "duo_v2.csv"
+    path.write_text(REGISTER_CSV.replace("Zeeland,2025,450,90", "Zeeland,2025,450,100"), "utf-8")
+    with session_scope(registered) as session:
+        import_register(session, "duo_test", path, "cli:bert")
+    second = client.get("/api/v1/programmes/alpha/kpis").json["register_kpis"][0]
+    assert (second["value"], second["source"]["version"]) == (1250, 2)
+    assert "importversie 2" in client.get("/staff/p/alpha/kpis").text
