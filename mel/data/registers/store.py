@@ -1,9 +1,10 @@
 """Versioned register imports: each new file is a version; the latest is what KPIs read.
 
 Importing checks the whole file first (`mel.data.registers.check`), so a refused file
-stores nothing. A file whose bytes equal the latest version's is not stored again (the
-result says so); any other file, even one equal to an older version, becomes a new
-version. Older versions are kept, never changed.
+stores nothing. A file whose bytes equal the latest version's, checked by the same
+declaration, is not checked or stored again (the result says so); any other
+file, even one equal to an older version, becomes a new version. Older versions are
+kept, never changed.
 """
 
 from __future__ import annotations
@@ -79,12 +80,18 @@ def import_register(session: Session, source: str, path: Path, by: str) -> Impor
     Raises RegisterProblems (every problem located) when the file cannot be imported.
     """
     programme, declaration = published_source(session, source)
+    try:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        digest = ""  # read_file below says what is wrong with the path
+    schema = content_hash(declaration)
+    earlier = versions(session, source)
+    last = earlier[-1] if earlier else None
+    if last is not None and (last.file_hash, last.schema_hash) == (digest, schema):
+        # the same bytes, checked by the same declaration when they were imported
+        return ImportResult(source, last.version, last.rows, digest, False)
     header, raw = read_file(path)
     rows = check_rows(path, header, raw, declaration)
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    earlier = versions(session, source)
-    if earlier and earlier[-1].file_hash == digest:
-        return ImportResult(source, earlier[-1].version, earlier[-1].rows, digest, False)
     same = next((v.version for v in earlier if v.file_hash == digest), None)
     version = RegisterImport(
         programme=programme,
@@ -92,7 +99,7 @@ def import_register(session: Session, source: str, path: Path, by: str) -> Impor
         version=(earlier[-1].version + 1) if earlier else 1,
         file_name=path.name[:255],
         file_hash=digest,
-        schema_hash=content_hash(declaration),
+        schema_hash=schema,
         rows=len(rows),
         imported_by=by[:254],
     )
