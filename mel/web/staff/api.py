@@ -6,7 +6,9 @@ same protected figures, and the result vocabulary `estimate, se, ci_low, ci_high
 deff`; suppressed figures are `null` with `"suppressed": true` and a `note` saying why.
 Statuses are language-neutral codes (a KPI's `met`, `not_met`, `uncertain`; a wave's
 `planned`, `open`, `closed`) with `status_label` beside them in the request's language
-(`?lang=en`; Dutch by default).
+(`?lang=en`; Dutch by default). KPIs on register data come as `register_kpis` beside
+`kpis`: a `value` without interval (`kind: "register"`), its register year and its source
+with the import version it was read from.
 """
 
 from __future__ import annotations
