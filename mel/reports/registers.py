@@ -104,14 +104,22 @@ def register_section(result: RegisterResult, lang: str) -> RegisterSection:
     )
 
 
-def register_sections(
-    engine: Engine, programme: ProgrammeDefinition, year: int, lang: str
-) -> tuple[list[RegisterSection], Table | None]:
-    """The register KPIs' sections for a wave's year, and one table of their figures."""
+def register_results(
+    engine: Engine, programme: ProgrammeDefinition, year: int
+) -> list[RegisterResult]:
+    """The programme's register KPIs for a wave's year (`mel.kpi.register`)."""
     if not programme.register_kpis:
-        return [], None
+        return []
     with Session(engine) as session:
-        results = evaluate_register_kpis(session, programme, year)
+        return evaluate_register_kpis(session, programme, year)
+
+
+def register_sections(
+    results: list[RegisterResult], lang: str
+) -> tuple[list[RegisterSection], Table | None]:
+    """The register KPIs' sections, and one table of their figures (None without any)."""
+    if not results:
+        return [], None
     sections = [register_section(r, lang) for r in results]
     data = pd.DataFrame(
         [

@@ -58,6 +58,11 @@ def test_the_report_shows_register_kpis_with_source_and_version(
     assert share.trend is not None and share.trend.rows == [["2024", "26,7%"], ["2025", "27,9%"]]
     assert share.groups[0].rows[0] == ["Gelderland", "31,0%"]
     assert share.status_css == "status-met" and count.status_css == "status-not-met"
+    # on its pathway node, with its status, beside the survey KPIs
+    steps = report.pathways[0].chart.table
+    assert steps is not None
+    node = next(row for row in steps.rows if row[1] == "Stap groei")
+    assert "gehaald: Aandeel techniek" in node[2] and "niet gehaald: Kiezen techniek" in node[2]
     definitions = next(t for t in report.tables if t.name == "definitions")
     row = next(r for r in definitions.rows if r[0] == "Aandeel techniek")
     assert row[2:] == ["registerdata, geen steekproefonzekerheid", "DUO-testbestand", "2025: 25%"]
