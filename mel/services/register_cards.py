@@ -18,7 +18,7 @@ from mel.i18n import translate
 from mel.kpi.definitions import published_programme
 from mel.kpi.register import NO_IMPORT, RegisterResult, evaluate_register_kpis
 from mel.models import Programme, RegisterImport, Wave
-from mel.present.numbers import format_figure, format_percent
+from mel.present.numbers import format_figure, format_number, format_percent
 from mel.services.dashboard_cache import cached
 
 
@@ -53,6 +53,8 @@ class RegisterCard:
         """A figure of this KPI in words: a share as a percentage, a count as a number."""
         if self.measure == "share":
             return format_percent(value, 1, self.lang)
+        if value is not None and float(value).is_integer():
+            return format_number(value, 0, self.lang)  # a count of people, not "90,0"
         return format_figure(value, self.lang)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.engine import Engine
 
@@ -12,9 +13,10 @@ from mel.data.registers import import_register
 from mel.db import session_scope
 from mel.surveys.programme_schema import ProgrammeDefinition
 from mel.surveys.publish import publish_programme
+from tests.browser import Audits, chromium, needs_chromium, serve
 from tests.factories import REGISTER_CSV, register_kpis, register_source
 
-from .conftest import Auth, make_users, programme_definition, seed_programme
+from .conftest import PASSWORD, Auth, make_users, programme_definition, seed_programme
 
 
 @pytest.fixture
@@ -50,6 +52,7 @@ def test_the_page_shows_register_figures_beside_survey_kpis(
     assert "31,0%" in register and "25,0%" in register  # Gelderland 900 / 2900; the target
     assert "1.240 / 4.450" in register
     assert "Provincie" in register and "Gelderland" in register
+    assert ">90<" in register and "90,0" not in register  # Zeeland's count, a whole number
     english = client.get("/staff/p/alpha/kpis?lang=en").text
     assert "register data, no sampling error" in english
     assert "Source: DUO test file (DUO), import version 1 of" in english
@@ -99,3 +102,22 @@ def test_a_new_import_shows_at_once(
     second = client.get("/api/v1/programmes/alpha/kpis").json["register_kpis"][0]
     assert (second["value"], second["source"]["version"]) == (1250, 2)
     assert "importversie 2" in client.get("/staff/p/alpha/kpis").text
+
+
+@needs_chromium
+def test_the_register_section_passes_axe(registered: Engine, app: Flask, tmp_path: Path) -> None:
+    audits = Audits()
+    with serve(app) as url, chromium() as browser:
+        for lang in ("nl", "en"):
+            page = browser.new_context(locale=f"{lang}-NL").new_page()
+            page.goto(f"{url}/staff/login?lang={lang}")
+            page.fill("#email", "staff@alpha.example")
+            page.fill("#password", PASSWORD)
+            page.click("button[type=submit]")
+            page.wait_for_url("**/staff/")
+            page.goto(f"{url}/staff/p/alpha/kpis")
+            page.click("#register-kpis ~ .cards details summary >> nth=0")
+            audits.check(page, "kpis with register data")
+            page.screenshot(path=str(tmp_path / f"register-{lang}.png"), full_page=True)
+            page.context.close()
+    assert audits.runs == 4 and not audits.violations, "\n".join(audits.violations)
