@@ -63,7 +63,7 @@ def register_section(result: RegisterResult, lang: str) -> RegisterSection:
     trend = (
         Table(
             f"{kpi.code}-register-trend",
-            translate("trend", lang),
+            translate("register_trend", lang, kpi=kpi.label.get(lang)),
             [translate("register_year", lang), value_label],
             [[str(y), _value(result, v, lang)] for y, v in result.history],
             pd.DataFrame(result.history, columns=["year", "value"]).assign(kpi=kpi.code),

@@ -56,6 +56,7 @@ def test_the_report_shows_register_kpis_with_source_and_version(
     assert facts["Streefwaarde"] == "25,0%" and "gehaald" in facts["Status"]
     assert {f.label: f.value for f in count.facts}["Waarde"] == "1.240"
     assert share.trend is not None and share.trend.rows == [["2024", "26,7%"], ["2025", "27,9%"]]
+    assert share.trend.title == "Aandeel techniek per registerjaar"
     assert share.groups[0].rows[0] == ["Gelderland", "31,0%"]
     assert share.status_css == "status-met" and count.status_css == "status-not-met"
     # on its pathway node, with its status, beside the survey KPIs
