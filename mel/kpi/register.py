@@ -22,6 +22,7 @@ from mel.surveys.programme_schema import ProgrammeDefinition
 from mel.surveys.registers import RegisterKpi, RegisterSource
 
 NO_IMPORT = "no import"
+MISSING = "missing columns"  # the version lacks columns the KPI reads (see `missing`)
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,8 @@ class RegisterResult:
     ``year`` is the register year of ``value`` (the latest up to ``asked``); ``history``
     holds every register year's figure, oldest first; ``by`` the figure per group of each
     disaggregation column in ``year``; ``note`` says why there is no figure (``"no
-    import"`` or no register year up to ``asked``).
+    import"``, no register year up to ``asked``, or ``"missing columns"``: the version
+    lacks the columns in ``missing``, declared after it was imported).
     """
 
     kpi: RegisterKpi
@@ -59,6 +61,7 @@ class RegisterResult:
     target: float | None = None
     status: Status | None = None
     note: str | None = None
+    missing: tuple[str, ...] = ()
 
 
 def figure(kpi: RegisterKpi, rows: pd.DataFrame) -> tuple[float | None, float, float | None]:
@@ -88,7 +91,13 @@ def evaluate_register_kpi(
     """Evaluate one register KPI for `year` over the rows of one imported version."""
     if source is None or version is None or not rows:
         return RegisterResult(kpi, year, source, version, note=NO_IMPORT)
-    data = selected(kpi, pd.DataFrame(rows))
+    data = pd.DataFrame(rows)
+    needed = [kpi.value, kpi.denominator, source.year, *kpi.where, *kpi.disaggregations]
+    missing = [c for c in dict.fromkeys(needed) if c is not None and c not in data.columns]
+    if missing:
+        # the declaration gained a column after this version was imported
+        return RegisterResult(kpi, year, source, version, note=MISSING, missing=tuple(missing))
+    data = selected(kpi, data)
     years = sorted(int(y) for y in data[source.year].dropna().unique())
     history = tuple((y, figure(kpi, data[data[source.year] == y])[0]) for y in years)
     shown = max((y for y in years if y <= year), default=None)

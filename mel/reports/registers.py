@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from mel.i18n import translate
-from mel.kpi.register import NO_IMPORT, RegisterResult, evaluate_register_kpis
+from mel.kpi.register import MISSING, NO_IMPORT, RegisterResult, evaluate_register_kpis
 from mel.present.numbers import format_number, format_percent
 from mel.reports.model import Fact, RegisterSection, Table
 from mel.reports.text import status_words
@@ -46,6 +46,13 @@ def register_section(result: RegisterResult, lang: str) -> RegisterSection:
     note = None
     if result.note == NO_IMPORT:
         note = translate("register_no_import", lang, source=kpi.source)
+    elif result.note == MISSING and result.version is not None:
+        note = translate(
+            "register_missing",
+            lang,
+            version=result.version.version,
+            columns=", ".join(result.missing),
+        )
     elif result.value is None:
         note = translate("register_no_year", lang, year=result.asked)
     facts = [Fact(translate("register_year", lang), str(result.year or "\u2014"))]

@@ -16,7 +16,7 @@ from sqlmodel import Session, func, select
 
 from mel.i18n import translate
 from mel.kpi.definitions import published_programme
-from mel.kpi.register import NO_IMPORT, RegisterResult, evaluate_register_kpis
+from mel.kpi.register import MISSING, NO_IMPORT, RegisterResult, evaluate_register_kpis
 from mel.models import Programme, RegisterImport, Wave
 from mel.present.numbers import format_figure, format_number, format_percent
 from mel.services.dashboard_cache import cached
@@ -100,6 +100,10 @@ def _card(result: RegisterResult, lang: str) -> RegisterCard:
         )
     if result.note == NO_IMPORT:
         card.message = translate("register_no_import", lang, source=kpi.source)
+    elif result.note == MISSING and version is not None:
+        card.message = translate(
+            "register_missing", lang, version=version.version, columns=", ".join(result.missing)
+        )
     elif result.value is None:
         card.message = translate("register_no_year", lang, year=result.asked)
     if result.status is not None:

@@ -11,7 +11,7 @@ from sqlmodel import Session
 from mel.data.registers import import_register
 from mel.db import session_scope
 from mel.kpi.definitions import published_programme
-from mel.kpi.register import NO_IMPORT, evaluate_register_kpis
+from mel.kpi.register import MISSING, NO_IMPORT, evaluate_register_kpis
 from mel.kpi.status import Status
 from mel.surveys.loader import load_catalogue
 from mel.surveys.programme_schema import ProgrammeDefinition
@@ -174,3 +174,23 @@ def test_a_source_code_names_one_source_across_programmes(tmp_path: Path) -> Non
         f"{tmp_path / 'twee' / 'programme.yaml'}: registers[0].code: register 'duo_test' is "
         "also declared by programme 'een'"
     ]
+
+
+def test_a_column_declared_after_the_import_is_named_not_raised(imported: Engine) -> None:
+    source = register_source()
+    source["columns"].append({"name": "meisjes", "type": "integer", "required": False})
+    kpis = register_kpis("pad.res")
+    kpis[0]["value"] = "meisjes"
+    changed = definition(registers=[source], register_kpis=kpis)
+    with session_scope(imported) as session:
+        publish_programme(session, ProgrammeDefinition.model_validate(changed))
+    results = evaluate(imported, 2025)
+    assert results["reg_techniek"].note == MISSING
+    assert results["reg_techniek"].missing == ("meisjes",)
+    assert results["reg_aandeel"].value == pytest.approx(1240 / 4450)  # still computable
+    from mel.i18n import translate
+    from mel.services.register_cards import _card
+
+    card = _card(results["reg_techniek"], "en")
+    assert card.message == translate("register_missing", "en", version=1, columns="meisjes")
+    assert card.message.startswith("Import version 1 has no column meisjes")
