@@ -159,6 +159,15 @@ def published_kpi(session: Session, programme: str, code: str) -> KpiDefinition:
     row = session.exec(select(Programme).where(Programme.code == programme)).first()
     kpis = published_kpis(session, row) if row is not None else []
     found = next((k for k in kpis if k.code == code), None)
+    if (
+        found is None
+        and row is not None
+        and code in {k.code for k in published_register_kpis(session, row)}
+    ):
+        raise NotPublished(
+            f"{code!r} is a register KPI of {programme!r}: a figure from register data without "
+            "sampling design; the KPI page, the API and the report show it"
+        )
     if found is None:
         known = ", ".join(k.code for k in kpis) or "none"
         raise NotPublished(f"no KPI {code!r} in programme {programme!r} (known: {known})")

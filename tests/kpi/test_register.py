@@ -194,3 +194,10 @@ def test_a_column_declared_after_the_import_is_named_not_raised(imported: Engine
     card = _card(results["reg_techniek"], "en")
     assert card.message == translate("register_missing", "en", version=1, columns="meisjes")
     assert card.message.startswith("Import version 1 has no column meisjes")
+
+
+def test_analysing_a_register_kpi_says_what_it_is(imported: Engine) -> None:
+    from mel.kpi.definitions import NotPublished, published_kpi
+
+    with Session(imported) as session, pytest.raises(NotPublished, match="is a register KPI"):
+        published_kpi(session, "test-programme", "reg_aandeel")
