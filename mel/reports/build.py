@@ -32,6 +32,7 @@ from mel.reports.pathway import NodeKpi, pathway_figure
 from mel.reports.progress import steps
 from mel.reports.questionnaire import fielded_versions, questionnaire_section
 from mel.reports.rates import rates_section
+from mel.reports.registers import overview_row as register_overview_row
 from mel.reports.registers import register_results, register_sections
 from mel.reports.rosters import roster_parts, roster_table
 from mel.reports.summary import headline
@@ -272,6 +273,10 @@ def build_report(
         progress(result.kpi.code)
     registered = register_results(engine, programme, current.year)
     registers, register_table = register_sections(registered, lang)
+    for extra in registered:  # register KPIs in the overview too, marked as such
+        cells, record = register_overview_row(extra, lang)
+        overview.append(cells)
+        numbers.append(record)
     pathways = pathway_sections(programme, results, lang, k, registered)
     for pathway in pathways:
         progress(pathway.label)

@@ -111,6 +111,32 @@ def register_section(result: RegisterResult, lang: str) -> RegisterSection:
     )
 
 
+def overview_row(result: RegisterResult, lang: str) -> tuple[list[str], dict[str, object]]:
+    """A register KPI's row of the report's KPI overview: its figure, no interval."""
+    kpi = result.kpi
+    cells = [
+        f"{kpi.label.get(lang)} ({translate('register_kind', lang)})",
+        _value(result, result.value, lang) if result.value is not None else "\u2014",
+        translate("register_no_interval", lang),
+        _value(result, result.target, lang) if result.target is not None else "\u2014",
+        status_words(result.status, lang),
+        "\u2014",
+    ]
+    numbers: dict[str, object] = {
+        "kpi": kpi.code,
+        "label": kpi.label.get(lang),
+        "kind": "register",
+        "register_year": result.year,
+        "estimator": f"register {kpi.measure}",
+        "estimate": result.value,
+        "target": result.target,
+        "status": result.status.value if result.status else None,
+        "source": kpi.source,
+        "version": result.version.version if result.version else None,
+    }
+    return cells, numbers
+
+
 def register_results(
     engine: Engine, programme: ProgrammeDefinition, year: int
 ) -> list[RegisterResult]:

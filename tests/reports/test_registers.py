@@ -64,6 +64,10 @@ def test_the_report_shows_register_kpis_with_source_and_version(
     assert steps is not None
     node = next(row for row in steps.rows if row[1] == "Stap groei")
     assert "gehaald: Aandeel techniek" in node[2] and "niet gehaald: Kiezen techniek" in node[2]
+    overview = {row[0]: row for row in report.overview.rows}
+    row = overview["Aandeel techniek (registerdata, geen steekproefonzekerheid)"]
+    assert row[1:] == ["27,9%", "geen: registerdata", "25,0%", "✔ gehaald", "\u2014"]
+    assert report.overview.data.set_index("kpi").loc["reg_aandeel", "kind"] == "register"
     definitions = next(t for t in report.tables if t.name == "definitions")
     row = next(r for r in definitions.rows if r[0] == "Aandeel techniek")
     assert row[2:] == ["registerdata, geen steekproefonzekerheid", "DUO-testbestand", "2025: 25%"]
