@@ -15,6 +15,7 @@ COMMANDS = {
     "analyse": "mel.cli.analyse:analyse_command",
     "audit": "mel.cli.users:audit_group",
     "contacts": "mel.cli.fieldwork:contacts_group",
+    "data": "mel.cli.data:data_group",
     "db": "mel.cli.db:db_group",
     "demo": "mel.cli.demo:demo_command",
     "fieldwork": "mel.cli.fieldwork:fieldwork_group",
