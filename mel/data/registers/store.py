@@ -17,8 +17,8 @@ from typing import Any
 from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
-from mel.data.registers.check import check_rows
-from mel.data.registers.reader import read_file
+from mel.data.registers.check import RegisterProblems, check_rows
+from mel.data.tablefile import TableFileProblems, read_table
 from mel.models import Programme, RegisterImport, RegisterRow, RegisterSourceRow
 from mel.surveys.publish import content_hash
 from mel.surveys.registers import RegisterSource
@@ -83,14 +83,17 @@ def import_register(session: Session, source: str, path: Path, by: str) -> Impor
     try:
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError:
-        digest = ""  # read_file below says what is wrong with the path
+        digest = ""  # read_table below says what is wrong with the path
     schema = content_hash(declaration)
     earlier = versions(session, source)
     last = earlier[-1] if earlier else None
     if last is not None and (last.file_hash, last.schema_hash) == (digest, schema):
         # the same bytes, checked by the same declaration when they were imported
         return ImportResult(source, last.version, last.rows, digest, False)
-    header, raw = read_file(path)
+    try:
+        header, raw = read_table(path)
+    except TableFileProblems as exc:
+        raise RegisterProblems(exc.problems) from None
     rows = check_rows(path, header, raw, declaration)
     same = next((v.version for v in earlier if v.file_hash == digest), None)
     version = RegisterImport(

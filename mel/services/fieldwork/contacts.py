@@ -14,7 +14,6 @@ language updates the contact.
 
 from __future__ import annotations
 
-import csv
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from pathlib import Path
 
 from sqlmodel import Session, col, select
 
+from mel.data.tablefile import TableFileProblems, read_table
 from mel.models import Case, Contact, Instrument, Unit, Wave
 from mel.services.fieldwork.persons import (
     Sampled,
@@ -68,34 +68,19 @@ class Row:
 
 
 def read_rows(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
-    """Return the header and the data rows (with their row number) of a CSV or XLSX file."""
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        from openpyxl import load_workbook
-
-        try:
-            book = load_workbook(path, read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises several kinds for a broken file
-            raise ContactFileError([f"{path}: not a readable XLSX file ({exc})"]) from None
-        sheet = book.worksheets[0]
-        cells = [
-            ["" if v is None else str(v).strip() for v in row]
-            for row in sheet.iter_rows(values_only=True)
-        ]
-        book.close()
-    else:
-        try:
-            with path.open(newline="", encoding="utf-8-sig") as handle:
-                cells = [[v.strip() for v in row] for row in csv.reader(handle)]
-        except UnicodeDecodeError as exc:
-            raise ContactFileError([f"{path}: not UTF-8 text ({exc.reason})"]) from None
-    if not cells:
-        raise ContactFileError([f"{path}:1: the file is empty"])
-    header = [h.lower() for h in cells[0]]
-    rows = [
-        (number, dict(zip(header, row + [""] * (len(header) - len(row)), strict=False)))
-        for number, row in enumerate(cells[1:], start=2)
-        if any(row)
-    ]
+    """Return the header and the data rows (with their row number) of a CSV or XLSX file
+    (`mel.data.tablefile`), every cell as stripped text."""
+    try:
+        names, raw = read_table(path)
+    except TableFileProblems as exc:
+        raise ContactFileError(exc.problems) from None
+    header = [h.lower() for h in names]
+    rows = []
+    for number, row in enumerate(raw, start=2):
+        cells = ["" if v is None else str(v).strip() for v in row]
+        if any(cells):
+            padded = cells + [""] * (len(header) - len(cells))
+            rows.append((number, dict(zip(header, padded, strict=False))))
     return header, rows
 
 

@@ -8,11 +8,11 @@ row 1 is the header.
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from mel.data import tablefile
 from mel.services.sampling import SamplingError
 
 KINDS = ("pps", "werkplaats", "school", "consortium", "region")
@@ -47,30 +47,12 @@ class UnitRow:
 
 
 def read_table(path: Path) -> tuple[list[str], list[list[Any]]]:
-    """The header and data rows of a CSV (UTF-8, comma or semicolon) or XLSX file."""
-    suffix = path.suffix.lower()
+    """The header (lower case) and data rows of a units file (`mel.data.tablefile`)."""
     try:
-        if suffix == ".xlsx":
-            from openpyxl import load_workbook
-
-            book = load_workbook(path, read_only=True, data_only=True)
-            rows = [list(r) for r in book.worksheets[0].iter_rows(values_only=True)]
-            book.close()
-        elif suffix == ".csv":
-            text = path.read_text(encoding="utf-8-sig")
-            dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;")
-            rows = [list(r) for r in csv.reader(text.splitlines(), dialect)]
-        else:
-            raise UnitFileProblems([f"{path}: the units file must be .csv or .xlsx"])
-    except (OSError, UnicodeDecodeError, csv.Error, ValueError, KeyError) as exc:
-        if isinstance(exc, UnitFileProblems):
-            raise
-        raise UnitFileProblems([f"{path}: cannot read the file ({exc})"]) from None
-    if not rows:
-        raise UnitFileProblems([f"{path}:1: the file is empty (expected a header row)"])
-    header = [str(c).strip().lower() if c is not None else "" for c in rows[0]]
-    # Blank rows stay (empty), so that row numbers remain those of the file.
-    return header, [r if any(c not in (None, "") for c in r) else [] for r in rows[1:]]
+        header, rows = tablefile.read_table(path)
+    except tablefile.TableFileProblems as exc:
+        raise UnitFileProblems(exc.problems) from None
+    return [name.lower() for name in header], rows
 
 
 def read_units(path: Path) -> list[UnitRow]:

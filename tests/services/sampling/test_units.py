@@ -143,4 +143,4 @@ def test_semicolon_csv_from_dutch_excel(published: Engine, db_url: str, tmp_path
     wrong = tmp_path / "units.txt"
     wrong.write_text("code\n", encoding="utf-8")
     refused = mel(db_url, "units", "import", "--programme", PROGRAMME, str(wrong))
-    assert refused.exit_code == 1 and "must be .csv or .xlsx" in refused.output
+    assert refused.exit_code == 1 and "give a .csv or .xlsx file" in refused.output
