@@ -15,6 +15,7 @@ from mel.models.fieldwork import (
 from mel.models.instrument import Instrument, InstrumentVersion
 from mel.models.programme import ImpactPathway, Kpi, KpiTarget, PathwayLink, PathwayNode, Programme
 from mel.models.response import Response
+from mel.models.review import ReviewCoding
 
 __all__ = [
     "Case",
@@ -32,6 +33,7 @@ __all__ = [
     "PathwayNode",
     "Programme",
     "Response",
+    "ReviewCoding",
     "Unit",
     "Wave",
     "WaveInstrument",
