@@ -21,7 +21,9 @@ class ReviewCoding(SQLModel, table=True):
     """
 
     __table_args__ = (
-        UniqueConstraint("response_id", "answer_key", "span_start", "span_end", "code", name="uq_coding"),
+        UniqueConstraint(
+            "response_id", "answer_key", "span_start", "span_end", "code", name="uq_coding"
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -32,12 +32,14 @@ class ReviewTheme(StrictModel):
 
 
 class ReviewActions(StrictModel):
-    """The repeat group of agreed actions and its questions."""
+    """The repeat group of agreed actions and its questions (`theme`: a select_one whose
+    values are the review's theme names, optional)."""
 
     group: str
     action: str
     owner: str
     due: str
+    theme: str | None = None
 
 
 class ReviewFollowUp(StrictModel):

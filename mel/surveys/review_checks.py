@@ -9,6 +9,7 @@ from mel.surveys.schema import InstrumentDefinition, Question
 from mel.surveys.yamlfile import Location
 
 Finding = tuple[Location, str]
+PARTS = (("self_evaluation", "text"), ("finding", "text"), ("score", "select_one"))
 
 
 def check_review(survey: InstrumentDefinition) -> Iterator[Finding]:
@@ -25,7 +26,11 @@ def check_review(survey: InstrumentDefinition) -> Iterator[Finding]:
         if theme.name in seen:
             yield (*where, "name"), f"duplicate theme {theme.name!r}"
         seen.add(theme.name)
-        for key, kind in (("self_evaluation", "text"), ("finding", "text"), ("score", "select_one")):
+        for key, kind in (
+            ("self_evaluation", "text"),
+            ("finding", "text"),
+            ("score", "select_one"),
+        ):
             name = getattr(theme, key)
             if name in used:
                 yield (*where, key), f"question {name!r} is named by two themes"
@@ -46,6 +51,20 @@ def check_review(survey: InstrumentDefinition) -> Iterator[Finding]:
         | {"due": ("date", actions.due)},
         ("review", "actions"),
     )
+    if actions.theme is not None:
+        yield from _group(
+            top, actions.group, {"theme": ("select_one", actions.theme)}, ("review", "actions")
+        )
+        row = _row(top.get(actions.group), actions.theme)
+        names = {t.name for t in review.themes}
+        if row is not None and row.type == "select_one":
+            values = {str(c.value) for c in survey.choices.get(row.choices or "", [])}
+            if values - names:
+                yield (
+                    ("review", "actions", "theme"),
+                    f"the choices of {actions.theme!r} must be theme names, not "
+                    f"{', '.join(sorted(values - names))}",
+                )
     follow = review.follow_up
     if follow is None:
         return

@@ -1,0 +1,87 @@
+"""The complete responses of a programme's review instruments, with unit and wave."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from mel.models import Instrument, InstrumentVersion, Response, Unit, Wave
+from mel.surveys.publish import load_version
+from mel.surveys.review import ReviewDefinition
+from mel.surveys.schema import InstrumentDefinition
+
+
+@dataclass(frozen=True)
+class ReviewResponse:
+    """One completed review of a unit in a wave."""
+
+    id: int
+    public_id: str
+    instrument: str
+    survey: InstrumentDefinition
+    answers: dict[str, Any]
+    wave_id: int
+    wave_code: str
+    wave_label: dict[str, str]
+    year: int
+    unit_id: int | None
+    unit_code: str | None
+    unit_name: str | None
+    unit_kind: str | None
+    region: str | None
+    completed_at: datetime | None
+
+    @property
+    def review(self) -> ReviewDefinition:
+        """The review part of the response's instrument version."""
+        assert self.survey.review is not None
+        return self.survey.review
+
+
+def review_responses(
+    session: Session, programme_id: int, *, public_id: str | None = None
+) -> list[ReviewResponse]:
+    """Complete responses to the programme's review instruments, by wave year and unit."""
+    query = (
+        select(Response, InstrumentVersion, Instrument.code, Wave, Unit)
+        .join(InstrumentVersion, col(InstrumentVersion.id) == Response.instrument_version_id)
+        .join(Instrument, col(Instrument.id) == InstrumentVersion.instrument_id)
+        .join(Wave, col(Wave.id) == Response.wave_id)
+        .outerjoin(Unit, col(Unit.id) == Response.unit_id)
+        .where(Instrument.programme_id == programme_id, Response.status == "complete")
+        .order_by(col(Wave.year), col(Wave.code), col(Unit.code), col(Response.id))
+    )
+    if public_id is not None:
+        query = query.where(Response.public_id == public_id)
+    definitions: dict[int, InstrumentDefinition] = {}
+    found = []
+    for response, version, code, wave, unit in session.exec(query):
+        assert version.id is not None and response.id is not None and wave.id is not None
+        if version.id not in definitions:
+            definitions[version.id] = load_version(version)
+        survey = definitions[version.id]
+        if survey.review is None:
+            continue
+        found.append(
+            ReviewResponse(
+                id=response.id,
+                public_id=response.public_id,
+                instrument=code,
+                survey=survey,
+                answers=dict(response.answers or {}),
+                wave_id=wave.id,
+                wave_code=wave.code,
+                wave_label={"nl": wave.label_nl, "en": wave.label_en},
+                year=wave.year,
+                unit_id=unit.id if unit else None,
+                unit_code=unit.code if unit else None,
+                unit_name=unit.name if unit else None,
+                unit_kind=unit.kind if unit else None,
+                region=unit.region if unit else None,
+                completed_at=response.completed_at,
+            )
+        )
+    return found
