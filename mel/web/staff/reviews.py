@@ -151,7 +151,7 @@ def code_passage(code: str, public_id: str) -> ResponseReturnValue:
         return _render_review(programme, found, translate(exc.key, lang(), **exc.values), 400)
     session.commit()
     flash(translate("review_saved", lang(), n=len(added)))
-    return redirect(url_for("reviews.review", code=programme.code, public_id=public_id))
+    return redirect(url_for("reviews.review", code=programme.code, public_id=public_id), 303)
 
 
 @bp.post("/r/<public_id>/remove/<int:coding_id>")
@@ -166,7 +166,7 @@ def remove(code: str, public_id: str, coding_id: int) -> ResponseReturnValue:
         abort(404)
     get_session().commit()
     flash(translate("review_removed", lang()))
-    return redirect(url_for("reviews.review", code=programme.code, public_id=public_id))
+    return redirect(url_for("reviews.review", code=programme.code, public_id=public_id), 303)
 
 
 def _by(programme: Programme) -> str | None:
