@@ -198,6 +198,7 @@ def themes(code: str) -> ResponseReturnValue:
         "staff/review_themes.html",
         programme=programme,
         report=_report(programme),
+        known=_book(programme).codes(),
         by=_by(programme),
         breakdowns=BREAKDOWNS,
         k=k(),
