@@ -10,6 +10,7 @@ from __future__ import annotations
 
 Finding = tuple[str, list[tuple[str, list[str]]]]
 
+# Katapult's peer review of a pps.
 SELF: dict[str, list[str]] = {
     "visie": [
         "Onze ambitie is dat elke student in de regio met moderne techniek werkt. De partners "
@@ -109,4 +110,76 @@ ACTIONS: list[tuple[str, str, str]] = [
     ("Resultaten voor studenten jaarlijks meten", "leren", "onderzoeker"),
     ("De visie met alle partners herijken", "visie", "stuurgroep"),
     ("Een LLO-cursus met de partners ontwikkelen", "onderwijs", "opleidingsmanager"),
+]
+
+# Techkwadraat's regional reflection meeting.
+TK_SELF: dict[str, list[str]] = {
+    "doelen": [
+        "Het aantal leerlingen dat techniek kiest stijgt licht; het doel voor 2027 is nog ver.",
+        "We liggen op koers bij de basisscholen, minder in het voortgezet onderwijs.",
+    ],
+    "netwerk": [
+        "Het regionale netwerk draait op een kleine groep enthousiaste scholen en bedrijven.",
+        "Gemeenten en bedrijven hebben een convenant getekend met de scholen.",
+    ],
+    "onderwijs": [
+        "Techniek staat op het rooster van de meeste scholen, maar vaak als los project.",
+        "Leraren willen meer techniek geven, maar missen tijd en materiaal.",
+    ],
+    "gegevens": [
+        "We kijken jaarlijks naar de DUO-cijfers over profielkeuze in de regio.",
+        "We hebben weinig zicht op wat leerlingen na de basisschool kiezen.",
+    ],
+}
+
+TK_FINDINGS: dict[str, list[Finding]] = {
+    "doelen": [
+        ("De regio ligt op koers: de instroom in techniekprofielen groeit.", [("", ["op_koers"])]),
+        (
+            "De regio loopt achter op de doelen; de groei blijft beperkt tot twee scholen.",
+            [("De regio loopt achter op de doelen", ["achterstand"])],
+        ),
+    ],
+    "netwerk": [
+        (
+            "Bedrijven zijn zichtbaar op de scholen: gastlessen en bedrijfsbezoeken zijn vast. "
+            "Het netwerk hangt wel af van de regiocoördinator.",
+            [
+                ("Bedrijven zijn zichtbaar op de scholen", ["bedrijven_betrokken"]),
+                ("Het netwerk hangt wel af van de regiocoördinator", ["netwerk_kwetsbaar"]),
+            ],
+        ),
+        (
+            "Het netwerk is kwetsbaar: na het vertrek van dhr. Jansen is de trekker weg.",
+            [("", ["netwerk_kwetsbaar"])],
+        ),
+    ],
+    "onderwijs": [
+        (
+            "Techniek is structureel in de lessen opgenomen, met een doorlopende leerlijn.",
+            [("", ["lessen_structureel"])],
+        ),
+        (
+            "Leraren hebben te weinig tijd om techniek voor te bereiden.",
+            [("", ["leraren_tijd"])],
+        ),
+    ],
+    "gegevens": [
+        (
+            "De regio gebruikt DUO- en CBS-cijfers om de scholen te kiezen waar het meeste te "
+            "winnen is.",
+            [("", ["duo_cbs_gebruikt"])],
+        ),
+        (
+            "Gegevens over de keuzes van leerlingen ontbreken; vraag ze bij DUO op.",
+            [("", ["gegevens_ontbreken"])],
+        ),
+    ],
+}
+
+TK_ACTIONS: list[tuple[str, str, str]] = [
+    ("Een tweede regiocoördinator aanstellen", "netwerk", "regiobestuur"),
+    ("DUO-cijfers over profielkeuze per school opvragen", "gegevens", "onderzoeker"),
+    ("Lesmateriaal techniek delen tussen scholen", "onderwijs", "coördinator"),
+    ("Streefcijfers per school afspreken", "doelen", "regiobestuur"),
 ]

@@ -19,7 +19,8 @@ def test_demo_reviews_a_dozen_pps_with_coded_findings(db_url: str) -> None:
         main, ["demo", "--no-serve", "--scale", "0.05", "--database-url", db_url]
     )
     assert result.exit_code == 0, result.output
-    assert "peer reviews: 12 pps reviewed in peerreview-2026" in result.output
+    assert "katapult-peerreview: 12 pps reviewed in peerreview-2026" in result.output
+    assert "tk-reflectie: 12 region reviewed in reflectie-2026" in result.output
     engine = make_engine(db_url)
     with Session(engine) as session:
         katapult = session.exec(select(Programme).where(Programme.code == "katapult")).one()
@@ -43,7 +44,7 @@ def test_demo_reviews_a_dozen_pps_with_coded_findings(db_url: str) -> None:
         assert resolve_wave_code(session, "katapult", "latest") == "impactmeting-2025"
         # no review was simulated into the measurement waves of any programme
         assert all(
-            r.wave_code == "peerreview-2026"
+            r.wave_code in ("peerreview-2026", "reflectie-2026")
             for p in session.exec(select(Programme)).all()
             for r in review_responses(session, p.id or 0)
         )
