@@ -127,11 +127,11 @@ def _answers(
     picks = sorted(int(p) for p in rng.choice(len(plan.actions), int(rng.integers(1, 4)), False))
     rows = []
     for n, i in enumerate(picks):
-        action, theme, owner = plan.actions[i]
+        action, about, owner = plan.actions[i]
         row = {spec.action: action, spec.owner: owner}
         row[spec.due] = (date(2026, 12, 31) + timedelta(days=90 * n)).isoformat()
         if spec.theme:
-            row[spec.theme] = theme
+            row[spec.theme] = about
         rows.append(row)
     answers[spec.group] = rows
     return answers, coding
@@ -172,19 +172,20 @@ def _round(
     )
     session.add(wave)
     session.flush()
-    session.add(WaveInstrument(wave_id=wave.id, instrument_id=instrument.id))
+    wave_id, instrument_id = int(wave.id or 0), int(instrument.id or 0)
+    session.add(WaveInstrument(wave_id=wave_id, instrument_id=instrument_id))
     # The round's frame: the units planned for review, all reviewed (a census of them).
     size = len(chosen)
     session.add(
-        WaveStratum(wave_id=wave.id, stratum=STRATUM, population_size=size, sample_size=size)
+        WaveStratum(wave_id=wave_id, stratum=STRATUM, population_size=size, sample_size=size)
     )
     ids = uuids(rng, 2 * size)
     plans: dict[int, list[Passage]] = {}
     for n, unit in enumerate(chosen):
         session.add(
             FrameUnit(
-                wave_id=wave.id,
-                unit_id=unit.id,
+                wave_id=wave_id,
+                unit_id=int(unit.id or 0),
                 stratum=STRATUM,
                 base_weight=1.0,
                 inclusion_probability=1.0,
@@ -195,8 +196,8 @@ def _round(
         response = Response(
             public_id=ids[2 * n],
             respondent_id=ids[2 * n + 1],
-            wave_id=wave.id,
-            instrument_version_id=version.id,
+            wave_id=wave_id,
+            instrument_version_id=int(version.id or 0),
             unit_id=unit.id,
             status="complete",
             answers=answers,
@@ -204,7 +205,7 @@ def _round(
             started_at=done - timedelta(hours=2),
             updated_at=done,
             completed_at=done,
-            unit_once_instrument_id=instrument.id,
+            unit_once_instrument_id=instrument_id,
         )
         session.add(response)
         session.flush()

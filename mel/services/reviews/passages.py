@@ -47,8 +47,8 @@ def codable(survey: InstrumentDefinition, answers: dict[str, Any]) -> list[Answe
         text = row.get(review.actions.action) if isinstance(row, dict) else None
         if isinstance(text, str) and text.strip():
             key = f"{review.actions.group}.{i}.{review.actions.action}"
-            theme = row.get(review.actions.theme) if review.actions.theme else None
-            found.append(Answer(key, theme if isinstance(theme, str) else None, ACTION, text))
+            named = row.get(review.actions.theme) if review.actions.theme else None
+            found.append(Answer(key, named if isinstance(named, str) else None, ACTION, text))
     return found
 
 

@@ -46,7 +46,7 @@ def review_responses(
 ) -> list[ReviewResponse]:
     """Complete responses to the programme's review instruments, by wave year and unit."""
     query = (
-        select(Response, InstrumentVersion, Instrument.code, Wave, Unit)
+        select(Response, InstrumentVersion, Instrument.code, Wave, Unit)  # type: ignore[call-overload]
         .join(InstrumentVersion, col(InstrumentVersion.id) == Response.instrument_version_id)
         .join(Instrument, col(Instrument.id) == InstrumentVersion.instrument_id)
         .join(Wave, col(Wave.id) == Response.wave_id)

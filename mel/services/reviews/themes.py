@@ -113,11 +113,12 @@ def theme_counts(
         review = by_response.get(coding.response_id)
         if review is None or coding.code not in codes:
             continue
-        theme = codes[coding.code][0].theme
+        name = codes[coding.code][0].theme
         passage = (coding.response_id, coding.answer_key, coding.span_start, coding.span_end)
-        for key in ((theme, None), (theme, coding.code)):
-            units[key][review.wave_code].add(_unit_key(review))
-            passages[key].add(passage)
+        levels: tuple[tuple[str, str | None], ...] = ((name, None), (name, coding.code))
+        for level in levels:
+            units[level][review.wave_code].add(_unit_key(review))
+            passages[level].add(passage)
     groups = groups_of(reviews, k=k, by=by)
     unit_of = {r.id: _unit_key(r) for r in reviews}
     wave_of = {r.id: r.wave_code for r in reviews}
@@ -168,8 +169,8 @@ def quotes(
     passages: dict[tuple[int, str, int, int], list[str]] = defaultdict(list)
     for coding in codings:
         if coding.response_id in by_response:
-            key = (coding.response_id, coding.answer_key, coding.span_start, coding.span_end)
-            passages[key].append(coding.code)
+            spot = (coding.response_id, coding.answer_key, coding.span_start, coding.span_end)
+            passages[spot].append(coding.code)
     known = list(names)
     found = []
     for (response_id, key, start, end), coded in passages.items():

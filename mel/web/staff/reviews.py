@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from sqlmodel import select
+from sqlmodel import col, select
 
 from mel.i18n import translate
 from mel.models import Programme, User
@@ -94,7 +94,7 @@ def _render_review(
     users = {
         u.id: u.email
         for u in session.exec(
-            select(User).where(User.id.in_({c.coded_by for c in codings if c.coded_by}))  # type: ignore[union-attr]
+            select(User).where(col(User.id).in_({c.coded_by for c in codings if c.coded_by}))
         )
     }
     previous = None
