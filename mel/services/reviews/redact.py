@@ -57,6 +57,44 @@ def name_variants(names: Iterable[str]) -> list[str]:
     return sorted(found, key=lambda n: (-len(n), n))
 
 
+class Redactor:
+    """The redaction of one set of names and units, compiled once for many quotes."""
+
+    def __init__(
+        self,
+        *,
+        names: Iterable[str] = (),
+        units: Mapping[str, str] | None = None,
+        lang: str = "nl",
+    ) -> None:
+        self.name_mark = translate("review_redacted_name", lang)
+        self.email_mark = translate("review_redacted_email", lang)
+        self.phone_mark = translate("review_redacted_phone", lang)
+        self.units = {k.lower(): v for k, v in (units or {}).items() if k.strip()}
+        self.unit_pattern = self._alternatives(sorted(self.units, key=lambda n: (-len(n), n)))
+        self.name_pattern = self._alternatives(name_variants(names))
+
+    @staticmethod
+    def _alternatives(texts: list[str]) -> re.Pattern[str] | None:
+        if not texts:
+            return None
+        pattern = "|".join(re.escape(t) for t in texts)
+        return re.compile(rf"(?<!\w)(?:{pattern})(?!\w)", re.IGNORECASE)
+
+    def __call__(self, text: str) -> str:
+        """Return `text` without e-mail addresses, phone numbers and names."""
+        text = EMAIL.sub(self.email_mark, text)
+        text = DIGITS.sub(
+            lambda m: self.phone_mark if looks_like_phone(m.group()) else m.group(), text
+        )
+        if self.unit_pattern is not None:
+            text = self.unit_pattern.sub(lambda m: self.units[m.group().lower()], text)
+        if self.name_pattern is not None:
+            text = self.name_pattern.sub(self.name_mark, text)
+        text = TITLED.sub(self.name_mark, text)
+        return INITIALS.sub(self.name_mark, text)
+
+
 def redact(
     text: str,
     *,
@@ -65,16 +103,4 @@ def redact(
     lang: str = "nl",
 ) -> str:
     """Return `text` without e-mail addresses, phone numbers and names (see module doc)."""
-    name_mark = translate("review_redacted_name", lang)
-    text = EMAIL.sub(translate("review_redacted_email", lang), text)
-    phone = translate("review_redacted_phone", lang)
-    text = DIGITS.sub(lambda m: phone if looks_like_phone(m.group()) else m.group(), text)
-    for unit_name, pseudonym in sorted((units or {}).items(), key=lambda i: -len(i[0])):
-        if unit_name.strip():
-            text = re.sub(rf"(?<!\w){re.escape(unit_name)}(?!\w)", pseudonym, text, flags=re.I)
-    variants = name_variants(names)
-    if variants:
-        pattern = "|".join(re.escape(v) for v in variants)
-        text = re.sub(rf"(?<!\w)(?:{pattern})(?!\w)", name_mark, text, flags=re.IGNORECASE)
-    text = TITLED.sub(name_mark, text)
-    return INITIALS.sub(name_mark, text)
+    return Redactor(names=names, units=units, lang=lang)(text)

@@ -45,26 +45,37 @@ def review_responses(
     session: Session, programme_id: int, *, public_id: str | None = None
 ) -> list[ReviewResponse]:
     """Complete responses to the programme's review instruments, by wave year and unit."""
+    # The programme's review versions first (a few definitions), then only their responses.
+    versions = session.exec(
+        select(InstrumentVersion)
+        .join(Instrument, col(Instrument.id) == InstrumentVersion.instrument_id)
+        .where(Instrument.programme_id == programme_id)
+    ).all()
+    definitions: dict[int, InstrumentDefinition] = {}
+    for version in versions:
+        survey = load_version(version)
+        if survey.review is not None and version.id is not None:
+            definitions[version.id] = survey
+    if not definitions:
+        return []
     query = (
-        select(Response, InstrumentVersion, Instrument.code, Wave, Unit)  # type: ignore[call-overload]
+        select(Response, Instrument.code, Wave, Unit)
         .join(InstrumentVersion, col(InstrumentVersion.id) == Response.instrument_version_id)
         .join(Instrument, col(Instrument.id) == InstrumentVersion.instrument_id)
         .join(Wave, col(Wave.id) == Response.wave_id)
         .outerjoin(Unit, col(Unit.id) == Response.unit_id)
-        .where(Instrument.programme_id == programme_id, Response.status == "complete")
+        .where(
+            col(Response.instrument_version_id).in_(definitions),
+            Response.status == "complete",
+        )
         .order_by(col(Wave.year), col(Wave.code), col(Unit.code), col(Response.id))
     )
     if public_id is not None:
         query = query.where(Response.public_id == public_id)
-    definitions: dict[int, InstrumentDefinition] = {}
     found = []
-    for response, version, code, wave, unit in session.exec(query):
-        assert version.id is not None and response.id is not None and wave.id is not None
-        if version.id not in definitions:
-            definitions[version.id] = load_version(version)
-        survey = definitions[version.id]
-        if survey.review is None:
-            continue
+    for response, code, wave, unit in session.exec(query):
+        assert response.id is not None and wave.id is not None
+        survey = definitions[response.instrument_version_id]
         found.append(
             ReviewResponse(
                 id=response.id,

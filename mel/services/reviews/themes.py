@@ -17,8 +17,8 @@ import pandas as pd
 
 from mel.disclosure.rules import protect
 from mel.models import ReviewCoding
-from mel.services.reviews.passages import answer
-from mel.services.reviews.redact import redact
+from mel.services.reviews.passages import Answer, codable
+from mel.services.reviews.redact import Redactor
 from mel.services.reviews.store import ReviewResponse
 from mel.surveys.codebook import CodeBook
 
@@ -106,28 +106,26 @@ def theme_counts(
     """Count units and passages per theme and code in every group (None where hidden)."""
     by_response = {r.id: r for r in reviews}
     codes = book.codes()
-    # (level key) -> unit keys per wave, and passages as (response, answer, span) keys
-    units: dict[tuple[str, str | None], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    passages: dict[tuple[str, str | None], set[tuple[int, str, int, int]]] = defaultdict(set)
+    # theme (code None) or code -> (wave, unit) -> its passages as (response, answer, span)
+    found: dict[tuple[str, str | None], dict[tuple[str, str], set[tuple[int, str, int, int]]]]
+    found = defaultdict(lambda: defaultdict(set))
     for coding in codings:
         review = by_response.get(coding.response_id)
         if review is None or coding.code not in codes:
             continue
         name = codes[coding.code][0].theme
         passage = (coding.response_id, coding.answer_key, coding.span_start, coding.span_end)
+        where = (review.wave_code, _unit_key(review))
         levels: tuple[tuple[str, str | None], ...] = ((name, None), (name, coding.code))
         for level in levels:
-            units[level][review.wave_code].add(_unit_key(review))
-            passages[level].add(passage)
+            found[level][where].add(passage)
     groups = groups_of(reviews, k=k, by=by)
-    unit_of = {r.id: _unit_key(r) for r in reviews}
-    wave_of = {r.id: r.wave_code for r in reviews}
     rows = []
     for theme in book.themes:
         keys: list[tuple[str | None, Mapping[str, str]]] = [(None, theme.label.model_dump())]
         keys += [(c.code, c.label.model_dump()) for c in theme.codes]
         for code, label in keys:
-            key = (theme.theme, code)
+            cells = found.get((theme.theme, code), {})
             unit_counts: list[int | None] = []
             passage_counts: list[int | None] = []
             for group, members in groups:
@@ -135,15 +133,11 @@ def theme_counts(
                     unit_counts.append(None)
                     passage_counts.append(None)
                     continue
-                coded = units[key][group.wave_code] & members
+                coded = [
+                    cells[(group.wave_code, u)] for u in members if (group.wave_code, u) in cells
+                ]
                 unit_counts.append(len(coded))
-                passage_counts.append(
-                    sum(
-                        1
-                        for p in passages[key]
-                        if wave_of[p[0]] == group.wave_code and unit_of[p[0]] in members
-                    )
-                )
+                passage_counts.append(sum(len(p) for p in coded))
             rows.append(
                 CountRow(theme.theme, code, label, tuple(unit_counts), tuple(passage_counts))
             )
@@ -171,11 +165,14 @@ def quotes(
         if coding.response_id in by_response:
             spot = (coding.response_id, coding.answer_key, coding.span_start, coding.span_end)
             passages[spot].append(coding.code)
-    known = list(names)
+    scrub = Redactor(names=names, units=unit_names, lang=lang)
+    answers: dict[int, dict[str, Answer]] = {}
     found = []
     for (response_id, key, start, end), coded in passages.items():
         review = by_response[response_id]
-        text = answer(review.survey, review.answers, key)
+        if response_id not in answers:
+            answers[response_id] = {a.key: a for a in codable(review.survey, review.answers)}
+        text = answers[response_id].get(key)
         if text is None:
             continue  # emptied at retention: nothing left to quote
         passage = text.text[start:end].strip()
@@ -191,7 +188,7 @@ def quotes(
                 themes,
                 tuple(sorted(coded)),
                 text.part,
-                redact(passage, names=known, units=unit_names, lang=lang),
+                scrub(passage),
             )
         )
     order = {t.theme: i for i, t in enumerate(book.themes)}
