@@ -230,3 +230,22 @@ def test_small_groups_are_hidden(client: FlaskClient, reviewed: dict[str, str], 
     assert rows and all(r["units"] == "" and r["suppressed"] == "True" for r in rows)
     assert client.get("/staff/p/katapult/reviews/themes?by=region").status_code == 200
     assert client.get("/staff/p/katapult/reviews/themes?by=naam").status_code == 400
+
+
+def test_the_themes_page_shows_the_first_quotes_and_the_csv_all(
+    client: FlaskClient, reviewed: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("mel.web.staff.reviews.QUOTES_SHOWN", 2)
+    Auth(client).as_role("staff", "katapult")
+    for code in ("pps-oost-01", "pps-oost-02", "pps-oost-03"):
+        _code(
+            client,
+            reviewed[code],
+            answer="bevinding_samenwerking",
+            excerpt="",
+            codes=["mkb_betrokken"],
+        )
+    page = client.get("/staff/p/katapult/reviews/themes")
+    assert "De eerste 2 van 3 citaten" in page.text
+    assert page.text.count("<q>") == 2
+    assert len(_rows(client.get("/staff/p/katapult/reviews/quotes.csv").data)) == 3

@@ -31,6 +31,7 @@ from mel.web.staff.output import download
 bp = Blueprint("reviews", __name__, url_prefix="/staff/p/<code>/reviews")
 ROLES = ("admin", "researcher", "staff")
 MAX_EXCERPT = 5000
+QUOTES_SHOWN = 300  # quotes on the themes page; the CSV has them all
 
 
 def _book(programme: Programme) -> CodeBook:
@@ -199,6 +200,7 @@ def themes(code: str) -> ResponseReturnValue:
         programme=programme,
         report=_report(programme),
         known=_book(programme).codes(),
+        shown=QUOTES_SHOWN,
         by=_by(programme),
         breakdowns=BREAKDOWNS,
         k=k(),
