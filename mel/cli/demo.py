@@ -133,6 +133,10 @@ def demo_command(
     click.echo(f"staff login at {base}/staff/login (demo accounts, new passwords each run):")
     for email, password, role, programmes in create_demo_users(engine):
         click.echo(f"  {role:10} {email}  password: {password}  ({', '.join(programmes)})")
+    from mel.demo.reviews import demo_reviews
+
+    for made in demo_reviews(engine, surveys_dir(), seed=seed, coder="researcher@demo.mel.invalid"):
+        click.echo(str(made))
     if serve:
         click.echo(f"serving on {base} (Ctrl+C stops)")
         app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)

@@ -29,8 +29,10 @@ def validate_command(paths: tuple[Path, ...]) -> None:
         click.echo(str(problem), err=True)
     if not catalogue.ok:
         raise SystemExit(1)
+    books = f", {len(catalogue.codebooks)} code books" if catalogue.codebooks else ""
     click.echo(
         f"OK: {len(catalogue.instruments)} instruments, {len(catalogue.programmes)} programmes"
+        + books
     )
 
 

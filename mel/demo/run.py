@@ -107,7 +107,7 @@ def simulate(
 def _instruments(
     session: Session, programme_id: int
 ) -> list[tuple[Instrument, InstrumentVersion, InstrumentDefinition]]:
-    """The programme's instruments with their latest published version."""
+    """The programme's instruments (not reviews) with their latest published version."""
     result = []
     for instrument in session.exec(
         select(Instrument).where(Instrument.programme_id == programme_id).order_by(Instrument.code)
@@ -117,8 +117,10 @@ def _instruments(
             .where(InstrumentVersion.instrument_id == instrument.id)
             .order_by(col(InstrumentVersion.version).desc())
         ).first()
-        if version is not None:
-            result.append((instrument, version, load_version(version)))
+        # Reviews (peer reviews, reflection meetings) are not simulated into the measurement
+        # waves: `mel demo` makes a review round of its own (mel.demo.reviews).
+        if version is not None and (survey := load_version(version)).review is None:
+            result.append((instrument, version, survey))
     return result
 
 

@@ -16,6 +16,7 @@ from mel.models.instrument import Instrument, InstrumentVersion
 from mel.models.programme import ImpactPathway, Kpi, KpiTarget, PathwayLink, PathwayNode, Programme
 from mel.models.registers import RegisterImport, RegisterRow, RegisterSourceRow
 from mel.models.response import Response
+from mel.models.review import ReviewCoding
 
 __all__ = [
     "Case",
@@ -36,6 +37,7 @@ __all__ = [
     "RegisterRow",
     "RegisterSourceRow",
     "Response",
+    "ReviewCoding",
     "Unit",
     "Wave",
     "WaveInstrument",

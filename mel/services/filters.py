@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 from mel.disclosure.cells import ORDER
 from mel.i18n import translate
 from mel.models import FrameUnit, Programme, Unit, Wave
+from mel.services.reviews.store import review_waves
 
 DIMENSIONS = ORDER[:-1]  # province, region, sector, stratum, unit_kind
 GROUPINGS = (*DIMENSIONS, "unit")
@@ -93,8 +94,12 @@ def parse_filters(
     waves = programme_waves(session, programme)
     if not waves:
         raise FilterError(translate("staff_err_no_waves", lang))
-    # By default the newest wave whose fieldwork has begun (as `latest` in the commands).
-    started = next((w.code for w in waves if w.status != "planned"), waves[0].code)
+    # By default the newest wave whose fieldwork has begun (as `latest` in the commands),
+    # not a round of peer reviews.
+    reviews = review_waves(session, int(programme.id or 0))
+    started = next(
+        (w.code for w in waves if w.status != "planned" and w.id not in reviews), waves[0].code
+    )
     code = args.get("wave") or started
     wave = next((w for w in waves if w.code == code), None)
     if wave is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from mel.models import Programme, Wave
+from mel.services.reviews.store import review_waves
 
 
 class WaveNotFound(LookupError):
@@ -13,7 +14,7 @@ class WaveNotFound(LookupError):
 
 def resolve_wave_code(session: Session, programme: str, wave: str) -> str:
     """Return the code of the wave `wave` names in `programme`: a code, a year, or "latest"
-    (the newest wave by year that is not planned).
+    (the newest wave by year that is not planned and fields more than reviews).
 
     Raises
     ------
@@ -33,8 +34,10 @@ def resolve_wave_code(session: Session, programme: str, wave: str) -> str:
     if wave in codes:
         return wave
     if wave == "latest" and waves:
-        # A planned wave (fieldwork ahead, nothing answered yet) is not the latest result.
-        started = [w for w in waves if w.status != "planned"] or waves
+        # A planned wave (fieldwork ahead, nothing answered yet) is not the latest result,
+        # nor is a round of peer reviews (no measurement).
+        reviews = review_waves(session, int(row.id or 0))
+        started = [w for w in waves if w.status != "planned" and w.id not in reviews] or waves
         return started[-1].code
     in_year = [w.code for w in waves if wave.isdigit() and w.year == int(wave)]
     if len(in_year) == 1:

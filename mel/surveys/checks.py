@@ -8,6 +8,7 @@ from mel.surveys.conditions import Condition
 from mel.surveys.expr import Expression
 from mel.surveys.programme_schema import ProgrammeDefinition
 from mel.surveys.registers import check_registers
+from mel.surveys.review_checks import check_review
 from mel.surveys.rule_checks import check_expression, check_filter, check_pipes
 from mel.surveys.schema import CHOICE_TYPES, NUMERIC_TYPES, InstrumentDefinition, Question
 from mel.surveys.yamlfile import Location
@@ -125,6 +126,7 @@ def check_instrument(survey: InstrumentDefinition) -> Iterator[Finding]:
         for question in page.questions:
             earlier[question.name] = question
     yield from _duplicates(names, "question name")
+    yield from check_review(survey)
 
 
 def _show(value: object) -> str:

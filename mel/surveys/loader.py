@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from mel.surveys.checks import check_instrument, check_programme
+from mel.surveys.codebook import CODEBOOK_FILE, CodeBook, check_codebook
 from mel.surveys.programme_schema import ProgrammeDefinition
 from mel.surveys.schema import InstrumentDefinition
 from mel.surveys.yamlfile import FileProblems, Problem, YamlDocument, read_yaml
@@ -83,12 +84,23 @@ def load_instrument(path: Path | str) -> InstrumentDefinition:
     return survey
 
 
+def load_codebook(path: Path | str) -> CodeBook:
+    """Load and check a programme's code book; raise FileProblems if anything is wrong."""
+    doc = read_yaml(Path(path))
+    book = parse(doc, CodeBook)
+    problems = [doc.problem(loc, msg) for loc, msg in check_codebook(book)]
+    if problems:
+        raise FileProblems(problems)
+    return book
+
+
 @dataclass
 class SurveyCatalogue:
     """Everything found under some paths: instruments, programmes, and problems."""
 
     instruments: dict[str, tuple[Path, InstrumentDefinition]] = field(default_factory=dict)
     programmes: dict[str, tuple[Path, ProgrammeDefinition]] = field(default_factory=dict)
+    codebooks: dict[str, tuple[Path, CodeBook]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -125,6 +137,10 @@ def load_catalogue(paths: Iterable[Path | str]) -> SurveyCatalogue:
             if path.name == PROGRAMME_FILE:
                 programme_docs.append(read_yaml(path))
                 continue
+            if path.name == CODEBOOK_FILE:
+                book = load_codebook(path)
+                catalogue.codebooks[book.programme] = (path, book)
+                continue
             survey = load_instrument(path)
         except FileProblems as exc:
             catalogue.problems.extend(exc.problems)
@@ -154,6 +170,11 @@ def load_catalogue(paths: Iterable[Path | str]) -> SurveyCatalogue:
             catalogue.programmes[programme.programme] = (doc.path, programme)
     catalogue.problems.extend(_registers_declared_twice(catalogue))
     declared = {doc.data.get("programme") for doc in programme_docs if isinstance(doc.data, dict)}
+    for path, book in catalogue.codebooks.values():
+        if programme_docs and book.programme not in declared:
+            catalogue.problems.append(
+                Problem(str(path), "programme", f"unknown programme {book.programme!r}", 1)
+            )
     for path, survey in catalogue.instruments.values():
         # Only judge programme codes when programme files were part of the check.
         if programme_docs and survey.programme not in declared:

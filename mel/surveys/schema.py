@@ -22,6 +22,7 @@ from mel.surveys.parts import (  # NAME_PATTERN/NAME_RULE: still importable from
     _disorder,
     check_name,
 )
+from mel.surveys.review import ReviewDefinition
 from mel.surveys.text import LocalText, StrictModel
 
 QuestionType = Literal[
@@ -304,6 +305,8 @@ class InstrumentDefinition(StrictModel):
     consent: Consent | None = None
     choices: dict[str, list[Choice]] = Field(default_factory=dict)
     pages: list[Page] = Field(min_length=1)
+    # A peer review or reflection meeting: which questions are themes, scores and actions.
+    review: ReviewDefinition | None = None
 
     _code = field_validator("instrument", "programme")(
         classmethod(lambda cls, v: check_programme_code(v))

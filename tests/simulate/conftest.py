@@ -14,6 +14,8 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from mel.demo import simulate
+from mel.demo.reviews import demo_reviews
+from mel.settings import project_path
 from tests.simulate.helpers import BACKENDS, SEED, SMALL, database, publish
 
 
@@ -40,4 +42,16 @@ def simulated(
     with database(request.param, tmp_path_factory.mktemp("simulated")) as engine:
         publish(engine)
         simulate(engine, seed=SEED, scale=SMALL)
+        yield engine
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def simulated_with_reviews(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Engine]:
+    """As `simulated`, with the demo's review rounds: every shipped instrument is fielded."""
+    with database(request.param, tmp_path_factory.mktemp("reviewed")) as engine:
+        publish(engine)
+        simulate(engine, seed=SEED, scale=SMALL)
+        demo_reviews(engine, project_path("surveys"), seed=SEED, coder=None)
         yield engine

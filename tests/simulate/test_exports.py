@@ -36,12 +36,12 @@ def waves_of(engine: Engine, instrument: str) -> list[tuple[str, str]]:
 
 @pytest.mark.parametrize("instrument", SHIPPED)
 def test_stata_file_of_every_shipped_instrument(
-    simulated: Engine, tmp_path: Path, instrument: str
+    simulated_with_reviews: Engine, tmp_path: Path, instrument: str
 ) -> None:
     names_per_wave = []
-    for programme, wave in waves_of(simulated, instrument):
+    for programme, wave in waves_of(simulated_with_reviews, instrument):
         built = export.build_export(
-            simulated, programme=programme, wave=wave, instrument=instrument
+            simulated_with_reviews, programme=programme, wave=wave, instrument=instrument
         )
         path = tmp_path / f"{wave}.dta"
         path.write_bytes(export.write(built, "dta"))
@@ -74,10 +74,12 @@ def test_stata_file_of_every_shipped_instrument(
 
 @pytest.mark.parametrize("instrument", SHIPPED)
 def test_spss_file_of_every_shipped_instrument(
-    simulated: Engine, tmp_path: Path, instrument: str
+    simulated_with_reviews: Engine, tmp_path: Path, instrument: str
 ) -> None:
-    programme, wave = waves_of(simulated, instrument)[-1]
-    built = export.build_export(simulated, programme=programme, wave=wave, instrument=instrument)
+    programme, wave = waves_of(simulated_with_reviews, instrument)[-1]
+    built = export.build_export(
+        simulated_with_reviews, programme=programme, wave=wave, instrument=instrument
+    )
     path = tmp_path / "x.sav"
     path.write_bytes(export.write(built, "sav"))
     data, meta = pyreadstat.read_sav(str(path))

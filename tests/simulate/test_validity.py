@@ -15,8 +15,8 @@ from mel.surveys.publish import load_version
 from tests.simulate.validation import answer_problems
 
 
-def test_every_answer_is_valid_for_its_instrument(simulated: Engine) -> None:
-    with Session(simulated) as session:
+def test_every_answer_is_valid_for_its_instrument(simulated_with_reviews: Engine) -> None:
+    with Session(simulated_with_reviews) as session:
         versions = {v.id: load_version(v) for v in session.exec(select(InstrumentVersion))}
         rows = session.exec(
             select(Response.instrument_version_id, Response.answers, Response.status)

@@ -27,7 +27,11 @@ from tests.web.conftest import DATA
 
 pytestmark = needs_chromium
 LANGUAGES = ("nl", "en")
-SURVEYS = sorted(p for p in project_path("surveys").glob("*/*.yaml") if p.name != "programme.yaml")
+SURVEYS = sorted(
+    p
+    for p in project_path("surveys").glob("*/*.yaml")
+    if p.name not in ("programme.yaml", "codebook.yaml")
+)
 TYPED = ("integer", "decimal", "date")  # questions a wrong typed answer makes show an error
 
 

@@ -96,6 +96,7 @@ SETTINGS = {
     "mel_description": CONVERTED,
     "mel_title": CONVERTED,
     "mel_consent": CONVERTED,
+    "mel_review": CONVERTED,
     "public_key": "encrypted submissions (public_key)",
     "submission_url": "submission URLs",
     "instance_name": "instance names",

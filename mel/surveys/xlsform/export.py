@@ -257,6 +257,7 @@ def workbook_rows(survey: InstrumentDefinition) -> dict[str, list[list[Any]]]:
         if survey.description
         else "",
         "mel_consent": dump(survey.consent.model_dump(exclude_none=True)) if survey.consent else "",
+        "mel_review": dump(survey.review.model_dump(exclude_none=True)) if survey.review else "",
     }
     return {
         "survey": rows,

@@ -24,3 +24,6 @@ def init_app(app: Flask) -> None:
     from mel.web.staff import wave_fieldwork  # mails, outcomes and rates of a wave
 
     app.register_blueprint(wave_fieldwork.bp)
+    from mel.web.staff import reviews  # peer reviews: coding findings, theme counts
+
+    app.register_blueprint(reviews.bp)

@@ -31,6 +31,7 @@ from werkzeug.exceptions import HTTPException
 from mel.i18n import translate
 from mel.models import Wave
 from mel.services import responses as store
+from mel.services.reviews import followup
 from mel.surveys.schema import InstrumentDefinition
 from mel.web import ratelimit
 from mel.web.database import get_session, use_autocommit
@@ -129,6 +130,9 @@ def open_start(instrument_code: str, wave_code: str) -> ResponseReturnValue:
                 current_page=first or 0,
                 resume_token=token,
                 unit_id=unit.id if unit is not None else None,
+                answers=followup.starting_answers(
+                    session, survey, wave.id, unit.id if unit is not None else None
+                ),
             )
         except IntegrityError:
             session.rollback()
@@ -173,6 +177,9 @@ def invitation_start(token: str) -> ResponseReturnValue:
                 unit_id=invitation.unit_id,
                 invitation_id=invitation.id,
                 current_page=flow.next_page(survey, -1, {}) or 0,
+                answers=followup.starting_answers(
+                    session, survey, wave.id or 0, invitation.unit_id
+                ),
             )
         except IntegrityError:  # a second tab started this invitation at the same moment
             session.rollback()
