@@ -137,10 +137,12 @@ def create_response(
     unit_id: int | None = None,
     invitation_id: int | None = None,
     resume_token: str | None = None,
+    answers: Answers | None = None,
 ) -> str | None:
     """Start a response; return the resume token of an open-link response (stored hashed).
 
     One prepared INSERT, committed at once (other columns take their database defaults).
+    `answers` pre-fills it (a census form starts from the unit's answers of last year).
     Raises IntegrityError when `resume_token` (or the invitation) already started one.
     """
     token = None if invitation_id is not None else (resume_token or secrets.token_urlsafe(24))
@@ -157,7 +159,7 @@ def create_response(
         "current_page": current_page,
         "resume_token_hash": hash_token(token) if token else None,
         "status": "in_progress",
-        "answers": {},
+        "answers": dict(answers or {}),
         "started_at": now,
         "updated_at": now,
     }
