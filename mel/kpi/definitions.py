@@ -21,6 +21,7 @@ from mel.models import (
 )
 from mel.surveys.programme_schema import Kpi as KpiDefinition
 from mel.surveys.programme_schema import Pathway, ProgrammeDefinition
+from mel.surveys.progress_schema import Progress
 from mel.surveys.publish import latest_definition
 from mel.surveys.schema import InstrumentDefinition
 from mel.surveys.text import LocalText
@@ -109,6 +110,7 @@ def published_programme(session: Session, code: str) -> ProgrammeDefinition:
         unit_kinds=[],
         pathways=[Pathway.model_validate(p) for p in pathways],
         kpis=published_kpis(session, programme),
+        progress=Progress.model_validate(programme.progress) if programme.progress else None,
     )
 
 

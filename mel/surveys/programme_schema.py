@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from mel.surveys.progress_schema import Progress
 from mel.surveys.schema import InstrumentDefinition, check_code, check_programme_code
 from mel.surveys.text import LocalText, StrictModel
 
@@ -175,6 +176,8 @@ class ProgrammeDefinition(StrictModel):
     unit_kinds: list[Literal["pps", "werkplaats", "school", "consortium", "region"]]
     pathways: list[Pathway] = Field(default_factory=list)
     kpis: list[Kpi] = Field(default_factory=list)
+    # The yearly progress measurement (a census of units), if the programme has one.
+    progress: Progress | None = None
 
     _code = field_validator("programme")(classmethod(lambda cls, v: check_programme_code(v)))
 
