@@ -204,14 +204,15 @@ def _reasons(rows: pd.DataFrame, indicator: Indicator) -> dict[str, str]:
     return found
 
 
-def profile_context(results: ProgressResults, k: int = DEFAULT_K) -> ProfileContext:
-    """Compute what every unit's profile in `results`' year shows beside its own figures.
+def profile_context(
+    data: CensusData, progress: Progress, year: int, k: int = DEFAULT_K
+) -> ProfileContext:
+    """Compute what every unit's profile in `year` shows beside its own figures.
 
     Per indicator the strata form one table of counts of reporting units; `protect` hides
     the groups under `k` units and those whose figures could be derived from the others
     (the national distribution is the table's margin).
     """
-    data, year = results.data, results.year
     strata = data.units.set_index("unit")["stratum"].fillna("")
     returns = data.returns
     now = returns[returns["year"] == year] if not returns.empty else returns
@@ -220,8 +221,7 @@ def profile_context(results: ProgressResults, k: int = DEFAULT_K) -> ProfileCont
     context = ProfileContext(
         {}, {}, {}, frozenset(now["unit"]) if not now.empty else frozenset(), {}, {}
     )
-    for result in results.indicators:
-        ind = result.indicator
+    for ind in progress.indicators:
         context.now[ind.code] = _by_unit(now, ind)
         context.before[ind.code] = _by_unit(before, ind)
         context.reasons[ind.code] = _reasons(now, ind)
@@ -240,12 +240,14 @@ def profile_context(results: ProgressResults, k: int = DEFAULT_K) -> ProfileCont
 
 
 def unit_profile(
-    results: ProgressResults,
+    data: CensusData,
+    progress: Progress,
+    year: int,
     unit: str,
     k: int = DEFAULT_K,
     context: ProfileContext | None = None,
 ) -> UnitProfile:
-    """Return `unit`'s profile in the results' year: its own figures, unprotected, beside
+    """Return `unit`'s profile in `year`: its own figures, unprotected, beside
     the national and own-stratum distributions, protected (see `profile_context`; pass one
     context for many profiles of the same results).
 
@@ -254,22 +256,21 @@ def unit_profile(
     LookupError
         When the unit is not in that year's census.
     """
-    data, year = results.data, results.year
     if unit not in data.frames.get(year, []):
         raise LookupError(f"unit {unit!r} is not in the {year} progress measurement")
-    shared = context or profile_context(results, k)
+    shared = context or profile_context(data, progress, year, k)
     info = data.units[data.units["unit"] == unit].iloc[0]
     own_stratum = str(info["stratum"] or "")
     rows = []
-    for result in results.indicators:
-        code = result.indicator.code
+    for indicator in progress.indicators:
+        code = indicator.code
         stratum = None
         if own_stratum:
             empty = Distribution(own_stratum, 0, None, None, None, True)
             stratum = shared.strata[code].get(own_stratum, empty)
         rows.append(
             ProfileRow(
-                result.indicator,
+                indicator,
                 shared.now[code].get(unit),
                 shared.before[code].get(unit),
                 shared.reasons[code].get(unit),

@@ -386,9 +386,10 @@ def build_progress_report(
         footer=translate("report_footer", lang, version=version),
     )
     if profiles:
-        shared = profile_context(results, k)
-        for code in results.data.frames[results.year]:
-            profile = unit_profile(results, code, k, shared)
+        data, progress, year = results.data, results.progress, results.year
+        shared = profile_context(data, progress, year, k)
+        for code in data.frames[year]:
+            profile = unit_profile(data, progress, year, code, k, shared)
             report.profiles.append(profile_table(profile, lang))
             report.profile_names.append(profile.unit)
             report.profile_notes.append(

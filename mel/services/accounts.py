@@ -12,10 +12,10 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from mel.db import session_scope
-from mel.models import Programme, utcnow
+from mel.models import Programme, Unit, utcnow
 from mel.models.accounts import Membership, User
 from mel.services import staff_sessions
-from mel.services.roles import ROLES
+from mel.services.roles import ROLES, UNIT_ROLES
 
 ALL_PROGRAMMES = "*"
 MIN_PASSWORD_LENGTH = 12
@@ -72,11 +72,22 @@ def _programmes(session: Session, codes: Iterable[str]) -> list[Programme]:
 
 
 def create_user(
-    session: Session, *, email: str, password: str, role: str, programmes: Iterable[str]
+    session: Session,
+    *,
+    email: str,
+    password: str,
+    role: str,
+    programmes: Iterable[str],
+    unit: str | None = None,
 ) -> User:
-    """Create an account with access to `programmes` (`*` means every programme)."""
+    """Create an account with access to `programmes` (`*` means every programme).
+
+    A coordinator (`UNIT_ROLES`) belongs to one unit (its code in the one programme given)
+    and sees that unit's profile only; other roles have no unit.
+    """
     if role not in ROLES:
         raise AccountError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
+    unit_id = _unit_of(session, role, list(programmes), unit)
     email = normalise_email(email)
     if find_user(session, email) is not None:
         raise AccountError(f"an account for {email} already exists")
@@ -86,7 +97,11 @@ def create_user(
     if not everything and not rows:
         raise AccountError("give at least one --programme (or '*' for all programmes)")
     user = User(
-        email=email, password_hash=hash_password(password), role=role, all_programmes=everything
+        email=email,
+        password_hash=hash_password(password),
+        role=role,
+        all_programmes=everything,
+        unit_id=unit_id,
     )
     session.add(user)
     session.flush()
@@ -94,6 +109,24 @@ def create_user(
         session.add(Membership(user_id=user.id, programme_id=programme.id))
     session.flush()
     return user
+
+
+def _unit_of(session: Session, role: str, programmes: list[str], unit: str | None) -> int | None:
+    """The unit id of a coordinator account (None for other roles); refuse a mismatch."""
+    if role not in UNIT_ROLES:
+        if unit is not None:
+            raise AccountError(f"a {role} account has no unit (--unit is for coordinators)")
+        return None
+    if unit is None or len(programmes) != 1 or ALL_PROGRAMMES in programmes:
+        raise AccountError("a coordinator needs one --programme and the code of its --unit")
+    found = session.exec(
+        select(Unit)
+        .join(Programme, col(Programme.id) == Unit.programme_id)
+        .where(Programme.code == programmes[0], Unit.code == unit)
+    ).first()
+    if found is None:
+        raise AccountError(f"no unit {unit!r} in programme {programmes[0]!r}")
+    return found.id
 
 
 def set_active(session: Session, email: str, active: bool) -> User:

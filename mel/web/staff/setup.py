@@ -24,3 +24,6 @@ def init_app(app: Flask) -> None:
     from mel.web.staff import wave_fieldwork  # mails, outcomes and rates of a wave
 
     app.register_blueprint(wave_fieldwork.bp)
+    from mel.web.staff import unit_profile  # a unit's progress profile (coordinators too)
+
+    app.register_blueprint(unit_profile.bp)
