@@ -22,6 +22,7 @@ def write_progress(
     k: int,
     pdf: bool,
     pdf_engine: str | None,
+    profiles: bool = True,
 ) -> list[Path]:
     """Write the progress report of each programme in `year`; return the files."""
     from sqlmodel import Session
@@ -53,8 +54,11 @@ def write_progress(
                     results = progress_results(data, programme.progress, year)
                 except (CensusDataError, LookupError) as exc:
                     raise click.ClickException(f"{code}: {exc}") from None
-                built.append(build_progress_report(results, programme, language, k=k,
-                                                   version=_version()))  # fmt: skip
+                built.append(
+                    build_progress_report(
+                        results, programme, language, k=k, profiles=profiles, version=_version()
+                    )
+                )
     finally:
         eng.dispose()
     _check_writable(out)

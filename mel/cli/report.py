@@ -96,6 +96,12 @@ def _check_writable(folder: Path) -> None:
 @click.option("--wave", help="Wave code (e.g. impactmeting-2025), its year (2025) or `latest`.")
 @click.option("--year", type=int, help="The year of the progress report (--kind progress).")
 @click.option(
+    "--profiles/--no-profiles",
+    default=True,
+    show_default=True,
+    help="With --kind progress: a one-page profile per unit at the end of the report.",
+)
+@click.option(
     "--out",
     required=True,
     type=click.Path(path_type=Path),
@@ -131,6 +137,7 @@ def report_command(
     kind: str,
     wave: str | None,
     year: int | None,
+    profiles: bool,
     out: Path,
     language: str,
     database_url: str | None,
@@ -157,7 +164,7 @@ def report_command(
         from mel.cli.progress_report import write_progress
 
         for path in write_progress(
-            engine(database_url), programmes, year, out, language, k, pdf, pdf_engine
+            engine(database_url), programmes, year, out, language, k, pdf, pdf_engine, profiles
         ):
             click.echo(str(path))
         return

@@ -231,9 +231,11 @@ def profile_context(
         frame["stratum"] = frame["unit"].map(strata)
         counts = frame.groupby("stratum")["value"].count()
         hidden = protect(counts, k) if not counts.empty else pd.Series(dtype=bool)
-        context.national[ind.code] = _distribution("", frame["value"], False, k)
+        # The national distribution alone is one cell without a margin (see `protect`).
+        cell = pd.Series([len(frame)], index=pd.Index(["*"], name="*"))
+        context.national[ind.code] = _distribution("", frame["value"], bool(protect(cell, k)["*"]))
         context.strata[ind.code] = {
-            str(h): _distribution(str(h), group["value"], bool(hidden.get(h, False)), k)
+            str(h): _distribution(str(h), group["value"], bool(hidden.get(h, False)))
             for h, group in frame.groupby("stratum")
         }
     return context
@@ -283,10 +285,10 @@ def unit_profile(
     )
 
 
-def _distribution(group: str, values: pd.Series, hidden: bool, k: int) -> Distribution:
-    """Quartiles of a group's values, or nothing when the group is hidden or too small."""
+def _distribution(group: str, values: pd.Series, hidden: bool) -> Distribution:
+    """Quartiles of a group's values, or nothing when the group is hidden (or empty)."""
     n = int(values.count())
-    if hidden or n < k:
+    if hidden or n == 0:
         return Distribution(group, n, None, None, None, True)
     p25, median, p75 = (float(values.quantile(q)) for q in (0.25, 0.5, 0.75))
     return Distribution(group, n, p25, median, p75, False)

@@ -11,8 +11,9 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from mel.data.census import census_wave_ids
 from mel.db import session_scope
-from mel.models import Programme, Unit, utcnow
+from mel.models import Programme, Response, Unit, Wave, utcnow
 from mel.models.accounts import Membership, User
 from mel.services import staff_sessions
 from mel.services.roles import ROLES, UNIT_ROLES
@@ -195,13 +196,17 @@ def list_users(session: Session) -> list[tuple[User, list[str]]]:
 def create_demo_users(engine: Engine) -> list[tuple[str, str, str, list[str]]]:
     """Create (or reset) one demo login per role; return (email, password, role, programmes).
 
-    The admin and researcher see every programme; the staff member sees the first one.
+    The admin and researcher see every programme; the staff member sees the first one; the
+    coordinator is that of the first unit that reported in the newest progress measurement.
     Passwords are random per call and printed by `mel demo`, never stored in clear.
     """
     logins = []
     with session_scope(engine) as session:
         codes = sorted(session.exec(select(Programme.code)).all())
         plan = [("admin", [ALL_PROGRAMMES]), ("researcher", [ALL_PROGRAMMES]), ("staff", codes[:1])]
+        coordinator = _demo_unit(session)
+        if coordinator is not None:
+            plan.append(("coordinator", [coordinator[0]]))
         for role, programmes in plan:
             if not programmes:
                 continue
@@ -209,11 +214,42 @@ def create_demo_users(engine: Engine) -> list[tuple[str, str, str, list[str]]]:
             password = secrets.token_urlsafe(12)
             user = find_user(session, email)
             if user is None:
+                unit = coordinator[1] if role in UNIT_ROLES and coordinator else None
                 create_user(
-                    session, email=email, password=password, role=role, programmes=programmes
+                    session,
+                    email=email,
+                    password=password,
+                    role=role,
+                    programmes=programmes,
+                    unit=unit,
                 )
             else:
                 user.active = True
                 set_password(session, user, password)
             logins.append((email, password, role, programmes))
     return logins
+
+
+def _demo_unit(session: Session) -> tuple[str, str] | None:
+    """(programme, unit code) of the demo's coordinator: the first unit that reported in the
+    newest census wave of the first programme with a progress measurement (None: none)."""
+    for programme in session.exec(select(Programme).order_by(col(Programme.code))).all():
+        if not programme.progress or programme.id is None:
+            continue
+        census = census_wave_ids(session, programme.id)
+        newest = session.exec(
+            select(Wave)
+            .where(col(Wave.id).in_(census))
+            .order_by(col(Wave.year).desc(), col(Wave.id).desc())
+        ).first()
+        if newest is None:
+            continue
+        unit = session.exec(
+            select(Unit.code)
+            .join(Response, col(Response.unit_id) == Unit.id)
+            .where(Response.wave_id == newest.id, Response.status == "complete")
+            .order_by(col(Unit.code))
+        ).first()
+        if unit is not None:
+            return programme.code, unit
+    return None

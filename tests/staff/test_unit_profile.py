@@ -95,7 +95,7 @@ def own_values(app: Flask, unit: str) -> list[str]:
         assert programme.progress is not None
         data = census_data(session, "katapult", programme.progress.instrument)
     profile = unit_profile(data, programme.progress, 2026, unit)
-    from mel.reports.census_report import profile_table
+    from mel.reports.census_profile import profile_table
 
     return [row[1] for row in profile_table(profile, "nl").rows]
 

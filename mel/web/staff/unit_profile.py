@@ -18,7 +18,7 @@ from mel.data.census import CensusDataError, census_data
 from mel.kpi.definitions import NotPublished, published_programme
 from mel.kpi.progress import unit_profile
 from mel.models import Programme, Unit
-from mel.reports.census_report import profile_table
+from mel.reports.census_profile import profile_table
 from mel.services.roles import ROLES, UNIT_ROLES
 from mel.web.database import get_session
 from mel.web.staff.auth import current_user, programme_or_404, staff_required
