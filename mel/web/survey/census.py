@@ -13,7 +13,7 @@ from typing import Any
 from flask import g
 
 from mel.i18n import translate
-from mel.models import Wave
+from mel.models import Invitation, Wave
 from mel.services import census as service
 from mel.surveys.plausibility import Flag, Plausible, flags, reason_key, unexplained
 from mel.surveys.schema import InstrumentDefinition
@@ -42,6 +42,17 @@ def previous(access: Access, survey: InstrumentDefinition) -> dict[str, Any]:
             db, response.wave_id, response.unit_id, instrument
         )
     return cached
+
+
+def start_answers(survey: InstrumentDefinition, invitation: Invitation) -> dict[str, Any]:
+    """The answers a new response starts with: a census form's unit answers of last year
+    (`census.prefill`), else none."""
+    if survey.census is None or not survey.census.prefill:
+        return {}
+    previous = service.previous_answers(
+        get_session(), invitation.wave_id, invitation.unit_id, invitation.instrument_id
+    )
+    return service.prefill(survey, previous)
 
 
 def page_flags(access: Access, survey: InstrumentDefinition, form: PageForm) -> dict[str, Flag]:

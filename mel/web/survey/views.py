@@ -30,7 +30,6 @@ from werkzeug.exceptions import HTTPException
 
 from mel.i18n import translate
 from mel.models import Wave
-from mel.services import census as census_service
 from mel.services import responses as store
 from mel.surveys.schema import InstrumentDefinition
 from mel.web import ratelimit
@@ -164,15 +163,7 @@ def invitation_start(token: str) -> ResponseReturnValue:
     if taken is not None:
         return taken
     if request.method == "POST" and consent_given(survey):
-        # A census form starts from the unit's answers of last year.
-        start = census_service.prefill(
-            survey,
-            census_service.previous_answers(
-                session, wave.id or 0, invitation.unit_id, invitation.instrument_id
-            )
-            if survey.census is not None
-            else {},
-        )
+        start = census.start_answers(survey, invitation)  # a census: last year's answers
         try:
             store.create_response(
                 session,
