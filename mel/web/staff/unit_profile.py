@@ -16,9 +16,10 @@ from sqlmodel import select
 
 from mel.data.census import CensusDataError, census_data
 from mel.kpi.definitions import NotPublished, published_programme
-from mel.kpi.progress import unit_profile
+from mel.kpi.progress import profile_context, unit_profile
 from mel.models import Programme, Unit
 from mel.reports.census_profile import profile_table
+from mel.services.dashboard_cache import cached, fingerprint
 from mel.services.roles import ROLES, UNIT_ROLES
 from mel.web.database import get_session
 from mel.web.staff.auth import current_user, programme_or_404, staff_required
@@ -61,7 +62,10 @@ def show(code: str, unit_code: str) -> ResponseReturnValue:
         definition = published_programme(session, programme.code)
         if definition.progress is None:
             abort(404)
-        data = census_data(session, programme.code, definition.progress.instrument)
+        progress = definition.progress
+        # Read and computed once for all units until any return or frame changes.
+        key = ("progress-data", *fingerprint(session, programme))
+        data = cached(key, lambda: census_data(session, programme.code, progress.instrument))
     except (NotPublished, CensusDataError):
         abort(404)
     years = [w.year for w in data.waves if w.status != "planned" and unit.code in
@@ -71,7 +75,8 @@ def show(code: str, unit_code: str) -> ResponseReturnValue:
     if not years:
         abort(404)
     k = int(current_app.config["MIN_GROUP_SIZE"])
-    profile = unit_profile(data, definition.progress, year, unit.code, k)
+    context = cached((*key, "profiles", year, k), lambda: profile_context(data, progress, year, k))
+    profile = unit_profile(data, progress, year, unit.code, k, context)
     return render_template(
         "staff/unit_profile.html",
         programme=programme,
