@@ -40,8 +40,8 @@ def census_figure(
     reported_label, imputed_label : str
         Legend texts; ylabel : str the axis label.
     """
-    figure = Figure(figsize=(5.2, 2.6))
-    margins(figure, left=0.95, bottom=0.45, top=0.3)
+    figure = Figure(figsize=(5.2, 2.9))
+    margins(figure, left=0.95, bottom=0.75, top=0.2)
     ax = figure.add_subplot()
     x = list(range(len(years)))
     ax.bar(x, reported, width=0.55, color=SERIES_COLOURS[0], label=reported_label)
@@ -64,6 +64,13 @@ def census_figure(
     ax.grid(axis="y", color="#e4e7eb", linewidth=0.6)
     ax.set_axisbelow(True)
     if reported_label or imputed_label:
-        ax.legend(fontsize=FONT - 0.5, frameon=False, loc="upper left")
+        # Below the axes, so that it never covers a bar.
+        ax.legend(
+            fontsize=FONT - 0.5,
+            frameon=False,
+            loc="upper center",
+            ncol=2,
+            bbox_to_anchor=(0.5, -0.14),
+        )
     style(figure)
     return figure
