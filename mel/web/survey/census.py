@@ -70,7 +70,9 @@ def check(access: Access, survey: InstrumentDefinition, form: PageForm) -> bool:
     missing = unexplained(flagged, {**form.stored, **form.answers()})
     for name in missing:
         if not form.form[name].errors:
-            form.form[name].errors = [translate("census_reason_needed", g.lang)]
+            form.form[name].errors = [
+                translate("census_reason_needed", g.lang, address=survey.address)
+            ]
     return not missing
 
 
@@ -86,6 +88,7 @@ def notes(access: Access, survey: InstrumentDefinition, form: PageForm) -> dict[
             text = translate(
                 "census_flag_between",
                 lang,
+                address=survey.address,
                 value=field_number(flag.value, lang),
                 low=field_number(flag.low, lang),
                 high=field_number(flag.high, lang),
@@ -94,6 +97,7 @@ def notes(access: Access, survey: InstrumentDefinition, form: PageForm) -> dict[
             text = translate(
                 "census_flag_ratio",
                 lang,
+                address=survey.address,
                 value=field_number(flag.value, lang),
                 previous=field_number(flag.previous, lang),
             )
