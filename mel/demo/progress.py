@@ -19,7 +19,7 @@ from sqlmodel import Session, select
 
 from mel.demo.answers import choice_values
 from mel.demo.design import SimulationError
-from mel.demo.seeding import stream, uuids
+from mel.demo.seeding import hex_ids, stream, uuids
 from mel.demo.units import UnitDraft
 from mel.models import FrameUnit, Response, Wave, WaveInstrument, WaveStratum
 from mel.surveys.plausibility import check, reason_key
@@ -84,6 +84,7 @@ def simulate_census(
         yearly = stream(seed, programme, survey.instrument, year)
         reporting = [i for i in members if yearly.random() >= NOT_REPORTING[year]]
         public, respondent = uuids(yearly, len(reporting)), uuids(yearly, len(reporting))
+        submission = hex_ids(yearly, len(reporting))
         rows = []
         for k, i in enumerate(reporting):
             answers = _answers(yearly, survey, drafts[i], growth[i], previous.get(i, {}))
@@ -99,6 +100,7 @@ def simulate_census(
                     "instrument_version_id": version_id,
                     "unit_id": unit_ids[i],
                     "respondent_id": respondent[k],
+                    "client_submission_id": submission[k],
                     "status": "complete",
                     "language": "nl",
                     "consent_version": survey.consent.version if survey.consent else None,
