@@ -275,3 +275,59 @@ def postgres_schema(base: str, prefix: str = "t") -> Iterator[str]:
         with admin.begin() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+# --- Register data ---------------------------------------------------------------------
+
+# Pupils and pupils choosing technology per province and year: small enough to check by hand.
+REGISTER_CSV = (
+    "regio,jaar,leerlingen,techniek\n"
+    "Utrecht,2024,1000,200\n"
+    "Gelderland,2024,3000,900\n"
+    "Zeeland,2024,500,100\n"
+    "Utrecht,2025,1100,250\n"
+    "Gelderland,2025,2900,900\n"
+    "Zeeland,2025,450,90\n"
+)
+REGIONS = ["Utrecht", "Gelderland", "Zeeland", "Limburg"]
+
+
+def register_source(code: str = "duo_test") -> dict[str, Any]:
+    """A register source declaration matching REGISTER_CSV."""
+    return {
+        "code": code,
+        "label": {"nl": "DUO-testbestand", "en": "DUO test file"},
+        "publisher": "DUO",
+        "key": ["regio", "jaar"],
+        "year": "jaar",
+        "columns": [
+            {"name": "regio", "type": "choice", "values": REGIONS, "label": {"nl": "Provincie"}},
+            {"name": "jaar", "type": "integer", "min": 2000, "max": 2040},
+            {"name": "leerlingen", "type": "integer", "min": 0},
+            {"name": "techniek", "type": "integer", "min": 0},
+        ],
+    }
+
+
+def register_kpis(node: str, source: str = "duo_test") -> list[dict[str, Any]]:
+    """A count and a share on `register_source`, with targets for 2025."""
+    base = {"node": node, "source": source, "value": "techniek", "disaggregations": ["regio"]}
+    return [
+        {
+            **base,
+            "code": "reg_techniek",
+            "label": {"nl": "Kiezen techniek", "en": "Choose technology"},
+            "definition": {"nl": "Aantal", "en": "Number"},
+            "measure": "count",
+            "targets": [{"year": 2025, "value": 1300}],
+        },
+        {
+            **base,
+            "code": "reg_aandeel",
+            "label": {"nl": "Aandeel techniek", "en": "Share technology"},
+            "definition": {"nl": "Aandeel", "en": "Share"},
+            "measure": "share",
+            "denominator": "leerlingen",
+            "targets": [{"year": 2025, "value": 0.25}],
+        },
+    ]

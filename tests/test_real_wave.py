@@ -14,8 +14,10 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from mel.app import create_app
+from mel.data.frame import frame
 from mel.kpi.definitions import load_published
 from mel.kpi.evaluate import evaluate_kpis
+from mel.kpi.frames import design_for
 from mel.models import Case, Response, Unit, Wave
 from tests.autofill import complete
 from tests.factories import programme_dict, survey_dict, write_catalogue
@@ -167,3 +169,21 @@ def test_units_file_to_report_through_the_real_parts(
         definitions = load_published(session, PROGRAMME)
     (result,) = evaluate_kpis(engine, definitions.programme, definitions.instruments, WAVE, 2)
     assert result.estimate is not None and result.estimate.n == 3
+
+    # How nonresponse is adjusted may be declared afterwards (the sample is frozen): one
+    # weighting class of the region across the strata. Frame and design agree, the
+    # respondents stand for every sampled eligible unit, and the methodology says so.
+    wave["nonresponse"] = {"groups": "classes", "variables": ["region"], "within_strata": False}
+    again = mel("waves", "create", str(write_wave(surveys / PROGRAMME, wave)))
+    assert again.exit_code == 0 and "updated" in again.output, again.output
+    data = frame(engine, programme=PROGRAMME, wave=WAVE, instrument="test-survey")
+    table = data.attrs["sampled_units"].table
+    selection = table["fpc_units"] / table.groupby("stratum")["unit"].transform("size")
+    assert data["weight"].sum() == pytest.approx(selection.sum())
+    design = design_for(data)
+    assert design.weights[: len(data)] == pytest.approx(data["weight"].to_numpy())
+    report = mel("report", "--programme", PROGRAMME, "--wave", WAVE, "--out", str(out),
+                 "--no-pdf", "--language", "en", "--min-group-size", "2")  # fmt: skip
+    assert report.exit_code == 0, report.output
+    html = (out / f"{PROGRAMME}-{WAVE}-en.html").read_text(encoding="utf-8")
+    assert "The classes are the combinations of region across the strata" in html

@@ -267,7 +267,46 @@ def programme_page(path: Path, programme: Any, instruments: dict[str, Any]) -> s
     out.append(table(["KPI", "label", "estimator", "instrument", "better"], summary))
     for kpi in programme.kpis:
         out.append(kpi_section(kpi))
+    if programme.register_kpis:
+        out.append(register_part(programme))
     return "\n\n".join(out) + "\n"
+
+
+def register_part(programme: Any) -> str:
+    """The register sources a programme declares and the KPIs on them (no sampling error)."""
+    out = [
+        "## Register data",
+        "Figures from imported register files (see [Register data](../registers.md)): "
+        "counts and shares over the whole population, without sampling error.",
+    ]
+    for source in programme.registers:
+        columns = [
+            [
+                f"`{c.name}`",
+                c.type,
+                ", ".join(c.values) if c.values else "",
+                "key" if c.name in source.key else "",
+            ]
+            for c in source.columns
+        ]
+        out.append(f"### {en(source.label)}")
+        out.append(
+            f"Source `{source.code}`, published by {source.publisher}; year column `{source.year}`."
+        )
+        out.append(table(["column", "type", "allowed values", ""], columns))
+    rows = [
+        [
+            f"`{k.code}`",
+            en(k.label),
+            k.measure,
+            f"`{k.value}`" + (f" / `{k.denominator}`" if k.denominator else ""),
+            f"`{k.source}`",
+            ", ".join(f"{t.year}: {t.value:g}" for t in k.targets) or "none",
+        ]
+        for k in programme.register_kpis
+    ]
+    out.append(table(["KPI", "label", "measure", "sum of", "source", "targets"], rows))
+    return "\n\n".join(out)
 
 
 def variable_text(kpi: Any) -> str:

@@ -1,33 +1,43 @@
-"""The `mel` command line: one module per concern, each registering its commands."""
+"""The `mel` command line: one module per concern, each loaded only when its command runs.
+
+COMMANDS maps each subcommand's name to "module:attribute"; a new command is one line here
+(its module imports click and mel.cli.context at the top, everything heavy in its body).
+"""
 
 from __future__ import annotations
 
 import click
 
-from mel.cli.analyse import analyse_command
 from mel.cli.context import cli_errors
-from mel.cli.db import db_group
-from mel.cli.demo import demo_command, serve_command
-from mel.cli.fieldwork import (
-    bounced_command,
-    contacts_group,
-    fieldwork_group,
-    remind_command,
-    send_command,
+from mel.cli.lazy import LazyGroup
+
+COMMANDS = {
+    "analyse": "mel.cli.analyse:analyse_command",
+    "audit": "mel.cli.users:audit_group",
+    "contacts": "mel.cli.fieldwork:contacts_group",
+    "data": "mel.cli.data:data_group",
+    "db": "mel.cli.db:db_group",
+    "demo": "mel.cli.demo:demo_command",
+    "fieldwork": "mel.cli.fieldwork:fieldwork_group",
+    "invitations": "mel.cli.invitations:invitations_group",
+    "report": "mel.cli.report:report_command",
+    "respondents": "mel.cli.respondents:respondents_group",
+    "retention": "mel.cli.retention:retention_group",
+    "sample": "mel.cli.sample:sample_group",
+    "serve": "mel.cli.demo:serve_command",
+    "simulate": "mel.cli.simulate:simulate_command",
+    "surveys": "mel.cli.surveys:surveys_group",
+    "units": "mel.cli.units:units_group",
+    "users": "mel.cli.users:users_group",
+    "waves": "mel.cli.waves:waves_group",
+}
+
+
+@click.group(
+    cls=LazyGroup,
+    lazy_subcommands=COMMANDS,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
-from mel.cli.invitations import invitations_group
-from mel.cli.report import report_command
-from mel.cli.respondents import respondents_group
-from mel.cli.retention import retention_group
-from mel.cli.sample import sample_group
-from mel.cli.simulate import simulate_command
-from mel.cli.surveys import surveys_group
-from mel.cli.units import units_group
-from mel.cli.users import audit_group, users_group
-from mel.cli.waves import waves_group
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="mel")
 def main() -> None:
     """mel: impact surveys, design-based estimates and reports.
@@ -36,25 +46,4 @@ def main() -> None:
     """
 
 
-main.add_command(db_group)
-main.add_command(surveys_group)
-main.add_command(demo_command)
-main.add_command(serve_command)
-main.add_command(invitations_group)
-invitations_group.add_command(send_command)
-invitations_group.add_command(remind_command)
-invitations_group.add_command(bounced_command)
-main.add_command(contacts_group)
-main.add_command(fieldwork_group)
-main.add_command(waves_group)
-main.add_command(units_group)
-main.add_command(sample_group)
-main.add_command(report_command)
-main.add_command(simulate_command)
-main.add_command(analyse_command)
-main.add_command(users_group)
-main.add_command(audit_group)
-main.add_command(respondents_group)
-main.add_command(retention_group)
-
-__all__ = ["main", "cli_errors"]
+__all__ = ["COMMANDS", "main", "cli_errors"]

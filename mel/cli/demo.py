@@ -104,6 +104,10 @@ def demo_command(
             click.echo(str(result))
     summary = simulate(engine, seed=seed, scale=scale)
     click.echo(str(summary))
+    from mel.demo.registers import import_examples
+
+    for imported in import_examples(engine, surveys_dir()):
+        click.echo(str(imported))
     base = f"http://{host}:{port}"
     wave_file = surveys_dir() / "katapult" / "waves" / "impactmeting-2027.yaml"
     if wave_file.is_file():

@@ -8,9 +8,17 @@ from pathlib import Path
 import click
 
 from mel.cli.context import cli_errors, engine, settings
+from mel.cli.lazy import LazyGroup
+
+# The mail commands live with the other fieldwork commands and load when they run.
+MAIL_COMMANDS = {
+    "bounced": "mel.cli.fieldwork:bounced_command",
+    "remind": "mel.cli.fieldwork:remind_command",
+    "send": "mel.cli.fieldwork:send_command",
+}
 
 
-@click.group("invitations")
+@click.group("invitations", cls=LazyGroup, lazy_subcommands=MAIL_COMMANDS)
 def invitations_group() -> None:
     """Invitation links for closed surveys (only a hash of each token is stored)."""
 

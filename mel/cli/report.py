@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -69,6 +68,8 @@ def _status(eng: Engine, programme: str, wave: str) -> dict[str, Any] | None:
 
 
 def _check_writable(folder: Path) -> None:
+    import tempfile  # with shutil, random, bz2 and lzma: not for `mel --help`
+
     try:
         folder.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryFile(dir=folder):

@@ -41,9 +41,11 @@ from sqlalchemy import Connection, Text, cast, null
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from mel.analysis.errors import DesignError
 from mel.data import weights as wt
 from mel.data.answers import answer_columns
 from mel.data.coverage import LEFT_OUT, NOT_ELIGIBLE
+from mel.data.nonresponse import NonresponseModel
 from mel.i18n import translate
 from mel.models import (
     Case,
@@ -140,7 +142,13 @@ def frame(
     responding = {r[5] for r in rows}
     table = wt.sampled_units(units, sampled, ineligible, responding)
     design = _design(rows, units, {v.id: v.version for v in versions})
-    design["weight"] = wt.unit_weights(design, table) if len(design) else design["fpc_units"]
+    model = NonresponseModel.of_wave(wave_row.design)
+    try:
+        design["weight"] = (
+            wt.unit_weights(design, table, model) if len(design) else design["fpc_units"]
+        )
+    except DesignError as exc:
+        raise FrameError(f"wave {wave}: the nonresponse model of its wave file: {exc}") from None
     uncalibrated: list[str] = []
     if person:
         _person_weights(design, instrument, wave)
@@ -160,6 +168,7 @@ def frame(
             "respondent": instrument_row.respondent,
             "sampled_units": wt.SampledUnits(table),
             "response_rates": wt.response_rates(table),
+            "nonresponse": model,
             "uncalibrated": uncalibrated,
             **left_out,
         }

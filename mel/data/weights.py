@@ -11,7 +11,8 @@ so that its variance is part of every standard error:
    response-homogeneity group (the stratum) the responding units stand for the sampled
    ones, so their weight is multiplied by n_h / r_h. This assumes that within a stratum
    whether a unit answers has nothing to do with its answers (missing at random given
-   the stratum);
+   the stratum). A wave file may declare other groups: weighting classes of unit
+   variables or a response-propensity model (`mel.data.nonresponse`);
 3. **persons** (person instruments): within a responding unit the m_i answering persons
    stand for its M_i persons (factor M_i / m_i), and per stratum the person weights are
    calibrated to the known persons of all sampled units, answering or not,
@@ -32,6 +33,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from mel.data.nonresponse import NonresponseModel, unit_factors
 
 #: columns of ``frame.attrs["sampled_units"]``: one row per sampled, eligible unit
 SAMPLED_COLUMNS = [
@@ -67,12 +70,21 @@ def response_rates(units: pd.DataFrame) -> dict[str, tuple[int, int]]:
     return {str(h): (int(g.size), int(g.sum())) for h, g in grouped}
 
 
-def unit_weights(data: pd.DataFrame, units: pd.DataFrame) -> pd.Series:
-    """Steps 1 and 2: N_h / n_h times n_h / r_h for every row of ``data`` (by its stratum)."""
+def unit_weights(
+    data: pd.DataFrame, units: pd.DataFrame, model: NonresponseModel | None = None
+) -> pd.Series:
+    """Steps 1 and 2: N_h / n_h times the nonresponse factor for every row of ``data``.
+
+    With the strata as groups (the default) the factor is n_h / r_h; a wave's declared
+    model (weighting classes, response propensities) gives each responding unit its own
+    factor (`mel.data.nonresponse.unit_factors`).
+    """
     rates = response_rates(units)
     sampled = data["stratum"].map(lambda h: rates[h][0]).astype(float)
-    responding = data["stratum"].map(lambda h: rates[h][1]).astype(float)
     base = data["fpc_units"].astype(float) / sampled
+    if model is not None and not model.by_strata:
+        return base * data["unit"].map(unit_factors(units, model)).astype(float)
+    responding = data["stratum"].map(lambda h: rates[h][1]).astype(float)
     return base * sampled / responding
 
 

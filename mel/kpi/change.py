@@ -26,7 +26,7 @@ from mel.analysis.change import holm, p_value
 from mel.analysis.design import Design
 from mel.analysis.errors import DesignError
 from mel.analysis.results import Estimate, EstimateTable, difference
-from mel.kpi.variables import kpi_column
+from mel.kpi.variables import imputed_by_weighting, kpi_column
 from mel.surveys.programme_schema import Kpi
 
 WAVE = "__wave"
@@ -75,7 +75,7 @@ def wave_change(
         try:
             design = _stacked(kpi, {current: now, previous: before})
             table = _by_wave(design, kpi)
-            if kpi.estimator == "total":
+            if kpi.estimator == "total" or imputed_by_weighting(kpi):
                 diff = _total_change(design, kpi, {current: now, previous: before})
             else:
                 diff = table.difference(current, previous)
@@ -104,15 +104,27 @@ def _total_change(design: Design, kpi: Kpi, frames: dict[str, pd.DataFrame]) -> 
     zeros in every stratum (as if each wave's sample size were random); the total is
     instead sum_h c_h ybar_h, with c_h the weight of the stratum's respondents who
     answered times N / A (N the weight of all respondents, A of those who answered), which
-    gives the reported total exactly and treats the c_h as fixed.
+    gives the reported total exactly and treats the c_h as fixed. With ``missing: impute``
+    (within-stratum means) c_h is the weight N_h of all the stratum's respondents, over N
+    for a mean or proportion.
     """
     column = kpi_column(kpi)
     by = [WAVE, "stratum"] if design.strata_column else [WAVE]
+    imputed = imputed_by_weighting(kpi)
+    if imputed and len(by) == 1:
+        raise DesignError("within-stratum imputation needs strata that units keep")
     table = design.mean(column, by=by if len(by) > 1 else WAVE)
     assert isinstance(table, EstimateTable)
     coefficients: dict[Any, float] = {}
     for (wave, data), sign in zip(frames.items(), (1.0, -1.0), strict=True):
         answered = data[column].notna()
+        if imputed:
+            # the imputed figure: sum_h N_h ybar_h (a total) or that over N (a mean)
+            per = 1.0 if kpi.estimator == "total" else 1.0 / float(data["weight"].sum())
+            for stratum, weight in data.groupby("stratum")["weight"].sum().items():
+                if answered[data["stratum"] == stratum].any():
+                    coefficients[(wave, stratum)] = sign * float(weight) * per
+            continue
         scale = float(data["weight"].sum()) / float(data.loc[answered, "weight"].sum())
         if len(by) == 1:
             coefficients[wave] = sign * float(data.loc[answered, "weight"].sum()) * scale

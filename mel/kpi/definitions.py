@@ -18,11 +18,13 @@ from mel.models import (
     PathwayLink,
     PathwayNode,
     Programme,
+    RegisterSourceRow,
 )
 from mel.surveys.programme_schema import Kpi as KpiDefinition
 from mel.surveys.programme_schema import Pathway, ProgrammeDefinition
 from mel.surveys.progress_schema import Progress
-from mel.surveys.publish import latest_definition
+from mel.surveys.publish import REGISTER, latest_definition
+from mel.surveys.registers import RegisterKpi, RegisterSource
 from mel.surveys.schema import InstrumentDefinition
 from mel.surveys.text import LocalText
 
@@ -46,9 +48,31 @@ def _text(nl: str | None, en: str | None) -> dict[str, str | None] | None:
 def published_kpis(session: Session, programme: Programme) -> list[KpiDefinition]:
     """The programme's published KPIs, in the order of its file."""
     rows = session.exec(
-        select(Kpi).where(Kpi.programme_id == programme.id).order_by(col(Kpi.id))
+        select(Kpi)
+        .where(Kpi.programme_id == programme.id, Kpi.estimator != REGISTER)
+        .order_by(col(Kpi.id))
     ).all()
     return [KpiDefinition.model_validate(row.spec) for row in rows]
+
+
+def published_register_kpis(session: Session, programme: Programme) -> list[RegisterKpi]:
+    """The programme's published KPIs on register data, in the order of its file."""
+    rows = session.exec(
+        select(Kpi)
+        .where(Kpi.programme_id == programme.id, Kpi.estimator == REGISTER)
+        .order_by(col(Kpi.id))
+    ).all()
+    return [RegisterKpi.model_validate(row.spec) for row in rows]
+
+
+def published_registers(session: Session, programme: Programme) -> list[RegisterSource]:
+    """The register sources the programme declares, as published."""
+    rows = session.exec(
+        select(RegisterSourceRow)
+        .where(RegisterSourceRow.programme_id == programme.id)
+        .order_by(col(RegisterSourceRow.id))
+    ).all()
+    return [RegisterSource.model_validate(row.spec) for row in rows]
 
 
 def published_programme(session: Session, code: str) -> ProgrammeDefinition:
@@ -110,6 +134,8 @@ def published_programme(session: Session, code: str) -> ProgrammeDefinition:
         unit_kinds=[],
         pathways=[Pathway.model_validate(p) for p in pathways],
         kpis=published_kpis(session, programme),
+        registers=published_registers(session, programme),
+        register_kpis=published_register_kpis(session, programme),
         progress=Progress.model_validate(programme.progress) if programme.progress else None,
     )
 
@@ -135,6 +161,15 @@ def published_kpi(session: Session, programme: str, code: str) -> KpiDefinition:
     row = session.exec(select(Programme).where(Programme.code == programme)).first()
     kpis = published_kpis(session, row) if row is not None else []
     found = next((k for k in kpis if k.code == code), None)
+    if (
+        found is None
+        and row is not None
+        and code in {k.code for k in published_register_kpis(session, row)}
+    ):
+        raise NotPublished(
+            f"{code!r} is a register KPI of {programme!r}: a figure from register data without "
+            "sampling design; the KPI page, the API and the report show it"
+        )
     if found is None:
         known = ", ".join(k.code for k in kpis) or "none"
         raise NotPublished(f"no KPI {code!r} in programme {programme!r} (known: {known})")

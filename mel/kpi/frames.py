@@ -10,12 +10,15 @@ from sqlalchemy.engine import Engine
 from mel.analysis.design import Design
 from mel.analysis.results import Estimate, EstimateTable
 from mel.data.frame import DESIGN_COLUMNS, FrameError, frame
+from mel.data.nonresponse import NonresponseModel
 from mel.data.weights import person_totals
 from mel.kpi.variables import (
     ANSWERED,
     KpiVariableError,
+    imputed_by_weighting,
     kpi_column,
     kpi_variable,
+    needs_answered,
     without_dont_know,
 )
 from mel.surveys.programme_schema import Kpi, ProgrammeDefinition
@@ -49,7 +52,8 @@ def design_for(data: pd.DataFrame) -> Design:
                 fpc="fpc_persons",
                 lonely_psu="adjust",
             )
-        return _nonresponse_design(data, table, person)
+        model = data.attrs.get("nonresponse") or NonresponseModel()
+        return _nonresponse_design(data, table, person, model)
     return _plain_design(data)
 
 
@@ -59,10 +63,13 @@ def _census(table: pd.DataFrame) -> bool:
     return bool(len(sizes)) and bool((sizes["first"] == sizes["size"]).all())
 
 
-def _nonresponse_design(data: pd.DataFrame, table: pd.DataFrame, person: bool) -> Design:
-    """The sampled units' design, adjusted for unit nonresponse (and persons calibrated)."""
-    answered = set(data["stratum"])
-    missing = table[~table["responded"] & table["stratum"].isin(answered)]
+def _nonresponse_design(
+    data: pd.DataFrame, table: pd.DataFrame, person: bool, model: NonresponseModel
+) -> Design:
+    """The sampled units' design, adjusted for unit nonresponse by the wave's `model`
+    (and persons calibrated)."""
+    represented = model.represented(table)
+    missing = represented[~represented["responded"].astype(bool)]
     sampled_h = table.groupby("stratum").size()
     rows = data.assign(responded=1.0)
     base = rows["fpc_units"] / rows["stratum"].map(sampled_h).astype(float)
@@ -80,6 +87,7 @@ def _nonresponse_design(data: pd.DataFrame, table: pd.DataFrame, person: bool) -
         extra = extra.drop(columns="fpc_persons")
     combined = pd.concat([rows, extra[[c for c in extra.columns if c in rows]]], ignore_index=True)
     combined.attrs = {}
+    combined = model.known(combined)
     for column in combined.columns:
         if column.startswith(ANSWERED):  # a unit that did not answer answered no item
             combined[column] = combined[column].fillna(0.0)
@@ -92,19 +100,22 @@ def _nonresponse_design(data: pd.DataFrame, table: pd.DataFrame, person: bool) -
             ssu="respondent",
             fpc=("fpc_units", "fpc_persons"),
             lonely_psu="adjust",
-        ).adjust_nonresponse("responded")
+        )
+        design = model.adjust(design)
         totals = person_totals(table)
         current = pd.Series(design.weights).groupby(combined["stratum"].to_numpy()).sum()
         population = {h: totals.get(h, float(current[h])) for h in current.index}
         return design.poststratify("stratum", population)
-    return Design(
-        combined,
-        weights="base_weight",
-        strata="stratum",
-        psu="unit",
-        fpc="fpc_units",
-        lonely_psu="adjust",
-    ).adjust_nonresponse("responded")
+    return model.adjust(
+        Design(
+            combined,
+            weights="base_weight",
+            strata="stratum",
+            psu="unit",
+            fpc="fpc_units",
+            lonely_psu="adjust",
+        )
+    )
 
 
 def _plain_design(data: pd.DataFrame) -> Design:
@@ -129,18 +140,25 @@ def estimate_kpi(design: Design, kpi: Kpi, by: str | None = None) -> Estimate | 
 
     A total of a variable with item-missing answers (``missing: exclude``) is estimated
     after an item-nonresponse adjustment over all respondents (one class), so that it is
-    N times the mean of those who answered, with that adjustment in its variance. A total
+    N times the mean of those who answered, with that adjustment in its variance. A mean,
+    total or proportion with ``missing: impute`` is estimated after the adjustment within
+    strata: the figure of imputing each stratum's mean of those who answered, with the
+    imputation in its variance (Kim & Kim 2007). A total
     of a variable that cannot be negative has a log interval (never below 0);
     proportions use Korn–Graubard where p is 0 or 1 or the effective sample size is small
     (``method="auto"``).
     """
     column = kpi_column(kpi)
+    if imputed_by_weighting(kpi):
+        design = _item_design(design, column, within_strata=True)
     if kpi.estimator == "mean":
         return design.mean(column, by=by)
     if kpi.estimator == "total":
         values = design.data[column]
         interval = "log" if bool((values.dropna() >= 0).all()) else "t"
-        return _item_design(design, column).total(column, by=by, interval=interval)
+        if not imputed_by_weighting(kpi):
+            design = _item_design(design, column)
+        return design.total(column, by=by, interval=interval)
     if kpi.estimator == "ratio":
         return design.ratio(column, cast(str, kpi.denominator), by=by)
     if kpi.estimator == "quantile":
@@ -149,9 +167,10 @@ def estimate_kpi(design: Design, kpi: Kpi, by: str | None = None) -> Estimate | 
     return design.proportion(column, level=level, by=by, method="auto")
 
 
-def _item_design(design: Design, column: str) -> Design:
+def _item_design(design: Design, column: str, *, within_strata: bool = False) -> Design:
     """The design adjusted for item nonresponse on `column` (if its frame says who answered
-    and someone with a weight did not)."""
+    and someone with a weight did not): over all respondents (one class), or within
+    strata (the equivalent of imputing the stratum's mean of those who answered)."""
     indicator = ANSWERED + column
     if indicator not in design.data:
         return design
@@ -159,8 +178,8 @@ def _item_design(design: Design, column: str) -> Design:
     if bool((answered[design.weights_view > 0] == 1).all()):
         return design
     return design.cached(
-        ("item", column),
-        lambda: design.adjust_nonresponse(indicator, None, within_strata=False),
+        ("item", column, within_strata),
+        lambda: design.adjust_nonresponse(indicator, None, within_strata=within_strata),
     )
 
 
@@ -232,7 +251,7 @@ class Frames:
                 made[column] = values
             else:  # the question's own column, without "don't know"
                 own.add(column)
-            if kpi.estimator == "total" and kpi.missing == "exclude":
+            if needs_answered(kpi):
                 totals.add(column)
         for column, values in made.items():
             data[column] = values

@@ -39,13 +39,32 @@ def without_dont_know(values: pd.Series) -> pd.Series:
     return values.where(~values.astype(object).isin(DONT_KNOW))
 
 
+#: estimators whose ``missing: impute`` is estimated as the equivalent weighting-class
+#: adjustment for item nonresponse within strata (`mel.kpi.frames.estimate_kpi`)
+REWEIGHTED_IMPUTATION = ("mean", "total", "proportion")
+
+
+def imputed_by_weighting(kpi: Kpi) -> bool:
+    """Whether the KPI's ``impute`` rule is estimated by reweighting within strata."""
+    return kpi.missing == "impute" and kpi.estimator in REWEIGHTED_IMPUTATION
+
+
+def needs_answered(kpi: Kpi) -> bool:
+    """Whether the KPI's frame needs the 0/1 column of who answered (`ANSWERED`): a total
+    with ``missing: exclude``, or an ``impute`` rule estimated by reweighting."""
+    return (kpi.estimator == "total" and kpi.missing == "exclude") or imputed_by_weighting(kpi)
+
+
 def item_missing(data: pd.DataFrame, values: pd.Series, rule: str) -> pd.Series:
     """Apply a KPI's ``missing`` rule to its variable (one value per respondent).
 
     ``exclude`` leaves missing values missing (the estimators use those who answered);
     ``not_applicable`` counts them as 0 (skip logic); ``impute`` gives them the weighted
-    mean of those who answered in the same stratum (the variance then treats the imputed
-    values as observed, so it is too small by the share imputed).
+    mean of those who answered in the same stratum. For a mean, total or proportion the
+    KPI's variable keeps them missing instead, and the estimate adjusts the weights of
+    those who answered within strata: the same overall figure as that imputation, with a
+    variance that includes it (see `mel.kpi.frames.estimate_kpi`); a ratio or quantile
+    uses the imputed values, its variance treating them as observed.
     """
     if rule == "exclude" or values.dtype.kind not in "fiub":
         return values
@@ -66,7 +85,7 @@ def add_kpi_variable(data: pd.DataFrame, kpi: Kpi, survey: InstrumentDefinition)
     column = kpi_column(kpi)
     data = data.copy()
     data[column] = without_dont_know(data[column]) if values is None else values
-    if kpi.estimator == "total" and kpi.missing == "exclude":
+    if needs_answered(kpi):
         data[ANSWERED + column] = data[column].notna().astype(float)
     return data
 
@@ -85,9 +104,14 @@ def kpi_variable(data: pd.DataFrame, kpi: Kpi, survey: InstrumentDefinition) -> 
         values = data[kpi.question]
         if kpi.dont_know == "exclude":
             values = without_dont_know(values)
-        return item_missing(data, values, kpi.missing)
+        return item_missing(data, values, _rule(kpi))
     derived = _expression(data, kpi, survey)
-    return None if derived is None else item_missing(data, derived, kpi.missing)
+    return None if derived is None else item_missing(data, derived, _rule(kpi))
+
+
+def _rule(kpi: Kpi) -> str:
+    """The missing rule applied to the variable itself (reweighted imputation: none)."""
+    return "exclude" if imputed_by_weighting(kpi) else kpi.missing
 
 
 def _expression(data: pd.DataFrame, kpi: Kpi, survey: InstrumentDefinition) -> pd.Series | None:

@@ -14,6 +14,7 @@ from mel.models.fieldwork import (
 )
 from mel.models.instrument import Instrument, InstrumentVersion
 from mel.models.programme import ImpactPathway, Kpi, KpiTarget, PathwayLink, PathwayNode, Programme
+from mel.models.registers import RegisterImport, RegisterRow, RegisterSourceRow
 from mel.models.response import Response
 
 __all__ = [
@@ -31,6 +32,9 @@ __all__ = [
     "PathwayLink",
     "PathwayNode",
     "Programme",
+    "RegisterImport",
+    "RegisterRow",
+    "RegisterSourceRow",
     "Response",
     "Unit",
     "Wave",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from importlib import metadata
 from pathlib import Path
@@ -18,6 +18,7 @@ from mel.data.repeats import repeat_frame
 from mel.i18n import translate
 from mel.kpi.evaluate import KpiResult, evaluate_kpis, waves_of
 from mel.kpi.frames import Frames
+from mel.kpi.register import RegisterResult
 from mel.models import Wave
 from mel.present.numbers import format_date, format_number, format_percent
 from mel.present.svg import inline_svg
@@ -31,6 +32,8 @@ from mel.reports.pathway import NodeKpi, pathway_figure
 from mel.reports.progress import steps
 from mel.reports.questionnaire import fielded_versions, questionnaire_section
 from mel.reports.rates import rates_section
+from mel.reports.registers import overview_row as register_overview_row
+from mel.reports.registers import register_results, register_sections
 from mel.reports.rosters import roster_parts, roster_table
 from mel.reports.summary import headline
 from mel.reports.text import (
@@ -101,13 +104,21 @@ def fieldwork_section(engine: Engine, wave: Wave, language: str) -> Table:
 
 
 def pathway_sections(
-    programme: ProgrammeDefinition, results: list[KpiResult], language: str, k: int
+    programme: ProgrammeDefinition,
+    results: list[KpiResult],
+    language: str,
+    k: int,
+    registered: Sequence[RegisterResult] = (),
 ) -> list[PathwaySection]:
-    """One diagram per impact pathway, each KPI's status on its node, with a table."""
+    """One diagram per impact pathway, each KPI's status on its node, with a table.
+
+    Register KPIs (`registered`) are on their nodes too, with their own status.
+    """
     lang = language
     on_node: dict[str, list[NodeKpi]] = {}
-    for result in results:
-        status = result.status if shown(result, k) else None
+    for result in [*results, *registered]:
+        shown_status = isinstance(result, RegisterResult) or shown(result, k)
+        status = result.status if shown_status else None
         symbol = STATUS_SYMBOL[status] if status else NO_STATUS_SYMBOL
         words = status.label(lang) if status else translate("no_judgement", lang)
         on_node.setdefault(result.kpi.node, []).append(
@@ -260,7 +271,13 @@ def build_report(
         overview.append(cells)
         numbers.append(record)
         progress(result.kpi.code)
-    pathways = pathway_sections(programme, results, lang, k)
+    registered = register_results(engine, programme, current.year)
+    registers, register_table = register_sections(registered, lang)
+    for extra in registered:  # register KPIs in the overview too, marked as such
+        cells, record = register_overview_row(extra, lang)
+        overview.append(cells)
+        numbers.append(record)
+    pathways = pathway_sections(programme, results, lang, k, registered)
     for pathway in pathways:
         progress(pathway.label)
     used = sorted(
@@ -327,6 +344,7 @@ def build_report(
     exported += [a.table for a in appendices if a.table is not None]
     rosters = roster_tables(engine, programme.programme, wave, instruments, used, lang, k)
     exported += rosters
+    exported += [register_table] if register_table is not None else []
     title = translate("report_title", lang, programme=programme.label.get(lang))
     subtitle = (
         translate(
@@ -354,6 +372,7 @@ def build_report(
         overview=overview_table,
         fieldwork=fieldwork,
         rates=rates,
+        registers=registers,
         pathways=pathways,
         kpis=sections,
         methodology=method,

@@ -42,6 +42,30 @@ def definitions_section(
                 "targets": ";".join(f"{x.year}:{x.value!r}" for x in kpi.targets),
             }
         )
+    for reg in programme.register_kpis:
+        # a register KPI: a count or share of a register source, no sampling error
+        declared = next((s for s in programme.registers if s.code == reg.source), None)
+        name = declared.label.get(lang) if declared is not None else reg.source
+        share = reg.measure == "share"
+        targets = "; ".join(
+            f"{x.year}: {format_exact(x.value, lang, percent=share)}"
+            for x in sorted(reg.targets, key=lambda x: x.year)
+        )
+        kind = translate("register_kind", lang)
+        rows.append(
+            [reg.label.get(lang), reg.definition.get(lang), kind, name, targets or "\u2014"]
+        )
+        records.append(
+            {
+                "kpi": reg.code,
+                "label": reg.label.get(lang),
+                "definition": reg.definition.get(lang),
+                "estimator": f"register {reg.measure}",
+                "direction": reg.direction,
+                "instrument": f"register:{reg.source}",
+                "targets": ";".join(f"{x.year}:{x.value!r}" for x in reg.targets),
+            }
+        )
     header = [
         translate("kpi", lang),
         translate("definition", lang),

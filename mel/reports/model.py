@@ -69,6 +69,23 @@ class KpiSection:
 
 
 @dataclass(frozen=True)
+class RegisterSection:
+    """A KPI on register data: its figure without interval, trend, groups and source."""
+
+    anchor: str
+    code: str
+    label: str
+    definition: str
+    kind_label: str  # "registerdata, geen steekproefonzekerheid"
+    provenance: str  # source, publisher and import version in words
+    facts: list[Fact]
+    trend: Table | None
+    groups: list[Table]
+    status_css: str
+    note: str | None = None
+
+
+@dataclass(frozen=True)
 class PathwaySection:
     """One impact pathway: its diagram and the table of its steps and KPIs."""
 
@@ -119,6 +136,8 @@ class Report:
     problems: list[str] = field(default_factory=list)
     # The wave's case outcomes and AAPOR rates (`mel.reports.rates`); None without cases.
     rates: Table | None = None
+    # KPIs on register data (`mel.reports.registers`), shown after the survey KPIs.
+    registers: list[RegisterSection] = field(default_factory=list)
 
     @property
     def basename(self) -> str:

@@ -34,6 +34,34 @@ def _overall(table: pd.DataFrame) -> dict[str, tuple[int, int]]:
     return {str(c): (int(r["sampled"]), int(r["responding"])) for c, r in grouped.iterrows()}
 
 
+def _model_paragraphs(frames: dict[str, pd.DataFrame], lang: str) -> list[str]:
+    """What the wave's nonresponse model does and assumes (strata, classes or propensity)."""
+    models = [d.attrs.get("nonresponse") for d in frames.values()]
+    model = next((m for m in models if m is not None and not m.by_strata), None)
+    if model is None:
+        return [
+            translate("nonresponse_not_every_unit_in_the_sample_answered_so_that", lang),
+            translate("nonresponse_the_assumption_behind_it_within_a_stratum", lang),
+        ]
+    names = [translate(f"nonresponse_variable_{v}", lang) for v in model.variables]
+    variables = ", ".join(names)
+    if model.groups == "classes":
+        key = "nonresponse_classes_within_strata" if model.within_strata else "nonresponse_classes"
+        return [
+            translate(key, lang, variables=variables),
+            translate("nonresponse_classes_assumption", lang),
+        ]
+    how = (
+        translate("nonresponse_propensity_by_classes", lang, classes=model.classes)
+        if model.classes
+        else translate("nonresponse_propensity_inverse", lang)
+    )
+    return [
+        translate("nonresponse_propensity", lang, variables=variables, how=how),
+        translate("nonresponse_propensity_assumption", lang, variables=variables),
+    ]
+
+
 def weighting_section(
     frames: dict[str, pd.DataFrame], language: str, calibrated: bool
 ) -> MethodSection:
@@ -56,8 +84,7 @@ def weighting_section(
         {f"{c}: {h}" for c, d in frames.items() for h in d.attrs.get("uncalibrated", [])}
     )
     paragraphs = [
-        translate("nonresponse_not_every_unit_in_the_sample_answered_so_that", lang),
-        translate("nonresponse_the_assumption_behind_it_within_a_stratum", lang),
+        *_model_paragraphs(frames, lang),
         translate("nonresponse_the_uncertainty_from_this_weighting_is_in_the", lang),
     ]
     if persons:

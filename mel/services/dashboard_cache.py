@@ -52,7 +52,8 @@ def fingerprint(session: Session, programme: Programme) -> tuple[Any, ...]:
     """What the programme's frames and KPI results depend on, read in a few cheap queries.
 
     Any new, changed (``updated_at``), erased or purged response, frame change or new
-    instrument version changes it, so cached figures are never stale.
+    instrument version or changed wave file (e.g. its nonresponse model) changes it, so
+    cached figures are never stale.
     """
     waves = select(Wave.id).where(Wave.programme_id == programme.id)
     responses = session.exec(
@@ -73,7 +74,7 @@ def fingerprint(session: Session, programme: Programme) -> tuple[Any, ...]:
     ).one()
     years = tuple(
         session.exec(
-            select(Wave.code, Wave.year)
+            select(Wave.code, Wave.year, Wave.content_hash)
             .where(Wave.programme_id == programme.id)
             .order_by(col(Wave.id))
         ).all()

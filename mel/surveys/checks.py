@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from mel.surveys.conditions import Condition
 from mel.surveys.expr import Expression
 from mel.surveys.programme_schema import ProgrammeDefinition
+from mel.surveys.registers import check_registers
 from mel.surveys.rule_checks import check_expression, check_filter, check_pipes
 from mel.surveys.schema import CHOICE_TYPES, NUMERIC_TYPES, InstrumentDefinition, Question
 from mel.surveys.yamlfile import Location
@@ -222,8 +223,11 @@ def check_programme(
                         f"unknown node {code!r} in pathway {pathway.code!r}",
                     )
     yield from _duplicates(
-        [(("kpis", i, "code"), k.code) for i, k in enumerate(programme.kpis)], "KPI code"
+        [(("kpis", i, "code"), k.code) for i, k in enumerate(programme.kpis)]
+        + [(("register_kpis", i, "code"), k.code) for i, k in enumerate(programme.register_kpis)],
+        "KPI code",
     )
+    yield from check_registers(programme.registers, programme.register_kpis, nodes)
     for i, kpi in enumerate(programme.kpis):
         where: Location = ("kpis", i)
         if kpi.node not in nodes:

@@ -152,6 +152,7 @@ def load_catalogue(paths: Iterable[Path | str]) -> SurveyCatalogue:
         catalogue.problems.extend(found)
         if not found:
             catalogue.programmes[programme.programme] = (doc.path, programme)
+    catalogue.problems.extend(_registers_declared_twice(catalogue))
     declared = {doc.data.get("programme") for doc in programme_docs if isinstance(doc.data, dict)}
     for path, survey in catalogue.instruments.values():
         # Only judge programme codes when programme files were part of the check.
@@ -165,3 +166,22 @@ def load_catalogue(paths: Iterable[Path | str]) -> SurveyCatalogue:
                 )
             )
     return catalogue
+
+
+def _registers_declared_twice(catalogue: SurveyCatalogue) -> list[Problem]:
+    """A register source code names one source across all programmes (`mel data import`)."""
+    owner: dict[str, str] = {}
+    problems = []
+    for code, (path, programme) in sorted(catalogue.programmes.items()):
+        for i, source in enumerate(programme.registers):
+            if source.code in owner:
+                problems.append(
+                    Problem(
+                        str(path),
+                        f"registers[{i}].code",
+                        f"register {source.code!r} is also declared by programme "
+                        f"{owner[source.code]!r}",
+                    )
+                )
+            owner.setdefault(source.code, code)
+    return problems

@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 
 from mel.surveys.progress_schema import Progress
+from mel.surveys.registers import RegisterKpi, RegisterSource
 from mel.surveys.schema import InstrumentDefinition, check_code, check_programme_code
 from mel.surveys.text import LocalText, StrictModel
 
@@ -176,6 +177,9 @@ class ProgrammeDefinition(StrictModel):
     unit_kinds: list[Literal["pps", "werkplaats", "school", "consortium", "region"]]
     pathways: list[Pathway] = Field(default_factory=list)
     kpis: list[Kpi] = Field(default_factory=list)
+    # Register tables imported with `mel data import`, and KPIs on them (mel.surveys.registers)
+    registers: list[RegisterSource] = Field(default_factory=list)
+    register_kpis: list[RegisterKpi] = Field(default_factory=list)
     # The yearly progress measurement (a census of units), if the programme has one.
     progress: Progress | None = None
 

@@ -19,6 +19,7 @@ from mel.models import (
     PathwayLink,
     PathwayNode,
     Programme,
+    RegisterSourceRow,
 )
 from mel.surveys.loader import SurveyCatalogue
 from mel.surveys.programme_schema import ProgrammeDefinition
@@ -96,6 +97,7 @@ def publish_programme(session: Session, definition: ProgrammeDefinition) -> Publ
     session.add(programme)
     session.flush()
     _replace_pathways_and_kpis(session, programme, definition)
+    _replace_registers(session, programme, definition, nodes_of(session, programme))
     return Published("programme", definition.programme, None, action)
 
 
@@ -170,6 +172,55 @@ def _replace_pathways_and_kpis(
             gng = kpi_def.go_no_go
             session.add(KpiTarget(kpi_id=kpi.id, year=gng.year, kind="go", value=gng.go))
             session.add(KpiTarget(kpi_id=kpi.id, year=gng.year, kind="no_go", value=gng.no_go))
+    session.flush()
+
+
+REGISTER = "register"  # the Kpi.estimator of a register KPI (its spec says count or share)
+
+
+def nodes_of(session: Session, programme: Programme) -> dict[str, int]:
+    """The programme's pathway nodes as ``pathway.node`` code to row id."""
+    rows = session.exec(
+        select(ImpactPathway.code, PathwayNode.code, PathwayNode.id)
+        .join(PathwayNode, col(PathwayNode.pathway_id) == ImpactPathway.id)
+        .where(ImpactPathway.programme_id == programme.id)
+    ).all()
+    return {f"{pathway}.{node}": int(ident) for pathway, node, ident in rows if ident is not None}
+
+
+def _replace_registers(
+    session: Session, programme: Programme, definition: ProgrammeDefinition, nodes: dict[str, int]
+) -> None:
+    """Register sources and register KPIs mirror the file (imports keep their own rows)."""
+    session.exec(
+        delete(RegisterSourceRow).where(col(RegisterSourceRow.programme_id) == programme.id)
+    )
+    for source in definition.registers:
+        session.add(
+            RegisterSourceRow(
+                programme_id=programme.id, code=source.code, spec=definition_json(source)
+            )
+        )
+    for kpi_def in definition.register_kpis:
+        kpi = Kpi(
+            programme_id=programme.id,
+            node_id=nodes.get(kpi_def.node),
+            code=kpi_def.code,
+            label_nl=kpi_def.label.get("nl"),
+            label_en=kpi_def.label.get("en"),
+            definition_nl=kpi_def.definition.get("nl"),
+            definition_en=kpi_def.definition.get("en"),
+            estimator=REGISTER,
+            instrument_code=f"{REGISTER}:{kpi_def.source}",
+            spec=definition_json(kpi_def),
+            direction=kpi_def.direction,
+        )
+        session.add(kpi)
+        session.flush()
+        for target in kpi_def.targets:
+            session.add(
+                KpiTarget(kpi_id=kpi.id, year=target.year, kind="target", value=target.value)
+            )
     session.flush()
 
 

@@ -81,3 +81,57 @@ def test_a_total_changes_by_the_wave_by_stratum_means() -> None:
     assert change.difference.estimate == pytest.approx(est[0].estimate - est[1].estimate)
     # the units' totals hardly move: far tighter than two independent samples
     assert change.difference.se < difference(est[0], est[1]).se / 2
+
+
+# R (survey 4.1), tests/kpi/data/change.R on change.csv (two waves sharing 9 units, two
+# item-missing answers in the current wave):
+#   design <- svydesign(ids = ~unit, strata = ~stratum, weights = ~weight, data = stacked)
+#   answered <- subset(design, !is.na(y))
+#   svycontrast(svyby(~y, ~wave, answered, svymean, covmat = TRUE), c(-1, 1))
+#   svycontrast(svyby(~y, ~wave + stratum, answered, svymean, covmat = TRUE), c_h)
+R_MEAN_CHANGE = (4.8145112782, 8.9659448131)
+R_TOTAL_CHANGE = (509.7300000000, 553.4850216397)
+R_STACKED_DF = 13
+
+
+def _waves() -> tuple[pd.DataFrame, pd.DataFrame]:
+    from pathlib import Path
+
+    stacked = pd.read_csv(Path(__file__).parent / "data" / "change.csv", dtype={"wave": str})
+    stacked["fpc_units"] = 1e6  # no fpc in the stacked design
+    now, before = (
+        stacked[stacked["wave"] == w].drop(columns="wave").reset_index(drop=True)
+        for w in ("2025", "2023")
+    )
+    return now, before
+
+
+@pytest.mark.parametrize(
+    ("estimator", "expected"), [("mean", R_MEAN_CHANGE), ("total", R_TOTAL_CHANGE)]
+)
+def test_the_paired_change_matches_r(estimator: str, expected: tuple[float, float]) -> None:
+    from mel.kpi.variables import add_kpi_variable
+
+    kpi = KPI.model_copy(update={"estimator": estimator})
+    now, before = (add_kpi_variable(d, kpi, None) for d in _waves())  # type: ignore[arg-type]
+    est = [estimate_kpi(design_for(d), kpi) for d in (now, before)]
+    change = wave_change(kpi, ("2025", "2023"), (now, before), (est[0], est[1]))
+    assert change.paired and change.common_units == 9
+    diff = change.difference
+    assert (diff.estimate, diff.se) == pytest.approx(expected, rel=1e-9)
+    assert diff.df == R_STACKED_DF
+    # the change is the difference of the published figures, item-missing answers scaled
+    assert diff.estimate == pytest.approx(est[0].estimate - est[1].estimate, rel=1e-12)
+
+
+@pytest.mark.parametrize("estimator", ["mean", "total"])
+def test_an_imputed_change_is_the_difference_of_the_published_figures(estimator: str) -> None:
+    from mel.kpi.variables import add_kpi_variable
+
+    kpi = KPI.model_copy(update={"estimator": estimator, "missing": "impute"})
+    now, before = (add_kpi_variable(d, kpi, None) for d in _waves())  # type: ignore[arg-type]
+    est = [estimate_kpi(design_for(d), kpi) for d in (now, before)]
+    change = wave_change(kpi, ("2025", "2023"), (now, before), (est[0], est[1]))
+    assert change.paired
+    assert change.difference.estimate == pytest.approx(est[0].estimate - est[1].estimate)
+    assert change.difference.se < difference(est[0], est[1]).se

@@ -136,3 +136,53 @@ def test_every_result_has_a_grade(evaluated) -> None:  # type: ignore[no-untyped
     assert set(results["allemaal"].by_quality["stratum"]) == set(results["allemaal"].by["stratum"])
     # a variable nobody answered has no estimate (never 0)
     assert results["leeg_totaal"].estimate is None and results["leeg_totaal"].note == "no answers"
+
+
+# R (survey 4.1), tests/kpi/data/impute.R on item.csv: the imputed total
+# sum_h N_h * Y_ah / A_h and mean (that over N) by svycontrast on
+#   svydesign(ids = ~unit, strata = ~stratum, fpc = ~fpc_units, weights = ~weight)
+R_IMPUTED_TOTAL = (3252.0, 587.9664893449)
+R_IMPUTED_MEAN = (108.4, 19.5988829782)
+
+
+@pytest.mark.parametrize(
+    ("estimator", "expected"), [("total", R_IMPUTED_TOTAL), ("mean", R_IMPUTED_MEAN)]
+)
+def test_imputed_figures_carry_the_imputation_in_their_variance(
+    estimator: str, expected: tuple[float, float]
+) -> None:
+    import pandas as pd
+
+    from mel.kpi.frames import estimate_kpi
+    from mel.kpi.variables import add_kpi_variable
+    from mel.surveys.programme_schema import Kpi
+
+    rows = pd.read_csv(Path(__file__).parent / "data" / "item.csv")
+    kpi = Kpi.model_validate(
+        {
+            "code": "y",
+            "label": {"nl": "y"},
+            "definition": {"nl": "y"},
+            "node": "p.n",
+            "estimator": estimator,
+            "instrument": "i",
+            "question": "y",
+            "missing": "impute",
+        }
+    )
+    data = add_kpi_variable(rows, kpi, None)  # type: ignore[arg-type]
+    result = estimate_kpi(design_for(data), kpi)
+    assert (result.estimate, result.se) == pytest.approx(expected, rel=1e-9)
+    # the same figure as filling in each stratum's weighted mean of those who answered
+    filled = rows["y"].copy()
+    for _, group in rows.groupby("stratum"):
+        ok = group["y"].notna()
+        filled[group.index[~ok]] = np.average(group.loc[ok, "y"], weights=group.loc[ok, "weight"])
+    figure = (rows["weight"] * filled).sum()
+    if estimator == "mean":
+        figure /= rows["weight"].sum()
+    assert result.estimate == pytest.approx(figure, rel=1e-12)
+    # treating the filled-in values as observed would understate the SE
+    naive = design_for(rows.assign(y=filled))
+    naive_se = (naive.total if estimator == "total" else naive.mean)("y").se
+    assert naive_se < result.se

@@ -127,6 +127,30 @@ class Pps(StrictModel):
     selection: Literal["systematic", "brewer"] = "systematic"
 
 
+class Nonresponse(StrictModel):
+    """How unit nonresponse is adjusted (`mel.data.nonresponse`): the strata (default),
+    weighting classes of unit variables, or a response-propensity model on them."""
+
+    groups: Literal["strata", "classes", "propensity"] = "strata"
+    variables: list[Literal["unit_kind", "province", "region", "sector"]] = Field(
+        default_factory=list
+    )
+    within_strata: bool = True
+    classes: int | None = Field(default=None, ge=2, le=20)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Nonresponse:
+        if self.groups == "strata" and self.variables:
+            raise ValueError("'variables' go with groups classes or propensity")
+        if self.groups != "strata" and not self.variables:
+            raise ValueError(f"groups {self.groups} needs 'variables' (unit variables)")
+        if self.classes is not None and self.groups != "propensity":
+            raise ValueError("'classes' (propensity classes) goes with groups propensity")
+        if len(set(self.variables)) != len(self.variables):
+            raise ValueError("a variable is listed twice")
+        return self
+
+
 METHODS = ("census", "stratified", "pps")
 Design = Annotated[Census | Stratified | Pps, Field(discriminator="method")]
 
@@ -142,6 +166,7 @@ class WaveFile(StrictModel):
     instruments: list[WaveInstrumentSpec] = Field(min_length=1)
     design: Design
     expected_response_rate: float = Field(default=0.7, gt=0, le=1)
+    nonresponse: Nonresponse = Field(default_factory=Nonresponse)
     retention_until: date | None = Field(
         default=None, description="answers are emptied after this date (`mel retention purge`)"
     )

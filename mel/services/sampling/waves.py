@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlmodel import Session, select
 
@@ -42,7 +43,7 @@ def create_wave(session: Session, path: Path | str) -> Created:
     design = spec.model_dump(mode="json")
     if wave is not None and wave.content_hash == digest:
         return Created(wave, "unchanged")
-    if wave is not None and wave.frozen_at is not None:
+    if wave is not None and wave.frozen_at is not None and not _analysis_only(wave.design, design):
         raise SamplingError(
             f"wave {spec.wave!r}: its sample was frozen at {wave.frozen_at:%Y-%m-%d %H:%M} "
             "(invitations went out), so its file can no longer change"
@@ -109,3 +110,12 @@ def _references(session: Session, path: Path, spec: WaveFile) -> tuple[Programme
     if problems:
         raise FileProblems(problems)
     return programme, instruments
+
+
+def _analysis_only(stored: dict[str, Any], design: dict[str, Any]) -> bool:
+    """Whether a changed wave file differs from the stored one only in how it is analysed
+    (its nonresponse model), which may change after the sample was frozen."""
+    keep = ("nonresponse",)
+    return {k: v for k, v in stored.items() if k not in keep} == {
+        k: v for k, v in design.items() if k not in keep
+    }

@@ -6,7 +6,9 @@ same protected figures, and the result vocabulary `estimate, se, ci_low, ci_high
 deff`; suppressed figures are `null` with `"suppressed": true` and a `note` saying why.
 Statuses are language-neutral codes (a KPI's `met`, `not_met`, `uncertain`; a wave's
 `planned`, `open`, `closed`) with `status_label` beside them in the request's language
-(`?lang=en`; Dutch by default).
+(`?lang=en`; Dutch by default). KPIs on register data come as `register_kpis` beside
+`kpis`: a `value` without interval (`kind: "register"`), its register year and its source
+with the import version it was read from.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from sqlmodel import col, select
 
 from mel.i18n import translate
 from mel.models import Programme
-from mel.services import accounts
+from mel.services import accounts, register_cards
 from mel.services import dashboards as staff_kpis
 from mel.services.fieldwork.progress import fieldwork
 from mel.services.filters import FilterError, Filters, parse_filters, programme_waves
@@ -149,7 +151,49 @@ def kpis(code: str) -> ResponseReturnValue:
                 "groups": [] if card.groups is None else card.groups.to_dict("records"),
             }
         )
-    return jsonify(_clean({"programme": programme.code, **_selection(filters), "kpis": items}))
+    registers = [
+        _register_item(card)
+        for card in register_cards.register_cards(get_session(), programme, filters.wave, lang)
+    ]
+    return jsonify(
+        _clean(
+            {
+                "programme": programme.code,
+                **_selection(filters),
+                "kpis": items,
+                "register_kpis": registers,
+            }
+        )
+    )
+
+
+def _register_item(card: register_cards.RegisterCard) -> dict[str, Any]:
+    """A register KPI in the API: a figure without sampling error, its year and its source."""
+    return {
+        "code": card.code,
+        "label": card.label,
+        "kind": "register",
+        # the figure has no interval: a register covers the whole population
+        "kind_label": card.kind_label,
+        "measure": card.measure,
+        "unit": card.unit,
+        "direction": card.direction,
+        "year": card.year,
+        "asked_year": card.asked,
+        "value": card.value,
+        "numerator": card.numerator,
+        "denominator": card.denominator,
+        "note": card.message,
+        "target": card.target,
+        "status": card.status_code,
+        "status_label": card.status,
+        "source": card.source,
+        "trend": [{"year": year, "value": value} for year, value in card.trend],
+        "groups": {
+            column: [{"group": group, "value": value} for group, value in rows]
+            for column, rows in card.groups.items()
+        },
+    }
 
 
 @bp.get("/programmes/<code>/waves/<wave_code>/cases")

@@ -27,7 +27,7 @@ from mel.data.coverage import blocked_by_answered_unit
 from mel.i18n import translate
 from mel.models import Programme
 from mel.present.figures import bar_figure
-from mel.services import accounts
+from mel.services import accounts, register_cards
 from mel.services import dashboards as staff_kpis
 from mel.services import texts as staff_texts
 from mel.services.fieldwork.progress import Fieldwork, fieldwork, selection_shown
@@ -213,8 +213,13 @@ def kpis_page(code: str) -> ResponseReturnValue:
             "staff/kpis.html", cards=[], too_small=True, **filter_context(row, filters)
         )
     cards, left_out = staff_kpis.cards_and_left_out(get_session(), row, filters, k(), lang())
+    registers = register_cards.register_cards(get_session(), row, filters.wave, lang())
     return render_template(
-        "staff/kpis.html", cards=cards, left_out=left_out, **filter_context(row, filters)
+        "staff/kpis.html",
+        cards=cards,
+        register_cards=registers,
+        left_out=left_out,
+        **filter_context(row, filters),
     )
 
 

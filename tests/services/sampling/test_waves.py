@@ -138,6 +138,17 @@ def test_create_draw_reproducibly_refuse_after_freeze(
     assert "retention_until lies before the end of fieldwork" in late.output
     changed = create(db_url, surveys, {**wave_dict(), "year": 2028})
     assert changed.exit_code == 1 and "can no longer change" in changed.output
+    # how nonresponse is adjusted is an analysis choice: it may change after the freeze
+    model = {"groups": "classes", "variables": ["region"], "within_strata": False}
+    analysed = create(db_url, surveys, {**wave_dict(), "nonresponse": model})
+    assert analysed.exit_code == 0 and "updated" in analysed.output, analysed.output
+    with Session(with_units) as session:
+        stored = session.exec(select(Wave)).one().design["nonresponse"]
+    assert stored == {**model, "classes": None}
+    assert sample(with_units) == first
+    wrong = create(db_url, surveys, {**wave_dict(), "nonresponse": {"groups": "classes"}})
+    assert wrong.exit_code == 1 and "nonresponse" in wrong.output
+    assert "needs 'variables'" in wrong.output
 
 
 def test_changed_design_discards_an_unfrozen_sample(

@@ -1,8 +1,8 @@
 """progress measurement: the programme's published progress indicators, and a unit's
 coordinator account
 
-Revision ID: 0008_progress
-Revises: 0007
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-07 07:25:00
 
 ``programme.progress`` holds the published ``progress:`` block of programme.yaml (the yearly
@@ -14,8 +14,8 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision: str = '0008_progress'
-down_revision: str | None = '0007'
+revision: str = '0009'
+down_revision: str | None = '0008'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
