@@ -40,7 +40,7 @@ def test_db_upgrade_then_current(runner: CliRunner) -> None:
 def test_validate_real_surveys(surveys_dir: Path) -> None:
     result = CliRunner().invoke(main, ["surveys", "validate", str(surveys_dir)])
     assert result.exit_code == 0, result.output
-    assert result.output.strip() == "OK: 7 instruments, 3 programmes, 2 code books"
+    assert result.output.strip() == "OK: 8 instruments, 3 programmes, 2 code books"
 
 
 def test_validate_reports_problems_with_exit_1(tmp_path: Path) -> None:

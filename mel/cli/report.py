@@ -87,7 +87,20 @@ def _check_writable(folder: Path) -> None:
     help="Programme code, e.g. katapult; repeat it for several, or `all`.",
 )
 @click.option(
-    "--wave", required=True, help="Wave code (e.g. impactmeting-2025), its year (2025) or `latest`."
+    "--kind",
+    type=click.Choice(["impactmeting", "progress"]),
+    default="impactmeting",
+    show_default=True,
+    help="impactmeting: the survey report of a wave; progress: the yearly progress report "
+    "(voortgangsrapportage) of a census, with --year.",
+)
+@click.option("--wave", help="Wave code (e.g. impactmeting-2025), its year (2025) or `latest`.")
+@click.option("--year", type=int, help="The year of the progress report (--kind progress).")
+@click.option(
+    "--profiles/--no-profiles",
+    default=True,
+    show_default=True,
+    help="With --kind progress: a one-page profile per unit at the end of the report.",
 )
 @click.option(
     "--out",
@@ -122,7 +135,10 @@ def _check_writable(folder: Path) -> None:
 @cli_errors
 def report_command(
     programmes: tuple[str, ...],
-    wave: str,
+    kind: str,
+    wave: str | None,
+    year: int | None,
+    profiles: bool,
     out: Path,
     language: str,
     database_url: str | None,
@@ -131,7 +147,8 @@ def report_command(
     pdf_engine: str | None,
     jobs: int | None,
 ) -> None:
-    """Write the impactmeting report of each PROGRAMME in WAVE: HTML, PDF, CSV and XLSX."""
+    """Write the impactmeting report of each PROGRAMME in WAVE, or with --kind progress its
+    progress report of --year: HTML, PDF, CSV and XLSX."""
     from mel.reports.batch import ReportJob, job_steps, run_jobs
     from mel.reports.pdf import ReportError
     from mel.reports.pdf import pdf_engine as resolve_engine
@@ -142,6 +159,18 @@ def report_command(
     k = min_group_size if min_group_size is not None else settings().min_group_size
     if k < 1:
         raise click.ClickException(f"the minimum group size must be a whole number >= 1, not {k!r}")
+    if kind == "progress":
+        if year is None or wave is not None:
+            raise click.ClickException("--kind progress takes --year (e.g. 2026), not --wave")
+        from mel.cli.progress_report import write_progress
+
+        for path in write_progress(
+            engine(database_url), programmes, year, out, language, k, pdf, pdf_engine, profiles
+        ):
+            click.echo(str(path))
+        return
+    if wave is None:
+        raise click.ClickException("give --wave (a code, a year or `latest`)")
     eng = engine(database_url)
     try:
         codes = _programmes(eng, programmes)

@@ -63,13 +63,18 @@ def users_group() -> None:
     help="Programme code the account may see (repeat; '*' for all programmes).",
 )
 @click.option(
+    "--unit",
+    default=None,
+    help="For a coordinator: the code of its unit (e.g. a pps), whose profile it sees.",
+)
+@click.option(
     "--password-stdin",
     is_flag=True,
     help="Read the password from standard input instead of a prompt.",
 )
 @cli_errors
 def create_command(
-    email: str, role: str, programmes: tuple[str, ...], password_stdin: bool
+    email: str, role: str, programmes: tuple[str, ...], unit: str | None, password_stdin: bool
 ) -> None:
     """Create a staff account (the password is asked for, never given as an argument)."""
     from mel.services import accounts
@@ -79,7 +84,12 @@ def create_command(
     try:
         with database() as session:
             user = accounts.create_user(
-                session, email=email, password=password, role=role, programmes=programmes
+                session,
+                email=email,
+                password=password,
+                role=role,
+                programmes=programmes,
+                unit=unit,
             )
             record(
                 session,

@@ -19,6 +19,7 @@ from mel.demo.design import (
     store_wave,
 )
 from mel.demo.profiles import Profile, profile_for
+from mel.demo.progress import simulate_census
 from mel.demo.responses import Fielding, insert_responses
 from mel.demo.seeding import stream
 from mel.demo.units import UnitDraft
@@ -128,7 +129,10 @@ def _programme(
     session: Session, programme: Programme, seed: int, scale: float, years: tuple[int, ...]
 ) -> ProgrammeSummary:
     profile = profile_for(programme.code)
-    instruments = _instruments(session, int(programme.id or 0))
+    every = _instruments(session, int(programme.id or 0))
+    # A census instrument (a yearly return of every unit) has waves of its own.
+    instruments = [row for row in every if row[2].census is None]
+    census = [row for row in every if row[2].census is not None]
     drafts = profile.build_units(stream(seed, programme.code, "units"))
     unit_ids = store_units(session, int(programme.id or 0), drafts)
     person = [i for i, _, s in instruments if s.respondent == "person"]
@@ -175,7 +179,21 @@ def _programme(
             )
             responses += insert_responses(session, fielding, seed, drafts, unit_ids, unit_of, done)
             complete += int(done.sum())
-    return ProgrammeSummary(programme.code, len(drafts), len(years), responses, complete)
+    waves = len(years)
+    for instrument, version, survey in census:
+        made_waves, made = simulate_census(
+            session,
+            int(programme.id or 0),
+            programme.code,
+            drafts,
+            unit_ids,
+            int(instrument.id or 0),
+            int(version.id or 0),
+            survey,
+            seed,
+        )
+        waves, responses, complete = waves + made_waves, responses + made, complete + made
+    return ProgrammeSummary(programme.code, len(drafts), waves, responses, complete)
 
 
 def _respondents(

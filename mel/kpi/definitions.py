@@ -22,6 +22,7 @@ from mel.models import (
 )
 from mel.surveys.programme_schema import Kpi as KpiDefinition
 from mel.surveys.programme_schema import Pathway, ProgrammeDefinition
+from mel.surveys.progress_schema import Progress
 from mel.surveys.publish import REGISTER, latest_definition
 from mel.surveys.registers import RegisterKpi, RegisterSource
 from mel.surveys.schema import InstrumentDefinition
@@ -135,6 +136,7 @@ def published_programme(session: Session, code: str) -> ProgrammeDefinition:
         kpis=published_kpis(session, programme),
         registers=published_registers(session, programme),
         register_kpis=published_register_kpis(session, programme),
+        progress=Progress.model_validate(programme.progress) if programme.progress else None,
     )
 
 

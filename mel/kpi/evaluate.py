@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 from mel.analysis.errors import DesignError
 from mel.analysis.quality import Quality, grade
 from mel.analysis.results import Estimate, EstimateTable
+from mel.data.census import census_wave_ids
 from mel.disclosure.rules import shown_alone
 from mel.kpi.change import Change, holm_adjusted, wave_change
 from mel.kpi.frames import Frames, design_for, estimate_kpi
@@ -77,7 +78,9 @@ def waves_of(engine: Engine, programme: str, code: str) -> tuple[Wave, list[Wave
             .where(Wave.programme_id == current.programme_id, Wave.year < current.year)
             .order_by(col(Wave.year), col(Wave.code))
         ).all()
-    return current, list(earlier)
+        # Census waves (a yearly progress measurement) are not earlier rounds of a survey.
+        census = census_wave_ids(session, current.programme_id)
+    return current, [w for w in earlier if w.id not in census]
 
 
 def evaluate_kpis(

@@ -17,8 +17,10 @@ class User(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     email: str = Field(max_length=254, unique=True, index=True)
     password_hash: str = Field(max_length=255)
-    role: str = Field(max_length=16)  # admin | researcher | staff
+    role: str = Field(max_length=16)  # admin | researcher | staff | coordinator
     active: bool = True
+    # A coordinator's unit: they see that unit's progress profile and nothing else.
+    unit_id: int | None = Field(default=None, foreign_key="unit.id")
     # Sees every programme (a central team), instead of the memberships below.
     all_programmes: bool = False
     # Bumped on disable and password change: sessions carrying an older value end.

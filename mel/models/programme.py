@@ -22,6 +22,8 @@ class Programme(SQLModel, table=True):
     description_en: str | None = None
     content_hash: str = Field(max_length=64)
     loaded_at: datetime = Field(default_factory=utcnow)
+    # The published `progress:` block (the yearly census's indicators), if any.
+    progress: dict[str, Any] | None = json_field(default=None, nullable=True)
 
 
 class ImpactPathway(SQLModel, table=True):

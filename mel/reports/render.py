@@ -61,6 +61,38 @@ def render_html(
     )
 
 
+def render_document(template: str, *, print_images: bool = False, **context: object) -> str:
+    """Render another report template of templates/report (e.g. the progress report) as
+    one self-contained HTML document with the report's CSS."""
+    css = (project_path("templates") / "report" / "report.css").read_text(encoding="utf-8")
+    return (
+        _environment().get_template(template).render(css=css, print_images=print_images, **context)
+    )
+
+
+def write_document_pdf(
+    render: Callable[[bool], str], path: Path, *, engine: str | None = None
+) -> int:
+    """Write the PDF of a document rendered by `render(print_images)`; return its pages.
+
+    Chromium prints the inline-SVG page; WeasyPrint the one with SVG images (as
+    :func:`write_pdf` does for the impactmeting report).
+    """
+    if pdf_engine(engine) == "weasyprint":
+        return _weasyprint_pdf(render(True), path)
+    try:
+        with Chromium(find_chromium() or "chromium") as own, own.new_tab() as tab:
+            # One print: a document without page numbers in its contents needs no second.
+            tab.load(render(False))
+            pdf = tab.print_pdf()
+    except ChromiumError as exc:
+        raise ReportError(f"cannot make a PDF: {exc}") from None
+    path.write_bytes(pdf)
+    from pypdf import PdfReader
+
+    return len(PdfReader(path).pages)
+
+
 def write_pdf(
     report: Report, path: Path, *, engine: str | None = None, browser: Chromium | Tab | None = None
 ) -> int:
@@ -192,7 +224,9 @@ __all__ = [
     "ReportError",
     "pdf_engine",
     "print_page",
+    "render_document",
     "render_html",
+    "write_document_pdf",
     "write_pdf",
     "write_report",
     "write_tables",

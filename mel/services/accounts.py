@@ -11,11 +11,12 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from mel.data.census import census_wave_ids
 from mel.db import session_scope
-from mel.models import Programme, utcnow
+from mel.models import Programme, Response, Unit, Wave, utcnow
 from mel.models.accounts import Membership, User
 from mel.services import staff_sessions
-from mel.services.roles import ROLES
+from mel.services.roles import ROLES, UNIT_ROLES
 
 ALL_PROGRAMMES = "*"
 MIN_PASSWORD_LENGTH = 12
@@ -72,11 +73,22 @@ def _programmes(session: Session, codes: Iterable[str]) -> list[Programme]:
 
 
 def create_user(
-    session: Session, *, email: str, password: str, role: str, programmes: Iterable[str]
+    session: Session,
+    *,
+    email: str,
+    password: str,
+    role: str,
+    programmes: Iterable[str],
+    unit: str | None = None,
 ) -> User:
-    """Create an account with access to `programmes` (`*` means every programme)."""
+    """Create an account with access to `programmes` (`*` means every programme).
+
+    A coordinator (`UNIT_ROLES`) belongs to one unit (its code in the one programme given)
+    and sees that unit's profile only; other roles have no unit.
+    """
     if role not in ROLES:
         raise AccountError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
+    unit_id = _unit_of(session, role, list(programmes), unit)
     email = normalise_email(email)
     if find_user(session, email) is not None:
         raise AccountError(f"an account for {email} already exists")
@@ -86,7 +98,11 @@ def create_user(
     if not everything and not rows:
         raise AccountError("give at least one --programme (or '*' for all programmes)")
     user = User(
-        email=email, password_hash=hash_password(password), role=role, all_programmes=everything
+        email=email,
+        password_hash=hash_password(password),
+        role=role,
+        all_programmes=everything,
+        unit_id=unit_id,
     )
     session.add(user)
     session.flush()
@@ -94,6 +110,24 @@ def create_user(
         session.add(Membership(user_id=user.id, programme_id=programme.id))
     session.flush()
     return user
+
+
+def _unit_of(session: Session, role: str, programmes: list[str], unit: str | None) -> int | None:
+    """The unit id of a coordinator account (None for other roles); refuse a mismatch."""
+    if role not in UNIT_ROLES:
+        if unit is not None:
+            raise AccountError(f"a {role} account has no unit (--unit is for coordinators)")
+        return None
+    if unit is None or len(programmes) != 1 or ALL_PROGRAMMES in programmes:
+        raise AccountError("a coordinator needs one --programme and the code of its --unit")
+    found = session.exec(
+        select(Unit)
+        .join(Programme, col(Programme.id) == Unit.programme_id)
+        .where(Programme.code == programmes[0], Unit.code == unit)
+    ).first()
+    if found is None:
+        raise AccountError(f"no unit {unit!r} in programme {programmes[0]!r}")
+    return found.id
 
 
 def set_active(session: Session, email: str, active: bool) -> User:
@@ -162,13 +196,17 @@ def list_users(session: Session) -> list[tuple[User, list[str]]]:
 def create_demo_users(engine: Engine) -> list[tuple[str, str, str, list[str]]]:
     """Create (or reset) one demo login per role; return (email, password, role, programmes).
 
-    The admin and researcher see every programme; the staff member sees the first one.
+    The admin and researcher see every programme; the staff member sees the first one; the
+    coordinator is that of the first unit that reported in the newest progress measurement.
     Passwords are random per call and printed by `mel demo`, never stored in clear.
     """
     logins = []
     with session_scope(engine) as session:
         codes = sorted(session.exec(select(Programme.code)).all())
         plan = [("admin", [ALL_PROGRAMMES]), ("researcher", [ALL_PROGRAMMES]), ("staff", codes[:1])]
+        coordinator = _demo_unit(session)
+        if coordinator is not None:
+            plan.append(("coordinator", [coordinator[0]]))
         for role, programmes in plan:
             if not programmes:
                 continue
@@ -176,11 +214,42 @@ def create_demo_users(engine: Engine) -> list[tuple[str, str, str, list[str]]]:
             password = secrets.token_urlsafe(12)
             user = find_user(session, email)
             if user is None:
+                unit = coordinator[1] if role in UNIT_ROLES and coordinator else None
                 create_user(
-                    session, email=email, password=password, role=role, programmes=programmes
+                    session,
+                    email=email,
+                    password=password,
+                    role=role,
+                    programmes=programmes,
+                    unit=unit,
                 )
             else:
                 user.active = True
                 set_password(session, user, password)
             logins.append((email, password, role, programmes))
     return logins
+
+
+def _demo_unit(session: Session) -> tuple[str, str] | None:
+    """(programme, unit code) of the demo's coordinator: the first unit that reported in the
+    newest census wave of the first programme with a progress measurement (None: none)."""
+    for programme in session.exec(select(Programme).order_by(col(Programme.code))).all():
+        if not programme.progress or programme.id is None:
+            continue
+        census = census_wave_ids(session, programme.id)
+        newest = session.exec(
+            select(Wave)
+            .where(col(Wave.id).in_(census))
+            .order_by(col(Wave.year).desc(), col(Wave.id).desc())
+        ).first()
+        if newest is None:
+            continue
+        unit = session.exec(
+            select(Unit.code)
+            .join(Response, col(Response.unit_id) == Unit.id)
+            .where(Response.wave_id == newest.id, Response.status == "complete")
+            .order_by(col(Unit.code))
+        ).first()
+        if unit is not None:
+            return programme.code, unit
+    return None

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 from sqlmodel import Session, col, select
 
+from mel.data.census import census_wave_ids
 from mel.disclosure.cells import ORDER
 from mel.i18n import translate
 from mel.models import FrameUnit, Programme, Unit, Wave
@@ -48,14 +49,18 @@ class Filters:
 
 
 def programme_waves(session: Session, programme: Programme) -> list[Wave]:
-    """Return the programme's waves, newest first."""
-    return list(
-        session.exec(
+    """Return the programme's survey waves, newest first (census waves have their own
+    progress view: their KPIs are totals over reporters, not survey estimates)."""
+    census = census_wave_ids(session, int(programme.id or 0))
+    return [
+        wave
+        for wave in session.exec(
             select(Wave)
             .where(Wave.programme_id == programme.id)
             .order_by(col(Wave.year).desc(), col(Wave.id).desc())
         ).all()
-    )
+        if wave.id not in census
+    ]
 
 
 def frame_units(session: Session, wave: Wave) -> pd.DataFrame:

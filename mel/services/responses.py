@@ -142,7 +142,8 @@ def create_response(
     """Start a response; return the resume token of an open-link response (stored hashed).
 
     One prepared INSERT, committed at once (other columns take their database defaults).
-    `answers` are what the response starts with (a review's previous actions to follow up).
+    `answers` are what the response starts with (a census form: the unit's answers of last
+    year; a review: the previous actions to follow up).
     Raises IntegrityError when `resume_token` (or the invitation) already started one.
     """
     token = None if invitation_id is not None else (resume_token or secrets.token_urlsafe(24))

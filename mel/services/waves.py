@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
+from mel.data.census import census_wave_ids
 from mel.models import Programme, Wave
 from mel.services.reviews.store import review_waves
 
@@ -27,9 +28,15 @@ def resolve_wave_code(session: Session, programme: str, wave: str) -> str:
             f"programme {programme!r} is not in the database; "
             f"publish it (`mel surveys publish`) or run `mel demo`"
         )
-    waves = session.exec(
+    every = session.exec(
         select(Wave).where(Wave.programme_id == row.id).order_by(Wave.year, Wave.code)  # type: ignore[arg-type]
     ).all()
+    if wave in {w.code for w in every}:
+        return wave
+    # A year or "latest" means a survey wave; census waves (a yearly progress
+    # measurement) are named by their code, or reported with `--kind progress`.
+    census = census_wave_ids(session, int(row.id or 0))
+    waves = [w for w in every if w.id not in census] or every
     codes = [w.code for w in waves]
     if wave in codes:
         return wave
@@ -45,5 +52,5 @@ def resolve_wave_code(session: Session, programme: str, wave: str) -> str:
     more = f" ({' and '.join(in_year)} are both in {wave}; give the code)" if in_year else ""
     raise WaveNotFound(
         f"no wave {wave!r} in programme {programme!r} (waves: "
-        f"{', '.join(sorted(codes)) or 'none'}){more}"
+        f"{', '.join(sorted(w.code for w in every)) or 'none'}){more}"
     )

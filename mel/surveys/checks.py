@@ -244,6 +244,28 @@ def check_programme(
                 (f"instrument {kpi.instrument!r} belongs to programme {survey.programme!r}"),
             )
         yield from _check_kpi_questions(kpi, survey, where)
+    if programme.progress is not None:
+        yield from _check_progress(programme.progress, instruments, nodes)
+
+
+def _check_progress(progress, instruments: dict[str, InstrumentDefinition], nodes: set[str]):  # type: ignore[no-untyped-def]
+    """Yield problems of the progress block: its census instrument, questions and nodes."""
+    survey = instruments.get(progress.instrument)
+    if survey is None:
+        yield ("progress", "instrument"), f"unknown instrument {progress.instrument!r}"
+        return
+    if survey.census is None:
+        yield ("progress", "instrument"), f"{progress.instrument!r} is not a census instrument"
+    known = {q.name: q for q in survey.questions()}
+    for i, indicator in enumerate(progress.indicators):
+        where: Location = ("progress", "indicators", i)
+        if indicator.node is not None and indicator.node not in nodes:
+            yield (*where, "node"), f"unknown pathway node {indicator.node!r}"
+        for name in indicator.questions():
+            if name not in known:
+                yield (*where, "question"), f"unknown question {name!r} in {survey.instrument!r}"
+            elif name != indicator.counting and known[name].type not in ("integer", "decimal"):
+                yield (*where, "question"), f"{name!r} is {known[name].type}, not a number"
 
 
 def _check_kpi_questions(kpi, survey: InstrumentDefinition, where: Location) -> Iterator[Finding]:

@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from mel.surveys.progress_schema import Progress
 from mel.surveys.registers import RegisterKpi, RegisterSource
 from mel.surveys.schema import InstrumentDefinition, check_code, check_programme_code
 from mel.surveys.text import LocalText, StrictModel
@@ -179,6 +180,8 @@ class ProgrammeDefinition(StrictModel):
     # Register tables imported with `mel data import`, and KPIs on them (mel.surveys.registers)
     registers: list[RegisterSource] = Field(default_factory=list)
     register_kpis: list[RegisterKpi] = Field(default_factory=list)
+    # The yearly progress measurement (a census of units), if the programme has one.
+    progress: Progress | None = None
 
     _code = field_validator("programme")(classmethod(lambda cls, v: check_programme_code(v)))
 

@@ -93,6 +93,7 @@ def publish_programme(session: Session, definition: ProgrammeDefinition) -> Publ
     programme.description_nl = definition.description.get("nl") if definition.description else None
     programme.description_en = definition.description.get("en") if definition.description else None
     programme.content_hash = digest
+    programme.progress = definition.progress.model_dump() if definition.progress else None
     session.add(programme)
     session.flush()
     _replace_pathways_and_kpis(session, programme, definition)

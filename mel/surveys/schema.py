@@ -23,6 +23,7 @@ from mel.surveys.parts import (  # NAME_PATTERN/NAME_RULE: still importable from
     check_name,
 )
 from mel.surveys.review import ReviewDefinition
+from mel.surveys.plausibility import Census, Plausible
 from mel.surveys.text import LocalText, StrictModel
 
 QuestionType = Literal[
@@ -150,6 +151,8 @@ class Question(StrictModel):
     multiline: bool = False
     other: bool = False
     sensitive: bool = False
+    # A census question: flag answers far from last year's and ask for a reason.
+    plausible: Plausible | None = None
 
     _name = field_validator("name")(classmethod(lambda cls, v: check_name(v)))
 
@@ -202,6 +205,8 @@ class Question(StrictModel):
             raise ValueError(f"'calculation' does not apply to a {kind} question")
         if kind in ("note", "calculate") and self.constraint is not None:
             raise ValueError(f"'constraint' does not apply to a {kind} question")
+        if self.plausible is not None and kind not in ("integer", "decimal"):
+            raise ValueError(f"'plausible' applies to integer and decimal questions, not {kind}")
         return self
 
     def steps(self) -> list[float] | None:
@@ -303,6 +308,8 @@ class InstrumentDefinition(StrictModel):
     # formal "u" (the default); question texts are the file's own and should match it.
     address_form: AddressForm | None = None
     consent: Consent | None = None
+    # A census instrument (one response per unit per year): pre-fill and corrections.
+    census: Census | None = None
     choices: dict[str, list[Choice]] = Field(default_factory=dict)
     pages: list[Page] = Field(min_length=1)
     # A peer review or reflection meeting: which questions are themes, scores and actions.

@@ -50,6 +50,13 @@ def test_waves_and_instruments(simulated: Engine) -> None:
         waves = session.exec(select(Programme.code, Wave).join(Wave).order_by(Wave.year)).all()
         links = session.exec(select(WaveInstrument.wave_id, Instrument.code).join(Instrument)).all()
     codes = {(p, w.code) for p, w in waves}
+    # Katapult's yearly progress measurement has census waves of its own (2025, 2026).
+    census = {w.code: w for p, w in waves if w.code.startswith("voortgang-")}
+    waves = [(p, w) for p, w in waves if w.code not in census]
+    assert {c: w.status for c, w in census.items()} == {
+        "voortgang-2025": "closed",
+        "voortgang-2026": "open",
+    }
     assert ("katapult", "impactmeting-2025") in codes
     assert ("digitale-werkplaatsen", "monitor-2023") in codes
     assert ("techkwadraat", "meting-2025") in codes
@@ -69,6 +76,9 @@ def test_waves_and_instruments(simulated: Engine) -> None:
         fielded[wave_id].add(code)
     tk = next(w for p, w in waves if p == "techkwadraat")
     assert fielded[tk.id] == {"tk-leerlingen", "tk-docenten", "tk-scholen"}
+    assert all(fielded[w.id] == {"katapult-voortgang"} for w in census.values())
+    katapult = [w for p, w in waves if p == "katapult"]
+    assert katapult and all(fielded[w.id] == {"katapult-impactmeting"} for w in katapult)
 
 
 def test_frame_adds_up(simulated: Engine) -> None:

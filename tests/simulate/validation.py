@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from mel.surveys.conditions import evaluate
+from mel.surveys.plausibility import reason_key
 from mel.surveys.schema import InstrumentDefinition, Question
 
 DEFAULT_MAX_CHARS = 2000
@@ -16,7 +17,10 @@ def answer_problems(
     survey: InstrumentDefinition, answers: dict[str, Any], *, complete: bool
 ) -> list[str]:
     """Return what is wrong with one response's answers (empty when they are valid)."""
-    problems = [f"unknown key {key!r}" for key in answers if key not in set(survey.columns())]
+    # Besides its columns, a census response stores the reason for a flagged answer.
+    reasons = {reason_key(q.name) for q in survey.questions() if q.plausible is not None}
+    known = set(survey.columns()) | reasons
+    problems = [f"unknown key {key!r}" for key in answers if key not in known]
     for page in survey.pages:
         shows = evaluate(page.relevant, answers)
         for question in page.questions:

@@ -300,6 +300,7 @@ class _Builder(Texts, RowFields, RepeatLayout):
             "multiline": "multiline" in row.appearance(),
             "other": extra == "or_other",
             "sensitive": row.get("mel_sensitive").lower() in ("yes", "true", "1"),
+            "plausible": yaml.safe_load(row.get("mel_plausible")) or None,
         }
         if mel_type in ("rating", "range"):
             data["min"], data["max"], step = self.range(row)

@@ -43,6 +43,7 @@ SURVEY = [
     "mel_constraint",
     "mel_max_rows",
     "mel_row_label",
+    "mel_plausible",
 ]
 XPATH_OPS = {"equals": "=", "not_equals": "!=", "gt": ">", "ge": ">=", "lt": "<", "le": "<="}
 
@@ -52,7 +53,7 @@ def _literal(value: Any) -> str:
     if isinstance(value, bool):
         return "'1'" if value else "'0'"
     if isinstance(value, int | float):
-        return f"{value:g}" if isinstance(value, float) else str(value)
+        return _number(value)
     return f"'{value}'"
 
 
@@ -101,7 +102,7 @@ def _constraint(constraint: Constraint | None) -> str:
     ):
         value = getattr(constraint, key)
         if value is not None:
-            parts.append(template.format(f"{value:g}" if isinstance(value, float) else value))
+            parts.append(template.format(_number(value)))
     if constraint.regex is not None:
         parts.append(f"regex(., '{constraint.regex}')")
     if constraint.expression is not None:
@@ -119,7 +120,14 @@ def _bound(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return f"{value:g}" if isinstance(value, float) else str(value)
+    return _number(value)
+
+
+def _number(value: float | int) -> str:
+    """Write a number as XLSForm reads it: never in exponent notation (1e+08)."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return repr(value) if isinstance(value, float) else str(value)
 
 
 def _cells(**cells: Any) -> list[Any]:
@@ -144,6 +152,7 @@ def _row_cells(q: Question) -> dict[str, Any]:
         "relevant": rule(q.relevant),
         "mel_expression": "yes" if isinstance(q.relevant, Expression) else "",
         "mel_sensitive": "yes" if q.sensitive else "",
+        "mel_plausible": dump(q.plausible.model_dump()) if q.plausible else "",
     }
 
 
@@ -258,6 +267,7 @@ def workbook_rows(survey: InstrumentDefinition) -> dict[str, list[list[Any]]]:
         else "",
         "mel_consent": dump(survey.consent.model_dump(exclude_none=True)) if survey.consent else "",
         "mel_review": dump(survey.review.model_dump(exclude_none=True)) if survey.review else "",
+        "mel_census": dump(survey.census.model_dump()) if survey.census else "",
     }
     return {
         "survey": rows,

@@ -3,8 +3,9 @@
 An exported workbook is a valid XLSForm (pyxform ignores these columns); on import they
 give back what XLSForm cannot say: mel's own question types (`mel_type`: nps, yes_no),
 a question's own min/max (`mel_min`, `mel_max`), reversed likert statements
-(`mel_reverse`), sensitive questions (`mel_sensitive`), and on the settings sheet the
-programme, respondent, address form, English title, description, consent and a review's
+(`mel_reverse`), sensitive questions (`mel_sensitive`), a census question's plausible
+range (`mel_plausible`, as YAML), and on the settings sheet the programme, respondent,
+address form, English title, description, consent, census settings and a review's
 `review:` part (as YAML).
 """
 
@@ -17,7 +18,7 @@ import yaml
 
 YES_NO_LIST = "mel_yes_no"
 YES_NO_CHOICES = [("1", "Ja", "Yes"), ("0", "Nee", "No")]
-SETTING_TEXTS = ("mel_title", "mel_description", "mel_consent", "mel_review")
+SETTING_TEXTS = ("mel_title", "mel_description", "mel_consent", "mel_review", "mel_census")
 
 
 def bound(text: str) -> str | int | float:

@@ -42,6 +42,7 @@ KEY_ORDER = (
     "multiline",
     "other",
     "sensitive",
+    "plausible",
 )
 
 

@@ -40,6 +40,7 @@ from mel.models import Programme
 from mel.models.accounts import User
 from mel.services import accounts, staff_sessions
 from mel.services.privacy import record
+from mel.services.roles import STAFF_ROLES, UNIT_ROLES
 from mel.web.database import get_session
 from mel.web.ratelimit import make_limiter
 from mel.web.security import client_key
@@ -156,8 +157,9 @@ def wants_json() -> bool:
 
 
 def staff_required(*roles: str) -> Callable[[View], View]:
-    """Require a logged-in account with one of `roles` (all staff roles when none given)."""
-    allowed = roles or accounts.ROLES
+    """Require a logged-in account with one of `roles` (all staff roles when none given; a
+    unit's coordinator is not staff: it sees its own unit's profile only)."""
+    allowed = roles or STAFF_ROLES
 
     def decorate(view: View) -> View:
         @functools.wraps(view)
@@ -234,6 +236,8 @@ def login() -> ResponseReturnValue:
                 record(db, user.email, "login", role=user.role)
                 start_session(user, lang)
                 db.commit()
+                if user.role in UNIT_ROLES:  # a coordinator has one page: its unit's profile
+                    return redirect(url_for("unit_profile.own"), 303)
                 return redirect(safe_next(request.args.get("next")), 303)
     elif request.method == "POST":
         error, status = translate("staff_login_failed", lang), 400

@@ -27,3 +27,6 @@ def init_app(app: Flask) -> None:
     from mel.web.staff import reviews  # peer reviews: coding findings, theme counts
 
     app.register_blueprint(reviews.bp)
+    from mel.web.staff import unit_profile  # a unit's progress profile (coordinators too)
+
+    app.register_blueprint(unit_profile.bp)

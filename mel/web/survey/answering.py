@@ -24,7 +24,7 @@ from mel.services import responses as store
 from mel.surveys.schema import InstrumentDefinition
 from mel.web.database import get_session
 from mel.web.security import error_page
-from mel.web.survey import entry, flow, units
+from mel.web.survey import census, entry, flow, units
 from mel.web.survey.entry import Access
 from mel.web.survey.forms import PageForm, build_page_form, page_handlers
 from mel.web.survey.repeat_field import ADD, REMOVE, RepeatHandler
@@ -66,6 +66,7 @@ def save_page(
     if form.unknown_keys(request.form, final=final):
         return render_page(access, survey, index, form, final, "tampered", 400)
     valid = form.validate()
+    valid = census.check(access, survey, form) and valid
     values = form.answers()
 
     def merged(row: Any) -> dict[str, Any]:
@@ -78,6 +79,13 @@ def save_page(
             access, survey, index, final, switch, lambda row: (merged(row), row.current_page)
         )
     action = request.form.get("_action", "")
+    if census.correctable(access, survey):  # a census response corrected until the wave closes
+        if not valid and action != "back":
+            return render_page(access, survey, index, form, final)
+        following = census.save_correction(access, survey, index, merged, action == "back")
+        if following is None:
+            return redirect_to(url_for("survey.done", kind=access.kind, token=access.token))
+        return redirect_to(location(access, survey, following))
     if action.startswith((ADD, REMOVE)):
         return change_rows(access, survey, index, final, action, values, merged)
     if action == "back":
@@ -255,6 +263,8 @@ def render_page(
         has_previous=flow.previous_page(survey, index, response.answers) is not None,
         submission_id=store.submission_id(secret_key(), response) if final else None,
         title=page_def.title.get(g.lang) if page_def.title else survey.title.get(g.lang),
+        plausibility=census.notes(access, survey, form),
+        correcting=response.status == "complete",
     ), status
 
 

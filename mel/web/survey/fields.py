@@ -15,6 +15,7 @@ from wtforms import StringField, TextAreaField
 from wtforms.fields.core import UnboundField
 from wtforms.validators import ValidationError
 
+from mel.surveys.plausibility import REASON_MAX_CHARS, reason_key
 from mel.surveys.schema import InstrumentDefinition, Question
 from mel.web.survey.choice_fields import (
     ChoiceHandler,
@@ -27,7 +28,7 @@ from mel.web.survey.date_field import DateHandler
 from mel.web.survey.field_base import DEFAULT_MAX_CHARS, Handler
 from mel.web.survey.repeat_field import RepeatHandler
 from mel.web.survey.time_fields import DateTimeHandler, TimeHandler
-from mel.web.survey.values import field_number, parse_decimal, parse_integer
+from mel.web.survey.values import clean_text, field_number, parse_decimal, parse_integer
 
 MAX_SCALE_OPTIONS = 21  # wider integer scales get a number box instead of radio buttons
 
@@ -72,6 +73,20 @@ class IntegerHandler(Handler):
 
     kind = "number"
 
+    def fields(self) -> list[tuple[str, UnboundField]]:
+        """The number box, and for a census question with a plausibility rule the box for
+        the reason of an implausible change (shown only when the answer is flagged)."""
+        made = super().fields()
+        if self.question.plausible is not None:
+            made.append((reason_key(self.question.name), TextAreaField(validators=[_reason])))
+        return made
+
+    def to_form(self, answers: dict[str, Any]) -> dict[str, Any]:
+        data = super().to_form(answers)
+        if self.question.plausible is not None:
+            data[reason_key(self.question.name)] = answers.get(reason_key(self.question.name))
+        return data
+
     def show(self, value: Any) -> str:
         return field_number(value, self.lang)
 
@@ -81,6 +96,12 @@ class IntegerHandler(Handler):
             raise ValidationError(self.message("err_integer"))
         self._bounds(number)
         return number
+
+
+def _reason(_form: Any, field: Any) -> None:
+    """Validator of a reason box: optional text, cut to its limit, stored as typed."""
+    raw = clean_text(field.data) if isinstance(field.data, str) else None
+    field.parsed = raw[:REASON_MAX_CHARS] if raw else None
 
 
 class DecimalHandler(IntegerHandler):

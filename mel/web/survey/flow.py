@@ -11,6 +11,7 @@ from typing import Any
 
 from mel.surveys.conditions import Condition, evaluate
 from mel.surveys.expr import Expression, to_stored
+from mel.surveys.plausibility import reason_key
 from mel.surveys.schema import InstrumentDefinition, Page, Question
 
 
@@ -28,9 +29,12 @@ def shows(page: Page, answers: dict[str, Any]) -> bool:
 
 
 def stored_keys(question: Question) -> list[str]:
-    """Return the answer keys a question stores (its columns, plus an "other" text)."""
+    """Return the answer keys a question stores (its columns, plus an "other" text, or the
+    reason given for an answer flagged as implausible)."""
     if question.other and question.type in ("select_one", "select_multiple"):
         return [*question.columns(), f"{question.name}__other"]
+    if question.plausible is not None:
+        return [*question.columns(), reason_key(question.name)]
     return question.columns()
 
 

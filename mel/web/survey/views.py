@@ -37,7 +37,7 @@ from mel.web import ratelimit
 from mel.web.database import get_session, use_autocommit
 from mel.web.language import chosen_language
 from mel.web.security import error_page
-from mel.web.survey import cached_html, entry, flow, units
+from mel.web.survey import cached_html, census, entry, flow, units
 from mel.web.survey.answering import (
     csrf_failed,
     finish,
@@ -167,6 +167,11 @@ def invitation_start(token: str) -> ResponseReturnValue:
     if taken is not None:
         return taken
     if request.method == "POST" and consent_given(survey):
+        # a census starts from last year's answers; a review from the actions to follow up
+        start = {
+            **census.start_answers(survey, invitation),
+            **followup.starting_answers(session, survey, wave.id or 0, invitation.unit_id),
+        }
         try:
             store.create_response(
                 session,
@@ -176,10 +181,8 @@ def invitation_start(token: str) -> ResponseReturnValue:
                 consent_version=entry.consent_version(survey),
                 unit_id=invitation.unit_id,
                 invitation_id=invitation.id,
-                current_page=flow.next_page(survey, -1, {}) or 0,
-                answers=followup.starting_answers(
-                    session, survey, wave.id or 0, invitation.unit_id
-                ),
+                current_page=flow.next_page(survey, -1, start) or 0,
+                answers=start,
             )
         except IntegrityError:  # a second tab started this invitation at the same moment
             session.rollback()
@@ -201,6 +204,8 @@ def continue_response(access: Access) -> ResponseReturnValue:
     survey = entry.definition(get_session(), response.instrument_version_id)
     if response.status == "complete":
         use_language(response.language)
+        if census.correctable(access, survey):
+            return redirect_to(url_for(".done", kind=access.kind, token=access.token))
         raise Unavailable(410, "err_completed")
     return redirect_to(
         location(access, survey, flow.resume_page(survey, response.current_page, response.answers))
@@ -264,6 +269,13 @@ def page(kind: str, token: str, page_name: str) -> ResponseReturnValue:
         abort(404)
     answers = response.answers
     final = flow.is_final(survey, index, answers)
+    if response.status == "complete" and census.correctable(access, survey):
+        if not flow.shows(survey.pages[index], answers):
+            return redirect_to(url_for(".done", kind=kind, token=token))
+        if request.method == "GET":
+            form = build_page_form(survey, survey.pages[index], answers, g.lang)
+            return render_page(access, survey, index, form, final)
+        return save_page(access, survey, index, final)
     if response.status == "complete":
         if request.method == "POST" and final and not csrf_failed():
             return save_page(access, survey, index, final)
@@ -313,7 +325,11 @@ def done(kind: str, token: str) -> ResponseReturnValue:
     assert access.response is not None
     if access.response.status != "complete":
         return continue_response(access)
-    return render_template("survey/done.html", survey=survey)
+    correct_url = None
+    if census.correctable(access, survey):
+        first = flow.next_page(survey, -1, access.response.answers)
+        correct_url = location(access, survey, first) if first is not None else None
+    return render_template("survey/done.html", survey=survey, correct_url=correct_url)
 
 
 def init_app(app: Flask) -> None:
