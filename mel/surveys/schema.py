@@ -22,8 +22,8 @@ from mel.surveys.parts import (  # NAME_PATTERN/NAME_RULE: still importable from
     _disorder,
     check_name,
 )
-from mel.surveys.review import ReviewDefinition
 from mel.surveys.plausibility import Census, Plausible
+from mel.surveys.review import ReviewDefinition
 from mel.surveys.text import LocalText, StrictModel
 
 QuestionType = Literal[

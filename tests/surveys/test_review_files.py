@@ -128,7 +128,7 @@ def test_a_code_book_of_an_unknown_programme_is_reported(tmp_path: Path) -> None
     folder = tmp_path / "x"
     folder.mkdir()
     (folder / "programme.yaml").write_text((SURVEYS / "katapult" / "programme.yaml").read_text())
-    for name in ("impactmeting.yaml", "peerreview.yaml"):
+    for name in ("impactmeting.yaml", "peerreview.yaml", "voortgangsmeting.yaml"):
         (folder / name).write_text((SURVEYS / "katapult" / name).read_text())
     (folder / "codebook.yaml").write_text(
         (SURVEYS / "katapult" / "codebook.yaml")
