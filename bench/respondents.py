@@ -120,13 +120,14 @@ async def run_load(
     deadline: float,
     think: float,
     during: Callable[[], Awaitable[None]] | None = None,
+    stats: Stats | None = None,
 ) -> tuple[Stats, float]:
     """Run `respondents` respondents, `concurrency` at a time; return stats and seconds.
 
     `one(port, stats, rng, think)` fills in the survey once; `during()`, when given, runs
-    beside the respondents (the kill test).
+    beside the respondents (the kill test), which may watch `stats` as they fill it.
     """
-    stats, queue = Stats(), asyncio.Queue[int]()
+    stats, queue = stats or Stats(), asyncio.Queue[int]()
     for number in range(respondents):
         queue.put_nowait(number)
 

@@ -28,6 +28,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 # option needs no import of the report package and its pandas).
 PDF_ENGINES = ("auto", "chromium", "weasyprint")
 ENV_PREFIX = "MEL_"
+REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
 
 
 class ConfigError(RuntimeError):
@@ -264,6 +265,11 @@ def check(settings: Settings) -> None:
         value = getattr(settings, name)
         if value < 0:
             raise ConfigError(f"MEL_{name.upper()} must be 0 or more, not {value!r}")
+    if settings.redis_url and not settings.redis_url.startswith(REDIS_SCHEMES):
+        raise ConfigError(
+            f"MEL_REDIS_URL must start with redis://, rediss:// or unix://, "
+            f"not {settings.redis_url!r}"
+        )
     if settings.request_timeout <= 0:
         raise ConfigError("MEL_REQUEST_TIMEOUT must be a number of seconds > 0")
 
