@@ -18,7 +18,7 @@ from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 from jinja2 import DictLoader
 from wtforms import IntegerField, RadioField, StringField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 PAGES = 5
 TEMPLATES = {
@@ -48,7 +48,7 @@ class PageForm(FlaskForm):
         choices=[("kort", "Korte vraag"), ("traject", "Traject"), ("masterclass", "Masterclass")],
         validators=[DataRequired()],
     )
-    score = IntegerField("Cijfer", validators=[DataRequired(), NumberRange(0, 10)])
+    score = IntegerField("Cijfer", validators=[InputRequired(), NumberRange(0, 10)])
     remark = StringField("Opmerking", validators=[Optional(), Length(max=500)])
 
 
