@@ -28,6 +28,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 # option needs no import of the report package and its pandas).
 PDF_ENGINES = ("auto", "chromium", "weasyprint")
 ENV_PREFIX = "MEL_"
+REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
 
 
 class ConfigError(RuntimeError):
@@ -84,9 +85,13 @@ class Settings:
     testing: bool = False
     # Largest request body in bytes.
     max_content_length: int = 256 * 1024
-    # Rate limits and login throttling: a `limits` storage URI (memory:// or redis://...);
-    # use Redis when several workers run.
-    ratelimit_storage_uri: str = "memory://"
+    # Redis shared by every server process (redis://host:6379/0): rate limits and login
+    # throttling count there unless MEL_RATELIMIT_STORAGE_URI names another store. Set it
+    # when several workers or server groups run.
+    redis_url: str = ""
+    # Rate limits and login throttling: a `limits` storage URI (memory:// or redis://...).
+    # Empty: MEL_REDIS_URL when set, else memory:// (each process counts by itself).
+    ratelimit_storage_uri: str = ""
     # Prefix of the rate-limit keys, for a store shared with other applications.
     ratelimit_key_prefix: str = ""
     # Switch the participants' rate limits off.
@@ -146,6 +151,11 @@ class Settings:
         return not self.database_url
 
     @property
+    def ratelimit_store(self) -> str:
+        """Where rate limits and login throttles count: the store set, Redis, or memory."""
+        return self.ratelimit_storage_uri or self.redis_url or "memory://"
+
+    @property
     def surveys(self) -> Path:
         """The folder of survey and programme files."""
         return Path(self.surveys_dir) if self.surveys_dir else project_path("surveys")
@@ -154,6 +164,7 @@ class Settings:
         """The settings as Flask config keys (upper case), plus Flask's own derived ones."""
         values = {f.name.upper(): getattr(self, f.name) for f in fields(self)}
         values["DATABASE_URL"] = self.database
+        values["RATELIMIT_STORAGE_URI"] = self.ratelimit_store
         values["SECRET_KEY"] = self.secret_key or None
         values["TESTING"] = self.testing
         values["SESSION_COOKIE_HTTPONLY"] = True
@@ -254,6 +265,11 @@ def check(settings: Settings) -> None:
         value = getattr(settings, name)
         if value < 0:
             raise ConfigError(f"MEL_{name.upper()} must be 0 or more, not {value!r}")
+    if settings.redis_url and not settings.redis_url.startswith(REDIS_SCHEMES):
+        raise ConfigError(
+            f"MEL_REDIS_URL must start with redis://, rediss:// or unix://, "
+            f"not {settings.redis_url!r}"
+        )
     if settings.request_timeout <= 0:
         raise ConfigError("MEL_REQUEST_TIMEOUT must be a number of seconds > 0")
 

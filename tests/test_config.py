@@ -41,6 +41,7 @@ def test_overrides_win_over_the_environment() -> None:
         ({"MEL_PDF_ENGINE": "word"}, "MEL_PDF_ENGINE must be one of auto, chromium, weasyprint"),
         ({"MEL_DB_STATEMENT_TIMEOUT": "-1"}, "MEL_DB_STATEMENT_TIMEOUT must be 0 or more"),
         ({"MEL_TRUSTED_PROXIES": "one"}, "MEL_TRUSTED_PROXIES must be a whole number"),
+        ({"MEL_REDIS_URL": "127.0.0.1:6379"}, "MEL_REDIS_URL must start with redis://"),
     ],
 )
 def test_wrong_settings_are_refused_by_name(environ: dict[str, str], message: str) -> None:
@@ -104,3 +105,17 @@ def test_cookies_are_secure_except_on_this_machines_development_server(tmp_path:
     assert local.config["SESSION_COOKIE_SECURE"] is False
     forced = create_app({**base, "MEL_LOCAL_SERVER": True, "SESSION_COOKIE_SECURE": True})
     assert forced.config["SESSION_COOKIE_SECURE"] is True
+
+
+def test_redis_url_shares_rate_limits_and_throttles(tmp_path: Path, redis_url: str) -> None:
+    assert load_settings(environ={}).ratelimit_store == "memory://"
+    shared = load_settings(environ={"MEL_REDIS_URL": "redis://r:6379/2"})
+    assert shared.flask_config()["RATELIMIT_STORAGE_URI"] == "redis://r:6379/2"
+    own = {"MEL_REDIS_URL": "redis://r:6379/2", "MEL_RATELIMIT_STORAGE_URI": "memory://"}
+    assert load_settings(environ=own).ratelimit_store == "memory://"  # a store set wins
+    database = f"sqlite:///{tmp_path / 'x.sqlite'}"
+    app = create_app({"TESTING": True, "DATABASE_URL": database, "REDIS_URL": redis_url})
+    post_limits = app.extensions["mel.post_limits"].limiter.storage
+    throttle = app.extensions["mel.login_throttle"].limiter.storage
+    assert type(post_limits).__name__ == type(throttle).__name__ == "RedisStorage"
+    app.extensions["mel.engine"].dispose()

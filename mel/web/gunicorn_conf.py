@@ -41,10 +41,10 @@ _lock = threading.Lock()
 
 def when_ready(server: Any) -> None:
     """Warn when several workers would each keep their own rate-limit and login counts."""
-    if server.cfg.workers > 1 and _settings.ratelimit_storage_uri.startswith("memory://"):
+    if server.cfg.workers > 1 and _settings.ratelimit_store.startswith("memory://"):
         server.log.warning(
-            "MEL_RATELIMIT_STORAGE_URI is memory://: each of the %d workers counts failed "
-            "logins and survey posts by itself. Set it to redis://... to share the counts.",
+            "Rate limits count in memory: each of the %d workers counts failed logins and "
+            "survey posts by itself. Set MEL_REDIS_URL=redis://... to share the counts.",
             server.cfg.workers,
         )
 
