@@ -102,9 +102,17 @@ def demo_command(
     with session_scope(engine) as session:
         for result in publish_catalogue(session, catalogue):
             click.echo(str(result))
-    summary = simulate(engine, seed=seed, scale=scale)
-    click.echo(str(summary))
     base = f"http://{host}:{port}"
+    summary = simulate(
+        engine,
+        seed=seed,
+        scale=scale,
+        folder=settings().instance_path / "demo",
+        instance_path=settings().instance_path,
+        secret=instance_secret(),
+        base_url=base,
+    )
+    click.echo(str(summary))
     wave_file = surveys_dir() / "katapult" / "waves" / "impactmeting-2027.yaml"
     if wave_file.is_file():
         from mel.demo.realwave import real_wave

@@ -41,6 +41,7 @@ PERSON_RESPONSE = 0.75  # share of a responding unit's invited persons the invit
 # the outbox and marked one by one, as `mel invitations send` does, which keeps the number
 # of persons a simulated wave invites (and `mel demo`'s time) modest.
 PERSONS_MAILED = 600
+MINIMUM = 4  # persons invited per unit at least (some answer, some start, some not)
 LISTED = 2  # a unit passes on the addresses of about this many times the persons to invite
 
 
@@ -95,7 +96,7 @@ def person_plans(
     full = stratum_sizes(drafts, profile, 1.0)
     drawn = stratum_sizes(drafts, profile, scale)
     units = sum(n for _, n in drawn.values())
-    budget = max(2, round(PERSONS_MAILED * scale / max(1, units)))
+    budget = max(MINIMUM, round(PERSONS_MAILED * scale / max(1, units)))
     for code in person:
         population, wanted = {}, []
         for i, d in enumerate(drafts):
@@ -106,7 +107,7 @@ def person_plans(
             h = d.stratum or "all"
             wanted.append(expected * scale * full[h][1] / drawn[h][1])
         needed = math.ceil(float(np.quantile(wanted, 0.75)) / PERSON_RESPONSE)
-        per_unit = max(2, min(needed, budget))
+        per_unit = max(MINIMUM, min(needed, budget))
         plans[code] = PersonPlan(size_name(code), population, per_unit)
     return plans
 
