@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import tempfile
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 import numpy as np
-from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -28,6 +26,7 @@ from mel.demo.behaviour import (
     responding_units,
     unit_returns,
 )
+from mel.demo.closing import finish_wave
 from mel.demo.design import SimulationError, fieldwork, stratum_sizes
 from mel.demo.fielding import Office
 from mel.demo.profiles import Profile, profile_for
@@ -35,17 +34,11 @@ from mel.demo.responses import Fielding, Returned, insert_responses
 from mel.demo.seeding import stream
 from mel.demo.units import UnitDraft
 from mel.models import (
-    Case,
-    Contact,
     Instrument,
     InstrumentVersion,
-    Invitation,
-    Mail,
     Programme,
     Unit,
-    Wave,
 )
-from mel.services.fieldwork import outcomes
 from mel.surveys.publish import load_version
 from mel.surveys.schema import InstrumentDefinition
 
@@ -180,7 +173,13 @@ def _programme(
     for year in years:
         made, done = _wave(engine, code, profile, drafts, instruments, year, seed, scale, office)
         made_last = year == years[-1]
-        _finish(engine, made, profile, year, last=made_last, instruments=instruments)
+        finish_wave(
+            engine,
+            made,
+            fieldwork(profile, year),
+            last=made_last,
+            person=[int(i.id or 0) for i, _, s in instruments if s.respondent == "person"],
+        )
         responses, complete = responses + done[0], complete + done[1]
     return ProgrammeSummary(code, len(drafts), len(years), responses, complete)
 
@@ -290,62 +289,3 @@ def _store(
         np.array(returns.complete, dtype=bool),
         Returned(returns.invitation, returns.language, returns.refused),
     )
-
-
-def _finish(
-    engine: Engine,
-    wave_id: int,
-    profile: Profile,
-    year: int,
-    *,
-    last: bool,
-    instruments: list[tuple[Instrument, InstrumentVersion, InstrumentDefinition]],
-) -> None:
-    """Close the wave (the last stays open), set the outcomes, date it as its fieldwork."""
-    start, end = fieldwork(profile, year)
-
-    def at(day: datetime | object, hour: int = 9) -> datetime:
-        assert hasattr(day, "year")
-        return datetime.combine(day, time(hour), tzinfo=UTC)  # type: ignore[arg-type]
-
-    with session_scope(engine) as session:
-        wave = session.get(Wave, wave_id)
-        assert wave is not None
-        wave.status = "open" if last else "closed"
-        wave.created_at = at(start - timedelta(days=28))
-        wave.sample_drawn_at = at(start - timedelta(days=21))
-        wave.frozen_at = at(start, 8)
-        session.add(wave)
-        if last:
-            office_path.open_person_links(
-                session,
-                wave_id,
-                [int(i.id or 0) for i, _, s in instruments if s.respondent == "person"],
-            )
-        outcomes.refresh(session, wave)
-        contacts = select(Contact.id).where(Contact.wave_id == wave_id)
-        statements = [
-            update(Case)
-            .where(col(Case.wave_id) == wave_id)
-            .values(created_at=wave.sample_drawn_at),
-            update(Contact)
-            .where(col(Contact.wave_id) == wave_id)
-            .values(created_at=at(start - timedelta(days=14))),
-            update(Contact)
-            .where(col(Contact.wave_id) == wave_id, col(Contact.bounced_at).is_not(None))
-            .values(bounced_at=at(start, 10)),
-            update(Contact)
-            .where(col(Contact.wave_id) == wave_id, col(Contact.opted_out_at).is_not(None))
-            .values(opted_out_at=at(start + timedelta(days=2), 20)),
-            update(Mail)
-            .where(col(Mail.contact_id).in_(contacts))
-            .values(claimed_at=wave.frozen_at, sent_at=wave.frozen_at),
-            update(Invitation)
-            .where(col(Invitation.wave_id) == wave_id)
-            .values(created_at=wave.frozen_at),
-            update(Case)
-            .where(col(Case.wave_id) == wave_id, col(Case.outcome).is_not(None))
-            .values(outcome_at=at(end, 23)),
-        ]
-        for statement in statements:
-            session.execute(statement)
