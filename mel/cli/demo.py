@@ -102,13 +102,21 @@ def demo_command(
     with session_scope(engine) as session:
         for result in publish_catalogue(session, catalogue):
             click.echo(str(result))
-    summary = simulate(engine, seed=seed, scale=scale)
+    base = f"http://{host}:{port}"
+    summary = simulate(
+        engine,
+        seed=seed,
+        scale=scale,
+        folder=settings().instance_path / "demo",
+        instance_path=settings().instance_path,
+        secret=instance_secret(),
+        base_url=base,
+    )
     click.echo(str(summary))
     from mel.demo.registers import import_examples
 
     for imported in import_examples(engine, surveys_dir()):
         click.echo(str(imported))
-    base = f"http://{host}:{port}"
     wave_file = surveys_dir() / "katapult" / "waves" / "impactmeting-2027.yaml"
     if wave_file.is_file():
         from mel.demo.realwave import real_wave

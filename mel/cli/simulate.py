@@ -33,9 +33,17 @@ from mel.cli.context import cli_errors, engine
 def simulate_command(
     seed: int, scale: float, programmes: tuple[str, ...], years: tuple[int, ...]
 ) -> None:
-    """Simulate units, waves and responses for the published programmes."""
+    """Simulate units, waves and responses for the published programmes.
+
+    Each wave goes the real way: its units, wave and contacts files are written to the
+    instance folder's simulate/ and imported, its sample drawn, its invitations written to
+    the outbox (outbox/<wave>), and the invited persons answer, refuse, bounce or opt out.
+    """
+    from mel.cli.context import settings
+    from mel.cli.demo import instance_secret
     from mel.demo import SimulationError, simulate
 
+    folder = settings().instance_path
     try:
         summary = simulate(
             engine(),
@@ -43,6 +51,9 @@ def simulate_command(
             scale=scale,
             programmes=list(programmes) or None,
             waves=years or (2023, 2025),
+            folder=folder / "simulate",
+            instance_path=folder,
+            secret=settings().secret_key or instance_secret(),
         )
     except SimulationError as exc:
         raise click.ClickException(str(exc)) from None

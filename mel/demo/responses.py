@@ -23,6 +23,21 @@ CHUNK = 10_000  # respondents generated and inserted together
 
 
 @dataclass(frozen=True)
+class Returned:
+    """Per response: the invitation it answers, its language, and whether it is a refusal."""
+
+    invitation: list[int]
+    language: list[str]
+    refused: list[bool]
+
+    def part(self, first: int, last: int) -> Returned:
+        """The responses `first` to `last` (a chunk)."""
+        return Returned(
+            self.invitation[first:last], self.language[first:last], self.refused[first:last]
+        )
+
+
+@dataclass(frozen=True)
 class Fielding:
     """One instrument in one wave: what the responses refer to and who answers."""
 
@@ -47,8 +62,13 @@ def insert_responses(
     unit_ids: list[int],
     unit_of: np.ndarray,
     complete: np.ndarray,
+    returns: Returned | None = None,
 ) -> int:
-    """Generate and store the responses of the given units (one row per respondent)."""
+    """Generate and store the responses of the given units (one row per respondent).
+
+    With `returns`, each response answers its case's invitation, in its contact's language,
+    and a refusal is stored as a started response without answers.
+    """
     rng = stream(seed, fielding.programme, fielding.year, fielding.survey.instrument, "answers")
     connection = session.connection()
     for first in range(0, len(unit_of), CHUNK):
@@ -60,6 +80,7 @@ def insert_responses(
             unit_ids,
             unit_of[first : first + CHUNK],
             complete[first : first + CHUNK],
+            None if returns is None else returns.part(first, first + CHUNK),
         )
         bulk_insert(connection, Response.__table__, rows)  # type: ignore[attr-defined]
     return len(unit_of)
@@ -89,12 +110,15 @@ def _rows(
     unit_ids: list[int],
     unit_of: np.ndarray,
     complete: np.ndarray,
+    returns: Returned | None,
 ) -> list[dict]:
     survey, n = fielding.survey, len(unit_of)
     effect = np.array([float(d.traits.get("effect", 0.0)) for d in drafts])[unit_of]
     loading = fielding.loading
     latent = loading * effect + np.sqrt(1 - loading**2) * rng.normal(size=n) + fielding.shift
     language = np.where(rng.random(n) < fielding.english, "en", "nl").tolist()
+    if returns is not None:
+        language = list(returns.language)
     batch = Batch(
         survey=survey,
         programme=fielding.programme,
@@ -112,7 +136,10 @@ def _rows(
         realism.prepare(batch)
     columns = generate(batch, realism.overrides)
     pages = len(survey.pages)
-    done = np.where(complete, pages, rng.integers(0, pages, size=n)).tolist()
+    reached = np.where(complete, pages, rng.integers(0, pages, size=n))
+    if returns is not None:
+        reached[np.asarray(returns.refused, dtype=bool)] = 0
+    done = reached.tolist()
     answers = assemble(survey, columns, done)
     started, ended = _times(rng, fielding, n, len(survey.columns()), complete)
     public, respondent = uuids(rng, n), uuids(rng, n)
@@ -127,7 +154,7 @@ def _rows(
                 "wave_id": fielding.wave_id,
                 "instrument_version_id": fielding.version_id,
                 "unit_id": unit_ids[unit_of[i]],
-                "invitation_id": None,
+                "invitation_id": None if returns is None else returns.invitation[i],
                 "respondent_id": respondent[i],
                 "client_submission_id": submission[i] if finished else None,
                 "submission_hash": None,  # only the web's retry check needs it

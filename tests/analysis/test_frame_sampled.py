@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from mel.data.frame import FrameError, frame
 from mel.db import session_scope
@@ -74,15 +74,15 @@ def test_a_unit_found_not_eligible_leaves_the_estimate(demo: Engine) -> None:
             select(Instrument).where(Instrument.code == KATAPULT["instrument"])
         ).one()
         unit = session.exec(select(Unit).where(Unit.code == unit_code)).one()
-        session.add(
-            Case(
-                wave_id=wave.id,
-                instrument_id=instrument.id,
-                key=f"u:{unit.id}",
-                unit_id=unit.id,
-                outcome="not_eligible",
+        case = session.exec(  # the simulation's case of the unit (its draw made it)
+            select(Case).where(
+                Case.wave_id == wave.id,
+                Case.instrument_id == instrument.id,
+                Case.key == f"u:{unit.id}",
             )
-        )
+        ).one()
+        case.outcome, case.outcome_source = "not_eligible", "staff"
+        session.add(case)
     after = frame(demo, **KATAPULT)
     assert unit_code not in set(after["unit"])
     assert after.attrs["not_eligible"] == int((before["unit"] == unit_code).sum())
@@ -95,6 +95,18 @@ PUPILS = {"programme": "techkwadraat", "wave": "meting-2025", "instrument": "tk-
 
 def test_persons_are_calibrated_to_every_sampled_unit(demo: Engine) -> None:
     """A sampled school that did not answer still has its pupils in the total."""
+    first = frame(demo, **PUPILS)
+    with session_scope(demo) as session:  # at this scale every sampled school answered
+        school = session.exec(select(Unit).where(Unit.code == first["unit"].iloc[0])).one()
+        wave = session.exec(select(Wave).where(Wave.code == PUPILS["wave"])).one()
+        for response in session.exec(
+            select(Response).where(
+                Response.wave_id == wave.id,
+                Response.unit_id == school.id,
+                col(Response.public_id).in_(list(first["response_id"])),
+            )
+        ).all():
+            session.delete(response)
     data = frame(demo, **PUPILS)
     with Session(demo) as session:
         wave = session.exec(select(Wave).where(Wave.code == PUPILS["wave"])).one()

@@ -137,7 +137,10 @@ def test_person_instruments_fit_in_their_unit(simulated: Engine) -> None:
 
 
 def test_every_person_instrument_has_its_own_persons(simulated: Engine) -> None:
-    """Schools count pupils for tk-leerlingen and (fewer) teachers for tk-docenten."""
+    """Schools count pupils for tk-leerlingen and (fewer) teachers for tk-docenten.
+
+    The draw stores M_i of the sampled units (`mel sample draw`), so only those are read.
+    """
     with Session(simulated) as session:
         rows = session.exec(
             select(
@@ -151,6 +154,7 @@ def test_every_person_instrument_has_its_own_persons(simulated: Engine) -> None:
             select(FrameUnit.wave_id, FrameUnit.unit_id, Programme.code)
             .join(Wave, Wave.id == FrameUnit.wave_id)
             .join(Programme)
+            .where(col(FrameUnit.sampled))
         ).all()
     persons = {(w, u, code): m for w, u, code, m in rows}
     assert {code for _, _, code, _ in rows} == {"dw-impactmonitor", "tk-leerlingen", "tk-docenten"}

@@ -76,7 +76,8 @@ def test_digitale_werkplaatsen(published: Engine) -> None:
     simulate(published, programmes=["digitale-werkplaatsen"])
     for year in (2023, 2025):
         rows = _complete(published, "dw-impactmonitor", f"monitor-{year}")
-        assert 1000 <= len(rows) <= 3000
+        # 600 entrepreneurs invited per wave (mel.demo.fielding.PERSONS_MAILED), most answer
+        assert 300 <= len(rows) <= 700
         marks = [r["answers"]["cijfer_traject"] for r in rows]
         weights = _weights(rows, persons=True)
         assert mean(marks) == pytest.approx(7.1, abs=0.3)
@@ -138,7 +139,7 @@ def _alpha(items: list[list[int]]) -> float:
 def test_techkwadraat_scales(published: Engine) -> None:
     simulate(published, programmes=["techkwadraat"], scale=0.3, waves=(2025,))
     rows = _complete(published, "tk-leerlingen", "meting-2025")
-    assert len(rows) > 500
+    assert len(rows) > 80  # about 4 pupils invited in each of about 45 schools
     for scale, reverse in (
         ("affiniteit", {"saai"}),
         ("zelfvertrouwen", {"te_moeilijk", "niet_voor_mij"}),

@@ -11,7 +11,20 @@ from sqlalchemy.engine import Engine
 from mel.demo import simulate
 from tests.simulate.helpers import database, publish
 
-TABLES = ("unit", "wave", "waveinstrument", "wavestratum", "frameunit", "response")
+TABLES = (
+    "unit",
+    "wave",
+    "waveinstrument",
+    "wavestratum",
+    "frameunit",
+    "contact",
+    "wavecase",
+    "invitation",
+    "mail",
+    "response",
+)
+# Each run writes its units, wave and contacts files in a folder of its own.
+PER_RUN = {"source_path"}
 Dump = dict[str, list[dict[str, Any]]]
 
 
@@ -19,7 +32,7 @@ def _dump(engine: Engine) -> Dump:
     with engine.connect() as connection:
         return {
             table: [
-                dict(row._mapping)
+                {k: v for k, v in row._mapping.items() if k not in PER_RUN}
                 for row in connection.execute(text(f'SELECT * FROM "{table}" ORDER BY 1, 2'))
             ]
             for table in TABLES

@@ -253,6 +253,7 @@ def _store_persons(
     for row in rows:
         by_unit[row.unit.id or 0].append(row)
     summary = ImportSummary()
+    made: list[tuple[Contact, int, float | None]] = []  # new contacts, their unit and π
     for unit_id, unit_rows in by_unit.items():
         unit = unit_rows[0].unit
         invited = {r.email.lower() for r in unit_rows}
@@ -281,19 +282,21 @@ def _store_persons(
                 continue
             contact = _contact(wave, instrument, row)
             session.add(contact)
-            session.flush()
-            session.add(
-                Case(
-                    wave_id=wave.id or 0,
-                    instrument_id=instrument.id or 0,
-                    key=f"c:{contact.id}",
-                    unit_id=unit_id,
-                    contact_id=contact.id,
-                    stratum=sampled[unit_id].stratum,
-                    inclusion_probability=probability,
-                )
-            )
+            made.append((contact, unit_id, probability))
             summary.new += 1
             summary.person_cases += 1
+    session.flush()  # the new contacts' ids, in one batch
+    for contact, unit_id, probability in made:
+        session.add(
+            Case(
+                wave_id=wave.id or 0,
+                instrument_id=instrument.id or 0,
+                key=f"c:{contact.id}",
+                unit_id=unit_id,
+                contact_id=contact.id,
+                stratum=sampled[unit_id].stratum,
+                inclusion_probability=probability,
+            )
+        )
     session.flush()
     return summary

@@ -15,7 +15,7 @@ from typing import Any
 from mel.data import tablefile
 from mel.services.sampling import SamplingError
 
-KINDS = ("pps", "werkplaats", "school", "consortium", "region")
+KINDS = ("pps", "werkplaats", "school", "consortium", "region", "unit")
 TEXT = {"code": 64, "name": 200, "kind": 16, "parent": 64, "region": 64, "province": 32}
 TEXT |= {"sector": 64, "stratum": 64}
 REQUIRED = ("code", "name", "kind")
