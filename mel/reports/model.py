@@ -70,11 +70,12 @@ class KpiSection:
 
 @dataclass(frozen=True)
 class PathwaySection:
-    """One impact pathway: its diagram and the table of its steps and KPIs."""
+    """One impact pathway: its diagram, the table of its steps, and its KPIs' sections."""
 
     anchor: str
     label: str
     chart: Chart
+    kpis: list[KpiSection] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -119,6 +120,9 @@ class Report:
     problems: list[str] = field(default_factory=list)
     # The wave's case outcomes and AAPOR rates (`mel.reports.rates`); None without cases.
     rates: Table | None = None
+    # KPIs whose node lies in no pathway of the programme: a section of their own at the end
+    # of the pathways (the others stand in their pathway's section, `PathwaySection.kpis`).
+    unlinked: list[KpiSection] = field(default_factory=list)
 
     @property
     def basename(self) -> str:
