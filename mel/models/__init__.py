@@ -14,6 +14,7 @@ from mel.models.fieldwork import (
 )
 from mel.models.instrument import Instrument, InstrumentVersion
 from mel.models.programme import ImpactPathway, Kpi, KpiTarget, PathwayLink, PathwayNode, Programme
+from mel.models.quotes import QuoteMark
 from mel.models.response import Response
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
     "PathwayLink",
     "PathwayNode",
     "Programme",
+    "QuoteMark",
     "Response",
     "Unit",
     "Wave",

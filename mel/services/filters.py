@@ -14,7 +14,7 @@ from mel.models import FrameUnit, Programme, Unit, Wave
 
 DIMENSIONS = ORDER[:-1]  # province, region, sector, stratum, unit_kind
 GROUPINGS = (*DIMENSIONS, "unit")
-ALLOWED = {"wave", "by", "lang", "instrument", "question", "view", *DIMENSIONS}
+ALLOWED = {"wave", "by", "lang", "instrument", "question", "view", "q", "page", *DIMENSIONS}
 
 
 class FilterError(ValueError):
