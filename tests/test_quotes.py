@@ -16,6 +16,8 @@ MARKERS = {"email": "e-mail", "url": "web", "phone": "phone", "name": "name"}
         ("Bel ons op 06-12345678 of +31 (0)30 123 45 67.", "Bel ons op [phone] of [phone]."),
         ("Zie www.voorbeeld.nl en https://x.org/a?b=1 hier.", "Zie [web] en [web] hier."),
         ("Samen met Jan de Vries uitgewerkt.", "Samen met [name] uitgewerkt."),
+        ("Met Jan de Vries uitgewerkt.", "Met [name] uitgewerkt."),
+        ("Jan Jansen hielp ons.", "[name] hielp ons."),
         ("Mijn naam is Anna van der Berg.", "Mijn naam is [name]."),
         ("Dhr. Jansen regelde alles.", "Dhr. [name] regelde alles."),
         ("Veel hulp van Pieter gehad.", "Veel hulp van [name] gehad."),

@@ -39,6 +39,12 @@ _TITLE = re.compile(
     re.UNICODE,
 )
 _TITLES = {"dhr", "mevr", "mw", "mr", "mrs", "ms", "dr", "ir", "drs", "prof", "ing"}
+# Words that often start a sentence before a name ("Met Jan de Vries ..."): kept.
+_STARTERS = set(
+    "met door bij van voor na samen dankzij via volgens de het een wij we ik onze ons mijn "
+    "in op aan uit zonder namens with by from for thanks through after together the a i "
+    "our my in on at without".split()
+)
 _SENTENCE_END = ".!?:;\n\"'‘“(["
 
 
@@ -69,7 +75,12 @@ def scrub(text: str, markers: Mapping[str, str], keep: Collection[str] = ()) -> 
         before = text[: match.start()].rstrip()
         first = not before or before[-1] in _SENTENCE_END or before.endswith(marker["name"])
         # A single capitalised word that starts a sentence is just a sentence's start.
-        return match.group(0) if first and len(words) == 1 else marker["name"]
+        if first and len(words) == 1:
+            return match.group(0)
+        start = match.group(0).split()[0]
+        if first and start.casefold() in _STARTERS:
+            return f"{start} {marker['name']}"
+        return marker["name"]
 
     text = _RUN.sub(name, text)
     return " ".join(text.split())

@@ -26,6 +26,7 @@ from mel.reports.fieldwork import fieldwork_table, wave_instruments
 from mel.reports.kpis import KpiContext, kpi_section, overview_row
 from mel.reports.methodology import methodology
 from mel.reports.model import Report, Table
+from mel.reports.open_answers import open_answers
 from mel.reports.pathway_sections import pathway_sections, with_kpis
 from mel.reports.progress import steps
 from mel.reports.questionnaire import fielded_versions, questionnaire_section
@@ -238,6 +239,10 @@ def build_report(
         ),
     ]
     exported += [rates] if rates is not None else []
+    quoted, quote_counts = open_answers(
+        engine, programme, instruments, used, frames, current, lang, k
+    )
+    exported += [quote_counts]
     exported += [m.table for m in method if m.table is not None]
     fielded = fielded_versions(
         engine, current.id or 0, {c: instruments[c] for c in used if c in instruments}
@@ -278,6 +283,8 @@ def build_report(
         pathways=pathways,
         kpis=sections,
         unlinked=unlinked,
+        open_answers=quoted,
+        open_answers_note=translate("open_answers_intro", lang, k=k),
         methodology=method,
         notes=notes,
         footer=translate("report_footer", lang, version=_version()),

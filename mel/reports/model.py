@@ -123,9 +123,31 @@ class Report:
     # KPIs whose node lies in no pathway of the programme: a section of their own at the end
     # of the pathways (the others stand in their pathway's section, `PathwaySection.kpis`).
     unlinked: list[KpiSection] = field(default_factory=list)
+    # Per instrument its open questions with counts and quotes (`mel.reports.open_answers`).
+    open_answers: list[Any] = field(default_factory=list)
+    open_answers_note: str = ""
 
     @property
     def basename(self) -> str:
         """File name stem of the report's outputs, e.g. ``katapult-impactmeting-2025-nl``
         (codes reduced to characters safe in a file name, see `file_name`)."""
         return file_name(self.programme, self.wave, self.language)
+
+
+@dataclass(frozen=True)
+class OpenQuestion:
+    """One open question: how many answered it and the quotes that may be printed."""
+
+    label: str
+    answers: int
+    quotes: list[str]
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class OpenAnswers:
+    """The open answers of one instrument: its open questions with counts and quotes."""
+
+    anchor: str
+    title: str
+    questions: list[OpenQuestion]
