@@ -36,6 +36,7 @@ from mel.models import (
     WaveInstrument,
 )
 from mel.present.figures import Interval, trend_figure
+from mel.present.numbers import scale_for, unit_text
 from mel.services.dashboard_cache import cached, fingerprint, peek
 from mel.services.filters import Filters, programme_waves
 from mel.surveys.programme_schema import Kpi as KpiDefinition
@@ -52,6 +53,8 @@ class Point:
     wave: str
     label: str
     figures: dict[str, Any] | None
+    # The figures as the report prints them: estimate and interval at their own precision.
+    printed: dict[str, str] = field(default_factory=dict)
 
     def get(self, name: str) -> Any:
         """One of the result figures, or None when hidden."""
@@ -75,6 +78,8 @@ class Card:
     trend: list[Point] = field(default_factory=list)
     groups: pd.DataFrame | None = None
     wave: str = ""  # the selected wave (its code)
+    # Estimate, interval, target and unit as the report prints them (`printed`).
+    printed: dict[str, str] = field(default_factory=dict)
 
 
 def definitions(
@@ -203,7 +208,8 @@ def _card(ev: Evaluator, kpi: KpiDefinition, filters: Filters, waves: list[Wave]
     )
     for wave in reversed(waves):
         est = ev.estimate(wave, kpi, filters.values)
-        card.trend.append(Point(wave.code, wave.label_en if lang == "en" else wave.label_nl, est))
+        label = wave.label_en if lang == "en" else wave.label_nl
+        card.trend.append(Point(wave.code, label, est, printed(kpi, est, None, lang)))
     current = [p for p in card.trend if p.wave == filters.wave.code]
     card.estimate = current[0].figures if current else None
     if card.estimate is None:
@@ -223,8 +229,25 @@ def _card(ev: Evaluator, kpi: KpiDefinition, filters: Filters, waves: list[Wave]
             card.target = result.target
             if result.status is not None:
                 card.status, card.status_code = result.status.label(lang), result.status.value
+    card.printed = printed(kpi, card.estimate, card.target, lang)
     card.groups = ev.groups(filters.wave, kpi, filters)
     return card
+
+
+def printed(
+    kpi: KpiDefinition, figures: dict[str, Any] | None, target: float | None, lang: str
+) -> dict[str, str]:
+    """An estimate's figures as the report prints them (`mel.present.numbers.scale_for`):
+    rounded by the precision of its own standard error, bounds rounded outward."""
+    if figures is None:
+        return {}
+    scale = scale_for(kpi, figures.get("se"))
+    return {
+        "estimate": scale.value(figures.get("estimate"), lang),
+        "interval": scale.interval(figures.get("ci_low"), figures.get("ci_high"), lang),
+        "target": scale.exact(target, lang) if target is not None else "",
+        "unit": unit_text(kpi, lang),
+    }
 
 
 def cards(
