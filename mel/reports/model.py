@@ -142,6 +142,7 @@ class OpenQuestion:
     answers: int
     quotes: list[str]
     note: str = ""
+    count: str = ""  # the number of answers in words, formatted for the language
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from mel.disclosure.quotes import sample_quotes, scrub, shorten
 from mel.i18n import translate
 from mel.kpi.frames import Frames
 from mel.models import Wave
+from mel.present.numbers import format_number
 from mel.present.quotes import quote_markers
 from mel.reports.model import OpenAnswers, OpenQuestion, Table
 from mel.surveys.programme_schema import ProgrammeDefinition
@@ -68,7 +69,10 @@ def open_answers(
             elif texts:
                 note = translate("open_answers_too_few", language, k=k)
             label = question.label.get(language)
-            shown.append(OpenQuestion(label, len(texts), quotes, note))
+            count = translate(
+                "open_answers_count", language, n=format_number(len(texts), 0, language)
+            )
+            shown.append(OpenQuestion(label, len(texts), quotes, note, count))
             rows.append(
                 {
                     "instrument": code,

@@ -32,6 +32,7 @@ def test_counts_and_scrubbed_quotes_of_open_questions(engine: Engine) -> None:
     [question] = section.questions
     complete = int(table.data.loc[0, "answers"])
     assert question.answers == complete > 10
+    assert question.count == f"{complete} antwoorden."
     # one quotable answer ("=HYPERLINK(...)" is one word): scrubbed
     assert question.quotes == [
         "Met [naam] ([e-mailadres], [telefoonnummer]) praktijkopdrachten uitgewerkt."
