@@ -14,6 +14,7 @@ from mel.models.fieldwork import (
 )
 from mel.models.instrument import Instrument, InstrumentVersion
 from mel.models.programme import ImpactPathway, Kpi, KpiTarget, PathwayLink, PathwayNode, Programme
+from mel.models.quotes import QuoteMark
 from mel.models.registers import RegisterImport, RegisterRow, RegisterSourceRow
 from mel.models.response import Response
 from mel.models.review import ReviewCoding
@@ -36,6 +37,7 @@ __all__ = [
     "RegisterImport",
     "RegisterRow",
     "RegisterSourceRow",
+    "QuoteMark",
     "Response",
     "ReviewCoding",
     "Unit",

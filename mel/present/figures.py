@@ -52,6 +52,9 @@ class Interval:
     high: float | None = None
     note: str = ""
     header: bool = False
+    # A figure for the whole population (the national total): the only rows a national
+    # target is drawn on (a group's figure is not judged against the national target).
+    national: bool = False
 
     @property
     def shown(self) -> bool:
@@ -76,7 +79,8 @@ def interval_figure(
         Top to bottom; header rows are drawn as bold group titles, rows without an
         estimate show their note (e.g. "suppressed") instead of a point.
     target : float, optional
-        Drawn as a dashed vertical line labelled `target_label`.
+        Drawn as a dashed vertical mark labelled `target_label` on the national rows only
+        (`Interval.national`); groups are not judged against the national target.
     percent : bool
         Values are shares, labelled as percentages.
     """
@@ -131,20 +135,32 @@ def interval_figure(
             color=INK,
             fontweight="bold" if row.header else "normal",
         )
-    if target is not None:
-        ax.axvline(target, color=TARGET, linestyle="--", linewidth=1.2)
+    national = [p for p, r in zip(y, rows, strict=True) if r.national]
+    if target is not None and national:
+        ax.vlines(
+            [target] * len(national),
+            [p - 0.42 for p in national],
+            [p + 0.42 for p in national],
+            colors=TARGET,
+            linestyles="--",
+            linewidth=1.4,
+            zorder=3,
+        )
         # The label runs away from the nearer edge, so it is never cut off.
         left, right = ax.get_xlim()
+        if not left <= target <= right:
+            ax.set_xlim(min(left, target), max(right, target))
+            left, right = ax.get_xlim()
         to_left = target > (left + right) / 2
         ax.annotate(
             target_label,
-            (target, 1.0),
-            xycoords=("data", "axes fraction"),
-            xytext=(-3 if to_left else 3, 2),
+            (target, max(national) + 0.42),
+            xycoords="data",
+            xytext=(-3 if to_left else 3, 0),
             textcoords="offset points",
             fontsize=FONT - 0.5,
             color=TARGET,
-            va="bottom",
+            va="top",
             ha="right" if to_left else "left",
         )
     ax.set_ylim(-0.7, len(rows) - 0.3)

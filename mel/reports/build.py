@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import date
 from importlib import metadata
 from pathlib import Path
@@ -16,19 +16,18 @@ from mel.analysis.errors import DesignError
 from mel.data.frame import FrameError
 from mel.data.repeats import repeat_frame
 from mel.i18n import translate
-from mel.kpi.evaluate import KpiResult, evaluate_kpis, waves_of
+from mel.kpi.evaluate import evaluate_kpis, waves_of
 from mel.kpi.frames import Frames
-from mel.kpi.register import RegisterResult
 from mel.models import Wave
 from mel.present.numbers import format_date, format_number, format_percent
-from mel.present.svg import inline_svg
 from mel.reports.cover import Cover, conclusions_file, logo_uri, render_markdown, report_date
 from mel.reports.definitions import definitions_section
 from mel.reports.fieldwork import fieldwork_table, wave_instruments
-from mel.reports.kpis import KpiContext, kpi_section, overview_row, shown
+from mel.reports.kpis import KpiContext, kpi_section, overview_row
 from mel.reports.methodology import methodology
-from mel.reports.model import Chart, PathwaySection, Report, Table
-from mel.reports.pathway import NodeKpi, pathway_figure
+from mel.reports.model import Report, Table
+from mel.reports.open_answers import open_answers
+from mel.reports.pathway_sections import pathway_sections, with_kpis
 from mel.reports.progress import steps
 from mel.reports.questionnaire import fielded_versions, questionnaire_section
 from mel.reports.rates import rates_section
@@ -36,14 +35,8 @@ from mel.reports.registers import overview_row as register_overview_row
 from mel.reports.registers import register_results, register_sections
 from mel.reports.rosters import roster_parts, roster_table
 from mel.reports.summary import headline
-from mel.reports.text import (
-    NO_STATUS_COLOUR,
-    NO_STATUS_SYMBOL,
-    STATUS_COLOUR,
-    STATUS_SYMBOL,
-    status_words,
-)
-from mel.surveys.programme_schema import LEVELS, ProgrammeDefinition
+from mel.reports.text import status_words
+from mel.surveys.programme_schema import ProgrammeDefinition
 from mel.surveys.schema import InstrumentDefinition
 
 Step = Callable[[str], None]
@@ -101,87 +94,6 @@ def fieldwork_section(engine: Engine, wave: Wave, language: str) -> Table:
         [False, False] + [True] * 6,
         emphasis,
     )
-
-
-def pathway_sections(
-    programme: ProgrammeDefinition,
-    results: list[KpiResult],
-    language: str,
-    k: int,
-    registered: Sequence[RegisterResult] = (),
-) -> list[PathwaySection]:
-    """One diagram per impact pathway, each KPI's status on its node, with a table.
-
-    Register KPIs (`registered`) are on their nodes too, with their own status.
-    """
-    lang = language
-    on_node: dict[str, list[NodeKpi]] = {}
-    for result in [*results, *registered]:
-        shown_status = isinstance(result, RegisterResult) or shown(result, k)
-        status = result.status if shown_status else None
-        symbol = STATUS_SYMBOL[status] if status else NO_STATUS_SYMBOL
-        words = status.label(lang) if status else translate("no_judgement", lang)
-        on_node.setdefault(result.kpi.node, []).append(
-            NodeKpi(
-                symbol,
-                words,
-                result.kpi.label.get(lang),
-                STATUS_COLOUR[status] if status else NO_STATUS_COLOUR,
-            )
-        )
-    levels = {level: translate(f"level_{level}", lang) for level in LEVELS}
-    sections = []
-    for pathway in programme.pathways:
-        kpis = {n.code: on_node.get(f"{pathway.code}.{n.code}", []) for n in pathway.nodes}
-        figure = pathway_figure(pathway, kpis, level_labels=levels, language=lang)
-        labels = {n.code: n.label.get(lang) for n in pathway.nodes}
-        rows, items = [], []
-        for node in pathway.nodes:
-            statuses = "; ".join(f"{x.symbol} {x.status}: {x.label}" for x in kpis[node.code])
-            leads = "; ".join(
-                f"{labels[link.target]} ({translate('relation_' + link.relation, lang)}, "
-                f"{translate('confidence_' + link.confidence, lang)})"
-                for link in pathway.links
-                if link.source == node.code
-            )
-            rows.append(
-                [levels[node.level], labels[node.code], statuses or "\u2014", leads or "\u2014"]
-            )
-            items.append(
-                f"{levels[node.level]} \u2018{labels[node.code]}\u2019"
-                + (f" ({statuses})" if statuses else "")
-            )
-        alt = translate(
-            "alt_pathway", lang, pathway=pathway.label.get(lang), items="; ".join(items)
-        )
-        data = pd.DataFrame(rows, columns=["level", "step", "kpis", "leads_to"])
-        table = Table(
-            f"pathway-{pathway.code}",
-            pathway.label.get(lang),
-            [
-                translate("level", lang),
-                translate("step", lang),
-                translate("kpis", lang),
-                translate("leads_to", lang),
-            ],
-            rows,
-            data,
-        )
-        ident = f"pathway-{pathway.code}"
-        sections.append(
-            PathwaySection(
-                ident,
-                pathway.label.get(lang),
-                Chart(
-                    ident,
-                    inline_svg(figure, alt, ident),
-                    alt,
-                    translate("caption_pathway", lang),
-                    table,
-                ),
-            )
-        )
-    return sections
 
 
 def group_labels(
@@ -280,6 +192,7 @@ def build_report(
     pathways = pathway_sections(programme, results, lang, k, registered)
     for pathway in pathways:
         progress(pathway.label)
+    pathways, unlinked = with_kpis(pathways, results, sections)
     used = sorted(
         {kpi.instrument for kpi in programme.kpis}
         | {i.code for i in wave_instruments(engine, current.id or 0)} & set(instruments)
@@ -334,6 +247,10 @@ def build_report(
         ),
     ]
     exported += [rates] if rates is not None else []
+    quoted, quote_counts = open_answers(
+        engine, programme, instruments, used, frames, current, lang, k
+    )
+    exported += [quote_counts]
     exported += [m.table for m in method if m.table is not None]
     fielded = fielded_versions(
         engine, current.id or 0, {c: instruments[c] for c in used if c in instruments}
@@ -375,6 +292,9 @@ def build_report(
         registers=registers,
         pathways=pathways,
         kpis=sections,
+        unlinked=unlinked,
+        open_answers=quoted,
+        open_answers_note=translate("open_answers_intro", lang, k=k),
         methodology=method,
         notes=notes,
         footer=translate("report_footer", lang, version=_version()),

@@ -58,7 +58,16 @@ def interval_chart(result: KpiResult, domains: pd.DataFrame, ctx: ChartContext) 
     est = result.estimate
     assert est is not None
     lang = ctx.language
-    rows = [Interval(translate("total", lang), est.estimate, est.ci_low, est.ci_high, header=True)]
+    rows = [
+        Interval(
+            translate("total", lang),
+            est.estimate,
+            est.ci_low,
+            est.ci_high,
+            header=True,
+            national=True,
+        )
+    ]
     body = [
         [
             translate("total", lang),

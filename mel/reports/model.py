@@ -87,11 +87,12 @@ class RegisterSection:
 
 @dataclass(frozen=True)
 class PathwaySection:
-    """One impact pathway: its diagram and the table of its steps and KPIs."""
+    """One impact pathway: its diagram, the table of its steps, and its KPIs' sections."""
 
     anchor: str
     label: str
     chart: Chart
+    kpis: list[KpiSection] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -138,9 +139,35 @@ class Report:
     rates: Table | None = None
     # KPIs on register data (`mel.reports.registers`), shown after the survey KPIs.
     registers: list[RegisterSection] = field(default_factory=list)
+    # KPIs whose node lies in no pathway of the programme: a section of their own at the end
+    # of the pathways (the others stand in their pathway's section, `PathwaySection.kpis`).
+    unlinked: list[KpiSection] = field(default_factory=list)
+    # Per instrument its open questions with counts and quotes (`mel.reports.open_answers`).
+    open_answers: list[Any] = field(default_factory=list)
+    open_answers_note: str = ""
 
     @property
     def basename(self) -> str:
         """File name stem of the report's outputs, e.g. ``katapult-impactmeting-2025-nl``
         (codes reduced to characters safe in a file name, see `file_name`)."""
         return file_name(self.programme, self.wave, self.language)
+
+
+@dataclass(frozen=True)
+class OpenQuestion:
+    """One open question: how many answered it and the quotes that may be printed."""
+
+    label: str
+    answers: int
+    quotes: list[str]
+    note: str = ""
+    count: str = ""  # the number of answers in words, formatted for the language
+
+
+@dataclass(frozen=True)
+class OpenAnswers:
+    """The open answers of one instrument: its open questions with counts and quotes."""
+
+    anchor: str
+    title: str
+    questions: list[OpenQuestion]

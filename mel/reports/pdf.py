@@ -52,6 +52,7 @@ DISABLED_FEATURES = (
     "WebUIOmniboxAimPopup",
     "SpareRendererForSitePerProcess",
 )
+PRINT_WIDTH_MM = 210 - 2 * 16  # A4 portrait less the report's left and right margins
 ARGUMENTS = ("--disable-gpu", "--disable-features=" + ",".join(DISABLED_FEATURES))
 
 
@@ -272,6 +273,33 @@ class Tab:
             "name => name ? document.documentElement.setAttribute('class', name)"
             " : document.documentElement.removeAttribute('class')",
             name,
+        )
+
+    def overflowing_cells(self, width_mm: float = PRINT_WIDTH_MM) -> list[str]:
+        """Table cells whose content is wider than their column, laid out for print.
+
+        The page is laid out with the print style sheet at the width of a portrait page's
+        text (`width_mm`); each cell of a visible table whose content needs more width than
+        the cell has (``scrollWidth > clientWidth``) is named as "table: row: text".
+        """
+        self._call("emulate_media", media="print")
+        self._call("set_viewport_size", {"width": round(width_mm / 25.4 * 96), "height": 1000})
+        return self._call(
+            "evaluate",
+            """() => {
+              const found = [];
+              for (const cell of document.querySelectorAll('table td, table th')) {
+                if (!cell.getClientRects().length) continue;  // not shown (closed details)
+                if (cell.scrollWidth > cell.clientWidth + 1) {
+                  const table = cell.closest('table');
+                  const caption = table.caption ? table.caption.textContent : '';
+                  const where = caption || (table.closest('[id]') || {}).id || '';
+                  const row = cell.parentElement.cells[0].textContent;
+                  found.push(`${where}: ${row}: ${cell.textContent}`);
+                }
+              }
+              return found;
+            }""",
         )
 
     def set_texts(self, selector: str, key: str, texts: dict[str, str]) -> None:

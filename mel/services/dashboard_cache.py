@@ -25,7 +25,7 @@ from mel.models import (
 
 _CACHE: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
 _CACHE_LOCK = Lock()
-CACHE_SIZE = 64
+CACHE_SIZE = 256  # frames, results, cells and protected groups of a few programmes
 
 
 def cached(key: tuple[Any, ...], make: Callable[[], Any]) -> Any:

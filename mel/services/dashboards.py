@@ -36,6 +36,7 @@ from mel.models import (
     WaveInstrument,
 )
 from mel.present.figures import Interval, trend_figure
+from mel.present.numbers import scale_for, unit_text
 from mel.services.dashboard_cache import cached, fingerprint, peek
 from mel.services.filters import Filters, programme_waves
 from mel.surveys.programme_schema import Kpi as KpiDefinition
@@ -52,6 +53,8 @@ class Point:
     wave: str
     label: str
     figures: dict[str, Any] | None
+    # The figures as the report prints them: estimate and interval at their own precision.
+    printed: dict[str, str] = field(default_factory=dict)
 
     def get(self, name: str) -> Any:
         """One of the result figures, or None when hidden."""
@@ -75,6 +78,8 @@ class Card:
     trend: list[Point] = field(default_factory=list)
     groups: pd.DataFrame | None = None
     wave: str = ""  # the selected wave (its code)
+    # Estimate, interval, target and unit as the report prints them (`printed`).
+    printed: dict[str, str] = field(default_factory=dict)
 
 
 def definitions(
@@ -109,13 +114,20 @@ class Evaluator:
         self.engine = cast(Engine, session.get_bind())
         self.definition, self.instruments = definitions(session, programme)
         self.key = fingerprint(session, programme)
+        self._fielded: dict[int | None, set[str]] = {}
+
+    def fielded(self, wave: Wave) -> set[str]:
+        """The codes of the instruments `wave` fields (asked once per request)."""
+        if wave.id not in self._fielded:
+            self._fielded[wave.id] = fielded(self.session, wave)
+        return self._fielded[wave.id]
 
     def frame(self, wave: Wave, instrument: str) -> pd.DataFrame | None:
         """The wave's analysis frame of `instrument`; None if not fielded or not buildable.
 
         Why a frame cannot be built (`FrameError`) is kept for the card (`problem`).
         """
-        if instrument not in fielded(self.session, wave) or instrument not in self.instruments:
+        if instrument not in self.fielded(wave) or instrument not in self.instruments:
             return None
 
         def build() -> pd.DataFrame | str:
@@ -147,7 +159,7 @@ class Evaluator:
 
     def results(self, wave: Wave) -> dict[str, KpiResult]:
         """`evaluate_kpis` for a wave (all KPIs whose instrument the wave fields)."""
-        codes = fielded(self.session, wave)
+        codes = self.fielded(wave)
         kpis = [
             k
             for k in self.definition.kpis
@@ -167,24 +179,41 @@ class Evaluator:
 
     def cells(self, wave: Wave, kpi: KpiDefinition) -> CellEstimates | None:
         """The KPI's protected cells in a wave (cached), or None if the wave lacks it."""
+        key = ("cells", *self.key, wave.code, kpi.code, self.lang)
+        found = peek(key)  # the KPI's frame is only made when its cells are not kept
+        if found is not None:
+            return cast(CellEstimates, found)
         data = self.data(wave, kpi)
         if data is None:
             return None
-        key = ("cells", *self.key, wave.code, kpi.code, self.lang)
         return cast(CellEstimates, cached(key, lambda: CellEstimates(data, kpi)))
 
     def estimate(
         self, wave: Wave, kpi: KpiDefinition, values: dict[str, str]
     ) -> dict[str, Any] | None:
         """The KPI in the selected group of a wave, or None when it may not be shown."""
-        cells = self.cells(wave, kpi)
-        found = cells.estimate(values, self.k) if cells is not None else None
-        return None if found is None else plain(found)
+        selection = tuple(sorted(values.items()))
+        key = ("estimate", *self.key, wave.code, kpi.code, self.lang, self.k, selection)
+
+        def make() -> dict[str, Any] | None:
+            cells = self.cells(wave, kpi)
+            found = cells.estimate(values, self.k) if cells is not None else None
+            return None if found is None else plain(found)
+
+        found = cached(key, make)
+        return None if found is None else dict(found)
 
     def groups(self, wave: Wave, kpi: KpiDefinition, filters: Filters) -> pd.DataFrame | None:
         """The KPI per group of `filters.by` within the selection, hidden cells blank."""
         cells = self.cells(wave, kpi)
-        return None if cells is None else cells.groups(filters.values, filters.by, self.k)
+        if cells is None:
+            return None
+        # Protecting the groups (complementary suppression over linked tables) is the
+        # costly part of a card: kept per published data state like the frames.
+        selection = tuple(sorted(filters.values.items()))
+        key = ("groups", *self.key, wave.code, kpi.code, self.lang, self.k, selection, filters.by)
+        found = cached(key, lambda: cells.groups(filters.values, filters.by, self.k))
+        return None if found is None else found.copy()
 
 
 def _text(value: dict[str, str] | Any, lang: str) -> str:
@@ -203,7 +232,8 @@ def _card(ev: Evaluator, kpi: KpiDefinition, filters: Filters, waves: list[Wave]
     )
     for wave in reversed(waves):
         est = ev.estimate(wave, kpi, filters.values)
-        card.trend.append(Point(wave.code, wave.label_en if lang == "en" else wave.label_nl, est))
+        label = wave.label_en if lang == "en" else wave.label_nl
+        card.trend.append(Point(wave.code, label, est, printed(kpi, est, None, lang)))
     current = [p for p in card.trend if p.wave == filters.wave.code]
     card.estimate = current[0].figures if current else None
     if card.estimate is None:
@@ -223,8 +253,25 @@ def _card(ev: Evaluator, kpi: KpiDefinition, filters: Filters, waves: list[Wave]
             card.target = result.target
             if result.status is not None:
                 card.status, card.status_code = result.status.label(lang), result.status.value
+    card.printed = printed(kpi, card.estimate, card.target, lang)
     card.groups = ev.groups(filters.wave, kpi, filters)
     return card
+
+
+def printed(
+    kpi: KpiDefinition, figures: dict[str, Any] | None, target: float | None, lang: str
+) -> dict[str, str]:
+    """An estimate's figures as the report prints them (`mel.present.numbers.scale_for`):
+    rounded by the precision of its own standard error, bounds rounded outward."""
+    if figures is None:
+        return {}
+    scale = scale_for(kpi, figures.get("se"))
+    return {
+        "estimate": scale.value(figures.get("estimate"), lang),
+        "interval": scale.interval(figures.get("ci_low"), figures.get("ci_high"), lang),
+        "target": scale.exact(target, lang) if target is not None else "",
+        "unit": unit_text(kpi, lang),
+    }
 
 
 def cards(

@@ -16,7 +16,7 @@ from mel.services.reviews.store import review_waves
 
 DIMENSIONS = ORDER[:-1]  # province, region, sector, stratum, unit_kind
 GROUPINGS = (*DIMENSIONS, "unit")
-ALLOWED = {"wave", "by", "lang", "instrument", "question", "view", *DIMENSIONS}
+ALLOWED = {"wave", "by", "lang", "instrument", "question", "view", "q", "page", *DIMENSIONS}
 
 
 class FilterError(ValueError):

@@ -43,9 +43,12 @@ def parse(html: str) -> Collector:
 def test_sections_and_kpis(built: Built) -> None:
     doc = parse(built.html)
     ids = {attrs.get("id") for _, attrs in doc.tags}
-    assert {"summary", "fieldwork", "pathways", "kpis", "methodology", "pathway-pad"} <= ids
+    assert {"summary", "fieldwork", "pathways", "methodology", "pathway-pad"} <= ids
+    # every KPI's page stands inside its pathway's section; none is left for an "other" one
+    assert "kpis" not in ids
+    pathway = built.html.split('id="pathway-pad"', 1)[1].split('id="methodology"', 1)[0]
     for kpi in built.filled.programme.kpis:
-        assert f"kpi-{kpi.code}" in ids
+        assert f'id="kpi-{kpi.code}"' in pathway
     assert built.html.startswith("<!DOCTYPE html>")
     assert '<html lang="nl">' in built.html
 

@@ -8,7 +8,8 @@ import pandas as pd
 from sqlmodel import Session, col, select
 
 from mel.disclosure.cells import UNKNOWN, cell_shown, group_cells, select_cell
-from mel.models import FrameUnit, Response, Unit
+from mel.models import FrameUnit, Programme, Response, Unit
+from mel.services.dashboard_cache import cached, fingerprint
 from mel.services.filters import DIMENSIONS, Filters, frame_units
 
 COLUMNS = ["group", "sampled_units", "complete", "in_progress", "response_rate", "suppressed"]
@@ -71,8 +72,17 @@ def _total(data: pd.DataFrame, filters: Filters, k: int) -> float | None:
 def selection_shown(session: Session, filters: Filters, k: int) -> bool:
     """Whether the selection's completed responses may be described at all."""
     assert filters.wave.id is not None
-    responses = wave_responses(session, filters.wave.id)
-    return cell_shown(responses[responses["status"] == "complete"], filters.values, k)
+    wave_id = filters.wave.id
+    programme = session.get(Programme, filters.wave.programme_id)
+    assert programme is not None
+
+    def complete() -> pd.DataFrame:
+        responses = wave_responses(session, wave_id)
+        return responses[responses["status"] == "complete"]
+
+    # Kept per data state (`fingerprint`): a new or changed response makes a new entry.
+    key = ("complete_responses", *fingerprint(session, programme), wave_id)
+    return cell_shown(cached(key, complete), filters.values, k)
 
 
 def fieldwork(session: Session, filters: Filters, k: int) -> Fieldwork:

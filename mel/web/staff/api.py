@@ -139,13 +139,20 @@ def kpis(code: str) -> ResponseReturnValue:
                 "direction": card.direction,
                 "suppressed": card.estimate is None,
                 "result": card.estimate,
+                # the figures as the dashboard and the report print them
+                "printed": card.printed or None,
                 # why there is no result (too few respondents, too uncertain, an error)
                 "note": card.message,
                 "target": card.target,
                 "status": card.status_code,
                 "status_label": card.status,
                 "trend": [
-                    {"wave": p.wave, "suppressed": p.figures is None, "result": p.figures}
+                    {
+                        "wave": p.wave,
+                        "suppressed": p.figures is None,
+                        "result": p.figures,
+                        "printed": p.printed or None,
+                    }
                     for p in card.trend
                 ],
                 "groups": [] if card.groups is None else card.groups.to_dict("records"),

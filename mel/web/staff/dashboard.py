@@ -1,7 +1,8 @@
 """Staff dashboards: programmes, fieldwork progress and KPI cards, with downloads.
 
 The views parse the request, check roles and render; every figure comes from
-`mel.services` (`dashboards`, `fieldwork`, `texts`), protected by `mel.disclosure`.
+`mel.services` (`dashboards`, `fieldwork`), protected by `mel.disclosure` (open answers:
+`mel.web.staff.texts`).
 Filters are GET parameters checked against the wave (`mel.services.filters`, 400 on an
 unknown value); charts are matplotlib SVG/PNG served as images with a table beside them,
 and every download states its filters.
@@ -29,7 +30,6 @@ from mel.models import Programme
 from mel.present.figures import bar_figure
 from mel.services import accounts, register_cards
 from mel.services import dashboards as staff_kpis
-from mel.services import texts as staff_texts
 from mel.services.fieldwork.progress import Fieldwork, fieldwork, selection_shown
 from mel.services.filters import (
     DIMENSIONS,
@@ -258,18 +258,3 @@ def kpi_download(code: str, kpi: str, fmt: str) -> ResponseReturnValue:
         )
         get_session().commit()
     return staff_output.download(content, f"mel-{row.code}-{kpi}.{fmt}")
-
-
-@bp.get("/p/<code>/texts")
-@staff_required()
-def texts_page(code: str) -> ResponseReturnValue:
-    """Open answers to a text question, only for a selection of at least k respondents."""
-    row = programme_or_404(code)
-    filters = filters_or_400(row)
-    try:
-        texts = staff_texts.open_answers(
-            get_session(), row, filters, k(), request.args.get("question"), lang()
-        )
-    except FilterError as exc:
-        stop(400, row, str(exc))
-    return render_template("staff/texts.html", texts=texts, **filter_context(row, filters))

@@ -21,7 +21,7 @@ def init_app(app: Flask) -> None:
     for blueprint in (dashboard.bp, exports.bp, staff_admin.bp, open_links.bp, sample.bp, api.bp):
         app.register_blueprint(blueprint)
     app.add_template_filter(fmtnum, "fmtnum")
-    from mel.web.staff import wave_fieldwork  # mails, outcomes and rates of a wave
+    from mel.web.staff import texts, wave_fieldwork  # mails, outcomes and rates of a wave
 
     app.register_blueprint(wave_fieldwork.bp)
     from mel.web.staff import reviews  # peer reviews: coding findings, theme counts
@@ -30,3 +30,4 @@ def init_app(app: Flask) -> None:
     from mel.web.staff import unit_profile  # a unit's progress profile (coordinators too)
 
     app.register_blueprint(unit_profile.bp)
+    app.register_blueprint(texts.bp)  # open answers, publishable quotes
