@@ -15,10 +15,12 @@ from mel.models.fieldwork import (
 from mel.models.instrument import Instrument, InstrumentVersion
 from mel.models.programme import ImpactPathway, Kpi, KpiTarget, PathwayLink, PathwayNode, Programme
 from mel.models.response import Response
+from mel.models.versions import DataVersion
 
 __all__ = [
     "Case",
     "Contact",
+    "DataVersion",
     "Mail",
     "FrameUnit",
     "FrameUnitPersons",

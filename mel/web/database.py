@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask, current_app, g
 from sqlmodel import Session
 
+from mel.data import frame_cache
 from mel.db import make_engine
 from mel.db_timeouts import Timeouts
 
@@ -17,6 +18,9 @@ def setup_database(app: Flask) -> None:
     app.extensions["mel.engine"] = engine
     # The same pool, each statement committing by itself (see `use_autocommit`).
     app.extensions["mel.autocommit_engine"] = engine.execution_options(isolation_level="AUTOCOMMIT")
+    folder = frame_cache.settings_folder(app.extensions["mel.settings"])
+    for each in (engine, app.extensions["mel.autocommit_engine"]):
+        frame_cache.use_folder(each, folder)
 
     @app.teardown_appcontext
     def close_session(_exc: BaseException | None) -> None:
