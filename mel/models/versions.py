@@ -1,6 +1,7 @@
 """Data versions: counters the database bumps itself (triggers) when a frame's inputs change.
 
-``wave:<id>`` counts changes to the complete responses of a wave (a response completed, a
+``responses:<id>`` counts responses of a wave started, deleted or changing status or unit
+(what fieldwork progress counts); ``wave:<id>`` counts changes to the complete responses of a wave (a response completed, a
 complete response changed, erased or purged); ``design`` counts changes to what every frame
 joins (units, frames, strata, persons, instrument versions, waves, not-eligible outcomes);
 ``database`` is a random number set once when the table is made, so a recreated database

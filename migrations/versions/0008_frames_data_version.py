@@ -4,7 +4,8 @@ Revision ID: 0008
 Revises: 0007
 Create Date: 2026-12-07 07:30:00
 
-``dataversion`` holds counters that triggers bump: ``wave:<id>`` when a complete response
+``dataversion`` holds counters that triggers bump: ``responses:<id>`` when a response of the wave is started, deleted or changes
+status or unit, ``wave:<id>`` when a complete response
 of the wave is inserted, changed or deleted (or a response becomes complete), ``design``
 when a unit, frame unit, stratum, frame persons count, instrument version or wave changes
 or a case's outcome becomes or stops being not eligible; ``database`` is a random number
@@ -36,6 +37,7 @@ def _sqlite_bump(scope: str) -> str:
 
 def _sqlite() -> list[str]:
     new, old = "'wave:' || NEW.wave_id", "'wave:' || OLD.wave_id"
+    any_new, any_old = "'responses:' || NEW.wave_id", "'responses:' || OLD.wave_id"
     statements = [
         f"CREATE TRIGGER mel_dv_response_insert AFTER INSERT ON response "
         f"WHEN NEW.status = {COMPLETE} BEGIN {_sqlite_bump(new)} END",
@@ -44,6 +46,14 @@ def _sqlite() -> list[str]:
         f"BEGIN {_sqlite_bump(old)} {_sqlite_bump(new)} END",
         f"CREATE TRIGGER mel_dv_response_delete AFTER DELETE ON response "
         f"WHEN OLD.status = {COMPLETE} BEGIN {_sqlite_bump(old)} END",
+        f"CREATE TRIGGER mel_dv_responses_insert AFTER INSERT ON response "
+        f"BEGIN {_sqlite_bump(any_new)} END",
+        f"CREATE TRIGGER mel_dv_responses_update AFTER UPDATE ON response "
+        f"WHEN NEW.status IS NOT OLD.status OR NEW.unit_id IS NOT OLD.unit_id "
+        f"OR NEW.wave_id IS NOT OLD.wave_id "
+        f"BEGIN {_sqlite_bump(any_old)} {_sqlite_bump(any_new)} END",
+        f"CREATE TRIGGER mel_dv_responses_delete AFTER DELETE ON response "
+        f"BEGIN {_sqlite_bump(any_old)} END",
         f"CREATE TRIGGER mel_dv_case_insert AFTER INSERT ON wavecase "
         f"WHEN NEW.outcome = {NOT_ELIGIBLE} BEGIN {_sqlite_bump(repr('design'))} END",
         f"CREATE TRIGGER mel_dv_case_update AFTER UPDATE ON wavecase "
@@ -64,6 +74,7 @@ def _sqlite() -> list[str]:
 
 def _sqlite_names() -> list[str]:
     names = [f'mel_dv_response_{e}' for e in ('insert', 'update', 'delete')]
+    names += [f'mel_dv_responses_{e}' for e in ('insert', 'update', 'delete')]
     names += [f'mel_dv_case_{e}' for e in ('insert', 'update', 'delete')]
     names += [f'mel_dv_{t}_{e}' for t in DESIGN_TABLES for e in ('insert', 'update', 'delete')]
     return names
@@ -76,6 +87,15 @@ PG_FUNCTIONS = [
     $$""",
     f"""CREATE FUNCTION mel_dv_response() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
+        IF TG_OP = 'INSERT' THEN
+            PERFORM mel_dv_bump('responses:' || NEW.wave_id);
+        ELSIF TG_OP = 'DELETE' THEN
+            PERFORM mel_dv_bump('responses:' || OLD.wave_id);
+        ELSIF OLD.status IS DISTINCT FROM NEW.status OR OLD.unit_id IS DISTINCT FROM NEW.unit_id
+                OR OLD.wave_id <> NEW.wave_id THEN
+            PERFORM mel_dv_bump('responses:' || OLD.wave_id);
+            PERFORM mel_dv_bump('responses:' || NEW.wave_id);
+        END IF;
         IF TG_OP <> 'INSERT' THEN
             IF OLD.status = {COMPLETE} THEN PERFORM mel_dv_bump('wave:' || OLD.wave_id); END IF;
         END IF;
