@@ -33,6 +33,7 @@ import weakref
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+
 import numpy as np
 import pandas as pd
 from sqlalchemy import Connection
@@ -173,7 +174,8 @@ def write(path: Path, data: pd.DataFrame) -> None:
             with warnings.catch_warnings():  # pandas cannot put the attrs in JSON: pickled
                 warnings.simplefilter("ignore", UserWarning)
                 table = pa.Table.from_pandas(data)
-            objects = [str(name) for name, kind in data.dtypes.items() if kind == object]
+            kinds = data.dtypes.items()
+            objects = [str(name) for name, kind in kinds if pd.api.types.is_object_dtype(kind)]
             metadata = {
                 **(table.schema.metadata or {}),
                 ATTRS_KEY: pickle.dumps(dict(data.attrs)),
@@ -218,6 +220,9 @@ def _older(name: str, than: str) -> bool:
         new = [int(part) for part in than.split(".")[0].split("-")]
     except ValueError:
         return False
-    return len(old) == len(new) and old[0] == new[0] and old != new and all(
-        a <= b for a, b in zip(old[1:], new[1:], strict=True)
+    return (
+        len(old) == len(new)
+        and old[0] == new[0]
+        and old != new
+        and all(a <= b for a, b in zip(old[1:], new[1:], strict=True))
     )

@@ -56,7 +56,9 @@ _RUNNING: dict[tuple[Any, ...], Future[Any]] = {}
 _WORKER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mel-figures")
 
 
-def latest(slot: tuple[Any, ...], key: tuple[Any, ...], make: Callable[[], Any], wait: float) -> Figures:
+def latest(
+    slot: tuple[Any, ...], key: tuple[Any, ...], make: Callable[[], Any], wait: float
+) -> Figures:
     """The figures of `slot` (a page and its filters) for data version `key`.
 
     Figures already made for `key` are returned at once. Otherwise they are made in the

@@ -11,7 +11,7 @@ request).
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from flask import current_app
@@ -19,10 +19,11 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from mel.data.coverage import blocked_by_answered_unit, frame_coverage
-from mel.models import Programme
+from mel.models import Programme, Wave
 from mel.services import dashboards as staff_kpis
-from mel.services.dashboard_cache import Figures, fieldwork_key, fingerprint, latest
+from mel.services.dashboard_cache import Figures, fieldwork_key, fingerprint, latest, versions
 from mel.services.fieldwork.progress import fieldwork, selection_shown
+from mel.services.fieldwork.status import wave_status
 from mel.services.filters import Filters
 from mel.web.database import get_session
 
@@ -77,6 +78,20 @@ def coverage_figures(programme: Programme, wave_ids: list[int]) -> Figures:
         _slot("exports", programme, None, tuple(wave_ids)),
         key,
         lambda session: frame_coverage(session, wave_ids),
+    )
+
+
+def wave_status_figures(wave: Wave) -> Figures:
+    """The wave fieldwork page's counts, outcomes and rates (`wave_status` of today)."""
+    assert wave.id is not None
+    key = (
+        *versions(get_session(), ["database", "design", f"responses:{wave.id}", "cases"]),
+        date.today(),
+    )
+    return _latest(
+        ("wave_status", str(_engine().url), wave.id),
+        key,
+        lambda session: wave_status(session, wave),
     )
 
 
