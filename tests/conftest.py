@@ -94,6 +94,7 @@ def app(engine: Engine, app_config: dict[str, object]) -> Iterator[Flask]:
     application = create_app(app_config)
     yield application
     application.extensions["mel.engine"].dispose()
+    application.extensions["mel.background_engine"].dispose()
 
 
 @pytest.fixture

@@ -33,7 +33,9 @@ def _engine() -> Engine:
 
 
 def _latest(slot: tuple[Any, ...], key: tuple[Any, ...], make: Callable[[Session], Any]) -> Figures:
-    engine = _engine()
+    engine = current_app.extensions["mel.background_engine"]
+    # The request's transaction ends here: it must not idle while the figures are made.
+    get_session().commit()
 
     def run() -> Any:
         with Session(engine, expire_on_commit=False) as session:
