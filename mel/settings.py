@@ -83,7 +83,7 @@ class Settings:
     frame_cache: str = ""
     # Seconds a dashboard page waits for figures of new data before it shows the previous
     # figures with their time ("being updated") while the new ones are made in the background.
-    dashboard_wait: float = 0.2
+    dashboard_wait: float = 0.05
     # A demo run (`mel demo`): throw-away secret key, relaxed cookies.
     demo: bool = False
     # A test run: throw-away secret key, relaxed cookies.

@@ -6,6 +6,7 @@ response, frame change or new instrument version, so a cached figure is never ou
 
 from __future__ import annotations
 
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -61,31 +62,39 @@ def latest(
 ) -> Figures:
     """The figures of `slot` (a page and its filters) for data version `key`.
 
-    Figures already made for `key` are returned at once. Otherwise they are made in the
-    background (one at a time per process, once per slot), and if they are not ready within
-    `wait` seconds the slot's previous figures are returned with the time they were made
-    (`Figures.as_of`), so a page never waits for a recomputation after new data. With no
-    previous figures (the first view) the page waits for them. `make` must open its own
-    database session: it may run after the request has ended.
+    Figures already made for `key` are returned at once. With no figures of the slot yet
+    (the first view) they are made in this thread. Otherwise the new figures are made in
+    the background (one computation at a time per process, one per slot) and, unless they
+    are ready within `wait` seconds, the slot's previous figures are returned with the time
+    they were made (`Figures.as_of`), so a page never waits for a recomputation after new
+    data. `make` must open its own database session: it may outlive the request.
     """
     full = (*slot, *key)
-    with _CACHE_LOCK:
-        if full in _CACHE:
-            _CACHE.move_to_end(full)
-            return Figures(_CACHE[full])
-        previous = _PREVIOUS.get(slot)
-        running = _RUNNING.get(full)
-        if running is None:
-            running = _WORKER.submit(_make, slot, full, make)
-            _RUNNING[full] = running
-    try:
-        return Figures(running.result(timeout=None if previous is None else wait))
-    except FutureTimeout:
-        assert previous is not None
-        return Figures(previous[1], previous[2])
+    deadline = time.monotonic() + wait
+    while True:
+        with _CACHE_LOCK:
+            if full in _CACHE:
+                _CACHE.move_to_end(full)
+                return Figures(_CACHE[full])
+            previous = _PREVIOUS.get(slot)
+            if previous is None:
+                break
+            running = _RUNNING.get(slot)
+            if running is None:
+                running = _WORKER.submit(_make, slot, full, make)
+                _RUNNING[slot] = running
+        try:  # for the current figures, or those being made of a version before
+            running.result(timeout=max(0.0, deadline - time.monotonic()))
+        except FutureTimeout:
+            return Figures(previous[1], previous[2])
+        except Exception:  # the background computation failed: the next view tries again
+            return Figures(previous[1], previous[2])
+    return Figures(_make(slot, full, make, running=False))
 
 
-def _make(slot: tuple[Any, ...], full: tuple[Any, ...], make: Callable[[], Any]) -> Any:
+def _make(
+    slot: tuple[Any, ...], full: tuple[Any, ...], make: Callable[[], Any], running: bool = True
+) -> Any:
     """Make a slot's figures and keep them as its current and its previous ones."""
     try:
         value = make()
@@ -99,8 +108,9 @@ def _make(slot: tuple[Any, ...], full: tuple[Any, ...], make: Callable[[], Any])
                 _PREVIOUS.popitem(last=False)
         return value
     finally:
-        with _CACHE_LOCK:
-            _RUNNING.pop(full, None)
+        if running:
+            with _CACHE_LOCK:
+                _RUNNING.pop(slot, None)
 
 
 def peek(key: tuple[Any, ...]) -> Any:

@@ -61,6 +61,16 @@ def kpi_figures(programme: Programme, filters: Filters, k: int, lang: str) -> Fi
     return _latest(_slot("kpis", programme, filters, k, lang), key, make)
 
 
+def api_kpi_figures(programme: Programme, filters: Filters, k: int, lang: str) -> Figures:
+    """The API's KPI cards (`mel.services.dashboards.cards`)."""
+    key = fingerprint(get_session(), programme)
+    return _latest(
+        _slot("api-kpis", programme, filters, k, lang),
+        key,
+        lambda session: staff_kpis.cards(session, programme, filters, k, lang),
+    )
+
+
 def fieldwork_figures(programme: Programme, filters: Filters, k: int) -> Figures:
     """The fieldwork page's table and the responses blocked by an answered unit."""
     assert filters.wave.id is not None
