@@ -40,6 +40,22 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 EMAIL, PASSWORD = "bench-dashboard@mel.invalid", "bench-dashboard-password-1"
 PROGRAMME = "techkwadraat"
+BENCH = "bench-"  # the respondent ids of the responses submitted during a run
+
+
+def remove_submitted(url: str) -> None:
+    """Delete the responses a run submitted, so each mode starts from the same data."""
+    from sqlalchemy import delete
+
+    from mel.db import make_engine
+    from mel.models import Response
+
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        connection.execute(
+            delete(Response).where(Response.respondent_id.startswith(BENCH))  # type: ignore[attr-defined]
+        )
+    engine.dispose()
 
 
 def prepare(base: str, size: int) -> str:
@@ -62,6 +78,7 @@ def prepare(base: str, size: int) -> str:
     url = f"{base}/{name}"
     engine = make_engine(url)
     upgrade(engine)
+    remove_submitted(url)
     with engine.connect() as connection:
         count = connection.execute(select(func.count()).select_from(Response)).scalar_one()
     if count == 0:
@@ -125,7 +142,7 @@ def submit(url: str, rate: float, stop: Any, counter: Any) -> None:
                     wave_id=wave_id,
                     instrument_version_id=version,
                     unit_id=unit,
-                    respondent_id=str(uuid.uuid4()),
+                    respondent_id=f"{BENCH}{uuid.uuid4().hex}",
                     status="complete",
                     answers=answers,
                     language="nl",
@@ -293,6 +310,7 @@ def run(url: str, mode: str, args: argparse.Namespace, cache: Path) -> dict[str,
             submitter.join(timeout=30)
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=60)
+        remove_submitted(url)
     rate = counter.value / (time.monotonic() - started)
     print(f"  {mode}: {counter.value} responses submitted ({rate:.0f}/s)", flush=True)
     return results
