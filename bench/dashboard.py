@@ -142,7 +142,7 @@ def submit(url: str, rate: float, stop: Any, counter: Any) -> None:
                     wave_id=wave_id,
                     instrument_version_id=version,
                     unit_id=unit,
-                    respondent_id=f"{BENCH}{uuid.uuid4().hex}",
+                    respondent_id=f"{BENCH}{uuid.uuid4().hex[:30]}",
                     status="complete",
                     answers=answers,
                     language="nl",
