@@ -79,6 +79,12 @@ class Settings:
     mail_from: str = "mel <noreply@mel.invalid>"
     # No figure is shown for a group with fewer respondents.
     min_group_size: int = 10
+    # Folder of the columnar frame cache (Parquet files keyed on the data version, shared by
+    # the server processes). Empty: `frames/` in the instance folder; `off`: no cache.
+    frame_cache: str = ""
+    # Seconds a dashboard page waits for figures of new data before it shows the previous
+    # figures with their time ("being updated") while the new ones are made in the background.
+    dashboard_wait: float = 0.05
     # A demo run (`mel demo`): throw-away secret key, relaxed cookies.
     demo: bool = False
     # A test run: throw-away secret key, relaxed cookies.

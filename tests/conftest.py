@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,6 +25,8 @@ from mel.db import make_engine, upgrade
 from tests.factories import postgres_schema
 
 os.environ.setdefault("MPLBACKEND", "Agg")
+# Frames cached by the tests go to a folder of the run, not the checkout's instance folder.
+os.environ.setdefault("MEL_FRAME_CACHE", tempfile.mkdtemp(prefix="mel-test-frames-"))
 PG_URL = os.environ.get("MEL_TEST_DATABASE_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
 REDIS_URL = "redis://127.0.0.1:6379/15"
@@ -80,6 +83,8 @@ def app_config(db_url: str) -> dict[str, object]:
         "DATABASE_URL": db_url,
         "SECRET_KEY": "test-secret",
         "RATELIMIT_STORAGE_URI": "memory://",
+        # Pages wait for the figures of new data (the previous ones are tested apart).
+        "DASHBOARD_WAIT": 600,
     }
 
 
@@ -89,6 +94,7 @@ def app(engine: Engine, app_config: dict[str, object]) -> Iterator[Flask]:
     application = create_app(app_config)
     yield application
     application.extensions["mel.engine"].dispose()
+    application.extensions["mel.background_engine"].dispose()
 
 
 @pytest.fixture

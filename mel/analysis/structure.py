@@ -108,8 +108,23 @@ class Stage:
 
 
 def _codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    codes, uniques = pd.factorize(values, sort=True)
-    return codes.astype(np.int64), np.asarray(uniques)
+    """Codes of `values` in the sorted order of their distinct values, and those values.
+
+    Text is sorted as fixed-width unicode (numpy compares it in C, as Python compares str:
+    by code point): pandas sorts text uniques as Python objects, a few seconds for the
+    respondent ids of a million responses.
+    """
+    codes, uniques = pd.factorize(values)
+    uniques = np.asarray(uniques)
+    if uniques.dtype == object and all(type(u) is str and not u.endswith("\x00") for u in uniques):
+        order = np.argsort(uniques.astype(str), kind="stable")
+    else:
+        order = np.argsort(pd.factorize(uniques, sort=True)[0], kind="stable")
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    found = codes >= 0
+    ranked = np.where(found, rank[np.where(found, codes, 0)], -1) if len(order) else codes
+    return ranked.astype(np.int64), uniques[order]
 
 
 def _combine(a: np.ndarray, b: np.ndarray) -> np.ndarray:

@@ -42,6 +42,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from mel.analysis.errors import DesignError
+from mel.data import frame_cache
 from mel.data import weights as wt
 from mel.data.answers import answer_columns
 from mel.data.coverage import LEFT_OUT, NOT_ELIGIBLE
@@ -85,7 +86,30 @@ class FrameError(LookupError):
 def frame(
     engine: Engine, *, programme: str, wave: str, instrument: str, language: str = "nl"
 ) -> pd.DataFrame:
-    """Build the analysis DataFrame of one instrument in one wave.
+    """The analysis DataFrame of one instrument in one wave, from the frame cache.
+
+    What `build_frame` returns, read from the columnar cache (`mel.data.frame_cache`) when
+    the wave's data have not changed since it was built, else built and stored. Every
+    reader of frames (dashboards, API, exports, ``mel analyse``, reports) calls this.
+    Parameters, result and errors are those of `build_frame`.
+    """
+    with Session(engine) as session:
+        wave_row, _ = _lookup(session, programme, wave, instrument)
+        version = frame_cache.data_version(session.connection(), int(wave_row.id or 0))
+    return frame_cache.cached_frame(
+        engine,
+        (programme, wave, instrument, language),
+        version,
+        lambda: build_frame(
+            engine, programme=programme, wave=wave, instrument=instrument, language=language
+        ),
+    )
+
+
+def build_frame(
+    engine: Engine, *, programme: str, wave: str, instrument: str, language: str = "nl"
+) -> pd.DataFrame:
+    """Build the analysis DataFrame of one instrument in one wave from the database.
 
     Parameters
     ----------

@@ -18,10 +18,12 @@ from mel.models.quotes import QuoteMark
 from mel.models.registers import RegisterImport, RegisterRow, RegisterSourceRow
 from mel.models.response import Response
 from mel.models.review import ReviewCoding
+from mel.models.versions import DataVersion
 
 __all__ = [
     "Case",
     "Contact",
+    "DataVersion",
     "Mail",
     "FrameUnit",
     "FrameUnitPersons",

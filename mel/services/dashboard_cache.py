@@ -6,25 +6,22 @@ response, frame change or new instrument version, so a cached figure is never ou
 
 from __future__ import annotations
 
+import time
 from collections import OrderedDict
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from threading import Lock
 from typing import Any
 
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 
-from mel.models import (
-    FrameUnit,
-    Instrument,
-    InstrumentVersion,
-    Programme,
-    Response,
-    Wave,
-    WaveStratum,
-)
+from mel.models import DataVersion, Programme, Wave
 
 _CACHE: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
-_CACHE_LOCK = Lock()
+_CACHE_LOCK = Lock()  # also guards _PREVIOUS and _RUNNING
 CACHE_SIZE = 256  # frames, results, cells and protected groups of a few programmes
 
 
@@ -42,49 +39,118 @@ def cached(key: tuple[Any, ...], make: Callable[[], Any]) -> Any:
     return value
 
 
+@dataclass(frozen=True)
+class Figures:
+    """A page's figures and, when they are of an earlier data version, when they were made."""
+
+    value: Any
+    as_of: datetime | None = None  # None: the figures are of the current data
+
+    @property
+    def updating(self) -> bool:
+        """Whether newer figures are being computed (these are the previous ones)."""
+        return self.as_of is not None
+
+
+_PREVIOUS: OrderedDict[tuple[Any, ...], tuple[tuple[Any, ...], Any, datetime]] = OrderedDict()
+_RUNNING: dict[tuple[Any, ...], Future[Any]] = {}
+_WORKER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mel-figures")
+
+
+def latest(
+    slot: tuple[Any, ...], key: tuple[Any, ...], make: Callable[[], Any], wait: float
+) -> Figures:
+    """The figures of `slot` (a page and its filters) for data version `key`.
+
+    Figures already made for `key` are returned at once. With no figures of the slot yet
+    (the first view) they are made in this thread. Otherwise the new figures are made in
+    the background (one computation at a time per process, one per slot) and, unless they
+    are ready within `wait` seconds, the slot's previous figures are returned with the time
+    they were made (`Figures.as_of`), so a page never waits for a recomputation after new
+    data. `make` must open its own database session: it may outlive the request.
+    """
+    full = (*slot, *key)
+    deadline = time.monotonic() + wait
+    while True:
+        with _CACHE_LOCK:
+            if full in _CACHE:
+                _CACHE.move_to_end(full)
+                return Figures(_CACHE[full])
+            previous = _PREVIOUS.get(slot)
+            if previous is None:
+                break
+            running = _RUNNING.get(slot)
+            if running is None:
+                running = _WORKER.submit(_make, slot, full, make)
+                _RUNNING[slot] = running
+        try:  # for the current figures, or those being made of a version before
+            running.result(timeout=max(0.0, deadline - time.monotonic()))
+        except FutureTimeout:
+            return Figures(previous[1], previous[2])
+        except Exception:  # the background computation failed: the next view tries again
+            return Figures(previous[1], previous[2])
+    return Figures(_make(slot, full, make, running=False))
+
+
+def _make(
+    slot: tuple[Any, ...], full: tuple[Any, ...], make: Callable[[], Any], running: bool = True
+) -> Any:
+    """Make a slot's figures and keep them as its current and its previous ones."""
+    try:
+        value = make()
+        with _CACHE_LOCK:
+            _CACHE[full] = value
+            _PREVIOUS[slot] = (full, value, datetime.now(UTC))
+            _PREVIOUS.move_to_end(slot)
+            while len(_CACHE) > CACHE_SIZE:
+                _CACHE.popitem(last=False)
+            while len(_PREVIOUS) > CACHE_SIZE:
+                _PREVIOUS.popitem(last=False)
+        return value
+    finally:
+        if running:
+            with _CACHE_LOCK:
+                _RUNNING.pop(slot, None)
+
+
 def peek(key: tuple[Any, ...]) -> Any:
     """The value cached under `key`, or None (without making it)."""
     with _CACHE_LOCK:
         return _CACHE.get(key)
 
 
-def fingerprint(session: Session, programme: Programme) -> tuple[Any, ...]:
-    """What the programme's frames and KPI results depend on, read in a few cheap queries.
-
-    Any new, changed (``updated_at``), erased or purged response, frame change or new
-    instrument version or changed wave file (e.g. its nonresponse model) changes it, so
-    cached figures are never stale.
-    """
-    waves = select(Wave.id).where(Wave.programme_id == programme.id)
-    responses = session.exec(
-        select(func.count(col(Response.id)), func.max(Response.updated_at)).where(
-            col(Response.wave_id).in_(waves)
-        )
-    ).one()
-    frame_rows = session.exec(
-        select(func.count(col(FrameUnit.id))).where(col(FrameUnit.wave_id).in_(waves))
-    ).one()
-    strata = session.exec(
-        select(func.sum(WaveStratum.population_size)).where(col(WaveStratum.wave_id).in_(waves))
-    ).one()
-    versions = session.exec(
-        select(func.count(col(InstrumentVersion.id)))
-        .join(Instrument)
-        .where(Instrument.programme_id == programme.id)
-    ).one()
-    years = tuple(
+def versions(session: Session, scopes: list[str]) -> tuple[int, ...]:
+    """The data versions of `scopes` (0 for one never bumped), in one primary-key query."""
+    found = dict(
         session.exec(
-            select(Wave.code, Wave.year, Wave.content_hash)
-            .where(Wave.programme_id == programme.id)
-            .order_by(col(Wave.id))
+            select(DataVersion.scope, DataVersion.version).where(col(DataVersion.scope).in_(scopes))
         ).all()
     )
+    return tuple(int(found.get(scope, 0)) for scope in scopes)
+
+
+def fieldwork_key(session: Session, wave_id: int) -> tuple[int, ...]:
+    """What a wave's fieldwork progress depends on: its responses' statuses and the frame."""
+    return versions(session, ["database", "design", f"responses:{wave_id}"])
+
+
+def fingerprint(session: Session, programme: Programme) -> tuple[Any, ...]:
+    """What the programme's frames and KPI results depend on, read in two small queries.
+
+    The data versions (`mel.models.versions`, kept by the database's triggers) change with
+    any new, changed, erased or purged complete response, frame change or new instrument
+    version, so cached figures are never stale; reading them costs the same at a million
+    responses as at ten.
+    """
+    waves = session.exec(
+        select(Wave.id, Wave.code, Wave.year)
+        .where(Wave.programme_id == programme.id)
+        .order_by(col(Wave.id))
+    ).all()
+    scopes = ["database", "design", *(f"wave:{row[0]}" for row in waves)]
     return (
         str(session.get_bind().url),
         programme.content_hash,
-        *responses,
-        frame_rows,
-        strata,
-        versions,
-        years,
+        versions(session, scopes),
+        tuple((code, year) for _, code, year in waves),
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask, current_app, g
 from sqlmodel import Session
 
+from mel.data import frame_cache
 from mel.db import make_engine
 from mel.db_timeouts import Timeouts
 
@@ -17,6 +18,14 @@ def setup_database(app: Flask) -> None:
     app.extensions["mel.engine"] = engine
     # The same pool, each statement committing by itself (see `use_autocommit`).
     app.extensions["mel.autocommit_engine"] = engine.execution_options(isolation_level="AUTOCOMMIT")
+    # Dashboard figures made in the background (`mel.web.staff.figures`) may read a million
+    # responses: they get the commands' time limits, and no transaction left idle.
+    app.extensions["mel.background_engine"] = make_engine(
+        app.config["DATABASE_URL"], Timeouts.for_commands(app.extensions["mel.settings"])
+    ).execution_options(isolation_level="AUTOCOMMIT")
+    folder = frame_cache.settings_folder(app.extensions["mel.settings"])
+    for name in ("mel.engine", "mel.autocommit_engine", "mel.background_engine"):
+        frame_cache.use_folder(app.extensions[name], folder)
 
     @app.teardown_appcontext
     def close_session(_exc: BaseException | None) -> None:

@@ -294,6 +294,7 @@ def shared_app(
             }
         )
         stack.callback(application.extensions["mel.engine"].dispose)
+        stack.callback(application.extensions["mel.background_engine"].dispose)
         yield application
 
 

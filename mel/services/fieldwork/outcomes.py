@@ -23,7 +23,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import func
+from sqlalchemy import Text, cast, func
 from sqlmodel import Session, col, select
 
 from mel.models import Case, Contact, Instrument, InstrumentVersion, Response, Unit, Wave, utcnow
@@ -85,7 +85,8 @@ def gather(session: Session, wave: Wave) -> list[CaseFacts]:
             Response.unit_id,
             InstrumentVersion.instrument_id,
             Response.status,
-            Response.answers,
+            # Whether anything was answered, without decoding every response's answers.
+            cast(Response.answers, Text) != "{}",
         )
         .join(InstrumentVersion, col(InstrumentVersion.id) == Response.instrument_version_id)
         .where(Response.wave_id == wave.id)

@@ -23,10 +23,9 @@ from sqlmodel import col, select
 from mel.i18n import translate
 from mel.models import Programme
 from mel.services import accounts, register_cards
-from mel.services import dashboards as staff_kpis
-from mel.services.fieldwork.progress import fieldwork
 from mel.services.filters import FilterError, Filters, parse_filters, programme_waves
 from mel.web.database import get_session
+from mel.web.staff import figures
 from mel.web.staff.auth import current_user, programme_or_404, staff_required
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -111,8 +110,13 @@ def fieldwork_progress(code: str) -> ResponseReturnValue:
     filters = _filters(programme)
     if not isinstance(filters, Filters):
         return filters
-    result = fieldwork(get_session(), filters, _k())
-    body: dict[str, Any] = {"programme": programme.code, **_selection(filters)}
+    shown = figures.fieldwork_figures(programme, filters, _k())
+    result = shown.value[0]
+    body: dict[str, Any] = {
+        "programme": programme.code,
+        **_selection(filters),
+        "figures_as_of": _as_of(shown),
+    }
     if result.table is None:
         body.update(suppressed=True, rows=[])
     else:
@@ -130,7 +134,8 @@ def kpis(code: str) -> ResponseReturnValue:
         return filters
     lang = g.get("lang", "nl")
     items = []
-    for card in staff_kpis.cards(get_session(), programme, filters, _k(), lang):
+    shown = figures.api_kpi_figures(programme, filters, _k(), lang)
+    for card in shown.value:
         items.append(
             {
                 "code": card.code,
@@ -167,6 +172,7 @@ def kpis(code: str) -> ResponseReturnValue:
             {
                 "programme": programme.code,
                 **_selection(filters),
+                "figures_as_of": _as_of(shown),
                 "kpis": items,
                 "register_kpis": registers,
             }
@@ -201,6 +207,11 @@ def _register_item(card: register_cards.RegisterCard) -> dict[str, Any]:
             for column, rows in card.groups.items()
         },
     }
+
+
+def _as_of(shown: figures.Figures) -> str | None:
+    """When figures of an earlier data version were made (ISO 8601), None when current."""
+    return shown.as_of.isoformat() if shown.as_of else None
 
 
 @bp.get("/programmes/<code>/waves/<wave_code>/cases")

@@ -24,7 +24,6 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from sqlmodel import col, select
 
-from mel.data.coverage import blocked_by_answered_unit
 from mel.i18n import translate
 from mel.models import Programme
 from mel.present.figures import bar_figure
@@ -43,6 +42,7 @@ from mel.services.filters import (
 )
 from mel.services.privacy import record
 from mel.web.database import get_session
+from mel.web.staff import figures
 from mel.web.staff import output as staff_output
 from mel.web.staff.auth import actor, current_user, programme_or_404, staff_required
 
@@ -137,12 +137,15 @@ def fieldwork_result(code: str) -> tuple[Programme, Fieldwork]:
 @staff_required()
 def fieldwork_page(code: str) -> ResponseReturnValue:
     """Responses per group against the frame, with a chart, a table and downloads."""
-    row, result = fieldwork_result(code)
-    assert result.filters.wave.id is not None
+    row = programme_or_404(code)
+    filters = filters_or_400(row)
+    shown = figures.fieldwork_figures(row, filters, k())
+    result, blocked = shown.value
     return render_template(
         "staff/fieldwork.html",
         result=result,
-        blocked=blocked_by_answered_unit(get_session(), result.filters.wave.id),
+        blocked=blocked,
+        as_of=figures.as_of_text(shown),
         **filter_context(row, result.filters),
     )
 
@@ -208,17 +211,19 @@ def kpis_page(code: str) -> ResponseReturnValue:
     """KPI cards: estimate, 95% interval, target, status in words, trend across waves."""
     row = programme_or_404(code)
     filters = filters_or_400(row)
-    if not selection_shown(get_session(), filters, k()):
+    shown = figures.kpi_figures(row, filters, k(), lang())
+    if shown.value is None:
         return render_template(
             "staff/kpis.html", cards=[], too_small=True, **filter_context(row, filters)
         )
-    cards, left_out = staff_kpis.cards_and_left_out(get_session(), row, filters, k(), lang())
+    cards, left_out = shown.value
     registers = register_cards.register_cards(get_session(), row, filters.wave, lang())
     return render_template(
         "staff/kpis.html",
         cards=cards,
         register_cards=registers,
         left_out=left_out,
+        as_of=figures.as_of_text(shown),
         **filter_context(row, filters),
     )
 

@@ -6,7 +6,7 @@ from flask import Blueprint, abort, current_app, g, render_template, request
 from flask.typing import ResponseReturnValue
 from sqlmodel import col, select
 
-from mel.data.coverage import Coverage, frame_coverage
+from mel.data.coverage import Coverage
 from mel.data.frame import FrameError
 from mel.i18n import translate
 from mel.models import Instrument, Wave, WaveInstrument
@@ -14,6 +14,7 @@ from mel.services import exports as export
 from mel.services.filters import programme_waves
 from mel.services.privacy import record
 from mel.web.database import get_session
+from mel.web.staff import figures
 from mel.web.staff.auth import actor, programme_or_404, staff_required
 from mel.web.staff.dashboard import lang, stop
 from mel.web.staff.output import download
@@ -29,7 +30,8 @@ def index(code: str) -> ResponseReturnValue:
     programme = programme_or_404(code)
     session = get_session()
     waves = programme_waves(session, programme)
-    coverage = frame_coverage(session, [w.id for w in waves if w.id is not None])
+    shown = figures.coverage_figures(programme, [w.id for w in waves if w.id is not None])
+    coverage = shown.value
     rows = []
     for wave in waves:
         instruments = session.exec(
@@ -43,7 +45,12 @@ def index(code: str) -> ResponseReturnValue:
             for instrument in instruments
         )
     return render_template(
-        "staff/exports.html", programme=programme, rows=rows, formats=export.FORMATS, filters=None
+        "staff/exports.html",
+        programme=programme,
+        rows=rows,
+        formats=export.FORMATS,
+        filters=None,
+        as_of=figures.as_of_text(shown),
     )
 
 

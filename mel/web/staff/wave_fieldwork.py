@@ -18,10 +18,10 @@ from mel.i18n import translate
 from mel.models import Programme, Wave
 from mel.services.fieldwork import mailing, transport
 from mel.services.fieldwork.outcomes import OUTCOMES, OutcomeError, find_case, set_outcome
-from mel.services.fieldwork.status import wave_status
 from mel.services.privacy import record
 from mel.settings import Settings
 from mel.web.database import get_session
+from mel.web.staff import figures
 from mel.web.staff.auth import PostForm, actor, current_user, programme_or_404, staff_required
 from mel.web.staff.dashboard import lang
 
@@ -58,7 +58,8 @@ def page(code: str, wave_code: str) -> ResponseReturnValue:
     """Counts, outcomes and rates per instrument and stratum; forms for the actions."""
     programme = programme_or_404(code)
     wave = wave_or_404(programme, wave_code)
-    status = wave_status(get_session(), wave)
+    shown = figures.wave_status_figures(wave)
+    status = shown.value
     user = current_user()
     may_act = user is not None and user.role in ACTORS
     files = sorted(outbox(wave).glob("*.eml")) if may_act and not settings().smtp_url else []
@@ -74,6 +75,7 @@ def page(code: str, wave_code: str) -> ResponseReturnValue:
         outbox_total=len(files),
         remind_days=REMIND_AFTER_DAYS,
         filters=None,
+        as_of=figures.as_of_text(shown),
     )
 
 
