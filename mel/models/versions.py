@@ -2,8 +2,9 @@
 
 ``responses:<id>`` counts responses of a wave started, deleted or changing status or unit
 (what fieldwork progress counts); ``wave:<id>`` counts changes to the complete responses of
-a wave (a response completed, a complete response changed, erased or purged); ``design`` counts changes to what every frame
-joins (units, frames, strata, persons, instrument versions, waves, not-eligible outcomes);
+a wave (a response completed, a complete response changed, erased or purged); ``design``
+counts changes to what every frame joins (units, frames, strata, persons, instrument
+versions, waves, not-eligible outcomes);
 ``database`` is a random number set once when the table is made, so a recreated database
 never reuses the versions of the one before. Triggers (migration 0012) keep them, so no
 code path that writes these tables can forget to.
