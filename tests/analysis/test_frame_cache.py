@@ -134,9 +134,13 @@ def test_an_erased_response_gives_a_fresh_frame(cached: Engine) -> None:
 
 def test_a_frame_change_gives_a_fresh_frame(cached: Engine) -> None:
     before = frame(cached, **KATAPULT)
-    unit_id = _complete(cached, "impactmeting-2025", "katapult-impactmeting").unit_id
+    answered = _complete(cached, "impactmeting-2025", "katapult-impactmeting")
     with session_scope(cached) as session:
-        row = session.exec(select(FrameUnit).where(FrameUnit.unit_id == unit_id)).one()
+        row = session.exec(
+            select(FrameUnit).where(
+                FrameUnit.unit_id == answered.unit_id, FrameUnit.wave_id == answered.wave_id
+            )
+        ).one()
         row.sampled = False
     after = frame(cached, **KATAPULT)
     assert after.attrs["not_sampled"] == before.attrs["not_sampled"] + 1

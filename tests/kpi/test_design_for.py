@@ -9,11 +9,14 @@ import numpy as np
 import pandas as pd
 import pytest
 from sqlalchemy.engine import Engine
+from sqlmodel import col, select
 
 from mel.analysis import Design
 from mel.data.frame import frame
 from mel.data.weights import SAMPLED_COLUMNS, SampledUnits
+from mel.db import session_scope
 from mel.kpi.frames import design_for
+from mel.models import Response, Wave
 
 from ..analysis.conftest import demo  # noqa: F401  (the fixture)
 
@@ -72,7 +75,20 @@ def test_a_census_first_stage_takes_its_df_from_the_persons() -> None:
 
 
 def test_the_design_holds_the_sampled_units_that_did_not_answer(demo: Engine) -> None:  # noqa: F811
-    data = frame(demo, programme="techkwadraat", wave="meting-2025", instrument="tk-leerlingen")
+    pupils = {"programme": "techkwadraat", "wave": "meting-2025", "instrument": "tk-leerlingen"}
+    first = frame(demo, **pupils)
+    with session_scope(demo) as session:  # at this scale every sampled school answered
+        wave = session.exec(select(Wave).where(Wave.code == pupils["wave"])).one()
+        for response in session.exec(
+            select(Response).where(
+                col(Response.public_id).in_(
+                    list(first.loc[first["unit"] == first["unit"].iloc[0], "response_id"])
+                ),
+                Response.wave_id == wave.id,
+            )
+        ).all():
+            session.delete(response)
+    data = frame(demo, **pupils)
     table = data.attrs["sampled_units"].table
     missing = int((~table["responded"]).sum())
     assert missing > 0
