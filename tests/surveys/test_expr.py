@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import math
 import random
+import re
 from datetime import date
 
 import pytest
 
 from mel.surveys.expr import Expression, ExpressionError
 from mel.surveys.expr.functions import FUNCTIONS, today
+from mel.surveys.expr.parser import parse
+from mel.surveys.expr.show import show
 
 ANSWERS = {
     "age": 34,
@@ -296,3 +299,20 @@ def test_no_expression_raises_whatever_the_values() -> None:
     for _ in range(3000):
         source = _random_expression(rng)
         Expression(source).value(answers, current=rng.choice([None, "", 7, "abc", ["x"]]))
+
+
+def shape(tree: object) -> str:
+    """The tree without the columns where its parts were written."""
+    return re.sub(r", column=\d+|column=\d+", "", repr(tree))
+
+
+def test_show_writes_text_that_parses_back_to_the_same_tree() -> None:
+    rng = random.Random(3)
+    for _ in range(2000):
+        tree = parse(_random_expression(rng))
+        assert shape(parse(show(tree))) == shape(tree)
+    assert show(parse("(1 - 2) - (3 - 4) * -(5)")) == "1 - 2 - (3 - 4) * -5"
+    assert show(parse("concat(\"it's\", 'x')")) == "concat(\"it's\", 'x')"
+    assert show(parse("selected(${a}, 'x') and not(. > 2.5)")) == (
+        "selected(${a}, 'x') and not(. > 2.5)"
+    )

@@ -94,7 +94,7 @@ _TOKEN = re.compile(
     re.VERBOSE,
 )
 _WORD_OPERATORS = ("and", "or", "div", "mod")
-_LEVELS: tuple[tuple[str, ...], ...] = (
+LEVELS: tuple[tuple[str, ...], ...] = (
     ("or",),
     ("and",),
     ("=", "!="),
@@ -172,10 +172,10 @@ class _Parser:
         return None
 
     def expression(self, level: int = 0) -> Node:
-        if level == len(_LEVELS):
+        if level == len(LEVELS):
             return self.unary()
         node = self.expression(level + 1)
-        while (op := self._operator()) in _LEVELS[level]:
+        while (op := self._operator()) in LEVELS[level]:
             self.at += 1
             node = Binary(op, node, self.expression(level + 1))  # type: ignore[arg-type]
         return node

@@ -2,7 +2,7 @@
 
 Each page becomes a `field-list` group, a likert question ODK's matrix pattern (a `label`
 row and one `list-nolabel` row per statement), conditions and constraints XPath in the
-subset `expressions` reads. What XLSForm has no place for goes in `mel_*` columns (see
+subset `mapping` maps back. What XLSForm has no place for goes in `mel_*` columns (see
 `melcolumns`), which pyxform ignores.
 """
 

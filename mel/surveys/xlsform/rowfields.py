@@ -11,9 +11,8 @@ import re
 from abc import abstractmethod
 
 from mel.surveys.xlsform.columns import IN_CELLS, status
-from mel.surveys.xlsform.expressions import Unconvertible, number
-from mel.surveys.xlsform.logic import to_expression
-from mel.surveys.xlsform.mapping import Target, to_constraint
+from mel.surveys.xlsform.logic import read, to_expression
+from mel.surveys.xlsform.mapping import Target, Unconvertible, number, to_constraint
 from mel.surveys.xlsform.pages import ordered
 from mel.surveys.xlsform.sheets import Row
 
@@ -62,10 +61,10 @@ class RowFields:
         fields: dict = {}
         if kept and text.endswith(f"({kept})") or kept == text:
             limits = text[: -len(kept) - 2].strip().removesuffix(" and") if kept != text else ""
-            fields, failures = to_constraint(limits, kind) if limits else ({}, [])
+            fields, failures = self.limits(limits, kind) if limits else ({}, [])
             fields["expression"] = self.expression(row, "mel_constraint")
         else:
-            fields, failures = to_constraint(text, kind)
+            fields, failures = self.limits(text, kind)
             if failures:  # the whole rule, as mel expression text
                 fields = {"expression": self.expression(row, "constraint")}
                 failures = []
@@ -74,6 +73,14 @@ class RowFields:
         if any(v is not None for v in fields.values()):
             fields["message"] = self.text(row, "constraint_message")
         return ordered(fields, CONSTRAINT_ORDER) or None
+
+    def limits(self, text: str, kind: str) -> tuple[dict, list[str]]:
+        """Read a constraint as mel's limits, with the parts that are not."""
+        try:
+            parsed, _ = read(text, self.lookup)
+        except Unconvertible as exc:
+            return {}, [str(exc)]
+        return to_constraint(parsed.tree, kind)
 
     def required(self, row: Row) -> bool | str:
         """Read `required`: yes/true/true()/1, no/false…, or an expression (as mel text)."""
