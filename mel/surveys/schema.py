@@ -22,6 +22,7 @@ from mel.surveys.parts import (  # NAME_PATTERN/NAME_RULE: still importable from
     _disorder,
     check_name,
 )
+from mel.surveys.rows import bind_rows
 from mel.surveys.text import LocalText, StrictModel
 
 QuestionType = Literal[
@@ -308,6 +309,11 @@ class InstrumentDefinition(StrictModel):
     _code = field_validator("instrument", "programme")(
         classmethod(lambda cls, v: check_programme_code(v))
     )
+
+    @model_validator(mode="after")
+    def _bind_rows(self) -> InstrumentDefinition:
+        bind_rows(self)  # count(${q}), sum(${q}), … of a repeat group read its rows
+        return self
 
     @property
     def address(self) -> AddressForm:

@@ -290,15 +290,25 @@ def _random_expression(rng: random.Random, depth: int = 0) -> str:
     name, spec = rng.choice(sorted(FUNCTIONS.items()))
     low, high = spec.arity
     count = rng.randint(low, high if high is not None else low + 3)
-    return f"{name}({', '.join(_random_expression(rng, depth + 1) for _ in range(count))})"
+    args = [_random_expression(rng, depth + 1) for _ in range(count)]
+    if spec.rows:  # the rows of a repeat group are read from a question: ${name}
+        refs = 2 if name == "indexed-repeat" else 1
+        args[:refs] = [rng.choice(["${a}", "${b}", "${rows}", "${r}", "${none}"])] * refs
+    return f"{name}({', '.join(args)})"
 
 
 def test_no_expression_raises_whatever_the_values() -> None:
     rng = random.Random(17)
-    answers = {"a": 3, "b": ["x", "y"], "c": "2025-12-31T10:00"}
+    answers = {
+        "a": 3,
+        "b": ["x", "y"],
+        "c": "2025-12-31T10:00",
+        "rows": [{"r": 2}, {}, {"r": "x"}, "not a row"],
+    }
     for _ in range(3000):
-        source = _random_expression(rng)
-        Expression(source).value(answers, current=rng.choice([None, "", 7, "abc", ["x"]]))
+        expression = Expression(_random_expression(rng))
+        expression.bind_rows(rng.choice([{}, {"r": "rows", "rows": "rows"}]))
+        expression.value(answers, current=rng.choice([None, "", 7, "abc", ["x"]]))
 
 
 def shape(tree: object) -> str:

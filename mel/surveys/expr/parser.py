@@ -244,6 +244,13 @@ class _Parser:
             raise ExpressionError(
                 f"{token.text}() takes {wanted} argument(s), not {len(args)}", token.column
             )
+        refs = 2 if token.text == "indexed-repeat" else 1
+        if spec.rows and not all(isinstance(arg, Ref) for arg in args[:refs]):
+            what = "${name}, ${group}, row" if refs == 2 else "${name}"
+            raise ExpressionError(
+                f"{token.text}() reads the rows of a repeat group: write {token.text}({what})",
+                token.column,
+            )
         return Call(token.text, tuple(args), token.column)
 
     def deeper(self, token: Token) -> None:

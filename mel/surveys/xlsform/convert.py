@@ -101,6 +101,7 @@ class _Builder(Texts, RowFields, RepeatLayout):
         self.page_names: set[str] = set()
         self.known: dict[str, Target] = {}
         self.lost: dict[str, str] = {}
+        self.in_rows: dict[str, Target] = {}
         self.pages: list[Page] = []
         self.choices: dict[str, list[dict]] = {}
         self.choice_values: dict[str, set[str]] = {}
@@ -224,13 +225,20 @@ class _Builder(Texts, RowFields, RepeatLayout):
             return self.known[original]
         raise Unconvertible(f"${{{original}}} {self.lost.get(original, 'is no earlier question')}")
 
+    def lookup_rows(self, original: str) -> Target:
+        """Find an earlier question, or one asked in the rows of an earlier repeat (which
+        an expression reads with count(), sum(), …)."""
+        if original not in self.known and original in self.in_rows:
+            return self.in_rows[original]
+        return self.lookup(original)
+
     def condition(self, row: Row | None) -> dict | str | None:
         """Convert a row's `relevant` (a mel condition, else mel expression text), or list it."""
         text = row.get("relevant") if row else ""
         if not text or row is None:
             return None
         try:
-            parsed, targets = read(text, self.lookup)
+            parsed, targets = read(text, self.lookup_rows)
             if row.get("mel_expression").lower() not in ("yes", "true", "1"):
                 try:
                     return to_condition(parsed.tree, targets)
@@ -247,7 +255,7 @@ class _Builder(Texts, RowFields, RepeatLayout):
         if not text:
             return None
         try:
-            return to_expression(text, self.lookup, **how)
+            return to_expression(text, self.lookup_rows, **how)
         except Unconvertible as exc:
             self.note(row.where, f"{column} {text!r} not converted ({exc})")
             return None

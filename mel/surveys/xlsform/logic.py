@@ -30,12 +30,14 @@ def read(
     for an unknown question or what mel's parser refuses.
     """
     targets: dict[str, Target] = {}
+    originals: dict[str, str] = {}
     text = text.strip()
     shifts: list[tuple[int, int]] = []  # (end in the renamed text, change in length)
 
     def rename(match: re.Match) -> str:
         target = lookup(match.group(1))
         targets[target.name] = target
+        originals[target.name] = match.group(1)
         written = f"${{{target.name}}}"
         change = len(written) - len(match.group())
         shifts.append((match.end() + sum(c for _, c in shifts) + change, change))
@@ -48,6 +50,15 @@ def read(
         column = exc.column - sum(change for end, change in shifts if end < exc.column)
         reason = str(exc).removesuffix(f" (column {exc.column})")
         raise Unconvertible(f"outside mel's expressions: {reason} (column {column})") from None
+    for name in parsed.ref_columns(as_rows=False):  # a repeat is read as its rows
+        target, original = targets[name], originals[name]
+        if target.repeat is not None:
+            raise Unconvertible(
+                f"${{{original}}} is inside repeat {target.repeat!r} (mel reads a repeat's "
+                "rows with count(), sum(), min(), max(), join() or indexed-repeat())"
+            )
+        if target.type == "repeat":
+            raise Unconvertible(f"${{{original}}} is a repeat: count its rows with count()")
     for node in walk(parsed.tree):  # ODK refuses the form; mel would refuse every answer
         if isinstance(node, Call) and node.name == "regex" and len(node.args) == 2:
             pattern = node.args[1]

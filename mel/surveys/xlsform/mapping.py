@@ -31,6 +31,7 @@ class Target:
     name: str
     type: str
     values: frozenset[str] | None = None
+    repeat: str | None = None  # asked in the rows of this repeat (read from outside it)
 
 
 def number(value: str | float) -> int | float:

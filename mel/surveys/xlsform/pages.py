@@ -138,6 +138,7 @@ class PageLayout(ABC):
     page_names: set[str]
     known: dict[str, Target]
     lost: dict[str, str]
+    in_rows: dict[str, Target]
     pages: list[Page]
     choices: dict[str, list[dict]]
 

@@ -8,6 +8,7 @@ engine lacks) are listed with each of their rows, as is what a row cannot hold.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import yaml
@@ -60,7 +61,7 @@ class RepeatLayout(PageLayout):
         self.appearance(row, ())
         for original in set(self.known) - before:  # a row's answers are not the form's
             self.lost[original] = f"is inside repeat {name!r}"
-            del self.known[original]
+            self.in_rows[original] = replace(self.known.pop(original), repeat=name)
         if not questions:
             return self.skip(row, "no question in it could be converted")
         self.place(row, ordered(data, KEY_ORDER), Target(name, "repeat"))

@@ -45,6 +45,10 @@ class RowFields:
         """Find an earlier converted question by its XLSForm name."""
 
     @abstractmethod
+    def lookup_rows(self, original: str) -> Target:
+        """Find an earlier question, or one asked in the rows of an earlier repeat."""
+
+    @abstractmethod
     def expression(self, row: Row, column: str, **how: bool) -> str | None:
         """Convert an expression cell to mel expression text, or list it and return None."""
 
@@ -77,7 +81,7 @@ class RowFields:
     def limits(self, text: str, kind: str) -> tuple[dict, list[str]]:
         """Read a constraint as mel's limits, with the parts that are not."""
         try:
-            parsed, _ = read(text, self.lookup)
+            parsed, _ = read(text, self.lookup_rows)
         except Unconvertible as exc:
             return {}, [str(exc)]
         return to_constraint(parsed.tree, kind)
@@ -90,7 +94,7 @@ class RowFields:
         if value.lower() in ("", "no", "false", "false()", "0"):
             return False
         try:
-            return to_expression(value, self.lookup)
+            return to_expression(value, self.lookup_rows)
         except Unconvertible as exc:
             self.note(
                 row.where, f"required {value!r} not converted ({exc}); the question is optional"
