@@ -190,6 +190,11 @@ class Question(StrictModel):
             if not self.questions:
                 raise ValueError("a repeat question needs 'questions' (asked once per row)")
             for inner in self.questions:
+                if inner.type == "repeat":
+                    raise ValueError(
+                        f"repeat {inner.name!r} is inside repeat {self.name!r}: mel has no "
+                        "repeat groups inside repeat groups (put it after this one)"
+                    )
                 if inner.type not in ROW_TYPES:
                     raise ValueError(f"a repeat's row cannot hold a {inner.type} question")
             if self.constraint is not None or self.required is not False:

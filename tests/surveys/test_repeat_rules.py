@@ -177,3 +177,21 @@ def test_a_group_on_a_later_page_is_not_answered_yet(tmp_path: Path) -> None:
         "pages[0].questions[0].relevant: ${naam} (column 7) reads repeat 'partners', which is "
         "not answered before this point"
     ]
+
+
+def test_a_constraint_on_the_groups_page_reads_its_rows(tmp_path: Path) -> None:
+    data = survey({"name": "x", "type": "integer"})
+    data["pages"][0]["questions"].append(
+        {
+            "name": "grootste",
+            "type": "integer",
+            "label": {"nl": "Grootste"},
+            "constraint": {"expression": ". = max(${stagiairs})"},
+        }
+    )
+    loaded = load_instrument(write_yaml(tmp_path / "s.yaml", data))
+    rule = loaded.question("grootste").constraint
+    assert rule is not None and isinstance(rule.expression, Expression)
+    posted = {"partners": [{"stagiairs": 3}, {"stagiairs": 9}]}
+    assert rule.expression.holds(posted, 9)
+    assert not rule.expression.holds(posted, 3)
