@@ -272,3 +272,14 @@ def test_count_and_sum_over_a_repeat_import_and_a_bare_row_question_is_listed(
     rows = {"partners": [{"partner_naam": "A", "stagiairs": 1}, {"partner_naam": "B"}]}
     assert loaded.question("meer").relevant_now(rows)
     assert loaded.question("tweede").calculation.value(rows) == "B"  # type: ignore[union-attr]
+
+
+def test_aggregates_over_a_repeat_round_trip(tmp_path: Path) -> None:
+    source = Path(__file__).parents[1] / "web" / "data" / "aggregates.yaml"
+    original = load_instrument(source)
+    export_xlsform(original, tmp_path / "aggregates.xlsx")
+    result = convert_xlsform(tmp_path / "aggregates.xlsx")
+    assert result.unconverted == []
+    again = tmp_path / "again.yaml"
+    again.write_text(result.to_yaml(), encoding="utf-8")
+    assert load_instrument(again).model_dump() == original.model_dump()
