@@ -62,11 +62,20 @@ def check_expression(
     where: Location,
     known: dict[str, Question],
     current: bool,
+    in_row: bool = False,
 ) -> Iterator[Finding]:
     """An expression refers only to questions answered before it is decided; `.` (this
-    answer) only appears in a constraint."""
+    answer) only appears in a constraint, position(..) only in the rules of a row."""
     if rule.uses_current and not current:
         yield where, f"'.' (this answer) only belongs in a constraint: write ${{name}} ({rule})"
+    if "position" in rule.functions() and not in_row:
+        yield (
+            where,
+            (
+                "position(..) is the number of a row: it only belongs in the rules of the "
+                "questions of a repeat group"
+            ),
+        )
     rows = row_groups(survey)
     yield from _row_reads(rule, where, known, rows)
     for name, column in rule.ref_columns(as_rows=False).items():

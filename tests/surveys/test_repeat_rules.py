@@ -195,3 +195,23 @@ def test_a_constraint_on_the_groups_page_reads_its_rows(tmp_path: Path) -> None:
     posted = {"partners": [{"stagiairs": 3}, {"stagiairs": 9}]}
     assert rule.expression.holds(posted, 9)
     assert not rule.expression.holds(posted, 3)
+
+
+def test_position_is_the_row_and_belongs_in_a_rows_rules(tmp_path: Path) -> None:
+    loaded = load_instrument(
+        write_yaml(
+            tmp_path / "s.yaml", survey({"name": "x", "type": "integer"}, "position(..) = 1")
+        )
+    )
+    group = loaded.question("partners")
+    assert group.questions is not None
+    rule = group.questions[1]
+    assert rule.required_now({"__row": 1}) and not rule.required_now({"__row": 2})
+    assert not rule.required_now({})  # outside a row: NaN
+    later = {"name": "x", "type": "integer", "relevant": "position(..) > 1"}
+    with pytest.raises(FileProblems) as info:
+        load_instrument(write_yaml(tmp_path / "t.yaml", survey(later)))
+    assert [str(p).split(": ", 1)[1] for p in info.value.problems] == [
+        "pages[1].questions[0].relevant: position(..) is the number of a row: it only belongs "
+        "in the rules of the questions of a repeat group"
+    ]

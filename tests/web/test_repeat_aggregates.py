@@ -12,11 +12,20 @@ def test_aggregates_decide_a_page_a_constraint_and_calculations(
     engine: Engine, participant: Participant
 ) -> None:
     participant.start(open_survey(engine, DATA / "aggregates.yaml"))
+    assert 'name="partners__1__verschil"' not in participant.html  # position(..) = 1
     participant.post(
         {"partners__1__bedrijf": "Bakker BV", "partners__1__stagiairs": "2"},
         action="add:partners",
     )
-    participant.post({"partners__2__bedrijf": "Smit", "partners__2__stagiairs": "3"})
+    assert 'name="partners__2__verschil"' in participant.html  # asked from row 2 on
+    assert 'name="partners__1__verschil"' not in participant.html
+    participant.post(
+        {
+            "partners__2__bedrijf": "Smit",
+            "partners__2__stagiairs": "3",
+            "partners__2__verschil": "groter",
+        }
+    )
     assert participant.path.endswith("/p/vervolg")  # two rows: count(${partners}) >= 2
     participant.post({"begeleid": "4"})  # more than max(${stagiairs}) = 3
     assert participant.path.endswith("/p/vervolg")
@@ -31,6 +40,10 @@ def test_aggregates_decide_a_page_a_constraint_and_calculations(
     assert answers["tweede"] == "Smit"
     assert answers["namen"] == "Bakker BV, Smit"
     assert answers["begeleid"] == 3
+    assert answers["partners"] == [
+        {"bedrijf": "Bakker BV", "stagiairs": 2},
+        {"bedrijf": "Smit", "stagiairs": 3, "verschil": "groter"},
+    ]
 
 
 def test_one_row_skips_the_page_that_needs_two(engine: Engine, participant: Participant) -> None:

@@ -14,7 +14,7 @@ from pydantic import GetCoreSchemaHandler
 from pydantic_core import core_schema
 
 from mel.surveys.expr.functions import FUNCTIONS
-from mel.surveys.expr.interpret import evaluate
+from mel.surveys.expr.interpret import ROW, evaluate
 from mel.surveys.expr.parser import (
     Attribute,
     Call,
@@ -27,7 +27,15 @@ from mel.surveys.expr.parser import (
 )
 from mel.surveys.expr.values import Value, to_bool, to_stored, to_string
 
-__all__ = ["ChoiceFilter", "Expression", "ExpressionError", "Value", "to_stored", "to_string"]
+__all__ = [
+    "ROW",
+    "ChoiceFilter",
+    "Expression",
+    "ExpressionError",
+    "Value",
+    "to_stored",
+    "to_string",
+]
 
 
 class Expression:

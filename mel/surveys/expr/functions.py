@@ -178,6 +178,7 @@ FUNCTIONS: dict[str, Function] = {
     "sum": Function((1, 1), _sum, nodes=0, rows=True),
     "join": Function((1, None), lambda sep, *v: to_string(sep).join(map(to_string, v)), nodes=1),
     "indexed-repeat": Function((3, 3), lambda *_: "", nodes=0, rows=True),  # see interpret
+    "position": Function((0, 0), lambda: NAN),  # position(..): see interpret
     "contains": Function((2, 2), lambda s, t: to_string(t) in to_string(s)),
     "starts-with": Function((2, 2), lambda s, t: to_string(s).startswith(to_string(t))),
     "ends-with": Function((2, 2), lambda s, t: to_string(s).endswith(to_string(t))),

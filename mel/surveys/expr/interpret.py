@@ -19,6 +19,9 @@ from mel.surveys.expr.values import (
 )
 
 NO_ROWS: Mapping[str, str] = {}
+# The key under which a row's rules find the number of their row (from 1) for position(..);
+# question names never hold "__", so no answer can take it.
+ROW = "__row"
 
 
 def evaluate(
@@ -52,6 +55,8 @@ def evaluate(
         return _binary(node, value)
     if isinstance(node, Call):
         spec = FUNCTIONS[node.name]
+        if node.name == "position":  # the row of a repeat group the rule is decided in
+            return from_answer(answers.get(ROW)) if ROW in answers else NAN
         if node.name == "if":  # only the branch taken is computed
             return value(node.args[1 if to_bool(value(node.args[0])) else 2])
         if spec.nodes is None:

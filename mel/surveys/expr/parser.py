@@ -88,7 +88,7 @@ _TOKEN = re.compile(
     | (?P<str>'[^']*'|"[^"]*")
     | (?P<ref>\$\{(?P<refname>[^}]*)\})
     | (?P<name>[A-Za-z_][A-Za-z0-9_.:-]*)
-    | (?P<op><=|>=|!=|[-+*=<>(),.])
+    | (?P<op><=|>=|!=|\.\.|[-+*=<>(),.])
     | (?P<bad>\S)
     )""",
     re.VERBOSE,
@@ -225,6 +225,10 @@ class _Parser:
         if spec is None:
             raise ExpressionError(f"unknown function {token.text}()", token.column)
         self.at += 1
+        if token.text == "position":  # position(..): the number of this row of a repeat
+            self.expect("..", "position(..)")
+            self.expect(")", "a closing )")
+            return Call("position", (), token.column)
         args: list[Node] = []
         if not (self.token.kind == "op" and self.token.text == ")"):
             args.append(self.expression())

@@ -41,6 +41,8 @@ def show(node: Node) -> str:
         return "."
     if isinstance(node, Unary):
         return f"-{_operand(node.operand, _UNARY)}"
+    if isinstance(node, Call) and node.name == "position":
+        return "position(..)"
     if isinstance(node, Call):
         return f"{node.name}({', '.join(show(arg) for arg in node.args)})"
     level = _BINDING[node.op]
