@@ -236,13 +236,16 @@ def test_count_and_sum_over_a_repeat_import_and_a_bare_row_question_is_listed(
         row("begin repeat", "Partners", "Partners"),
         row("text", "partner_naam", "Naam"),
         row("integer", "Stagiairs", "Stagiairs"),
+        row("text", "verschil", "Verschil", relevant="position(..) > 1"),
+        row("integer", "extra", "Extra", required="count(${Stagiairs}) > 1"),  # 6
         row("end repeat"),
-        row("calculate", "totaal", calculation="sum(${Stagiairs})"),  # 6
+        row("calculate", "totaal", calculation="sum(${Stagiairs})"),  # 8
         row("calculate", "tweede", calculation="indexed-repeat(${partner_naam}, ${Partners}, 2)"),
         row("integer", "zelf", "Zelf", constraint=". <= max(${Stagiairs})"),
         row("text", "meer", "Meer", relevant="count(${Partners}) > 1"),
-        row("text", "fout", "Fout", relevant="${Stagiairs} > 1"),  # 10
+        row("text", "fout", "Fout", relevant="${Stagiairs} > 1"),  # 12
         row("text", "fout2", "Fout", relevant="${Partners} != ''"),
+        row("text", "fout3", "Fout", relevant="position(..) = 1"),
     ]
     sheets = {"survey": survey, "choices": CHOICES, "settings": SETTINGS}
     result = convert_xlsform(write(tmp_path / "f.xlsx", sheets), programme="katapult")
@@ -251,11 +254,21 @@ def test_count_and_sum_over_a_repeat_import_and_a_bare_row_question_is_listed(
         "sum(), min(), max(), join() or indexed-repeat())"
     )
     assert [n for n in notes(result) if "renamed" not in n[1]] == [
-        ("survey row 10", f"relevant '${{Stagiairs}} > 1' not converted ({inside}); always shown"),
         (
-            "survey row 11",
+            "survey row 6",
+            "required 'count(${Stagiairs}) > 1' not converted (${Stagiairs}: the rows of "
+            "repeat 'partners' are not read inside it); the question is optional",
+        ),
+        ("survey row 12", f"relevant '${{Stagiairs}} > 1' not converted ({inside}); always shown"),
+        (
+            "survey row 13",
             "relevant \"${Partners} != ''\" not converted (${Partners} is a repeat: count its "
             "rows with count()); always shown",
+        ),
+        (
+            "survey row 14",
+            "relevant 'position(..) = 1' not converted (position(..) is only read in the rules "
+            "of a repeat's questions); always shown",
         ),
     ]
     assert result.valid
@@ -267,6 +280,8 @@ def test_count_and_sum_over_a_repeat_import_and_a_bare_row_question_is_listed(
         "indexed-repeat(${partner_naam}, ${partners}, 2)"
     )
     assert str(loaded.question("meer").relevant) == "count(${partners}) > 1"
+    partners = loaded.question("partners").questions or []
+    assert str(partners[2].relevant) == "position(..) > 1"
     zelf = loaded.question("zelf").constraint
     assert zelf is not None and str(zelf.expression) == ". <= max(${stagiairs})"
     rows = {"partners": [{"partner_naam": "A", "stagiairs": 1}, {"partner_naam": "B"}]}

@@ -102,6 +102,7 @@ class _Builder(Texts, RowFields, RepeatLayout):
         self.known: dict[str, Target] = {}
         self.lost: dict[str, str] = {}
         self.in_rows: dict[str, Target] = {}
+        self.row_of: str | None = None
         self.pages: list[Page] = []
         self.choices: dict[str, list[dict]] = {}
         self.choice_values: dict[str, set[str]] = {}
@@ -238,7 +239,7 @@ class _Builder(Texts, RowFields, RepeatLayout):
         if not text or row is None:
             return None
         try:
-            parsed, targets = read(text, self.lookup_rows)
+            parsed, targets = read(text, self.lookup_rows, row=self.row_of)
             if row.get("mel_expression").lower() not in ("yes", "true", "1"):
                 try:
                     return to_condition(parsed.tree, targets)
@@ -255,7 +256,7 @@ class _Builder(Texts, RowFields, RepeatLayout):
         if not text:
             return None
         try:
-            return to_expression(text, self.lookup_rows, **how)
+            return to_expression(text, self.lookup_rows, row=self.row_of, **how)
         except Unconvertible as exc:
             self.note(row.where, f"{column} {text!r} not converted ({exc})")
             return None

@@ -22,12 +22,17 @@ REF = re.compile(r"\$\{\s*([^}\s]*)\s*\}")
 
 
 def read(
-    text: str, lookup: Callable[[str], Target], *, attributes: bool = False
+    text: str,
+    lookup: Callable[[str], Target],
+    *,
+    attributes: bool = False,
+    row: str | None = None,
 ) -> tuple[Expression, dict[str, Target]]:
     """Parse an XLSForm expression as mel's, each `${original}` renamed to its mel name.
 
     Return the expression and the referenced questions by mel name; raise Unconvertible
-    for an unknown question or what mel's parser refuses.
+    for an unknown question, what mel's parser refuses, and a repeat read where mel
+    cannot (`row`: the repeat whose row the expression belongs to, if any).
     """
     targets: dict[str, Target] = {}
     originals: dict[str, str] = {}
@@ -50,15 +55,7 @@ def read(
         column = exc.column - sum(change for end, change in shifts if end < exc.column)
         reason = str(exc).removesuffix(f" (column {exc.column})")
         raise Unconvertible(f"outside mel's expressions: {reason} (column {column})") from None
-    for name in parsed.ref_columns(as_rows=False):  # a repeat is read as its rows
-        target, original = targets[name], originals[name]
-        if target.repeat is not None:
-            raise Unconvertible(
-                f"${{{original}}} is inside repeat {target.repeat!r} (mel reads a repeat's "
-                "rows with count(), sum(), min(), max(), join() or indexed-repeat())"
-            )
-        if target.type == "repeat":
-            raise Unconvertible(f"${{{original}}} is a repeat: count its rows with count()")
+    _check_rows(parsed, targets, originals, row)
     for node in walk(parsed.tree):  # ODK refuses the form; mel would refuse every answer
         if isinstance(node, Call) and node.name == "regex" and len(node.args) == 2:
             pattern = node.args[1]
@@ -70,9 +67,37 @@ def read(
     return parsed, targets
 
 
-def to_expression(text: str, lookup: Callable[[str], Target], *, attributes: bool = False) -> str:
+def to_expression(
+    text: str,
+    lookup: Callable[[str], Target],
+    *,
+    attributes: bool = False,
+    row: str | None = None,
+) -> str:
     """Return `text` as mel expression text; raise Unconvertible if mel cannot read it."""
-    return read(text, lookup, attributes=attributes)[0].source
+    return read(text, lookup, attributes=attributes, row=row)[0].source
+
+
+def _check_rows(
+    parsed: Expression, targets: dict[str, Target], originals: dict[str, str], row: str | None
+) -> None:
+    """A repeat is read as its rows from outside it, a row's questions by name inside it."""
+    if "position" in parsed.functions() and row is None:
+        raise Unconvertible("position(..) is only read in the rules of a repeat's questions")
+    for name in parsed.ref_columns(as_rows=True):
+        if targets[name].repeat is not None and targets[name].repeat == row:
+            raise Unconvertible(
+                f"${{{originals[name]}}}: the rows of repeat {row!r} are not read inside it"
+            )
+    for name in parsed.ref_columns(as_rows=False):
+        target, original = targets[name], originals[name]
+        if target.repeat is not None and target.repeat != row:
+            raise Unconvertible(
+                f"${{{original}}} is inside repeat {target.repeat!r} (mel reads a repeat's "
+                "rows with count(), sum(), min(), max(), join() or indexed-repeat())"
+            )
+        if target.type == "repeat":
+            raise Unconvertible(f"${{{original}}} is a repeat: count its rows with count()")
 
 
 def references(rule: object) -> set[str]:

@@ -139,6 +139,7 @@ class PageLayout(ABC):
     known: dict[str, Target]
     lost: dict[str, str]
     in_rows: dict[str, Target]
+    row_of: str | None  # the repeat whose rows are being converted
     pages: list[Page]
     choices: dict[str, list[dict]]
 

@@ -32,6 +32,8 @@ CONSTRAINT_ORDER = (
 class RowFields:
     """Reads required, constraint, parameters and appearance; lists what is not kept."""
 
+    row_of: str | None  # the repeat whose rows are being converted
+
     @abstractmethod
     def note(self, where: str, message: str) -> None:
         """List something that was not converted (or had to change)."""
@@ -81,7 +83,7 @@ class RowFields:
     def limits(self, text: str, kind: str) -> tuple[dict, list[str]]:
         """Read a constraint as mel's limits, with the parts that are not."""
         try:
-            parsed, _ = read(text, self.lookup_rows)
+            parsed, _ = read(text, self.lookup_rows, row=self.row_of)
         except Unconvertible as exc:
             return {}, [str(exc)]
         return to_constraint(parsed.tree, kind)
@@ -94,7 +96,7 @@ class RowFields:
         if value.lower() in ("", "no", "false", "false()", "0"):
             return False
         try:
-            return to_expression(value, self.lookup_rows)
+            return to_expression(value, self.lookup_rows, row=self.row_of)
         except Unconvertible as exc:
             self.note(
                 row.where, f"required {value!r} not converted ({exc}); the question is optional"
