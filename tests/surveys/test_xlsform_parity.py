@@ -300,5 +300,5 @@ def test_aggregates_over_a_repeat_round_trip(tmp_path: Path) -> None:
     assert load_instrument(again).model_dump() == original.model_dump()
     pyxform = pytest.importorskip("pyxform.xls2xform")  # ODK reads them as node-sets
     xform = pyxform.convert(xlsform=str(tmp_path / "aggregates.xlsx"), validate=False).xform
-    assert 'calculate="sum( /data/rooster/partners/stagiairs )"' in xform
+    assert 'calculate="sum( /data/partners_page/partners/stagiairs )"' in xform
     assert 'relevant="position(..) &gt; 1"' in xform

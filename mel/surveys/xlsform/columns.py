@@ -52,6 +52,7 @@ SURVEY = {
     "mel_constraint": CONVERTED,
     "mel_max_rows": CONVERTED,
     "mel_row_label": CONVERTED,
+    "mel_page": CONVERTED,
     "calculation": CONVERTED,
     "default": "default answers",
     "choice_filter": CONVERTED,

@@ -43,6 +43,7 @@ SURVEY = [
     "mel_constraint",
     "mel_max_rows",
     "mel_row_label",
+    "mel_page",
 ]
 XPATH_OPS = {"equals": "=", "not_equals": "!=", "gt": ">", "ge": ">=", "lt": "<", "le": "<="}
 
@@ -228,12 +229,20 @@ def _choices(survey: InstrumentDefinition) -> list[list[Any]]:
 def workbook_rows(survey: InstrumentDefinition) -> dict[str, list[list[Any]]]:
     """Return the survey, choices and settings sheets of an instrument, as rows."""
     rows: list[list[Any]] = [SURVEY]
+    # XLSForm names are unique over groups and questions: a page named like a question
+    # is written as <page>_page, its own name in mel_page
+    taken = {q.name for q in survey.questions()}
+    taken |= {inner.name for q in survey.questions() for inner in q.questions or []}
     for page in survey.pages:
         title = _texts(page.title)
+        group = page.name
+        while group in taken:
+            group = f"{group}_page"
         rows.append(
             _cells(
                 type="begin group",
-                name=page.name,
+                name=group,
+                mel_page=page.name if group != page.name else "",
                 label_Nederlands=title[0],
                 label_English=title[1],
                 relevant=rule(page.relevant),
@@ -243,7 +252,7 @@ def workbook_rows(survey: InstrumentDefinition) -> dict[str, list[list[Any]]]:
         )
         for question in page.questions:
             rows.extend(_question(question))
-        rows.append(_cells(type="end group", name=page.name))
+        rows.append(_cells(type="end group", name=group))
     settings = {
         "form_title": survey.title.nl,
         "form_id": survey.instrument,

@@ -198,8 +198,9 @@ class PageLayout(ABC):
                 self.repeat(item)
             elif isinstance(item, Group):
                 start = len(self.pages)
+                kept = item.row.get("mel_page")  # the page's name, written by export
                 self.open_page(
-                    self.name(item.row, self.page_names),
+                    unique(kept, self.page_names) if kept else self.name(item.row, self.page_names),
                     self.text(item.row, "label"),
                     self.condition(item.row),
                     grouped=True,
