@@ -95,7 +95,9 @@ def check_instrument(survey: InstrumentDefinition) -> Iterator[Finding]:
                     yield (*row, "name"), f"question name {inner.name!r} is reserved"
                 if inner.choices and inner.choices not in survey.choices:
                     yield (*row, "choices"), f"unknown choice list {inner.choices!r}"
-                yield from _check_condition(survey, inner.relevant, (*row, "relevant"), earlier)
+                yield from _check_condition(
+                    survey, inner.relevant, (*row, "relevant"), earlier, in_row=True
+                )
                 # A row's required/constraint rules may read its own row (${name} of the
                 # group is this row's answer) and the page, like any page's rules.
                 in_row = {
@@ -105,10 +107,12 @@ def check_instrument(survey: InstrumentDefinition) -> Iterator[Finding]:
                 }
                 rule = inner.constraint.expression if inner.constraint else None
                 if isinstance(rule, Expression):
-                    yield from check_expression(survey, rule, (*row, "constraint"), in_row, True)
+                    yield from check_expression(
+                        survey, rule, (*row, "constraint"), in_row, True, in_row=True
+                    )
                 if isinstance(inner.required, Expression):
                     yield from check_expression(
-                        survey, inner.required, (*row, "required"), in_row, False
+                        survey, inner.required, (*row, "required"), in_row, False, in_row=True
                     )
             # Constraints, rules for `required` and calculations are decided when the page
             # is posted, so they may also read the page's own questions (calculations only
@@ -147,11 +151,13 @@ def _check_condition(
     condition: Condition | Expression | None,
     where: Location,
     earlier: dict[str, Question],
+    *,
+    in_row: bool = False,
 ) -> Iterator[Finding]:
     if condition is None:
         return
     if isinstance(condition, Expression):
-        yield from check_expression(survey, condition, where, earlier, False)
+        yield from check_expression(survey, condition, where, earlier, False, in_row=in_row)
         return
     for suffix, name, test in condition.questions():
         location = (*where, *_parse_suffix(suffix))

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from mel.surveys.expr import Expression
 from mel.surveys.piping import local_references
+from mel.surveys.rows import row_groups
 from mel.surveys.schema import InstrumentDefinition, Question
 from mel.surveys.text import LocalText
 from mel.surveys.yamlfile import Location
@@ -61,14 +62,70 @@ def check_expression(
     where: Location,
     known: dict[str, Question],
     current: bool,
+    in_row: bool = False,
 ) -> Iterator[Finding]:
     """An expression refers only to questions answered before it is decided; `.` (this
-    answer) only appears in a constraint."""
+    answer) only appears in a constraint, position(..) only in the rules of a row."""
     if rule.uses_current and not current:
         yield where, f"'.' (this answer) only belongs in a constraint: write ${{name}} ({rule})"
-    for name, column in rule.ref_columns().items():
+    if "position" in rule.functions() and not in_row:
+        yield (
+            where,
+            (
+                "position(..) is the number of a row: it only belongs in the rules of the "
+                "questions of a repeat group"
+            ),
+        )
+    rows = row_groups(survey)
+    yield from _row_reads(rule, where, known, rows)
+    for name, column in rule.ref_columns(as_rows=False).items():
+        group = rows.get(name)
+        if group == name:
+            yield (
+                where,
+                (
+                    f"${{{name}}} (column {column}) is a repeat group: count its rows with "
+                    f"count(${{{name}}})"
+                ),
+            )
+            continue
         if name in known:
+            continue
+        if group is not None:
+            yield (
+                where,
+                (
+                    f"${{{name}}} (column {column}) is asked once per row of repeat {group!r}: "
+                    f"read it with count(), sum(), min(), max(), join() or indexed-repeat()"
+                ),
+            )
             continue
         exists = any(q.name == name for q in survey.questions())
         why = "which is not answered before this point" if exists else "which does not exist"
         yield where, f"${{{name}}} (column {column}) refers to a question {why}"
+
+
+def _row_reads(
+    rule: Expression, where: Location, known: dict[str, Question], rows: dict[str, str]
+) -> Iterator[Finding]:
+    """count(${q}), sum(${q}), … read a repeat group answered before, from outside it."""
+    for name, column in rule.ref_columns(as_rows=True).items():
+        group = rows.get(name)
+        if group is None:
+            continue  # an ordinary question is a node-set of one
+        if group not in known:
+            yield (
+                where,
+                (
+                    f"${{{name}}} (column {column}) reads repeat {group!r}, which is not "
+                    "answered before this point"
+                ),
+            )
+        elif name != group and name in known:
+            yield (
+                where,
+                (
+                    f"${{{name}}} (column {column}): the rows of repeat {group!r} cannot be "
+                    "read inside the repeat itself"
+                ),
+            )

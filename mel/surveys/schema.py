@@ -24,6 +24,7 @@ from mel.surveys.parts import (  # NAME_PATTERN/NAME_RULE: still importable from
 )
 from mel.surveys.plausibility import Census, Plausible
 from mel.surveys.review import ReviewDefinition
+from mel.surveys.rows import bind_rows
 from mel.surveys.text import LocalText, StrictModel
 
 QuestionType = Literal[
@@ -193,6 +194,11 @@ class Question(StrictModel):
             if not self.questions:
                 raise ValueError("a repeat question needs 'questions' (asked once per row)")
             for inner in self.questions:
+                if inner.type == "repeat":
+                    raise ValueError(
+                        f"repeat {inner.name!r} is inside repeat {self.name!r}: mel has no "
+                        "repeat groups inside repeat groups (put it after this one)"
+                    )
                 if inner.type not in ROW_TYPES:
                     raise ValueError(f"a repeat's row cannot hold a {inner.type} question")
             if self.constraint is not None or self.required is not False:
@@ -318,6 +324,11 @@ class InstrumentDefinition(StrictModel):
     _code = field_validator("instrument", "programme")(
         classmethod(lambda cls, v: check_programme_code(v))
     )
+
+    @model_validator(mode="after")
+    def _bind_rows(self) -> InstrumentDefinition:
+        bind_rows(self)  # count(${q}), sum(${q}), … of a repeat group read its rows
+        return self
 
     @property
     def address(self) -> AddressForm:

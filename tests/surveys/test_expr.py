@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import math
 import random
+import re
 from datetime import date
 
 import pytest
 
 from mel.surveys.expr import Expression, ExpressionError
 from mel.surveys.expr.functions import FUNCTIONS, today
+from mel.surveys.expr.parser import parse
+from mel.surveys.expr.show import show
 
 ANSWERS = {
     "age": 34,
@@ -285,14 +288,43 @@ def _random_expression(rng: random.Random, depth: int = 0) -> str:
         op = rng.choice(["+", "-", "*", "div", "mod", "=", "!=", "<", "<=", ">", ">=", "and", "or"])
         return f"({_random_expression(rng, depth + 1)} {op} {_random_expression(rng, depth + 1)})"
     name, spec = rng.choice(sorted(FUNCTIONS.items()))
+    if name == "position":
+        return "position(..)"
     low, high = spec.arity
     count = rng.randint(low, high if high is not None else low + 3)
-    return f"{name}({', '.join(_random_expression(rng, depth + 1) for _ in range(count))})"
+    args = [_random_expression(rng, depth + 1) for _ in range(count)]
+    if spec.rows:  # the rows of a repeat group are read from a question: ${name}
+        refs = 2 if name == "indexed-repeat" else 1
+        args[:refs] = [rng.choice(["${a}", "${b}", "${rows}", "${r}", "${none}"])] * refs
+    return f"{name}({', '.join(args)})"
 
 
 def test_no_expression_raises_whatever_the_values() -> None:
     rng = random.Random(17)
-    answers = {"a": 3, "b": ["x", "y"], "c": "2025-12-31T10:00"}
+    answers = {
+        "a": 3,
+        "b": ["x", "y"],
+        "c": "2025-12-31T10:00",
+        "rows": [{"r": 2}, {}, {"r": "x"}, "not a row"],
+    }
     for _ in range(3000):
-        source = _random_expression(rng)
-        Expression(source).value(answers, current=rng.choice([None, "", 7, "abc", ["x"]]))
+        expression = Expression(_random_expression(rng))
+        expression.bind_rows(rng.choice([{}, {"r": "rows", "rows": "rows"}]))
+        expression.value(answers, current=rng.choice([None, "", 7, "abc", ["x"]]))
+
+
+def shape(tree: object) -> str:
+    """The tree without the columns where its parts were written."""
+    return re.sub(r", column=\d+|column=\d+", "", repr(tree))
+
+
+def test_show_writes_text_that_parses_back_to_the_same_tree() -> None:
+    rng = random.Random(3)
+    for _ in range(2000):
+        tree = parse(_random_expression(rng))
+        assert shape(parse(show(tree))) == shape(tree)
+    assert show(parse("(1 - 2) - (3 - 4) * -(5)")) == "1 - 2 - (3 - 4) * -5"
+    assert show(parse("concat(\"it's\", 'x')")) == "concat(\"it's\", 'x')"
+    assert show(parse("selected(${a}, 'x') and not(. > 2.5)")) == (
+        "selected(${a}, 'x') and not(. > 2.5)"
+    )

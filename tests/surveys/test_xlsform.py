@@ -427,6 +427,9 @@ def with_relevant(tmp_path: Path, expression: str) -> XlsformResult:
         ("${leeftijd} <= '-1'", {"question": "leeftijd", "le": -1}),
         ("18 <= ${leeftijd}", {"question": "leeftijd", "ge": 18}),
         ("${leeftijd} = 40", {"question": "leeftijd", "equals": 40}),
+        ("${leeftijd} > -5", {"question": "leeftijd", "gt": -5}),
+        ("-2.5 < ${leeftijd}", {"question": "leeftijd", "gt": -2.5}),
+        ("selected(' ja  nee ', ${klant})", {"question": "klant", "in": ["ja", "nee"]}),
         ("selected(${thema}, 'ai')", {"question": "thema", "selected": "ai"}),
         ("selected(${klant}, 'nee')", {"question": "klant", "equals": "nee"}),
         ("not(selected(${thema}, 'ai'))", {"not": {"question": "thema", "selected": "ai"}}),
@@ -501,6 +504,25 @@ def test_relevant_outside_mels_conditions_is_kept_as_an_expression(
 
 
 OUTSIDE = "outside mel's expressions: "
+
+
+def test_an_error_names_the_column_of_the_cell_before_renaming(tmp_path: Path) -> None:
+    result = convert(
+        tmp_path,
+        [
+            HEAD,
+            row("integer", "Region", "Regio"),
+            row("begin group", "vervolg", "Vervolg"),
+            row("text", "vraag", "Vraag", relevant="${Region} > 1 and (${Region} <"),
+            row("end group"),
+        ],
+    )
+    reason = OUTSIDE + "expected a value, found the end (column 31)"
+    relevant = "${Region} > 1 and (${Region} <"
+    assert (
+        "survey row 4",
+        f"relevant {relevant!r} not converted ({reason}); always shown",
+    ) in problems(result)
 
 
 @pytest.mark.parametrize(

@@ -226,3 +226,79 @@ def test_pyxform_accepts_the_exported_features(tmp_path: Path, converted: Xlsfor
     )
     assert 'calculate=" /data/gegevens/werknemers  div 10"' in xform
     assert "item[provincie =  /data/gegevens/provincie ]" in xform  # the choice filter
+
+
+def test_count_and_sum_over_a_repeat_import_and_a_bare_row_question_is_listed(
+    tmp_path: Path,
+) -> None:
+    survey = [
+        HEAD,
+        row("begin repeat", "Partners", "Partners"),
+        row("text", "partner_naam", "Naam"),
+        row("integer", "Stagiairs", "Stagiairs"),
+        row("text", "verschil", "Verschil", relevant="position(..) > 1"),
+        row("integer", "extra", "Extra", required="count(${Stagiairs}) > 1"),  # 6
+        row("end repeat"),
+        row("calculate", "totaal", calculation="sum(${Stagiairs})"),  # 8
+        row("calculate", "tweede", calculation="indexed-repeat(${partner_naam}, ${Partners}, 2)"),
+        row("integer", "zelf", "Zelf", constraint=". <= max(${Stagiairs})"),
+        row("text", "meer", "Meer", relevant="count(${Partners}) > 1"),
+        row("text", "fout", "Fout", relevant="${Stagiairs} > 1"),  # 12
+        row("text", "fout2", "Fout", relevant="${Partners} != ''"),
+        row("text", "fout3", "Fout", relevant="position(..) = 1"),
+    ]
+    sheets = {"survey": survey, "choices": CHOICES, "settings": SETTINGS}
+    result = convert_xlsform(write(tmp_path / "f.xlsx", sheets), programme="katapult")
+    inside = (
+        "${Stagiairs} is inside repeat 'partners' (mel reads a repeat's rows with count(), "
+        "sum(), min(), max(), join() or indexed-repeat())"
+    )
+    assert [n for n in notes(result) if "renamed" not in n[1]] == [
+        (
+            "survey row 6",
+            "required 'count(${Stagiairs}) > 1' not converted (${Stagiairs}: the rows of "
+            "repeat 'partners' are not read inside it); the question is optional",
+        ),
+        ("survey row 12", f"relevant '${{Stagiairs}} > 1' not converted ({inside}); always shown"),
+        (
+            "survey row 13",
+            "relevant \"${Partners} != ''\" not converted (${Partners} is a repeat: count its "
+            "rows with count()); always shown",
+        ),
+        (
+            "survey row 14",
+            "relevant 'position(..) = 1' not converted (position(..) is only read in the rules "
+            "of a repeat's questions); always shown",
+        ),
+    ]
+    assert result.valid
+    path = tmp_path / "f.yaml"
+    path.write_text(result.to_yaml(), encoding="utf-8")
+    loaded = load_instrument(path)
+    assert str(loaded.question("totaal").calculation) == "sum(${stagiairs})"
+    assert str(loaded.question("tweede").calculation) == (
+        "indexed-repeat(${partner_naam}, ${partners}, 2)"
+    )
+    assert str(loaded.question("meer").relevant) == "count(${partners}) > 1"
+    partners = loaded.question("partners").questions or []
+    assert str(partners[2].relevant) == "position(..) > 1"
+    zelf = loaded.question("zelf").constraint
+    assert zelf is not None and str(zelf.expression) == ". <= max(${stagiairs})"
+    rows = {"partners": [{"partner_naam": "A", "stagiairs": 1}, {"partner_naam": "B"}]}
+    assert loaded.question("meer").relevant_now(rows)
+    assert loaded.question("tweede").calculation.value(rows) == "B"  # type: ignore[union-attr]
+
+
+def test_aggregates_over_a_repeat_round_trip(tmp_path: Path) -> None:
+    source = Path(__file__).parents[1] / "web" / "data" / "aggregates.yaml"
+    original = load_instrument(source)
+    export_xlsform(original, tmp_path / "aggregates.xlsx")
+    result = convert_xlsform(tmp_path / "aggregates.xlsx")
+    assert result.unconverted == []
+    again = tmp_path / "again.yaml"
+    again.write_text(result.to_yaml(), encoding="utf-8")
+    assert load_instrument(again).model_dump() == original.model_dump()
+    pyxform = pytest.importorskip("pyxform.xls2xform")  # ODK reads them as node-sets
+    xform = pyxform.convert(xlsform=str(tmp_path / "aggregates.xlsx"), validate=False).xform
+    assert 'calculate="sum( /data/partners_page/partners/stagiairs )"' in xform
+    assert 'relevant="position(..) &gt; 1"' in xform

@@ -13,7 +13,8 @@ from typing import Any
 from pydantic import GetCoreSchemaHandler
 from pydantic_core import core_schema
 
-from mel.surveys.expr.interpret import evaluate
+from mel.surveys.expr.functions import FUNCTIONS
+from mel.surveys.expr.interpret import ROW, evaluate
 from mel.surveys.expr.parser import (
     Attribute,
     Call,
@@ -26,18 +27,33 @@ from mel.surveys.expr.parser import (
 )
 from mel.surveys.expr.values import Value, to_bool, to_stored, to_string
 
-__all__ = ["ChoiceFilter", "Expression", "ExpressionError", "Value", "to_stored", "to_string"]
+__all__ = [
+    "ROW",
+    "ChoiceFilter",
+    "Expression",
+    "ExpressionError",
+    "Value",
+    "to_stored",
+    "to_string",
+]
 
 
 class Expression:
     """A parsed expression: its source text (what is stored and shown) and its tree."""
 
-    __slots__ = ("source", "tree")
+    __slots__ = ("rows", "source", "tree")
     attributes = False  # whether bare names are choice attributes (ChoiceFilter)
 
     def __init__(self, source: str) -> None:
         self.source = source
         self.tree: Node = parse(source, attributes=self.attributes)
+        # the repeat group of each question asked in its rows, and of each group itself:
+        # what count(${q}), sum(${q}), … read row by row (set by `bind_rows`)
+        self.rows: Mapping[str, str] = {}
+
+    def bind_rows(self, rows: Mapping[str, str]) -> None:
+        """Tell the expression which questions are asked per row of which repeat group."""
+        self.rows = rows
 
     @classmethod
     def read(cls, value: object) -> Expression:
@@ -65,12 +81,14 @@ class Expression:
         names = [node.name for node in walk(self.tree) if isinstance(node, Ref)]
         return list(dict.fromkeys(names))
 
-    def ref_columns(self) -> dict[str, int]:
-        """Return each referenced question with the column of its first mention."""
+    def ref_columns(self, *, as_rows: bool | None = None) -> dict[str, int]:
+        """Return each referenced question with the column of its first mention; with
+        `as_rows` only those read (True) or not read (False) as node-sets, i.e. as the
+        argument of count(), sum(), min(), max(), join() or indexed-repeat()."""
         found: dict[str, int] = {}
-        for node in walk(self.tree):
-            if isinstance(node, Ref):
-                found.setdefault(node.name, node.column)
+        for ref, in_rows in _refs(self.tree):
+            if as_rows is None or in_rows == as_rows:
+                found.setdefault(ref.name, ref.column)
         return found
 
     @property
@@ -83,8 +101,9 @@ class Expression:
         return {node.name for node in walk(self.tree) if isinstance(node, Call)}
 
     def questions(self) -> Iterator[tuple[str, str, Expression]]:
-        """Yield ("", name, self) per referenced question, like `Condition.questions`."""
-        for name in self.references():
+        """Yield ("", name, self) per referenced question, like `Condition.questions`; a
+        question of a repeat group read over its rows counts as the group."""
+        for name in dict.fromkeys(self.rows.get(n, n) for n in self.references()):
             yield "", name, self
 
     def value(
@@ -94,7 +113,7 @@ class Expression:
         choice: Mapping[str, Any] | None = None,
     ) -> Value:
         """Compute the expression's value from the answers (and `.` = `current`)."""
-        return evaluate(self.tree, answers, current, choice)
+        return evaluate(self.tree, answers, current, choice, self.rows)
 
     def attribute_names(self) -> dict[str, int]:
         """Return the choice attributes read (bare names) with the column of each."""
@@ -119,6 +138,16 @@ class Expression:
 
     def __str__(self) -> str:
         return self.source
+
+
+def _refs(tree: Node) -> Iterator[tuple[Ref, bool]]:
+    """Yield every ${name} in the tree, and whether it is read as a node-set."""
+    in_rows: set[int] = set()
+    for node in walk(tree):  # a call comes before its arguments
+        if isinstance(node, Call) and FUNCTIONS[node.name].nodes is not None:
+            in_rows.update(id(arg) for arg in node.args[FUNCTIONS[node.name].nodes :])
+        elif isinstance(node, Ref):
+            yield node, id(node) in in_rows
 
 
 class ChoiceFilter(Expression):

@@ -32,10 +32,23 @@ PARTICIPANTS_TIME = ZoneInfo("Europe/Amsterdam")
 
 @dataclass(frozen=True)
 class Function:
-    """A function's arity (high None: any number) and implementation."""
+    """A function's arity (high None: any number) and implementation.
+
+    From argument `nodes` on (None: none), each argument is a node-set, as in ODK: a
+    question of a repeat group read from outside it gives its value in every row, the
+    group itself one node per row; `run` receives them one after another. With `rows`,
+    those arguments must be written as ${name}.
+    """
 
     arity: tuple[int, int | None]
     run: Callable[..., Value]
+    nodes: int | None = None
+    rows: bool = False
+
+
+def _sum(*values: Value) -> float:
+    """sum() as JavaRosa: an empty or non-numeric node makes the sum NaN."""
+    return sum((to_number(v) for v in values), 0.0)
 
 
 def _selected(choices: Value, value: Value) -> bool:
@@ -101,8 +114,8 @@ def _regex(text: Value, pattern: Value) -> bool:
 
 def _extreme(pick: Callable[..., float]) -> Callable[..., float]:
     def run(*values: Value) -> float:
-        numbers = [to_number(v) for v in values]
-        return NAN if any(math.isnan(n) for n in numbers) else pick(numbers)
+        numbers = [to_number(v) for v in values]  # none: a repeat group without rows
+        return NAN if not numbers or any(math.isnan(n) for n in numbers) else pick(numbers)
 
     return run
 
@@ -156,8 +169,16 @@ FUNCTIONS: dict[str, Function] = {
     "ceiling": Function((1, 1), _number_op(math.ceil)),
     "abs": Function((1, 1), lambda v: abs(to_number(v))),
     "pow": Function((2, 2), _pow),
-    "min": Function((1, None), _extreme(min)),
-    "max": Function((1, None), _extreme(max)),
+    "min": Function((1, None), _extreme(min), nodes=0),
+    "max": Function((1, None), _extreme(max), nodes=0),
+    "count": Function((1, 1), lambda *nodes: float(len(nodes)), nodes=0, rows=True),
+    "count-non-empty": Function(
+        (1, 1), lambda *nodes: float(sum(to_string(v) != "" for v in nodes)), nodes=0, rows=True
+    ),
+    "sum": Function((1, 1), _sum, nodes=0, rows=True),
+    "join": Function((1, None), lambda sep, *v: to_string(sep).join(map(to_string, v)), nodes=1),
+    "indexed-repeat": Function((3, 3), lambda *_: "", nodes=0, rows=True),  # see interpret
+    "position": Function((0, 0), lambda: NAN),  # position(..): see interpret
     "contains": Function((2, 2), lambda s, t: to_string(t) in to_string(s)),
     "starts-with": Function((2, 2), lambda s, t: to_string(s).startswith(to_string(t))),
     "ends-with": Function((2, 2), lambda s, t: to_string(s).endswith(to_string(t))),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from mel.surveys.expr.functions import FUNCTIONS
@@ -18,15 +18,29 @@ from mel.surveys.expr.values import (
     to_string,
 )
 
+NO_ROWS: Mapping[str, str] = {}
+# The key under which a row's rules find the number of their row (from 1) for position(..);
+# question names never hold "__", so no answer can take it.
+ROW = "__row"
+
 
 def evaluate(
     node: Node,
     answers: Mapping[str, Any],
     current: Any = None,
     choice: Mapping[str, Any] | None = None,
+    rows: Mapping[str, str] = NO_ROWS,
 ) -> Value:
     """Compute the value of `node` given the answers so far, the answer being checked
-    (`.`) and, in a choice filter, the attributes of the choice being considered."""
+    (`.`) and, in a choice filter, the attributes of the choice being considered.
+
+    `rows` names the repeat group of each question asked in its rows (and of each group
+    itself), which a node-set argument (count(), sum(), …) reads row by row.
+    """
+
+    def value(item: Node) -> Value:
+        return evaluate(item, answers, current, choice, rows)
+
     if isinstance(node, Literal):
         return node.value
     if isinstance(node, Ref):
@@ -36,28 +50,49 @@ def evaluate(
     if isinstance(node, Current):
         return from_answer(current)
     if isinstance(node, Unary):
-        return -to_number(evaluate(node.operand, answers, current, choice))
+        return -to_number(value(node.operand))
     if isinstance(node, Binary):
-        return _binary(node, answers, current, choice)
+        return _binary(node, value)
     if isinstance(node, Call):
+        spec = FUNCTIONS[node.name]
+        if node.name == "position":  # the row of a repeat group the rule is decided in
+            return from_answer(answers.get(ROW)) if ROW in answers else NAN
         if node.name == "if":  # only the branch taken is computed
-            test = to_bool(evaluate(node.args[0], answers, current, choice))
-            return evaluate(node.args[1 if test else 2], answers, current, choice)
-        args = [evaluate(arg, answers, current, choice) for arg in node.args]
-        return FUNCTIONS[node.name].run(*args)
+            return value(node.args[1 if to_bool(value(node.args[0])) else 2])
+        if spec.nodes is None:
+            return spec.run(*(value(arg) for arg in node.args))
+        plain = [value(arg) for arg in node.args[: spec.nodes]]
+        sets = [
+            nodes(arg, answers, rows) if isinstance(arg, Ref) else [value(arg)]
+            for arg in node.args[spec.nodes :]
+        ]
+        if node.name == "indexed-repeat":  # the value in row i (1-based) of the group
+            index = to_number(value(node.args[2]))
+            ok = math.isfinite(index) and 1 <= int(index) <= len(sets[0])
+            return sets[0][int(index) - 1] if ok else ""
+        return spec.run(*plain, *(item for found in sets for item in found))
     raise TypeError(f"not an expression node: {node!r}")
 
 
-def _binary(
-    node: Binary, answers: Mapping[str, Any], current: Any, choice: Mapping[str, Any] | None
-) -> Value:
+def nodes(ref: Ref, answers: Mapping[str, Any], rows: Mapping[str, str]) -> list[Value]:
+    """Return the node-set `${name}` stands for: its value in every row of its repeat
+    group (a group: one empty node per row), or its one value."""
+    group = rows.get(ref.name)
+    if group is None:
+        return [from_answer(answers.get(ref.name))]
+    stored = answers.get(group)
+    found = stored if isinstance(stored, list) else []
+    return [from_answer(row.get(ref.name)) if isinstance(row, dict) else "" for row in found]
+
+
+def _binary(node: Binary, value: Callable[[Node], Value]) -> Value:
     op = node.op
-    left = evaluate(node.left, answers, current, choice)
+    left = value(node.left)
     if op == "and":
-        return to_bool(left) and to_bool(evaluate(node.right, answers, current, choice))
+        return to_bool(left) and to_bool(value(node.right))
     if op == "or":
-        return to_bool(left) or to_bool(evaluate(node.right, answers, current, choice))
-    right = evaluate(node.right, answers, current, choice)
+        return to_bool(left) or to_bool(value(node.right))
+    right = value(node.right)
     if op in ("=", "!="):
         same = equal(left, right)
         return same if op == "=" else not same

@@ -88,13 +88,13 @@ _TOKEN = re.compile(
     | (?P<str>'[^']*'|"[^"]*")
     | (?P<ref>\$\{(?P<refname>[^}]*)\})
     | (?P<name>[A-Za-z_][A-Za-z0-9_.:-]*)
-    | (?P<op><=|>=|!=|[-+*=<>(),.])
+    | (?P<op><=|>=|!=|\.\.|[-+*=<>(),.])
     | (?P<bad>\S)
     )""",
     re.VERBOSE,
 )
 _WORD_OPERATORS = ("and", "or", "div", "mod")
-_LEVELS: tuple[tuple[str, ...], ...] = (
+LEVELS: tuple[tuple[str, ...], ...] = (
     ("or",),
     ("and",),
     ("=", "!="),
@@ -172,10 +172,10 @@ class _Parser:
         return None
 
     def expression(self, level: int = 0) -> Node:
-        if level == len(_LEVELS):
+        if level == len(LEVELS):
             return self.unary()
         node = self.expression(level + 1)
-        while (op := self._operator()) in _LEVELS[level]:
+        while (op := self._operator()) in LEVELS[level]:
             self.at += 1
             node = Binary(op, node, self.expression(level + 1))  # type: ignore[arg-type]
         return node
@@ -225,6 +225,10 @@ class _Parser:
         if spec is None:
             raise ExpressionError(f"unknown function {token.text}()", token.column)
         self.at += 1
+        if token.text == "position":  # position(..): the number of this row of a repeat
+            self.expect("..", "position(..)")
+            self.expect(")", "a closing )")
+            return Call("position", (), token.column)
         args: list[Node] = []
         if not (self.token.kind == "op" and self.token.text == ")"):
             args.append(self.expression())
@@ -243,6 +247,13 @@ class _Parser:
             )
             raise ExpressionError(
                 f"{token.text}() takes {wanted} argument(s), not {len(args)}", token.column
+            )
+        refs = 2 if token.text == "indexed-repeat" else 1
+        if spec.rows and not all(isinstance(arg, Ref) for arg in args[:refs]):
+            what = "${name}, ${group}, row" if refs == 2 else "${name}"
+            raise ExpressionError(
+                f"{token.text}() reads the rows of a repeat group: write {token.text}({what})",
+                token.column,
             )
         return Call(token.text, tuple(args), token.column)
 

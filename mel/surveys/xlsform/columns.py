@@ -53,6 +53,7 @@ SURVEY = {
     "mel_max_rows": CONVERTED,
     "mel_row_label": CONVERTED,
     "mel_plausible": CONVERTED,
+    "mel_page": CONVERTED,
     "calculation": CONVERTED,
     "default": "default answers",
     "choice_filter": CONVERTED,

@@ -6,9 +6,9 @@ is listed in `XlsformResult.unconverted`, by sheet and row, never dropped silent
 https://xlsform.org for the format. The work is split over `reader` and `sheets` (the
 workbook; `columns` is the table of what is converted), `texts` (labels, piping, the
 choices sheet), `names`, `pages` (groups, pages, likert questions), `repeats`,
-`rowfields` (required, constraint, parameters, appearance), `expressions` and `mapping`
-(relevant and constraint as mel's structured rules), `logic` (expressions kept as mel
-expression text) and `melcolumns` (what `export` adds).
+`rowfields` (required, constraint, parameters, appearance), `logic` (every expression
+cell, parsed by `mel.surveys.expr`), `mapping` (that tree as mel's structured rules) and
+`melcolumns` (what `export` adds).
 """
 
 from __future__ import annotations
@@ -24,9 +24,8 @@ from pydantic import ValidationError
 from mel.surveys.checks import RESERVED_NAMES, check_instrument
 from mel.surveys.schema import InstrumentDefinition
 from mel.surveys.xlsform.columns import OTHER_SHEETS
-from mel.surveys.xlsform.expressions import Unconvertible
-from mel.surveys.xlsform.logic import to_expression
-from mel.surveys.xlsform.mapping import Target, to_condition
+from mel.surveys.xlsform.logic import read, to_expression
+from mel.surveys.xlsform.mapping import Target, Unconvertible, to_condition
 from mel.surveys.xlsform.melcolumns import YES_NO_LIST, bound, mel_settings
 from mel.surveys.xlsform.names import mel_name, slug
 from mel.surveys.xlsform.pages import (
@@ -102,6 +101,8 @@ class _Builder(Texts, RowFields, RepeatLayout):
         self.page_names: set[str] = set()
         self.known: dict[str, Target] = {}
         self.lost: dict[str, str] = {}
+        self.in_rows: dict[str, Target] = {}
+        self.row_of: str | None = None
         self.pages: list[Page] = []
         self.choices: dict[str, list[dict]] = {}
         self.choice_values: dict[str, set[str]] = {}
@@ -225,18 +226,26 @@ class _Builder(Texts, RowFields, RepeatLayout):
             return self.known[original]
         raise Unconvertible(f"${{{original}}} {self.lost.get(original, 'is no earlier question')}")
 
+    def lookup_rows(self, original: str) -> Target:
+        """Find an earlier question, or one asked in the rows of an earlier repeat (which
+        an expression reads with count(), sum(), …)."""
+        if original not in self.known and original in self.in_rows:
+            return self.in_rows[original]
+        return self.lookup(original)
+
     def condition(self, row: Row | None) -> dict | str | None:
         """Convert a row's `relevant` (a mel condition, else mel expression text), or list it."""
         text = row.get("relevant") if row else ""
         if not text or row is None:
             return None
         try:
+            parsed, targets = read(text, self.lookup_rows, row=self.row_of)
             if row.get("mel_expression").lower() not in ("yes", "true", "1"):
                 try:
-                    return to_condition(text, self.lookup)
+                    return to_condition(parsed.tree, targets)
                 except Unconvertible:
                     pass
-            return to_expression(text, self.lookup)
+            return parsed.source
         except Unconvertible as exc:
             self.note(row.where, f"relevant {text!r} not converted ({exc}); always shown")
             return None
@@ -247,7 +256,7 @@ class _Builder(Texts, RowFields, RepeatLayout):
         if not text:
             return None
         try:
-            return to_expression(text, self.lookup, **how)
+            return to_expression(text, self.lookup_rows, row=self.row_of, **how)
         except Unconvertible as exc:
             self.note(row.where, f"{column} {text!r} not converted ({exc})")
             return None

@@ -2,7 +2,7 @@
 
 Each page becomes a `field-list` group, a likert question ODK's matrix pattern (a `label`
 row and one `list-nolabel` row per statement), conditions and constraints XPath in the
-subset `expressions` reads. What XLSForm has no place for goes in `mel_*` columns (see
+subset `mapping` maps back. What XLSForm has no place for goes in `mel_*` columns (see
 `melcolumns`), which pyxform ignores.
 """
 
@@ -44,6 +44,7 @@ SURVEY = [
     "mel_max_rows",
     "mel_row_label",
     "mel_plausible",
+    "mel_page",
 ]
 XPATH_OPS = {"equals": "=", "not_equals": "!=", "gt": ">", "ge": ">=", "lt": "<", "le": "<="}
 
@@ -237,12 +238,20 @@ def _choices(survey: InstrumentDefinition) -> list[list[Any]]:
 def workbook_rows(survey: InstrumentDefinition) -> dict[str, list[list[Any]]]:
     """Return the survey, choices and settings sheets of an instrument, as rows."""
     rows: list[list[Any]] = [SURVEY]
+    # XLSForm names are unique over groups and questions: a page named like a question
+    # is written as <page>_page, its own name in mel_page
+    taken = {q.name for q in survey.questions()}
+    taken |= {inner.name for q in survey.questions() for inner in q.questions or []}
     for page in survey.pages:
         title = _texts(page.title)
+        group = page.name
+        while group in taken:
+            group = f"{group}_page"
         rows.append(
             _cells(
                 type="begin group",
-                name=page.name,
+                name=group,
+                mel_page=page.name if group != page.name else "",
                 label_Nederlands=title[0],
                 label_English=title[1],
                 relevant=rule(page.relevant),
@@ -252,7 +261,7 @@ def workbook_rows(survey: InstrumentDefinition) -> dict[str, list[list[Any]]]:
         )
         for question in page.questions:
             rows.extend(_question(question))
-        rows.append(_cells(type="end group", name=page.name))
+        rows.append(_cells(type="end group", name=group))
     settings = {
         "form_title": survey.title.nl,
         "form_id": survey.instrument,

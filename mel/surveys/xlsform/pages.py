@@ -139,6 +139,8 @@ class PageLayout(ABC):
     page_names: set[str]
     known: dict[str, Target]
     lost: dict[str, str]
+    in_rows: dict[str, Target]
+    row_of: str | None  # the repeat whose rows are being converted
     pages: list[Page]
     choices: dict[str, list[dict]]
 
@@ -197,8 +199,9 @@ class PageLayout(ABC):
                 self.repeat(item)
             elif isinstance(item, Group):
                 start = len(self.pages)
+                kept = item.row.get("mel_page")  # the page's name, written by export
                 self.open_page(
-                    self.name(item.row, self.page_names),
+                    unique(kept, self.page_names) if kept else self.name(item.row, self.page_names),
                     self.text(item.row, "label"),
                     self.condition(item.row),
                     grouped=True,

@@ -42,7 +42,9 @@ class RepeatLayout(PageLayout):
             self.open_page(self.loose_name(), None, None, False)
         name = self.name(row, self.names)
         before = set(self.known)
+        self.row_of = name  # the rules of its rows read their own row
         questions = [q for q in self.row_questions(group.children, name) if q]
+        self.row_of = None
         count = row.get("repeat_count")
         most, legend = row.get("mel_max_rows"), row.get("mel_row_label")
         data: dict[str, Any] = {
@@ -60,7 +62,7 @@ class RepeatLayout(PageLayout):
         self.appearance(row, ())
         for original in set(self.known) - before:  # a row's answers are not the form's
             self.lost[original] = f"is inside repeat {name!r}"
-            del self.known[original]
+            self.in_rows[original] = self.known.pop(original)
         if not questions:
             return self.skip(row, "no question in it could be converted")
         self.place(row, ordered(data, KEY_ORDER), Target(name, "repeat"))
@@ -93,5 +95,5 @@ class RepeatLayout(PageLayout):
                     self.skip(item, problem)
                 elif data:
                     found.append(data)
-                    self.known[item.get("name")] = Target(data["name"], data["type"])
+                    self.known[item.get("name")] = Target(data["name"], data["type"], repeat=repeat)
         return found

@@ -11,9 +11,8 @@ import re
 from abc import abstractmethod
 
 from mel.surveys.xlsform.columns import IN_CELLS, status
-from mel.surveys.xlsform.expressions import Unconvertible, number
-from mel.surveys.xlsform.logic import to_expression
-from mel.surveys.xlsform.mapping import Target, to_constraint
+from mel.surveys.xlsform.logic import read, to_expression
+from mel.surveys.xlsform.mapping import Target, Unconvertible, number, to_constraint
 from mel.surveys.xlsform.pages import ordered
 from mel.surveys.xlsform.sheets import Row
 
@@ -33,6 +32,8 @@ CONSTRAINT_ORDER = (
 class RowFields:
     """Reads required, constraint, parameters and appearance; lists what is not kept."""
 
+    row_of: str | None  # the repeat whose rows are being converted
+
     @abstractmethod
     def note(self, where: str, message: str) -> None:
         """List something that was not converted (or had to change)."""
@@ -44,6 +45,10 @@ class RowFields:
     @abstractmethod
     def lookup(self, original: str) -> Target:
         """Find an earlier converted question by its XLSForm name."""
+
+    @abstractmethod
+    def lookup_rows(self, original: str) -> Target:
+        """Find an earlier question, or one asked in the rows of an earlier repeat."""
 
     @abstractmethod
     def expression(self, row: Row, column: str, **how: bool) -> str | None:
@@ -62,10 +67,10 @@ class RowFields:
         fields: dict = {}
         if kept and text.endswith(f"({kept})") or kept == text:
             limits = text[: -len(kept) - 2].strip().removesuffix(" and") if kept != text else ""
-            fields, failures = to_constraint(limits, kind) if limits else ({}, [])
+            fields, failures = self.limits(limits, kind) if limits else ({}, [])
             fields["expression"] = self.expression(row, "mel_constraint")
         else:
-            fields, failures = to_constraint(text, kind)
+            fields, failures = self.limits(text, kind)
             if failures:  # the whole rule, as mel expression text
                 fields = {"expression": self.expression(row, "constraint")}
                 failures = []
@@ -75,6 +80,14 @@ class RowFields:
             fields["message"] = self.text(row, "constraint_message")
         return ordered(fields, CONSTRAINT_ORDER) or None
 
+    def limits(self, text: str, kind: str) -> tuple[dict, list[str]]:
+        """Read a constraint as mel's limits, with the parts that are not."""
+        try:
+            parsed, _ = read(text, self.lookup_rows, row=self.row_of)
+        except Unconvertible as exc:
+            return {}, [str(exc)]
+        return to_constraint(parsed.tree, kind)
+
     def required(self, row: Row) -> bool | str:
         """Read `required`: yes/true/true()/1, no/false…, or an expression (as mel text)."""
         value = row.get("required")
@@ -83,7 +96,7 @@ class RowFields:
         if value.lower() in ("", "no", "false", "false()", "0"):
             return False
         try:
-            return to_expression(value, self.lookup)
+            return to_expression(value, self.lookup_rows, row=self.row_of)
         except Unconvertible as exc:
             self.note(
                 row.where, f"required {value!r} not converted ({exc}); the question is optional"

@@ -7,9 +7,8 @@ from abc import ABC, abstractmethod
 from typing import Any
 
 from mel.surveys.xlsform.columns import status
-from mel.surveys.xlsform.expressions import Unconvertible
 from mel.surveys.xlsform.logic import REF
-from mel.surveys.xlsform.mapping import Target
+from mel.surveys.xlsform.mapping import Target, Unconvertible
 from mel.surveys.xlsform.names import mel_name
 from mel.surveys.xlsform.sheets import Row
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from mel.surveys.conditions import Condition, evaluate
-from mel.surveys.expr import Expression, to_stored
+from mel.surveys.expr import ROW, Expression, to_stored
 from mel.surveys.plausibility import reason_key
 from mel.surveys.schema import InstrumentDefinition, Page, Question
 
@@ -128,14 +128,14 @@ def _row_missing(group: Question, answers: dict[str, Any]) -> bool:
     """Whether a stored row of a repeat group lacks an answer its row requires (a row can
     be saved half-filled by "back" or "add another", and the page passed by a resume)."""
     rows = answers.get(group.name)
-    for row in rows if isinstance(rows, list) else []:
+    for number, row in enumerate(rows if isinstance(rows, list) else [], start=1):
         if not isinstance(row, dict):
             continue
-        known = {**answers, **row}
+        known = {**answers, **row, ROW: number}
         for inner in group.questions or []:
             if (
                 inner.type != "note"
-                and evaluate(inner.relevant, answers)
+                and evaluate(inner.relevant, {**answers, ROW: number})
                 and inner.required_now(known)
                 and row.get(inner.name) in (None, "", [])
             ):

@@ -9,6 +9,7 @@ from werkzeug.datastructures import MultiDict
 from wtforms.form import BaseForm
 
 from mel.surveys.conditions import evaluate
+from mel.surveys.expr import ROW
 from mel.surveys.schema import OTHER, InstrumentDefinition, Page
 from mel.web.survey.fields import Handler, handler_for
 from mel.web.survey.items import Item, item_errors, item_view, offered
@@ -46,7 +47,8 @@ class PageForm:
             rows = handler.from_form(self.form)[handler.question.name]
             for row in range(1, handler.rows_in(self.form) + 1):
                 values = rows[row - 1] if row <= len(rows) else {}
-                checks.extend((h, {**known, **values}) for h in handler.row_handlers(row))
+                own = {**known, **values, ROW: row}
+                checks.extend((h, own) for h in handler.row_handlers(row))
         for handler, answers in checks:
             if not handler.form_fields() or handler.error_field() not in self.form:
                 continue  # a note asks nothing; a row question that is not relevant

@@ -16,7 +16,7 @@ from wtforms import StringField
 from wtforms.fields.core import UnboundField
 
 from mel.surveys.conditions import evaluate
-from mel.surveys.expr import Expression
+from mel.surveys.expr import ROW, Expression
 from mel.surveys.expr.values import to_number
 from mel.web.survey.field_base import Handler
 
@@ -82,7 +82,8 @@ class RepeatHandler(Handler):
 
     def asked(self, row: int, answers: dict[str, Any]) -> list[Handler]:
         """Return the handlers of row `row` whose questions are relevant."""
-        return [h for h in self.row_handlers(row) if evaluate(h.question.relevant, answers)]
+        known = {**answers, ROW: row}  # position(..) is this row
+        return [h for h in self.row_handlers(row) if evaluate(h.question.relevant, known)]
 
     def fields_for(
         self, count: int, answers: dict[str, Any]
