@@ -53,12 +53,14 @@ def known(key: str) -> bool:
 def translate(
     key: str, lang: str = DEFAULT_LANGUAGE, *, address: str | None = None, **values: Any
 ) -> str:
-    """Return the message `key` in `lang` (Dutch for other languages), filled with `values`.
+    """Return the message `key` in `lang` (English for other languages), filled with `values`.
+
+    A page in a survey language besides nl and en (e.g. tr) shows interface words in English.
 
     `address="je"` gives the informal Dutch where a message addresses the reader. A key
     missing from the catalogue raises KeyError (a typo should fail a test, not show a key).
     """
-    lang = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+    lang = lang if lang in LANGUAGES else "en"
     messages = catalogue(lang)
     text = messages.get((INFORMAL, key)) if address == INFORMAL else None
     if text is None:

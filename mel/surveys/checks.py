@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from mel.surveys.conditions import Condition
 from mel.surveys.expr import Expression
+from mel.surveys.language_checks import check_languages
 from mel.surveys.programme_schema import ProgrammeDefinition
 from mel.surveys.registers import check_registers
 from mel.surveys.rule_checks import check_expression, check_filter, check_pipes
@@ -125,6 +126,7 @@ def check_instrument(survey: InstrumentDefinition) -> Iterator[Finding]:
         for question in page.questions:
             earlier[question.name] = question
     yield from _duplicates(names, "question name")
+    yield from check_languages(survey)
 
 
 def _show(value: object) -> str:

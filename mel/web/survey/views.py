@@ -28,13 +28,13 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
-from mel.i18n import translate
+from mel.i18n import DEFAULT_LANGUAGE, translate
 from mel.models import Wave
 from mel.services import responses as store
 from mel.surveys.schema import InstrumentDefinition
 from mel.web import ratelimit
 from mel.web.database import get_session, use_autocommit
-from mel.web.language import chosen_language
+from mel.web.language import chosen_language, offer_languages, survey_languages
 from mel.web.security import error_page
 from mel.web.survey import cached_html, entry, flow, units
 from mel.web.survey.answering import (
@@ -71,9 +71,14 @@ def survey_view(view: Callable[..., ResponseReturnValue]) -> Callable[..., Respo
     return wrapper
 
 
-def use_language(default: str) -> None:
-    """Show the page in the visitor's choice, else the response's or invitation's language."""
-    g.lang = chosen_language() or default
+def use_language(default: str, survey: InstrumentDefinition | None = None) -> None:
+    """Show the page in the visitor's choice, else the response's or invitation's language.
+
+    A survey's pages offer its own languages (e.g. tr or ar besides nl and en).
+    """
+    offered = survey_languages(survey)
+    offer_languages(offered)
+    g.lang = chosen_language(offered) or (default if default in offered else DEFAULT_LANGUAGE)
 
 
 @bp.after_request
@@ -100,6 +105,7 @@ def open_start(instrument_code: str, wave_code: str) -> ResponseReturnValue:
     wave = link.wave
     assert wave.id is not None
     survey = entry.definition(session, link.version_id)
+    use_language(g.lang, survey)
     unit = None
     if link.ask_unit:
         unit = units.chosen(session, wave.id, request.args.get("unit"))
@@ -157,6 +163,7 @@ def invitation_start(token: str) -> ResponseReturnValue:
     entry.check_wave_open(wave)
     version_id = entry.latest_version(session, invitation.instrument_id)
     survey = entry.definition(session, version_id)
+    use_language(invitation.language, survey)
     taken = units.answered_page_if_taken(
         session, survey, invitation.wave_id, invitation.unit_id, invitation.instrument_id
     )
@@ -193,7 +200,7 @@ def continue_response(access: Access) -> ResponseReturnValue:
     assert response is not None
     survey = entry.definition(get_session(), response.instrument_version_id)
     if response.status == "complete":
-        use_language(response.language)
+        use_language(response.language, survey)
         raise Unavailable(410, "err_completed")
     return redirect_to(
         location(access, survey, flow.resume_page(survey, response.current_page, response.answers))
@@ -241,8 +248,9 @@ def started(kind: str, token: str) -> tuple[Access, InstrumentDefinition]:
     access = entry.access(session, kind, token)
     if access.response is None:
         abort(redirect_to(url_for(".invitation_start", token=token)))
-    use_language(access.response.language)
-    return access, entry.definition(session, access.response.instrument_version_id)
+    survey = entry.definition(session, access.response.instrument_version_id)
+    use_language(access.response.language, survey)
+    return access, survey
 
 
 @bp.route("/<any(i, r):kind>/<token>/p/<page_name>", methods=["GET", "POST"])
