@@ -49,7 +49,12 @@ def test_further_languages_by_iso_code_and_the_fallback() -> None:
     assert text.get("pl") == "Yes"
     assert LocalText.model_validate({"nl": "Ja", "tr": "Evet"}).get("uk") == "Ja"
     assert LocalText.model_validate({"nl": "Ja", "tr": "Evet"}).get("en") == "Ja"
-    assert text.model_dump(exclude_none=True) == {"nl": "Ja", "en": "Yes", "tr": "Evet", "ar": "نعم"}
+    assert text.model_dump(exclude_none=True) == {
+        "nl": "Ja",
+        "en": "Yes",
+        "tr": "Evet",
+        "ar": "نعم",
+    }
 
 
 @pytest.mark.parametrize(
@@ -106,9 +111,7 @@ def test_a_text_missing_a_carried_language_is_listed_by_path(tmp_path: Path) -> 
 
 def test_language_helpers() -> None:
     assert is_language("tr") and is_language("uk") and not is_language("xx")
-    assert [direction(c) for c in ("ar", "fa", "he", "ur", "tr", "nl")] == ["rtl"] * 4 + [
-        "ltr"
-    ] * 2
+    assert [direction(c) for c in ("ar", "fa", "he", "ur", "tr", "nl")] == ["rtl"] * 4 + ["ltr"] * 2
     assert (interface_language("nl"), interface_language("en"), interface_language("tr")) == (
         "nl",
         "en",
