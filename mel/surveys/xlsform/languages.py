@@ -29,7 +29,8 @@ def _texts(value: Any, where: Location, name: str) -> Iterator[tuple[Location, s
     if _is_text(value):
         yield where, name, value
     elif isinstance(value, dict):
-        own = value.get("name") if isinstance(value.get("name"), str) else name
+        own = value.get("name", value.get("value", name))
+        own = str(own) if isinstance(own, str | int) else name
         for key, item in value.items():
             yield from _texts(item, (*where, key), own)
     elif isinstance(value, list):

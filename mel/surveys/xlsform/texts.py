@@ -76,10 +76,11 @@ class Texts(ABC):
         nl, en = texts.pop("nl", None), texts.pop("en", None)
         others = {code: texts[code] for code in sorted(texts) if texts[code]}
         if not nl and row:
-            stand_in = "English" if en else language_name(next(iter(others)))
+            code = "en" if en else next(iter(others))
             if (row.sheet, column) in self.nl_columns:
-                self.note(row.where, f"{column}: no Dutch (nl) text; the {stand_in} text is used")
-            nl = en or others[stand_in]
+                name = "English" if en else language_name(code)
+                self.note(row.where, f"{column}: no Dutch (nl) text; the {name} text is used")
+            nl = en or others[code]
         return {"nl": nl, **({"en": en} if en else {}), **others}
 
     def pipe(self, row: Row, column: str, text: str) -> str:
