@@ -76,3 +76,15 @@ def test_a_survey_in_nl_and_en_offers_only_those(engine: Engine, app: Flask) -> 
     participant.start(open_survey(engine, DATA / "skip.yaml") + "?lang=tr")
     html = participant.html
     assert '<html lang="nl">' in html and 'value="en"' in html and 'value="tr"' not in html
+
+
+def test_an_error_page_in_a_survey_language_is_marked_english(engine: Engine, app: Flask) -> None:
+    participant = _start(engine, app, lang="ar")
+    token_path = participant.path.rsplit("/p/", 1)[0]
+    participant.post({"export": "ja"})
+    participant.post({"opmerking": ""})
+    assert only_response(engine).status == "complete"
+    resume = participant.client.get(token_path)  # the resume link of a completed response
+    html = resume.get_data(as_text=True)
+    assert resume.status_code == 410, html
+    assert '<html lang="en">' in html and 'dir="rtl"' not in html
