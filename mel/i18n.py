@@ -50,6 +50,11 @@ def known(key: str) -> bool:
     return (None, key) in catalogue(DEFAULT_LANGUAGE)
 
 
+def interface_language(lang: str) -> str:
+    """Return the catalogue language of a page in `lang`: nl or en, English for any other."""
+    return lang if lang in LANGUAGES else "en"
+
+
 def translate(
     key: str, lang: str = DEFAULT_LANGUAGE, *, address: str | None = None, **values: Any
 ) -> str:
@@ -60,7 +65,7 @@ def translate(
     `address="je"` gives the informal Dutch where a message addresses the reader. A key
     missing from the catalogue raises KeyError (a typo should fail a test, not show a key).
     """
-    lang = lang if lang in LANGUAGES else "en"
+    lang = interface_language(lang)
     messages = catalogue(lang)
     text = messages.get((INFORMAL, key)) if address == INFORMAL else None
     if text is None:

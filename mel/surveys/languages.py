@@ -2,7 +2,8 @@
 
 Survey texts (`LocalText`) hold Dutch (required), English and any further language by its
 two-letter ISO 639-1 code. The interface words (buttons, errors, progress) exist in Dutch
-and English only (`mel.i18n`); a page in another language shows them in English.
+and English only (`mel.i18n.interface_language`); a page in another language shows them in
+English.
 """
 
 from __future__ import annotations
@@ -26,8 +27,6 @@ ISO_639_1 = frozenset(
 )
 # Languages written right to left: their pages get dir="rtl".
 RIGHT_TO_LEFT = frozenset({"ar", "dv", "fa", "he", "ps", "sd", "ug", "ur", "yi"})
-# The languages of mel's interface catalogue, and the one other languages fall back to.
-INTERFACE = ("nl", "en")
 
 
 def is_language(code: object) -> bool:
@@ -38,11 +37,6 @@ def is_language(code: object) -> bool:
 def direction(code: str) -> str:
     """Return "rtl" for a language written right to left, else "ltr"."""
     return "rtl" if code in RIGHT_TO_LEFT else "ltr"
-
-
-def interface_language(code: str) -> str:
-    """Return the interface catalogue's language for a page in `code` (English unless nl)."""
-    return code if code in INTERFACE else "en"
 
 
 @cache

@@ -7,12 +7,11 @@ from urllib.parse import urlencode
 
 from flask import Flask, g, request, session
 
-from mel.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
+from mel.i18n import DEFAULT_LANGUAGE, LANGUAGES, interface_language, translate
 from mel.present.numbers import format_date, format_timestamp
 from mel.surveys.languages import (
     RIGHT_TO_LEFT,
     direction,
-    interface_language,
     language_name,
 )
 

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from mel.i18n import translate
+from mel.i18n import interface_language, translate
 from mel.surveys.language_checks import texts
-from mel.surveys.languages import direction, interface_language, is_language, language_name
+from mel.surveys.languages import direction, is_language, language_name
 from mel.surveys.loader import load_instrument
 from mel.surveys.text import LocalText
 from mel.surveys.yamlfile import FileProblems
