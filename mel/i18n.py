@@ -8,6 +8,8 @@ messages with the same English but different Dutch never collide. Templates call
 `t("key", n=3)`; Python code calls `translate("key", lang, n=3)`; placeholders are
 `str.format` fields. A survey's address form ("je" or "u", see
 `InstrumentDefinition.address`) picks the informal Dutch, stored under msgctxt "je".
+A survey may carry further languages (tr, ar, …: `mel.surveys.languages`); a page in one
+of those shows these interface words in English (`interface_language`).
 
 The `.po` files are read directly (`babel.messages.pofile.read_po`, once per process), so a
 fresh clone and a wheel need no compile step. The web layer's request-language lookup is
