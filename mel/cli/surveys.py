@@ -72,6 +72,7 @@ def publish_command(paths: tuple[Path, ...]) -> None:
     "--language",
     type=click.Choice(sorted(ISO_639_1)),
     show_choices=False,
+    metavar="CODE",
     help="Language of label/hint columns that name none: nl, en or another ISO 639-1 code "
     "such as tr (default: the settings sheet's).",
 )
