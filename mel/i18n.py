@@ -8,6 +8,8 @@ messages with the same English but different Dutch never collide. Templates call
 `t("key", n=3)`; Python code calls `translate("key", lang, n=3)`; placeholders are
 `str.format` fields. A survey's address form ("je" or "u", see
 `InstrumentDefinition.address`) picks the informal Dutch, stored under msgctxt "je".
+A survey may carry further languages (tr, ar, …: `mel.surveys.languages`); a page in one
+of those shows these interface words in English (`interface_language`).
 
 The `.po` files are read directly (`babel.messages.pofile.read_po`, once per process), so a
 fresh clone and a wheel need no compile step. The web layer's request-language lookup is
@@ -50,15 +52,22 @@ def known(key: str) -> bool:
     return (None, key) in catalogue(DEFAULT_LANGUAGE)
 
 
+def interface_language(lang: str) -> str:
+    """Return the catalogue language of a page in `lang`: nl or en, English for any other."""
+    return lang if lang in LANGUAGES else "en"
+
+
 def translate(
     key: str, lang: str = DEFAULT_LANGUAGE, *, address: str | None = None, **values: Any
 ) -> str:
-    """Return the message `key` in `lang` (Dutch for other languages), filled with `values`.
+    """Return the message `key` in `lang` (English for other languages), filled with `values`.
+
+    A page in a survey language besides nl and en (e.g. tr) shows interface words in English.
 
     `address="je"` gives the informal Dutch where a message addresses the reader. A key
     missing from the catalogue raises KeyError (a typo should fail a test, not show a key).
     """
-    lang = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+    lang = interface_language(lang)
     messages = catalogue(lang)
     text = messages.get((INFORMAL, key)) if address == INFORMAL else None
     if text is None:

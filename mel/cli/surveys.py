@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from mel.cli.context import cli_errors, engine, surveys_dir
+from mel.surveys.languages import ISO_639_1
 
 
 @click.group("surveys")
@@ -71,8 +72,11 @@ def publish_command(paths: tuple[Path, ...]) -> None:
 @click.option("--programme", help="Programme code the instrument belongs to.")
 @click.option(
     "--language",
-    type=click.Choice(["nl", "en"]),
-    help="Language of label/hint columns that name none (default: the settings sheet's).",
+    type=click.Choice(sorted(ISO_639_1)),
+    show_choices=False,
+    metavar="CODE",
+    help="Language of label/hint columns that name none: nl, en or another ISO 639-1 code "
+    "such as tr (default: the settings sheet's).",
 )
 def import_xlsform_command(
     form: Path,

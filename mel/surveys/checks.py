@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from mel.surveys.conditions import Condition
 from mel.surveys.expr import Expression
+from mel.surveys.language_checks import check_languages
 from mel.surveys.programme_schema import ProgrammeDefinition
 from mel.surveys.registers import check_registers
 from mel.surveys.review_checks import check_review
@@ -131,6 +132,7 @@ def check_instrument(survey: InstrumentDefinition) -> Iterator[Finding]:
             earlier[question.name] = question
     yield from _duplicates(names, "question name")
     yield from check_review(survey)
+    yield from check_languages(survey)
 
 
 def _show(value: object) -> str:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from functools import cached_property
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, PlainValidator, field_validator, model_validator
 
 from mel.surveys.conditions import Rule, evaluate
 from mel.surveys.expr import ChoiceFilter, Expression
+from mel.surveys.language_checks import carried
 from mel.surveys.parts import (  # NAME_PATTERN/NAME_RULE: still importable from here
     MAX_ROWS,
     NAME_PATTERN,  # noqa: F401
@@ -334,6 +336,11 @@ class InstrumentDefinition(StrictModel):
     def address(self) -> AddressForm:
         """Return the address form of the interface strings: "je" or "u"."""
         return self.address_form or "u"
+
+    @cached_property
+    def languages(self) -> tuple[str, ...]:
+        """Return the languages the survey's texts carry: nl, en when given, then others."""
+        return carried(self)
 
     def questions(self) -> list[Question]:
         """Return all questions in page order."""

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from flask import Flask, g, request, session
 
-from mel.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
+from mel.i18n import DEFAULT_LANGUAGE, LANGUAGES, interface_language, translate
 from mel.present.numbers import format_date, format_timestamp
+from mel.surveys.languages import (
+    RIGHT_TO_LEFT,
+    direction,
+    language_name,
+)
+
+if TYPE_CHECKING:
+    from mel.surveys.schema import InstrumentDefinition
 
 
 def current_language() -> str:
@@ -21,14 +29,33 @@ def current_address() -> str | None:
     return g.get("address")
 
 
-def chosen_language() -> str | None:
-    """Return the language the visitor chose (`?lang=` or earlier in the session), if any."""
+def chosen_language(offered: tuple[str, ...] = LANGUAGES) -> str | None:
+    """Return the language the visitor chose (`?lang=` or earlier in the session), if any.
+
+    `offered` are the languages the page has: nl and en, or a survey's own languages.
+    """
     asked = request.args.get("lang")
-    if asked in LANGUAGES:
+    if asked in offered:
         session["lang"] = asked
         return asked
     remembered = session.get("lang")
-    return remembered if remembered in LANGUAGES else None
+    return remembered if remembered in offered else None
+
+
+def survey_languages(survey: InstrumentDefinition | None) -> tuple[str, ...]:
+    """Return the languages a survey's pages offer: nl, en and every further one it carries."""
+    extra = [code for code in survey.languages if code not in LANGUAGES] if survey else []
+    return (*LANGUAGES, *extra)
+
+
+def offer_languages(offered: tuple[str, ...]) -> None:
+    """Make the language switch of this page offer `offered` (a survey's languages)."""
+    g.offered = offered
+
+
+def switch_languages(lang: str) -> list[str]:
+    """Return the languages the page's switch offers besides `lang`."""
+    return [code for code in g.get("offered") or LANGUAGES if code != lang]
 
 
 def language_url(lang: str) -> str:
@@ -38,8 +65,9 @@ def language_url(lang: str) -> str:
 
 
 def setup_i18n(app: Flask) -> None:
-    """Pick each request's language; give templates `t`, `lang`, `other_lang` and the
-    `timestamp` and `date` filters (Babel, in the page's language)."""
+    """Pick each request's language; give templates `t`, `lang`, `other_lang`,
+    `switch_languages`, `dir` (rtl for Arabic, Persian, Hebrew, Urdu, …), `ui_lang` (the
+    interface words' language) and the `timestamp` and `date` filters (Babel)."""
 
     @app.before_request
     def pick_language() -> None:
@@ -50,7 +78,13 @@ def setup_i18n(app: Flask) -> None:
     def language_context() -> dict[str, Any]:
         """Give templates the page language and the one to switch to."""
         lang = current_language()
-        return {"lang": lang, "other_lang": "en" if lang == "nl" else "nl"}
+        return {
+            "lang": lang,
+            "other_lang": "en" if lang == "nl" else "nl",
+            "switch_languages": switch_languages(lang),
+            "dir": direction(lang),
+            "ui_lang": interface_language(lang),
+        }
 
     app.jinja_env.globals["t"] = lambda key, **values: translate(
         key, current_language(), address=current_address(), **values
@@ -59,6 +93,8 @@ def setup_i18n(app: Flask) -> None:
         key, lang, address=current_address(), **values
     )
     app.jinja_env.globals["language_url"] = language_url
+    app.jinja_env.globals["language_name"] = language_name
+    app.jinja_env.globals["rtl_languages"] = RIGHT_TO_LEFT
     app.jinja_env.filters["timestamp"] = lambda value: format_timestamp(value, current_language())
     app.jinja_env.filters["date"] = lambda value, style="long": format_date(
         value, current_language(), style

@@ -674,7 +674,7 @@ def test_constraint_that_cannot_be_converted_is_listed(
 
 
 def test_everything_mel_cannot_hold_is_listed_by_sheet_and_row(tmp_path: Path) -> None:
-    head = [*HEAD, "required_message", "default", "label::Français (fr)"]
+    head = [*HEAD, "required_message", "default", "label::Klingon (tlh)"]
     survey = [
         head,
         row("geopoint", "locatie", "Locatie"),  # 2
@@ -688,7 +688,7 @@ def test_everything_mel_cannot_hold_is_listed_by_sheet_and_row(tmp_path: Path) -
         row("integer", "kind_leeftijd", "Leeftijd kind"),  # 10
         row("end group"),
         row("end repeat"),
-        [*row("integer", "jaren", "Jaren", required="${foto} != ''"), "Verplicht!", "3", "Années"],
+        [*row("integer", "jaren", "Jaren", required="${foto} != ''"), "Verplicht!", "3", "Qaq"],
         row("select_one kleuren", "kleur", "Kleur"),
         row("range", "stappen", "Stappen", parameters="start=10 end=0 step=2"),  # 15
         row("text", "vrij", "Vrij", parameters="rows=3"),
@@ -702,7 +702,8 @@ def test_everything_mel_cannot_hold_is_listed_by_sheet_and_row(tmp_path: Path) -
     assert problems(result) == [
         (
             "survey sheet row 1 column Q",
-            "column 'label::Français (fr)': language 'fr' is not nl or en; not converted",
+            "column 'label::Klingon (tlh)': language 'tlh' is not a two-letter ISO 639-1 code "
+            "(write e.g. 'label::Türkçe (tr)'); not converted",
         ),
         ("choices row 12", "duplicate value 'ai' in list 'onderwerp'; skipped"),
         ("choices row 13", "no label; 'web' is used as label"),

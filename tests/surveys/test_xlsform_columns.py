@@ -270,11 +270,23 @@ def test_language_columns_map_by_their_code(tmp_path: Path) -> None:
         ["text", "a", "¿Nombre?", "Name?", "Naam?"],
     ]
     result = convert(form(tmp_path / "f.xlsx", survey, None), language=None)
-    assert questions(result)[0]["label"] == {"nl": "Naam?", "en": "Name?"}
+    assert questions(result)[0]["label"] == {"nl": "Naam?", "en": "Name?", "es": "¿Nombre?"}
+    assert notes(result) == []
+    assert result.valid
+
+
+def test_a_language_named_without_code_and_one_mel_cannot_read(tmp_path: Path) -> None:
+    survey = [
+        ["type", "name", "label::Nederlands", "label::French", "label::Ελληνικά", "label::Elvish"],
+        ["text", "a", "Naam?", "Nom ?", "Όνομα;", "Eneth?"],
+    ]
+    result = convert(form(tmp_path / "f.xlsx", survey, None), language=None)
+    assert questions(result)[0]["label"] == {"nl": "Naam?", "el": "Όνομα;", "fr": "Nom ?"}
     assert notes(result) == [
         (
-            "survey sheet row 1 column C",
-            "column 'label::Español (es)': language 'es' is not nl or en; not converted",
+            "survey sheet row 1 column F",
+            "column 'label::Elvish': language 'elvish' is not a two-letter ISO 639-1 code "
+            "(write e.g. 'label::Türkçe (tr)'); not converted",
         )
     ]
 

@@ -210,3 +210,17 @@ def test_final_check_and_error_pages(engine: Engine, live_server: str, browser: 
         context.close()
     report(audits)
     assert audits.runs == 2 * 2 * 5
+
+
+def test_every_page_in_a_further_language(engine: Engine, live_server: str, browser: Any) -> None:
+    """Turkish, and Arabic right to left: survey texts in the language, interface in English."""
+    path = DATA / "multilingual.yaml"
+    survey = load_instrument(path)
+    link = open_survey(engine, path)
+    audits = Audits()
+    for lang in ("tr", "ar"):
+        context = browser.new_context(locale=f"{lang}-NL")
+        walk(context.new_page(), audits, survey, f"{live_server}{link}?lang={lang}")
+        context.close()
+    report(audits)
+    assert audits.runs >= 2 * 2 * (len(survey.pages) + 4)

@@ -20,9 +20,11 @@ def test_participant_templates_use_known_keys() -> None:
     assert used and all(known(key) for key in used), {k for k in used if not known(k)}
 
 
-def test_translate_fills_placeholders_and_falls_back_to_dutch() -> None:
+def test_translate_fills_placeholders_and_falls_back_to_english() -> None:
     assert translate("progress", "en", n=2, total=5) == "Page 2 of 5"
-    assert translate("progress", "fr", n=2, total=5) == "Pagina 2 van 5"
+    assert translate("progress", "nl", n=2, total=5) == "Pagina 2 van 5"
+    # Survey languages besides nl and en have no interface catalogue: English is shown.
+    assert translate("progress", "fr", n=2, total=5) == "Page 2 of 5"
 
 
 FORMAL = re.compile(r"\b([Uu]w?|heeft u|kunt u)\b")

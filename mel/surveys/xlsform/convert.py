@@ -24,6 +24,7 @@ from pydantic import ValidationError
 from mel.surveys.checks import RESERVED_NAMES, check_instrument
 from mel.surveys.schema import InstrumentDefinition
 from mel.surveys.xlsform.columns import OTHER_SHEETS
+from mel.surveys.xlsform.languages import fill_missing_languages
 from mel.surveys.xlsform.logic import read, to_expression
 from mel.surveys.xlsform.mapping import Target, Unconvertible, to_condition
 from mel.surveys.xlsform.melcolumns import YES_NO_LIST, bound, mel_settings
@@ -136,6 +137,7 @@ class _Builder(Texts, RowFields, RepeatLayout):
         if not definition["pages"]:
             self.note("survey sheet", "no question could be converted")
             raise FileProblems(self.notes)
+        fill_missing_languages(definition, self.note)
         self.final_check(definition)
         return XlsformResult(definition, list(dict.fromkeys(self.notes)), self.valid)
 
@@ -334,7 +336,8 @@ def convert_xlsform(
 ) -> XlsformResult:
     """Convert the XLSForm at `path`; raise FileProblems if it cannot be read at all.
 
-    `language` (nl or en) is the language of text columns that name none; without it the
-    settings sheet's default_language is used, and a form with neither is refused.
+    `language` (nl, en or another ISO 639-1 code) is the language of text columns that name
+    none; without it the settings sheet's default_language is used, and a form with neither
+    is refused.
     """
     return _Builder(Workbook(Path(path), language)).convert(instrument, programme)

@@ -13,22 +13,21 @@ from typing import Any
 
 from mel.surveys.conditions import Condition
 from mel.surveys.expr import Expression
+from mel.surveys.languages import language_name
 from mel.surveys.schema import Constraint, InstrumentDefinition, Question
 from mel.surveys.xlsform.melcolumns import YES_NO_CHOICES, YES_NO_LIST, dump
 
-NL, EN = "label::Nederlands (nl)", "label::English (en)"
+# Survey sheet columns; a `<column>_<lang>` entry stands for `<column>::<Name> (<code>)` in
+# each language the instrument carries (nl, en, then any further one such as tr).
 SURVEY = [
     "type",
     "name",
-    NL,
-    EN,
-    "hint::Nederlands (nl)",
-    "hint::English (en)",
+    "label_<lang>",
+    "hint_<lang>",
     "required",
     "relevant",
     "constraint",
-    "constraint_message::Nederlands (nl)",
-    "constraint_message::English (en)",
+    "constraint_message_<lang>",
     "calculation",
     "choice_filter",
     "repeat_count",
@@ -112,8 +111,32 @@ def _constraint(constraint: Constraint | None) -> str:
     return " and ".join(parts)
 
 
-def _texts(text: Any) -> list[str]:
-    return [text.nl, text.en or ""] if text is not None else ["", ""]
+def _texts(column: str, text: Any) -> dict[str, str]:
+    """Return the cells of a text: {"label_nl": …, "label_en": …, "label_tr": …}."""
+    if text is None:
+        return {}
+    return {
+        f"{column}_nl": text.nl,
+        f"{column}_en": text.en or "",
+        **{f"{column}_{code}": value for code, value in text.others.items()},
+    }
+
+
+def _headers(languages: tuple[str, ...]) -> list[tuple[str, str]]:
+    """Return (header, cell key) of the survey sheet's columns in `languages`."""
+    found = []
+    for column in SURVEY:
+        if column.endswith("_<lang>"):
+            base = column.removesuffix("_<lang>")
+            found += [(_header(base, code), f"{base}_{code}") for code in languages]
+        else:
+            found.append((column, column))
+    return found
+
+
+def _header(column: str, code: str) -> str:
+    """Return a text column's header: 'label::Türkçe (tr)'."""
+    return f"{column}::{language_name(code)} ({code})"
 
 
 def _bound(value: Any) -> str:
@@ -131,20 +154,17 @@ def _number(value: float | int) -> str:
     return repr(value) if isinstance(value, float) else str(value)
 
 
-def _cells(**cells: Any) -> list[Any]:
-    """Return a survey row with the given cells (keys as in SURVEY, `_` for `::`)."""
-    return [cells.get(column.replace("::", "_").split(" (")[0], "") for column in SURVEY]
+def _cells(**cells: Any) -> dict[str, Any]:
+    """Return a survey row with the given cells (keys as in SURVEY, `label_nl` for texts)."""
+    return cells
 
 
 def _row_cells(q: Question) -> dict[str, Any]:
     """Return the cells every kind of question row shares."""
-    label, hint = _texts(q.label), _texts(q.hint)
     return {
         "name": q.name,
-        "label_Nederlands": label[0],
-        "label_English": label[1],
-        "hint_Nederlands": hint[0],
-        "hint_English": hint[1],
+        **_texts("label", q.label),
+        **_texts("hint", q.hint),
         "required": q.required.source
         if isinstance(q.required, Expression)
         else "yes"
@@ -157,7 +177,7 @@ def _row_cells(q: Question) -> dict[str, Any]:
     }
 
 
-def _question(q: Question) -> list[list[Any]]:
+def _question(q: Question) -> list[dict[str, Any]]:
     """Return the survey rows of one question (a repeat: its begin, rows and end)."""
     kind: str = q.type
     cells = _row_cells(q)
@@ -174,13 +194,11 @@ def _question(q: Question) -> list[list[Any]]:
         header = _cells(**{**cells, "type": f"select_one {q.choices}", "appearance": "label"})
         rows = [header]
         for s in q.statements or []:
-            label = _texts(s.label)
             rows.append(
                 _cells(
                     type=f"select_one {q.choices}",
                     name=s.name,
-                    label_Nederlands=label[0],
-                    label_English=label[1],
+                    **_texts("label", s.label),
                     required=cells["required"],
                     appearance="list-nolabel",
                     mel_reverse="yes" if s.reverse else "",
@@ -199,15 +217,14 @@ def _question(q: Question) -> list[list[Any]]:
         for inner in q.questions or []:
             rows.extend(_question(inner))
         return [*rows, _cells(type="end repeat", name=q.name)]
-    message = _texts(q.constraint.message if q.constraint else None)
+    message = _texts("constraint_message", q.constraint.message if q.constraint else None)
     expression = q.constraint.expression if q.constraint else None
     if q.type not in ("rating", "range"):
         cells.update(mel_min=_bound(q.min), mel_max=_bound(q.max))
     cells.update(
         type=kind,
         constraint=_constraint(q.constraint),
-        constraint_message_Nederlands=message[0],
-        constraint_message_English=message[1],
+        **message,
         mel_constraint=expression.source if expression else "",
         calculation=q.calculation.source if q.calculation else "",
         choice_filter=q.choice_filter.source if q.choice_filter else "",
@@ -223,45 +240,58 @@ def _choices(survey: InstrumentDefinition) -> list[list[Any]]:
             a for entries in survey.choices.values() for c in entries for a in c.attributes
         )
     )
-    rows: list[list[Any]] = [["list_name", "name", NL, EN, "mel_integer", *attributes]]
+    languages = _languages(survey)
+    labels = [_header("label", code) for code in languages]
+    rows: list[list[Any]] = [["list_name", "name", *labels, "mel_integer", *attributes]]
     for name, entries in survey.choices.items():
-        rows.extend(
-            [name, str(c.value), *_texts(c.label), "yes" if isinstance(c.value, int) else ""]
-            + [_bound(c.attributes.get(a)) for a in attributes]
-            for c in entries
-        )
+        for c in entries:
+            texts = _texts("label", c.label)
+            rows.append(
+                [name, str(c.value), *(texts.get(f"label_{code}", "") for code in languages)]
+                + ["yes" if isinstance(c.value, int) else ""]
+                + [_bound(c.attributes.get(a)) for a in attributes]
+            )
     if any(q.type == "yes_no" for q in survey.questions()):
-        rows.extend([YES_NO_LIST, *entry] for entry in YES_NO_CHOICES)
+        # Written for XLSForm tools; the import reads yes_no back from mel_type.
+        for value, nl, en in YES_NO_CHOICES:
+            further = [en] * (len(languages) - 2)
+            rows.append([YES_NO_LIST, value, nl, en, *further, ""])
     return rows
+
+
+def _languages(survey: InstrumentDefinition) -> tuple[str, ...]:
+    """Return the languages of the text columns: nl, en and every further one carried."""
+    return ("nl", "en", *(code for code in survey.languages if code not in ("nl", "en")))
 
 
 def workbook_rows(survey: InstrumentDefinition) -> dict[str, list[list[Any]]]:
     """Return the survey, choices and settings sheets of an instrument, as rows."""
-    rows: list[list[Any]] = [SURVEY]
+    headers = _headers(_languages(survey))
+    cells: list[dict[str, Any]] = []
     # XLSForm names are unique over groups and questions: a page named like a question
     # is written as <page>_page, its own name in mel_page
     taken = {q.name for q in survey.questions()}
     taken |= {inner.name for q in survey.questions() for inner in q.questions or []}
     for page in survey.pages:
-        title = _texts(page.title)
         group = page.name
         while group in taken:
             group = f"{group}_page"
-        rows.append(
+        cells.append(
             _cells(
                 type="begin group",
                 name=group,
                 mel_page=page.name if group != page.name else "",
-                label_Nederlands=title[0],
-                label_English=title[1],
+                **_texts("label", page.title),
                 relevant=rule(page.relevant),
                 mel_expression="yes" if isinstance(page.relevant, Expression) else "",
                 appearance="field-list",
             )
         )
         for question in page.questions:
-            rows.extend(_question(question))
-        rows.append(_cells(type="end group", name=group))
+            cells.extend(_question(question))
+        cells.append(_cells(type="end group", name=group))
+    rows: list[list[Any]] = [[header for header, _ in headers]]
+    rows.extend([row.get(key, "") for _, key in headers] for row in cells)
     settings = {
         "form_title": survey.title.nl,
         "form_id": survey.instrument,

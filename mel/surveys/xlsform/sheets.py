@@ -1,9 +1,10 @@
 """Reading an XLSForm workbook: its sheets, columns, language columns and settings.
 
 Rows come out as `Row`s: plain cells by column, and texts (label, hint, …) by column and
-language code. Header spellings and what mel converts are in `columns`; unknown columns,
-columns in languages mel lacks and settings mel has no place for are listed, never dropped
-silently; duplicate columns (which pyxform refuses) are refused.
+language code (nl, en or any ISO 639-1 code: `label::Türkçe (tr)`). Header spellings and
+what mel converts are in `columns`; unknown columns, columns whose language is no ISO 639-1
+code and settings mel has no place for are listed, never dropped silently; duplicate
+columns (which pyxform refuses) are refused.
 """
 
 from __future__ import annotations
@@ -11,8 +12,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 from pathlib import Path
 
+from babel import Locale
+
+from mel.surveys.languages import ISO_639_1, is_language, language_name
 from mel.surveys.xlsform.columns import TEXTS, resolve, snake, status
 from mel.surveys.xlsform.reader import letter, read_cells
 from mel.surveys.yamlfile import FileProblems, Problem
@@ -84,10 +89,27 @@ def _text(value: object) -> str:
 
 
 def language(suffix: str) -> str:
-    """Return the language code of a column suffix: 'Nederlands (nl)', 'nl', 'English'."""
-    found = re.search(r"\(([A-Za-z-]+)\)\s*$", suffix)
+    """Return the language code of a column suffix: 'Türkçe (tr)', 'tr', 'English', 'French'."""
+    found = re.search(r"\(([A-Za-z_-]+)\)\s*$", suffix)
     code = (found.group(1) if found else suffix).strip().lower()
-    return LANGUAGE_NAMES.get(code, code)
+    return LANGUAGE_NAMES.get(code) or (code if found else named_language(code))
+
+
+@cache
+def _names() -> dict[str, str]:
+    """Return ISO 639-1 codes by their English name and their own name, lower case."""
+    found: dict[str, str] = {}
+    english = Locale.parse("en")
+    for code in sorted(ISO_639_1):
+        for name in (english.languages.get(code), language_name(code)):
+            if name and name != code:
+                found.setdefault(name.lower(), code)
+    return found
+
+
+def named_language(word: str) -> str:
+    """Return the code of a language named in English or in itself ('french', 'türkçe')."""
+    return _names().get(word, word)
 
 
 class Workbook:
@@ -139,13 +161,13 @@ class Workbook:
         if not given:
             return None
         lang = language(given)
-        if lang not in ("nl", "en"):
+        if not is_language(lang):
             notes.append(
                 Problem(
                     self.file,
                     "settings row 2",
-                    f"default language {given!r} is not nl or en; "
-                    "columns without a language are not converted",
+                    f"default language {given!r} is not a language mel knows (nl, en or an "
+                    "ISO 639-1 code such as tr); columns without a language are not converted",
                 )
             )
         return lang
@@ -181,12 +203,13 @@ class Workbook:
                 code = language(suffix) if suffix else default_language
                 if code is None:
                     self.unlabelled.append((where, header))
-                elif code not in ("nl", "en"):
+                elif not is_language(code):
                     notes.append(
                         Problem(
                             self.file,
                             where,
-                            f"column {header!r}: language {code!r} is not nl or en; not converted",
+                            f"column {header!r}: language {code!r} is not a two-letter "
+                            "ISO 639-1 code (write e.g. 'label::Türkçe (tr)'); not converted",
                         )
                     )
             spelled = (column, (suffix or "").strip().lower())
@@ -230,7 +253,7 @@ class Workbook:
             where, header = self.unlabelled[0]
             raise self.fail(
                 where,
-                f"column {header!r} has no language: give it with --language nl|en "
+                f"column {header!r} has no language: give it with --language nl|en|<code> "
                 "(or default_language on the settings sheet, or write "
                 "'label::Nederlands (nl)')",
             )
@@ -243,7 +266,7 @@ class Workbook:
                 if not base or not (text := _text(value)):
                     continue
                 if base in TEXTS:
-                    if code in ("nl", "en"):
+                    if code is not None and is_language(code):
                         row.texts.setdefault(base, {})[code] = text
                     continue
                 row.cells[base] = SMART_QUOTES.sub(lambda m: QUOTES[m.group()], text)
@@ -262,11 +285,13 @@ class Workbook:
             }
             nl_columns |= {(sheet, column) for sheet, column, code in found if code == "nl"}
             for sheet, column in sorted({(s, c) for s, c, _ in found} - nl_columns):
+                codes = {code for s, c, code in found if (s, c) == (sheet, column)}
+                stand_in = "English" if "en" in codes else language_name(min(codes))
                 notes.append(
                     Problem(
                         self.file,
                         f"{sheet} sheet",
-                        f"no Dutch (nl) {column} column; the English texts are used as nl",
+                        f"no Dutch (nl) {column} column; the {stand_in} texts are used as nl",
                     )
                 )
         return nl_columns

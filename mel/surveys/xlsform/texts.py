@@ -6,6 +6,7 @@ import re
 from abc import ABC, abstractmethod
 from typing import Any
 
+from mel.surveys.languages import language_name
 from mel.surveys.xlsform.columns import status
 from mel.surveys.xlsform.logic import REF
 from mel.surveys.xlsform.mapping import Target, Unconvertible
@@ -64,16 +65,22 @@ class Texts(ABC):
         return found
 
     def text(self, row: Row | None, column: str) -> dict | None:
-        """Return the {nl, en} text of a column (English standing in for missing Dutch)."""
-        texts = row.texts.get(column, {}) if row else {}
-        nl, en = texts.get("nl"), texts.get("en")
-        if not nl and not en:
+        """Return the {nl, en, tr, …} text of a column (another language standing in for
+        missing Dutch: English, else the first other one, listed)."""
+        texts = dict(row.texts.get(column, {})) if row else {}
+        if not any(texts.values()):
             return None
-        if row is not None and "${" in f"{nl} {en}":
-            nl, en = (self.pipe(row, column, t) if t else t for t in (nl, en))
-        if not nl and row and (row.sheet, column) in self.nl_columns:
-            self.note(row.where, f"{column}: no Dutch (nl) text; the English text is used")
-        return {"nl": nl or en, "en": en} if en else {"nl": nl}
+        if row is not None and "${" in " ".join(texts.values()):
+            texts = {code: self.pipe(row, column, t) if t else t for code, t in texts.items()}
+        nl, en = texts.pop("nl", None), texts.pop("en", None)
+        others = {code: texts[code] for code in sorted(texts) if texts[code]}
+        if not nl and row:
+            code = "en" if en else next(iter(others))
+            if (row.sheet, column) in self.nl_columns:
+                name = "English" if en else language_name(code)
+                self.note(row.where, f"{column}: no Dutch (nl) text; the {name} text is used")
+            nl = en or others[code]
+        return {"nl": nl, **({"en": en} if en else {}), **others}
 
     def pipe(self, row: Row, column: str, text: str) -> str:
         """Rename the questions piped into a text; one that is not earlier is listed."""

@@ -19,10 +19,11 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 
-from mel.i18n import LANGUAGES, translate
+from mel.i18n import translate
 from mel.services import responses as store
 from mel.surveys.schema import InstrumentDefinition
 from mel.web.database import get_session
+from mel.web.language import survey_languages
 from mel.web.security import error_page
 from mel.web.survey import census, entry, flow, units
 from mel.web.survey.entry import Access
@@ -181,7 +182,7 @@ def switch_language(
     Answers that pass their checks are saved (as when going back); the rest is shown again
     as typed, without error messages: the participant has not asked to go on yet.
     """
-    if language not in LANGUAGES:
+    if language not in survey_languages(survey):
         return error_page(400, "tampered")
     session["lang"] = g.lang = language
     response = store.save_answers(get_session(), access.response, keep, language)

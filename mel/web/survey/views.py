@@ -28,14 +28,14 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
-from mel.i18n import translate
+from mel.i18n import DEFAULT_LANGUAGE, translate
 from mel.models import Wave
 from mel.services import responses as store
 from mel.services.reviews import followup
 from mel.surveys.schema import InstrumentDefinition
 from mel.web import ratelimit
 from mel.web.database import get_session, use_autocommit
-from mel.web.language import chosen_language
+from mel.web.language import chosen_language, offer_languages, survey_languages
 from mel.web.security import error_page
 from mel.web.survey import cached_html, census, entry, flow, units
 from mel.web.survey.answering import (
@@ -72,9 +72,14 @@ def survey_view(view: Callable[..., ResponseReturnValue]) -> Callable[..., Respo
     return wrapper
 
 
-def use_language(default: str) -> None:
-    """Show the page in the visitor's choice, else the response's or invitation's language."""
-    g.lang = chosen_language() or default
+def use_language(default: str, survey: InstrumentDefinition | None = None) -> None:
+    """Show the page in the visitor's choice, else the response's or invitation's language.
+
+    A survey's pages offer its own languages (e.g. tr or ar besides nl and en).
+    """
+    offered = survey_languages(survey)
+    offer_languages(offered)
+    g.lang = chosen_language(offered) or (default if default in offered else DEFAULT_LANGUAGE)
 
 
 @bp.after_request
@@ -101,6 +106,7 @@ def open_start(instrument_code: str, wave_code: str) -> ResponseReturnValue:
     wave = link.wave
     assert wave.id is not None
     survey = entry.definition(session, link.version_id)
+    use_language(g.lang, survey)
     unit = None
     if link.ask_unit:
         unit = units.chosen(session, wave.id, request.args.get("unit"))
@@ -161,6 +167,7 @@ def invitation_start(token: str) -> ResponseReturnValue:
     entry.check_wave_open(wave)
     version_id = entry.latest_version(session, invitation.instrument_id)
     survey = entry.definition(session, version_id)
+    use_language(invitation.language, survey)
     taken = units.answered_page_if_taken(
         session, survey, invitation.wave_id, invitation.unit_id, invitation.instrument_id
     )
@@ -203,7 +210,7 @@ def continue_response(access: Access) -> ResponseReturnValue:
     assert response is not None
     survey = entry.definition(get_session(), response.instrument_version_id)
     if response.status == "complete":
-        use_language(response.language)
+        use_language(response.language, survey)
         if census.correctable(access, survey):
             return redirect_to(url_for(".done", kind=access.kind, token=access.token))
         raise Unavailable(410, "err_completed")
@@ -253,8 +260,9 @@ def started(kind: str, token: str) -> tuple[Access, InstrumentDefinition]:
     access = entry.access(session, kind, token)
     if access.response is None:
         abort(redirect_to(url_for(".invitation_start", token=token)))
-    use_language(access.response.language)
-    return access, entry.definition(session, access.response.instrument_version_id)
+    survey = entry.definition(session, access.response.instrument_version_id)
+    use_language(access.response.language, survey)
+    return access, survey
 
 
 @bp.route("/<any(i, r):kind>/<token>/p/<page_name>", methods=["GET", "POST"])
