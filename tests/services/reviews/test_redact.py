@@ -1,4 +1,5 @@
-"""Quotes without who said them: e-mail addresses, phone numbers, names; unit pseudonyms."""
+"""Review quotes through the one scrubber: e-mail addresses, phone numbers, names (the
+title stays, as in the report's quotes); unit pseudonyms."""
 
 from __future__ import annotations
 
@@ -14,14 +15,20 @@ from tests.review_factories import make_pps
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("Mail j.jansen@roc-utrecht.nl of bel 06-12345678.", "Mail [e-mail] of bel [telefoon]."),
-        ("Bel +31 6 1234 5678 of 020 - 123 45 67.", "Bel [telefoon] of [telefoon]."),
+        (
+            "Mail j.jansen@roc-utrecht.nl of bel 06-12345678.",
+            "Mail [e-mailadres] of bel [telefoonnummer].",
+        ),
+        ("Bel +31 6 1234 5678 of 020 - 123 45 67.", "Bel [telefoonnummer] of [telefoonnummer]."),
         (
             "In 2024 en 2025 waren er 12.500 deelnemers.",
             "In 2024 en 2025 waren er 12.500 deelnemers.",
         ),
-        ("Mevrouw De Graaf en dhr. Ahmed el Amrani", "[naam] en [naam]"),
-        ("volgens de heer Van der Berg, J. Smit en Dr. Yilmaz", "volgens [naam], [naam] en [naam]"),
+        ("Mevrouw De Graaf en dhr. Ahmed el Amrani", "Mevrouw [naam] en dhr. [naam]"),
+        (
+            "volgens de heer Van der Berg, J. Smit en Dr. Yilmaz",
+            "volgens de heer [naam], [naam] en Dr. [naam]",
+        ),
         ("Jan de Vries trekt het; De Vries en jan zijn", "[naam] trekt het; [naam] en [naam] zijn"),
         ("Samen met Pps Zorg Utrecht en pps zorg utrecht.", "Samen met pps 007 en pps 007."),
         ("De projectleider regelt het.", "De projectleider regelt het."),
@@ -33,7 +40,7 @@ def test_redact(text: str, expected: str) -> None:
 
 
 def test_redact_in_english() -> None:
-    assert redact("Call 0612345678, Mrs Smith", lang="en") == "Call [phone], [name]"
+    assert redact("Call 0612345678, Mrs Smith", lang="en") == "Call [phone number], Mrs [name]"
 
 
 def test_owner_names_and_roles() -> None:
