@@ -16,6 +16,8 @@ from mel.models import Invitation
 MAX_LENGTH: int = Invitation.__table__.c.reference.type.length  # type: ignore[attr-defined]
 
 _EMAIL = re.compile(r"[^\s@]@[^\s@]")
+
+
 def reference_problem(value: str) -> str | None:
     """Say why `value` cannot be a pseudonymous reference, or return None when it can.
 
