@@ -140,7 +140,7 @@ def demo_command(
     print_links(app.extensions["mel.engine"], base)
     click.echo(f"staff login at {base}/staff/login (demo accounts, new passwords each run):")
     for email, password, role, programmes in create_demo_users(engine):
-        click.echo(f"  {role:10} {email}  password: {password}  ({', '.join(programmes)})")
+        click.echo(f"  {role:11} {email}  password: {password}  ({', '.join(programmes)})")
     from mel.demo.reviews import demo_reviews
 
     for made in demo_reviews(engine, surveys_dir(), seed=seed, coder="researcher@demo.mel.invalid"):

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 import pandas as pd
 from sqlmodel import Session, col, select
 
+from mel.data.wave_kinds import CENSUS, census_wave_ids, instrument_kinds
 from mel.models import (
     FrameUnit,
     Instrument,
-    InstrumentVersion,
     Programme,
     Response,
     Unit,
@@ -27,33 +27,7 @@ from mel.models import (
 
 def census_instrument_ids(session: Session, programme_id: int | None = None) -> set[int]:
     """Return the ids of census instruments (``census:`` in their newest version)."""
-    query = select(Instrument.id, InstrumentVersion.version, InstrumentVersion.definition).join(
-        InstrumentVersion, col(InstrumentVersion.instrument_id) == Instrument.id
-    )
-    if programme_id is not None:
-        query = query.where(Instrument.programme_id == programme_id)
-    newest: dict[int, tuple[int, bool]] = {}
-    for instrument_id, version, definition in session.connection().execute(query):
-        if instrument_id not in newest or version > newest[instrument_id][0]:
-            newest[instrument_id] = (version, bool((definition or {}).get("census")))
-    return {i for i, (_, census) in newest.items() if census}
-
-
-def census_wave_ids(session: Session, programme_id: int) -> set[int]:
-    """Return the ids of the programme's census waves: waves that field census instruments
-    only (a yearly progress measurement), as opposed to sample surveys."""
-    census = census_instrument_ids(session, programme_id)
-    if not census:
-        return set()
-    fielded: dict[int, set[int]] = {}
-    rows = session.connection().execute(
-        select(WaveInstrument.wave_id, WaveInstrument.instrument_id)
-        .join(Wave, col(Wave.id) == WaveInstrument.wave_id)
-        .where(Wave.programme_id == programme_id)
-    )
-    for wave_id, instrument_id in rows:
-        fielded.setdefault(wave_id, set()).add(instrument_id)
-    return {w for w, instruments in fielded.items() if instruments <= census}
+    return {i for i, kind in instrument_kinds(session, programme_id).items() if kind == CENSUS}
 
 
 class CensusDataError(LookupError):

@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 from mel.analysis.errors import DesignError
 from mel.analysis.quality import Quality, grade
 from mel.analysis.results import Estimate, EstimateTable
-from mel.data.census import census_wave_ids
+from mel.data.wave_kinds import other_than_survey
 from mel.disclosure.rules import shown_alone
 from mel.kpi.change import Change, holm_adjusted, wave_change
 from mel.kpi.frames import Frames, design_for, estimate_kpi
@@ -78,9 +78,10 @@ def waves_of(engine: Engine, programme: str, code: str) -> tuple[Wave, list[Wave
             .where(Wave.programme_id == current.programme_id, Wave.year < current.year)
             .order_by(col(Wave.year), col(Wave.code))
         ).all()
-        # Census waves (a yearly progress measurement) are not earlier rounds of a survey.
-        census = census_wave_ids(session, current.programme_id)
-    return current, [w for w in earlier if w.id not in census]
+        # Census and review waves (progress returns, peer reviews) are no earlier rounds
+        # of a survey.
+        other = other_than_survey(session, current.programme_id)
+    return current, [w for w in earlier if w.id not in other]
 
 
 def evaluate_kpis(

@@ -8,11 +8,10 @@ from dataclasses import dataclass, field
 import pandas as pd
 from sqlmodel import Session, col, select
 
-from mel.data.census import census_wave_ids
+from mel.data.wave_kinds import other_than_survey
 from mel.disclosure.cells import ORDER
 from mel.i18n import translate
 from mel.models import FrameUnit, Programme, Unit, Wave
-from mel.services.reviews.store import review_waves
 
 DIMENSIONS = ORDER[:-1]  # province, region, sector, stratum, unit_kind
 GROUPINGS = (*DIMENSIONS, "unit")
@@ -48,10 +47,11 @@ class Filters:
         return "; ".join(parts)
 
 
-def programme_waves(session: Session, programme: Programme) -> list[Wave]:
-    """Return the programme's survey waves, newest first (census waves have their own
-    progress view: their KPIs are totals over reporters, not survey estimates)."""
-    census = census_wave_ids(session, int(programme.id or 0))
+def programme_waves(session: Session, programme: Programme, *, every: bool = False) -> list[Wave]:
+    """Return the programme's survey waves, newest first; with `every` also its census
+    waves (yearly progress returns) and review rounds (`mel.data.wave_kinds`), which have
+    views of their own, for the pages that manage waves (open links, samples, exports)."""
+    other = set() if every else other_than_survey(session, int(programme.id or 0))
     return [
         wave
         for wave in session.exec(
@@ -59,7 +59,7 @@ def programme_waves(session: Session, programme: Programme) -> list[Wave]:
             .where(Wave.programme_id == programme.id)
             .order_by(col(Wave.year).desc(), col(Wave.id).desc())
         ).all()
-        if wave.id not in census
+        if wave.id not in other
     ]
 
 
@@ -99,12 +99,8 @@ def parse_filters(
     waves = programme_waves(session, programme)
     if not waves:
         raise FilterError(translate("staff_err_no_waves", lang))
-    # By default the newest wave whose fieldwork has begun (as `latest` in the commands),
-    # not a round of peer reviews.
-    reviews = review_waves(session, int(programme.id or 0))
-    started = next(
-        (w.code for w in waves if w.status != "planned" and w.id not in reviews), waves[0].code
-    )
+    # By default the newest wave whose fieldwork has begun (as `latest` in the commands).
+    started = next((w.code for w in waves if w.status != "planned"), waves[0].code)
     code = args.get("wave") or started
     wave = next((w for w in waves if w.code == code), None)
     if wave is None:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from mel.data.census import census_wave_ids
+from mel.data.wave_kinds import other_than_survey
 from mel.models import Programme, Wave
-from mel.services.reviews.store import review_waves
 
 
 class WaveNotFound(LookupError):
@@ -34,17 +33,15 @@ def resolve_wave_code(session: Session, programme: str, wave: str) -> str:
     if wave in {w.code for w in every}:
         return wave
     # A year or "latest" means a survey wave; census waves (a yearly progress
-    # measurement) are named by their code, or reported with `--kind progress`.
-    census = census_wave_ids(session, int(row.id or 0))
-    waves = [w for w in every if w.id not in census] or every
+    # measurement, reported with `--kind progress`) and review rounds are named by code.
+    other = other_than_survey(session, int(row.id or 0))
+    waves = [w for w in every if w.id not in other] or every
     codes = [w.code for w in waves]
     if wave in codes:
         return wave
     if wave == "latest" and waves:
-        # A planned wave (fieldwork ahead, nothing answered yet) is not the latest result,
-        # nor is a round of peer reviews (no measurement).
-        reviews = review_waves(session, int(row.id or 0))
-        started = [w for w in waves if w.status != "planned" and w.id not in reviews] or waves
+        # A planned wave (fieldwork ahead, nothing answered yet) is not the latest result.
+        started = [w for w in waves if w.status != "planned"] or waves
         return started[-1].code
     in_year = [w.code for w in waves if wave.isdigit() and w.year == int(wave)]
     if len(in_year) == 1:

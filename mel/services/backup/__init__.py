@@ -19,7 +19,7 @@ from pathlib import Path
 
 from alembic.script import ScriptDirectory
 from alembic.util import CommandError
-from sqlalchemy import func, inspect, select, table
+from sqlalchemy import func, inspect, select, table, text
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
@@ -159,7 +159,10 @@ def restore_database(
     revision = archive.revision if archive else sqlite.read_revision(path)
     check_revision(engine, revision, path)
     counts = table_counts(engine)
-    filled = {name: n for name, n in counts.items() if n and name != "alembic_version"}
+    # alembic's revision and the data versions (set by the migrations and triggers) are no
+    # contents: a freshly upgraded database is empty
+    derived = ("alembic_version", "dataversion")
+    filled = {name: n for name, n in counts.items() if n and name not in derived}
     if filled and not force:
         raise BackupError(
             f"the database {engine.url.render_as_string()} is not empty: it holds rows "
@@ -172,8 +175,21 @@ def restore_database(
     else:
         postgres.restore(engine, path, tools, archive)
     engine.dispose()  # pooled connections may know the old schema
+    _new_incarnation(engine)
     seconds = time.perf_counter() - start
     now = current_revision(engine)
     if now != revision:
         raise BackupError(f"after restoring, the database is at revision {now}, not {revision}")
     return Restore(revision, seconds, table_counts(engine), filled)
+
+
+def _new_incarnation(engine: Engine) -> None:
+    """Give the restored database a new token (`mel.models.versions`): its data versions
+    went back to the backup's, so a frame cached after the backup was taken must never
+    match them again (a restored database is a new incarnation)."""
+    with engine.begin() as connection:
+        if "dataversion" in inspect(connection).get_table_names():
+            connection.execute(
+                text("UPDATE dataversion SET version = :token WHERE scope = 'database'"),
+                {"token": secrets.randbits(62)},
+            )

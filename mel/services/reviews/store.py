@@ -8,7 +8,8 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from mel.models import Instrument, InstrumentVersion, Response, Unit, Wave, WaveInstrument
+from mel.data.wave_kinds import review_wave_ids
+from mel.models import Instrument, InstrumentVersion, Response, Unit, Wave
 from mel.surveys.publish import load_version
 from mel.surveys.review import ReviewDefinition
 from mel.surveys.schema import InstrumentDefinition
@@ -100,20 +101,4 @@ def review_responses(
 
 def review_waves(session: Session, programme_id: int) -> set[int]:
     """Ids of the programme's waves that field only reviews (no measurement to show)."""
-    rows = session.exec(
-        select(WaveInstrument.wave_id, InstrumentVersion)
-        .join(Wave, col(Wave.id) == WaveInstrument.wave_id)
-        .join(
-            InstrumentVersion, col(InstrumentVersion.instrument_id) == WaveInstrument.instrument_id
-        )
-        .where(Wave.programme_id == programme_id)
-        .order_by(col(InstrumentVersion.version))
-    ).all()
-    latest: dict[tuple[int, int], InstrumentVersion] = {}
-    for wave_id, version in rows:
-        latest[(wave_id, version.instrument_id)] = version  # the newest version wins
-    kinds: dict[int, set[bool]] = {}
-    for (wave_id, _), version in latest.items():
-        is_review = bool(version.definition.get("review"))
-        kinds.setdefault(wave_id, set()).add(is_review)
-    return {wave_id for wave_id, found in kinds.items() if found == {True}}
+    return review_wave_ids(session, programme_id)

@@ -153,7 +153,7 @@ def waves(code: str) -> ResponseReturnValue:
     programme = programme_or_404(code)
     session = get_session()
     rows = []
-    for wave in programme_waves(session, programme):
+    for wave in programme_waves(session, programme, every=True):
         instruments = session.exec(
             select(Instrument.code)
             .join(WaveInstrument, col(WaveInstrument.instrument_id) == Instrument.id)

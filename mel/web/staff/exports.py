@@ -29,7 +29,7 @@ def index(code: str) -> ResponseReturnValue:
     """List each wave's instruments with links to every file format and the codebook."""
     programme = programme_or_404(code)
     session = get_session()
-    waves = programme_waves(session, programme)
+    waves = programme_waves(session, programme, every=True)
     shown = figures.coverage_figures(programme, [w.id for w in waves if w.id is not None])
     coverage = shown.value
     rows = []

@@ -50,7 +50,7 @@ def _wave(programme: Programme, wave_code: str) -> Wave:
 def index(code: str) -> ResponseReturnValue:
     """The programme's waves, each with its design method and whether it was drawn."""
     programme = programme_or_404(code)
-    waves = programme_waves(get_session(), programme)
+    waves = programme_waves(get_session(), programme, every=True)
     return render_template("staff/samples.html", programme=programme, waves=waves, filters=None)
 
 
