@@ -31,8 +31,10 @@ DESIGN_TABLES = (
     "frameunit",
     "frameunitpersons",
     "wavestratum",
+    "instrument",
     "instrumentversion",
     "wave",
+    "waveinstrument",
 )
 COMPLETE = "'complete'"
 NOT_ELIGIBLE = "'not_eligible'"

@@ -116,8 +116,8 @@ def test_a_run_prints_its_reports_with_one_browser(built: Built, tmp_path: Path)
     browsers: set[int] = set()
     labels: list[str] = []
 
-    def note_browsers(label: str) -> None:
-        labels.append(label)
+    def chromiums() -> set[int]:
+        found = set()
         for child in psutil.Process().children(recursive=True):
             try:
                 # The browser process itself: not its helpers (--type=...), nor the shells
@@ -125,9 +125,17 @@ def test_a_run_prints_its_reports_with_one_browser(built: Built, tmp_path: Path)
                 if Path(child.exe()).name == "chromium" and not any(
                     word.startswith("--type=") for word in child.cmdline()
                 ):
-                    browsers.add(child.pid)
+                    found.add(child.pid)
             except psutil.Error:
                 continue
+        return found
+
+    # A browser an earlier test keeps for its session is not this run's.
+    before = chromiums()
+
+    def note_browsers(label: str) -> None:
+        labels.append(label)
+        browsers.update(chromiums() - before)
 
     jobs = _jobs(built, tmp_path, ("meting-2025",) * 4, pdf=True)
     jobs = [replace(job, engine="chromium") for job in jobs]
