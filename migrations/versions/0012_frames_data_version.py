@@ -101,11 +101,11 @@ def _sqlite_names() -> list[str]:
 
 
 PG_FUNCTIONS = [
-    """CREATE FUNCTION mel_dv_bump(name text) RETURNS void LANGUAGE sql AS $$
+    """CREATE OR REPLACE FUNCTION mel_dv_bump(name text) RETURNS void LANGUAGE sql AS $$
         INSERT INTO dataversion (scope, version) VALUES (name, 1)
         ON CONFLICT (scope) DO UPDATE SET version = dataversion.version + 1
     $$""",
-    f"""CREATE FUNCTION mel_dv_response() RETURNS trigger LANGUAGE plpgsql AS $$
+    f"""CREATE OR REPLACE FUNCTION mel_dv_response() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
         IF TG_OP = 'INSERT' THEN
             PERFORM mel_dv_bump('responses:' || NEW.wave_id);
@@ -131,12 +131,12 @@ PG_FUNCTIONS = [
         END IF;
         RETURN NULL;
     END $$""",
-    """CREATE FUNCTION mel_dv_cases() RETURNS trigger LANGUAGE plpgsql AS $$
+    """CREATE OR REPLACE FUNCTION mel_dv_cases() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
         PERFORM mel_dv_bump('cases');
         RETURN NULL;
     END $$""",
-    """CREATE FUNCTION mel_dv_design() RETURNS trigger LANGUAGE plpgsql AS $$
+    """CREATE OR REPLACE FUNCTION mel_dv_design() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
         PERFORM mel_dv_bump('design');
         RETURN NULL;

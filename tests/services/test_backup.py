@@ -15,7 +15,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, select
 
 from mel.db import alembic_config, current_revision, make_engine, upgrade
-from mel.models import Response
+from mel.models import DataVersion, Response
 from mel.models.accounts import AuditEvent
 from tests.services.helpers import create_url_schema, mel
 
@@ -162,10 +162,26 @@ def test_restore_leaves_the_backups_revision_and_upgrade_works(
     with Session(newer) as session:
         (entry,) = session.exec(select(AuditEvent)).all()
     assert entry.action == "restore" and entry.detail["replaced"] == {"auditevent": 1}
-    assert mel(fresh_url, "db", "upgrade").exit_code == 0
+    upgraded = mel(fresh_url, "db", "upgrade")
+    assert upgraded.exit_code == 0, upgraded.output
     assert (
         current_revision(newer)
         == ScriptDirectory.from_config(alembic_config(newer)).get_current_head()
     )
     older.dispose()
     newer.dispose()
+
+
+def test_restore_into_a_database_at_the_head(db_url: str, tmp_path: Path) -> None:
+    """A backup of today's schema (its data versions' triggers included) restores over the
+    database it came from, and that database counts responses again."""
+    engine = make_engine(db_url)
+    upgrade(engine)
+    backup = tmp_path / "head.backup"
+    assert mel(db_url, "db", "backup", str(backup)).exit_code == 0
+    done = mel(db_url, "db", "restore", "--force", str(backup))
+    assert done.exit_code == 0, done.output
+    with Session(engine) as session:
+        token = session.exec(select(DataVersion).where(DataVersion.scope == "database")).one()
+        assert token.version
+    engine.dispose()

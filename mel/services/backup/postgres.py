@@ -30,6 +30,7 @@ from mel.services.backup.pgtools import PgTools
 
 MAGIC = b"PGDMP"
 REQUIRED = ("alembic_version", "response")
+TRIGGER_FUNCTIONS = ("mel_dv_response()", "mel_dv_cases()", "mel_dv_design()", "mel_dv_bump(text)")
 LOCK_TIMEOUT = "30s"  # a restore waiting longer for a table lock stops: the app still runs
 _TABLE = re.compile(r"^\d+; \d+ \d+ TABLE (?!DATA )(\S+) (\S+) ")
 _SCHEMA = re.compile(r"^\d+; \d+ \d+ (SCHEMA|COMMENT - SCHEMA) ")
@@ -165,6 +166,9 @@ def restore(engine: Engine, path: Path, tools: PgTools, archive: Archive) -> Non
     ]
     if drop:  # older and newer mel tables alike: the database ends at the backup's revision
         prologue.append(f"DROP TABLE {drop}")
+    # The data versions' trigger functions (migration 0012): the backup makes its own.
+    functions = ", ".join(f"{_quote(schema)}.{f}" for f in TRIGGER_FUNCTIONS)
+    prologue.append(f"DROP FUNCTION IF EXISTS {functions}")
     conninfo, env = connection(engine)
     with tempfile.TemporaryDirectory(prefix="mel-restore-") as folder:
         listing = Path(folder) / "toc.list"
