@@ -26,6 +26,7 @@ from mel.analysis.change import holm, p_value
 from mel.analysis.design import Design
 from mel.analysis.errors import DesignError
 from mel.analysis.results import Estimate, EstimateTable, difference
+from mel.kpi.frames import census_first_stage
 from mel.kpi.variables import imputed_by_weighting, kpi_column
 from mel.surveys.programme_schema import Kpi
 
@@ -136,11 +137,9 @@ def _total_change(design: Design, kpi: Kpi, frames: dict[str, pd.DataFrame]) -> 
 
 
 def _census(data: pd.DataFrame) -> bool:
+    """Whether the frame's first stage is a census of its sampled units (see `frames`)."""
     sampled = data.attrs.get("sampled_units")
-    if sampled is None:
-        return False
-    sizes = sampled.table.groupby("stratum")["fpc_units"].agg(["first", "size"])
-    return bool(len(sizes)) and bool((sizes["first"] == sizes["size"]).all())
+    return sampled is not None and census_first_stage(sampled.table)
 
 
 def _stacked(kpi: Kpi, frames: dict[str, pd.DataFrame]) -> Design:

@@ -43,7 +43,7 @@ def design_for(data: pd.DataFrame) -> Design:
     person = data.attrs.get("respondent") == "person"
     if sampled is not None and len(data):
         table = sampled.table
-        if person and _census(table):
+        if person and census_first_stage(table):
             return Design(
                 data,
                 weights="weight",
@@ -57,7 +57,7 @@ def design_for(data: pd.DataFrame) -> Design:
     return _plain_design(data)
 
 
-def _census(table: pd.DataFrame) -> bool:
+def census_first_stage(table: pd.DataFrame) -> bool:
     """Whether every unit of every stratum was sampled (N_h = n_h)."""
     sizes = table.groupby("stratum")["fpc_units"].agg(["first", "size"])
     return bool(len(sizes)) and bool((sizes["first"] == sizes["size"]).all())

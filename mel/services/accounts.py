@@ -11,7 +11,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from mel.data.census import census_wave_ids
+from mel.data.wave_kinds import census_wave_ids
 from mel.db import session_scope
 from mel.models import Programme, Response, Unit, Wave, utcnow
 from mel.models.accounts import Membership, User

@@ -8,9 +8,10 @@ from click.testing import CliRunner
 from sqlmodel import Session, select
 
 from mel.cli import main
+from mel.data.wave_kinds import review_wave_ids
 from mel.db import make_engine
 from mel.models import Programme, ReviewCoding, User, Wave
-from mel.services.reviews.store import review_responses, review_waves
+from mel.services.reviews.store import review_responses
 from mel.services.waves import resolve_wave_code
 
 
@@ -40,7 +41,7 @@ def test_demo_reviews_a_dozen_pps_with_coded_findings(db_url: str) -> None:
         )  # a part of an answer
         # the review round is no measurement: `latest` and the dashboards skip it
         wave = session.exec(select(Wave).where(Wave.code == "peerreview-2026")).one()
-        assert review_waves(session, katapult.id or 0) == {wave.id}
+        assert review_wave_ids(session, katapult.id or 0) == {wave.id}
         assert resolve_wave_code(session, "katapult", "latest") == "impactmeting-2025"
         # no review was simulated into the measurement waves of any programme
         assert all(

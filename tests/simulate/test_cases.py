@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from mel.data.census import census_wave_ids
 from mel.data.frame import frame
+from mel.data.wave_kinds import census_wave_ids
 from mel.demo import simulate
 from mel.models import (
     Case,

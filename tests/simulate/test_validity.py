@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
-from mel.data.census import census_wave_ids
+from mel.data.wave_kinds import census_wave_ids
 from mel.demo.text import PHRASES
 from mel.models import Instrument, InstrumentVersion, Response, Wave
 from mel.surveys.publish import load_version

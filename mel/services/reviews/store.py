@@ -8,7 +8,6 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from mel.data.wave_kinds import review_wave_ids
 from mel.models import Instrument, InstrumentVersion, Response, Unit, Wave
 from mel.surveys.publish import load_version
 from mel.surveys.review import ReviewDefinition
@@ -97,8 +96,3 @@ def review_responses(
             )
         )
     return found
-
-
-def review_waves(session: Session, programme_id: int) -> set[int]:
-    """Ids of the programme's waves that field only reviews (no measurement to show)."""
-    return review_wave_ids(session, programme_id)
