@@ -24,15 +24,22 @@ def test_every_printed_link_works_and_stores_its_unit(db_url: str) -> None:
         "/s/tk-docenten/meting-2025",
         "/s/tk-leerlingen/meting-2025",
     ]
-    # Surveys answered for a unit go by invitation; the demo says how to make them.
+    # Surveys answered for a unit go by invitation; the demo says how many were made and
+    # where to follow them, or, for a wave with none yet, how to make them.
     for instrument, wave in (
         ("katapult-impactmeting", "impactmeting-2025"),
         ("tk-scholen", "meting-2025"),
     ):
-        assert (
-            f"{instrument}: by invitation only: mel invitations create --wave {wave} "
-            f"--instrument {instrument} --units sampled" in result.output
+        made = re.search(
+            rf"{instrument}: by invitation only: (\d+) invitations made "
+            rf"\(mel fieldwork status --wave {wave}\)",
+            result.output,
         )
+        assert made is not None and int(made.group(1)) > 0, result.output
+    assert (
+        "katapult-voortgang: by invitation only: mel invitations create --wave voortgang-2026 "
+        "--instrument katapult-voortgang --units sampled" in result.output
+    )
     app = create_app({"DATABASE_URL": db_url, "SECRET_KEY": "test-secret"})
     client = app.test_client()
     for link in links:
