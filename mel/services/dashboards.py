@@ -80,6 +80,8 @@ class Card:
     wave: str = ""  # the selected wave (its code)
     # Estimate, interval, target and unit as the report prints them (`printed`).
     printed: dict[str, str] = field(default_factory=dict)
+    # The same for each row of `groups`, in its order (empty for a hidden group).
+    group_printed: list[dict[str, str]] = field(default_factory=list)
 
 
 def definitions(
@@ -255,6 +257,11 @@ def _card(ev: Evaluator, kpi: KpiDefinition, filters: Filters, waves: list[Wave]
                 card.status, card.status_code = result.status.label(lang), result.status.value
     card.printed = printed(kpi, card.estimate, card.target, lang)
     card.groups = ev.groups(filters.wave, kpi, filters)
+    if card.groups is not None:
+        card.group_printed = [
+            printed(kpi, None if row["suppressed"] else row, None, lang)
+            for row in card.groups.to_dict("records")
+        ]
     return card
 
 

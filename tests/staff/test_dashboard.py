@@ -178,3 +178,25 @@ def test_number_format() -> None:
         assert fmtnum(1234567.891) == "1.234.568" and fmtnum(0.6543) == "0,65"
         g.lang = "en"
         assert fmtnum(12.345) == "12.3" and fmtnum(None) == "—" and fmtnum(float("nan")) == "—"
+
+
+def test_group_rows_are_printed_as_the_trend_is(staff: FlaskClient, shared_app: Flask) -> None:
+    from sqlmodel import Session
+
+    from mel.kpi.definitions import load_published
+    from mel.services.dashboards import printed
+
+    groups = next(
+        k
+        for k in staff.get("/api/v1/programmes/alpha/kpis?by=sector").json["kpis"]
+        if k["code"] == "cijfer"
+    )["groups"]
+    with Session(shared_app.extensions["mel.engine"]) as session:
+        kpi = next(k for k in load_published(session, "alpha").programme.kpis if k.code == "cijfer")
+    page = staff.get("/staff/p/alpha/kpis?by=sector").text
+    shown = [g for g in groups if not g["suppressed"]]
+    assert shown
+    for group in shown:
+        expected = printed(kpi, group, None, "nl")
+        row = f'<th scope="row">{group["group"]}</th><td class="num">{expected["estimate"]}</td>'
+        assert row + f'<td class="num">{expected["interval"]}</td>' in page
