@@ -15,6 +15,7 @@ import email.policy
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -128,17 +129,24 @@ def read_bounces(path: Path) -> list[Bounce]:
 def record_bounces(
     session: Session, bounces: list[Bounce], wave_id: int | None = None
 ) -> BounceSummary:
-    """Mark the contacts that received these mails as bounced (the caller commits)."""
+    """Mark the contacts that received these mails as bounced (the caller commits).
+
+    The contacts are looked up in batches (by Message-ID, else by address), so a long list
+    of bounces costs a few queries, not one scan of the wave's contacts per bounce.
+    """
+    by_message = _contacts(session, Mail.message_id, {b.message_id for b in bounces}, wave_id)
+    by_email = _contacts(
+        session,
+        func.lower(Contact.email),
+        {b.email.lower() for b in bounces if not b.message_id},
+        wave_id,
+    )
     summary = BounceSummary()
     for bounce in bounces:
-        query = select(Contact).join(Mail, col(Mail.contact_id) == Contact.id)
         if bounce.message_id:
-            query = query.where(Mail.message_id == bounce.message_id)
+            contacts = by_message.get(bounce.message_id, [])
         else:
-            query = query.where(func.lower(Contact.email) == bounce.email.lower())
-        if wave_id is not None:
-            query = query.where(Contact.wave_id == wave_id)
-        contacts = session.exec(query.distinct()).all()
+            contacts = by_email.get(bounce.email.lower(), [])
         if not contacts:
             summary.unknown.append(bounce.email)
         for contact in contacts:
@@ -151,3 +159,26 @@ def record_bounces(
             summary.recorded += 1
     session.flush()
     return summary
+
+
+BATCH = 500  # values per IN list (SQLite allows 32,766 parameters; older builds 999)
+
+
+def _contacts(
+    session: Session, key: Any, values: set[str | None], wave_id: int | None
+) -> dict[str, list[Contact]]:
+    """The contacts that received a mail, by the value of `key` (one of `values`)."""
+    wanted = sorted(v for v in values if v)
+    found: dict[str, list[Contact]] = {}
+    for start in range(0, len(wanted), BATCH):
+        query = (
+            select(key, Contact)
+            .join(Mail, col(Mail.contact_id) == Contact.id)
+            .where(key.in_(wanted[start : start + BATCH]))
+        )
+        if wave_id is not None:
+            query = query.where(Contact.wave_id == wave_id)
+        for value, contact in session.exec(query.distinct()).all():
+            if all(c.id != contact.id for c in found.setdefault(value, [])):
+                found[value].append(contact)
+    return found

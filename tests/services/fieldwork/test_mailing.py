@@ -295,3 +295,32 @@ def test_connection_lost_mid_mail_leaves_it_claimed(
         controller.stop()
     received = [str(m["To"]) for m in inbox.messages]
     assert len(received) == 5 and len(set(received)) == 5
+
+
+def test_a_list_of_bounces_is_matched_in_batches(
+    engine: Engine, tmp_path: Path, cli_env: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mel.services.fieldwork import bounces
+    from mel.services.fieldwork.bounces import Bounce, record_bounces
+
+    setup_wave(engine, tmp_path)
+    mel("invitations", "send", "--wave", "w2025")
+    monkeypatch.setattr(bounces, "BATCH", 2)  # several batches from a short list
+    with session_scope(engine) as session:
+        mails = session.exec(select(Mail, Contact).join(Contact).order_by(Mail.id)).all()
+        by_id = Bounce("x@elsewhere.example", "5.1.1", message_id=mails[0][0].message_id)
+        listed = [
+            by_id,
+            Bounce(mails[1][1].email.upper(), "mailbox full"),
+            Bounce(mails[2][1].email, "5.1.1"),
+            Bounce(mails[2][1].email, "5.1.1"),  # the same bounce twice
+            Bounce("nobody@nowhere.example", "5.1.1"),
+        ]
+        summary = record_bounces(session, listed, mails[0][1].wave_id)
+        assert (summary.recorded, summary.already, summary.unknown) == (
+            3,
+            1,
+            ["nobody@nowhere.example"],
+        )
+        bounced = session.exec(select(Contact).where(col(Contact.bounced_at).is_not(None))).all()
+        assert {c.id for c in bounced} == {mails[i][1].id for i in range(3)}
