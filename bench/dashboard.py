@@ -18,6 +18,7 @@ p50/p95 printed with the number of requests and of errors.
 
     python bench/dashboard.py [--sizes 10000,100000,1000000] [--rate 50] [--requests 20]
         [--modes before,after] [--pg-base postgresql+psycopg://postgres@127.0.0.1:5432]
+        [--pages /kpis,/fieldwork]
 """
 
 from __future__ import annotations
@@ -303,6 +304,8 @@ def run(url: str, mode: str, args: argparse.Namespace, cache: Path) -> dict[str,
     try:
         http = login(port)
         for page in pages(url):
+            if args.pages and not any(part in page for part in args.pages.split(",")):
+                continue
             results[page] = measure(http, port, page, args.requests, args.budget)
     finally:
         stop.set()
@@ -344,6 +347,9 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=20)
     parser.add_argument("--budget", type=float, default=60.0, help="seconds per page and mode")
     parser.add_argument("--pg-base", default="postgresql+psycopg://postgres@127.0.0.1:5432")
+    parser.add_argument(
+        "--pages", default="", help="Only pages whose path contains one of these (comma-separated)."
+    )
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     for size in (int(s) for s in args.sizes.split(",")):
