@@ -22,6 +22,7 @@ from mel.demo.design import SimulationError
 from mel.demo.seeding import hex_ids, stream, uuids
 from mel.demo.units import UnitDraft
 from mel.models import FrameUnit, Response, Wave, WaveInstrument, WaveStratum
+from mel.services.sampling.wavefile import WaveFile
 from mel.surveys.plausibility import check, reason_key
 from mel.surveys.schema import InstrumentDefinition, Question
 
@@ -79,7 +80,8 @@ def simulate_census(
     previous: dict[int, dict[str, Any]] = {}
     made = 0
     for year in YEARS:
-        wave = _wave(session, programme_id, survey, year, instrument_id, last=year == YEARS[-1])
+        last = year == YEARS[-1]
+        wave = _wave(session, programme_id, programme, survey, year, instrument_id, last=last)
         _frame(session, int(wave.id or 0), drafts, unit_ids, members)
         yearly = stream(seed, programme, survey.instrument, year)
         reporting = [i for i in members if yearly.random() >= NOT_REPORTING[year]]
@@ -122,6 +124,7 @@ def simulate_census(
 def _wave(
     session: Session,
     programme_id: int,
+    programme: str,
     survey: InstrumentDefinition,
     year: int,
     instrument_id: int,
@@ -135,18 +138,33 @@ def _wave(
     ).first():
         raise SimulationError(f"wave {code!r} exists already")
     start, end = date(year, 9, 1), date(year, 12, 15)
+    label_nl = f"{survey.title.nl.split(' — ')[0]} {year}"
+    label_en = f"{(survey.title.en or survey.title.nl).split(' — ')[0]} {year}"
+    # The wave file `mel waves create` would have stored (pages and commands read its design).
+    design = WaveFile.model_validate(
+        {
+            "wave": code,
+            "programme": programme,
+            "label": {"nl": label_nl, "en": label_en},
+            "year": year,
+            "fieldwork": {"start": start, "end": end},
+            "instruments": [{"code": survey.instrument}],
+            "design": {"method": "census"},
+            "retention_until": date(year + 10, 12, 31),
+        }
+    ).model_dump(mode="json")
     wave = Wave(
         programme_id=programme_id,
         code=code,
         year=year,
-        label_nl=f"{survey.title.nl.split(' — ')[0]} {year}",
-        label_en=f"{(survey.title.en or survey.title.nl).split(' — ')[0]} {year}",
+        label_nl=label_nl,
+        label_en=label_en,
         fieldwork_start=start,
         fieldwork_end=end,
         status="open" if last else "closed",
         retention_until=date(year + 10, 12, 31),
         created_at=datetime.combine(start - timedelta(days=14), time(9), tzinfo=UTC),
-        design={"method": "census"},
+        design=design,
     )
     session.add(wave)
     session.flush()

@@ -8,8 +8,10 @@ VACUUM marks the space free but may leave the bytes where they were, so the affe
 are rewritten with ``VACUUM FULL`` (a short exclusive lock: survey pages wait for it). It can
 only drop rows no running transaction may still see, so it first waits a little for
 transactions that began before the deletion; what it could not do is said in a warning.
-Copies outside the database (PostgreSQL's WAL archive, backups) keep old data until they
-expire.
+The frame cache (`mel.data.frame_cache`: Parquet files of analysis frames in the instance
+folder) holds the answers too; its files of the database are removed, and the frames are
+built again from what is left when next read. Copies outside the database and the cache
+(PostgreSQL's WAL archive, backups) keep old data until they expire.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from datetime import datetime
 from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError
+
+from mel.data import frame_cache
 
 # How long VACUUM FULL may wait for its lock before falling back to a plain VACUUM; the
 # app's requests queue behind a waiting VACUUM FULL, so this is kept short.
@@ -34,6 +38,7 @@ def scrub(engine: Engine, tables: Sequence[str]) -> list[str]:
 
     Runs after the deleting transaction has committed (VACUUM cannot run inside one).
     """
+    frame_cache.clear(engine)
     if engine.dialect.name == "sqlite":
         return _checkpoint(engine)
     if engine.dialect.name == "postgresql":

@@ -16,13 +16,22 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, ProgrammingError
 
 from mel.cli import main
+from mel.data import frame_cache
+from mel.data.frame import frame
 from mel.db import _sqlite_pragmas, make_engine, session_scope, upgrade
-from mel.models import Invitation, Response
-from tests.factories import make_wave, publish_survey, survey_dict
+from mel.models import Invitation, Response, WaveStratum
+from tests.factories import make_unit, make_wave, publish_survey, survey_dict
 from tests.services.helpers import create_url_schema
 
 
-def add_response(engine: Engine, answer: str, reference: str, *, expired: bool = False) -> str:
+def add_response(
+    engine: Engine,
+    answer: str,
+    reference: str,
+    *,
+    expired: bool = False,
+    status: str = "in_progress",
+) -> str:
     """Store a respondent's response (via an invitation) among others; return the respondent id."""
     with session_scope(engine) as session:
         version = publish_survey(session, survey_dict())
@@ -31,6 +40,7 @@ def add_response(engine: Engine, answer: str, reference: str, *, expired: bool =
             wave.retention_until = date.today() - timedelta(days=1)
             session.add(wave)
         respondent = str(uuid.uuid4())
+        session.add(WaveStratum(wave_id=wave.id, stratum="s", population_size=24, sample_size=12))
         for n in range(12):  # neighbours on the same pages, before and after
             invitation = Invitation(
                 token_hash=uuid.uuid4().hex * 2,
@@ -40,6 +50,8 @@ def add_response(engine: Engine, answer: str, reference: str, *, expired: bool =
             )
             session.add(invitation)
             session.flush()
+            # A complete response counts in the wave's frame: each of its own unit.
+            unit = make_unit(session, "test-programme", f"u-{n}", wave=wave)
             session.add(
                 Response(
                     public_id=str(uuid.uuid4()),
@@ -48,6 +60,8 @@ def add_response(engine: Engine, answer: str, reference: str, *, expired: bool =
                     invitation_id=invitation.id,
                     respondent_id=respondent if n == 11 else str(uuid.uuid4()),
                     answers={"cijfer": 7, "toelichting": answer if n == 11 else f"tekst {n}"},
+                    status=status,
+                    unit_id=unit.id if status == "complete" else None,
                 )
             )
         return respondent
@@ -157,6 +171,32 @@ def test_retention_purge_leaves_no_readable_answer(
     assert "emptied the answers of 12 response(s)" in result.output
     after = held(engine, request)
     assert marker.encode() not in after and reference.encode() not in after
+
+
+def cached_bytes(folder: Path) -> bytes:
+    """Every file of the frame cache (Parquet, pickles), as raw bytes."""
+    return b"".join(f.read_bytes() for f in sorted(folder.rglob("*")) if f.is_file())
+
+
+@pytest.mark.parametrize("command", [["respondents", "erase"], ["retention", "purge"]])
+def test_erasure_leaves_no_cached_frame(
+    own: tuple[Engine, str], tmp_path: Path, command: list[str]
+) -> None:
+    """The frame cache (Parquet files in the instance folder) keeps no erased answer."""
+    engine, url = own
+    folder = tmp_path / "frames"
+    frame_cache.use_folder(engine, folder)
+    marker = f"ANTWOORD-{uuid.uuid4().hex}"
+    expired = command[0] == "retention"
+    respondent = add_response(engine, marker, "ref-x", expired=expired, status="complete")
+    data = frame(engine, programme="test-programme", wave="w2025", instrument="test-survey")
+    assert marker in set(data["toelichting"])
+    assert marker.encode() in cached_bytes(folder)  # the test can fail
+    env = {"MEL_DATABASE_URL": url, "MEL_FRAME_CACHE": str(folder)}
+    arguments = [*command, respondent, "--yes"] if not expired else command
+    result = CliRunner(env=env).invoke(main, arguments)
+    assert result.exit_code == 0, result.output
+    assert marker.encode() not in cached_bytes(folder)
 
 
 def test_every_sqlite_connection_deletes_securely(tmp_path: Path) -> None:

@@ -61,3 +61,22 @@ def test_review_pages(live_server: str, engine: Engine, db_url: str) -> None:
                 audits.check(page, name)
             page.context.close()
     assert not audits.violations, "\n".join(audits.violations)
+
+
+def test_review_pages_reflow_at_320_px(live_server: str, db_url: str) -> None:
+    """WCAG 1.4.10: a wide table scrolls in its own box; nothing in it widens the page
+    (a visually hidden header label, positioned absolutely, did)."""
+    if not db_url.startswith("sqlite"):
+        pytest.skip("one backend is enough for the layout")
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 320, "height": 800})
+        page.goto(f"{live_server}/staff/login")
+        page.fill("#email", "staff@katapult.example")
+        page.fill("#password", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url("**/staff/")
+        for path in ("/staff/p/katapult/reviews/", "/staff/p/katapult/reviews/themes"):
+            page.goto(live_server + path)
+            assert page.locator(".table-scroll table").count() >= 1, path
+            assert page.evaluate("document.documentElement.scrollWidth") <= 320, path
+        page.close()

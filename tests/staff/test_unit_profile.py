@@ -7,6 +7,7 @@ and one for pps-002, and a staff account: each coordinator reaches only their ow
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
@@ -181,3 +182,48 @@ def test_coordinator_accounts_need_one_unit_of_their_programme(census_app: Flask
             accounts.create_user(session, email="c@x.example", password=PASSWORD,
                                  role="staff", programmes=["katapult"], unit="pps-001")  # fmt: skip
         assert session.exec(select(User).where(User.email == "a@x.example")).first() is None
+
+
+def test_a_coordinator_may_open_every_link_of_their_page_and_change_their_password(
+    census_app: Flask,
+) -> None:
+    """The header links the account's e-mail to the password page: it must open for them."""
+    with session_scope(census_app.extensions["mel.engine"]) as session:
+        accounts.create_user(
+            session,
+            email="pps-003@katapult.example",
+            password=PASSWORD,
+            role="coordinator",
+            programmes=["katapult"],
+            unit="pps-003",
+        )
+    client = census_app.test_client()
+    login(client, "pps-003@katapult.example")
+    page = client.get("/staff/profile", follow_redirects=True)
+    assert page.status_code == 200
+    links = set(re.findall(r'href="(/staff/[^"#]*)"', page.text)) - {"/staff/logout"}
+    assert "/staff/password" in links
+    links |= set(re.findall(r'href="(/staff/[^"#]*)"', client.get("/staff/password").text))
+    for link in links - {"/staff/logout"}:
+        assert client.get(link).status_code < 400, link
+    form = client.get("/staff/password")
+    new = "another long password"
+    done = client.post(
+        "/staff/password",
+        data={
+            "csrf_token": csrf_token(form.text),
+            "current": PASSWORD,
+            "new": new,
+            "confirm": new,
+        },
+    )
+    assert done.status_code == 200
+    assert client.get("/staff/profile", follow_redirects=True).status_code == 200
+    fresh = client.application.test_client()
+    login_page = fresh.get("/staff/login")
+    again = fresh.post(
+        "/staff/login",
+        data={"email": "pps-003@katapult.example", "password": new,
+              "csrf_token": csrf_token(login_page.text)},
+    )  # fmt: skip
+    assert again.status_code == 303

@@ -9,9 +9,10 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy.engine import Engine
 
+from mel.db import session_scope
 from mel.settings import project_path
 from mel.surveys.loader import load_instrument
-from tests.factories import open_survey
+from tests.factories import make_unit, make_wave, open_survey, publish_survey
 from tests.web.conftest import Participant
 
 PUPILS = project_path("surveys") / "techkwadraat" / "leerlingen.yaml"
@@ -48,6 +49,26 @@ def test_pupils_are_addressed_with_je_throughout(engine: Engine, participant: Pa
     assert participant.page is not None and participant.page.status_code == 410
     seen.append(main_text(participant.html))
     assert "Je hebt deze vragenlijst al ingevuld" in seen[-1]
+    for text in seen:
+        assert not FORMAL.search(text), (FORMAL.search(text), text)
+
+
+def test_pupils_choosing_their_school_are_addressed_with_je(
+    engine: Engine, participant: Participant
+) -> None:
+    """The open link as `mel demo` serves it: it asks for the school first."""
+    with session_scope(engine) as session:
+        publish_survey(session, PUPILS)
+        wave = make_wave(session, "tk-leerlingen", open_link=True, ask_unit=True)
+        make_unit(session, "techkwadraat", "school-01", wave=wave)
+        make_unit(session, "techkwadraat", "school-02", wave=wave)
+    seen = []
+    participant.get("/s/tk-leerlingen/w2025")
+    seen.append(main_text(participant.html))
+    assert "Bij welke" in seen[-1] and "hoort je antwoord?" in seen[-1]
+    participant.get("/s/tk-leerlingen/w2025?unit=school-01")
+    seen.append(main_text(participant.html))
+    assert "Je vult deze vragenlijst in voor: School-01." in seen[-1]
     for text in seen:
         assert not FORMAL.search(text), (FORMAL.search(text), text)
 

@@ -23,6 +23,7 @@ from mel.models import Instrument, InstrumentVersion, Response, Unit, Wave
 from mel.services.invitations import Invitee, create_invitations
 from tests.factories import make_unit, make_wave, publish_survey
 from tests.web.conftest import DATA, Participant, responses
+from tests.web.test_copy import main_text
 
 TABS = 8
 
@@ -91,6 +92,9 @@ def test_a_link_for_a_unit_that_has_answered_says_so_before_anything_is_typed(
     assert page.status_code == 409 and "Al ingevuld" in page.get_data(as_text=True)
     chosen = client.get("/s/web-consent/w2025?unit=wp-01")
     assert chosen.status_code == 409 and "Een andere kiezen" in chosen.get_data(as_text=True)
+    for shown in (page, chosen):  # plain words, as on every participant error page
+        text = main_text(shown.get_data(as_text=True))
+        assert "HTTP" not in text and "409" not in text
     assert client.get("/s/web-consent/w2025?unit=wp-02").status_code == 200
     assert len(responses(engine)) == 1  # no response was started for either
 

@@ -273,9 +273,9 @@ def logout() -> ResponseReturnValue:
 
 
 @bp.route("/password", methods=["GET", "POST"])
-@staff_required()
+@staff_required(*STAFF_ROLES, *UNIT_ROLES)
 def password() -> ResponseReturnValue:
-    """Change one's own password (ends the account's other sessions)."""
+    """Change one's own password (ends the account's other sessions); every role may."""
     form = PasswordForm()
     user = current_user()
     assert user is not None

@@ -91,7 +91,9 @@ def render_choice(
         total=len(units),
         query=query,
         kind=kind,
-        heading=translate(f"unit_heading_{survey.respondent}", g.lang, kind=kind),
+        heading=translate(
+            f"unit_heading_{survey.respondent}", g.lang, address=survey.address, kind=kind
+        ),
         as_radios=len(shown) <= RADIO_LIMIT,
         searchable=len(units) > RADIO_LIMIT,
         invalid=invalid,
