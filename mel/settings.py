@@ -16,6 +16,7 @@ every other command find the same database wherever they are started.
 from __future__ import annotations
 
 import dataclasses
+import importlib.util
 import os
 import sys
 from collections.abc import Mapping
@@ -278,6 +279,12 @@ def check(settings: Settings) -> None:
         )
     if settings.request_timeout <= 0:
         raise ConfigError("MEL_REQUEST_TIMEOUT must be a number of seconds > 0")
+    store = settings.ratelimit_store
+    if store.startswith(REDIS_SCHEMES) and importlib.util.find_spec("redis") is None:
+        name = "MEL_RATELIMIT_STORAGE_URI" if settings.ratelimit_storage_uri else "MEL_REDIS_URL"
+        raise ConfigError(
+            f"{name} needs the Redis client, which is not installed: pip install 'mel[redis]'"
+        )
 
 
 def check_secret(settings: Settings, *, debug: bool) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -119,3 +120,12 @@ def test_redis_url_shares_rate_limits_and_throttles(tmp_path: Path, redis_url: s
     throttle = app.extensions["mel.login_throttle"].limiter.storage
     assert type(post_limits).__name__ == type(throttle).__name__ == "RedisStorage"
     app.extensions["mel.engine"].dispose()
+
+
+def test_a_redis_url_without_the_redis_extra_says_what_to_install(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(sys.modules, "redis", None)  # as if the extra were not installed
+    with pytest.raises(ConfigError, match=r"MEL_REDIS_URL needs the Redis client.*mel\[redis\]"):
+        load_settings(environ={"MEL_REDIS_URL": "redis://127.0.0.1:6379/0"})
+    assert load_settings(environ={}).ratelimit_store == "memory://"

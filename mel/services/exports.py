@@ -19,6 +19,7 @@ name stays in the variable label and the codebook.
 
 from __future__ import annotations
 
+import importlib.util
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +41,7 @@ from mel.surveys.publish import load_version
 from mel.surveys.schema import InstrumentDefinition
 
 FORMATS = ("csv", "xlsx", "sav", "dta")
+STAT_FORMATS = ("sav", "dta")  # written by pyreadstat, the optional extra `stats`
 MEDIA_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -229,6 +231,24 @@ def sheet_name(table: str) -> str:
     return f"rows_{table}"[:31]
 
 
+class MissingExtra(RuntimeError):
+    """A format needs a package of one of mel's optional extras that is not installed."""
+
+    def __init__(self, extra: str, package: str) -> None:
+        super().__init__(f"{package} is not installed: pip install 'mel[{extra}]'")
+        self.extra, self.package = extra, package
+
+
+def stat_formats_available() -> bool:
+    """Whether SPSS and Stata files can be written (pyreadstat is installed)."""
+    return importlib.util.find_spec("pyreadstat") is not None
+
+
+def available_formats() -> tuple[str, ...]:
+    """The export formats this installation writes."""
+    return tuple(f for f in FORMATS if f not in STAT_FORMATS or stat_formats_available())
+
+
 def write(export: WaveExport, fmt: str, table: str | None = None) -> bytes:
     """Return the export as a file of format `fmt` (csv, xlsx, sav, dta).
 
@@ -244,8 +264,10 @@ def write(export: WaveExport, fmt: str, table: str | None = None) -> bytes:
     if fmt == "xlsx":
         sheets = {sheet_name(name): long for name, long in export.repeats.items()}
         return to_xlsx({"data": export.data, **sheets, "codebook": codebook(export)})
-    if fmt not in ("sav", "dta"):
+    if fmt not in STAT_FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+    if not stat_formats_available():
+        raise MissingExtra("stats", "pyreadstat")
     import pyreadstat
 
     data, labels, value_labels, _ = _stat_ready(export, fmt)

@@ -215,3 +215,23 @@ def test_kpi_dashboard_says_how_many_responses_it_leaves_out(
         f"{dropped} afgeronde responsen van eenheden buiten de steekproefopzet van deze "
         "meting tellen niet mee"
     ) in page.text
+
+
+def test_without_the_stats_extra_spss_and_stata_say_what_to_install(
+    seeded: Engine, client: FlaskClient, auth: Auth, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "pyreadstat", None)  # as if `mel[stats]` were not installed
+    auth.as_role("researcher")
+    page = client.get("/staff/p/alpha/exports/").text
+    assert "data.csv" in page and "data.sav" not in page and "data.dta" not in page
+    for fmt in ("sav", "dta"):
+        response = client.get(f"{BASE}/data.{fmt}")
+        assert response.status_code == 501
+        assert "pip install &#39;mel[stats]&#39;" in response.text and "pyreadstat" in response.text
+    with pytest.raises(export.MissingExtra, match=r"mel\[stats\]"):
+        built = export.build_export(
+            seeded, programme="alpha", wave="w2025", instrument="alpha-meting"
+        )
+        export.write(built, "sav")

@@ -48,7 +48,7 @@ def index(code: str) -> ResponseReturnValue:
         "staff/exports.html",
         programme=programme,
         rows=rows,
-        formats=export.FORMATS,
+        formats=export.available_formats(),
         filters=None,
         as_of=figures.as_of_text(shown),
     )
@@ -83,6 +83,17 @@ def data_file(code: str, wave_code: str, instrument_code: str, fmt: str) -> Resp
     if fmt not in export.FORMATS:
         abort(404)
     programme, wave, instrument = _wave_and_instrument(code, wave_code, instrument_code)
+    if fmt not in export.available_formats():
+        stop(
+            501,
+            programme_or_404(code),
+            translate(
+                "staff_export_needs_extra",
+                lang(),
+                package="pyreadstat",
+                command="pip install 'mel[stats]'",
+            ),
+        )
     built = _build(programme, wave, instrument)
     # ?table=<repeat group>: that group's long table (one row per repeat row), as CSV.
     table = request.args.get("table")
