@@ -93,8 +93,8 @@ def app(engine: Engine, app_config: dict[str, object]) -> Iterator[Flask]:
     """A mel app on a fresh, migrated database."""
     application = create_app(app_config)
     yield application
-    application.extensions["mel.engine"].dispose()
-    application.extensions["mel.background_engine"].dispose()
+    for name in ("mel.engine", "mel.autocommit_engine", "mel.background_engine"):
+        application.extensions[name].dispose()
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, delete, select, update
 
 from mel.models import (
@@ -102,6 +103,16 @@ def is_erased(
         session.exec(select(Tombstone.id).where(col(Tombstone.key_hash).in_(keys))).first()
         is not None
     )
+
+
+# Built once: the participant side asks this when an open link's consent form is posted.
+_ERASED_KEY = select(Tombstone.id).where(Tombstone.key_hash == bindparam("key")).limit(1)
+
+
+def is_erased_resume_token(session: Session, resume_token_hash: str) -> bool:
+    """Whether a resume token (by its hash) belongs to an erased respondent: one Core query."""
+    params = {"key": key_hash("resume", resume_token_hash)}
+    return session.connection().execute(_ERASED_KEY, params).first() is not None
 
 
 def _responses(session: Session, respondent_id: str) -> list[Response]:

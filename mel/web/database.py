@@ -12,12 +12,15 @@ from mel.db_timeouts import Timeouts
 
 def setup_database(app: Flask) -> None:
     """Create the engine (with the web's time limits) and give each request its own session."""
-    engine = make_engine(
-        app.config["DATABASE_URL"], Timeouts.for_web(app.extensions["mel.settings"])
-    )
+    timeouts = Timeouts.for_web(app.extensions["mel.settings"])
+    engine = make_engine(app.config["DATABASE_URL"], timeouts)
     app.extensions["mel.engine"] = engine
-    # The same pool, each statement committing by itself (see `use_autocommit`).
-    app.extensions["mel.autocommit_engine"] = engine.execution_options(isolation_level="AUTOCOMMIT")
+    # Participants' requests (see `use_autocommit`): a pool of its own whose connections
+    # commit each statement by themselves from the start, so that no request pays for
+    # switching a shared connection into autocommit and back.
+    app.extensions["mel.autocommit_engine"] = make_engine(
+        app.config["DATABASE_URL"], timeouts, autocommit=True
+    )
     # Dashboard figures made in the background (`mel.web.staff.figures`) may read a million
     # responses: they get the commands' time limits, and no transaction left idle.
     app.extensions["mel.background_engine"] = make_engine(

@@ -19,18 +19,20 @@ from tests.web.conftest import DATA, Participant, read_form
 
 @contextmanager
 def statements(app: Flask) -> Iterator[list[str]]:
-    """Collect the SQL statements the app's engine runs meanwhile (first word of each)."""
+    """Collect the SQL statements the app's engines run meanwhile (first word of each)."""
     seen: list[str] = []
 
     def record(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
         seen.append(statement.split(None, 1)[0].upper())
 
-    engine = app.extensions["mel.engine"]
-    event.listen(engine, "before_cursor_execute", record)
+    engines = [app.extensions[name] for name in ("mel.engine", "mel.autocommit_engine")]
+    for engine in engines:
+        event.listen(engine, "before_cursor_execute", record)
     try:
         yield seen
     finally:
-        event.remove(engine, "before_cursor_execute", record)
+        for engine in engines:
+            event.remove(engine, "before_cursor_execute", record)
 
 
 def test_each_survey_request_runs_few_statements(engine: Engine, app: Flask) -> None:
@@ -159,7 +161,7 @@ def test_participant_requests_send_no_begin_or_commit(
     # Each statement commits by itself: no BEGIN, COMMIT or ROLLBACK round trips.
     assert commands == []
     # and psycopg keeps its prepared statements (a ROLLBACK used to drop them all).
-    with app.extensions["mel.engine"].connect() as connection:
+    with app.extensions["mel.autocommit_engine"].connect() as connection:
         prepared = (
             connection.exec_driver_sql("SELECT statement FROM pg_prepared_statements")
             .scalars()
@@ -174,3 +176,27 @@ def test_staff_side_keeps_transactions(app: Flask) -> None:
     with app.test_request_context("/s/x/y"):
         app.preprocess_request()
         assert get_session().bind is app.extensions["mel.autocommit_engine"]
+
+
+def test_participant_connections_stay_in_autocommit(app: Flask) -> None:
+    """The participants' pool opens its connections in autocommit, and they stay so."""
+
+    def driver_autocommits(engine: Engine) -> bool:
+        with engine.connect() as connection:
+            driver = connection.connection.dbapi_connection
+            if engine.dialect.name == "sqlite":
+                return driver.isolation_level is None  # type: ignore[union-attr]
+            return bool(driver.autocommit)  # type: ignore[union-attr]
+
+    participants = app.extensions["mel.autocommit_engine"]
+    assert [driver_autocommits(participants) for _ in range(3)] == [True, True, True]
+    assert not driver_autocommits(app.extensions["mel.engine"])
+    # and a connection back in the pool is still in autocommit (nothing switched it back)
+    with participants.connect() as connection:
+        driver = connection.connection.dbapi_connection
+    record = participants.pool._pool.queue[-1]  # type: ignore[attr-defined]
+    assert record.dbapi_connection is driver
+    if participants.dialect.name == "sqlite":
+        assert driver.isolation_level is None  # type: ignore[union-attr]
+    else:
+        assert driver.autocommit  # type: ignore[union-attr]

@@ -18,7 +18,7 @@ from mel.models import (
     utcnow,
 )
 from mel.services.invitations import hash_token
-from mel.services.privacy import is_erased
+from mel.services.privacy import is_erased, is_erased_resume_token
 from mel.services.response_rows import BY_RESUME_TOKEN, ResponseRow, read_invitation, read_row
 from mel.surveys.publish import load_version
 from mel.surveys.schema import InstrumentDefinition
@@ -59,7 +59,8 @@ _HAS_FRAME = select(FrameUnit.id).where(FrameUnit.wave_id == Wave.id).correlate(
 _OPEN_LINK = (
     select(
         Instrument.id,
-        Wave,
+        Wave.id,
+        Wave.status,
         _NEWEST_VERSION,
         WaveInstrument.open_link,
         WaveInstrument.ask_unit,
@@ -84,7 +85,7 @@ class OpenLink:
     """
 
     instrument_id: int
-    wave: Wave
+    wave_id: int
     version_id: int
     ask_unit: bool
 
@@ -92,15 +93,16 @@ class OpenLink:
 def open_link(session: Session, instrument_code: str, wave_code: str) -> OpenLink:
     """Return the open link of an instrument in a wave, if it takes participants.
 
-    One query: the instrument, its wave of that code fielding it (with the link's
+    One Core query (no ORM object: the open link's two requests only need ids and the
+    wave's status): the instrument, its wave of that code fielding it (with the link's
     setting and whether the wave has a frame), and its newest version.
     """
     params = {"instrument": instrument_code, "wave": wave_code}
-    row = session.exec(_OPEN_LINK, params=params).first()  # type: ignore[call-overload]
+    row = session.connection().execute(_OPEN_LINK, params).first()
     if row is None:
         raise Unavailable(404, "err_text_404")
-    instrument_id, wave, version_id, is_open, ask_unit, has_frame = row
-    check_wave_open(wave)
+    instrument_id, wave_id, wave_status, version_id, is_open, ask_unit, has_frame = row
+    check_status_open(wave_status)
     if not is_open:
         raise Unavailable(403, "err_open_link_off")
     if has_frame and not ask_unit:
@@ -108,14 +110,19 @@ def open_link(session: Session, instrument_code: str, wave_code: str) -> OpenLin
         raise Unavailable(403, "err_open_link_needs_unit")
     if version_id is None:
         raise Unavailable(404, "err_not_open")
-    return OpenLink(instrument_id, wave, version_id, bool(has_frame))
+    return OpenLink(instrument_id, wave_id, version_id, bool(has_frame))
 
 
 def check_wave_open(wave: Wave) -> None:
     """Refuse new participants unless the wave's fieldwork is open."""
-    if wave.status == "closed":
+    check_status_open(wave.status)
+
+
+def check_status_open(status: str) -> None:
+    """Refuse new participants unless a wave's status says its fieldwork is open."""
+    if status == "closed":
         raise Unavailable(410, "err_closed")
-    if wave.status != "open":
+    if status != "open":
         raise Unavailable(404, "err_not_open")
 
 
@@ -153,7 +160,7 @@ def check_not_erased(session: Session, resume_token: str) -> None:
     The open link's consent form fixes the resume token (see `store.resume_token_for`), so
     posting that form again after erasure would otherwise bring the erased response back.
     """
-    if is_erased(session, resume_token_hash=hash_token(resume_token)):
+    if is_erased_resume_token(session, hash_token(resume_token)):
         raise Unavailable(410, "err_erased")
 
 

@@ -103,18 +103,19 @@ def open_start(instrument_code: str, wave_code: str) -> ResponseReturnValue:
     """
     session = get_session()
     link = entry.open_link(session, instrument_code, wave_code)
-    wave = link.wave
-    assert wave.id is not None
+    wave_id = link.wave_id
     survey = entry.definition(session, link.version_id)
     use_language(g.lang, survey)
     unit = None
     if link.ask_unit:
-        unit = units.chosen(session, wave.id, request.args.get("unit"))
+        unit = units.chosen(session, wave_id, request.args.get("unit"))
         if unit is None:
+            wave = session.get(Wave, wave_id)
+            assert wave is not None
             return units.render_choice(session, wave, survey, invalid="unit" in request.args)
         change = units.choice_url(instrument_code, wave_code)
         taken = units.answered_page_if_taken(
-            session, survey, wave.id, unit.id, link.instrument_id, change
+            session, survey, wave_id, unit.id, link.instrument_id, change
         )
         if taken is not None:
             return taken
@@ -123,13 +124,13 @@ def open_start(instrument_code: str, wave_code: str) -> ResponseReturnValue:
         # The consent form's nonce fixes the resume token: a double click or a retried
         # POST of the same form finds the response the first one started.
         token = store.resume_token_for(
-            secret_key(), request.form.get("_start"), f"{wave.id}:{link.instrument_id}"
+            secret_key(), request.form.get("_start"), f"{wave_id}:{link.instrument_id}"
         )
         entry.check_not_erased(session, token)
         try:
             token = store.create_response(
                 session,
-                wave_id=wave.id,
+                wave_id=wave_id,
                 version_id=link.version_id,
                 language=g.lang,
                 consent_version=entry.consent_version(survey),
@@ -137,7 +138,7 @@ def open_start(instrument_code: str, wave_code: str) -> ResponseReturnValue:
                 resume_token=token,
                 unit_id=unit.id if unit is not None else None,
                 answers=followup.starting_answers(
-                    session, survey, wave.id, unit.id if unit is not None else None
+                    session, survey, wave_id, unit.id if unit is not None else None
                 ),
             )
         except IntegrityError:
