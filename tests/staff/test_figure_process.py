@@ -67,6 +67,24 @@ def _change_every_answer(engine: Engine, cijfer: int) -> None:
         session.commit()
 
 
+def _add_complete_response(engine: Engine) -> None:
+    with Session(engine) as session:
+        template = session.exec(select(Response).where(Response.status == "complete")).first()
+        assert template is not None
+        session.add(
+            Response(
+                public_id=str(uuid.uuid4()),
+                wave_id=template.wave_id,
+                instrument_version_id=template.instrument_version_id,
+                unit_id=template.unit_id,
+                respondent_id=str(uuid.uuid4()),
+                status="complete",
+                answers=dict(template.answers),
+            )
+        )
+        session.commit()
+
+
 def _cijfer(client: FlaskClient) -> float:
     body = client.get(PAGE).json
     assert body is not None
@@ -101,3 +119,30 @@ def test_figures_may_be_made_in_a_thread_instead(seeded: Engine, app: Flask) -> 
     _change_every_answer(seeded, 10)
     assert _cijfer(client) == pytest.approx(10.0)
     assert figure_pool.last_pid is None  # no worker process made them
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/staff/p/alpha/kpis",
+        "/staff/p/alpha/fieldwork",
+        "/staff/p/alpha/exports/",
+        "/staff/p/alpha/waves/w2025/fieldwork",
+        "/api/v1/programmes/alpha/fieldwork",
+        "/api/v1/programmes/alpha/kpis",
+    ],
+)
+def test_every_page_gets_its_new_figures_back_from_the_worker(
+    seeded: Engine, client: FlaskClient, auth: Auth, url: str
+) -> None:
+    auth.as_role("admin")
+    assert client.get(url).status_code == 200  # the first view: made in the request
+    figure_pool.last_pid = None
+    _add_complete_response(seeded)  # new data: the figures are made in the worker
+    shown = client.get(url)
+    assert shown.status_code == 200
+    if shown.is_json:
+        assert shown.json is not None and shown.json["figures_as_of"] is None
+    else:
+        assert "Cijfers van" not in shown.text
+    assert figure_pool.last_pid not in (None, os.getpid())
