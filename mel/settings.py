@@ -28,6 +28,8 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 # PDF engines of `mel report --pdf-engine` and MEL_PDF_ENGINE (here, so that the CLI's
 # option needs no import of the report package and its pandas).
 PDF_ENGINES = ("auto", "chromium", "weasyprint")
+# Where dashboard figures of new data are made (MEL_DASHBOARD_WORKER).
+DASHBOARD_WORKERS = ("process", "thread")
 ENV_PREFIX = "MEL_"
 REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
 
@@ -86,6 +88,9 @@ class Settings:
     # Seconds a dashboard page waits for figures of new data before it shows the previous
     # figures with their time ("being updated") while the new ones are made in the background.
     dashboard_wait: float = 0.05
+    # Where those figures are made: "process" (a worker process per server process, so the
+    # computation does not slow the requests) or "thread" (a thread of the server process).
+    dashboard_worker: str = "process"
     # A demo run (`mel demo`): throw-away secret key, relaxed cookies.
     demo: bool = False
     # A test run: throw-away secret key, relaxed cookies.
@@ -258,6 +263,11 @@ def check(settings: Settings) -> None:
     if settings.pdf_engine.strip().lower() not in PDF_ENGINES:
         raise ConfigError(
             f"MEL_PDF_ENGINE must be one of {', '.join(PDF_ENGINES)}, not {settings.pdf_engine!r}"
+        )
+    if settings.dashboard_worker not in DASHBOARD_WORKERS:
+        raise ConfigError(
+            f"MEL_DASHBOARD_WORKER must be one of {', '.join(DASHBOARD_WORKERS)}, "
+            f"not {settings.dashboard_worker!r}"
         )
     if settings.staff_session_hours <= 0:
         raise ConfigError("MEL_STAFF_SESSION_HOURS must be a number of hours > 0")

@@ -43,6 +43,7 @@ def test_overrides_win_over_the_environment() -> None:
         ({"MEL_DB_STATEMENT_TIMEOUT": "-1"}, "MEL_DB_STATEMENT_TIMEOUT must be 0 or more"),
         ({"MEL_TRUSTED_PROXIES": "one"}, "MEL_TRUSTED_PROXIES must be a whole number"),
         ({"MEL_REDIS_URL": "127.0.0.1:6379"}, "MEL_REDIS_URL must start with redis://"),
+        ({"MEL_DASHBOARD_WORKER": "fork"}, "MEL_DASHBOARD_WORKER must be one of process, thread"),
     ],
 )
 def test_wrong_settings_are_refused_by_name(environ: dict[str, str], message: str) -> None:

@@ -19,6 +19,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from mel.models import DataVersion, Programme, Wave
+from mel.services import figure_pool
 
 _CACHE: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
 _CACHE_LOCK = Lock()  # also guards _PREVIOUS and _RUNNING
@@ -58,7 +59,11 @@ _WORKER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mel-figures")
 
 
 def latest(
-    slot: tuple[Any, ...], key: tuple[Any, ...], make: Callable[[], Any], wait: float
+    slot: tuple[Any, ...],
+    key: tuple[Any, ...],
+    make: Callable[[], Any],
+    wait: float,
+    task: Callable[[], Any] | None = None,
 ) -> Figures:
     """The figures of `slot` (a page and its filters) for data version `key`.
 
@@ -67,7 +72,9 @@ def latest(
     the background (one computation at a time per process, one per slot) and, unless they
     are ready within `wait` seconds, the slot's previous figures are returned with the time
     they were made (`Figures.as_of`), so a page never waits for a recomputation after new
-    data. `make` must open its own database session: it may outlive the request.
+    data. In the background `task` (a picklable callable, see `mel.services.figure_tasks`)
+    runs in the worker process of `mel.services.figure_pool` when given, else `make` runs in
+    a thread; either must open its own database session: it may outlive the request.
     """
     full = (*slot, *key)
     deadline = time.monotonic() + wait
@@ -80,37 +87,74 @@ def latest(
             if previous is None:
                 break
             running = _RUNNING.get(slot)
+            start = running is None
             if running is None:
-                running = _WORKER.submit(_make, slot, full, make)
+                running = Future()
                 _RUNNING[slot] = running
+        if start:
+            _begin(slot, full, make, task, running)
         try:  # for the current figures, or those being made of a version before
             running.result(timeout=max(0.0, deadline - time.monotonic()))
         except FutureTimeout:
             return Figures(previous[1], previous[2])
         except Exception:  # the background computation failed: the next view tries again
             return Figures(previous[1], previous[2])
-    return Figures(_make(slot, full, make, running=False))
+    return Figures(_keep(slot, full, make()))
 
 
-def _make(
-    slot: tuple[Any, ...], full: tuple[Any, ...], make: Callable[[], Any], running: bool = True
-) -> Any:
-    """Make a slot's figures and keep them as its current and its previous ones."""
+def _begin(
+    slot: tuple[Any, ...],
+    full: tuple[Any, ...],
+    make: Callable[[], Any],
+    task: Callable[[], Any] | None,
+    running: Future[Any],
+) -> None:
+    """Start making a slot's figures in the background; `running` gets them (or the error)."""
+    if task is None:
+        _WORKER.submit(_settle, slot, full, running, make)
+        return
     try:
-        value = make()
+        made = figure_pool.submit(task)
+    except Exception as exc:  # no worker process could be started
+        failed = exc
+        _settle(slot, full, running, lambda: _raise(failed))
+        return
+    made.add_done_callback(lambda done: _settle(slot, full, running, lambda: done.result()[0]))
+
+
+def _raise(error: BaseException) -> Any:
+    raise error
+
+
+def _settle(
+    slot: tuple[Any, ...], full: tuple[Any, ...], running: Future[Any], make: Callable[[], Any]
+) -> None:
+    """Keep the figures `make` gives and settle `running` with them (or with the error)."""
+    try:
+        value = _keep(slot, full, make())
+    except BaseException as exc:  # handed to whoever waits for the figures
         with _CACHE_LOCK:
-            _CACHE[full] = value
-            _PREVIOUS[slot] = (full, value, datetime.now(UTC))
-            _PREVIOUS.move_to_end(slot)
-            while len(_CACHE) > CACHE_SIZE:
-                _CACHE.popitem(last=False)
-            while len(_PREVIOUS) > CACHE_SIZE:
-                _PREVIOUS.popitem(last=False)
-        return value
-    finally:
-        if running:
-            with _CACHE_LOCK:
-                _RUNNING.pop(slot, None)
+            if _RUNNING.get(slot) is running:
+                del _RUNNING[slot]
+        running.set_exception(exc)
+        return
+    with _CACHE_LOCK:
+        if _RUNNING.get(slot) is running:
+            del _RUNNING[slot]
+    running.set_result(value)
+
+
+def _keep(slot: tuple[Any, ...], full: tuple[Any, ...], value: Any) -> Any:
+    """Keep a slot's figures as its current and its previous ones."""
+    with _CACHE_LOCK:
+        _CACHE[full] = value
+        _PREVIOUS[slot] = (full, value, datetime.now(UTC))
+        _PREVIOUS.move_to_end(slot)
+        while len(_CACHE) > CACHE_SIZE:
+            _CACHE.popitem(last=False)
+        while len(_PREVIOUS) > CACHE_SIZE:
+            _PREVIOUS.popitem(last=False)
+    return value
 
 
 def peek(key: tuple[Any, ...]) -> Any:

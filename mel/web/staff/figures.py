@@ -4,26 +4,25 @@ The KPI, fieldwork and exports pages compute their figures through
 `mel.services.dashboard_cache.latest`: figures of the current data version come from memory;
 after new data they are made in the background and, when not ready within
 ``MEL_DASHBOARD_WAIT`` seconds, the page shows the previous figures with their time and says
-they are being updated. The computations open their own sessions (they may outlive the
-request).
+they are being updated. The computations are `FigureTask`s, made in a worker process
+(``MEL_DASHBOARD_WORKER=process``, `mel.services.figure_pool`) or a thread of this process
+(``thread``); they open their own sessions (they may outlive the request).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import functools
 from datetime import date, datetime
 from typing import Any
 
 from flask import current_app
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
 
-from mel.data.coverage import blocked_by_answered_unit, frame_coverage
+from mel.data import frame_cache
+from mel.db_timeouts import Timeouts
 from mel.models import Programme, Wave
-from mel.services import dashboards as staff_kpis
 from mel.services.dashboard_cache import Figures, fieldwork_key, fingerprint, latest, versions
-from mel.services.fieldwork.progress import fieldwork, selection_shown
-from mel.services.fieldwork.status import wave_status
+from mel.services.figure_tasks import FigureTask
 from mel.services.filters import Filters
 from mel.web.database import get_session
 
@@ -32,16 +31,42 @@ def _engine() -> Engine:
     return current_app.extensions["mel.engine"]
 
 
-def _latest(slot: tuple[Any, ...], key: tuple[Any, ...], make: Callable[[Session], Any]) -> Figures:
+def _task(page: str, **values: Any) -> FigureTask:
+    """A page's figures as a task, with the background engine's database and limits."""
+    engine = current_app.extensions["mel.background_engine"]
+    folder = frame_cache.folder_for(engine)
+    return FigureTask(
+        page=page,
+        url=engine.url.render_as_string(hide_password=False),
+        timeouts=Timeouts.for_commands(current_app.extensions["mel.settings"]),
+        frames=None if folder is None else str(folder),
+        **values,
+    )
+
+
+def _filtered(page: str, programme: Programme, filters: Filters, **values: Any) -> FigureTask:
+    return _task(
+        page,
+        programme=programme.code,
+        wave_id=filters.wave.id,
+        values=tuple(sorted(filters.values.items())),
+        by=filters.by,
+        **values,
+    )
+
+
+def _latest(slot: tuple[Any, ...], key: tuple[Any, ...], task: FigureTask) -> Figures:
     engine = current_app.extensions["mel.background_engine"]
     # The request's transaction ends here: it must not idle while the figures are made.
     get_session().commit()
-
-    def run() -> Any:
-        with Session(engine, expire_on_commit=False) as session:
-            return make(session)
-
-    return latest(slot, key, run, float(current_app.config["DASHBOARD_WAIT"]))
+    elsewhere = current_app.config["DASHBOARD_WORKER"] == "process"
+    return latest(
+        slot,
+        key,
+        functools.partial(task.run, engine),
+        float(current_app.config["DASHBOARD_WAIT"]),
+        task if elsewhere else None,
+    )
 
 
 def _slot(page: str, programme: Programme, filters: Filters | None, *rest: Any) -> tuple[Any, ...]:
@@ -51,46 +76,31 @@ def _slot(page: str, programme: Programme, filters: Filters | None, *rest: Any) 
 
 def kpi_figures(programme: Programme, filters: Filters, k: int, lang: str) -> Figures:
     """The KPI page's cards and left-out counts (value None: the selection is too small)."""
-
-    def make(session: Session) -> Any:
-        if not selection_shown(session, filters, k):
-            return None
-        return staff_kpis.cards_and_left_out(session, programme, filters, k, lang)
-
     key = fingerprint(get_session(), programme)
-    return _latest(_slot("kpis", programme, filters, k, lang), key, make)
+    task = _filtered("kpis", programme, filters, k=k, lang=lang)
+    return _latest(_slot("kpis", programme, filters, k, lang), key, task)
 
 
 def api_kpi_figures(programme: Programme, filters: Filters, k: int, lang: str) -> Figures:
     """The API's KPI cards (`mel.services.dashboards.cards`)."""
     key = fingerprint(get_session(), programme)
-    return _latest(
-        _slot("api-kpis", programme, filters, k, lang),
-        key,
-        lambda session: staff_kpis.cards(session, programme, filters, k, lang),
-    )
+    task = _filtered("api-kpis", programme, filters, k=k, lang=lang)
+    return _latest(_slot("api-kpis", programme, filters, k, lang), key, task)
 
 
 def fieldwork_figures(programme: Programme, filters: Filters, k: int) -> Figures:
     """The fieldwork page's table and the responses blocked by an answered unit."""
     assert filters.wave.id is not None
-    wave_id = filters.wave.id
-
-    def make(session: Session) -> Any:
-        return fieldwork(session, filters, k), blocked_by_answered_unit(session, wave_id)
-
-    key = fieldwork_key(get_session(), wave_id)
-    return _latest(_slot("fieldwork", programme, filters, k), key, make)
+    key = fieldwork_key(get_session(), filters.wave.id)
+    task = _filtered("fieldwork", programme, filters, k=k)
+    return _latest(_slot("fieldwork", programme, filters, k), key, task)
 
 
 def coverage_figures(programme: Programme, wave_ids: list[int]) -> Figures:
     """The exports page's complete, included and left-out responses per wave and instrument."""
     key = fingerprint(get_session(), programme)
-    return _latest(
-        _slot("exports", programme, None, tuple(wave_ids)),
-        key,
-        lambda session: frame_coverage(session, wave_ids),
-    )
+    task = _task("exports", programme=programme.code, wave_ids=tuple(wave_ids))
+    return _latest(_slot("exports", programme, None, tuple(wave_ids)), key, task)
 
 
 def wave_status_figures(wave: Wave) -> Figures:
@@ -100,11 +110,8 @@ def wave_status_figures(wave: Wave) -> Figures:
         *versions(get_session(), ["database", "design", f"responses:{wave.id}", "cases"]),
         date.today(),
     )
-    return _latest(
-        ("wave_status", str(_engine().url), wave.id),
-        key,
-        lambda session: wave_status(session, wave),
-    )
+    task = _task("wave_status", wave_id=wave.id)
+    return _latest(("wave_status", str(_engine().url), wave.id), key, task)
 
 
 def as_of_text(figures: Figures) -> str | None:
