@@ -22,6 +22,7 @@ from mel.models import (
     Instrument,
     InstrumentVersion,
     Programme,
+    Response,
     Unit,
     Wave,
     WaveInstrument,
@@ -331,3 +332,18 @@ def register_kpis(node: str, source: str = "duo_test") -> list[dict[str, Any]]:
             "targets": [{"year": 2025, "value": 0.25}],
         },
     ]
+
+
+def copy_complete_response(session: Session, template: Response) -> Response:
+    """Add a new complete response with `template`'s wave, version, unit and answers."""
+    response = Response(
+        public_id=str(uuid.uuid4()),
+        wave_id=template.wave_id,
+        instrument_version_id=template.instrument_version_id,
+        unit_id=template.unit_id,
+        respondent_id=str(uuid.uuid4()),
+        status="complete",
+        answers=dict(template.answers),
+    )
+    session.add(response)
+    return response

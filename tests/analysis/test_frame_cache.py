@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import multiprocessing
-import uuid
 from pathlib import Path
 
 import pandas as pd
@@ -15,6 +14,7 @@ from mel.data import frame_cache
 from mel.data.frame import build_frame, frame
 from mel.db import make_engine, session_scope
 from mel.models import FrameUnit, Instrument, InstrumentVersion, Response, Wave
+from tests.factories import copy_complete_response
 
 FRAMES = [
     ("katapult", "impactmeting-2025", "katapult-impactmeting"),
@@ -98,17 +98,7 @@ def _copy_response(engine: Engine, wave: str, instrument: str) -> None:
     """A new complete response of another respondent of the same unit, as a submission."""
     template = _complete(engine, wave, instrument)
     with session_scope(engine) as session:
-        session.add(
-            Response(
-                public_id=str(uuid.uuid4()),
-                wave_id=template.wave_id,
-                instrument_version_id=template.instrument_version_id,
-                unit_id=template.unit_id,
-                respondent_id=str(uuid.uuid4()),
-                status="complete",
-                answers=dict(template.answers),
-            )
-        )
+        copy_complete_response(session, template)
 
 
 def test_a_new_response_gives_a_fresh_frame(cached: Engine) -> None:

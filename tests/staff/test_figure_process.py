@@ -17,6 +17,7 @@ from mel.models import Response, utcnow
 from mel.services import dashboard_cache, figure_pool
 
 from .conftest import Auth
+from .test_figures_updating import add_complete_response
 
 PAGE = "/api/v1/programmes/alpha/kpis?by=sector"
 NOT_HERE = functools.partial(pytest.fail, "made in the web process")
@@ -64,24 +65,6 @@ def _change_every_answer(engine: Engine, cijfer: int) -> None:
             response.answers = {**response.answers, "cijfer": cijfer}
             response.updated_at = utcnow()
             session.add(response)
-        session.commit()
-
-
-def _add_complete_response(engine: Engine) -> None:
-    with Session(engine) as session:
-        template = session.exec(select(Response).where(Response.status == "complete")).first()
-        assert template is not None
-        session.add(
-            Response(
-                public_id=str(uuid.uuid4()),
-                wave_id=template.wave_id,
-                instrument_version_id=template.instrument_version_id,
-                unit_id=template.unit_id,
-                respondent_id=str(uuid.uuid4()),
-                status="complete",
-                answers=dict(template.answers),
-            )
-        )
         session.commit()
 
 
@@ -138,7 +121,7 @@ def test_every_page_gets_its_new_figures_back_from_the_worker(
     auth.as_role("admin")
     assert client.get(url).status_code == 200  # the first view: made in the request
     figure_pool.last_pid = None
-    _add_complete_response(seeded)  # new data: the figures are made in the worker
+    add_complete_response(seeded)  # new data: the figures are made in the worker
     shown = client.get(url)
     assert shown.status_code == 200
     if shown.is_json:

@@ -14,6 +14,7 @@ from sqlmodel import col, select
 from mel.db import session_scope
 from mel.models import Response
 from mel.services import dashboard_cache
+from tests.factories import copy_complete_response
 
 from .conftest import Auth
 
@@ -57,23 +58,14 @@ def app_config(app_config: dict[str, object]) -> dict[str, object]:
     return {**app_config, "DASHBOARD_WAIT": 0}
 
 
-def _add_complete_response(engine: Engine) -> None:
+def add_complete_response(engine: Engine) -> None:
+    """A new complete response like the first one: new data for the dashboards."""
     with session_scope(engine) as session:
         template = session.exec(
             select(Response).where(Response.status == "complete").order_by(col(Response.id))
         ).first()
         assert template is not None
-        session.add(
-            Response(
-                public_id=str(uuid.uuid4()),
-                wave_id=template.wave_id,
-                instrument_version_id=template.instrument_version_id,
-                unit_id=template.unit_id,
-                respondent_id=str(uuid.uuid4()),
-                status="complete",
-                answers=dict(template.answers),
-            )
-        )
+        copy_complete_response(session, template)
 
 
 @pytest.mark.parametrize("page", ["kpis", "fieldwork", "exports/"])
@@ -82,6 +74,6 @@ def test_page_says_its_figures_are_being_updated(seeded: Engine, app: Flask, pag
     Auth(client).as_role("admin")
     url = f"/staff/p/alpha/{page}"
     assert "worden bijgewerkt" not in client.get(url).text
-    _add_complete_response(seeded)
+    add_complete_response(seeded)
     shown = client.get(url).text
     assert "Cijfers van " in shown and "worden bijgewerkt" in shown
