@@ -122,7 +122,7 @@ def engine_for(url: str, timeouts: Timeouts, frames: str | None) -> Engine:
         if engine is not None:
             _ENGINES.move_to_end(key)
             return engine
-        engine = make_engine(url, timeouts).execution_options(isolation_level="AUTOCOMMIT")
+        engine = make_engine(url, timeouts, autocommit=True)
         frame_cache.use_folder(engine, frames)
         _ENGINES[key] = engine
         while len(_ENGINES) > ENGINES_KEPT:

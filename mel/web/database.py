@@ -24,8 +24,10 @@ def setup_database(app: Flask) -> None:
     # Dashboard figures made in the background (`mel.web.staff.figures`) may read a million
     # responses: they get the commands' time limits, and no transaction left idle.
     app.extensions["mel.background_engine"] = make_engine(
-        app.config["DATABASE_URL"], Timeouts.for_commands(app.extensions["mel.settings"])
-    ).execution_options(isolation_level="AUTOCOMMIT")
+        app.config["DATABASE_URL"],
+        Timeouts.for_commands(app.extensions["mel.settings"]),
+        autocommit=True,
+    )
     folder = frame_cache.settings_folder(app.extensions["mel.settings"])
     for name in ("mel.engine", "mel.autocommit_engine", "mel.background_engine"):
         frame_cache.use_folder(app.extensions[name], folder)
