@@ -48,6 +48,14 @@ def subset(design: Design, mask: Any) -> Design:
     )
 
 
+def with_column(design: Design, name: str, values: Any) -> Design:
+    """See :meth:`Design.with_column`."""
+    array = values.to_numpy() if isinstance(values, pd.Series) else np.asarray(values)
+    if len(array) != design.n:
+        raise DesignError(f"column {name!r} has {len(array)} values for {design.n} rows")
+    return design._derive(data=design.data.assign(**{name: array}))
+
+
 def reweighted(
     design: Design, w: np.ndarray, layer: Any, per_replicate: Callable[[np.ndarray], np.ndarray]
 ) -> Design:

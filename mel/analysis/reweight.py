@@ -31,6 +31,15 @@ class Reweighting:
         """
         return adjust.subset(cast("Design", self), mask)
 
+    def with_column(self, name: str, values: Any) -> Design:
+        """The same design with one more column (or one replaced) in its data.
+
+        ``values`` has one value per row of the data, in its order. Weights, stages and
+        calibration stay as they are, so a domain column added this way costs no rebuild
+        of the design (R: ``update(design, name = values)``).
+        """
+        return adjust.with_column(cast("Design", self), name, values)
+
     def poststratify(
         self,
         by: str | Sequence[str],

@@ -149,15 +149,12 @@ def estimate_kpi(design: Design, kpi: Kpi, by: str | None = None) -> Estimate | 
     (``method="auto"``).
     """
     column = kpi_column(kpi)
-    if imputed_by_weighting(kpi):
-        design = _item_design(design, column, within_strata=True)
+    design = kpi_design(design, kpi)
     if kpi.estimator == "mean":
         return design.mean(column, by=by)
     if kpi.estimator == "total":
         values = design.data[column]
         interval = "log" if bool((values.dropna() >= 0).all()) else "t"
-        if not imputed_by_weighting(kpi):
-            design = _item_design(design, column)
         return design.total(column, by=by, interval=interval)
     if kpi.estimator == "ratio":
         return design.ratio(column, cast(str, kpi.denominator), by=by)
@@ -165,6 +162,18 @@ def estimate_kpi(design: Design, kpi: Kpi, by: str | None = None) -> Estimate | 
         return design.quantile(column, cast(float, kpi.quantile), by=by)
     level = 1.0 if kpi.level is None or isinstance(kpi.level, bool) else kpi.level
     return design.proportion(column, level=level, by=by, method="auto")
+
+
+def kpi_design(design: Design, kpi: Kpi) -> Design:
+    """The design `estimate_kpi` estimates the KPI on: the frame's design, adjusted for
+    item nonresponse on the KPI's variable where its estimator asks for that (a total,
+    or ``missing: impute``). Estimating the KPI on it again adjusts nothing more."""
+    column = kpi_column(kpi)
+    if imputed_by_weighting(kpi):
+        return _item_design(design, column, within_strata=True)
+    if kpi.estimator == "total":
+        return _item_design(design, column)
+    return design
 
 
 def _item_design(design: Design, column: str, *, within_strata: bool = False) -> Design:

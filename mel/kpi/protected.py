@@ -10,11 +10,12 @@ hidden cell loses every figure: estimate, se, interval, n, df and deff.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
 
+from mel.analysis.design import Design
 from mel.analysis.errors import DesignError
 from mel.analysis.results import COLUMNS, Estimate, EstimateTable
 from mel.disclosure.cells import (
@@ -29,7 +30,7 @@ from mel.disclosure.cells import (
     linked_cells,
 )
 from mel.disclosure.rules import publishable
-from mel.kpi.frames import design_for, estimate_kpi
+from mel.kpi.frames import design_for, estimate_kpi, kpi_design
 from mel.kpi.variables import kpi_column
 from mel.surveys.programme_schema import Kpi
 
@@ -50,10 +51,47 @@ def plain(estimate: Estimate) -> dict[str, Any]:
 class CellEstimates:
     """The KPI in every cell of crosses of dimensions of one analysis frame, cached."""
 
-    def __init__(self, data: pd.DataFrame, kpi: Kpi) -> None:
+    def __init__(self, data: pd.DataFrame, kpi: Kpi, design: Design | None = None) -> None:
+        """`design` is the design of `data` (`design_for`) when the caller has built it."""
         self.data, self.kpi = data, kpi
         self.answered = data[data[kpi_column(kpi)].notna()]
         self._tables: dict[tuple[str, ...], dict[Any, Estimate]] = {}
+        self._design = design
+        self._aligned: bool | None = None
+
+    def _kpi_design(self) -> Design:
+        """The design the KPI is estimated on, built once for every table of cells."""
+        if self._design is None:
+            self._design = design_for(self.data)
+        return self._design.cached(
+            ("kpi", self.kpi.code), lambda: kpi_design(cast(Design, self._design), self.kpi)
+        )
+
+    def _frame_first(self, design: Design) -> bool:
+        """Whether the design's data starts with the frame's rows in their order (a
+        nonresponse design adds its nonrespondents after them)."""
+        rows = len(self.data)
+        if design.n < rows:
+            return False
+        keys = [c for c in ("unit", "respondent") if c in self.data and c in design.data]
+        return bool(keys) and all(
+            np.array_equal(
+                design.data[c].to_numpy()[:rows].astype(str), self.data[c].to_numpy().astype(str)
+            )
+            for c in keys
+        )
+
+    def _with_cells(self, design: Design, cell: pd.Series) -> Design:
+        """`design` with the `CELL` column: the frame's labels and blank for the rows a
+        nonresponse design added, as `design_for` of the frame with that column gives."""
+        if self._aligned is None:
+            self._aligned = self._frame_first(design)
+        if not self._aligned:  # rows not the frame's: build the design with the column
+            built = design_for(self.data.assign(**{CELL: cell}))
+            return built.cached(("kpi", self.kpi.code), lambda: kpi_design(built, self.kpi))
+        values = np.full(design.n, None, dtype=object)
+        values[: len(self.data)] = cell.to_numpy(dtype=object)
+        return design.with_column(CELL, values)
 
     def table(self, dims: Sequence[str]) -> dict[Any, Estimate]:
         """Estimates by cell of the cross of `dims`, keyed as `cells.cross_counts` is."""
@@ -64,14 +102,15 @@ class CellEstimates:
 
     def _estimate(self, dims: list[str]) -> dict[Any, Estimate]:
         try:
+            design = self._kpi_design()
             if not dims:
-                overall = estimate_kpi(design_for(self.data), self.kpi)
+                overall = estimate_kpi(design, self.kpi)
                 assert isinstance(overall, Estimate)
                 return {"*": overall}
             cell = labels(self.data, dims[0])
             for dim in dims[1:]:
                 cell = cell + SEP + labels(self.data, dim)
-            found = estimate_kpi(design_for(self.data.assign(**{CELL: cell})), self.kpi, by=CELL)
+            found = estimate_kpi(self._with_cells(design, cell), self.kpi, by=CELL)
         except DesignError:
             return {}
         assert isinstance(found, EstimateTable)

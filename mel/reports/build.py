@@ -175,7 +175,11 @@ def build_report(
     for result in results:
         data, problem = frames.data(wave, result.kpi)
         section, groups = kpi_section(
-            result, context, None if problem else data, instruments.get(result.kpi.instrument)
+            result,
+            context,
+            None if problem else data,
+            instruments.get(result.kpi.instrument),
+            None if problem else _design_or_none(frames, wave, result.kpi.instrument),
         )
         sections.append(section)
         domains.append(groups)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from mel.analysis.design import Design
 from mel.analysis.results import COLUMNS
 from mel.disclosure.rules import shown_alone, why_hidden
 from mel.i18n import translate
@@ -316,14 +317,19 @@ def kpi_section(
     ctx: KpiContext,
     data: pd.DataFrame | None,
     survey: InstrumentDefinition | None,
+    design: Design | None = None,
 ) -> tuple[KpiSection, pd.DataFrame]:
-    """Build the section of one KPI and its (suppressed) table of groups."""
+    """Build the section of one KPI and its (suppressed) table of groups.
+
+    `design` is the design of `data` when the caller has it (one per frame serves every
+    KPI of the frame); otherwise it is built here.
+    """
     lang, kpi = ctx.language, result.kpi
     chart_ctx = ChartContext(
         lang, ctx.k, _scale(result), kpi.label.get(lang), ctx.wave_labels, ctx.group_labels
     )
     domains = (
-        CellEstimates(data, kpi).breakdowns(list(result.by), ctx.k)
+        CellEstimates(data, kpi, design).breakdowns(list(result.by), ctx.k)
         if shown(result, ctx.k) and data is not None
         else CellEstimates.empty_breakdowns()
     )

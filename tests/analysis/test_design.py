@@ -120,6 +120,22 @@ def test_subset_keeps_rows_at_zero_weight() -> None:
         d.subset([True, False])
 
 
+def test_with_column_adds_a_domain_without_changing_the_design() -> None:
+    d = design("clus1").poststratify("stype", {"E": 4421, "H": 755, "M": 1018})
+    yes = np.where(d.data["sch_wide"] == "Yes", "ja", "nee")
+    added = d.with_column("wide", yes)
+    assert "wide" not in d.data  # the original keeps its data
+    np.testing.assert_array_equal(added.weights, d.weights)
+    assert added.df == d.df
+    by_added = added.mean("api00", by="wide")
+    by_original = d.mean("api00", by="sch_wide")
+    for ours, theirs in (("ja", "Yes"), ("nee", "No")):
+        assert by_added[ours].estimate == by_original[theirs].estimate
+        assert by_added[ours].se == by_original[theirs].se
+    with pytest.raises(DesignError, match="column 'wide' has 2 values for 183 rows"):
+        d.with_column("wide", ["ja", "nee"])
+
+
 def test_multiple_by_columns_give_tuple_keys() -> None:
     d = design("strat")
     table = d.mean("api00", by=["stype", "awards"])

@@ -4,10 +4,22 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import col, select
 
-from mel.disclosure.cells import group_cells
-from mel.kpi.protected import CellEstimates
+from mel.analysis import Design
+from mel.data.frame import frame
+from mel.db import session_scope
+from mel.disclosure.cells import LINKED, group_cells, labels
+from mel.kpi.frames import Frames, design_for, estimate_kpi
+from mel.kpi.protected import CELL, SEP, CellEstimates
+from mel.models import Response
+from mel.settings import project_path
+from mel.surveys.loader import load_catalogue
 from mel.surveys.programme_schema import Kpi
+
+from ..analysis.conftest import demo  # noqa: F401  (the fixture)
 
 K = 10
 # Provinces nest in regions; drenthe (4 respondents) is the only small group. Unlinked,
@@ -89,3 +101,73 @@ def test_a_grade_e_group_is_hidden_with_a_complement() -> None:
     assert groups.loc["overijssel", "suppressed"]  # 25 respondents, but not publishable
     assert groups.loc["overijssel", "estimate"] is None
     assert int(groups["suppressed"].sum()) >= 2
+
+
+def _drop_first_unit(engine: Engine, wave: str, instrument: str) -> None:
+    """Delete the responses of one sampled unit, so the design holds a nonrespondent."""
+    first = frame(engine, programme="techkwadraat", wave=wave, instrument=instrument)
+    ids = list(first.loc[first["unit"] == first["unit"].iloc[0], "response_id"])
+    with session_scope(engine) as session:
+        for response in session.exec(
+            select(Response).where(col(Response.public_id).in_(ids))
+        ).all():
+            session.delete(response)
+
+
+def test_cells_on_the_frames_design_equal_a_design_built_per_table(demo: Engine) -> None:  # noqa: F811
+    """The cells reuse the frame's one design (its nonrespondents added after the frame's
+    rows); every table equals the one of a design built anew with the cell column."""
+    catalogue = load_catalogue([project_path("surveys")])
+    _, programme = catalogue.programmes["techkwadraat"]
+    instruments = {
+        c: s for c, (_, s) in catalogue.instruments.items() if s.programme == "techkwadraat"
+    }
+    _drop_first_unit(demo, "meting-2025", "tk-leerlingen")
+    frames = Frames(demo, programme, instruments)
+    compared = 0
+    for kpi in programme.kpis:
+        data, problem = frames.data("meting-2025", kpi)
+        if problem or not len(data):
+            continue
+        design = frames.design("meting-2025", kpi.instrument)
+        cells = CellEstimates(data, kpi, design)
+        dims_present = [d for d in LINKED if d in data]
+        for dims in ([], dims_present[:1], dims_present[:2]):
+            got = cells.table(dims)
+            if dims:
+                label = labels(data, dims[0])
+                for dim in dims[1:]:
+                    label = label + SEP + labels(data, dim)
+                fresh = design_for(data.assign(**{CELL: label}))
+                expected = estimate_kpi(fresh, kpi, by=CELL)
+                keys = [tuple(str(g).split(SEP)) if len(dims) > 1 else str(g) for g in expected]
+                want = dict(zip(keys, (expected[g] for g in expected), strict=True))
+            else:
+                want = {"*": estimate_kpi(design_for(data), kpi)}
+            assert set(got) == set(want), (kpi.code, dims)
+            for key, estimate in want.items():
+                mine, theirs = got[key].to_dict(), estimate.to_dict()
+                for name, value in theirs.items():
+                    np.testing.assert_allclose(mine[name], value, rtol=1e-12, err_msg=kpi.code)
+            compared += 1
+    assert compared >= 6
+    person = frames.design("meting-2025", "tk-leerlingen")
+    assert person.n > len(frames.raw("meting-2025", "tk-leerlingen"))  # nonrespondents in it
+
+
+def test_cells_rebuild_the_design_when_its_rows_are_not_the_frames() -> None:
+    data = _frame()
+    shuffled = Design(
+        data.iloc[::-1].reset_index(drop=True),
+        weights="weight",
+        strata="stratum",
+        psu="unit",
+        fpc="fpc_units",
+        lonely_psu="adjust",
+    )
+    reused = CellEstimates(data, _kpi(), shuffled).table(["province"])
+    fresh = CellEstimates(data, _kpi()).table(["province"])
+    assert set(reused) == set(fresh)
+    for group in fresh:
+        assert reused[group].estimate == pytest.approx(fresh[group].estimate, rel=1e-12)
+        assert reused[group].n == fresh[group].n
