@@ -108,6 +108,7 @@ def test_a_frame_that_cannot_be_built_is_explained_to_staff(
     html = export.get_data(as_text=True)
     assert export.status_code == 409 and "Dit bestand kan niet worden gemaakt" in html
     assert "has no persons for instrument &#39;alpha-meting&#39;" in html
+    assert "HTTP 409" not in html  # the explanation, not the protocol's status line
     assert not any(text in html for text in PARTICIPANT_TEXTS)
     kpis = client.get("/staff/p/alpha/kpis")
     assert kpis.status_code == 200
