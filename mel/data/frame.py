@@ -95,7 +95,13 @@ def frame(
     """
     with Session(engine) as session:
         wave_row, _ = _lookup(session, programme, wave, instrument)
-        version = frame_cache.data_version(session.connection(), int(wave_row.id or 0))
+        wave_id = int(wave_row.id or 0)
+        version = frame_cache.data_version(session.connection(), wave_id)
+
+    def current() -> str:
+        with engine.connect() as connection:
+            return frame_cache.data_version(connection, wave_id)
+
     return frame_cache.cached_frame(
         engine,
         (programme, wave, instrument, language),
@@ -103,6 +109,7 @@ def frame(
         lambda: build_frame(
             engine, programme=programme, wave=wave, instrument=instrument, language=language
         ),
+        current,
     )
 
 

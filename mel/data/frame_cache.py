@@ -90,9 +90,18 @@ def cache_path(folder: Path, url: str, names: tuple[str, ...], version: str) -> 
 
 
 def cached_frame(
-    engine: Engine, names: tuple[str, ...], version: str, build: Callable[[], pd.DataFrame]
+    engine: Engine,
+    names: tuple[str, ...],
+    version: str,
+    build: Callable[[], pd.DataFrame],
+    current: Callable[[], str] | None = None,
 ) -> pd.DataFrame:
-    """The frame stored under (`names`, `version`), built by `build` and stored if missing."""
+    """The frame stored under (`names`, `version`), built by `build` and stored if missing.
+
+    `current` reads the data version again: when it has changed while the frame was built
+    (an erasure, say, whose `clear` ran before this file was written), the file just
+    written is removed at once, so no answer outlives its erasure on disk.
+    """
     folder = folder_for(engine)
     if folder is None:
         return build()
@@ -106,7 +115,9 @@ def cached_frame(
         if found is not None:
             return found
         data = build()
-        write(path, data)
+        written = write(path, data)
+        if current is not None and current() != version:
+            written.unlink(missing_ok=True)
     return data
 
 
@@ -162,8 +173,9 @@ def _read_pickle(path: Path) -> pd.DataFrame:
     return data
 
 
-def write(path: Path, data: pd.DataFrame) -> None:
-    """Store `data` in `path` atomically and remove the frame's files of older versions."""
+def write(path: Path, data: pd.DataFrame) -> Path:
+    """Store `data` in `path` atomically and remove the frame's files of older versions;
+    return the file written (`path`, or beside it with ``.pickle``)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -196,6 +208,7 @@ def write(path: Path, data: pd.DataFrame) -> None:
         if _older(old.name, target.name):
             with contextlib.suppress(FileNotFoundError):
                 old.unlink()
+    return target
 
 
 def clear(engine: Engine) -> int:

@@ -20,6 +20,7 @@ from mel.analysis.errors import DesignError
 from mel.analysis.results import COLUMNS, Estimate, EstimateTable
 from mel.disclosure.cells import (
     LINKED,
+    ORDER,
     UNKNOWN,
     canonical,
     cell_key,
@@ -54,7 +55,11 @@ class CellEstimates:
     def __init__(self, data: pd.DataFrame, kpi: Kpi, design: Design | None = None) -> None:
         """`design` is the design of `data` (`design_for`) when the caller has built it."""
         self.data, self.kpi = data, kpi
-        self.answered = data[data[kpi_column(kpi)].notna()]
+        # Who answered, by the dimensions the cells are counted over (not a copy of every
+        # column of a frame that may hold a million rows).
+        column = kpi_column(kpi)
+        kept = [c for c in dict.fromkeys((*ORDER, "unit", column)) if c in data]
+        self.answered = data.loc[data[column].notna(), kept]
         self._tables: dict[tuple[str, ...], dict[Any, Estimate]] = {}
         self._design = design
         self._aligned: bool | None = None

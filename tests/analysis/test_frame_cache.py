@@ -122,6 +122,34 @@ def test_an_erased_response_gives_a_fresh_frame(cached: Engine) -> None:
     same(after, build_frame(cached, **KATAPULT))
 
 
+def test_a_frame_built_while_an_answer_is_erased_is_not_left_on_disk(
+    cached: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An erasure that commits (and clears the cache) while a frame is being built: the
+    file of the older data, written after the clear, is removed at once."""
+    import mel.data.frame as frame_module
+
+    real = frame_module.build_frame
+
+    def build_then_erase(engine: Engine, **names: str) -> pd.DataFrame:
+        built = real(engine, **names)
+        with session_scope(engine) as session:
+            gone = session.get(
+                Response, _complete(engine, "impactmeting-2025", "katapult-impactmeting").id
+            )
+            session.delete(gone)
+        frame_cache.clear(engine)  # what the erasure does after its commit
+        return built
+
+    monkeypatch.setattr(frame_module, "build_frame", build_then_erase)
+    before = frame(cached, **KATAPULT)
+    assert files(cached) == []
+    monkeypatch.setattr(frame_module, "build_frame", real)
+    after = frame(cached, **KATAPULT)
+    assert len(after) == len(before) - 1
+    assert len(files(cached)) == 1
+
+
 def test_a_frame_change_gives_a_fresh_frame(cached: Engine) -> None:
     before = frame(cached, **KATAPULT)
     answered = _complete(cached, "impactmeting-2025", "katapult-impactmeting")
