@@ -46,8 +46,8 @@ from mel.data import frame_cache
 from mel.data import weights as wt
 from mel.data.answers import answer_columns
 from mel.data.coverage import LEFT_OUT, NOT_ELIGIBLE
+from mel.data.frame_labels import frame_labels
 from mel.data.nonresponse import NonresponseModel
-from mel.i18n import translate
 from mel.models import (
     Case,
     FrameUnit,
@@ -62,7 +62,6 @@ from mel.models import (
 )
 from mel.surveys.checks import FRAME_COLUMNS
 from mel.surveys.publish import load_version
-from mel.surveys.schema import OTHER, OTHER_TEXT, InstrumentDefinition
 
 DESIGN_COLUMNS = list(FRAME_COLUMNS)
 # What the frame keeps of a unit: code, kind, province, region, sector, stratum, N_h, M_i.
@@ -190,7 +189,7 @@ def build_frame(
         design = design.drop(columns=["fpc_persons"])
     answers = answer_columns([r[2] for r in rows], design.index, definitions)
     result = pd.concat([design, answers], axis=1)
-    result.attrs.update(_labels(definitions, language))
+    result.attrs.update(frame_labels(definitions, language))
     result.attrs.update(
         {
             "programme": programme,
@@ -359,83 +358,3 @@ def _person_weights(data: pd.DataFrame, instrument: str, wave: str) -> None:
         )
     data["fpc_persons"] = population
     data["weight"] *= data["fpc_persons"] / persons_responding
-
-
-class Labels(dict):
-    """Read-only labels in ``frame.attrs``, shared by the frames and Series derived from it.
-
-    pandas deep-copies ``attrs`` into the result of every operation; labels that cannot
-    change need no copy (``dict(labels)`` gives a changeable one).
-    """
-
-    def __deepcopy__(self, memo: dict[int, Any]) -> Labels:
-        return self
-
-    def __reduce__(self) -> tuple[type, tuple[dict[Any, Any]]]:
-        return (Labels, (dict(self),))
-
-    def _read_only(self, *args: Any, **kwargs: Any) -> Any:
-        raise TypeError("the labels of an analysis frame are read-only; copy them with dict()")
-
-    __setitem__ = __delitem__ = __ior__ = _read_only
-    clear = pop = popitem = setdefault = update = _read_only
-
-
-def _merge(value_labels: dict[str, dict[Any, str]], key: str, choices: dict[Any, str]) -> None:
-    """Add the choices of an older version that the newer ones no longer list (its answers
-    are still in the frame and need their labels and codes)."""
-    known = value_labels.setdefault(key, {})
-    for value, label in choices.items():
-        if str(value) not in map(str, known):
-            known[value] = label
-
-
-def _labels(definitions: list[InstrumentDefinition], language: str) -> dict[str, Any]:
-    variable_labels: dict[str, str] = {}
-    value_labels: dict[str, dict[Any, str]] = {}
-    for definition in reversed(definitions):
-        for q in definition.questions():
-            choices = {
-                c.value: c.label.get(language) for c in definition.choices.get(q.choices or "", [])
-            }
-            if q.has_other:  # "other" is a choice too, and its text a variable of its own
-                other, namely = (
-                    translate("other_choice", language),
-                    translate("other_namely", language),
-                )
-                if OTHER not in map(str, choices):
-                    choices[OTHER] = other
-                variable_labels.setdefault(
-                    f"{q.name}__{OTHER_TEXT}", f"{q.label.get(language)}: {namely}"
-                )
-            if q.type == "likert":
-                for s in q.statements or []:
-                    key = f"{q.name}__{s.name}"
-                    variable_labels.setdefault(
-                        key, f"{q.label.get(language)}: {s.label.get(language)}"
-                    )
-                    _merge(value_labels, key, choices)
-            elif q.type == "select_multiple":
-                for value, label in choices.items():
-                    variable_labels.setdefault(
-                        f"{q.name}__{value}", f"{q.label.get(language)}: {label}"
-                    )
-            elif q.type == "repeat":
-                rows = translate("frame_repeat_rows", language)
-                variable_labels.setdefault(f"{q.name}__rows", f"{q.label.get(language)}: {rows}")
-            elif q.type != "note":
-                variable_labels.setdefault(q.name, q.label.get(language))
-                if choices:
-                    _merge(value_labels, q.name, choices)
-                if q.type == "yes_no":
-                    value_labels.setdefault(
-                        q.name,
-                        {
-                            1.0: translate("value_yes", language),
-                            0.0: translate("value_no", language),
-                        },
-                    )
-    return {
-        "variable_labels": Labels(variable_labels),
-        "value_labels": Labels({k: Labels(v) for k, v in value_labels.items()}),
-    }

@@ -129,7 +129,7 @@ def _version_ids(session: Session, instrument: str) -> list[int]:
 
 def _labels(definitions: list[InstrumentDefinition], repeat: str, language: str) -> dict:
     """Variable and value labels of a long frame (as the analysis frame's)."""
-    from mel.data.frame import _labels as frame_labels
+    from mel.data.frame_labels import frame_labels
 
     labels = frame_labels(definitions, language) if definitions else {}
     labels["repeat"] = repeat
