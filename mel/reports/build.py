@@ -13,16 +13,13 @@ from sqlalchemy.engine import Engine
 
 from mel.analysis.design import Design
 from mel.analysis.errors import DesignError
-from mel.data.frame import FrameError
-from mel.data.repeats import repeat_frame
 from mel.i18n import translate
 from mel.kpi.evaluate import evaluate_kpis, waves_of
 from mel.kpi.frames import Frames
-from mel.models import Wave
-from mel.present.numbers import format_date, format_number, format_percent
+from mel.present.numbers import format_date
 from mel.reports.cover import Cover, conclusions_file, logo_uri, render_markdown, report_date
 from mel.reports.definitions import definitions_section
-from mel.reports.fieldwork import fieldwork_table, wave_instruments
+from mel.reports.fieldwork import fieldwork_section, wave_instruments
 from mel.reports.kpis import KpiContext, kpi_section, overview_row
 from mel.reports.methodology import methodology
 from mel.reports.model import Report, Table
@@ -33,7 +30,7 @@ from mel.reports.questionnaire import fielded_versions, questionnaire_section
 from mel.reports.rates import rates_section
 from mel.reports.registers import overview_row as register_overview_row
 from mel.reports.registers import register_results, register_sections
-from mel.reports.rosters import roster_parts, roster_table
+from mel.reports.rosters import roster_tables
 from mel.reports.summary import headline
 from mel.reports.text import status_words
 from mel.surveys.programme_schema import ProgrammeDefinition
@@ -44,56 +41,6 @@ Step = Callable[[str], None]
 
 def _quiet(_label: str) -> None:
     """A progress callback that does nothing."""
-
-
-def fieldwork_section(engine: Engine, wave: Wave, language: str) -> Table:
-    """The fieldwork table of the wave, formatted."""
-    data = fieldwork_table(engine, wave)
-    lang = language
-    rows, emphasis = [], []
-    for record in data.itertuples():
-        total = record.stratum is None or pd.isna(record.stratum)
-
-        def count(value: object) -> str:
-            return "\u2014" if pd.isna(value) else format_number(float(value), 0, lang)
-
-        rows.append(
-            [
-                record.instrument,
-                translate("total", lang) if total else str(record.stratum),
-                count(record.population_units),
-                count(record.sampled_units),
-                count(record.invitations),
-                count(record.responses),
-                count(record.responding_units),
-                "\u2014"
-                if pd.isna(record.response_rate)
-                else format_percent(float(record.response_rate), 0, lang),
-            ]
-        )
-        emphasis.append(total)
-    header = [
-        translate(k, lang)
-        for k in (
-            "instrument",
-            "disaggregation_stratum",
-            "population_units",
-            "sampled_units",
-            "invitations",
-            "responses",
-            "responding_units",
-            "response_rate",
-        )
-    ]
-    return Table(
-        "fieldwork",
-        translate("fieldwork", lang),
-        header,
-        rows,
-        data,
-        [False, False] + [True] * 6,
-        emphasis,
-    )
 
 
 def group_labels(
@@ -315,35 +262,6 @@ def build_report(
         ),
         conclusions=_conclusions(folder, current.code, lang),
     )
-
-
-def roster_tables(
-    engine: Engine,
-    programme: str,
-    wave: str,
-    instruments: dict[str, InstrumentDefinition],
-    used: list[str],
-    language: str,
-    k: int,
-) -> list[Table]:
-    """The roster tables (partner companies by sector) of the wave's instruments."""
-    tables = []
-    for code in used:
-        survey = instruments.get(code)
-        groups = [q for q in survey.questions() if q.type == "repeat"] if survey else []
-        for group in groups:
-            if survey is None or roster_parts(group) is None:
-                continue
-            try:
-                long = repeat_frame(
-                    engine, programme=programme, wave=wave, instrument=code, repeat=group.name
-                )
-            except FrameError:
-                continue
-            table = roster_table(long, survey, group, language, k)
-            if table is not None:
-                tables.append(table)
-    return tables
 
 
 def _design_or_none(frames: Frames, wave: str, instrument: str) -> Design | None:

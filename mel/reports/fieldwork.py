@@ -7,6 +7,7 @@ from sqlalchemy import distinct, func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from mel.i18n import translate
 from mel.models import (
     FrameUnit,
     Instrument,
@@ -17,6 +18,8 @@ from mel.models import (
     WaveInstrument,
     WaveStratum,
 )
+from mel.present.numbers import format_number, format_percent
+from mel.reports.model import Table
 
 COLUMNS = [
     "instrument",
@@ -144,3 +147,53 @@ def fieldwork_table(engine: Engine, wave: Wave) -> pd.DataFrame:
     rate = result["responding_units"].astype(float) / result["sampled_units"].astype(float)
     result["response_rate"] = rate.where(result["sampled_units"].astype(float) > 0)
     return result
+
+
+def fieldwork_section(engine: Engine, wave: Wave, language: str) -> Table:
+    """The fieldwork table of the wave, formatted."""
+    data = fieldwork_table(engine, wave)
+    lang = language
+    rows, emphasis = [], []
+    for record in data.itertuples():
+        total = record.stratum is None or pd.isna(record.stratum)
+
+        def count(value: object) -> str:
+            return "\u2014" if pd.isna(value) else format_number(float(value), 0, lang)
+
+        rows.append(
+            [
+                record.instrument,
+                translate("total", lang) if total else str(record.stratum),
+                count(record.population_units),
+                count(record.sampled_units),
+                count(record.invitations),
+                count(record.responses),
+                count(record.responding_units),
+                "\u2014"
+                if pd.isna(record.response_rate)
+                else format_percent(float(record.response_rate), 0, lang),
+            ]
+        )
+        emphasis.append(total)
+    header = [
+        translate(k, lang)
+        for k in (
+            "instrument",
+            "disaggregation_stratum",
+            "population_units",
+            "sampled_units",
+            "invitations",
+            "responses",
+            "responding_units",
+            "response_rate",
+        )
+    ]
+    return Table(
+        "fieldwork",
+        translate("fieldwork", lang),
+        header,
+        rows,
+        data,
+        [False, False] + [True] * 6,
+        emphasis,
+    )

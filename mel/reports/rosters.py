@@ -11,7 +11,10 @@ estimates for the population; a category named by fewer than `k` units is suppre
 from __future__ import annotations
 
 import pandas as pd
+from sqlalchemy.engine import Engine
 
+from mel.data.frame import FrameError
+from mel.data.repeats import repeat_frame
 from mel.disclosure.rules import count_shown, protect
 from mel.i18n import translate as t
 from mel.present.numbers import format_number
@@ -93,3 +96,32 @@ def roster_table(
         [False, True, True, True],
         emphasis,
     )
+
+
+def roster_tables(
+    engine: Engine,
+    programme: str,
+    wave: str,
+    instruments: dict[str, InstrumentDefinition],
+    used: list[str],
+    language: str,
+    k: int,
+) -> list[Table]:
+    """The roster tables (partner companies by sector) of the wave's instruments."""
+    tables = []
+    for code in used:
+        survey = instruments.get(code)
+        groups = [q for q in survey.questions() if q.type == "repeat"] if survey else []
+        for group in groups:
+            if survey is None or roster_parts(group) is None:
+                continue
+            try:
+                long = repeat_frame(
+                    engine, programme=programme, wave=wave, instrument=code, repeat=group.name
+                )
+            except FrameError:
+                continue
+            table = roster_table(long, survey, group, language, k)
+            if table is not None:
+                tables.append(table)
+    return tables
