@@ -8,17 +8,25 @@ import pandas as pd
 
 from mel.analysis.design import Design
 from mel.analysis.results import COLUMNS
-from mel.disclosure.rules import shown_alone, why_hidden
+from mel.disclosure.rules import shown_alone
 from mel.i18n import translate
 from mel.kpi.evaluate import KpiResult
 from mel.kpi.protected import CellEstimates
-from mel.present.numbers import Scale, format_number, scale_for, unit_text
+from mel.present.numbers import format_number
 from mel.reports.charts import ChartContext, distribution_chart, interval_chart, trend_chart
+from mel.reports.kpi_text import (
+    difference_text,
+    kpi_scale,
+    missing_text,
+    sentence,
+    shown,
+    status_css,
+    unit_suffix,
+)
 from mel.reports.model import Chart, Fact, KpiSection, Table
 from mel.reports.text import decision_words, status_words
 from mel.reports.trajectory import (
     pace_facts,
-    pace_sentence,
     result_trajectory,
     trajectory_chart,
 )
@@ -36,134 +44,9 @@ class KpiContext:
     group_labels: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
-def shown(result: KpiResult, k: int) -> bool:
-    """True when the KPI's overall estimate may be shown (`mel.disclosure`)."""
-    return shown_alone(result.estimate, k)
-
-
-def status_css(result: KpiResult, k: int) -> str:
-    """CSS class of the KPI's status (none when it is not shown)."""
-    if not shown(result, k) or result.status is None:
-        return "status-none"
-    return "status-" + result.status.name.lower().replace("_", "-")
-
-
-def _scale(result: KpiResult) -> Scale:
-    return scale_for(result.kpi, result.estimate.se if result.estimate else None)
-
-
-def _unit(result: KpiResult, language: str) -> str:
-    unit = unit_text(result.kpi, language)
-    return f" {unit}" if unit else ""
-
-
-def missing_text(result: KpiResult, language: str, k: int) -> str | None:
-    """Why the KPI has no estimate to show, or None when it has one."""
-    if result.estimate is None:
-        if result.note in (None, "no answers"):
-            return translate("no_answers", language)
-        return translate("kpi_error", language, error=result.note)
-    hidden = why_hidden(result.estimate, k)
-    if hidden is not None and hidden[0] == "too_few":
-        return translate("too_few", language, k=k, n=result.estimate.n)
-    if hidden is not None:
-        return translate("too_uncertain", language, reason=hidden[1])
-    return None
-
-
-def sentence(result: KpiResult, language: str, k: int, wave_labels: dict[str, str]) -> str:
-    """The KPI in one or more sentences with its interval, target, status and change."""
-    label = result.kpi.label.get(language)
-    missing = missing_text(result, language, k)
-    if missing is not None:
-        return f"{label}: {missing}"
-    est = result.estimate
-    assert est is not None
-    scale = _scale(result)
-    parts = [
-        f"{label}: "
-        + translate(
-            "estimated",
-            language,
-            value=scale.value(est.estimate, language),
-            unit=_unit(result, language),
-            ci=translate("ci", language),
-            interval=scale.interval(est.ci_low, est.ci_high, language),
-        )
-        + "."
-    ]
-    if result.target is not None:
-        parts.append(
-            translate(
-                "target_sentence",
-                language,
-                year=result.year,
-                target=scale.exact(result.target, language),
-                status=status_words(result.status, language),
-            )
-        )
-    path = result_trajectory(result, k)
-    if path is not None:
-        parts.append(pace_sentence(path, scale, language, wave_labels))
-    change = change_text(result, language, k, wave_labels)
-    if change:
-        parts.append(change)
-    if result.decision is not None and result.kpi.go_no_go is not None:
-        gng = result.kpi.go_no_go
-        parts.append(
-            translate(
-                "go_no_go_sentence",
-                language,
-                year=gng.year,
-                go=scale.exact(gng.go, language),
-                no_go=scale.exact(gng.no_go, language),
-                decision=decision_words(result.decision, language),
-            )
-        )
-    return " ".join(parts)
-
-
-def _difference(scale: Scale, value: float, language: str) -> str:
-    return (
-        scale.points(value, language) if scale.percent else scale.value(value, language, sign=True)
-    )
-
-
-def change_text(
-    result: KpiResult, language: str, k: int, wave_labels: dict[str, str]
-) -> str | None:
-    """The change since the previous wave in words, or None when there is none to show."""
-    change = result.change
-    if change is None or not shown_alone(change.previous, k):
-        return None
-    scale, diff = _scale(result), change.difference
-    interval = Scale(False, scale.decimals, scale.step).interval(
-        diff.ci_low * (100 if scale.percent else 1),
-        diff.ci_high * (100 if scale.percent else 1),
-        language,
-        sign=True,
-    )
-    if scale.percent:
-        interval += " " + (translate("percentage_points", language))
-    significance = (
-        translate("significant", language)
-        if change.significant
-        else translate("not_significant", language)
-    )
-    return translate(
-        "change_sentence",
-        language,
-        wave=wave_labels.get(change.previous_wave, change.previous_wave),
-        diff=_difference(scale, diff.estimate, language),
-        ci=translate("ci", language),
-        interval=interval,
-        significance=significance,
-    )
-
-
 def overview_row(result: KpiResult, language: str, k: int) -> tuple[list[str], dict]:
     """A row of the KPI overview table (formatted) and its numbers for export."""
-    scale = _scale(result)
+    scale = kpi_scale(result)
     visible = shown(result, k)
     est = result.estimate if visible else None
     change = (
@@ -178,7 +61,7 @@ def overview_row(result: KpiResult, language: str, k: int) -> tuple[list[str], d
         scale.exact(result.target, language),
         status_words(result.status if visible else None, language),
         (
-            _difference(scale, change.difference.estimate, language)
+            difference_text(scale, change.difference.estimate, language)
             + (" *" if change.significant else "")
         )
         if change
@@ -223,14 +106,15 @@ def _item_response(result: KpiResult, lang: str) -> list[Fact]:
 def facts(result: KpiResult, ctx: KpiContext) -> list[Fact]:
     """Key figures of the KPI as label/value pairs."""
     lang, kpi = ctx.language, result.kpi
-    scale = _scale(result)
+    scale = kpi_scale(result)
     items = [Fact(translate("node", lang), ctx.node_labels.get(kpi.node, kpi.node))]
     if shown(result, ctx.k):
         est = result.estimate
         assert est is not None
         items += [
             Fact(
-                translate("estimate", lang), scale.value(est.estimate, lang) + _unit(result, lang)
+                translate("estimate", lang),
+                scale.value(est.estimate, lang) + unit_suffix(result, lang),
             ),
             Fact(translate("interval", lang), scale.interval(est.ci_low, est.ci_high, lang)),
             Fact(translate("respondents", lang), format_number(est.n, 0, lang)),
@@ -255,7 +139,7 @@ def facts(result: KpiResult, ctx: KpiContext) -> list[Fact]:
         items.append(
             Fact(
                 translate("change", lang) + f" ({since})",
-                f"{_difference(scale, change.difference.estimate, lang)}: {verdict}",
+                f"{difference_text(scale, change.difference.estimate, lang)}: {verdict}",
             )
         )
     if result.decision is not None and kpi.go_no_go is not None and shown(result, ctx.k):
@@ -326,7 +210,7 @@ def kpi_section(
     """
     lang, kpi = ctx.language, result.kpi
     chart_ctx = ChartContext(
-        lang, ctx.k, _scale(result), kpi.label.get(lang), ctx.wave_labels, ctx.group_labels
+        lang, ctx.k, kpi_scale(result), kpi.label.get(lang), ctx.wave_labels, ctx.group_labels
     )
     domains = (
         CellEstimates(data, kpi, design).breakdowns(list(result.by), ctx.k)

@@ -11,7 +11,7 @@ from mel.i18n import translate
 from mel.kpi.evaluate import KpiResult
 from mel.kpi.register import RegisterResult
 from mel.present.svg import inline_svg
-from mel.reports.kpis import shown
+from mel.reports.kpi_text import shown
 from mel.reports.model import Chart, KpiSection, PathwaySection, Table
 from mel.reports.pathway import NodeKpi, pathway_figure
 from mel.reports.text import NO_STATUS_COLOUR, NO_STATUS_SYMBOL, STATUS_COLOUR, STATUS_SYMBOL

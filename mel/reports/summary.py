@@ -7,7 +7,7 @@ from collections import Counter
 from mel.i18n import translate
 from mel.kpi.evaluate import KpiResult
 from mel.kpi.status import Status
-from mel.reports.kpis import shown
+from mel.reports.kpi_text import shown
 from mel.reports.trajectory import result_trajectory
 
 
