@@ -175,19 +175,8 @@ def fieldwork_section(engine: Engine, wave: Wave, language: str) -> Table:
             ]
         )
         emphasis.append(total)
-    header = [
-        translate(k, lang)
-        for k in (
-            "instrument",
-            "disaggregation_stratum",
-            "population_units",
-            "sampled_units",
-            "invitations",
-            "responses",
-            "responding_units",
-            "response_rate",
-        )
-    ]
+    # the columns' message ids: the stratum column says "stratum" as a breakdown does
+    header = [translate("disaggregation_stratum" if c == "stratum" else c, lang) for c in COLUMNS]
     return Table(
         "fieldwork",
         translate("fieldwork", lang),
