@@ -46,7 +46,7 @@ from mel.data import frame_cache
 from mel.data import weights as wt
 from mel.data.answers import answer_columns
 from mel.data.coverage import LEFT_OUT, NOT_ELIGIBLE
-from mel.data.frame_labels import frame_labels
+from mel.data.frame_labels import FrozenDict, frame_labels
 from mel.data.nonresponse import NonresponseModel
 from mel.models import (
     Case,
@@ -197,9 +197,9 @@ def build_frame(
             "instrument": instrument,
             "respondent": instrument_row.respondent,
             "sampled_units": wt.SampledUnits(table),
-            "response_rates": wt.response_rates(table),
+            "response_rates": FrozenDict(wt.response_rates(table)),
             "nonresponse": model,
-            "uncalibrated": uncalibrated,
+            "uncalibrated": tuple(uncalibrated),
             **left_out,
         }
     )

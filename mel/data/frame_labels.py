@@ -9,18 +9,29 @@ from mel.i18n import translate
 from mel.surveys.schema import OTHER, OTHER_TEXT, InstrumentDefinition
 
 
-class Labels(dict):
-    """Read-only labels in ``frame.attrs``, shared by the frames and Series derived from it.
+class FrozenDict(dict):
+    """A read-only dict in ``frame.attrs``, shared by the frames and Series derived from it.
 
-    pandas deep-copies ``attrs`` into the result of every operation; labels that cannot
-    change need no copy (``dict(labels)`` gives a changeable one).
+    pandas deep-copies ``attrs`` into the result of every operation (each column read, each
+    selection); a value that cannot change needs no copy (``dict(value)`` gives a
+    changeable one).
     """
 
-    def __deepcopy__(self, memo: dict[int, Any]) -> Labels:
+    def __deepcopy__(self, memo: dict[int, Any]) -> FrozenDict:
         return self
 
     def __reduce__(self) -> tuple[type, tuple[dict[Any, Any]]]:
-        return (Labels, (dict(self),))
+        return (type(self), (dict(self),))
+
+    def _read_only(self, *args: Any, **kwargs: Any) -> Any:
+        raise TypeError("this part of an analysis frame's attrs is read-only; copy it with dict()")
+
+    __setitem__ = __delitem__ = __ior__ = _read_only
+    clear = pop = popitem = setdefault = update = _read_only
+
+
+class Labels(FrozenDict):
+    """The read-only variable or value labels of an analysis frame."""
 
     def _read_only(self, *args: Any, **kwargs: Any) -> Any:
         raise TypeError("the labels of an analysis frame are read-only; copy them with dict()")

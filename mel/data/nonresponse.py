@@ -42,6 +42,9 @@ class NonresponseModel:
     within_strata: bool = True
     classes: int | None = None
 
+    def __deepcopy__(self, memo: dict[int, Any]) -> NonresponseModel:
+        return self  # frozen: pandas copies a frame's attrs on every operation
+
     @classmethod
     def of_wave(cls, design: dict[str, Any] | None) -> NonresponseModel:
         """The model stored in a wave's design (its validated wave file); strata if none."""

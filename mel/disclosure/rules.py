@@ -211,11 +211,14 @@ def nesting(frame: pd.DataFrame, variables: Sequence[str]) -> Nesting:
     """
     found: Nesting = {}
     present = [v for v in variables if v in frame.columns]
+    # The distinct combinations first: breakdowns are properties of units, so a frame of a
+    # million respondents holds a few thousand; every pair is read off those.
+    combinations = frame[present].drop_duplicates()
     for fine in present:
         for coarse in present:
             if fine == coarse:
                 continue
-            pairs = frame[[fine, coarse]].dropna().astype(str).drop_duplicates()
+            pairs = combinations[[fine, coarse]].dropna().astype(str).drop_duplicates()
             if (
                 len(pairs)
                 and pairs[fine].is_unique
