@@ -160,7 +160,18 @@ def _begin(
     """Start making a slot's figures in the background; `running` gets them (or the error)."""
     if task is None:
         _WORKER.submit(_settle, slot, full, running, make, path)
-        return
+    else:  # handed over from a thread: starting the worker process takes seconds
+        _WORKER.submit(_hand_over, slot, full, task, running, path)
+
+
+def _hand_over(
+    slot: tuple[Any, ...],
+    full: tuple[Any, ...],
+    task: Callable[[], Any],
+    running: Future[Any],
+    path: Path | None,
+) -> None:
+    """Send the task to the worker process (started first if need be); settle when done."""
     try:
         made = figure_pool.submit(task)
     except Exception as exc:  # no worker process could be started
