@@ -2,10 +2,13 @@
 
 Keys start with `fingerprint`, which changes with any new, changed, erased or purged
 response, frame change or new instrument version, so a cached figure is never out of date.
+A page's figures are also kept on disk (`mel.services.figure_store`), so a server process
+that has just started shows them too instead of making them in the first request.
 """
 
 from __future__ import annotations
 
+import logging
 import time
 from collections import OrderedDict
 from collections.abc import Callable
@@ -13,13 +16,14 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from threading import Lock
 from typing import Any
 
 from sqlmodel import Session, col, select
 
 from mel.models import DataVersion, Programme, Wave
-from mel.services import figure_pool
+from mel.services import figure_pool, figure_store
 
 _CACHE: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
 _CACHE_LOCK = Lock()  # also guards _PREVIOUS and _RUNNING
@@ -55,6 +59,7 @@ class Figures:
 
 _PREVIOUS: OrderedDict[tuple[Any, ...], tuple[tuple[Any, ...], Any, datetime]] = OrderedDict()
 _RUNNING: dict[tuple[Any, ...], Future[Any]] = {}
+_READ: set[tuple[Any, ...]] = set()  # slots whose stored figures this process has read
 _WORKER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mel-figures")
 
 
@@ -64,6 +69,7 @@ def latest(
     make: Callable[[], Any],
     wait: float,
     task: Callable[[], Any] | None = None,
+    store: Callable[[], Path | None] | None = None,
 ) -> Figures:
     """The figures of `slot` (a page and its filters) for data version `key`.
 
@@ -75,9 +81,13 @@ def latest(
     data. In the background `task` (a picklable callable, see `mel.services.figure_tasks`)
     runs in the worker process of `mel.services.figure_pool` when given, else `make` runs in
     a thread; either must open its own database session: it may outlive the request.
+    `store` gives the file the slot's figures are kept in on disk (`mel.services.figure_store`;
+    called only when they are read or written): a process with no figures of the slot yet
+    reads them from there once, as current or as previous figures.
     """
     full = (*slot, *key)
     deadline = time.monotonic() + wait
+    path = _read_stored(slot, store)
     while True:
         with _CACHE_LOCK:
             if full in _CACHE:
@@ -92,14 +102,51 @@ def latest(
                 running = Future()
                 _RUNNING[slot] = running
         if start:
-            _begin(slot, full, make, task, running)
+            path = _where(store, path)
+            _begin(slot, full, make, task, running, path)
         try:  # for the current figures, or those being made of a version before
             running.result(timeout=max(0.0, deadline - time.monotonic()))
         except FutureTimeout:
             return Figures(previous[1], previous[2])
         except Exception:  # the background computation failed: the next view tries again
             return Figures(previous[1], previous[2])
-    return Figures(_keep(slot, full, make()))
+    return Figures(_keep(slot, full, make(), _where(store, path)))
+
+
+_UNKNOWN = Path()  # `_read_stored` did not ask `store` for the file
+
+
+def _read_stored(slot: tuple[Any, ...], store: Callable[[], Path | None] | None) -> Path | None:
+    """Read the slot's stored figures once per process when it has none; return their file."""
+    with _CACHE_LOCK:
+        if store is None or slot in _READ or slot in _PREVIOUS:
+            return _UNKNOWN
+        _READ.add(slot)
+        if len(_READ) > 4 * CACHE_SIZE:
+            _READ.clear()
+            _READ.add(slot)
+    path = _where(store, _UNKNOWN)
+    stored = figure_store.load(path, slot) if path is not None else None
+    if stored is not None:
+        with _CACHE_LOCK:
+            if slot not in _PREVIOUS:
+                _PREVIOUS[slot] = stored
+                _CACHE[stored[0]] = stored[1]
+                _trim()
+    return path
+
+
+def _where(store: Callable[[], Path | None] | None, path: Path | None) -> Path | None:
+    """The slot's file: `path` when known, else asked of `store` (None: not kept on disk)."""
+    if store is None:
+        return None
+    if path is not _UNKNOWN:
+        return path
+    try:
+        return store()
+    except Exception as exc:  # the figures are still shown, only not kept
+        logging.getLogger(__name__).warning("no file for dashboard figures: %s", exc)
+        return None
 
 
 def _begin(
@@ -108,18 +155,32 @@ def _begin(
     make: Callable[[], Any],
     task: Callable[[], Any] | None,
     running: Future[Any],
+    path: Path | None,
 ) -> None:
     """Start making a slot's figures in the background; `running` gets them (or the error)."""
     if task is None:
-        _WORKER.submit(_settle, slot, full, running, make)
-        return
+        _WORKER.submit(_settle, slot, full, running, make, path)
+    else:  # handed over from a thread: starting the worker process takes seconds
+        _WORKER.submit(_hand_over, slot, full, task, running, path)
+
+
+def _hand_over(
+    slot: tuple[Any, ...],
+    full: tuple[Any, ...],
+    task: Callable[[], Any],
+    running: Future[Any],
+    path: Path | None,
+) -> None:
+    """Send the task to the worker process (started first if need be); settle when done."""
     try:
         made = figure_pool.submit(task)
     except Exception as exc:  # no worker process could be started
         failed = exc
-        _settle(slot, full, running, lambda: _raise(failed))
+        _settle(slot, full, running, lambda: _raise(failed), path)
         return
-    made.add_done_callback(lambda done: _settle(slot, full, running, lambda: done.result()[0]))
+    made.add_done_callback(
+        lambda done: _settle(slot, full, running, lambda: done.result()[0], path)
+    )
 
 
 def _raise(error: BaseException) -> Any:
@@ -127,11 +188,15 @@ def _raise(error: BaseException) -> Any:
 
 
 def _settle(
-    slot: tuple[Any, ...], full: tuple[Any, ...], running: Future[Any], make: Callable[[], Any]
+    slot: tuple[Any, ...],
+    full: tuple[Any, ...],
+    running: Future[Any],
+    make: Callable[[], Any],
+    path: Path | None,
 ) -> None:
     """Keep the figures `make` gives and settle `running` with them (or with the error)."""
     try:
-        value = _keep(slot, full, make())
+        value = _keep(slot, full, make(), path)
     except BaseException as exc:  # handed to whoever waits for the figures
         with _CACHE_LOCK:
             if _RUNNING.get(slot) is running:
@@ -144,17 +209,25 @@ def _settle(
     running.set_result(value)
 
 
-def _keep(slot: tuple[Any, ...], full: tuple[Any, ...], value: Any) -> Any:
-    """Keep a slot's figures as its current and its previous ones."""
+def _keep(slot: tuple[Any, ...], full: tuple[Any, ...], value: Any, path: Path | None) -> Any:
+    """Keep a slot's figures as its current and its previous ones (and in `path` on disk)."""
+    made = datetime.now(UTC)
+    if path is not None:
+        figure_store.save(path, full, value, made)
     with _CACHE_LOCK:
         _CACHE[full] = value
-        _PREVIOUS[slot] = (full, value, datetime.now(UTC))
+        _PREVIOUS[slot] = (full, value, made)
         _PREVIOUS.move_to_end(slot)
-        while len(_CACHE) > CACHE_SIZE:
-            _CACHE.popitem(last=False)
-        while len(_PREVIOUS) > CACHE_SIZE:
-            _PREVIOUS.popitem(last=False)
+        _trim()
     return value
+
+
+def _trim() -> None:
+    """Drop the least recently used figures beyond `CACHE_SIZE` (the caller holds the lock)."""
+    while len(_CACHE) > CACHE_SIZE:
+        _CACHE.popitem(last=False)
+    while len(_PREVIOUS) > CACHE_SIZE:
+        _PREVIOUS.popitem(last=False)
 
 
 def peek(key: tuple[Any, ...]) -> Any:

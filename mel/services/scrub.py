@@ -10,8 +10,9 @@ only drop rows no running transaction may still see, so it first waits a little 
 transactions that began before the deletion; what it could not do is said in a warning.
 The frame cache (`mel.data.frame_cache`: Parquet files of analysis frames in the instance
 folder) holds the answers too; its files of the database are removed, and the frames are
-built again from what is left when next read. Copies outside the database and the cache
-(PostgreSQL's WAL archive, backups) keep old data until they expire.
+built again from what is left when next read. So are the dashboards' figures kept on disk
+(`mel.services.figure_store`): aggregates of the erased answers. Copies outside the database
+and the caches (PostgreSQL's WAL archive, backups) keep old data until they expire.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError
 
 from mel.data import frame_cache
+from mel.services import figure_store
 
 # How long VACUUM FULL may wait for its lock before falling back to a plain VACUUM; the
 # app's requests queue behind a waiting VACUUM FULL, so this is kept short.
@@ -39,6 +41,7 @@ def scrub(engine: Engine, tables: Sequence[str]) -> list[str]:
     Runs after the deleting transaction has committed (VACUUM cannot run inside one).
     """
     frame_cache.clear(engine)
+    figure_store.clear(engine)
     if engine.dialect.name == "sqlite":
         return _checkpoint(engine)
     if engine.dialect.name == "postgresql":

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,9 +15,11 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, select
 
+from mel.data import frame_cache
 from mel.db import alembic_config, current_revision, make_engine, upgrade
 from mel.models import DataVersion, Response
 from mel.models.accounts import AuditEvent
+from mel.services import figure_store
 from tests.services.helpers import create_url_schema, mel
 
 
@@ -184,4 +187,24 @@ def test_restore_into_a_database_at_the_head(db_url: str, tmp_path: Path) -> Non
     with Session(engine) as session:
         token = session.exec(select(DataVersion).where(DataVersion.scope == "database")).one()
         assert token.version
+    engine.dispose()
+
+
+def test_restore_removes_the_dashboards_stored_figures(db_url: str, tmp_path: Path) -> None:
+    """The restored database is a new incarnation: the figures kept of the old one go."""
+    engine = make_engine(db_url)
+    upgrade(engine)
+    frame_cache.use_folder(engine, tmp_path / "frames")
+    folder = figure_store.folder_for(engine)
+    assert folder is not None
+    stored = figure_store.path_for(folder, 1, ("kpis", db_url))
+    assert stored is not None
+    figure_store.save(stored, ("kpis", db_url, 1), {"cijfer": 7.5}, datetime.now(UTC))
+    backup = tmp_path / "head.backup"
+    env = {"MEL_FRAME_CACHE": str(tmp_path / "frames")}
+    assert mel(db_url, "db", "backup", str(backup), env=env).exit_code == 0
+    assert stored.exists()  # the test can fail
+    done = mel(db_url, "db", "restore", "--force", str(backup), env=env)
+    assert done.exit_code == 0, done.output
+    assert not stored.exists()
     engine.dispose()

@@ -5,7 +5,9 @@ from __future__ import annotations
 import functools
 import operator
 import os
+import threading
 import uuid
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -42,6 +44,26 @@ def test_a_worker_that_dies_keeps_the_previous_figures_and_is_replaced() -> None
     # the next view gets a fresh worker and current figures
     again = dashboard_cache.latest(slot, (3,), NOT_HERE, wait=600, task=os.getpid)
     assert not again.updating and again.value not in (first, os.getpid())
+
+
+def test_the_worker_process_is_started_outside_the_request(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Starting the worker takes seconds: a page showing the previous figures must not wait."""
+    figure_pool.shutdown()  # as in a server process that has just started
+    submitted_from = []
+    submit = figure_pool.submit
+
+    def watched(task: Any) -> Any:
+        submitted_from.append(threading.current_thread())
+        return submit(task)
+
+    monkeypatch.setattr(figure_pool, "submit", watched)
+    slot = ("test", uuid.uuid4().hex)
+    dashboard_cache.latest(slot, (1,), lambda: 0, wait=0)
+    made = dashboard_cache.latest(slot, (2,), NOT_HERE, wait=600, task=os.getpid)
+    assert made.value in figure_pool.worker_pids()
+    assert submitted_from and threading.current_thread() not in submitted_from
 
 
 def _die() -> None:

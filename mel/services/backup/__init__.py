@@ -176,6 +176,9 @@ def restore_database(
         postgres.restore(engine, path, tools, archive)
     engine.dispose()  # pooled connections may know the old schema
     _new_incarnation(engine)
+    from mel.services import figure_store  # (pandas, via the frame cache: only when restoring)
+
+    figure_store.clear(engine)  # the old incarnation's figures can no longer be shown
     seconds = time.perf_counter() - start
     now = current_revision(engine)
     if now != revision:

@@ -4,15 +4,17 @@ The KPI, fieldwork and exports pages compute their figures through
 `mel.services.dashboard_cache.latest`: figures of the current data version come from memory;
 after new data they are made in the background and, when not ready within
 ``MEL_DASHBOARD_WAIT`` seconds, the page shows the previous figures with their time and says
-they are being updated. The computations are `FigureTask`s, made in a worker process
-(``MEL_DASHBOARD_WORKER=process``, `mel.services.figure_pool`) or a thread of this process
-(``thread``); they open their own sessions (they may outlive the request).
+they are being updated. The figures are also kept on disk (`mel.services.figure_store`), so
+a freshly started server process shows them too. The computations are `FigureTask`s, made in
+a worker process (``MEL_DASHBOARD_WORKER=process``, `mel.services.figure_pool`) or a thread
+of this process (``thread``); they open their own sessions (they may outlive the request).
 """
 
 from __future__ import annotations
 
 import functools
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from flask import current_app
@@ -21,6 +23,7 @@ from sqlalchemy.engine import Engine
 from mel.data import frame_cache
 from mel.db_timeouts import Timeouts
 from mel.models import Programme, Wave
+from mel.services import figure_store
 from mel.services.dashboard_cache import Figures, fieldwork_key, fingerprint, latest, versions
 from mel.services.figure_tasks import FigureTask
 from mel.services.filters import Filters
@@ -66,7 +69,19 @@ def _latest(slot: tuple[Any, ...], key: tuple[Any, ...], task: FigureTask) -> Fi
         functools.partial(task.run, engine),
         float(current_app.config["DASHBOARD_WAIT"]),
         task if elsewhere else None,
+        functools.partial(_stored, engine, slot),
     )
+
+
+def _stored(engine: Engine, slot: tuple[Any, ...]) -> Path | None:
+    """The file `slot`'s figures are kept in: per database URL and token, and per slot."""
+    folder = figure_store.folder_for(engine)
+    if folder is None:
+        return None
+    session = get_session()
+    (database,) = versions(session, ["database"])
+    session.commit()  # no transaction left idle while figures are made
+    return figure_store.path_for(folder, database, slot)
 
 
 def _slot(page: str, programme: Programme, filters: Filters | None, *rest: Any) -> tuple[Any, ...]:
