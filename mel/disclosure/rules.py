@@ -155,12 +155,6 @@ def _cube(cube: np.ndarray, hidden: np.ndarray) -> np.ndarray:
     raise RuntimeError("complementary suppression did not settle")  # pragma: no cover
 
 
-def _line(counts: pd.Series, hidden: pd.Series) -> pd.Series:
-    """One line of linked tables completed (`_cube` on a labelled line)."""
-    done = _cube(counts.to_numpy(dtype=float), hidden.to_numpy(dtype=bool))
-    return pd.Series(done, index=hidden.index)
-
-
 def _linked(
     counts: Mapping[str, pd.Series],
     nested: Nesting,
@@ -172,34 +166,41 @@ def _linked(
     Every table is a line against the published total; in addition, for each nested pair,
     every coarse group with its fine groups is a line (the coarse cell is their margin).
     """
+    names = list(counts)
+    values = {name: counts[name].to_numpy(dtype=float) for name in names}
     hidden = {
-        name: _line(table, _primary(table, k, unpublishable.get(name)))
-        for name, table in counts.items()
+        name: _cube(
+            values[name],
+            _primary(counts[name], k, unpublishable.get(name)).to_numpy(dtype=bool),
+        )
+        for name in names
     }
+    # Each nested pair's lines: a coarse group (its margin) and the positions of its fine
+    # groups, in the order of the tables.
+    lines = []
+    for (fine, coarse), parent in nested.items():
+        if fine not in counts or coarse not in counts:
+            continue
+        fine_groups = [str(g) for g in counts[fine].index]
+        for position, group in enumerate(counts[coarse].index):
+            children = [i for i, g in enumerate(fine_groups) if parent.get(g) == str(group)]
+            lines.append((coarse, position, fine, np.asarray(children, dtype=int)))
     for _ in range(sum(len(table) for table in counts.values()) + 1):
         changed = False
-        for (fine, coarse), parent in nested.items():
-            if fine not in counts or coarse not in counts:
-                continue
-            for group in counts[coarse].index:
-                children = [g for g in counts[fine].index if parent.get(str(g)) == str(group)]
-                line = pd.concat(
-                    [counts[coarse][[group]], counts[fine][children]], keys=[coarse, fine]
-                )
-                shown = pd.concat(
-                    [hidden[coarse][[group]], hidden[fine][children]], keys=[coarse, fine]
-                )
-                completed = _line(line, shown)
-                if not completed.equals(shown):
-                    changed = True
-                    for (name, cell), value in completed.items():
-                        hidden[name].loc[cell] = bool(value)
-        for name, table in counts.items():
-            completed = _line(table, hidden[name])
-            if not completed.equals(hidden[name]):
+        for coarse, position, fine, children in lines:
+            shown = np.concatenate([hidden[coarse][[position]], hidden[fine][children]])
+            line = np.concatenate([values[coarse][[position]], values[fine][children]])
+            completed = _cube(line, shown)
+            if not np.array_equal(completed, shown):
+                changed = True
+                hidden[coarse][position] = completed[0]
+                hidden[fine][children] = completed[1:]
+        for name in names:
+            completed = _cube(values[name], hidden[name])
+            if not np.array_equal(completed, hidden[name]):
                 changed, hidden[name] = True, completed
         if not changed:
-            return hidden
+            return {name: pd.Series(hidden[name], index=counts[name].index) for name in names}
     raise RuntimeError("linked suppression did not settle")  # pragma: no cover
 
 
@@ -212,19 +213,21 @@ def nesting(frame: pd.DataFrame, variables: Sequence[str]) -> Nesting:
     found: Nesting = {}
     present = [v for v in variables if v in frame.columns]
     # The distinct combinations first: breakdowns are properties of units, so a frame of a
-    # million respondents holds a few thousand; every pair is read off those.
+    # million respondents holds a few thousand; every pair is read off those, as text.
     combinations = frame[present].drop_duplicates()
+    text = {v: [None if pd.isna(x) else str(x) for x in combinations[v].tolist()] for v in present}
     for fine in present:
         for coarse in present:
             if fine == coarse:
                 continue
-            pairs = combinations[[fine, coarse]].dropna().astype(str).drop_duplicates()
-            if (
-                len(pairs)
-                and pairs[fine].is_unique
-                and pairs[coarse].nunique() < pairs[fine].nunique()
-            ):
-                found[(fine, coarse)] = dict(zip(pairs[fine], pairs[coarse], strict=True))
+            pairs = {
+                (f, c)
+                for f, c in zip(text[fine], text[coarse], strict=True)
+                if f is not None and c is not None
+            }
+            fines = {f for f, _ in pairs}
+            if pairs and len(fines) == len(pairs) and len({c for _, c in pairs}) < len(fines):
+                found[(fine, coarse)] = dict(sorted(pairs))
     return found
 
 
