@@ -11,7 +11,8 @@ from mel.analysis.design import Design
 from mel.analysis.results import Estimate, EstimateTable
 from mel.data.frame import DESIGN_COLUMNS, FrameError, frame
 from mel.data.nonresponse import NonresponseModel
-from mel.data.weights import person_totals
+from mel.data.weights import SAMPLED_COLUMNS, person_totals
+from mel.disclosure.cells import ORDER as UNIT_DIMENSIONS
 from mel.kpi.variables import (
     ANSWERED,
     KpiVariableError,
@@ -278,8 +279,29 @@ class Frames:
         return data, problem
 
     def design(self, wave: str, instrument: str) -> Design:
-        """The survey design of the frame of `instrument` in `wave` (built once)."""
+        """The survey design of the frame of `instrument` in `wave` (built once).
+
+        Its data are the frame's columns the instrument's KPIs are estimated on (their
+        variables, denominators and breakdowns) with the design's and the units' own, not
+        every answer: a design adds its nonrespondents to a copy of its data, and a frame
+        of a million respondents holds hundreds of megabytes of answers.
+        """
         key = (wave, instrument)
         if key not in self._designs:
-            self._designs[key] = design_for(self.raw(wave, instrument))
+            data = self.raw(wave, instrument)
+            kpis = [k for k in self.programme.kpis if k.instrument == instrument]
+            self._designs[key] = design_for(data[estimated_columns(data, kpis)])
         return self._designs[key]
+
+
+def estimated_columns(data: pd.DataFrame, kpis: list[Kpi]) -> list[str]:
+    """The columns of `data` that designs and the estimates of `kpis` read, in its order."""
+    wanted = {*DESIGN_COLUMNS, *SAMPLED_COLUMNS, "respondent", "response_id", *UNIT_DIMENSIONS}
+    model = data.attrs.get("nonresponse")
+    wanted |= set(getattr(model, "variables", ()) or ())
+    for kpi in kpis:
+        column = kpi_column(kpi)
+        wanted |= {column, ANSWERED + column, *kpi.disaggregations}
+        if kpi.denominator:
+            wanted.add(kpi.denominator)
+    return [c for c in data.columns if c in wanted]
