@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
@@ -47,24 +47,6 @@ def _wave(eng: Engine, programme: str, wave: str) -> str:
             return resolve_wave_code(session, programme, wave)
         except WaveNotFound as exc:
             raise click.ClickException(str(exc)) from None
-
-
-def _status(eng: Engine, programme: str, wave: str) -> dict[str, Any] | None:
-    """The wave's case outcomes and AAPOR rates for its report (None without cases)."""
-    from sqlmodel import Session, select
-
-    from mel.models import Programme, Wave
-    from mel.services.fieldwork.status import wave_status
-
-    with Session(eng) as session:
-        found = session.exec(
-            select(Wave).join(Programme).where(Programme.code == programme, Wave.code == wave)
-        ).first()
-        if found is None:
-            return None
-        status = wave_status(session, found)
-        session.rollback()  # the report reads; `mel fieldwork status` stores outcomes
-    return status if status["instruments"] else None
 
 
 def _check_writable(folder: Path) -> None:
@@ -175,7 +157,6 @@ def report_command(
     try:
         codes = _programmes(eng, programmes)
         waves = [_wave(eng, code, wave) for code in codes]
-        statuses = [_status(eng, code, w) for code, w in zip(codes, waves, strict=True)]
         url = eng.url.render_as_string(hide_password=False)
     finally:
         eng.dispose()
@@ -185,8 +166,8 @@ def report_command(
     except ReportError as exc:
         raise click.ClickException(str(exc)) from None
     report_jobs = [
-        ReportJob(url, code, code_wave, out, language, k, pdf, engine_name, status)
-        for code, code_wave, status in zip(codes, waves, statuses, strict=True)
+        ReportJob(url, code, code_wave, out, language, k, pdf, engine_name)
+        for code, code_wave in zip(codes, waves, strict=True)
     ]
     workers = jobs or min(len(report_jobs), os.cpu_count() or 1)
     progress = Progress(sum(job_steps(job) for job in report_jobs))

@@ -18,6 +18,8 @@ from mel.reports.pdf import Chromium, ChromiumError, ReportError, find_chromium,
 from mel.reports.progress import steps
 
 if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
     from mel.kpi.definitions import Published
     from mel.reports.model import Report
 
@@ -36,8 +38,9 @@ class ReportJob:
     k: int = 10
     pdf: bool = True
     engine: str | None = None
-    # The wave's outcomes and AAPOR rates (counts only), computed by the caller.
-    fieldwork_status: dict[str, Any] | None = None
+    # Whether the report gives the wave's case outcomes and AAPOR rates (computed with the
+    # report, in its worker: at a million cases they take seconds).
+    rates: bool = True
 
     @property
     def label(self) -> str:
@@ -111,6 +114,7 @@ def build(job: ReportJob, step: Step) -> Report:
     settings = load_settings()
     engine = make_engine(job.database_url, Timeouts.for_commands(settings))
     try:
+        status = fieldwork_status(engine, job.programme, job.wave) if job.rates else None
         return build_report(
             engine,
             definitions.programme,
@@ -120,10 +124,28 @@ def build(job: ReportJob, step: Step) -> Report:
             k=job.k,
             progress=step,
             folder=settings.surveys / job.programme,
-            fieldwork_status=job.fieldwork_status,
+            fieldwork_status=status,
         )
     finally:
         engine.dispose()
+
+
+def fieldwork_status(engine: Engine, programme: str, wave: str) -> dict[str, Any] | None:
+    """The wave's case outcomes and AAPOR rates for its report (None without cases)."""
+    from sqlmodel import Session, select
+
+    from mel.models import Programme, Wave
+    from mel.services.fieldwork.status import wave_status
+
+    with Session(engine) as session:
+        found = session.exec(
+            select(Wave).join(Programme).where(Programme.code == programme, Wave.code == wave)
+        ).first()
+        if found is None:
+            return None
+        status = wave_status(session, found)
+        session.rollback()  # the report reads; `mel fieldwork status` stores outcomes
+    return status if status["instruments"] else None
 
 
 def located(exc: BaseException, job: ReportJob) -> BaseException:
