@@ -45,7 +45,10 @@ def canonical(dims: Sequence[str]) -> list[str]:
 
 def labels(data: pd.DataFrame, dim: str) -> pd.Series:
     """The values of a dimension as text, a missing value as UNKNOWN."""
-    return data[dim].astype(object).where(data[dim].notna(), UNKNOWN).astype(str)
+    column = data[dim]
+    if isinstance(column.dtype, pd.StringDtype):  # text already: no trip through Python objects
+        return column.fillna(UNKNOWN).astype(str)
+    return column.astype(object).where(column.notna(), UNKNOWN).astype(str)
 
 
 def cross_counts(data: pd.DataFrame, dims: Sequence[str]) -> pd.Series:

@@ -59,33 +59,77 @@ class Change:
         return self.difference.ci_low > 0 or self.difference.ci_high < 0
 
 
+@dataclass(frozen=True)
+class StackedWaves:
+    """Two waves' frames of one instrument stacked as one design, without a KPI variable.
+
+    Built once per instrument and pair of waves (`stack_waves`); each KPI puts its variable
+    on the design (`Design.with_column`). ``design`` is None where the change is not paired:
+    no unit in both waves, a census of units whose persons differ, or no valid design.
+    """
+
+    frames: dict[str, pd.DataFrame]  # current, then previous
+    common_units: int
+    design: Design | None
+
+    def with_kpi(self, kpi: Kpi) -> Design:
+        """The stacked design with the KPI's variable (and denominator) on it."""
+        assert self.design is not None
+        design = self.design
+        for column in (kpi_column(kpi), kpi.denominator):
+            if column:
+                parts = [
+                    d[column] if column in d else pd.Series(math.nan, index=d.index)
+                    for d in self.frames.values()
+                ]
+                design = design.with_column(column, pd.concat(parts, ignore_index=True))
+        return design
+
+
+def stack_waves(waves: tuple[str, str], data: tuple[pd.DataFrame, pd.DataFrame]) -> StackedWaves:
+    """The frames of the current and previous wave (`waves`, `data`) stacked (see above)."""
+    frames = dict(zip(waves, data, strict=True))
+    now, before = data
+    common = len(set(now["unit"]) & set(before["unit"]))
+    census_persons = any(
+        d.attrs.get("respondent") == "person" and _census(d) for d in (now, before)
+    )
+    design = None
+    if common and not census_persons:
+        try:
+            design = _stacked(frames)
+        except (DesignError, KeyError, ValueError):
+            design = None
+    return StackedWaves(frames, common, design)
+
+
 def wave_change(
     kpi: Kpi,
     waves: tuple[str, str],
     data: tuple[pd.DataFrame, pd.DataFrame],
     estimates: tuple[Estimate, Estimate],
+    stacked: StackedWaves | None = None,
 ) -> Change:
     """The change from the previous wave to the current one (``waves``, ``data`` and
-    ``estimates`` in the order current, previous)."""
+    ``estimates`` in the order current, previous); `stacked` is `stack_waves` of them when
+    the caller keeps it for the instrument's other KPIs."""
     (current, previous), (now, before), (est_now, est_before) = waves, data, estimates
-    common = set(now["unit"]) & set(before["unit"])
-    census_persons = any(
-        d.attrs.get("respondent") == "person" and _census(d) for d in (now, before)
-    )
-    if common and not census_persons:
+    stacked = stacked or stack_waves(waves, data)
+    if stacked.design is not None:
         try:
-            design = _stacked(kpi, {current: now, previous: before})
+            design = stacked.with_kpi(kpi)
             table = _by_wave(design, kpi)
             if kpi.estimator == "total" or imputed_by_weighting(kpi):
                 diff = _total_change(design, kpi, {current: now, previous: before})
             else:
                 diff = table.difference(current, previous)
             diff = replace(diff, name=f"{kpi.code}: {current} - {previous}")
-            return Change(previous, est_before, diff, True, len(common), p_value(diff))
+            common = stacked.common_units
+            return Change(previous, est_before, diff, True, common, p_value(diff))
         except (DesignError, KeyError, ValueError):
             pass  # e.g. a quantile (no covariance): the independent difference below
     diff = difference(est_now, est_before)
-    return Change(previous, est_before, diff, False, len(common), p_value(diff))
+    return Change(previous, est_before, diff, False, stacked.common_units, p_value(diff))
 
 
 def holm_adjusted(changes: Sequence[Change | None]) -> list[Change | None]:
@@ -142,11 +186,9 @@ def _census(data: pd.DataFrame) -> bool:
     return sampled is not None and census_first_stage(sampled.table)
 
 
-def _stacked(kpi: Kpi, frames: dict[str, pd.DataFrame]) -> Design:
+def _stacked(frames: dict[str, pd.DataFrame]) -> Design:
     """The waves' rows as one design: units as PSUs, strata where every unit keeps its own."""
-    column = kpi_column(kpi)
-    wanted = ["unit", "stratum", "fpc_units", "weight", column]
-    wanted += [c for c in (kpi.denominator,) if c]
+    wanted = ["unit", "stratum", "fpc_units", "weight"]
     parts = [d[[c for c in wanted if c in d]].assign(**{WAVE: wave}) for wave, d in frames.items()]
     stacked = pd.concat(parts, ignore_index=True)
     strata = stacked.groupby("unit")["stratum"].nunique().max() == 1

@@ -15,7 +15,7 @@ from mel.analysis.quality import Quality, grade
 from mel.analysis.results import Estimate, EstimateTable
 from mel.data.wave_kinds import other_than_survey
 from mel.disclosure.rules import shown_alone
-from mel.kpi.change import Change, holm_adjusted, wave_change
+from mel.kpi.change import Change, StackedWaves, holm_adjusted, stack_waves, wave_change
 from mel.kpi.frames import Frames, design_for, estimate_kpi
 from mel.kpi.status import Decision, Status, go_no_go, judge
 from mel.kpi.variables import kpi_column
@@ -122,18 +122,19 @@ def evaluate_kpis(
     current, earlier = waves_of(engine, programme.programme, wave)
     frames = frames or Frames(engine, programme, instruments)
     results = []
+    stacked: dict[tuple[str, str], StackedWaves] = {}  # per instrument and previous wave
     for kpi in programme.kpis:
         result = _evaluate_one(frames, kpi, current, min_group_size)
         history = tuple((w.code, w.year, _overall(frames, kpi, w.code)) for w in earlier)
         result = replace(result, history=history)
         previous = result.history[-1] if result.history else None
         if previous is not None and previous[2] is not None and result.estimate is not None:
-            change = wave_change(
-                kpi,
-                (wave, previous[0]),
-                (frames.data(wave, kpi)[0], frames.data(previous[0], kpi)[0]),
-                (result.estimate, previous[2]),
-            )
+            waves = (wave, previous[0])
+            data = (frames.data(wave, kpi)[0], frames.data(previous[0], kpi)[0])
+            key = (kpi.instrument, previous[0])
+            if key not in stacked:
+                stacked[key] = stack_waves(waves, data)
+            change = wave_change(kpi, waves, data, (result.estimate, previous[2]), stacked[key])
             result = replace(result, change=change)
         results.append(result)
         if progress is not None:

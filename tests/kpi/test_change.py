@@ -8,7 +8,7 @@ import pytest
 
 from mel.analysis.change import holm
 from mel.analysis.results import difference
-from mel.kpi.change import wave_change
+from mel.kpi.change import stack_waves, wave_change
 from mel.kpi.frames import design_for, estimate_kpi
 from mel.surveys.programme_schema import Kpi
 
@@ -135,3 +135,24 @@ def test_an_imputed_change_is_the_difference_of_the_published_figures(estimator:
     assert change.paired
     assert change.difference.estimate == pytest.approx(est[0].estimate - est[1].estimate)
     assert change.difference.se < difference(est[0], est[1]).se
+
+
+def test_one_stacked_design_serves_every_kpi_of_the_instrument() -> None:
+    now = _frame(["u1", "u2", "u3", "u4"], [1, 2, 3, 5]).assign(z=[4.0, 1.0, 2.0, 2.0])
+    before = _frame(["u1", "u2", "u3", "v4"], [1.5, 2.5, 3, 5.5])  # no z in this wave
+    waves, data = ("2025", "2023"), (now, before)
+    shared = stack_waves(waves, data)
+    ratio = KPI.model_copy(update={"code": "r", "estimator": "ratio", "denominator": "z"})
+    total = KPI.model_copy(update={"code": "t", "estimator": "total"})
+    for kpi in (KPI, total, ratio):
+        est = [estimate_kpi(design_for(d), kpi) for d in data if "z" in d or kpi is not ratio]
+        if len(est) < 2:
+            est = [est[0], est[0]]
+        alone = wave_change(kpi, waves, data, (est[0], est[1]))
+        reused = wave_change(kpi, waves, data, (est[0], est[1]), shared)
+        assert (reused.paired, reused.common_units) == (alone.paired, alone.common_units)
+        for name in ("estimate", "se", "df"):
+            assert getattr(reused.difference, name) == pytest.approx(
+                getattr(alone.difference, name), rel=1e-12, nan_ok=True
+            ), (kpi.code, name)
+    assert shared.common_units == 3 and shared.design is not None
