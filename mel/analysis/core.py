@@ -215,14 +215,16 @@ def _domain_df(design: Design, active: np.ndarray, dom: Domains) -> np.ndarray:
         return np.array([float(present.sum() - n_strata)])
     size = dom.size
     if size * n_units <= 5_000_000:
-        # which units each domain reaches, then which strata those units are in
-        cells = size * n_units
-        key = np.where(active & (dom.codes >= 0), dom.codes * n_units + stage.unit, cells)
-        seen = np.bincount(key, minlength=cells + 1)[:cells].reshape(size, n_units) > 0
-        in_stratum = np.zeros((n_units, stage.n_strata))
-        in_stratum[np.arange(n_units), strat] = 1.0
-        n_strata = np.count_nonzero(seen.astype(float) @ in_stratum, axis=1)
-        return (seen.sum(axis=1) - n_strata).astype(float)
+        # which units, and which strata, each domain reaches (a unit lies in one stratum)
+        keep = active & (dom.codes >= 0)
+        codes, units = dom.codes[keep], stage.unit[keep]
+        units_seen = np.bincount(codes * n_units + units, minlength=size * n_units)
+        strata_seen = np.bincount(
+            codes * stage.n_strata + strat[units], minlength=size * stage.n_strata
+        )
+        psus = np.count_nonzero(units_seen.reshape(size, n_units), axis=1)
+        n_strata = np.count_nonzero(strata_seen.reshape(size, stage.n_strata), axis=1)
+        return (psus - n_strata).astype(float)
     keep = active & (dom.codes >= 0)
     codes, units = dom.codes[keep], stage.unit[keep]
     psus = np.bincount(np.unique(codes * n_units + units) // n_units, minlength=size)
