@@ -50,7 +50,13 @@ def subset(design: Design, mask: Any) -> Design:
 
 def with_column(design: Design, name: str, values: Any) -> Design:
     """See :meth:`Design.with_column`."""
-    array = values.to_numpy() if isinstance(values, pd.Series) else np.asarray(values)
+    # by position (a Series's index is ignored); pandas arrays (categorical, text) kept
+    if isinstance(values, pd.Series):
+        array = values.array
+    elif isinstance(values, pd.api.extensions.ExtensionArray):
+        array = values
+    else:
+        array = np.asarray(values)
     if len(array) != design.n:
         raise DesignError(f"column {name!r} has {len(array)} values for {design.n} rows")
     return design._derive(data=design.data.assign(**{name: array}))

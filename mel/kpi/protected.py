@@ -94,9 +94,13 @@ class CellEstimates:
         if not self._aligned:  # rows not the frame's: build the design with the column
             built = design_for(self.data.assign(**{CELL: cell}))
             return built.cached(("kpi", self.kpi.code), lambda: kpi_design(built, self.kpi))
-        values = np.full(design.n, None, dtype=object)
-        values[: len(self.data)] = cell.to_numpy(dtype=object)
-        return design.with_column(CELL, values)
+        # categorical: the estimator's grouping reads its codes instead of hashing text
+        labelled = pd.Categorical(cell)
+        codes = np.full(design.n, -1, dtype=labelled.codes.dtype)
+        codes[: len(self.data)] = labelled.codes
+        return design.with_column(
+            CELL, pd.Categorical.from_codes(codes, categories=labelled.categories)
+        )
 
     def table(self, dims: Sequence[str]) -> dict[Any, Estimate]:
         """Estimates by cell of the cross of `dims`, keyed as `cells.cross_counts` is."""
