@@ -347,3 +347,20 @@ def copy_complete_response(session: Session, template: Response) -> Response:
     )
     session.add(response)
     return response
+
+
+def stored_figures(engine: Engine, url: str, frames: Path) -> Path:
+    """Keep one page's dashboard figures of `engine`'s database on disk (frame cache folder
+    `frames`) and return their file, as a web process would after showing the page."""
+    from datetime import UTC, datetime
+
+    from mel.data import frame_cache
+    from mel.services import figure_store
+
+    frame_cache.use_folder(engine, frames)
+    folder = figure_store.folder_for(engine)
+    assert folder is not None
+    stored = figure_store.path_for(folder, 1, ("kpis", url))
+    assert stored is not None
+    figure_store.save(stored, ("kpis", url, 1), {"cijfer": 7.5}, datetime.now(UTC))
+    return stored

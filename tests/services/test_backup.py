@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import threading
 import uuid
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,11 +14,10 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, select
 
-from mel.data import frame_cache
 from mel.db import alembic_config, current_revision, make_engine, upgrade
 from mel.models import DataVersion, Response
 from mel.models.accounts import AuditEvent
-from mel.services import figure_store
+from tests.factories import stored_figures
 from tests.services.helpers import create_url_schema, mel
 
 
@@ -194,12 +192,7 @@ def test_restore_removes_the_dashboards_stored_figures(db_url: str, tmp_path: Pa
     """The restored database is a new incarnation: the figures kept of the old one go."""
     engine = make_engine(db_url)
     upgrade(engine)
-    frame_cache.use_folder(engine, tmp_path / "frames")
-    folder = figure_store.folder_for(engine)
-    assert folder is not None
-    stored = figure_store.path_for(folder, 1, ("kpis", db_url))
-    assert stored is not None
-    figure_store.save(stored, ("kpis", db_url, 1), {"cijfer": 7.5}, datetime.now(UTC))
+    stored = stored_figures(engine, db_url, tmp_path / "frames")
     backup = tmp_path / "head.backup"
     env = {"MEL_FRAME_CACHE": str(tmp_path / "frames")}
     assert mel(db_url, "db", "backup", str(backup), env=env).exit_code == 0

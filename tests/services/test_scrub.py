@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlite3
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -21,7 +21,7 @@ from mel.data.frame import frame
 from mel.db import _sqlite_pragmas, make_engine, session_scope, upgrade
 from mel.models import Invitation, Response, WaveStratum
 from mel.services import figure_store
-from tests.factories import make_unit, make_wave, publish_survey, survey_dict
+from tests.factories import make_unit, make_wave, publish_survey, stored_figures, survey_dict
 from tests.services.helpers import create_url_schema
 
 
@@ -206,12 +206,7 @@ def test_erasure_removes_the_dashboards_stored_figures(
 ) -> None:
     """Figures made of the erased answers (`mel.services.figure_store`) are not kept on disk."""
     engine, url = own
-    frame_cache.use_folder(engine, tmp_path / "frames")
-    folder = figure_store.folder_for(engine)
-    assert folder is not None
-    stored = figure_store.path_for(folder, 1, ("kpis", url))
-    assert stored is not None
-    figure_store.save(stored, ("kpis", url, 1), {"cijfer": 7.5}, datetime.now(UTC))
+    stored = stored_figures(engine, url, tmp_path / "frames")
     expired = command[0] == "retention"
     respondent = add_response(engine, "x", "ref-x", expired=expired, status="complete")
     assert figure_store.load(stored, ("kpis", url)) is not None  # the test can fail
@@ -219,7 +214,7 @@ def test_erasure_removes_the_dashboards_stored_figures(
     arguments = [*command, respondent, "--yes"] if not expired else command
     result = CliRunner(env=env).invoke(main, arguments)
     assert result.exit_code == 0, result.output
-    assert not stored.exists() and list(folder.iterdir()) == []
+    assert not stored.exists() and list(stored.parent.iterdir()) == []
 
 
 def test_every_sqlite_connection_deletes_securely(tmp_path: Path) -> None:
