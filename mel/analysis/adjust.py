@@ -51,6 +51,7 @@ def subset(design: Design, mask: Any) -> Design:
 def with_column(design: Design, name: str, values: Any) -> Design:
     """See :meth:`Design.with_column`."""
     # by position (a Series's index is ignored); pandas arrays (categorical, text) kept
+    array: Any
     if isinstance(values, pd.Series):
         array = values.array
     elif isinstance(values, pd.api.extensions.ExtensionArray):

@@ -10,7 +10,7 @@ hidden cell loses every figure: estimate, se, interval, n, df and deff.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, cast
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -69,7 +69,7 @@ class CellEstimates:
         if self._design is None:
             self._design = design_for(self.data)
         return self._design.cached(
-            ("kpi", self.kpi.code), lambda: kpi_design(cast(Design, self._design), self.kpi)
+            ("kpi", self.kpi.code), lambda: kpi_design(self._design, self.kpi)
         )
 
     def _frame_first(self, design: Design) -> bool:
