@@ -68,9 +68,11 @@ class CellEstimates:
         """The design the KPI is estimated on, built once for every table of cells."""
         if self._design is None:
             self._design = design_for(self.data)
-        return self._design.cached(
-            ("kpi", self.kpi.code), lambda: kpi_design(self._design, self.kpi)
-        )
+        return self._for_kpi(self._design)
+
+    def _for_kpi(self, design: Design) -> Design:
+        """`kpi_design` of `design`, remembered on the design for this KPI."""
+        return design.cached(("kpi", self.kpi.code), lambda: kpi_design(design, self.kpi))
 
     def _frame_first(self, design: Design) -> bool:
         """Whether the design's data starts with the frame's rows in their order (a
@@ -92,8 +94,7 @@ class CellEstimates:
         if self._aligned is None:
             self._aligned = self._frame_first(design)
         if not self._aligned:  # rows not the frame's: build the design with the column
-            built = design_for(self.data.assign(**{CELL: cell}))
-            return built.cached(("kpi", self.kpi.code), lambda: kpi_design(built, self.kpi))
+            return self._for_kpi(design_for(self.data.assign(**{CELL: cell})))
         # categorical: the estimator's grouping reads its codes instead of hashing text
         labelled = pd.Categorical(cell)
         codes = np.full(design.n, -1, dtype=labelled.codes.dtype)
