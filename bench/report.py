@@ -194,8 +194,9 @@ def whole_run(
     last sample, whichever is larger. Peak memory is the largest sum of the
     proportional set size (shared pages split between the processes sharing them) of the
     command and its descendants, sampled every `every` seconds. Reading the PSS walks each
-    process's page tables: the sampler's own CPU time is returned too (`sampler_cpu`), as it
-    competes with the run on a small machine.
+    process's page tables, so it is read only when the summed resident size (cheap to read,
+    never below the PSS) exceeds the peak so far; the sampler's own CPU time is returned too
+    (`sampler_cpu`), as it competes with the run on a small machine.
     """
     import psutil
 
@@ -229,27 +230,36 @@ def whole_run(
     )
     peak = peak_chromium = peak_rss = 0
     cpu_seen: dict[int, float] = {}
+    page = os.sysconf("SC_PAGE_SIZE")
     while process.poll() is None:
-        total = chromium = rss = 0
         try:
             tree = [process, *process.children(recursive=True)]
         except psutil.NoSuchProcess:
             break
+        resident: dict[int, int] = {}
         for member in tree:
             try:
-                memory = member.memory_full_info()
                 times = member.cpu_times()
                 cpu_seen[member.pid] = times.user + times.system
-                pss = memory.pss
-                rss += memory.rss
-                python = member.pid == process.pid or "python" in member.name()
-            except psutil.Error:
+                resident[member.pid] = _statm_rss(member.pid, page)
+            except (psutil.Error, OSError):
                 continue
-            total += pss
-            chromium += 0 if python else pss
-        if total > peak:
-            peak, peak_chromium = total, chromium
+        rss = sum(resident.values())
         peak_rss = max(peak_rss, rss)
+        # PSS <= RSS: while the summed RSS stays under the peak PSS, no PSS can pass it, and
+        # the costly PSS (a walk of every page table) need not be read.
+        if rss > peak:
+            total = chromium = 0
+            for member in tree:
+                try:
+                    pss = _rollup_pss(member.pid)
+                    python = member.pid == process.pid or "python" in member.name()
+                except (psutil.Error, OSError):
+                    continue
+                total += pss
+                chromium += 0 if python else pss
+            if total > peak:
+                peak, peak_chromium = total, chromium
         time.sleep(every)
     process.wait()
     wall = time.perf_counter() - started
@@ -267,6 +277,21 @@ def whole_run(
         "rss_mb": peak_rss / 2**20,
         "sampler_cpu": sampler,
     }
+
+
+def _statm_rss(pid: int, page: int) -> int:
+    """A process's resident set size in bytes (/proc/<pid>/statm: cheap to read)."""
+    with open(f"/proc/{pid}/statm", encoding="ascii") as handle:
+        return int(handle.read().split()[1]) * page
+
+
+def _rollup_pss(pid: int) -> int:
+    """A process's proportional set size in bytes (/proc/<pid>/smaps_rollup)."""
+    with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as handle:
+        for line in handle:
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) * 1024
+    return 0
 
 
 def main() -> None:

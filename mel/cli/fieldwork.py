@@ -206,7 +206,7 @@ def status_command(wave_code: str, e: float | None, as_json: bool) -> None:
     database = engine()
     try:
         with session_scope(database) as session:
-            status = wave_status(session, _wave(session, wave_code), e=e)
+            status = wave_status(session, _wave(session, wave_code), e=e, store=True)
     finally:
         database.dispose()
     if as_json:

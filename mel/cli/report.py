@@ -135,6 +135,7 @@ def report_command(
     from mel.reports.pdf import ReportError
     from mel.reports.pdf import pdf_engine as resolve_engine
     from mel.reports.progress import Progress
+    from mel.services.fieldwork.status import report_status
 
     if language not in LANGUAGES:
         raise click.ClickException(f"unknown language {language!r} (use nl or en)")
@@ -166,7 +167,7 @@ def report_command(
     except ReportError as exc:
         raise click.ClickException(str(exc)) from None
     report_jobs = [
-        ReportJob(url, code, code_wave, out, language, k, pdf, engine_name)
+        ReportJob(url, code, code_wave, out, language, k, pdf, engine_name, report_status)
         for code, code_wave in zip(codes, waves, strict=True)
     ]
     workers = jobs or min(len(report_jobs), os.cpu_count() or 1)

@@ -31,6 +31,9 @@ COLUMNS = [
     "responding_units",
     "response_rate",
 ]
+# The columns' message ids where they differ from the column: the stratum column says
+# "stratum" as a breakdown does.
+HEADERS = {"stratum": "disaggregation_stratum"}
 UNKNOWN = "\u2014"
 
 
@@ -175,8 +178,7 @@ def fieldwork_section(engine: Engine, wave: Wave, language: str) -> Table:
             ]
         )
         emphasis.append(total)
-    # the columns' message ids: the stratum column says "stratum" as a breakdown does
-    header = [translate("disaggregation_stratum" if c == "stratum" else c, lang) for c in COLUMNS]
+    header = [translate(HEADERS.get(c, c), lang) for c in COLUMNS]
     return Table(
         "fieldwork",
         translate("fieldwork", lang),

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from mel.reports.model import Report
 
 Step = Callable[[str], None]
+StatusSource = Callable[["Engine", str, str], "dict[str, Any] | None"]
 
 
 @dataclass(frozen=True)
@@ -38,9 +39,10 @@ class ReportJob:
     k: int = 10
     pdf: bool = True
     engine: str | None = None
-    # Whether the report gives the wave's case outcomes and AAPOR rates (computed with the
-    # report, in its worker: at a million cases they take seconds).
-    rates: bool = True
+    # How the report gets the wave's case outcomes and AAPOR rates, in its worker: a
+    # module-level function (engine, programme, wave) -> status or None, which pickles by
+    # name (`mel.services.fieldwork.status.report_status`); None: a report without them.
+    status: StatusSource | None = None
 
     @property
     def label(self) -> str:
@@ -114,7 +116,7 @@ def build(job: ReportJob, step: Step) -> Report:
     settings = load_settings()
     engine = make_engine(job.database_url, Timeouts.for_commands(settings))
     try:
-        status = fieldwork_status(engine, job.programme, job.wave) if job.rates else None
+        status = job.status(engine, job.programme, job.wave) if job.status else None
         return build_report(
             engine,
             definitions.programme,
@@ -128,24 +130,6 @@ def build(job: ReportJob, step: Step) -> Report:
         )
     finally:
         engine.dispose()
-
-
-def fieldwork_status(engine: Engine, programme: str, wave: str) -> dict[str, Any] | None:
-    """The wave's case outcomes and AAPOR rates for its report (None without cases)."""
-    from sqlmodel import Session, select
-
-    from mel.models import Programme, Wave
-    from mel.services.fieldwork.status import wave_status
-
-    with Session(engine) as session:
-        found = session.exec(
-            select(Wave).join(Programme).where(Programme.code == programme, Wave.code == wave)
-        ).first()
-        if found is None:
-            return None
-        status = wave_status(session, found)
-        session.rollback()  # the report reads; `mel fieldwork status` stores outcomes
-    return status if status["instruments"] else None
 
 
 def located(exc: BaseException, job: ReportJob) -> BaseException:

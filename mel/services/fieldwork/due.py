@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
 
-from mel.models import Contact, Mail, Wave
+from mel.models import Case, Contact, Mail, Wave
 from mel.services.fieldwork import outcomes
 from mel.services.fieldwork.links import MailingError, Target
 
@@ -43,8 +44,12 @@ def parse_after(text: str) -> timedelta:
 def targets(
     session: Session, wave: Wave, kind: str, *, due_before: datetime | None = None
 ) -> Iterator[tuple[Target | None, str]]:
-    """Contacts to mail `kind`, or (None, reason) for one that is skipped."""
-    facts = outcomes.current_outcomes(session, wave)
+    """Contacts to mail `kind`, or (None, reason) for one that is skipped.
+
+    Stores the automatic outcomes found on the way (`outcomes.refresh`; the caller commits).
+    """
+    outcomes.refresh(session, wave)
+    outcome = outcomes.current_outcomes(session, wave)
     rows = session.exec(
         select(Mail, Contact)
         .join(Contact, col(Contact.id) == Mail.contact_id)
@@ -53,10 +58,10 @@ def targets(
     mails: dict[int, dict[str, Mail]] = {}
     for mail, contact in rows:
         mails.setdefault(contact.id or 0, {})[mail.kind] = mail
-    for item in facts:
-        for contact in item.contacts:
+    for case, contacts in case_contacts(session, wave):
+        for contact in contacts:
             earlier = mails.get(contact.id or 0, {})
-            if contact.opted_out_at or contact.bounced_at or item.case.outcome in DONE:
+            if contact.opted_out_at or contact.bounced_at or outcome.get(case.id or 0) in DONE:
                 yield None, "done"
                 continue
             if kind != "invitation":
@@ -68,7 +73,25 @@ def targets(
                 if kind not in earlier and due_before is not None and last > due_before:
                     yield None, "not_due"
                     continue
-            yield Target(contact, item.case, earlier.get(kind)), "send"
+            yield Target(contact, case, earlier.get(kind)), "send"
+
+
+def case_contacts(session: Session, wave: Wave) -> list[tuple[Case, list[Contact]]]:
+    """Each respondent case of the wave with its contacts: a person case its own, a unit
+    case those of its unit for the instrument."""
+    contacts = session.exec(select(Contact).where(Contact.wave_id == wave.id)).all()
+    by_id = {c.id: c for c in contacts}
+    by_unit: dict[tuple[int, int | None], list[Contact]] = defaultdict(list)
+    for contact in contacts:
+        by_unit[(contact.instrument_id, contact.unit_id)].append(contact)
+    found = []
+    for case in outcomes.respondent_cases(session, wave):
+        if case.key.startswith("c:"):
+            own = by_id.get(case.contact_id)
+            found.append((case, [own] if own is not None else []))
+        else:
+            found.append((case, by_unit[(case.instrument_id, case.unit_id)]))
+    return found
 
 
 def next_reminder(session: Session, wave: Wave) -> str:

@@ -19,11 +19,23 @@ the instrument in the wave; a person case's only those of its own invitation.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
-from sqlalchemy import Text, cast, func
+from sqlalchemy import (
+    ColumnElement,
+    FromClause,
+    Subquery,
+    Text,
+    and_,
+    case,
+    cast,
+    func,
+    or_,
+    update,
+)
+from sqlalchemy import select as select_rows
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from mel.models import Case, Contact, Instrument, InstrumentVersion, Response, Unit, Wave, utcnow
@@ -45,16 +57,6 @@ class OutcomeError(ValueError):
     """An outcome cannot be set as asked; the message says why."""
 
 
-@dataclass
-class CaseFacts:
-    """What mel knows of one case: its contacts' flags and its best response."""
-
-    case: Case
-    contacts: list[Contact] = field(default_factory=list)
-    response_status: str | None = None  # complete | in_progress | None
-    answered: bool = False
-
-
 def respondent_cases(session: Session, wave: Wave) -> list[Case]:
     """The cases rates count: unit cases of unit instruments, person cases of person ones."""
     rows = session.exec(
@@ -70,95 +72,193 @@ def respondent_cases(session: Session, wave: Wave) -> list[Case]:
     ]
 
 
-def gather(session: Session, wave: Wave) -> list[CaseFacts]:
-    """Collect the facts of every respondent case of the wave (a few queries in all)."""
-    cases = respondent_cases(session, wave)
-    facts = [CaseFacts(case) for case in cases]
-    contacts = session.exec(select(Contact).where(Contact.wave_id == wave.id)).all()
-    by_id = {c.id: c for c in contacts}
-    by_unit: dict[tuple[int, int | None], list[Contact]] = defaultdict(list)
-    for contact in contacts:
-        by_unit[(contact.instrument_id, contact.unit_id)].append(contact)
-    responses = session.exec(
-        select(
-            Response.invitation_id,
-            Response.unit_id,
-            InstrumentVersion.instrument_id,
-            Response.status,
-            # Whether anything was answered, without decoding every response's answers.
-            cast(Response.answers, Text) != "{}",
+def _count(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    """1 where `condition` holds, else 0 (to add up in SQL on every database)."""
+    return case((condition, 1), else_=0)
+
+
+def case_facts(wave: Wave) -> Subquery:
+    """One row per respondent case of the wave with what mel knows of it, as SQL.
+
+    Columns: ``id``, ``instrument_id``, ``stratum``, ``stored`` (the outcome in the
+    database), ``source`` (``auto``, ``staff`` or NULL), and counts: ``contacts`` (a person
+    case's own contact, a unit case's contacts of its unit for the instrument), ``opted_out``
+    and ``bounced`` among them; ``started`` (responses: a person case's by its invitation, a
+    unit case's also its unit's others to the instrument in the wave), ``answered`` (with at
+    least one answer) and ``complete`` among them. No answers are decoded.
+    """
+    person = col(Instrument.respondent) == "person"
+    # Contacts and responses per unit, of unit instruments only.
+    unit_contacts = (
+        select_rows(
+            col(Contact.instrument_id),
+            col(Contact.unit_id),
+            func.count().label("contacts"),
+            func.count(col(Contact.opted_out_at)).label("opted_out"),
+            func.count(col(Contact.bounced_at)).label("bounced"),
+        )
+        .join(Instrument, col(Instrument.id) == Contact.instrument_id)
+        .where(col(Contact.wave_id) == wave.id, col(Instrument.respondent) != "person")
+        .group_by(col(Contact.instrument_id), col(Contact.unit_id))
+        .subquery("unit_contacts")
+    )
+    unit_responses = (
+        select_rows(
+            col(InstrumentVersion.instrument_id),
+            col(Response.unit_id),
+            func.count().label("started"),
+            func.sum(_count(cast(Response.answers, Text) != "{}")).label("answered"),
+            func.sum(_count(col(Response.status) == "complete")).label("complete"),
         )
         .join(InstrumentVersion, col(InstrumentVersion.id) == Response.instrument_version_id)
-        .where(Response.wave_id == wave.id)
-    ).all()
-    by_invitation = {r[0]: r for r in responses if r[0] is not None}
-    by_unit_response: dict[tuple[int, int], list] = defaultdict(list)
-    for r in responses:
-        if r[1] is not None:
-            by_unit_response[(r[2], r[1])].append(r)
-    for item in facts:
-        case = item.case
-        if case.key.startswith("c:"):
-            contact = by_id.get(case.contact_id)
-            item.contacts = [contact] if contact else []
-            own = by_invitation.get(case.invitation_id)
-            found = [own] if own is not None else []
-        else:
-            item.contacts = by_unit[(case.instrument_id, case.unit_id)]
-            found = by_unit_response.get((case.instrument_id, case.unit_id or 0), [])
-            if case.invitation_id in by_invitation:
-                found = [*found, by_invitation[case.invitation_id]]
-        if any(r[3] == "complete" for r in found):
-            item.response_status, item.answered = "complete", True
-        elif found:
-            item.response_status = "in_progress"
-            item.answered = any(bool(r[4]) for r in found)
-    return facts
+        .join(Instrument, col(Instrument.id) == InstrumentVersion.instrument_id)
+        .where(
+            col(Response.wave_id) == wave.id,
+            col(Response.unit_id).is_not(None),
+            col(Instrument.respondent) != "person",
+        )
+        .group_by(col(InstrumentVersion.instrument_id), col(Response.unit_id))
+        .subquery("unit_responses")
+    )
+    own_contact, own_response = aliased(Contact), aliased(Response)
+
+    def contacts(own: ColumnElement[bool], of_unit: ColumnElement[int]) -> ColumnElement[int]:
+        return case((person, _count(own)), else_=func.coalesce(of_unit, 0))
+
+    def responses(own: ColumnElement[bool], of_unit: ColumnElement[int]) -> ColumnElement[int]:
+        return _count(own) + case((person, 0), else_=func.coalesce(of_unit, 0))
+
+    return (
+        select_rows(
+            col(Case.id).label("id"),
+            col(Case.instrument_id).label("instrument_id"),
+            col(Case.stratum).label("stratum"),
+            col(Case.outcome).label("stored"),
+            col(Case.outcome_source).label("source"),
+            contacts(col(own_contact.id).is_not(None), unit_contacts.c.contacts).label("contacts"),
+            contacts(col(own_contact.opted_out_at).is_not(None), unit_contacts.c.opted_out).label(
+                "opted_out"
+            ),
+            contacts(col(own_contact.bounced_at).is_not(None), unit_contacts.c.bounced).label(
+                "bounced"
+            ),
+            responses(col(own_response.id).is_not(None), unit_responses.c.started).label("started"),
+            responses(cast(own_response.answers, Text) != "{}", unit_responses.c.answered).label(
+                "answered"
+            ),
+            responses(col(own_response.status) == "complete", unit_responses.c.complete).label(
+                "complete"
+            ),
+        )
+        .join(Instrument, col(Instrument.id) == Case.instrument_id)
+        .outerjoin(own_contact, col(own_contact.id) == Case.contact_id)
+        .outerjoin(own_response, col(own_response.invitation_id) == Case.invitation_id)
+        .outerjoin(
+            unit_contacts,
+            and_(
+                unit_contacts.c.instrument_id == Case.instrument_id,
+                unit_contacts.c.unit_id == Case.unit_id,
+            ),
+        )
+        .outerjoin(
+            unit_responses,
+            and_(
+                unit_responses.c.instrument_id == Case.instrument_id,
+                unit_responses.c.unit_id == Case.unit_id,
+            ),
+        )
+        .where(
+            col(Case.wave_id) == wave.id,
+            # Unit cases of unit instruments, person cases of person ones.
+            or_(
+                and_(person, col(Case.key).startswith("c:")),
+                and_(~person, col(Case.key).startswith("u:")),
+            ),
+        )
+        .subquery("facts")
+    )
 
 
-def derive(item: CaseFacts, today: date, fieldwork_end: date | None) -> str | None:
-    """The automatic outcome of a case (rules 2–6 of the module docstring)."""
-    if item.response_status == "complete":
-        return "complete"
-    if any(c.opted_out_at is not None for c in item.contacts):
-        return "opted_out"
-    if item.response_status == "in_progress":
-        return "partial" if item.answered else "refusal"
-    if item.contacts and all(c.bounced_at is not None for c in item.contacts):
-        return "undeliverable"
-    if fieldwork_end is not None and today > fieldwork_end:
-        return "non_contact"
-    return None
+def outcome_rule(facts: FromClause, ended: bool) -> ColumnElement[str | None]:
+    """Each case's outcome from its facts (`case_facts`): the module docstring's rules in
+    order, staff's outcome where set, NULL while pending. `ended`: fieldwork is over."""
+    f = facts.c
+    return case(
+        (f.source == "staff", f.stored),
+        (f.complete > 0, "complete"),
+        (f.opted_out > 0, "opted_out"),
+        (and_(f.started > 0, f.answered > 0), "partial"),
+        (f.started > 0, "refusal"),
+        (and_(f.contacts > 0, f.bounced == f.contacts), "undeliverable"),
+        else_="non_contact" if ended else None,
+    )
 
 
-def effective(item: CaseFacts, today: date, fieldwork_end: date | None) -> str | None:
-    """The case's outcome: staff's when set, else the derived one."""
-    if item.case.outcome_source == "staff":
-        return item.case.outcome
-    return derive(item, today, fieldwork_end)
-
-
-def current_outcomes(session: Session, wave: Wave, today: date | None = None) -> list[CaseFacts]:
-    """Facts of every respondent case with `case.outcome` set to its effective outcome.
-
-    The rows are changed in the session only; `refresh` commits them.
-    """
+def _ended(wave: Wave, today: date | None) -> bool:
+    """Whether the wave's last fieldwork day lies before `today` (default: today)."""
     today = today or utcnow().date()
-    facts = gather(session, wave)
-    for item in facts:
-        outcome = effective(item, today, wave.fieldwork_end)
-        if item.case.outcome_source != "staff" and item.case.outcome != outcome:
-            item.case.outcome = outcome
-            item.case.outcome_source = "auto" if outcome else None
-            item.case.outcome_at = utcnow() if outcome else None
-    return facts
+    return wave.fieldwork_end is not None and today > wave.fieldwork_end
 
 
-def refresh(session: Session, wave: Wave, today: date | None = None) -> list[CaseFacts]:
-    """Store the automatic outcomes of the wave's cases (the caller commits)."""
-    facts = current_outcomes(session, wave, today)
+class OutcomeCount(NamedTuple):
+    """How many cases of an instrument and stratum have an outcome from a source."""
+
+    instrument_id: int
+    stratum: str | None
+    outcome: str | None  # None: pending
+    source: str | None  # auto | staff | None
+    cases: int
+
+
+def outcome_counts(session: Session, wave: Wave, today: date | None = None) -> list[OutcomeCount]:
+    """Cases per instrument, stratum, outcome and source, counted by the database."""
+    facts = case_facts(wave)
+    outcome = outcome_rule(facts, _ended(wave, today)).label("outcome")
+    rows = session.execute(
+        select_rows(
+            facts.c.instrument_id, facts.c.stratum, outcome, facts.c.source, func.count()
+        ).group_by(facts.c.instrument_id, facts.c.stratum, outcome, facts.c.source)
+    ).all()
+    return [OutcomeCount(*row) for row in rows]
+
+
+def current_outcomes(
+    session: Session, wave: Wave, today: date | None = None
+) -> dict[int, str | None]:
+    """Each respondent case's outcome by case id (None: pending). Reads only; `refresh`
+    stores."""
+    facts = case_facts(wave)
+    rows = session.execute(select_rows(facts.c.id, outcome_rule(facts, _ended(wave, today)))).all()
+    return {int(case_id): outcome for case_id, outcome in rows}
+
+
+def refresh(session: Session, wave: Wave, today: date | None = None) -> int:
+    """Store the automatic outcomes of the wave's cases that changed, in one UPDATE (the
+    caller commits); return how many changed. Staff's outcomes stay, also one set meanwhile.
+    """
     session.flush()
-    return facts
+    facts = case_facts(wave)
+    outcome = outcome_rule(facts, _ended(wave, today))
+    automatic = case((outcome.is_(None), None), else_="auto")
+    result = session.execute(
+        update(Case)
+        .where(
+            col(Case.id) == facts.c.id,
+            col(Case.outcome_source).is_distinct_from("staff"),
+            facts.c.source.is_distinct_from("staff"),
+            facts.c.stored.is_distinct_from(outcome),
+        )
+        .values(
+            outcome=outcome,
+            outcome_source=automatic,
+            outcome_at=case((outcome.is_(None), None), else_=utcnow()),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    for item in list(session.identity_map.values()):
+        if isinstance(item, Case):  # the rows changed under it
+            session.expire(item, ["outcome", "outcome_source", "outcome_at"])
+    return int(getattr(result, "rowcount", 0))
 
 
 def set_outcome(session: Session, *, case: Case, outcome: str, actor: str, programme: str) -> None:

@@ -32,6 +32,7 @@ is 0 is None.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 
@@ -64,10 +65,15 @@ class Counts:
     @classmethod
     def of(cls, outcomes: Iterable[str | None]) -> Counts:
         """Count dispositions (None: a pending case) into AAPOR groups."""
-        tally = dict.fromkeys(("I", "P", "R", "NC", "O", "U", "NE"), 0)
-        for outcome in outcomes:
-            tally[GROUPS[outcome]] += 1
-        return cls(**tally)
+        return cls.tally(Counter(outcomes))
+
+    @classmethod
+    def tally(cls, per_outcome: Mapping[str | None, int]) -> Counts:
+        """AAPOR groups from the number of cases per disposition (None: pending)."""
+        groups = dict.fromkeys(("I", "P", "R", "NC", "O", "U", "NE"), 0)
+        for outcome, n in per_outcome.items():
+            groups[GROUPS[outcome]] += n
+        return cls(**groups)
 
 
 def default_e(counts: Counts) -> float:
@@ -104,15 +110,19 @@ def rates(counts: Counts, e: float | None = None) -> dict[str, float | None]:
 
 def rates_row(outcomes: Iterable[str | None], e: float | None = None) -> dict[str, object]:
     """Counts per disposition, per AAPOR group, and the rates of one group of cases."""
-    outcomes = list(outcomes)
-    counts = Counts.of(outcomes)
-    per: Mapping[str | None, int] = {
-        key: sum(1 for o in outcomes if o == key) for key in GROUPS if key is not None
-    }
+    return counted_row(Counter(outcomes), e)
+
+
+def counted_row(per_outcome: Mapping[str | None, int], e: float | None = None) -> dict[str, object]:
+    """`rates_row` from the number of cases per disposition (None: pending)."""
+    unknown = set(per_outcome) - set(GROUPS)
+    if unknown:
+        raise ValueError(f"unknown outcomes {sorted(map(str, unknown))}")
+    counts = Counts.tally(per_outcome)
     return {
-        "cases": len(outcomes),
-        "pending": sum(1 for o in outcomes if o is None),
-        **dict(per),
+        "cases": sum(per_outcome.values()),
+        "pending": per_outcome.get(None, 0),
+        **{key: per_outcome.get(key, 0) for key in GROUPS if key is not None},
         "groups": asdict(counts),
         **rates(counts, e),
     }

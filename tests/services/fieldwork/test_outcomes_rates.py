@@ -7,12 +7,13 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Column, Integer, MetaData, String, Table, create_engine, insert, select
 from sqlalchemy.engine import Engine
-from sqlmodel import select
+from sqlmodel import select as select_models
 
 from mel.db import session_scope
 from mel.models import AuditEvent, Case, Contact, utcnow
-from mel.services.fieldwork.outcomes import CaseFacts, derive
+from mel.services.fieldwork.outcomes import outcome_rule
 from mel.services.fieldwork.rates import Counts, rates
 from tests.services.fieldwork.conftest import Inbox, make_fieldwork, mel, write_contacts
 from tests.services.fieldwork.test_mailing import respond, unit_code_email
@@ -36,9 +37,9 @@ def test_rates_of_a_fixture_match_the_hand_computation(
         respond(engine, unit, "complete", {"cijfer": 7})  # I: a, a, b
     respond(engine, "u3", "in_progress", {"cijfer": 4})  # P: a
     with session_scope(engine) as session:
-        u5 = session.exec(select(Contact).where(Contact.email == "c5@s5.example")).one()
+        u5 = session.exec(select_models(Contact).where(Contact.email == "c5@s5.example")).one()
         u5.opted_out_at = utcnow()  # R: a
-        u7 = session.exec(select(Contact).where(Contact.email == "c7@s7.example")).one()
+        u7 = session.exec(select_models(Contact).where(Contact.email == "c7@s7.example")).one()
         u7.bounced_at = utcnow()  # U (undeliverable): b
     for unit, outcome in (("4", "refusal"), ("8", "not_eligible"), ("10", "eligibility_unknown")):
         result = mel("fieldwork", "outcome", "--wave", "w2025", "--case", f"u:{unit}", outcome)
@@ -71,12 +72,14 @@ def test_rates_of_a_fixture_match_the_hand_computation(
     text = mel("fieldwork", "status", "--wave", "w2025").output
     assert "33.3%" in text and "e = 0.875" in text
     with session_scope(engine) as session:
-        events = session.exec(select(AuditEvent).where(AuditEvent.action == "case_outcome_set"))
+        events = session.exec(
+            select_models(AuditEvent).where(AuditEvent.action == "case_outcome_set")
+        )
         assert sorted(e.detail["outcome"] for e in events) == [
             "eligibility_unknown", "not_eligible", "refusal",
         ]  # fmt: skip
         # Automatic outcomes are stored; staff ones stay.
-        outcomes = {c.key: (c.outcome, c.outcome_source) for c in session.exec(select(Case))}
+        outcomes = {c.key: (c.outcome, c.outcome_source) for c in session.exec(select_models(Case))}
     assert outcomes["u:9"] == ("non_contact", "auto")
     assert outcomes["u:4"] == ("refusal", "staff")
     # Handing a case back to mel: u:4 had no response, so it is a non-contact again.
@@ -86,25 +89,49 @@ def test_rates_of_a_fixture_match_the_hand_computation(
     assert inbox.messages  # the invitations went through the real server
 
 
-def facts(**values: object) -> CaseFacts:
-    item = CaseFacts(Case(wave_id=1, instrument_id=1, key="u:1"))
-    for key, value in values.items():
-        setattr(item, key, value)
-    return item
+FACT_COLUMNS = ("source", "stored", "contacts", "opted_out", "bounced", "started",
+                "answered", "complete")  # fmt: skip
+
+
+def facts(**values: object) -> tuple:
+    """One case's facts: no contact, no response, pending; `values` override."""
+    row: dict[str, object] = dict.fromkeys(FACT_COLUMNS, 0) | {"source": None, "stored": None}
+    return tuple((row | values)[name] for name in FACT_COLUMNS)
+
+
+def outcomes_of(rows: list[tuple], ended: bool) -> list[str | None]:
+    """`outcome_rule` applied by SQLite to `rows` of facts, in order."""
+    kinds = {"source": String, "stored": String}
+    table = Table(
+        "facts", MetaData(), Column("n", Integer, primary_key=True),
+        *(Column(name, kinds.get(name, Integer)) for name in FACT_COLUMNS),
+    )  # fmt: skip
+    with create_engine("sqlite://").begin() as connection:
+        table.create(connection)
+        connection.execute(
+            insert(table), [dict(zip(FACT_COLUMNS, row, strict=True)) for row in rows]
+        )
+        query = select(outcome_rule(table, ended)).order_by(table.c.n)
+        return list(connection.execute(query).scalars())
 
 
 def test_derived_outcomes_follow_the_stated_rules() -> None:
-    today, end = date(2025, 5, 1), date(2025, 6, 30)
-    opted = Contact(wave_id=1, instrument_id=1, email="x@y.z", opted_out_at=utcnow())
-    bounced = Contact(wave_id=1, instrument_id=1, email="x@y.z", bounced_at=utcnow())
-    fine = Contact(wave_id=1, instrument_id=1, email="v@y.z")
-    assert derive(facts(response_status="complete", contacts=[opted]), today, end) == "complete"
-    assert derive(facts(contacts=[opted]), today, end) == "opted_out"
-    assert derive(facts(response_status="in_progress", answered=True), today, end) == "partial"
-    assert derive(facts(response_status="in_progress"), today, end) == "refusal"
-    assert derive(facts(contacts=[bounced]), today, end) == "undeliverable"
-    assert derive(facts(contacts=[bounced, fine]), today, end) is None  # one still reachable
-    assert derive(facts(contacts=[fine]), date(2025, 7, 1), end) == "non_contact"
+    cases = [
+        (facts(complete=1, started=1, answered=1, contacts=1, opted_out=1), "complete"),
+        (facts(contacts=1, opted_out=1), "opted_out"),
+        (facts(contacts=1, opted_out=1, started=1, answered=1), "opted_out"),
+        (facts(started=1, answered=1), "partial"),
+        (facts(started=2, answered=0), "refusal"),
+        (facts(contacts=1, bounced=1), "undeliverable"),
+        (facts(contacts=2, bounced=1), None),  # one contact still reachable
+        (facts(contacts=2, bounced=2, started=1), "refusal"),
+        (facts(source="staff", stored="not_eligible", complete=1), "not_eligible"),
+        (facts(source="auto", stored="non_contact", complete=1), "complete"),
+        (facts(), None),
+    ]
+    assert outcomes_of([row for row, _ in cases], ended=False) == [want for _, want in cases]
+    ended = outcomes_of([facts(contacts=1), facts(), facts(contacts=1, bounced=1)], ended=True)
+    assert ended == ["non_contact", "non_contact", "undeliverable"]
 
 
 def test_rates_formulas_and_edge_cases() -> None:
