@@ -29,8 +29,8 @@ def _jobs(
     return [ReportJob(url, "werk", wave, folder / f"{n}", pdf=pdf) for n, wave in enumerate(waves)]
 
 
-def _workers() -> list[psutil.Process]:
-    """The live report workers: children of the forkserver that this process started."""
+def _forkserver_children() -> list[psutil.Process]:
+    """The live children of the forkserver that this process started."""
     servers = [
         child for child in psutil.Process().children() if "forkserver" in " ".join(child.cmdline())
     ]
@@ -40,6 +40,22 @@ def _workers() -> list[psutil.Process]:
         for worker in server.children()
         if worker.status() != psutil.STATUS_ZOMBIE
     ]
+
+
+# Children of the (shared) forkserver from before each test: an earlier test's pool of
+# dashboard figure workers, say. They are not report workers.
+_EARLIER: set[int] = set()
+
+
+@pytest.fixture(autouse=True)
+def _earlier_workers() -> None:
+    _EARLIER.clear()
+    _EARLIER.update(worker.pid for worker in _forkserver_children())
+
+
+def _workers() -> list[psutil.Process]:
+    """The live report workers: children of the forkserver started during this test."""
+    return [worker for worker in _forkserver_children() if worker.pid not in _EARLIER]
 
 
 def test_each_report_is_built_in_a_worker_that_ends(
