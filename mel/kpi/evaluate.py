@@ -93,6 +93,7 @@ def evaluate_kpis(
     *,
     frames: Frames | None = None,
     progress: Callable[[str], None] | None = None,
+    release: bool = False,
 ) -> list[KpiResult]:
     """Evaluate every KPI of `programme` in `wave`, with change since the previous wave.
 
@@ -113,6 +114,10 @@ def evaluate_kpis(
         A cache of analysis frames and designs to share with the caller.
     progress : callable, optional
         Called with the KPI code after each KPI.
+    release : bool
+        Before each KPI, release the frames and designs of the other instruments
+        (`Frames.keep_only`): a report on a million responses then holds one instrument's
+        frames at a time.
 
     Returns
     -------
@@ -124,24 +129,40 @@ def evaluate_kpis(
     results = []
     stacked: dict[tuple[str, str], StackedWaves] = {}  # per instrument and previous wave
     for kpi in programme.kpis:
+        if release:
+            frames.keep_only(kpi.instrument)
+            for key in [key for key in stacked if key[0] != kpi.instrument]:
+                del stacked[key]
         result = _evaluate_one(frames, kpi, current, min_group_size)
         history = tuple((w.code, w.year, _overall(frames, kpi, w.code)) for w in earlier)
         result = replace(result, history=history)
-        previous = result.history[-1] if result.history else None
-        if previous is not None and previous[2] is not None and result.estimate is not None:
-            waves = (wave, previous[0])
-            data = (frames.data(wave, kpi)[0], frames.data(previous[0], kpi)[0])
-            key = (kpi.instrument, previous[0])
-            if key not in stacked:
-                stacked[key] = stack_waves(waves, data)
-            change = wave_change(kpi, waves, data, (result.estimate, previous[2]), stacked[key])
-            result = replace(result, change=change)
-        results.append(result)
+        results.append(_with_change(frames, kpi, wave, result, stacked))
         if progress is not None:
             progress(kpi.code)
     # Holm over every change test of the programme's wave (the report's change column)
     changes = holm_adjusted([r.change for r in results])
     return [replace(r, change=c) for r, c in zip(results, changes, strict=True)]
+
+
+def _with_change(
+    frames: Frames,
+    kpi: Kpi,
+    wave: str,
+    result: KpiResult,
+    stacked: dict[tuple[str, str], StackedWaves],
+) -> KpiResult:
+    """`result` with its change since the previous wave, when both have an estimate
+    (the two waves stacked once per instrument in `stacked`)."""
+    previous = result.history[-1] if result.history else None
+    if previous is None or previous[2] is None or result.estimate is None:
+        return result
+    waves = (wave, previous[0])
+    data = (frames.data(wave, kpi)[0], frames.data(previous[0], kpi)[0])
+    key = (kpi.instrument, previous[0])
+    if key not in stacked:
+        stacked[key] = stack_waves(waves, data)
+    change = wave_change(kpi, waves, data, (result.estimate, previous[2]), stacked[key])
+    return replace(result, change=change)
 
 
 def _overall(frames: Frames, kpi: Kpi, wave: str) -> Estimate | None:

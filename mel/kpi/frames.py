@@ -9,6 +9,7 @@ from sqlalchemy.engine import Engine
 
 from mel.analysis.design import Design
 from mel.analysis.results import Estimate, EstimateTable
+from mel.data import frame_cache
 from mel.data.frame import DESIGN_COLUMNS, FrameError, frame
 from mel.data.nonresponse import NonresponseModel
 from mel.data.weights import SAMPLED_COLUMNS, person_totals
@@ -212,10 +213,13 @@ class Frames:
         self._frames: dict[tuple[str, str], pd.DataFrame] = {}
         self._problems: dict[tuple[str, str], str] = {}
         self._designs: dict[tuple[str, str], Any] = {}
+        self._packed: dict[tuple[str, str], bytes | pd.DataFrame] = {}
 
     def raw(self, wave: str, instrument: str) -> pd.DataFrame:
         """The frame of `instrument` in `wave` with the KPI variables that could be made."""
         key = (wave, instrument)
+        if key in self._packed:
+            self._frames[key] = frame_cache.unpack(self._packed.pop(key))
         if key not in self._frames:
             try:
                 data = frame(
@@ -292,6 +296,24 @@ class Frames:
             kpis = [k for k in self.programme.kpis if k.instrument == instrument]
             self._designs[key] = design_for(data[estimated_columns(data, kpis)])
         return self._designs[key]
+
+    def release(self, instrument: str) -> None:
+        """Pack the frames of `instrument` in every wave and forget their designs, so
+        that a caller going through the instruments in turn holds one instrument's.
+
+        A packed frame is compressed Parquet in memory (`frame_cache.pack`), unpacked
+        when asked for again: the same data, where reading the frame cache again could
+        give newer ones. Designs are built again from it.
+        """
+        for key in [key for key in self._frames if key[1] == instrument]:
+            self._packed[key] = frame_cache.pack(self._frames.pop(key))
+        for key in [key for key in self._designs if key[1] == instrument]:
+            del self._designs[key]
+
+    def keep_only(self, instrument: str) -> None:
+        """`release` every instrument but `instrument` (nothing when only it is held)."""
+        for other in {key[1] for key in self._frames} - {instrument}:
+            self.release(other)
 
 
 def estimated_columns(data: pd.DataFrame, kpis: list[Kpi]) -> list[str]:

@@ -111,8 +111,10 @@ def build_report(
     rates = rates_section(fieldwork_status, lang)
     progress(translate("fieldwork", lang))
     frames = Frames(engine, programme, instruments)
+    # One instrument's frames unpacked at a time, here and in the sections below (the
+    # others packed in memory: `Frames.keep_only`).
     results = evaluate_kpis(
-        engine, programme, instruments, wave, k, frames=frames, progress=progress
+        engine, programme, instruments, wave, k, frames=frames, progress=progress, release=True
     )
     node_labels = {
         f"{p.code}.{n.code}": n.label.get(lang) for p in programme.pathways for n in p.nodes
@@ -120,6 +122,7 @@ def build_report(
     context = KpiContext(lang, k, node_labels, wave_labels, group_labels(instruments, lang))
     sections, domains, overview, numbers = [], [], [], []
     for result in results:
+        frames.keep_only(result.kpi.instrument)
         data, problem = frames.data(wave, result.kpi)
         section, groups = kpi_section(
             result,

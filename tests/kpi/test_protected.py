@@ -171,3 +171,51 @@ def test_cells_rebuild_the_design_when_its_rows_are_not_the_frames() -> None:
     for group in fresh:
         assert reused[group].estimate == pytest.approx(fresh[group].estimate, rel=1e-12)
         assert reused[group].n == fresh[group].n
+
+
+def test_a_released_frame_comes_back_the_same_and_so_do_the_results(demo: Engine) -> None:  # noqa: F811
+    """`Frames.release` packs an instrument's frames in memory: unpacked, each is the
+    frame it was (columns, dtypes, attrs), and a report's evaluation that releases every
+    instrument after its last KPI gives the same results as one that keeps them all."""
+    from mel.kpi.evaluate import evaluate_kpis
+
+    catalogue = load_catalogue([project_path("surveys")])
+    _, programme = catalogue.programmes["techkwadraat"]
+    instruments = {
+        c: s for c, (_, s) in catalogue.instruments.items() if s.programme == "techkwadraat"
+    }
+    frames = Frames(demo, programme, instruments)
+    before = {code: frames.raw("meting-2025", code).copy() for code in instruments}
+    attrs = {code: dict(frames.raw("meting-2025", code).attrs) for code in instruments}
+    for code in instruments:
+        frames.release(code)
+        assert not [key for key in frames._frames if key[1] == code]
+    for code, data in before.items():
+        again = frames.raw("meting-2025", code)
+        assert list(again.dtypes.items()) == list(data.dtypes.items()), code
+        # The same values, missing where they were (None or NaN alike in a text column).
+        pd.testing.assert_frame_equal(_missing_as_none(again), _missing_as_none(data))
+        assert set(again.attrs) == set(attrs[code]), code
+        assert repr(again.attrs.get("rates")) == repr(attrs[code].get("rates")), code
+    kept = evaluate_kpis(demo, programme, instruments, "meting-2025", 10)
+    released = evaluate_kpis(
+        demo, programme, instruments, "meting-2025", 10,
+        frames=Frames(demo, programme, instruments), release=True,
+    )  # fmt: skip
+    assert [r.kpi.code for r in kept] == [r.kpi.code for r in released]
+    for one, other in zip(kept, released, strict=True):
+        assert (one.note, one.answered, one.responding) == (
+            other.note,
+            other.answered,
+            other.responding,
+        )
+        if one.estimate is not None:
+            assert one.estimate.to_dict() == other.estimate.to_dict(), one.kpi.code
+        assert (one.change is None) == (other.change is None), one.kpi.code
+        if one.change is not None:
+            assert one.change == other.change, one.kpi.code
+        assert set(one.by) == set(other.by), one.kpi.code
+
+
+def _missing_as_none(data: pd.DataFrame) -> pd.DataFrame:
+    return data.astype(object).where(data.notna(), None)
