@@ -48,8 +48,7 @@ def targets(
 
     Stores the automatic outcomes found on the way (`outcomes.refresh`; the caller commits).
     """
-    outcomes.refresh(session, wave)
-    outcome = outcomes.current_outcomes(session, wave)
+    outcomes.refresh(session, wave)  # each case's stored outcome is now its current one
     rows = session.exec(
         select(Mail, Contact)
         .join(Contact, col(Contact.id) == Mail.contact_id)
@@ -61,7 +60,7 @@ def targets(
     for case, contacts in case_contacts(session, wave):
         for contact in contacts:
             earlier = mails.get(contact.id or 0, {})
-            if contact.opted_out_at or contact.bounced_at or outcome.get(case.id or 0) in DONE:
+            if contact.opted_out_at or contact.bounced_at or case.outcome in DONE:
                 yield None, "done"
                 continue
             if kind != "invitation":
