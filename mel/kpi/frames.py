@@ -301,7 +301,7 @@ class Frames:
         """Pack the frames of `instrument` in every wave and forget their designs, so
         that a caller going through the instruments in turn holds one instrument's.
 
-        A packed frame is compressed Parquet in memory (`frame_cache.pack`), unpacked
+        A packed frame is zstd-compressed Arrow in memory (`frame_cache.pack`), unpacked
         when asked for again: the same data, where reading the frame cache again could
         give newer ones. Designs are built again from it.
         """
