@@ -2,8 +2,8 @@
 
 The pool is the standard library's `ProcessPoolExecutor` on the "forkserver" start method:
 workers are forked from a small single-threaded server that has imported mel's report code
-once, never from this (threaded) process, and each is replaced after `TASKS_PER_WORKER`
-reports so that what a big report left in its heap goes back to the system. The workers
+once, never from this (threaded) process, and each ends after one report, so that what a
+big report left in its heap goes back to the system before the next one starts. The workers
 build the reports and write HTML, CSV and XLSX; when Chromium prints, they send back the page
 to print and this process prints it with its one Chromium while they build the next ones.
 This module imports no pandas or matplotlib: the process that runs the pool stays small.
@@ -34,10 +34,12 @@ from mel.reports.jobs import (
 )
 from mel.reports.pdf import Chromium, ReportError, print_html
 
-# Reports one worker writes before it is replaced: enough to spread the start of a worker
-# over several reports, few enough that what a big report left in the worker's heap does
-# not stay for the rest of the run.
-TASKS_PER_WORKER = 4
+# Reports one worker writes before it ends. One: a worker forked from the preloaded server
+# starts in milliseconds, and a finished report's heap (hundreds of MB at national scale) is
+# not kept while Chromium prints and the other workers build. It must stay 1 on Python
+# 3.11-3.13: with more, a pool that has more reports queued than workers can stop
+# replacing the workers that ended and wait for ever (CPython gh-115634).
+TASKS_PER_WORKER = 1
 
 
 def run_jobs(
@@ -120,8 +122,6 @@ class _Pool:
                             index = futures[future]
                             printed[index] = self._print(index, future.result(), browser)
             wait(futures)
-            self._stop_relay(labels, relay)  # every label of the workers is counted
-            return self._collect(futures, printed)
         except BaseException:
             for future in futures:
                 future.cancel()
@@ -129,8 +129,13 @@ class _Pool:
             raise
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
-            self._stop_relay(labels, relay)
+            self._stop_relay(labels, relay)  # every label of the workers is counted
             labels.close()
+        # Every report has ended here: a failure among them is raised after the pool has
+        # shut down on its own (its idle workers are not terminated: one terminated while it
+        # waits for work holds the queue's lock, and a worker started after it would wait
+        # for that lock for ever).
+        return self._collect(futures, printed)
 
     def _print(self, index: int, written: Written, browser: Chromium | None) -> Exception | None:
         """Print the page a worker sent back with `written`; None, or the located error."""

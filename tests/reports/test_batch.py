@@ -79,6 +79,19 @@ def test_each_report_is_built_in_a_worker_that_ends(
     assert _workers() == []
 
 
+def test_more_reports_than_workers_all_arrive(built: Built, tmp_path: Path) -> None:
+    # With a worker kept for several reports, a queue longer than that many per worker
+    # stopped the pool on Python 3.11-3.13 (CPython gh-115634): run_jobs never returned.
+    jobs = _jobs(built, tmp_path, ("meting-2025",) * 9)
+    outcome: list[object] = []
+    runner = threading.Thread(target=lambda: outcome.append(run_jobs(jobs, workers=2)))
+    runner.start()
+    runner.join(timeout=600)
+    assert not runner.is_alive(), "the pool stopped with reports still queued"
+    assert len(outcome) == 1 and all(files[0].exists() for files in outcome[0])  # type: ignore[attr-defined]
+    assert _workers() == []
+
+
 def test_a_worker_that_dies_is_a_clear_error(built: Built, tmp_path: Path) -> None:
     killed: list[int] = []
 
@@ -137,9 +150,14 @@ def test_a_run_prints_its_reports_with_one_browser(built: Built, tmp_path: Path)
         for child in psutil.Process().children(recursive=True):
             try:
                 # The browser process itself: not its helpers (--type=...), nor the shells
-                # of Debian's /usr/bin/chromium wrapper script, which share its name.
-                if Path(child.exe()).name == "chromium" and not any(
-                    word.startswith("--type=") for word in child.cmdline()
+                # of Debian's /usr/bin/chromium wrapper script, which share its name, nor
+                # a helper caught between its fork and its exec (the browser's own command
+                # line, but a child of the browser).
+                parent = child.parent()
+                if (
+                    Path(child.exe()).name == "chromium"
+                    and not any(word.startswith("--type=") for word in child.cmdline())
+                    and (parent is None or Path(parent.exe()).name != "chromium")
                 ):
                     found.add(child.pid)
             except psutil.Error:
