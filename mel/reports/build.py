@@ -11,8 +11,6 @@ from typing import Any
 import pandas as pd
 from sqlalchemy.engine import Engine
 
-from mel.analysis.design import Design
-from mel.analysis.errors import DesignError
 from mel.i18n import translate
 from mel.kpi.evaluate import evaluate_kpis, waves_of
 from mel.kpi.frames import Frames
@@ -20,6 +18,7 @@ from mel.present.numbers import format_date
 from mel.reports.cover import Cover, conclusions_file, logo_uri, render_markdown, report_date
 from mel.reports.definitions import definitions_section
 from mel.reports.fieldwork import fieldwork_section, wave_instruments
+from mel.reports.held import OneAtATime, current_frame, design_or_none
 from mel.reports.kpis import KpiContext, kpi_section, overview_row
 from mel.reports.methodology import methodology
 from mel.reports.model import Report, Table
@@ -129,7 +128,7 @@ def build_report(
             context,
             None if problem else data,
             instruments.get(result.kpi.instrument),
-            None if problem else _design_or_none(frames, wave, result.kpi.instrument),
+            None if problem else design_or_none(frames, wave, result.kpi.instrument),
         )
         sections.append(section)
         domains.append(groups)
@@ -151,9 +150,13 @@ def build_report(
         {kpi.instrument for kpi in programme.kpis}
         | {i.code for i in wave_instruments(engine, current.id or 0)} & set(instruments)
     )
-    data = {code: frames.raw(wave, code) for code in used}
-    designs = {code: _design_or_none(frames, wave, code) for code in data}
-    method = methodology(data, results, language=lang, k=k, designs=designs)
+    method = methodology(
+        OneAtATime(used, lambda code: current_frame(frames, wave, code)),
+        results,
+        language=lang,
+        k=k,
+        designs=OneAtATime(used, lambda code: design_or_none(frames, wave, code)),
+    )
     progress(translate("methodology", lang))
     header = [
         translate("kpi", lang),
@@ -265,16 +268,6 @@ def build_report(
         ),
         conclusions=_conclusions(folder, current.code, lang),
     )
-
-
-def _design_or_none(frames: Frames, wave: str, instrument: str) -> Design | None:
-    """The design of a frame, or None when it has no rows or no valid design."""
-    if not len(frames.raw(wave, instrument)):
-        return None
-    try:
-        return frames.design(wave, instrument)
-    except DesignError:
-        return None
 
 
 def _combined(kind: str, sections: list, title: str) -> Table:  # type: ignore[type-arg]

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import platform
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from importlib import metadata
+from typing import Any
 
 import pandas as pd
 
@@ -78,12 +79,11 @@ def design_summary(
 
 
 def _design_section(
-    frames: dict[str, pd.DataFrame], designs: dict[str, Design | None], language: str
+    summaries: dict[str, dict[str, float | int | str | bool]], language: str
 ) -> MethodSection:
     lang = language
     rows, records = [], []
-    for code, data in sorted(frames.items()):
-        info = design_summary(data, designs.get(code))
+    for code, info in summaries.items():
         records.append({"instrument": code, **info})
         stages = (
             translate("method_two_stages_units_then_persons", lang)
@@ -174,28 +174,37 @@ def _variance_section(results: Sequence[KpiResult], language: str) -> MethodSect
 
 
 def methodology(
-    frames: dict[str, pd.DataFrame],
+    frames: Mapping[str, pd.DataFrame],
     results: Sequence[KpiResult],
     *,
     language: str,
     k: int,
-    designs: dict[str, Design | None] | None = None,
+    designs: Mapping[str, Design | None] | None = None,
 ) -> list[MethodSection]:
     """Return the appendix sections for the instruments' frames and the KPI results.
 
     Parameters
     ----------
-    frames : dict of str to DataFrame
-        The analysis frame of each instrument in the reported wave.
+    frames : mapping of str to DataFrame
+        The analysis frame of each instrument in the reported wave. Each frame is asked
+        for once, in the order of the codes, and then its design: a mapping that unpacks
+        frames when asked lets the caller hold one at a time.
     results : sequence of KpiResult
         The evaluated KPIs (for the interval method actually used per estimator).
     language : {"nl", "en"}
     k : int
         The minimum group size for suppression.
-    designs : dict of str to Design, optional
+    designs : mapping of str to Design, optional
         The survey design of each frame (None for a frame without rows).
     """
     lang = language
+    summaries: dict[str, dict[str, float | int | str | bool]] = {}
+    attrs: dict[str, dict[str, Any]] = {}
+    for code in sorted(frames):
+        data = frames[code]
+        summaries[code] = design_summary(data, (designs or {}).get(code))
+        attrs[code] = {str(key): value for key, value in data.attrs.items()}
+        del data
     disclosure = MethodSection(
         translate("method_small_groups", lang),
         [
@@ -212,11 +221,10 @@ def methodology(
         [[name, version] for name, version in versions.items()],
         pd.DataFrame(list(versions.items()), columns=["package", "version"]),
     )
-    designs = designs or {}
-    calibrated = any(d is not None and d.is_calibrated for d in designs.values())
+    calibrated = any(bool(summary["calibrated"]) for summary in summaries.values())
     return [
-        _design_section(frames, designs, lang),
-        weighting_section(frames, lang, calibrated),
+        _design_section(summaries, lang),
+        weighting_section(attrs, lang, calibrated),
         _variance_section(results, lang),
         disclosure,
         MethodSection(translate("method_software", lang), [], software),

@@ -3,18 +3,25 @@ rates and the assumption it rests on, in words a programme director can follow."
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import pandas as pd
 
 from mel.i18n import translate
 from mel.present.numbers import format_number
 from mel.reports.model import MethodSection, Table
 
+# What this section reads of each analysis frame: its attrs (`DataFrame.attrs`), by
+# instrument code.
+FrameAttrs = Mapping[str, Mapping[str, Any]]
 
-def response_table(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
+
+def response_table(attrs: FrameAttrs) -> pd.DataFrame:
     """Per instrument and stratum: sampled (eligible) units, responding units, rate."""
     records = []
-    for code, data in sorted(frames.items()):
-        for stratum, (sampled, responding) in sorted(data.attrs.get("response_rates", {}).items()):
+    for code, found in sorted(attrs.items()):
+        for stratum, (sampled, responding) in sorted(found.get("response_rates", {}).items()):
             records.append(
                 {
                     "instrument": code,
@@ -34,9 +41,9 @@ def _overall(table: pd.DataFrame) -> dict[str, tuple[int, int]]:
     return {str(c): (int(r["sampled"]), int(r["responding"])) for c, r in grouped.iterrows()}
 
 
-def _model_paragraphs(frames: dict[str, pd.DataFrame], lang: str) -> list[str]:
+def _model_paragraphs(attrs: FrameAttrs, lang: str) -> list[str]:
     """What the wave's nonresponse model does and assumes (strata, classes or propensity)."""
-    models = [d.attrs.get("nonresponse") for d in frames.values()]
+    models = [found.get("nonresponse") for found in attrs.values()]
     model = next((m for m in models if m is not None and not m.by_strata), None)
     if model is None:
         return [
@@ -62,12 +69,11 @@ def _model_paragraphs(frames: dict[str, pd.DataFrame], lang: str) -> list[str]:
     ]
 
 
-def weighting_section(
-    frames: dict[str, pd.DataFrame], language: str, calibrated: bool
-) -> MethodSection:
-    """The weighting and nonresponse section of the methodology appendix."""
+def weighting_section(attrs: FrameAttrs, language: str, calibrated: bool) -> MethodSection:
+    """The weighting and nonresponse section of the methodology appendix (from the
+    attrs of each instrument's analysis frame)."""
     lang = language
-    table = response_table(frames)
+    table = response_table(attrs)
     overall = _overall(table) if len(table) else {}
     rows = [
         [
@@ -79,12 +85,12 @@ def weighting_section(
         ]
         for code, (sampled, responding) in overall.items()
     ]
-    persons = [c for c, d in frames.items() if d.attrs.get("respondent") == "person"]
+    persons = [c for c, found in attrs.items() if found.get("respondent") == "person"]
     uncalibrated = sorted(
-        {f"{c}: {h}" for c, d in frames.items() for h in d.attrs.get("uncalibrated", [])}
+        {f"{c}: {h}" for c, found in attrs.items() for h in found.get("uncalibrated", [])}
     )
     paragraphs = [
-        *_model_paragraphs(frames, lang),
+        *_model_paragraphs(attrs, lang),
         translate("nonresponse_the_uncertainty_from_this_weighting_is_in_the", lang),
     ]
     if persons:

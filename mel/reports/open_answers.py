@@ -51,6 +51,7 @@ def open_answers(
         ]
         if survey is None or not questions:
             continue
+        frames.keep_only(code)  # one instrument's frames unpacked at a time
         data = frames.raw(wave.code, code)
         shown = []
         for question in questions:
