@@ -14,6 +14,7 @@ WeasyPrint as the peer), with the peak memory of the process tree.
     python bench/report.py --responses 1000000   # simulate a million (SQLite), then report
     python bench/report.py --database-url \
         postgresql+psycopg://postgres@127.0.0.1:5432/mel_bench_frames_1000000
+    python bench/report.py --database-url ... --cold   # whole runs with no frame cache
 
 The targets printed are those of the issue that set them: < 15 s and < 1 GB for about
 100,000 responses, < 60 s and < 2 GB for a million.
@@ -184,7 +185,13 @@ def run_reports(database: str, out: Path, pdf: bool) -> None:
 
 
 def whole_run(
-    database: str, out: Path, engine: str, jobs: int, pdf: bool, every: float = 0.5
+    database: str,
+    out: Path,
+    engine: str,
+    jobs: int,
+    pdf: bool,
+    every: float = 0.5,
+    cache: Path | None = None,
 ) -> dict[str, float]:
     """Time `mel report --programme all --wave latest` as a user runs it, process tree and all.
 
@@ -196,7 +203,9 @@ def whole_run(
     command and its descendants, sampled every `every` seconds. Reading the PSS walks each
     process's page tables, so it is read only when the summed resident size (cheap to read,
     never below the PSS) exceeds the peak so far; the sampler's own CPU time is returned too
-    (`sampler_cpu`), as it competes with the run on a small machine.
+    (`sampler_cpu`), as it competes with the run on a small machine. With `cache` the
+    run's frame cache is that (empty) folder: every frame is built from the database, as
+    in the first run after new data.
     """
     import psutil
 
@@ -226,7 +235,11 @@ def whole_run(
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
-        env={**os.environ, "MPLBACKEND": "Agg"},
+        env={
+            **os.environ,
+            "MPLBACKEND": "Agg",
+            **({"MEL_FRAME_CACHE": str(cache)} if cache is not None else {}),
+        },
     )
     peak = peak_chromium = peak_rss = 0
     cpu_seen: dict[int, float] = {}
@@ -337,6 +350,12 @@ def main() -> None:
         default=0.5,
         help="Seconds between two samples of the whole run's memory (default 0.5).",
     )
+    parser.add_argument(
+        "--cold",
+        action="store_true",
+        help="Start each whole run with an empty frame cache (the first run after new "
+        "data); by default the whole runs find the frames the phases made.",
+    )
     parser.add_argument("--child", nargs=2, metavar=("DATABASE", "OUT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -352,6 +371,9 @@ def main() -> None:
             capture_output=True,
             text=True,
             cwd=ROOT,
+            env={**os.environ, "MEL_FRAME_CACHE": str(Path(folder) / "frames-phases")}
+            if args.cold
+            else None,
         )
         if result.returncode != 0:
             sys.exit(f"the report run failed:\n{result.stderr}")
@@ -366,16 +388,18 @@ def main() -> None:
                     args.jobs,
                     not args.no_pdf,
                     args.sample_every,
+                    Path(folder) / f"frames-{engine}-{repeat}" if args.cold else None,
                 ),
             )
-            for _round in range(max(args.repeat, 1))
+            for repeat in range(max(args.repeat, 1))
             for engine in args.engines.split(",")
             if engine
         ]
     wall, cpu = figures["wall"], figures["cpu"]
     seconds, megabytes = targets(responses)
     print(
-        f"phases, one process, programmes one after another (PDF engine "
+        f"phases, one process, programmes one after another "
+        f"({'cold' if args.cold else 'the frame cache as found'}; PDF engine "
         f"{figures['engine']}; its CPU is in Chromium's own processes, not below):"
     )
     print(f"  {'phase':<17} {'wall s':>8} {'CPU s':>8}")
@@ -387,7 +411,10 @@ def main() -> None:
         f"  {'s per report':<17} {wall['total'] / reports:8.2f} "
         f"(PDF alone {wall['pdf'] / reports:.2f})"
     )
-    print(f"whole run: mel report --programme all --wave latest --jobs {args.jobs}")
+    print(
+        f"whole run: mel report --programme all --wave latest --jobs {args.jobs} "
+        f"({'cold: an empty frame cache' if args.cold else 'warm: the frames the phases made'})"
+    )
     print(
         f"  {'PDF engine':<12} {'wall s':>8} {'CPU s':>8} {'reports/min':>12} {'peak MB':>8} "
         f"{'of which browser':>18} {'peak RSS MB':>12} {'sampler CPU s':>14}"
