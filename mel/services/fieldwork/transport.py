@@ -8,6 +8,7 @@ as ``.eml`` files, which the staff fieldwork page lists.
 
 from __future__ import annotations
 
+import heapq
 import os
 import re
 import smtplib
@@ -166,6 +167,18 @@ class OutboxTransport:
 def outbox_folder(instance_path: Path, wave_code: str) -> Path:
     """The outbox folder of a wave."""
     return instance_path / "outbox" / SAFE.sub("_", wave_code)
+
+
+def outbox_listing(folder: Path, first: int = 200) -> tuple[list[str], int]:
+    """The names of the first `first` mails in an outbox folder, by name, and how many
+    there are. One pass over the folder's entries (a wave's outbox can hold hundreds of
+    thousands): no path object per file and no sort of them all."""
+    try:
+        with os.scandir(folder) as entries:
+            names = [entry.name for entry in entries if entry.name.endswith(".eml")]
+    except FileNotFoundError:
+        return [], 0
+    return heapq.nsmallest(first, names), len(names)
 
 
 def make_transport(smtp_url: str, instance_path: Path, wave_code: str) -> Transport:

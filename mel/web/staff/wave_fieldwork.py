@@ -62,7 +62,8 @@ def page(code: str, wave_code: str) -> ResponseReturnValue:
     status = shown.value
     user = current_user()
     may_act = user is not None and user.role in ACTORS
-    files = sorted(outbox(wave).glob("*.eml")) if may_act and not settings().smtp_url else []
+    shows_outbox = may_act and not settings().smtp_url
+    files, total = transport.outbox_listing(outbox(wave)) if shows_outbox else ([], 0)
     return render_template(
         "staff/wave_fieldwork.html",
         programme=programme,
@@ -71,8 +72,8 @@ def page(code: str, wave_code: str) -> ResponseReturnValue:
         may_act=may_act,
         form=PostForm(),
         outcomes=OUTCOMES,
-        outbox=[f.name for f in files[:200]],
-        outbox_total=len(files),
+        outbox=files,
+        outbox_total=total,
         remind_days=REMIND_AFTER_DAYS,
         filters=None,
         as_of=figures.as_of_text(shown),

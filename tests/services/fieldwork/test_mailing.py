@@ -324,3 +324,13 @@ def test_a_list_of_bounces_is_matched_in_batches(
         )
         bounced = session.exec(select(Contact).where(col(Contact.bounced_at).is_not(None))).all()
         assert {c.id for c in bounced} == {mails[i][1].id for i in range(3)}
+
+
+def test_the_outbox_listing_gives_the_first_mails_by_name_and_the_count(tmp_path: Path) -> None:
+    from mel.services.fieldwork.transport import outbox_listing
+
+    assert outbox_listing(tmp_path / "no-outbox-yet") == ([], 0)
+    for name in ("0003-c.eml", "0001-a.eml", "0002-b.eml", "notes.txt", "0004-d.eml"):
+        (tmp_path / name).write_text("mail")
+    assert outbox_listing(tmp_path, first=2) == (["0001-a.eml", "0002-b.eml"], 4)
+    assert outbox_listing(tmp_path)[0] == ["0001-a.eml", "0002-b.eml", "0003-c.eml", "0004-d.eml"]
