@@ -36,17 +36,19 @@ def _programmes(eng: Engine, requested: tuple[str, ...]) -> list[str]:
     return codes
 
 
-def _wave(eng: Engine, programme: str, wave: str) -> str:
-    """The wave code that `wave` names in `programme`: a code, a year, or "latest"."""
+def _wave(eng: Engine, programme: str, wave: str) -> tuple[str, int]:
+    """The wave code that `wave` names in `programme` (a code, a year, or "latest"), and
+    the number of responses it holds."""
     from sqlmodel import Session
 
-    from mel.services.waves import WaveNotFound, resolve_wave_code
+    from mel.services.waves import WaveNotFound, resolve_wave_code, wave_responses
 
     with Session(eng) as session:
         try:
-            return resolve_wave_code(session, programme, wave)
+            code = resolve_wave_code(session, programme, wave)
         except WaveNotFound as exc:
             raise click.ClickException(str(exc)) from None
+        return code, wave_responses(session, programme, code)
 
 
 def _check_writable(folder: Path) -> None:
@@ -167,8 +169,10 @@ def report_command(
     except ReportError as exc:
         raise click.ClickException(str(exc)) from None
     report_jobs = [
-        ReportJob(url, code, code_wave, out, language, k, pdf, engine_name, report_status)
-        for code, code_wave in zip(codes, waves, strict=True)
+        ReportJob(
+            url, code, code_wave, out, language, k, pdf, engine_name, report_status, responses
+        )
+        for code, (code_wave, responses) in zip(codes, waves, strict=True)
     ]
     workers = jobs or min(len(report_jobs), os.cpu_count() or 1)
     progress = Progress(sum(job_steps(job) for job in report_jobs))

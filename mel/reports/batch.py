@@ -5,7 +5,8 @@ workers are forked from a small single-threaded server that has imported mel's r
 once, never from this (threaded) process, and each ends after one report, so that what a
 big report left in its heap goes back to the system before the next one starts. The workers
 build the reports and write HTML, CSV and XLSX; when Chromium prints, they send back the page
-to print and this process prints it with its one Chromium while they build the next ones.
+to print and this process prints it with its one Chromium (started when the first page comes
+back) while they build the next ones.
 This module imports no pandas or matplotlib: the process that runs the pool stays small.
 """
 
@@ -16,7 +17,7 @@ import pickle
 import threading
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed, wait
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import nullcontext
+from contextlib import ExitStack
 from dataclasses import replace
 from typing import Any
 
@@ -102,8 +103,12 @@ class _Pool:
         futures: dict[Future[Written], int] = {}
         print_here = prints_with_chromium(self.jobs)
         try:
-            # The biggest reports first, so that no worker is left with one at the end.
-            order = sorted(range(len(self.jobs)), key=lambda i: -job_steps(self.jobs[i]))
+            # The biggest reports first (by responses, then by steps): no worker is left with
+            # one at the end, and they are built before Chromium is started beside them.
+            order = sorted(
+                range(len(self.jobs)),
+                key=lambda i: (-self.jobs[i].responses, -job_steps(self.jobs[i])),
+            )
             futures = {
                 pool.submit(
                     _run_in_worker,
@@ -114,13 +119,17 @@ class _Pool:
                 for i in order
             }
             printed: dict[int, BaseException | None] = {}
-            # Chromium starts while the workers build (not before: that would delay them).
-            with browser_for(self.jobs, at_least=1) if print_here else nullcontext() as browser:
-                if print_here:
-                    for future in as_completed(futures):
-                        if future.exception() is None:
-                            index = futures[future]
-                            printed[index] = self._print(index, future.result(), browser)
+            # Chromium starts when the first page comes back to print, not before: the
+            # workers build without it beside them (it takes some 400 MB), and the others
+            # are still building while it starts.
+            with ExitStack() as stack:
+                browser: Chromium | None = None
+                for future in as_completed(futures) if print_here else ():
+                    if future.exception() is None:
+                        if browser is None:
+                            browser = stack.enter_context(browser_for(self.jobs, at_least=1))
+                        index = futures[future]
+                        printed[index] = self._print(index, future.result(), browser)
             wait(futures)
         except BaseException:
             for future in futures:

@@ -43,6 +43,9 @@ class ReportJob:
     # module-level function (engine, programme, wave) -> status or None, which pickles by
     # name (`mel.services.fieldwork.status.report_status`); None: a report without them.
     status: StatusSource | None = None
+    # Responses in the wave (0: not counted). A pool starts the reports with the most
+    # first: their workers build side by side before Chromium is started to print.
+    responses: int = 0
 
     @property
     def label(self) -> str:

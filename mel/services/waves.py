@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 
 from mel.data.wave_kinds import other_than_survey
-from mel.models import Programme, Wave
+from mel.models import Programme, Response, Wave
 
 
 class WaveNotFound(LookupError):
@@ -50,4 +50,17 @@ def resolve_wave_code(session: Session, programme: str, wave: str) -> str:
     raise WaveNotFound(
         f"no wave {wave!r} in programme {programme!r} (waves: "
         f"{', '.join(sorted(w.code for w in every)) or 'none'}){more}"
+    )
+
+
+def wave_responses(session: Session, programme: str, wave: str) -> int:
+    """How many responses (any state) the wave `wave` of `programme` holds."""
+    return int(
+        session.exec(
+            select(func.count())
+            .select_from(Response)
+            .join(Wave, Wave.id == Response.wave_id)  # type: ignore[arg-type]
+            .join(Programme, Programme.id == Wave.programme_id)  # type: ignore[arg-type]
+            .where(Programme.code == programme, Wave.code == wave)
+        ).one()
     )

@@ -11,8 +11,8 @@ from sqlmodel import Session, select
 
 from mel.cli import main
 from mel.db import make_engine
-from mel.models import Case, Contact, Mail, Wave
-from mel.services.waves import resolve_wave_code
+from mel.models import Case, Contact, Mail, Response, Wave
+from mel.services.waves import resolve_wave_code, wave_responses
 
 
 def test_demo_draws_and_invites_a_wave_the_real_way(
@@ -45,6 +45,12 @@ def test_demo_draws_and_invites_a_wave_the_real_way(
             assert len(sent) == len(mails) == 225
             # The simulated waves keep the answers: `latest` skips the planned wave.
             assert resolve_wave_code(session, "katapult", "latest") == "impactmeting-2025"
+            # How big a wave is, for the report pool's order: its responses, any state.
+            latest = session.exec(select(Wave).where(Wave.code == "impactmeting-2025")).one()
+            held = session.exec(select(Response).where(Response.wave_id == latest.id)).all()
+            assert wave_responses(session, "katapult", "impactmeting-2025") == len(held) > 0
+            assert wave_responses(session, "katapult", "impactmeting-2027") == 0
+            assert wave_responses(session, "techkwadraat", "impactmeting-2025") == 0
     finally:
         engine.dispose()
     body = mails[0].read_text(encoding="utf-8")
