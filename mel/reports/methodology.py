@@ -204,7 +204,7 @@ def methodology(
         data = frames[code]
         summaries[code] = design_summary(data, (designs or {}).get(code))
         attrs[code] = {str(key): value for key, value in data.attrs.items()}
-        del data
+        del data  # not kept alive while the next one is unpacked
     disclosure = MethodSection(
         translate("method_small_groups", lang),
         [

@@ -20,6 +20,7 @@ from mel.kpi.frames import Frames
 from mel.models import Wave
 from mel.present.numbers import format_number
 from mel.present.quotes import quote_markers
+from mel.reports.held import current_frame
 from mel.reports.model import OpenAnswers, OpenQuestion, Table
 from mel.surveys.programme_schema import ProgrammeDefinition
 from mel.surveys.schema import InstrumentDefinition
@@ -51,8 +52,7 @@ def open_answers(
         ]
         if survey is None or not questions:
             continue
-        frames.keep_only(code)  # one instrument's frames unpacked at a time
-        data = frames.raw(wave.code, code)
+        data = current_frame(frames, wave.code, code)
         shown = []
         for question in questions:
             values = data[question.name] if question.name in data else pd.Series(dtype=object)
