@@ -73,6 +73,13 @@ def run_jobs(
     return _Pool(jobs, min(workers, len(jobs)), step).run()
 
 
+def start_order(jobs: list[ReportJob]) -> list[int]:
+    """The indexes of `jobs`, biggest first (by responses, then by steps): no worker is left
+    with a big report at the end, and the big ones are built before Chromium is started
+    beside them."""
+    return sorted(range(len(jobs)), key=lambda i: (-jobs[i].responses, -job_steps(jobs[i])))
+
+
 class _Pool:
     """One parallel run: the process pool, the progress relay and what each worker does."""
 
@@ -103,12 +110,6 @@ class _Pool:
         futures: dict[Future[Written], int] = {}
         print_here = prints_with_chromium(self.jobs)
         try:
-            # The biggest reports first (by responses, then by steps): no worker is left with
-            # one at the end, and they are built before Chromium is started beside them.
-            order = sorted(
-                range(len(self.jobs)),
-                key=lambda i: (-self.jobs[i].responses, -job_steps(self.jobs[i])),
-            )
             futures = {
                 pool.submit(
                     _run_in_worker,
@@ -116,7 +117,7 @@ class _Pool:
                     replace(self.jobs[i], pdf=False) if print_here else self.jobs[i],
                     print_here,
                 ): i
-                for i in order
+                for i in start_order(self.jobs)
             }
             printed: dict[int, BaseException | None] = {}
             # Chromium starts when the first page comes back to print, not before: the

@@ -7,12 +7,14 @@ import threading
 import time
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import psutil
 import pytest
 from pypdf import PdfReader
 
-from mel.reports.batch import ReportJob, run_jobs
+import mel.reports.batch as batch
+from mel.reports.batch import ReportJob, run_jobs, start_order
 from mel.reports.jobs import picklable
 from mel.reports.pdf import Chromium, find_chromium
 from mel.reports.render import ReportError, write_pdf
@@ -92,6 +94,12 @@ def test_more_reports_than_workers_all_arrive(built: Built, tmp_path: Path) -> N
     assert _workers() == []
 
 
+def test_the_reports_with_the_most_responses_start_first(built: Built, tmp_path: Path) -> None:
+    jobs = _jobs(built, tmp_path, ("meting-2025",) * 3)
+    jobs = [replace(job, responses=n) for job, n in zip(jobs, (9, 0, 50), strict=True)]
+    assert start_order(jobs) == [2, 0, 1]
+
+
 def test_a_worker_that_dies_is_a_clear_error(built: Built, tmp_path: Path) -> None:
     killed: list[int] = []
 
@@ -141,7 +149,9 @@ def test_a_failing_report_is_located_and_the_others_are_written(
 
 
 @needs_chromium
-def test_a_run_prints_its_reports_with_one_browser(built: Built, tmp_path: Path) -> None:
+def test_a_run_prints_its_reports_with_one_browser(
+    built: Built, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     browsers: set[int] = set()
     labels: list[str] = []
 
@@ -173,7 +183,18 @@ def test_a_run_prints_its_reports_with_one_browser(built: Built, tmp_path: Path)
 
     jobs = _jobs(built, tmp_path, ("meting-2025",) * 4, pdf=True)
     jobs = [replace(job, engine="chromium") for job in jobs]
+    # Chromium is started when the first report has come back, not beside the workers.
+    reports_when_started: list[int] = []
+    start_browser = batch.browser_for
+
+    def noting_reports(*args: Any, **kwargs: Any) -> Any:
+        written = [job for job in jobs if (job.out / "werk-meting-2025-nl.html").exists()]
+        reports_when_started.append(len(written))
+        return start_browser(*args, **kwargs)
+
+    monkeypatch.setattr(batch, "browser_for", noting_reports)
     written = run_jobs(jobs, workers=2, progress=note_browsers)
+    assert len(reports_when_started) == 1 and reports_when_started[0] >= 1
     assert [len(PdfReader(files[1]).pages) for files in written] == [EXPECTED_PAGES] * 4
     assert [p.suffix for p in written[0][:2]] == [".html", ".pdf"]
     # The workers build; one Chromium, started once by this process, prints all four.
